@@ -1,0 +1,141 @@
+//! Command-line arguments (clap derive only; no logic).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::data::province::ProvinceSet;
+
+/// Evaluate Vietnam's New Rural Development (Nông thôn mới) commune criteria.
+///
+/// Reads commune indicator values (CSV) and a ruleset (TOML; the official sets are built in),
+/// and reports the level each commune reaches and exactly what blocks the next one.
+#[derive(Debug, Parser)]
+#[command(name = "ntm", version, propagate_version = true)]
+#[command(after_long_help = "Exit codes: 0 success; 1 findings (--fail-below matched, --strict-sources \
+    found unverified verdicts, `check` found errors); 2 bad usage, unreadable or invalid input.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate communes: level reached and what blocks the next level.
+    #[command(after_long_help = "Examples:\n  ntm evaluate examples/communes.csv\n  \
+        ntm evaluate --rules examples/ruleset.toml examples/communes.csv --year 2025 --format json\n  \
+        ntm evaluate a.csv b.csv --fail-below standard")]
+    Evaluate(EvaluateArgs),
+    /// List, show and inspect rulesets.
+    Rules {
+        /// What to do with rulesets.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Validate ruleset files and report every problem.
+    Check(CheckArgs),
+}
+
+/// `ntm rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// The built-in rulesets, with period, decision and how many indicators are verified.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// A ruleset's levels, criteria, indicators and thresholds.
+    Show(ShowArgs),
+}
+
+/// Where a ruleset comes from.
+#[derive(Debug, Args)]
+pub struct RulesArg {
+    /// Built-in ruleset id (`ntm rules list`) or path to a ruleset TOML file.
+    #[arg(long = "rules", short = 'r', value_name = "ID|FILE", default_value = crate::ruleset::builtin::DEFAULT_ID)]
+    pub rules: String,
+}
+
+/// `ntm evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// CSV files of commune data (one commune per row).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Assessment year for every row (else the `year` column, else the period's last year).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// List what is missing for every level not reached, not only the next one.
+    #[arg(long)]
+    pub all_levels: bool,
+    /// Exit 1 when a commune is below this level.
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_below: Option<String>,
+    /// Read missing measure columns as "no data" instead of failing.
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Accept assessment years outside the ruleset's period.
+    #[arg(long)]
+    pub allow_out_of_period: bool,
+    /// Exit 1 when any verdict rests on an unverified threshold.
+    #[arg(long)]
+    pub strict_sources: bool,
+    /// Which province list the `province` column is read against.
+    #[arg(long, value_enum, default_value_t = ProvinceSet::Y2024)]
+    pub province_set: ProvinceSet,
+}
+
+/// `ntm rules show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Built-in ruleset id or path to a ruleset file.
+    #[arg(value_name = "ID|FILE", default_value = crate::ruleset::builtin::DEFAULT_ID)]
+    pub rules: String,
+    /// Show thresholds for this region or group only (`RRD`, `1`, …).
+    #[arg(long, visible_aliases = ["region", "group"], value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// Show the thresholds in force in this year.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+/// `ntm check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Ruleset files (or built-in ids).
+    #[arg(required = true, value_name = "ID|FILE")]
+    pub rules: Vec<String>,
+}
+
+/// Output formats of `evaluate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people (fits the terminal).
+    Table,
+    /// One row per commune.
+    Csv,
+    /// One JSON document.
+    Json,
+    /// One JSON object per line: meta first, then one per commune.
+    Ndjson,
+}
+
+/// Output formats of `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// Tables for people.
+    Table,
+    /// The normalized ruleset as JSON.
+    Json,
+}

@@ -1,0 +1,56 @@
+//! One file per subcommand: load → validate → read → evaluate → report.
+//!
+//! The only place that opens files. Shared here: finding a ruleset by id or path.
+
+pub mod check;
+pub mod evaluate;
+pub mod rules;
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::diag::Diagnostic;
+use crate::report::write_diagnostics;
+use crate::ruleset::{Ruleset, builtin, load_str};
+
+/// A ruleset's text and how to name it.
+pub struct Source {
+    /// `builtin:<id>` or the path.
+    pub label: String,
+    /// Path used in diagnostics.
+    pub path: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+/// Find a ruleset: a built-in id, else a file path.
+pub fn source(spec: &str) -> anyhow::Result<Source> {
+    if let Some((path, text)) = builtin::get(spec) {
+        return Ok(Source {
+            label: format!("builtin:{spec}"),
+            path: path.to_string(),
+            text: text.to_string(),
+        });
+    }
+    let text = std::fs::read_to_string(spec).with_context(|| {
+        let ids: Vec<&str> = builtin::BUILTIN.iter().map(|(id, _, _)| *id).collect();
+        format!(
+            "reading ruleset `{spec}` (not a built-in id: expected one of `{}`, or a file path)",
+            ids.join("`, `")
+        )
+    })?;
+    Ok(Source {
+        label: spec.to_string(),
+        path: spec.to_string(),
+        text,
+    })
+}
+
+/// Load and validate; print its diagnostics. `None` when it has errors.
+pub fn load(spec: &str, err: &mut dyn Write) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
+    let src = source(spec)?;
+    let (rs, diags) = load_str(&src.text, &src.path);
+    write_diagnostics(err, &diags)?;
+    Ok((rs, src, diags))
+}

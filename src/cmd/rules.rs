@@ -1,0 +1,67 @@
+//! `ntm rules list` and `ntm rules show`.
+
+use std::io::Write;
+
+use anyhow::bail;
+
+use crate::Exit;
+use crate::cli::{RulesFormat, ShowArgs};
+use crate::report::rules::{ListEntry, RulesetJson, write_list_table, write_show_table};
+use crate::ruleset::{builtin, load_str};
+use crate::text::fold;
+
+/// Run `ntm rules list`.
+pub fn list(format: RulesFormat, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    let mut entries = Vec::new();
+    for (id, path, text) in builtin::BUILTIN {
+        let (rs, diags) = load_str(text, path);
+        let Some(rs) = rs else {
+            let first = diags.first().map(ToString::to_string).unwrap_or_default();
+            bail!("built-in ruleset `{id}` does not validate: {first}");
+        };
+        entries.push(ListEntry::new(&rs));
+    }
+    match format {
+        RulesFormat::Table => write_list_table(out, &entries)?,
+        RulesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &entries)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// Run `ntm rules show`.
+pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let (rs, _, _) = super::load(&args.rules, err)?;
+    let Some(rs) = rs else {
+        return Ok(Exit::Invalid);
+    };
+    let zone = match &args.zone {
+        None => None,
+        Some(z) => {
+            let key = fold(z);
+            let found = rs.zones.iter().position(|zone| {
+                [&zone.id, &zone.name, &zone.name_vi]
+                    .into_iter()
+                    .chain(&zone.aliases)
+                    .any(|n| fold(n) == key)
+            });
+            match found {
+                Some(i) => Some(i),
+                None => {
+                    let ids: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
+                    bail!("`{z}` is not a zone of `{}`: expected one of `{}`", rs.id, ids.join("`, `"));
+                }
+            }
+        }
+    };
+    match args.format {
+        RulesFormat::Table => write_show_table(out, &rs, zone, args.year)?,
+        RulesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &RulesetJson::new(&rs, zone, args.year))?;
+            writeln!(out)?;
+        }
+    }
+    Ok(Exit::Success)
+}

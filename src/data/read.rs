@@ -1,0 +1,322 @@
+//! CSV bytes → commune rows, each keeping its file and line, with every problem located.
+//!
+//! The reader reports every bad cell of the file, not only the first. It does not open files
+//! (the commands do) and does not evaluate anything.
+
+use crate::data::coerce::{Value, coerce};
+use crate::data::columns::{Columns, Ident, map_headers};
+use crate::data::province::{Lookup, ProvinceSet, lookup};
+use crate::diag::Diagnostic;
+use crate::ruleset::Ruleset;
+use crate::text::{fold, nfc};
+
+/// How rows are read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// `--year`: the assessment year of every row.
+    pub year: Option<i32>,
+    /// Accept years outside the ruleset's period.
+    pub allow_out_of_period: bool,
+    /// Missing measure columns become no data.
+    pub allow_missing: bool,
+    /// Which province list `province` is read against.
+    pub province_set: ProvinceSet,
+}
+
+/// Where a row's zone came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneFrom {
+    /// The `region`/`group` column.
+    Column,
+    /// The province table.
+    Province,
+}
+
+/// Where a row's assessment year came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearFrom {
+    /// `--year`.
+    Flag,
+    /// The `year` column.
+    Column,
+    /// The last year of the ruleset's period.
+    PeriodEnd,
+}
+
+/// One commune, read.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Index of the input file.
+    pub input: usize,
+    /// Line in that file (the header is line 1 in a plain file).
+    pub line: u64,
+    /// Commune code.
+    pub code: Option<String>,
+    /// Commune name.
+    pub name: Option<String>,
+    /// District.
+    pub district: Option<String>,
+    /// Province.
+    pub province: Option<String>,
+    /// Zone index before overrides.
+    pub zone: usize,
+    /// Where the zone came from.
+    pub zone_from: ZoneFrom,
+    /// Assessment year.
+    pub year: i32,
+    /// Where the year came from.
+    pub year_from: YearFrom,
+    /// One value per measure; `None` is no data.
+    pub values: Vec<Option<Value>>,
+}
+
+/// What was read from one file.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// Rows that were read without error.
+    pub rows: Vec<Row>,
+    /// Data rows seen (with or without error).
+    pub records: usize,
+    /// Headers matching nothing.
+    pub unknown_columns: Vec<String>,
+    /// Every problem found.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Read a CSV file's bytes. `path` names it in diagnostics; `input` indexes it in rows.
+pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &ReadOptions) -> Read {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut out = Read::default();
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+    let mut records = rdr.records();
+    let header = match records.next() {
+        None => {
+            out.diags.push(Diagnostic::error("empty-file", "the file has no header row").at(path, None, None));
+            return out;
+        }
+        Some(Err(e)) => {
+            out.diags.push(csv_error(&e, path));
+            return out;
+        }
+        Some(Ok(h)) => h,
+    };
+    let header_line = header.position().map_or(1, |p| p.line());
+    let headers: Vec<String> = header.iter().map(nfc).collect();
+    let (cols, diags) = map_headers(&headers, rs, opts.allow_missing, path, header_line);
+    let fatal = crate::diag::has_errors(&diags);
+    out.diags.extend(diags);
+    out.unknown_columns = cols.unknown.clone();
+    if fatal {
+        return out;
+    }
+    let zone_col = cols.ident(match rs.zoning {
+        crate::ruleset::model::Zoning::Region => Ident::Region,
+        crate::ruleset::model::Zoning::Group => Ident::Group,
+    });
+    if zone_col.is_none() && (rs.zoning == crate::ruleset::model::Zoning::Group || cols.ident(Ident::Province).is_none()) {
+        let need = if rs.zoning == crate::ruleset::model::Zoning::Group {
+            "a `group` (`nhóm`) column"
+        } else {
+            "a `region` (`vùng`) or `province` (`tỉnh`) column"
+        };
+        out.diags.push(
+            Diagnostic::error("missing-column", format!("ruleset `{}` needs {need} to pick thresholds", rs.id))
+                .at(path, Some(header_line), None),
+        );
+        return out;
+    }
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                out.records += 1;
+                out.diags.push(csv_error(&e, path));
+                continue;
+            }
+        };
+        out.records += 1;
+        let line = rec.position().map_or(0, |p| p.line());
+        let mut ctx = RowCtx { path, line, headers: &headers, diags: &mut out.diags, ok: true };
+        let row = read_row(&rec, &cols, zone_col, rs, opts, input, &mut ctx);
+        if ctx.ok {
+            out.rows.push(row);
+        }
+    }
+    if out.records == 0 {
+        out.diags.push(
+            Diagnostic::error("no-rows", "the file has a header but no data rows").at(path, Some(header_line), None),
+        );
+    }
+    out
+}
+
+struct RowCtx<'a> {
+    path: &'a str,
+    line: u64,
+    headers: &'a [String],
+    diags: &'a mut Vec<Diagnostic>,
+    ok: bool,
+}
+
+impl RowCtx<'_> {
+    fn cell_error(&mut self, code: &'static str, col: usize, value: &str, expected: &str) {
+        let header = self.headers.get(col).map_or("", String::as_str);
+        self.diags.push(
+            Diagnostic::error(
+                code,
+                format!("column {} `{header}`: `{value}` is not valid", col + 1),
+            )
+            .at(self.path, Some(self.line), Some(col as u64 + 1))
+            .help(format!("expected {expected}")),
+        );
+        self.ok = false;
+    }
+}
+
+fn read_row(
+    rec: &csv::StringRecord,
+    cols: &Columns,
+    zone_col: Option<usize>,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    input: usize,
+    cx: &mut RowCtx<'_>,
+) -> Row {
+    let text = |c: Option<usize>| -> Option<String> {
+        c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(nfc)
+    };
+    let mut values = Vec::with_capacity(cols.measures.len());
+    for (mi, col) in cols.measures.iter().enumerate() {
+        let Some(col) = *col else {
+            values.push(None);
+            continue;
+        };
+        let cell = rec.get(col).unwrap_or("");
+        match coerce(cell, rs.measures[mi].kind) {
+            Ok(v) => values.push(v),
+            Err(e) => {
+                cx.cell_error(e.code, col, cell.trim(), &e.expected);
+                values.push(None);
+            }
+        }
+    }
+    let (year, year_from) = year(rec, cols, rs, opts, cx);
+    let province = text(cols.ident(Ident::Province));
+    let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
+    Row {
+        input,
+        line: cx.line,
+        code: text(cols.ident(Ident::Code)),
+        name: text(cols.ident(Ident::Name)),
+        district: text(cols.ident(Ident::District)),
+        province,
+        zone,
+        zone_from,
+        year,
+        year_from,
+        values,
+    }
+}
+
+fn year(rec: &csv::StringRecord, cols: &Columns, rs: &Ruleset, opts: &ReadOptions, cx: &mut RowCtx<'_>) -> (i32, YearFrom) {
+    if let Some(y) = opts.year {
+        return (y, YearFrom::Flag);
+    }
+    let Some(col) = cols.ident(Ident::Year) else {
+        return (rs.period.1, YearFrom::PeriodEnd);
+    };
+    let cell = rec.get(col).unwrap_or("").trim();
+    if cell.is_empty() {
+        return (rs.period.1, YearFrom::PeriodEnd);
+    }
+    match cell.parse::<i32>() {
+        Ok(y) if (1900..=2100).contains(&y) => {
+            if !opts.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
+                let expected = format!(
+                    "a year of the ruleset's period {}–{} (or --allow-out-of-period)",
+                    rs.period.0, rs.period.1
+                );
+                cx.cell_error("year-outside-period", col, cell, &expected);
+            }
+            (y, YearFrom::Column)
+        }
+        _ => {
+            cx.cell_error("not-a-year", col, cell, "a year such as `2025`");
+            (rs.period.1, YearFrom::Column)
+        }
+    }
+}
+
+fn zone(
+    rec: &csv::StringRecord,
+    zone_col: Option<usize>,
+    cols: &Columns,
+    province: Option<&str>,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    cx: &mut RowCtx<'_>,
+) -> (usize, ZoneFrom) {
+    if let Some(col) = zone_col {
+        let cell = rec.get(col).unwrap_or("").trim();
+        if !cell.is_empty() {
+            let key = fold(cell);
+            let found = rs.zones.iter().position(|z| {
+                [&z.id, &z.name, &z.name_vi].into_iter().chain(&z.aliases).any(|n| fold(n) == key)
+            });
+            if let Some(z) = found {
+                return (z, ZoneFrom::Column);
+            }
+            let ids: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
+            let expected = format!("one of `{}` (or a zone name or alias)", ids.join("`, `"));
+            cx.cell_error("unknown-zone", col, cell, &expected);
+            return (0, ZoneFrom::Column);
+        }
+    }
+    let pcol = cols.ident(Ident::Province);
+    match (rs.zoning, province, pcol) {
+        (crate::ruleset::model::Zoning::Region, Some(p), Some(pcol)) => match lookup(opts.province_set, p) {
+            Lookup::Region(code) => match rs.zone_index(&code) {
+                Some(z) => (z, ZoneFrom::Province),
+                None => {
+                    cx.cell_error("unknown-zone", pcol, p, &format!("a province of a region the ruleset declares (`{code}` is not)"));
+                    (0, ZoneFrom::Province)
+                }
+            },
+            Lookup::Ambiguous(why) => {
+                cx.cell_error("ambiguous-province", pcol, p, &format!("a `region` column for this row: {why}"));
+                (0, ZoneFrom::Province)
+            }
+            Lookup::Unknown => {
+                let set = match opts.province_set {
+                    ProvinceSet::Y2024 => "the 63 provinces before July 2025 (see --province-set)",
+                    ProvinceSet::Y2025 => "the 34 provinces from July 2025 (see --province-set)",
+                };
+                cx.cell_error("unknown-province", pcol, p, &format!("a province name or code of {set}"));
+                (0, ZoneFrom::Province)
+            }
+        },
+        _ => {
+            let col = zone_col.or(pcol).unwrap_or(0);
+            let what = rs.zoning.column();
+            cx.cell_error("missing-zone", col, "", &format!("the commune's {what} (the cell is empty)"));
+            (0, ZoneFrom::Column)
+        }
+    }
+}
+
+fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
+    let line = e.position().map(|p| p.line());
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Diagnostic::error(
+            "wrong-field-count",
+            format!("the row has {len} fields, the header has {expected_len}"),
+        )
+        .at(path, line, None)
+        .help("a cell containing the delimiter must be quoted"),
+        csv::ErrorKind::Utf8 { .. } => Diagnostic::error("invalid-utf8", "the row is not valid UTF-8")
+            .at(path, line, None)
+            .help("save the file as UTF-8 (CSV UTF-8 in Excel)"),
+        _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
+    }
+}

@@ -1,0 +1,150 @@
+//! Diagnostics: problems in user input (rulesets and data), each with a stable code and a place.
+//!
+//! Problems in input are values, not `Err`: loaders collect every one of them and the command
+//! decides what to do. This module renders them; it never prints.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Informational; never changes the exit code.
+    Warning,
+    /// Stops the command that found it.
+    Error,
+}
+
+/// Where a problem is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// File as the user named it.
+    pub path: String,
+    /// 1-based line.
+    pub line: Option<u64>,
+    /// 1-based column (characters).
+    pub column: Option<u64>,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case code (`unknown-measure`).
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, with user values in backticks.
+    pub message: String,
+    /// Where, when known.
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    /// Attach a place.
+    pub fn at(mut self, path: &str, line: Option<u64>, column: Option<u64>) -> Self {
+        self.location = Some(Location {
+            path: path.to_string(),
+            line,
+            column,
+        });
+        self
+    }
+
+    /// Attach a hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Is this an error?
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: error[code]: message` then `  = help: …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(loc) = &self.location {
+            write!(f, "{}", loc.path)?;
+            if let Some(line) = loc.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = loc.column {
+                    write!(f, ":{col}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}[{}]: {}", self.code, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Does any of these stop the command?
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// 1-based line and column (in characters) of byte offset `pos` in `text`.
+pub fn line_col(text: &str, pos: usize) -> (u64, u64) {
+    let pos = pos.min(text.len());
+    let before = text.get(..pos).unwrap_or(text);
+    let line = before.matches('\n').count() as u64 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() as u64 + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_path_line_column_code_and_help() {
+        let d = Diagnostic::error("unknown-measure", "indicator `10` uses measure `x`")
+            .at("r.toml", Some(3), Some(11))
+            .help("declare it under [measures.x]");
+        assert_eq!(
+            d.to_string(),
+            "r.toml:3:11: error[unknown-measure]: indicator `10` uses measure `x`\n  = help: declare it under [measures.x]"
+        );
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a = 1\nđạt = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        let pos = text.find('=').map(|_| text.rfind('=').unwrap_or(0)).unwrap_or(0);
+        assert_eq!(line_col(text, pos), (2, 5));
+    }
+}

@@ -1,0 +1,394 @@
+//! Rendering outcomes: the public record types (JSON/CSV contract) and one renderer per format.
+//!
+//! `CommuneRecord` and `Meta` are the contract documented in README ("JSON output"): field
+//! names are snake_case and change only with a CHANGELOG line. Renderers write to a
+//! `&mut dyn Write` and never decide anything.
+
+pub mod csv;
+pub mod json;
+pub mod rules;
+pub mod table;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::data::coerce::Value;
+use crate::data::read::{Row, YearFrom, ZoneFrom};
+use crate::eval::{Outcome, Status};
+use crate::ruleset::Ruleset;
+use crate::ruleset::model::{Op, Test};
+
+/// Provenance of a run: carried by every machine output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    /// `ntm` version.
+    pub ntm_version: &'static str,
+    /// Ruleset id.
+    pub ruleset_id: String,
+    /// SHA-256 of the ruleset text.
+    pub ruleset_sha256: String,
+    /// `builtin:<id>` or the file path.
+    pub ruleset_source: String,
+    /// Assessment year when all rows share one, else null.
+    pub year: Option<i32>,
+    /// Where the year came from: `flag`, `column`, `period_end` (the first row's when mixed).
+    pub year_source: Option<YearFrom>,
+    /// The input files.
+    pub inputs: Vec<InputMeta>,
+    /// Communes in the output.
+    pub communes: usize,
+    /// Communes whose level verdict rests on unverified content.
+    pub unverified_verdicts: usize,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputMeta {
+    /// As given on the command line.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Data rows read.
+    pub rows: usize,
+}
+
+/// The ruleset as summarised in evaluation output.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesetSummary {
+    /// Id.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// `[first, last]`.
+    pub period: [i32; 2],
+    /// Legal instrument(s).
+    pub decision: String,
+    /// Levels from the lowest.
+    pub levels: Vec<LevelSummary>,
+}
+
+/// A level as summarised in evaluation output.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelSummary {
+    /// Id.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Required level id.
+    pub requires: Option<String>,
+    /// Number of criteria.
+    pub criteria: usize,
+    /// Number of indicators.
+    pub indicators: usize,
+}
+
+impl RulesetSummary {
+    /// Summarise `rs`.
+    pub fn new(rs: &Ruleset) -> Self {
+        RulesetSummary {
+            id: rs.id.clone(),
+            name: rs.name.clone(),
+            period: [rs.period.0, rs.period.1],
+            decision: rs.decision.clone(),
+            levels: rs
+                .levels
+                .iter()
+                .map(|l| LevelSummary {
+                    id: l.id.clone(),
+                    name: l.name.clone(),
+                    name_vi: l.name_vi.clone(),
+                    requires: l.requires.map(|r| rs.levels[r].id.clone()),
+                    criteria: l.criteria.len(),
+                    indicators: l.criteria.iter().map(|c| c.indicators.len()).sum(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One commune's result: the JSON/CSV contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommuneRecord {
+    /// 1-based position in the output (input order).
+    pub row: usize,
+    /// Input file.
+    pub file: String,
+    /// Line in that file.
+    pub line: u64,
+    /// Commune code.
+    pub code: Option<String>,
+    /// Commune name.
+    pub name: Option<String>,
+    /// District.
+    pub district: Option<String>,
+    /// Province.
+    pub province: Option<String>,
+    /// Zone whose thresholds applied.
+    pub zone: String,
+    /// `column`, `province`, or `override:<id>`.
+    pub zone_source: String,
+    /// Assessment year.
+    pub year: i32,
+    /// Highest level reached, or null.
+    pub level: Option<String>,
+    /// The level to reach next, or null at the top.
+    pub next_level: Option<String>,
+    /// Criteria met of `next_level` (of `level` at the top).
+    pub criteria_met: usize,
+    /// Criteria of that level.
+    pub criteria_total: usize,
+    /// Indicators met of that level.
+    pub indicators_met: usize,
+    /// Indicators of that level.
+    pub indicators_total: usize,
+    /// The level verdict rests on unverified content.
+    pub unverified: bool,
+    /// Counts for every level.
+    pub levels: Vec<LevelRecord>,
+    /// Criteria not met of the next level (of every level not reached with --all-levels).
+    pub missing: Vec<MissingCriterion>,
+}
+
+/// Counts for one level.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelRecord {
+    /// Level id.
+    pub level: String,
+    /// Reached.
+    pub reached: bool,
+    /// Criteria met.
+    pub criteria_met: usize,
+    /// Criteria.
+    pub criteria_total: usize,
+    /// Indicators met.
+    pub indicators_met: usize,
+    /// Indicators.
+    pub indicators_total: usize,
+}
+
+/// A criterion not met.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingCriterion {
+    /// Level id.
+    pub level: String,
+    /// Criterion id.
+    pub criterion: String,
+    /// English name.
+    pub name: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// `fail` or `no_data`.
+    pub status: Status,
+    /// Indicators met.
+    pub met: usize,
+    /// Indicators needed.
+    pub required: usize,
+    /// The indicators not met.
+    pub indicators: Vec<MissingIndicator>,
+}
+
+/// An indicator not met.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingIndicator {
+    /// Indicator id.
+    pub id: String,
+    /// Measure id (the data column).
+    pub measure: String,
+    /// The value found (null for no data; true/false for yes/no).
+    pub value: Option<ValueOut>,
+    /// What is required, readable: `>= 66`, `yes`, `none`.
+    pub required: String,
+    /// The numeric threshold, when there is one.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub threshold: Option<Decimal>,
+    /// Year of the threshold entry used, when thresholds vary by year.
+    pub threshold_year: Option<i32>,
+    /// `fail` or `no_data`.
+    pub status: Status,
+    /// The threshold (or the indicator) is verified.
+    pub verified: bool,
+    /// The comparison, for rendering.
+    #[serde(skip)]
+    pub op: Option<Op>,
+}
+
+/// A cell value in output: an exact number or a bool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ValueOut {
+    /// A number, printed exactly.
+    Num(#[serde(with = "rust_decimal::serde::arbitrary_precision")] Decimal),
+    /// yes/no.
+    Bool(bool),
+}
+
+impl std::fmt::Display for ValueOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueOut::Num(n) => write!(f, "{}", n.normalize()),
+            ValueOut::Bool(true) => f.write_str("yes"),
+            ValueOut::Bool(false) => f.write_str("no"),
+        }
+    }
+}
+
+impl CommuneRecord {
+    /// Build the record of one evaluated row.
+    pub fn new(
+        rs: &Ruleset,
+        position: usize,
+        file: &str,
+        row: &Row,
+        outcome: &Outcome,
+        all_levels: bool,
+    ) -> Self {
+        let focus = outcome.next_level.or(outcome.level);
+        let counts = |li: usize| {
+            let l = &outcome.levels[li];
+            let lv = &rs.levels[li];
+            LevelRecord {
+                level: lv.id.clone(),
+                reached: l.reached,
+                criteria_met: l.criteria_met,
+                criteria_total: lv.criteria.len(),
+                indicators_met: l.indicators_met,
+                indicators_total: lv.criteria.iter().map(|c| c.indicators.len()).sum(),
+            }
+        };
+        let levels: Vec<LevelRecord> = (0..rs.levels.len()).map(counts).collect();
+        let focus_counts = focus.map(|f| levels[f].clone());
+        let missing_levels: Vec<usize> = if all_levels {
+            (0..rs.levels.len()).filter(|&l| !outcome.levels[l].reached).collect()
+        } else {
+            outcome.next_level.into_iter().collect()
+        };
+        let missing = missing_levels
+            .into_iter()
+            .flat_map(|li| missing_criteria(rs, li, row, outcome))
+            .collect();
+        let zone_source = match (outcome.overridden_by, row.zone_from) {
+            (Some(o), _) => format!("override:{}", rs.overrides[o].id),
+            (None, ZoneFrom::Column) => "column".to_string(),
+            (None, ZoneFrom::Province) => "province".to_string(),
+        };
+        CommuneRecord {
+            row: position,
+            file: file.to_string(),
+            line: row.line,
+            code: row.code.clone(),
+            name: row.name.clone(),
+            district: row.district.clone(),
+            province: row.province.clone(),
+            zone: rs.zones[outcome.zone].id.clone(),
+            zone_source,
+            year: row.year,
+            level: outcome.level.map(|l| rs.levels[l].id.clone()),
+            next_level: outcome.next_level.map(|l| rs.levels[l].id.clone()),
+            criteria_met: focus_counts.as_ref().map_or(0, |c| c.criteria_met),
+            criteria_total: focus_counts.as_ref().map_or(0, |c| c.criteria_total),
+            indicators_met: focus_counts.as_ref().map_or(0, |c| c.indicators_met),
+            indicators_total: focus_counts.as_ref().map_or(0, |c| c.indicators_total),
+            unverified: outcome.unverified,
+            levels,
+            missing,
+        }
+    }
+}
+
+fn missing_criteria(rs: &Ruleset, li: usize, row: &Row, outcome: &Outcome) -> Vec<MissingCriterion> {
+    let level = &rs.levels[li];
+    let lo = &outcome.levels[li];
+    level
+        .criteria
+        .iter()
+        .zip(&lo.criteria)
+        .filter(|(_, co)| co.status != Status::Pass)
+        .map(|(crit, co)| MissingCriterion {
+            level: level.id.clone(),
+            criterion: crit.id.clone(),
+            name: crit.name.clone(),
+            name_vi: crit.name_vi.clone(),
+            status: co.status,
+            met: co.met,
+            required: crit.required(),
+            indicators: crit
+                .indicators
+                .iter()
+                .zip(&co.indicators)
+                .filter(|(_, io)| io.status != Status::Pass)
+                .map(|(ind, io)| MissingIndicator {
+                    id: ind.id.clone(),
+                    measure: rs.measures[ind.measure].id.clone(),
+                    value: row.values[ind.measure].map(|v| match v {
+                        Value::Num(n) => ValueOut::Num(n),
+                        Value::Bool(b) => ValueOut::Bool(b),
+                    }),
+                    required: match (&ind.test, io.threshold) {
+                        (Test::Yes, _) => "yes".to_string(),
+                        (Test::None, _) => "none".to_string(),
+                        (Test::Compare(op, _), Some(t)) => {
+                            format!("{} {}", op.as_str(), t.value.normalize())
+                        }
+                        (Test::Compare(op, _), None) => op.as_str().to_string(),
+                    },
+                    threshold: io.threshold.map(|t| t.value.normalize()),
+                    threshold_year: io.threshold.and_then(|t| t.from),
+                    status: io.status,
+                    verified: io.verified,
+                    op: match &ind.test {
+                        Test::Compare(op, _) => Some(*op),
+                        Test::Yes | Test::None => None,
+                    },
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+impl MissingIndicator {
+    /// One line for people: `income_per_capita 61.2 < 66 (RRD, 2025)`.
+    pub fn describe(&self, zone: &str) -> String {
+        let mut s = match (&self.value, self.status) {
+            (None, _) => format!("{} no data (needs {})", self.measure, self.required),
+            (Some(v), _) => match self.required.as_str() {
+                "yes" => format!("{} {v}, needs yes", self.measure),
+                "none" => format!("{} {v}, needs none", self.measure),
+                _ => match (self.op, self.threshold) {
+                    (Some(op), Some(t)) => {
+                        format!("{} {v} {} {} required", self.measure, op.negated_str(), t.normalize())
+                    }
+                    _ => format!("{} {v}, needs {}", self.measure, self.required),
+                },
+            },
+        };
+        if self.threshold.is_some() {
+            match self.threshold_year {
+                Some(y) => s.push_str(&format!(" ({zone}, {y})")),
+                None => s.push_str(&format!(" ({zone})")),
+            }
+        }
+        if !self.verified {
+            s.push_str(" [unverified]");
+        }
+        s
+    }
+}
+
+/// At most this many diagnostics are printed; the rest are counted.
+pub const DIAGNOSTIC_LIMIT: usize = 100;
+
+/// Print diagnostics, one per line (help lines indented), errors and warnings in input order.
+pub fn write_diagnostics(
+    err: &mut dyn std::io::Write,
+    diags: &[crate::diag::Diagnostic],
+) -> std::io::Result<()> {
+    for d in diags.iter().take(DIAGNOSTIC_LIMIT) {
+        writeln!(err, "{d}")?;
+    }
+    if diags.len() > DIAGNOSTIC_LIMIT {
+        writeln!(err, "… and {} more", diags.len() - DIAGNOSTIC_LIMIT)?;
+    }
+    Ok(())
+}

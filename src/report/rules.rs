@@ -1,0 +1,505 @@
+//! Rendering rulesets: `ntm rules list` and `ntm rules show` (tables and normalized JSON).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::table::new_table;
+use crate::ruleset::Ruleset;
+use crate::ruleset::model::{IndicatorRef, Test, Threshold, YearEntry, Zoning};
+
+/// A line of `ntm rules list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListEntry {
+    /// Id.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// `[first, last]`.
+    pub period: [i32; 2],
+    /// Legal instrument(s).
+    pub decision: String,
+    /// Level ids.
+    pub levels: Vec<String>,
+    /// Number of indicators.
+    pub indicators: usize,
+    /// Indicators whose every value is verified.
+    pub verified: usize,
+    /// SHA-256 of the text.
+    pub sha256: String,
+}
+
+impl ListEntry {
+    /// Summarise `rs`.
+    pub fn new(rs: &Ruleset) -> Self {
+        ListEntry {
+            id: rs.id.clone(),
+            name: rs.name.clone(),
+            period: [rs.period.0, rs.period.1],
+            decision: rs.decision.clone(),
+            levels: rs.levels.iter().map(|l| l.id.clone()).collect(),
+            indicators: rs.indicator_count(),
+            verified: rs.indicators().filter(|(r, _)| rs.fully_verified(*r)).count(),
+            sha256: rs.sha256.clone(),
+        }
+    }
+}
+
+/// `ntm rules list` as a table.
+pub fn write_list_table(out: &mut dyn Write, entries: &[ListEntry]) -> anyhow::Result<()> {
+    let mut t = new_table();
+    t.set_header(["Ruleset", "Period", "Decision", "Levels", "Indicators verified"]);
+    for e in entries {
+        t.add_row([
+            e.id.clone(),
+            format!("{}–{}", e.period[0], e.period[1]),
+            e.decision.clone(),
+            e.levels.join(" → "),
+            format!("{}/{}", e.verified, e.indicators),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    writeln!(out, "default: {}", crate::ruleset::builtin::DEFAULT_ID)?;
+    Ok(())
+}
+
+/// `ntm rules show` as tables: header, one table per level, the measures.
+pub fn write_show_table(
+    out: &mut dyn Write,
+    rs: &Ruleset,
+    zone: Option<usize>,
+    year: Option<i32>,
+) -> anyhow::Result<()> {
+    writeln!(out, "{} — {}", rs.id, rs.name)?;
+    writeln!(out, "{}", rs.name_vi)?;
+    writeln!(out, "period {}–{}; {}", rs.period.0, rs.period.1, rs.decision)?;
+    let zones: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
+    let zkind = match rs.zoning {
+        Zoning::Region => "regions",
+        Zoning::Group => "commune groups",
+    };
+    writeln!(out, "{zkind}: {}", zones.join(", "))?;
+    if let Some(z) = zone {
+        let y = year.unwrap_or(rs.period.1);
+        writeln!(out, "thresholds for {} ({}), {y}", rs.zones[z].id, rs.zones[z].name)?;
+    }
+    for o in &rs.overrides {
+        writeln!(
+            out,
+            "override {}: `{}` = yes → {} ({})",
+            o.id, rs.measures[o.measure].id, rs.zones[o.zone].id, o.source
+        )?;
+    }
+    for (li, level) in rs.levels.iter().enumerate() {
+        writeln!(out)?;
+        let req = level
+            .requires
+            .map(|r| format!(", requires {}", rs.levels[r].id))
+            .unwrap_or_default();
+        writeln!(out, "Level {} — {} / {}{req}", level.id, level.name, level.name_vi)?;
+        let mut t = new_table();
+        t.set_header(["Criterion", "Indicator", "Measure", "Requirement", "Verified", "Source"]);
+        for (ci, crit) in level.criteria.iter().enumerate() {
+            for (ii, ind) in crit.indicators.iter().enumerate() {
+                let r = IndicatorRef {
+                    level: li,
+                    criterion: ci,
+                    indicator: ii,
+                };
+                let crit_cell = if ii == 0 {
+                    let at_least = crit
+                        .at_least
+                        .map(|n| format!(" (at least {n} of {})", crit.indicators.len()))
+                        .unwrap_or_default();
+                    format!("{} {}{at_least}", crit.id, crit.name_vi)
+                } else {
+                    String::new()
+                };
+                let m = &rs.measures[ind.measure];
+                t.add_row([
+                    crit_cell,
+                    ind.id.clone(),
+                    m.id.clone(),
+                    requirement(rs, r, zone, year),
+                    verified_text(rs, r).to_string(),
+                    ind.source.clone(),
+                ]);
+            }
+        }
+        writeln!(out, "{t}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Measures (data columns)")?;
+    let mut t = new_table();
+    t.set_header(["Column", "Kind", "Unit", "Vietnamese label", "Aliases"]);
+    for m in &rs.measures {
+        let kind = if m.optional {
+            format!("{} (optional)", m.kind.as_str())
+        } else {
+            m.kind.as_str().to_string()
+        };
+        t.add_row([
+            m.id.clone(),
+            kind,
+            m.unit.clone().unwrap_or_default(),
+            m.name_vi.clone(),
+            m.aliases.join("; "),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn verified_text(rs: &Ruleset, r: IndicatorRef) -> &'static str {
+    if rs.fully_verified(r) {
+        return "yes";
+    }
+    let ind = rs.indicator(r);
+    let any = match &ind.test {
+        Test::Compare(_, Threshold::Fixed(entries)) => {
+            entries.iter().any(|e| e.verified.iter().any(|v| *v))
+        }
+        _ => ind.verified.iter().any(|v| *v),
+    };
+    if any { "partly" } else { "no" }
+}
+
+fn fmt_values(e: &YearEntry, rs: &Ruleset, factor: Decimal) -> String {
+    let vals: Vec<Decimal> = e.values.iter().map(|v| (*v * factor).normalize()).collect();
+    if vals.windows(2).all(|w| w[0] == w[1]) {
+        return vals.first().map(ToString::to_string).unwrap_or_default();
+    }
+    rs.zones
+        .iter()
+        .zip(&vals)
+        .map(|(z, v)| format!("{} {v}", z.id))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The requirement of an indicator, readable: `>= 80`, `NMM 36 · RRD 50 …`, `yes (Đạt)`.
+pub fn requirement(rs: &Ruleset, r: IndicatorRef, zone: Option<usize>, year: Option<i32>) -> String {
+    let ind = rs.indicator(r);
+    let Test::Compare(op, threshold) = &ind.test else {
+        return match ind.test {
+            Test::Yes => "yes (Đạt)".to_string(),
+            _ => "none (Không)".to_string(),
+        };
+    };
+    if let Some(z) = zone {
+        let (t, _) = rs.resolve(r, z, year.unwrap_or(rs.period.1));
+        return match t {
+            Some(t) => {
+                let y = t.from.map(|y| format!(" (from {y})")).unwrap_or_default();
+                format!("{} {}{y}", op.as_str(), t.value.normalize())
+            }
+            None => op.as_str().to_string(),
+        };
+    }
+    let (entries, factor, derived) = match threshold {
+        Threshold::Fixed(entries) => (entries, Decimal::ONE, String::new()),
+        Threshold::Derived {
+            level,
+            criterion,
+            indicator,
+            factor,
+        } => {
+            let base = &rs.levels[*level].criteria[*criterion].indicators[*indicator];
+            let Test::Compare(_, Threshold::Fixed(entries)) = &base.test else {
+                return op.as_str().to_string();
+            };
+            let pct = (*factor * Decimal::ONE_HUNDRED).normalize();
+            (entries, *factor, format!("{pct}% of {} {}: ", rs.levels[*level].id, base.id))
+        }
+    };
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let from = e.from.map(|y| format!("from {y}: ")).unwrap_or_default();
+            format!("{from}{} {}", op.as_str(), fmt_values(e, rs, factor))
+        })
+        .collect();
+    format!("{derived}{}", lines.join("\n"))
+}
+
+/// The normalized ruleset (`ntm rules show --format json`).
+#[derive(Debug, Serialize)]
+pub struct RulesetJson {
+    id: String,
+    name: String,
+    name_vi: String,
+    period: [i32; 2],
+    decision: String,
+    zoning: Zoning,
+    notes: Option<String>,
+    sha256: String,
+    zones: Vec<ZoneJson>,
+    measures: Vec<MeasureJson>,
+    overrides: Vec<OverrideJson>,
+    levels: Vec<LevelJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct ZoneJson {
+    id: String,
+    name: String,
+    name_vi: String,
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct MeasureJson {
+    id: String,
+    name: String,
+    name_vi: String,
+    kind: crate::ruleset::model::MeasureKind,
+    unit: Option<String>,
+    aliases: Vec<String>,
+    optional: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct OverrideJson {
+    id: String,
+    name: Option<String>,
+    measure: String,
+    zone: String,
+    source: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LevelJson {
+    id: String,
+    name: String,
+    name_vi: String,
+    requires: Option<String>,
+    source: Option<String>,
+    criteria: Vec<CriterionJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct CriterionJson {
+    id: String,
+    name: String,
+    name_vi: String,
+    at_least: Option<usize>,
+    indicators: Vec<IndicatorJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct IndicatorJson {
+    id: String,
+    name: Option<String>,
+    name_vi: Option<String>,
+    measure: String,
+    op: &'static str,
+    source: String,
+    verified: bool,
+    note: Option<String>,
+    derived: Option<DerivedJson>,
+    thresholds: Vec<EntryJson>,
+    resolved: Option<ResolvedJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct DerivedJson {
+    level: String,
+    indicator: String,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    factor: Decimal,
+}
+
+#[derive(Debug, Serialize)]
+struct EntryJson {
+    from: Option<i32>,
+    values: BTreeMap<String, NumJson>,
+    verified: BTreeMap<String, bool>,
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct NumJson(#[serde(with = "rust_decimal::serde::arbitrary_precision")] Decimal);
+
+#[derive(Debug, Serialize)]
+struct ResolvedJson {
+    zone: String,
+    year: i32,
+    value: Option<NumJson>,
+    from: Option<i32>,
+    verified: bool,
+}
+
+impl RulesetJson {
+    /// Normalize `rs`; with `zone`, each indicator also carries its resolved threshold.
+    pub fn new(rs: &Ruleset, zone: Option<usize>, year: Option<i32>) -> Self {
+        let levels = rs
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(li, l)| LevelJson {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                name_vi: l.name_vi.clone(),
+                requires: l.requires.map(|r| rs.levels[r].id.clone()),
+                source: l.source.clone(),
+                criteria: l
+                    .criteria
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, c)| CriterionJson {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        name_vi: c.name_vi.clone(),
+                        at_least: c.at_least,
+                        indicators: (0..c.indicators.len())
+                            .map(|ii| {
+                                let r = IndicatorRef {
+                                    level: li,
+                                    criterion: ci,
+                                    indicator: ii,
+                                };
+                                indicator_json(rs, r, zone, year)
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        RulesetJson {
+            id: rs.id.clone(),
+            name: rs.name.clone(),
+            name_vi: rs.name_vi.clone(),
+            period: [rs.period.0, rs.period.1],
+            decision: rs.decision.clone(),
+            zoning: rs.zoning,
+            notes: rs.notes.clone(),
+            sha256: rs.sha256.clone(),
+            zones: rs
+                .zones
+                .iter()
+                .map(|z| ZoneJson {
+                    id: z.id.clone(),
+                    name: z.name.clone(),
+                    name_vi: z.name_vi.clone(),
+                    aliases: z.aliases.clone(),
+                })
+                .collect(),
+            measures: rs
+                .measures
+                .iter()
+                .map(|m| MeasureJson {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    name_vi: m.name_vi.clone(),
+                    kind: m.kind,
+                    unit: m.unit.clone(),
+                    aliases: m.aliases.clone(),
+                    optional: m.optional,
+                })
+                .collect(),
+            overrides: rs
+                .overrides
+                .iter()
+                .map(|o| OverrideJson {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    measure: rs.measures[o.measure].id.clone(),
+                    zone: rs.zones[o.zone].id.clone(),
+                    source: o.source.clone(),
+                })
+                .collect(),
+            levels,
+        }
+    }
+}
+
+fn indicator_json(rs: &Ruleset, r: IndicatorRef, zone: Option<usize>, year: Option<i32>) -> IndicatorJson {
+    let ind = rs.indicator(r);
+    let zone_map = |vals: &[Decimal], factor: Decimal| -> BTreeMap<String, NumJson> {
+        rs.zones
+            .iter()
+            .zip(vals)
+            .map(|(z, v)| (z.id.clone(), NumJson((*v * factor).normalize())))
+            .collect()
+    };
+    let flag_map = |flags: &[bool], own: &[bool]| -> BTreeMap<String, bool> {
+        rs.zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.id.clone(), flags[i] && own[i]))
+            .collect()
+    };
+    let all_true = vec![true; rs.zones.len()];
+    let (op, derived, thresholds) = match &ind.test {
+        Test::Yes => ("yes", None, Vec::new()),
+        Test::None => ("none", None, Vec::new()),
+        Test::Compare(op, Threshold::Fixed(entries)) => (
+            op.as_str(),
+            None,
+            entries
+                .iter()
+                .map(|e| EntryJson {
+                    from: e.from,
+                    values: zone_map(&e.values, Decimal::ONE),
+                    verified: flag_map(&e.verified, &all_true),
+                    note: e.note.clone(),
+                })
+                .collect(),
+        ),
+        Test::Compare(
+            op,
+            Threshold::Derived {
+                level,
+                criterion,
+                indicator,
+                factor,
+            },
+        ) => {
+            let base = &rs.levels[*level].criteria[*criterion].indicators[*indicator];
+            let entries = match &base.test {
+                Test::Compare(_, Threshold::Fixed(entries)) => entries
+                    .iter()
+                    .map(|e| EntryJson {
+                        from: e.from,
+                        values: zone_map(&e.values, *factor),
+                        verified: flag_map(&e.verified, &ind.verified),
+                        note: None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let d = DerivedJson {
+                level: rs.levels[*level].id.clone(),
+                indicator: base.id.clone(),
+                factor: factor.normalize(),
+            };
+            (op.as_str(), Some(d), entries)
+        }
+    };
+    let resolved = zone.map(|z| {
+        let y = year.unwrap_or(rs.period.1);
+        let (t, verified) = rs.resolve(r, z, y);
+        ResolvedJson {
+            zone: rs.zones[z].id.clone(),
+            year: y,
+            value: t.map(|t| NumJson(t.value.normalize())),
+            from: t.and_then(|t| t.from),
+            verified,
+        }
+    });
+    IndicatorJson {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        name_vi: ind.name_vi.clone(),
+        measure: rs.measures[ind.measure].id.clone(),
+        op,
+        source: ind.source.clone(),
+        verified: rs.fully_verified(r),
+        note: ind.note.clone(),
+        derived,
+        thresholds,
+        resolved,
+    }
+}

@@ -1,0 +1,108 @@
+//! Human-readable output: comfy-table tables, fitted to the terminal when stdout is one.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+
+use super::{CommuneRecord, Meta};
+use crate::data::read::YearFrom;
+use crate::ruleset::Ruleset;
+
+/// A table preset shared by every human-readable table.
+pub fn new_table() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t
+}
+
+/// The commune table, then a summary of levels, the year used and unverified verdicts.
+pub fn write_table(
+    out: &mut dyn Write,
+    rs: &Ruleset,
+    meta: &Meta,
+    communes: &[CommuneRecord],
+) -> anyhow::Result<()> {
+    let mut t = new_table();
+    t.set_header([
+        "#", "Code", "Commune", "Zone", "Level", "Next", "Criteria", "What blocks the next level",
+    ]);
+    for c in communes {
+        let blocks: Vec<String> = c
+            .missing
+            .iter()
+            .map(|m| {
+                let inds: Vec<String> = m.indicators.iter().map(|i| i.describe(&c.zone)).collect();
+                let prefix = if m.level == c.next_level.clone().unwrap_or_default() {
+                    String::new()
+                } else {
+                    format!("{}: ", m.level)
+                };
+                format!("{prefix}{} {}: {}", m.criterion, m.name, inds.join("; "))
+            })
+            .collect();
+        let zone = if c.zone_source.starts_with("override:") {
+            format!("{}*", c.zone)
+        } else {
+            c.zone.clone()
+        };
+        t.add_row([
+            c.row.to_string(),
+            c.code.clone().unwrap_or_default(),
+            c.name.clone().unwrap_or_default(),
+            zone,
+            c.level.clone().unwrap_or_else(|| "—".to_string()),
+            c.next_level.clone().unwrap_or_else(|| "—".to_string()),
+            format!("{}/{}", c.criteria_met, c.criteria_total),
+            blocks.join("\n"),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+
+    let mut by_level: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut below = 0;
+    for c in communes {
+        match c.level.as_ref().and_then(|l| rs.level_index(l)) {
+            Some(i) => *by_level.entry(i).or_default() += 1,
+            None => below += 1,
+        }
+    }
+    let mut parts: Vec<String> = by_level
+        .iter()
+        .rev()
+        .map(|(i, n)| format!("{n} {}", rs.levels[*i].id))
+        .collect();
+    parts.push(format!("{below} below {}", rs.levels.first().map_or("", |l| l.id.as_str())));
+    writeln!(
+        out,
+        "{} communes, ruleset {} ({}): {}",
+        communes.len(),
+        rs.id,
+        rs.decision,
+        parts.join(", ")
+    )?;
+    let year = match (meta.year, meta.year_source) {
+        (Some(y), Some(YearFrom::Flag)) => format!("assessment year {y} (--year)"),
+        (Some(y), Some(YearFrom::Column)) => format!("assessment year {y} (year column)"),
+        (Some(y), Some(YearFrom::PeriodEnd)) => {
+            format!("assessment year {y} (last year of the ruleset's period; set --year)")
+        }
+        _ => "assessment years from the year column (mixed)".to_string(),
+    };
+    writeln!(out, "{year}")?;
+    if communes.iter().any(|c| c.zone_source.starts_with("override:")) {
+        writeln!(out, "* zone set by an override (318/QĐ-TTg Article 1 for extremely difficult communes)")?;
+    }
+    if meta.unverified_verdicts > 0 {
+        writeln!(
+            out,
+            "{} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
+            meta.unverified_verdicts, meta.communes
+        )?;
+    } else {
+        writeln!(out, "no verdict rests on an unverified threshold")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! The official rulesets shipped in `criteria/`, embedded in the binary.
+//!
+//! Only the text is embedded; a ruleset is parsed when a command asks for it, so start-up does
+//! not pay for the ones it does not use.
+
+/// Id of the ruleset used when `--rules` is not given.
+pub const DEFAULT_ID: &str = "ntm-2021-2025";
+
+/// (id, file name, text) of every built-in ruleset, oldest first.
+pub const BUILTIN: [(&str, &str, &str); 3] = [
+    (
+        "ntm-2016-2020",
+        "criteria/ntm-2016-2020.toml",
+        include_str!("../../criteria/ntm-2016-2020.toml"),
+    ),
+    (
+        "ntm-2021-2025",
+        "criteria/ntm-2021-2025.toml",
+        include_str!("../../criteria/ntm-2021-2025.toml"),
+    ),
+    (
+        "ntm-2026-2030",
+        "criteria/ntm-2026-2030.toml",
+        include_str!("../../criteria/ntm-2026-2030.toml"),
+    ),
+];
+
+/// The (file name, text) of a built-in ruleset.
+pub fn get(id: &str) -> Option<(&'static str, &'static str)> {
+    BUILTIN
+        .iter()
+        .find(|(i, _, _)| *i == id)
+        .map(|(_, path, text)| (*path, *text))
+}

@@ -1,0 +1,65 @@
+//! Ruleset text → validated `Ruleset`: TOML parsing, then `validate`.
+//!
+//! Takes text, never a path on disk (reading files is the commands' job), so the built-in
+//! rulesets and user files go through exactly the same checks.
+
+use sha2::{Digest, Sha256};
+
+use super::model::Ruleset;
+use super::raw::RawRuleset;
+use super::validate::validate;
+use crate::diag::{Diagnostic, line_col};
+
+/// Parse and validate ruleset `text`; `path` is only used in diagnostics.
+pub fn load_str(text: &str, path: &str) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    let sha256 = sha256_hex(text.as_bytes());
+    match toml::from_str::<RawRuleset>(text) {
+        Ok(raw) => validate(raw, path, text, sha256),
+        Err(e) => {
+            let (line, col) = e.span().map_or((None, None), |s| {
+                let (l, c) = line_col(text, s.start);
+                (Some(l), Some(c))
+            });
+            let message = e.message().trim_end().to_string();
+            let code = if message.starts_with("unknown field") {
+                "unknown-key"
+            } else if message.starts_with("missing field") {
+                "missing-key"
+            } else {
+                "invalid-toml"
+            };
+            let d = Diagnostic::error(code, message).at(path, line, col);
+            (None, vec![d])
+        }
+    }
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_located() {
+        let text = "[ruleset]\nid = \"x\"\nnmae = \"typo\"\n";
+        let (rs, diags) = load_str(text, "r.toml");
+        assert!(rs.is_none());
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "unknown-key");
+        let loc = diags[0].location.as_ref().map(|l| l.line);
+        assert_eq!(loc, Some(Some(3)));
+    }
+
+    #[test]
+    fn sha256_of_empty_input() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}

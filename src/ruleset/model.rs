@@ -1,0 +1,484 @@
+//! The validated ruleset: what every command after loading works with.
+//!
+//! Built only by `validate`, so every reference here (measure, level, zone, base indicator) is an
+//! index that is known to exist. Levels are data, not a Rust enum: each ruleset declares its own.
+//! This module owns threshold resolution (zone, year, derived); it does no I/O.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// A validated ruleset.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    /// Stable id (`ntm-2021-2025`).
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// First and last year the ruleset applies to.
+    pub period: (i32, i32),
+    /// The legal instrument(s).
+    pub decision: String,
+    /// What thresholds vary by.
+    pub zoning: Zoning,
+    /// Free text.
+    pub notes: Option<String>,
+    /// Regions or groups, in display order.
+    pub zones: Vec<Zone>,
+    /// Data columns, in file order.
+    pub measures: Vec<Measure>,
+    /// Levels from the lowest; `requires` always points at an earlier level.
+    pub levels: Vec<Level>,
+    /// Zone overrides (318/QĐ-TTg Article 1).
+    pub overrides: Vec<Override>,
+    /// SHA-256 of the ruleset text, hex.
+    pub sha256: String,
+}
+
+/// What thresholds vary by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Zoning {
+    /// The 7 socio-economic regions (1980/QĐ-TTg, 318/QĐ-TTg).
+    Region,
+    /// Commune groups 1/2/3 (51/2025/QĐ-TTg).
+    Group,
+}
+
+impl Zoning {
+    /// The data column that names a commune's zone.
+    pub fn column(self) -> &'static str {
+        match self {
+            Zoning::Region => "region",
+            Zoning::Group => "group",
+        }
+    }
+}
+
+/// A region or commune group.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// `RRD`, `1`, …
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Other spellings accepted in data.
+    pub aliases: Vec<String>,
+}
+
+/// How a measure's cells are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    /// Any decimal.
+    Number,
+    /// A decimal in 0–100; a trailing `%` is accepted.
+    Percent,
+    /// Yes/no ("Đạt"/"Không đạt").
+    Bool,
+    /// A whole number ≥ 0.
+    Count,
+}
+
+impl MeasureKind {
+    /// The spelling used in ruleset files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasureKind::Number => "number",
+            MeasureKind::Percent => "percent",
+            MeasureKind::Bool => "bool",
+            MeasureKind::Count => "count",
+        }
+    }
+}
+
+/// A data column.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    /// snake_case id and canonical header.
+    pub id: String,
+    /// English label.
+    pub name: String,
+    /// Vietnamese label.
+    pub name_vi: String,
+    /// How cells are read.
+    pub kind: MeasureKind,
+    /// Unit shown next to values.
+    pub unit: Option<String>,
+    /// Other headers meaning this column.
+    pub aliases: Vec<String>,
+    /// A missing column is not an error.
+    pub optional: bool,
+}
+
+/// A level a commune can reach.
+#[derive(Debug, Clone)]
+pub struct Level {
+    /// `standard`, `advanced`, …
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Index of the level that must be reached first (always earlier).
+    pub requires: Option<usize>,
+    /// Legal basis.
+    pub source: Option<String>,
+    /// Criteria, in file order.
+    pub criteria: Vec<Criterion>,
+}
+
+/// A criterion of a level.
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    /// Number as in the decision.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// Vietnamese name.
+    pub name_vi: String,
+    /// Met when at least this many indicators are met; `None` means all.
+    pub at_least: Option<usize>,
+    /// Indicators, in file order (never empty).
+    pub indicators: Vec<Indicator>,
+}
+
+impl Criterion {
+    /// How many indicators must be met.
+    pub fn required(&self) -> usize {
+        self.at_least.unwrap_or(self.indicators.len())
+    }
+}
+
+/// An indicator: a test of one measure.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    /// Number as in the decision.
+    pub id: String,
+    /// English label when it differs from the measure's.
+    pub name: Option<String>,
+    /// Vietnamese label when it differs from the measure's.
+    pub name_vi: Option<String>,
+    /// Index into `Ruleset::measures`.
+    pub measure: usize,
+    /// What the value is compared with.
+    pub test: Test,
+    /// Decision, annex and item.
+    pub source: String,
+    /// Per zone: was the indicator (for `yes`/`none`) or its derivation rule verified.
+    pub verified: Vec<bool>,
+    /// Basis of unverified values.
+    pub note: Option<String>,
+}
+
+/// The comparison of an indicator.
+#[derive(Debug, Clone)]
+pub enum Test {
+    /// The bool measure must be true ("Đạt").
+    Yes,
+    /// The value must be zero ("Không").
+    None,
+    /// A numeric comparison with a threshold.
+    Compare(Op, Threshold),
+}
+
+/// Numeric comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// ≥
+    Ge,
+    /// >
+    Gt,
+    /// ≤
+    Le,
+    /// <
+    Lt,
+    /// =
+    Eq,
+}
+
+impl Op {
+    /// Does `value op threshold` hold?
+    pub fn holds(self, value: Decimal, threshold: Decimal) -> bool {
+        match self {
+            Op::Ge => value >= threshold,
+            Op::Gt => value > threshold,
+            Op::Le => value <= threshold,
+            Op::Lt => value < threshold,
+            Op::Eq => value == threshold,
+        }
+    }
+
+    /// The spelling used in ruleset files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Eq => "=",
+        }
+    }
+
+    /// The operator that holds exactly when this one fails, for "61.2 < 66 required".
+    pub fn negated_str(self) -> &'static str {
+        match self {
+            Op::Ge => "<",
+            Op::Gt => "<=",
+            Op::Le => ">",
+            Op::Lt => ">=",
+            Op::Eq => "≠",
+        }
+    }
+}
+
+/// Where a threshold comes from.
+#[derive(Debug, Clone)]
+pub enum Threshold {
+    /// Values written in the ruleset, by year and zone.
+    Fixed(Vec<YearEntry>),
+    /// Another indicator's threshold for the same zone and year, times a factor.
+    Derived {
+        /// Level of the base indicator.
+        level: usize,
+        /// Criterion of the base indicator.
+        criterion: usize,
+        /// The base indicator.
+        indicator: usize,
+        /// Multiplier (1.10 for 319/QĐ-TTg).
+        factor: Decimal,
+    },
+}
+
+/// Threshold values in force from a year on.
+#[derive(Debug, Clone)]
+pub struct YearEntry {
+    /// First year; `None` for a threshold without years.
+    pub from: Option<i32>,
+    /// One value per zone, in `Ruleset::zones` order.
+    pub values: Vec<Decimal>,
+    /// One flag per zone.
+    pub verified: Vec<bool>,
+    /// Basis of unverified values of this entry.
+    pub note: Option<String>,
+}
+
+/// A threshold resolved for one zone and year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved {
+    /// The value to compare with.
+    pub value: Decimal,
+    /// The `from` year of the entry used.
+    pub from: Option<i32>,
+    /// Whether this value was verified.
+    pub verified: bool,
+}
+
+/// A rule replacing a commune's zone.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// kebab-case id.
+    pub id: String,
+    /// English description.
+    pub name: Option<String>,
+    /// A bool measure.
+    pub measure: usize,
+    /// Index of the zone to assess against.
+    pub zone: usize,
+    /// Legal basis.
+    pub source: String,
+}
+
+/// Addresses one indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorRef {
+    /// Level index.
+    pub level: usize,
+    /// Criterion index within the level.
+    pub criterion: usize,
+    /// Indicator index within the criterion.
+    pub indicator: usize,
+}
+
+impl Ruleset {
+    /// The indicator at `r`.
+    pub fn indicator(&self, r: IndicatorRef) -> &Indicator {
+        &self.levels[r.level].criteria[r.criterion].indicators[r.indicator]
+    }
+
+    /// Index of the level with this id.
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    /// Index of the zone with this id (exact).
+    pub fn zone_index(&self, id: &str) -> Option<usize> {
+        self.zones.iter().position(|z| z.id == id)
+    }
+
+    /// Number of indicators over all levels.
+    pub fn indicator_count(&self) -> usize {
+        self.indicators().count()
+    }
+
+    /// Every indicator with its address, level by level in file order.
+    pub fn indicators(&self) -> impl Iterator<Item = (IndicatorRef, &Indicator)> {
+        self.levels.iter().enumerate().flat_map(|(l, level)| {
+            level.criteria.iter().enumerate().flat_map(move |(c, crit)| {
+                crit.indicators.iter().enumerate().map(move |(i, ind)| {
+                    let r = IndicatorRef {
+                        level: l,
+                        criterion: c,
+                        indicator: i,
+                    };
+                    (r, ind)
+                })
+            })
+        })
+    }
+
+    /// Whether every value of an indicator (all zones, all years, and its base) is verified.
+    pub fn fully_verified(&self, r: IndicatorRef) -> bool {
+        let ind = self.indicator(r);
+        let own = ind.verified.iter().all(|v| *v);
+        match &ind.test {
+            Test::Yes | Test::None => own,
+            Test::Compare(_, Threshold::Fixed(entries)) => {
+                entries.iter().all(|e| e.verified.iter().all(|v| *v))
+            }
+            Test::Compare(
+                _,
+                Threshold::Derived {
+                    level,
+                    criterion,
+                    indicator,
+                    ..
+                },
+            ) => {
+                own && self.fully_verified(IndicatorRef {
+                    level: *level,
+                    criterion: *criterion,
+                    indicator: *indicator,
+                })
+            }
+        }
+    }
+
+    /// Whether the verdict of `r` for this zone rests only on verified content, and the
+    /// threshold when the indicator is numeric.
+    pub fn resolve(&self, r: IndicatorRef, zone: usize, year: i32) -> (Option<Resolved>, bool) {
+        let ind = self.indicator(r);
+        match &ind.test {
+            Test::Yes | Test::None => (None, ind.verified[zone]),
+            Test::Compare(_, threshold) => {
+                let t = self.resolve_threshold(threshold, &ind.verified, zone, year);
+                (Some(t), t.verified)
+            }
+        }
+    }
+
+    fn resolve_threshold(
+        &self,
+        threshold: &Threshold,
+        own_verified: &[bool],
+        zone: usize,
+        year: i32,
+    ) -> Resolved {
+        match threshold {
+            Threshold::Fixed(entries) => {
+                let entry = in_force(entries, year);
+                Resolved {
+                    value: entry.values[zone],
+                    from: entry.from,
+                    verified: entry.verified[zone],
+                }
+            }
+            Threshold::Derived {
+                level,
+                criterion,
+                indicator,
+                factor,
+            } => {
+                let base = &self.levels[*level].criteria[*criterion].indicators[*indicator];
+                let Test::Compare(_, base_threshold) = &base.test else {
+                    unreachable!("validate only accepts numeric base indicators")
+                };
+                let b = self.resolve_threshold(base_threshold, &base.verified, zone, year);
+                Resolved {
+                    value: b.value * factor,
+                    from: b.from,
+                    verified: b.verified && own_verified[zone],
+                }
+            }
+        }
+    }
+}
+
+/// The entry in force in `year`: the latest `from` ≤ year, else the earliest entry.
+///
+/// `entries` is never empty and is sorted by `from` (validate guarantees both).
+pub fn in_force(entries: &[YearEntry], year: i32) -> &YearEntry {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.from.is_none_or(|f| f <= year))
+        .unwrap_or(&entries[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(from: i32, v: i64) -> YearEntry {
+        YearEntry {
+            from: Some(from),
+            values: vec![Decimal::from(v)],
+            verified: vec![true],
+            note: None,
+        }
+    }
+
+    #[test]
+    fn latest_entry_not_after_the_year_is_in_force() {
+        let e = vec![entry(2022, 39), entry(2025, 45)];
+        assert_eq!(in_force(&e, 2022).values[0], Decimal::from(39));
+        assert_eq!(in_force(&e, 2024).values[0], Decimal::from(39));
+        assert_eq!(in_force(&e, 2025).values[0], Decimal::from(45));
+        assert_eq!(in_force(&e, 2030).values[0], Decimal::from(45));
+    }
+
+    #[test]
+    fn earliest_entry_applies_before_every_from() {
+        let e = vec![entry(2022, 39), entry(2025, 45)];
+        let got = in_force(&e, 2021);
+        assert_eq!(got.values[0], Decimal::from(39));
+        assert_eq!(got.from, Some(2022));
+    }
+
+    #[test]
+    fn every_operator_at_and_around_the_threshold() {
+        let t = Decimal::from(80);
+        let below = Decimal::new(7999, 2);
+        let above = Decimal::new(8001, 2);
+        let cases = [
+            (Op::Ge, [false, true, true]),
+            (Op::Gt, [false, false, true]),
+            (Op::Le, [true, true, false]),
+            (Op::Lt, [true, false, false]),
+            (Op::Eq, [false, true, false]),
+        ];
+        for (op, want) in cases {
+            let got = [op.holds(below, t), op.holds(t, t), op.holds(above, t)];
+            assert_eq!(got, want, "{}", op.as_str());
+        }
+    }
+
+    #[test]
+    fn exact_decimals_do_not_round_up_to_the_threshold() {
+        // 79.995 % is not 80 % in a verdict.
+        assert!(!Op::Ge.holds(Decimal::new(79995, 3), Decimal::from(80)));
+    }
+}

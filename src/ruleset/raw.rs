@@ -1,0 +1,135 @@
+//! The ruleset TOML exactly as written: serde structs with `deny_unknown_fields` and spans.
+//!
+//! Nothing here checks meaning; `validate` turns these into the model and reports problems.
+//! Thresholds and `verified` have several shapes, so they are kept as spanned TOML values and
+//! read by `validate`, which can then say precisely what is wrong and where.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole ruleset file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRuleset {
+    pub(crate) ruleset: RawHeader,
+    #[serde(default)]
+    pub(crate) zones: Vec<RawZone>,
+    #[serde(default)]
+    pub(crate) measures: IndexMap<String, Spanned<RawMeasure>>,
+    #[serde(default)]
+    pub(crate) levels: Vec<RawLevel>,
+    #[serde(default)]
+    pub(crate) criteria: Vec<RawCriterion>,
+    #[serde(default)]
+    pub(crate) overrides: Vec<RawOverride>,
+}
+
+/// `[ruleset]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHeader {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: String,
+    pub(crate) name_vi: String,
+    pub(crate) period: Spanned<Vec<i64>>,
+    pub(crate) decision: String,
+    pub(crate) zoning: Spanned<String>,
+    #[serde(default)]
+    pub(crate) notes: Option<String>,
+}
+
+/// `[[zones]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawZone {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: String,
+    pub(crate) name_vi: String,
+    #[serde(default)]
+    pub(crate) aliases: Vec<String>,
+}
+
+/// `[measures.<id>]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMeasure {
+    pub(crate) name: String,
+    pub(crate) name_vi: String,
+    pub(crate) kind: Spanned<String>,
+    #[serde(default)]
+    pub(crate) unit: Option<String>,
+    #[serde(default)]
+    pub(crate) aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) optional: bool,
+}
+
+/// `[[levels]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLevel {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: String,
+    pub(crate) name_vi: String,
+    #[serde(default)]
+    pub(crate) requires: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) source: Option<String>,
+}
+
+/// `[[criteria]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCriterion {
+    pub(crate) level: Spanned<String>,
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: String,
+    pub(crate) name_vi: String,
+    #[serde(default)]
+    pub(crate) at_least: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub(crate) indicators: Vec<RawIndicator>,
+}
+
+/// `[[criteria.indicators]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIndicator {
+    pub(crate) id: Spanned<String>,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) name_vi: Option<String>,
+    pub(crate) measure: Spanned<String>,
+    pub(crate) op: Spanned<String>,
+    #[serde(default)]
+    pub(crate) threshold: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub(crate) derived: Option<Spanned<RawDerived>>,
+    pub(crate) source: String,
+    pub(crate) verified: Spanned<toml::Value>,
+    #[serde(default)]
+    pub(crate) note: Option<String>,
+}
+
+/// `derived = { level, indicator, factor }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDerived {
+    pub(crate) level: String,
+    pub(crate) indicator: String,
+    pub(crate) factor: toml::Value,
+}
+
+/// `[[overrides]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOverride {
+    pub(crate) id: Spanned<String>,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    pub(crate) measure: Spanned<String>,
+    pub(crate) zone: Spanned<String>,
+    pub(crate) source: String,
+}

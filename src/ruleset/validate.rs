@@ -1,0 +1,809 @@
+//! Raw TOML structs → validated `Ruleset`, pushing every problem into a list of diagnostics.
+//!
+//! Every check reports and carries on, so `ntm check` shows all problems at once. A ruleset is
+//! returned only when no error was found. Diagnostic codes are stable (see `CODES`).
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+use super::model::{
+    Criterion, Indicator, Level, Measure, MeasureKind, Op, Override, Ruleset, Test, Threshold,
+    YearEntry, Zone, Zoning,
+};
+use super::raw::{RawIndicator, RawRuleset};
+use crate::diag::{Diagnostic, line_col};
+use crate::text::fold;
+
+/// The region codes the built-in province table uses.
+pub const REGION_CODES: [&str; 7] = ["NMM", "RRD", "NCC", "SCC", "CH", "SE", "MRD"];
+
+/// Headers reserved for identity columns; no measure may use them.
+pub const IDENTITY_HEADERS: [&str; 14] = [
+    "code", "mã", "name", "tên xã", "district", "huyện", "province", "tỉnh", "region", "vùng",
+    "group", "nhóm", "year", "năm",
+];
+
+/// Every code `validate` can emit.
+pub const CODES: [&str; 24] = [
+    "bad-at-least",
+    "bad-derived",
+    "bad-id",
+    "bad-period",
+    "bad-threshold",
+    "bad-verified",
+    "bad-zoning",
+    "duplicate-alias",
+    "duplicate-id",
+    "duplicate-year",
+    "empty-criterion",
+    "empty-level",
+    "missing-note",
+    "missing-threshold",
+    "missing-zone-threshold",
+    "op-kind-mismatch",
+    "requires-order",
+    "threshold-out-of-range",
+    "unexpected-threshold",
+    "unknown-level",
+    "unknown-measure",
+    "unknown-op",
+    "unknown-zone",
+    "year-outside-period",
+];
+
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn error(&mut self, code: &'static str, span: Range<usize>, message: String) -> &mut Diagnostic {
+        let (line, col) = line_col(self.text, span.start);
+        self.diags
+            .push(Diagnostic::error(code, message).at(self.path, Some(line), Some(col)));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    fn err(&mut self, code: &'static str, span: Range<usize>, message: String) {
+        self.error(code, span, message);
+    }
+
+    fn err_help(&mut self, code: &'static str, span: Range<usize>, message: String, help: &str) {
+        self.error(code, span, message).help = Some(help.to_string());
+    }
+}
+
+/// Validate a parsed ruleset. `text` is the source, for line numbers; `sha256` its digest.
+pub(crate) fn validate(
+    raw: RawRuleset,
+    path: &str,
+    text: &str,
+    sha256: String,
+) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    let mut cx = Ctx {
+        path,
+        text,
+        diags: Vec::new(),
+    };
+    let h = &raw.ruleset;
+    check_id(&mut cx, &h.id, "ruleset");
+    let period = match h.period.get_ref().as_slice() {
+        [a, b] if a <= b && *a >= 1900 && *b <= 2100 => (*a as i32, *b as i32),
+        _ => {
+            cx.err(
+                "bad-period",
+                h.period.span(),
+                "`period` must be `[first, last]` with first <= last".into(),
+            );
+            (0, 0)
+        }
+    };
+    let zoning = match h.zoning.get_ref().as_str() {
+        "region" => Zoning::Region,
+        "group" => Zoning::Group,
+        other => {
+            cx.err(
+                "bad-zoning",
+                h.zoning.span(),
+                format!("unknown zoning `{other}`, expected one of `region`, `group`"),
+            );
+            Zoning::Region
+        }
+    };
+
+    let zones = zones(&mut cx, &raw, zoning);
+    let (measures, measure_index) = measures(&mut cx, &raw);
+    let levels = levels(&mut cx, &raw);
+    let mut levels = levels;
+    let pending = criteria(
+        &mut cx,
+        &raw,
+        &mut levels,
+        &zones,
+        &measures,
+        &measure_index,
+        period,
+    );
+    resolve_derived(&mut cx, &mut levels, pending);
+    for level in &levels {
+        if level.criteria.is_empty() {
+            let span = raw
+                .levels
+                .iter()
+                .find(|l| l.id.get_ref() == &level.id)
+                .map_or(0..0, |l| l.id.span());
+            cx.err(
+                "empty-level",
+                span,
+                format!("level `{}` has no criteria", level.id),
+            );
+        }
+    }
+    let overrides = overrides(&mut cx, &raw, &zones, &measures, &measure_index);
+
+    let ruleset = Ruleset {
+        id: h.id.get_ref().clone(),
+        name: h.name.clone(),
+        name_vi: h.name_vi.clone(),
+        period,
+        decision: h.decision.clone(),
+        zoning,
+        notes: h.notes.clone(),
+        zones,
+        measures,
+        levels,
+        overrides,
+        sha256,
+    };
+    let ok = !crate::diag::has_errors(&cx.diags);
+    (ok.then_some(ruleset), cx.diags)
+}
+
+fn check_id(cx: &mut Ctx<'_>, id: &Spanned<String>, what: &str) {
+    let s = id.get_ref();
+    let ok = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !ok {
+        cx.err_help(
+            "bad-id",
+            id.span(),
+            format!("{what} id `{s}` is not a lowercase ascii id"),
+            "use lowercase letters, digits, `-` and `_`, e.g. `ntm-2021-2025`",
+        );
+    }
+}
+
+fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning) -> Vec<Zone> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for z in &raw.zones {
+        let id = z.id.get_ref();
+        if !seen.insert(id.clone()) {
+            cx.err("duplicate-id", z.id.span(), format!("zone `{id}` is declared twice"));
+            continue;
+        }
+        if zoning == Zoning::Region && !REGION_CODES.contains(&id.as_str()) {
+            cx.err_help(
+                "unknown-zone",
+                z.id.span(),
+                format!("region `{id}` is not one of the seven region codes"),
+                "expected one of `NMM`, `RRD`, `NCC`, `SCC`, `CH`, `SE`, `MRD`",
+            );
+        }
+        out.push(Zone {
+            id: id.clone(),
+            name: z.name.clone(),
+            name_vi: z.name_vi.clone(),
+            aliases: z.aliases.clone(),
+        });
+    }
+    if out.is_empty() {
+        cx.err(
+            "unknown-zone",
+            raw.ruleset.zoning.span(),
+            "the ruleset declares no `[[zones]]`".into(),
+        );
+    }
+    out
+}
+
+fn measures(cx: &mut Ctx<'_>, raw: &RawRuleset) -> (Vec<Measure>, HashMap<String, usize>) {
+    let mut out = Vec::new();
+    let mut index = HashMap::new();
+    // Folded header → measure id, to catch two columns claiming one header.
+    let mut headers: HashMap<String, String> = IDENTITY_HEADERS
+        .iter()
+        .map(|h| (fold(h), format!("identity column `{h}`")))
+        .collect();
+    for (id, m) in &raw.measures {
+        let span = m.span();
+        let m = m.get_ref();
+        let id_ok = id.starts_with(|c: char| c.is_ascii_lowercase())
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !id_ok {
+            cx.err_help(
+                "bad-id",
+                span.clone(),
+                format!("measure id `{id}` is not snake_case"),
+                "use lowercase letters, digits and `_`, starting with a letter",
+            );
+        }
+        let kind = match m.kind.get_ref().as_str() {
+            "number" => MeasureKind::Number,
+            "percent" => MeasureKind::Percent,
+            "bool" => MeasureKind::Bool,
+            "count" => MeasureKind::Count,
+            other => {
+                cx.err(
+                    "unknown-op",
+                    m.kind.span(),
+                    format!(
+                        "unknown measure kind `{other}`, expected one of `number`, `percent`, `bool`, `count`"
+                    ),
+                );
+                MeasureKind::Number
+            }
+        };
+        let names = std::iter::once((id.as_str(), span.clone()))
+            .chain(m.aliases.iter().map(|a| (a.get_ref().as_str(), a.span())));
+        for (header, span) in names {
+            let key = fold(header);
+            if let Some(owner) = headers.get(&key) {
+                let msg = format!(
+                    "header `{header}` of measure `{id}` is already used by {owner}"
+                );
+                cx.err("duplicate-alias", span, msg);
+            } else {
+                headers.insert(key, format!("measure `{id}`"));
+            }
+        }
+        index.insert(id.clone(), out.len());
+        out.push(Measure {
+            id: id.clone(),
+            name: m.name.clone(),
+            name_vi: m.name_vi.clone(),
+            kind,
+            unit: m.unit.clone(),
+            aliases: m.aliases.iter().map(|a| a.get_ref().clone()).collect(),
+            optional: m.optional,
+        });
+    }
+    (out, index)
+}
+
+fn levels(cx: &mut Ctx<'_>, raw: &RawRuleset) -> Vec<Level> {
+    let mut out: Vec<Level> = Vec::new();
+    for l in &raw.levels {
+        check_id(cx, &l.id, "level");
+        let id = l.id.get_ref();
+        if out.iter().any(|o| &o.id == id) {
+            cx.err("duplicate-id", l.id.span(), format!("level `{id}` is declared twice"));
+            continue;
+        }
+        let requires = match &l.requires {
+            None => None,
+            Some(r) => match out.iter().position(|o| &o.id == r.get_ref()) {
+                Some(i) => Some(i),
+                None => {
+                    let later = raw.levels.iter().any(|x| x.id.get_ref() == r.get_ref());
+                    if later {
+                        cx.err_help(
+                            "requires-order",
+                            r.span(),
+                            format!("level `{id}` requires `{}`, which is not declared before it", r.get_ref()),
+                            "declare levels from the lowest; a level can only require an earlier one (this also rules out cycles)",
+                        );
+                    } else {
+                        cx.err(
+                            "unknown-level",
+                            r.span(),
+                            format!("level `{id}` requires unknown level `{}`", r.get_ref()),
+                        );
+                    }
+                    None
+                }
+            },
+        };
+        out.push(Level {
+            id: id.clone(),
+            name: l.name.clone(),
+            name_vi: l.name_vi.clone(),
+            requires,
+            source: l.source.clone(),
+            criteria: Vec::new(),
+        });
+    }
+    if out.is_empty() {
+        cx.err("empty-level", 0..0, "the ruleset declares no `[[levels]]`".into());
+    }
+    out
+}
+
+/// A derived threshold waiting for its base indicator: (level, criterion, indicator) of the
+/// derived one, the raw reference and its span.
+struct PendingDerived {
+    at: (usize, usize, usize),
+    level: String,
+    indicator: String,
+    factor: Decimal,
+    span: Range<usize>,
+}
+
+fn criteria(
+    cx: &mut Ctx<'_>,
+    raw: &RawRuleset,
+    levels: &mut [Level],
+    zones: &[Zone],
+    measures: &[Measure],
+    measure_index: &HashMap<String, usize>,
+    period: (i32, i32),
+) -> Vec<PendingDerived> {
+    let mut pending = Vec::new();
+    let mut crit_ids: HashSet<(usize, String)> = HashSet::new();
+    let mut ind_ids: HashSet<(usize, String)> = HashSet::new();
+    for c in &raw.criteria {
+        let Some(li) = levels.iter().position(|l| &l.id == c.level.get_ref()) else {
+            cx.err(
+                "unknown-level",
+                c.level.span(),
+                format!("criterion `{}` belongs to unknown level `{}`", c.id.get_ref(), c.level.get_ref()),
+            );
+            continue;
+        };
+        let cid = c.id.get_ref();
+        if !crit_ids.insert((li, cid.clone())) {
+            cx.err(
+                "duplicate-id",
+                c.id.span(),
+                format!("criterion `{cid}` is declared twice in level `{}`", levels[li].id),
+            );
+        }
+        if c.indicators.is_empty() {
+            cx.err(
+                "empty-criterion",
+                c.id.span(),
+                format!("criterion `{cid}` of level `{}` has no indicators", levels[li].id),
+            );
+        }
+        let at_least = match &c.at_least {
+            None => None,
+            Some(n) => {
+                let v = *n.get_ref();
+                if v < 1 || v as usize > c.indicators.len() {
+                    cx.err(
+                        "bad-at-least",
+                        n.span(),
+                        format!(
+                            "`at_least = {v}` in criterion `{cid}` must be between 1 and its {} indicators",
+                            c.indicators.len()
+                        ),
+                    );
+                    None
+                } else {
+                    Some(v as usize)
+                }
+            }
+        };
+        let ci = levels[li].criteria.len();
+        let mut indicators = Vec::new();
+        for ri in &c.indicators {
+            let iid = ri.id.get_ref();
+            if !ind_ids.insert((li, iid.clone())) {
+                cx.err(
+                    "duplicate-id",
+                    ri.id.span(),
+                    format!("indicator `{iid}` is declared twice in level `{}`", levels[li].id),
+                );
+            }
+            let at = (li, ci, indicators.len());
+            if let Some(ind) = indicator(cx, ri, zones, measures, measure_index, period, at, &mut pending) {
+                indicators.push(ind);
+            }
+        }
+        levels[li].criteria.push(Criterion {
+            id: cid.clone(),
+            name: c.name.clone(),
+            name_vi: c.name_vi.clone(),
+            at_least,
+            indicators,
+        });
+    }
+    pending
+}
+
+#[allow(clippy::too_many_arguments)]
+fn indicator(
+    cx: &mut Ctx<'_>,
+    ri: &RawIndicator,
+    zones: &[Zone],
+    measures: &[Measure],
+    measure_index: &HashMap<String, usize>,
+    period: (i32, i32),
+    at: (usize, usize, usize),
+    pending: &mut Vec<PendingDerived>,
+) -> Option<Indicator> {
+    let iid = ri.id.get_ref();
+    let Some(&mi) = measure_index.get(ri.measure.get_ref()) else {
+        cx.err_help(
+            "unknown-measure",
+            ri.measure.span(),
+            format!("indicator `{iid}` uses unknown measure `{}`", ri.measure.get_ref()),
+            "declare it as `[measures.<id>]`",
+        );
+        return None;
+    };
+    let kind = measures[mi].kind;
+    let verified = verified(cx, &ri.verified, zones)?;
+    let fully = verified.iter().all(|v| *v);
+    let op_text = ri.op.get_ref().as_str();
+    let test = match op_text {
+        "yes" | "none" => {
+            let fits = if op_text == "yes" {
+                kind == MeasureKind::Bool
+            } else {
+                kind != MeasureKind::Bool
+            };
+            if !fits {
+                cx.err(
+                    "op-kind-mismatch",
+                    ri.op.span(),
+                    format!(
+                        "indicator `{iid}`: op `{op_text}` does not fit measure `{}` of kind `{}`",
+                        measures[mi].id,
+                        kind.as_str()
+                    ),
+                );
+            }
+            if let Some(t) = &ri.threshold {
+                cx.err("unexpected-threshold", t.span(), format!("indicator `{iid}`: op `{op_text}` takes no threshold"));
+            }
+            if let Some(d) = &ri.derived {
+                cx.err("unexpected-threshold", d.span(), format!("indicator `{iid}`: op `{op_text}` takes no derived threshold"));
+            }
+            if op_text == "yes" { Test::Yes } else { Test::None }
+        }
+        ">=" | ">" | "<=" | "<" | "=" => {
+            let op = match op_text {
+                ">=" => Op::Ge,
+                ">" => Op::Gt,
+                "<=" => Op::Le,
+                "<" => Op::Lt,
+                _ => Op::Eq,
+            };
+            if kind == MeasureKind::Bool {
+                cx.err_help(
+                    "op-kind-mismatch",
+                    ri.op.span(),
+                    format!("indicator `{iid}`: op `{op_text}` does not fit bool measure `{}`", measures[mi].id),
+                    "use `op = \"yes\"` for a bool measure",
+                );
+            }
+            let threshold = match (&ri.threshold, &ri.derived) {
+                (Some(t), None) => Threshold::Fixed(fixed(cx, iid, t, zones, &verified, kind, period)?),
+                (None, Some(d)) => {
+                    let factor = number(&d.get_ref().factor).filter(|f| *f > Decimal::ZERO);
+                    let Some(factor) = factor else {
+                        cx.err("bad-derived", d.span(), format!("indicator `{iid}`: `factor` must be a positive number"));
+                        return None;
+                    };
+                    pending.push(PendingDerived {
+                        at,
+                        level: d.get_ref().level.clone(),
+                        indicator: d.get_ref().indicator.clone(),
+                        factor,
+                        span: d.span(),
+                    });
+                    // Placeholder until resolve_derived finds the base.
+                    Threshold::Derived { level: 0, criterion: 0, indicator: 0, factor }
+                }
+                (Some(t), Some(_)) => {
+                    cx.err("unexpected-threshold", t.span(), format!("indicator `{iid}` has both `threshold` and `derived`"));
+                    return None;
+                }
+                (None, None) => {
+                    cx.err_help(
+                        "missing-threshold",
+                        ri.op.span(),
+                        format!("indicator `{iid}`: op `{op_text}` needs a `threshold` or `derived`"),
+                        "e.g. `threshold = 80` or `threshold = { NMM = 36, all = 45 }`",
+                    );
+                    return None;
+                }
+            };
+            Test::Compare(op, threshold)
+        }
+        other => {
+            cx.err(
+                "unknown-op",
+                ri.op.span(),
+                format!("indicator `{iid}`: unknown op `{other}`, expected one of `>=`, `>`, `<=`, `<`, `=`, `yes`, `none`"),
+            );
+            return None;
+        }
+    };
+    let entries_verified = match &test {
+        Test::Compare(_, Threshold::Fixed(entries)) => entries.iter().all(|e| e.verified.iter().all(|v| *v)),
+        _ => fully,
+    };
+    let entries_noted = match &test {
+        Test::Compare(_, Threshold::Fixed(entries)) => entries
+            .iter()
+            .all(|e| e.verified.iter().all(|v| *v) || e.note.is_some()),
+        _ => false,
+    };
+    if !(fully && entries_verified) && ri.note.is_none() && !entries_noted {
+        cx.err_help(
+            "missing-note",
+            ri.verified.span(),
+            format!("indicator `{iid}` is not fully verified and has no `note`"),
+            "say the basis of every unverified value (policy: criteria/README.md)",
+        );
+    }
+    Some(Indicator {
+        id: iid.clone(),
+        name: ri.name.clone(),
+        name_vi: ri.name_vi.clone(),
+        measure: mi,
+        test,
+        source: ri.source.clone(),
+        verified,
+        note: ri.note.clone(),
+    })
+}
+
+/// `verified = true | false | ["NMM", …]` → one flag per zone.
+fn verified(cx: &mut Ctx<'_>, v: &Spanned<toml::Value>, zones: &[Zone]) -> Option<Vec<bool>> {
+    match v.get_ref() {
+        toml::Value::Boolean(b) => Some(vec![*b; zones.len()]),
+        toml::Value::Array(items) => {
+            let mut out = vec![false; zones.len()];
+            for item in items {
+                let zi = item.as_str().and_then(|s| zones.iter().position(|z| z.id == s));
+                match zi {
+                    Some(zi) => out[zi] = true,
+                    None => {
+                        cx.err(
+                            "unknown-zone",
+                            v.span(),
+                            format!("`verified` names `{item}`, which is not a declared zone"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            Some(out)
+        }
+        other => {
+            cx.err(
+                "bad-verified",
+                v.span(),
+                format!("`verified` must be true, false or a list of zone ids, not `{other}`"),
+            );
+            None
+        }
+    }
+}
+
+/// A TOML number (or a string holding one) as an exact decimal.
+pub(crate) fn number(v: &toml::Value) -> Option<Decimal> {
+    match v {
+        toml::Value::Integer(i) => Some(Decimal::from(*i)),
+        // `{f}` prints the shortest text that reads back as the same float: the literal as written.
+        toml::Value::Float(f) if f.is_finite() => Decimal::from_str(&format!("{f}")).ok(),
+        toml::Value::String(s) => Decimal::from_str(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+fn fixed(
+    cx: &mut Ctx<'_>,
+    iid: &str,
+    t: &Spanned<toml::Value>,
+    zones: &[Zone],
+    verified: &[bool],
+    kind: MeasureKind,
+    period: (i32, i32),
+) -> Option<Vec<YearEntry>> {
+    let span = t.span();
+    let mut entries = match t.get_ref() {
+        toml::Value::Array(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                let Some(tbl) = item.as_table() else {
+                    cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: each year entry must be a table `{{ from = YEAR, value = … }}`"));
+                    return None;
+                };
+                if let Some(k) = tbl.keys().find(|k| !["from", "value", "verified", "note"].contains(&k.as_str())) {
+                    cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: unknown key `{k}` in a year entry, expected `from`, `value`, `verified`, `note`"));
+                    return None;
+                }
+                let from = tbl.get("from").and_then(toml::Value::as_integer);
+                let (Some(from), Some(value)) = (from, tbl.get("value")) else {
+                    cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: a year entry needs `from = YEAR` and `value`"));
+                    return None;
+                };
+                let from = from as i32;
+                if from < period.0 || from > period.1 {
+                    cx.err(
+                        "year-outside-period",
+                        span.clone(),
+                        format!("indicator `{iid}`: year entry `from = {from}` is outside the period {}–{}", period.0, period.1),
+                    );
+                }
+                let entry_verified = match tbl.get("verified") {
+                    None => verified.to_vec(),
+                    Some(v) => verified_value(cx, v, span.clone(), zones)?,
+                };
+                let values = zone_values(cx, iid, value, span.clone(), zones)?;
+                let note = tbl.get("note").and_then(|n| n.as_str()).map(str::to_string);
+                out.push(YearEntry { from: Some(from), values, verified: entry_verified, note });
+            }
+            if out.is_empty() {
+                cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: the year list is empty"));
+                return None;
+            }
+            out
+        }
+        value => {
+            let values = zone_values(cx, iid, value, span.clone(), zones)?;
+            vec![YearEntry { from: None, values, verified: verified.to_vec(), note: None }]
+        }
+    };
+    entries.sort_by_key(|e| e.from);
+    for w in entries.windows(2) {
+        if w[0].from == w[1].from {
+            cx.err("duplicate-year", span.clone(), format!("indicator `{iid}`: two entries for year {}", w[0].from.unwrap_or_default()));
+        }
+    }
+    for e in &entries {
+        for v in &e.values {
+            let bad = match kind {
+                MeasureKind::Percent => *v < Decimal::ZERO || *v > Decimal::ONE_HUNDRED,
+                MeasureKind::Count => *v < Decimal::ZERO || !v.fract().is_zero(),
+                MeasureKind::Number | MeasureKind::Bool => false,
+            };
+            if bad {
+                cx.err(
+                    "threshold-out-of-range",
+                    span.clone(),
+                    format!("indicator `{iid}`: threshold `{v}` is outside the range of a {} measure", kind.as_str()),
+                );
+            }
+        }
+    }
+    Some(entries)
+}
+
+fn verified_value(cx: &mut Ctx<'_>, v: &toml::Value, span: Range<usize>, zones: &[Zone]) -> Option<Vec<bool>> {
+    verified(cx, &Spanned::new(span, v.clone()), zones)
+}
+
+/// A scalar or a `{ ZONE = value, all = value }` table → one value per zone.
+fn zone_values(cx: &mut Ctx<'_>, iid: &str, v: &toml::Value, span: Range<usize>, zones: &[Zone]) -> Option<Vec<Decimal>> {
+    if let Some(n) = number(v) {
+        return Some(vec![n; zones.len()]);
+    }
+    let Some(tbl) = v.as_table() else {
+        cx.err_help(
+            "bad-threshold",
+            span,
+            format!("indicator `{iid}`: threshold `{v}` is not a number or a table of zones"),
+            "write `80`, `{ NMM = 36, RRD = 50, … }` or `{ all = 80, MRD = 70 }`",
+        );
+        return None;
+    };
+    let all = match tbl.get("all") {
+        None => None,
+        Some(a) => match number(a) {
+            Some(n) => Some(n),
+            None => {
+                cx.err("bad-threshold", span, format!("indicator `{iid}`: `all = {a}` is not a number"));
+                return None;
+            }
+        },
+    };
+    for (k, val) in tbl {
+        if k != "all" && !zones.iter().any(|z| &z.id == k) {
+            cx.err("unknown-zone", span.clone(), format!("indicator `{iid}`: threshold names unknown zone `{k}`"));
+        } else if number(val).is_none() {
+            cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: value `{val}` for `{k}` is not a number"));
+        }
+    }
+    let mut out = Vec::with_capacity(zones.len());
+    let mut missing = Vec::new();
+    for z in zones {
+        match tbl.get(&z.id).and_then(number).or(all) {
+            Some(n) => out.push(n),
+            None => missing.push(z.id.as_str()),
+        }
+    }
+    if !missing.is_empty() {
+        cx.err_help(
+            "missing-zone-threshold",
+            span,
+            format!("indicator `{iid}`: no threshold for zone(s) `{}`", missing.join("`, `")),
+            "give every zone a value, or add `all = …` for the zones not named",
+        );
+        return None;
+    }
+    Some(out)
+}
+
+fn resolve_derived(cx: &mut Ctx<'_>, levels: &mut [Level], pending: Vec<PendingDerived>) {
+    for p in pending {
+        let Some(bl) = levels.iter().position(|l| l.id == p.level) else {
+            cx.err("bad-derived", p.span, format!("derived threshold refers to unknown level `{}`", p.level));
+            continue;
+        };
+        let found = levels[bl].criteria.iter().enumerate().find_map(|(c, crit)| {
+            crit.indicators.iter().position(|i| i.id == p.indicator).map(|i| (c, i))
+        });
+        let Some((bc, bi)) = found else {
+            cx.err("bad-derived", p.span, format!("derived threshold refers to unknown indicator `{}` of level `{}`", p.indicator, p.level));
+            continue;
+        };
+        let base = &levels[bl].criteria[bc].indicators[bi];
+        if !matches!(base.test, Test::Compare(_, Threshold::Fixed(_))) {
+            cx.err(
+                "bad-derived",
+                p.span,
+                format!("derived threshold refers to indicator `{}` of level `{}`, which has no fixed numeric threshold", p.indicator, p.level),
+            );
+            continue;
+        }
+        let (l, c, i) = p.at;
+        if let Test::Compare(_, t) = &mut levels[l].criteria[c].indicators[i].test {
+            *t = Threshold::Derived { level: bl, criterion: bc, indicator: bi, factor: p.factor };
+        }
+    }
+}
+
+fn overrides(
+    cx: &mut Ctx<'_>,
+    raw: &RawRuleset,
+    zones: &[Zone],
+    measures: &[Measure],
+    measure_index: &HashMap<String, usize>,
+) -> Vec<Override> {
+    let mut out: Vec<Override> = Vec::new();
+    for o in &raw.overrides {
+        check_id(cx, &o.id, "override");
+        if out.iter().any(|x| &x.id == o.id.get_ref()) {
+            cx.err("duplicate-id", o.id.span(), format!("override `{}` is declared twice", o.id.get_ref()));
+        }
+        let measure = match measure_index.get(o.measure.get_ref()) {
+            Some(&m) if measures[m].kind == MeasureKind::Bool => Some(m),
+            Some(_) => {
+                cx.err("op-kind-mismatch", o.measure.span(), format!("override `{}` needs a bool measure, `{}` is not", o.id.get_ref(), o.measure.get_ref()));
+                None
+            }
+            None => {
+                cx.err("unknown-measure", o.measure.span(), format!("override `{}` uses unknown measure `{}`", o.id.get_ref(), o.measure.get_ref()));
+                None
+            }
+        };
+        let zone = zones.iter().position(|z| &z.id == o.zone.get_ref());
+        if zone.is_none() {
+            cx.err("unknown-zone", o.zone.span(), format!("override `{}` names unknown zone `{}`", o.id.get_ref(), o.zone.get_ref()));
+        }
+        if let (Some(measure), Some(zone)) = (measure, zone) {
+            out.push(Override {
+                id: o.id.get_ref().clone(),
+                name: o.name.clone(),
+                measure,
+                zone,
+                source: o.source.clone(),
+            });
+        }
+    }
+    out
+}
