@@ -12,8 +12,10 @@ use crate::data::province::ProvinceSet;
 /// and reports the level each commune reaches and exactly what blocks the next one.
 #[derive(Debug, Parser)]
 #[command(name = "ntm", version, propagate_version = true)]
-#[command(after_long_help = "Exit codes: 0 success; 1 findings (--fail-below matched, --strict-sources \
-    found unverified verdicts, `check` found errors); 2 bad usage, unreadable or invalid input.")]
+#[command(
+    after_long_help = "Exit codes: 0 success; 1 findings (--fail-below matched, --strict-sources \
+    found unverified verdicts, `check` found errors); 2 bad usage, unreadable or invalid input."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -24,9 +26,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate communes: level reached and what blocks the next level.
-    #[command(after_long_help = "Examples:\n  ntm evaluate examples/communes.csv\n  \
+    #[command(
+        after_long_help = "Examples:\n  ntm evaluate examples/communes.csv\n  \
         ntm evaluate --rules examples/ruleset.toml examples/communes.csv --year 2025 --format json\n  \
-        ntm evaluate a.csv b.csv --fail-below standard")]
+        ntm evaluate a.csv b.csv --fail-below standard"
+    )]
     Evaluate(EvaluateArgs),
     /// List, show and inspect rulesets.
     Rules {
@@ -65,6 +69,7 @@ pub struct EvaluateArgs {
     /// CSV files of commune data (one commune per row).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The ruleset to apply.
     #[command(flatten)]
     pub rules: RulesArg,
     /// Assessment year for every row (else the `year` column, else the period's last year).

@@ -144,7 +144,10 @@ mod tests {
     fn line_col_counts_characters_not_bytes() {
         let text = "a = 1\nđạt = 2\n";
         assert_eq!(line_col(text, 0), (1, 1));
-        let pos = text.find('=').map(|_| text.rfind('=').unwrap_or(0)).unwrap_or(0);
+        let pos = text
+            .find('=')
+            .map(|_| text.rfind('=').unwrap_or(0))
+            .unwrap_or(0);
         assert_eq!(line_col(text, pos), (2, 5));
     }
 }

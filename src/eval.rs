@@ -122,9 +122,11 @@ pub fn evaluate(rs: &Ruleset, zone: usize, year: i32, values: &[Option<Value>]) 
         });
     }
     let level = levels.iter().rposition(|l| l.reached);
-    let next_level = rs.levels.iter().enumerate().position(|(i, l)| {
-        !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached)
-    });
+    let next_level = rs
+        .levels
+        .iter()
+        .enumerate()
+        .position(|(i, l)| !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached));
     let unverified = rests_on_unverified(&levels, next_level);
     Outcome {
         zone,
@@ -159,9 +161,8 @@ fn indicator(
         }
         // Validation ties ops to measure kinds and coercion to kinds, so these cannot occur;
         // if they did, "no data" is the verdict that claims nothing.
-        (Some(Value::Bool(_)), Test::None | Test::Compare(..)) | (Some(Value::Num(_)), Test::Yes) => {
-            Status::NoData
-        }
+        (Some(Value::Bool(_)), Test::None | Test::Compare(..))
+        | (Some(Value::Num(_)), Test::Yes) => Status::NoData,
     };
     IndicatorOutcome {
         status,

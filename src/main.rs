@@ -10,19 +10,17 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
-    let result = ntm::run(cli, &mut out, &mut err).and_then(|code| Ok((out.flush(), code)));
+    let result = ntm::run(cli, &mut out, &mut err)
+        .and_then(|code| out.flush().map(|()| code).map_err(anyhow::Error::from));
     match result {
-        Ok((Ok(()), code)) => ExitCode::from(code as u8),
-        Ok((Err(e), _)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Ok((Err(e), _)) => report(&mut err, &anyhow::Error::from(e)),
+        Ok(code) => ExitCode::from(code as u8),
+        // A closed pipe (`ntm evaluate … | head`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
-        Err(e) => report(&mut err, &e),
+        Err(e) => {
+            let _ = writeln!(err, "ntm: error: {e:#}");
+            ExitCode::from(2)
+        }
     }
-}
-
-fn report(err: &mut dyn Write, e: &anyhow::Error) -> ExitCode {
-    let _ = writeln!(err, "ntm: error: {e:#}");
-    ExitCode::from(2)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -14,7 +14,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         match rs {
             Some(rs) if !has_errors(&diags) => {
                 let total = rs.indicator_count();
-                let verified = rs.indicators().filter(|(r, _)| rs.fully_verified(*r)).count();
+                let verified = rs
+                    .indicators()
+                    .filter(|(r, _)| rs.fully_verified(*r))
+                    .count();
                 if verified < total {
                     writeln!(
                         err,
@@ -23,7 +26,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                         total - verified
                     )?;
                 }
-                writeln!(out, "{}: ok: ruleset `{}`, {total} indicators, {verified} verified", src.path, rs.id)?;
+                writeln!(
+                    out,
+                    "{}: ok: ruleset `{}`, {total} indicators, {verified} verified",
+                    src.path, rs.id
+                )?;
             }
             _ => {
                 let n = diags.iter().filter(|d| d.is_error()).count();

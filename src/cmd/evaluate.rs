@@ -27,7 +27,11 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             Some(i) => Some(i),
             None => {
                 let ids: Vec<&str> = rs.levels.iter().map(|l| l.id.as_str()).collect();
-                bail!("--fail-below `{id}` is not a level of `{}`: expected one of `{}`", rs.id, ids.join("`, `"));
+                bail!(
+                    "--fail-below `{id}` is not a level of `{}`: expected one of `{}`",
+                    rs.id,
+                    ids.join("`, `")
+                );
             }
         },
     };
@@ -89,7 +93,14 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         .enumerate()
         .map(|(i, row)| {
             let outcome = evaluate(&rs, row.zone, row.year, &row.values);
-            CommuneRecord::new(&rs, i + 1, &inputs[row.input].path, row, &outcome, args.all_levels)
+            CommuneRecord::new(
+                &rs,
+                i + 1,
+                &inputs[row.input].path,
+                row,
+                &outcome,
+                args.all_levels,
+            )
         })
         .collect();
 
@@ -118,7 +129,11 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     if let Some(level) = fail_below {
         let below = records.iter().filter(|r| !r.levels[level].reached).count();
         if below > 0 {
-            writeln!(err, "ntm: {below} commune(s) below `{}` (--fail-below)", rs.levels[level].id)?;
+            writeln!(
+                err,
+                "ntm: {below} commune(s) below `{}` (--fail-below)",
+                rs.levels[level].id
+            )?;
             exit = Exit::Findings;
         }
     }

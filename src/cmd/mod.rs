@@ -48,7 +48,10 @@ pub fn source(spec: &str) -> anyhow::Result<Source> {
 }
 
 /// Load and validate; print its diagnostics. `None` when it has errors.
-pub fn load(spec: &str, err: &mut dyn Write) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
+pub fn load(
+    spec: &str,
+    err: &mut dyn Write,
+) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
     let src = source(spec)?;
     let (rs, diags) = load_str(&src.text, &src.path);
     write_diagnostics(err, &diags)?;

@@ -51,7 +51,11 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
                 Some(i) => Some(i),
                 None => {
                     let ids: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
-                    bail!("`{z}` is not a zone of `{}`: expected one of `{}`", rs.id, ids.join("`, `"));
+                    bail!(
+                        "`{z}` is not a zone of `{}`: expected one of `{}`",
+                        rs.id,
+                        ids.join("`, `")
+                    );
                 }
             }
         }

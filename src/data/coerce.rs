@@ -46,7 +46,10 @@ pub fn coerce(cell: &str, kind: MeasureKind) -> Result<Option<Value>, CellError>
         MeasureKind::Percent => {
             let text = cell.strip_suffix('%').unwrap_or(cell).trim_end();
             let n = decimal(text).ok_or_else(|| {
-                err("not-a-number", "a percentage such as `85`, `85,5` or `85.5%`")
+                err(
+                    "not-a-number",
+                    "a percentage such as `85`, `85,5` or `85.5%`",
+                )
             })?;
             if n < Decimal::ZERO || n > Decimal::ONE_HUNDRED {
                 return Err(err("out-of-range", "a percentage between 0 and 100"));
@@ -129,32 +132,60 @@ mod tests {
     fn percent_sign_and_range() {
         assert_eq!(coerce("85%", MeasureKind::Percent), Ok(num("85")));
         assert_eq!(coerce("79,995 %", MeasureKind::Percent), Ok(num("79.995")));
-        assert_eq!(coerce("130", MeasureKind::Percent).unwrap_err().code, "out-of-range");
-        assert_eq!(coerce("-1", MeasureKind::Percent).unwrap_err().code, "out-of-range");
+        assert_eq!(
+            coerce("130", MeasureKind::Percent).unwrap_err().code,
+            "out-of-range"
+        );
+        assert_eq!(
+            coerce("-1", MeasureKind::Percent).unwrap_err().code,
+            "out-of-range"
+        );
         assert!(coerce("85%", MeasureKind::Number).is_err());
     }
 
     #[test]
     fn counts_are_whole_and_not_negative() {
         assert_eq!(coerce("3", MeasureKind::Count), Ok(num("3")));
-        assert_eq!(coerce("2.5", MeasureKind::Count).unwrap_err().code, "out-of-range");
-        assert_eq!(coerce("-1", MeasureKind::Count).unwrap_err().code, "out-of-range");
+        assert_eq!(
+            coerce("2.5", MeasureKind::Count).unwrap_err().code,
+            "out-of-range"
+        );
+        assert_eq!(
+            coerce("-1", MeasureKind::Count).unwrap_err().code,
+            "out-of-range"
+        );
     }
 
     #[test]
     fn vietnamese_and_english_yes_no() {
         for yes in ["Đạt", "đạt", "ĐẠT", "có", "yes", "TRUE", "1", "x", "X"] {
-            assert_eq!(coerce(yes, MeasureKind::Bool), Ok(Some(Value::Bool(true))), "{yes}");
+            assert_eq!(
+                coerce(yes, MeasureKind::Bool),
+                Ok(Some(Value::Bool(true))),
+                "{yes}"
+            );
         }
         for no in ["Không đạt", "không", "Chưa đạt", "no", "false", "0"] {
-            assert_eq!(coerce(no, MeasureKind::Bool), Ok(Some(Value::Bool(false))), "{no}");
+            assert_eq!(
+                coerce(no, MeasureKind::Bool),
+                Ok(Some(Value::Bool(false))),
+                "{no}"
+            );
         }
-        assert_eq!(coerce("maybe", MeasureKind::Bool).unwrap_err().code, "not-a-bool");
+        assert_eq!(
+            coerce("maybe", MeasureKind::Bool).unwrap_err().code,
+            "not-a-bool"
+        );
     }
 
     #[test]
     fn empty_is_no_data_for_every_kind() {
-        for kind in [MeasureKind::Number, MeasureKind::Percent, MeasureKind::Bool, MeasureKind::Count] {
+        for kind in [
+            MeasureKind::Number,
+            MeasureKind::Percent,
+            MeasureKind::Bool,
+            MeasureKind::Count,
+        ] {
             assert_eq!(coerce("  ", kind), Ok(None));
         }
     }
@@ -162,7 +193,11 @@ mod tests {
     #[test]
     fn garbage_is_not_a_number() {
         for bad in ["abc", "1e5", "--1", ".", "1 000", "12a"] {
-            assert_eq!(coerce(bad, MeasureKind::Number).unwrap_err().code, "not-a-number", "{bad}");
+            assert_eq!(
+                coerce(bad, MeasureKind::Number).unwrap_err().code,
+                "not-a-number",
+                "{bad}"
+            );
         }
     }
 

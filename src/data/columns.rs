@@ -115,7 +115,9 @@ pub fn map_headers(
             "no-measure-columns",
             format!("no column matches a measure of ruleset `{}`", ruleset.id),
         )
-        .help("headers must be measure ids, labels or aliases; `ntm rules show` lists them")));
+        .help(
+            "headers must be measure ids, labels or aliases; `ntm rules show` lists them",
+        )));
         return (cols, diags);
     }
     let missing: Vec<&str> = ruleset

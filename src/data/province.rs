@@ -50,7 +50,11 @@ fn entries() -> &'static [Entry] {
         rdr.records()
             .filter_map(Result::ok)
             .map(|r| {
-                let set = if &r[0] == "2025" { ProvinceSet::Y2025 } else { ProvinceSet::Y2024 };
+                let set = if &r[0] == "2025" {
+                    ProvinceSet::Y2025
+                } else {
+                    ProvinceSet::Y2024
+                };
                 Entry {
                     set,
                     code: r[1].to_string(),
@@ -103,10 +107,19 @@ mod tests {
 
     #[test]
     fn every_pre_2025_province_is_in_the_table() {
-        let n = entries().iter().filter(|e| e.set == ProvinceSet::Y2024).count();
+        let n = entries()
+            .iter()
+            .filter(|e| e.set == ProvinceSet::Y2024)
+            .count();
         // 63 provinces plus the alias row "Thừa Thiên Huế".
         assert_eq!(n, 64);
-        assert_eq!(entries().iter().filter(|e| e.set == ProvinceSet::Y2025).count(), 34);
+        assert_eq!(
+            entries()
+                .iter()
+                .filter(|e| e.set == ProvinceSet::Y2025)
+                .count(),
+            34
+        );
     }
 
     #[test]
@@ -116,17 +129,38 @@ mod tests {
         assert_eq!(lookup(ProvinceSet::Y2024, "Tỉnh Hải Dương"), rrd);
         assert_eq!(lookup(ProvinceSet::Y2024, "hai duong"), rrd);
         assert_eq!(lookup(ProvinceSet::Y2024, "30"), rrd);
-        assert_eq!(lookup(ProvinceSet::Y2024, "Hòa Bình"), Lookup::Region("NMM".into()));
-        assert_eq!(lookup(ProvinceSet::Y2024, "TP. Cần Thơ"), Lookup::Region("MRD".into()));
-        assert_eq!(lookup(ProvinceSet::Y2024, "Thừa Thiên Huế"), Lookup::Region("NCC".into()));
+        assert_eq!(
+            lookup(ProvinceSet::Y2024, "Hòa Bình"),
+            Lookup::Region("NMM".into())
+        );
+        assert_eq!(
+            lookup(ProvinceSet::Y2024, "TP. Cần Thơ"),
+            Lookup::Region("MRD".into())
+        );
+        assert_eq!(
+            lookup(ProvinceSet::Y2024, "Thừa Thiên Huế"),
+            Lookup::Region("NCC".into())
+        );
         assert_eq!(lookup(ProvinceSet::Y2024, "Atlantis"), Lookup::Unknown);
     }
 
     #[test]
     fn uncertain_and_merged_provinces_need_a_region() {
-        assert!(matches!(lookup(ProvinceSet::Y2024, "Quảng Ninh"), Lookup::Ambiguous(_)));
-        assert!(matches!(lookup(ProvinceSet::Y2025, "Bắc Ninh"), Lookup::Ambiguous(_)));
-        assert_eq!(lookup(ProvinceSet::Y2024, "Bắc Ninh"), Lookup::Region("RRD".into()));
-        assert_eq!(lookup(ProvinceSet::Y2025, "Hưng Yên"), Lookup::Region("RRD".into()));
+        assert!(matches!(
+            lookup(ProvinceSet::Y2024, "Quảng Ninh"),
+            Lookup::Ambiguous(_)
+        ));
+        assert!(matches!(
+            lookup(ProvinceSet::Y2025, "Bắc Ninh"),
+            Lookup::Ambiguous(_)
+        ));
+        assert_eq!(
+            lookup(ProvinceSet::Y2024, "Bắc Ninh"),
+            Lookup::Region("RRD".into())
+        );
+        assert_eq!(
+            lookup(ProvinceSet::Y2025, "Hưng Yên"),
+            Lookup::Region("RRD".into())
+        );
     }
 }

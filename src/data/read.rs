@@ -88,11 +88,15 @@ pub struct Read {
 pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &ReadOptions) -> Read {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut out = Read::default();
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes);
     let mut records = rdr.records();
     let header = match records.next() {
         None => {
-            out.diags.push(Diagnostic::error("empty-file", "the file has no header row").at(path, None, None));
+            out.diags.push(
+                Diagnostic::error("empty-file", "the file has no header row").at(path, None, None),
+            );
             return out;
         }
         Some(Err(e)) => {
@@ -114,15 +118,21 @@ pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &Rea
         crate::ruleset::model::Zoning::Region => Ident::Region,
         crate::ruleset::model::Zoning::Group => Ident::Group,
     });
-    if zone_col.is_none() && (rs.zoning == crate::ruleset::model::Zoning::Group || cols.ident(Ident::Province).is_none()) {
+    if zone_col.is_none()
+        && (rs.zoning == crate::ruleset::model::Zoning::Group
+            || cols.ident(Ident::Province).is_none())
+    {
         let need = if rs.zoning == crate::ruleset::model::Zoning::Group {
             "a `group` (`nhóm`) column"
         } else {
             "a `region` (`vùng`) or `province` (`tỉnh`) column"
         };
         out.diags.push(
-            Diagnostic::error("missing-column", format!("ruleset `{}` needs {need} to pick thresholds", rs.id))
-                .at(path, Some(header_line), None),
+            Diagnostic::error(
+                "missing-column",
+                format!("ruleset `{}` needs {need} to pick thresholds", rs.id),
+            )
+            .at(path, Some(header_line), None),
         );
         return out;
     }
@@ -137,7 +147,13 @@ pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &Rea
         };
         out.records += 1;
         let line = rec.position().map_or(0, |p| p.line());
-        let mut ctx = RowCtx { path, line, headers: &headers, diags: &mut out.diags, ok: true };
+        let mut ctx = RowCtx {
+            path,
+            line,
+            headers: &headers,
+            diags: &mut out.diags,
+            ok: true,
+        };
         let row = read_row(&rec, &cols, zone_col, rs, opts, input, &mut ctx);
         if ctx.ok {
             out.rows.push(row);
@@ -145,7 +161,11 @@ pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &Rea
     }
     if out.records == 0 {
         out.diags.push(
-            Diagnostic::error("no-rows", "the file has a header but no data rows").at(path, Some(header_line), None),
+            Diagnostic::error("no-rows", "the file has a header but no data rows").at(
+                path,
+                Some(header_line),
+                None,
+            ),
         );
     }
     out
@@ -184,7 +204,10 @@ fn read_row(
     cx: &mut RowCtx<'_>,
 ) -> Row {
     let text = |c: Option<usize>| -> Option<String> {
-        c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(nfc)
+        c.and_then(|c| rec.get(c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(nfc)
     };
     let mut values = Vec::with_capacity(cols.measures.len());
     for (mi, col) in cols.measures.iter().enumerate() {
@@ -219,7 +242,13 @@ fn read_row(
     }
 }
 
-fn year(rec: &csv::StringRecord, cols: &Columns, rs: &Ruleset, opts: &ReadOptions, cx: &mut RowCtx<'_>) -> (i32, YearFrom) {
+fn year(
+    rec: &csv::StringRecord,
+    cols: &Columns,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    cx: &mut RowCtx<'_>,
+) -> (i32, YearFrom) {
     if let Some(y) = opts.year {
         return (y, YearFrom::Flag);
     }
@@ -262,7 +291,10 @@ fn zone(
         if !cell.is_empty() {
             let key = fold(cell);
             let found = rs.zones.iter().position(|z| {
-                [&z.id, &z.name, &z.name_vi].into_iter().chain(&z.aliases).any(|n| fold(n) == key)
+                [&z.id, &z.name, &z.name_vi]
+                    .into_iter()
+                    .chain(&z.aliases)
+                    .any(|n| fold(n) == key)
             });
             if let Some(z) = found {
                 return (z, ZoneFrom::Column);
@@ -275,31 +307,59 @@ fn zone(
     }
     let pcol = cols.ident(Ident::Province);
     match (rs.zoning, province, pcol) {
-        (crate::ruleset::model::Zoning::Region, Some(p), Some(pcol)) => match lookup(opts.province_set, p) {
-            Lookup::Region(code) => match rs.zone_index(&code) {
-                Some(z) => (z, ZoneFrom::Province),
-                None => {
-                    cx.cell_error("unknown-zone", pcol, p, &format!("a province of a region the ruleset declares (`{code}` is not)"));
+        (crate::ruleset::model::Zoning::Region, Some(p), Some(pcol)) => {
+            match lookup(opts.province_set, p) {
+                Lookup::Region(code) => match rs.zone_index(&code) {
+                    Some(z) => (z, ZoneFrom::Province),
+                    None => {
+                        cx.cell_error(
+                            "unknown-zone",
+                            pcol,
+                            p,
+                            &format!(
+                                "a province of a region the ruleset declares (`{code}` is not)"
+                            ),
+                        );
+                        (0, ZoneFrom::Province)
+                    }
+                },
+                Lookup::Ambiguous(why) => {
+                    cx.cell_error(
+                        "ambiguous-province",
+                        pcol,
+                        p,
+                        &format!("a `region` column for this row: {why}"),
+                    );
                     (0, ZoneFrom::Province)
                 }
-            },
-            Lookup::Ambiguous(why) => {
-                cx.cell_error("ambiguous-province", pcol, p, &format!("a `region` column for this row: {why}"));
-                (0, ZoneFrom::Province)
+                Lookup::Unknown => {
+                    let set = match opts.province_set {
+                        ProvinceSet::Y2024 => {
+                            "the 63 provinces before July 2025 (see --province-set)"
+                        }
+                        ProvinceSet::Y2025 => {
+                            "the 34 provinces from July 2025 (see --province-set)"
+                        }
+                    };
+                    cx.cell_error(
+                        "unknown-province",
+                        pcol,
+                        p,
+                        &format!("a province name or code of {set}"),
+                    );
+                    (0, ZoneFrom::Province)
+                }
             }
-            Lookup::Unknown => {
-                let set = match opts.province_set {
-                    ProvinceSet::Y2024 => "the 63 provinces before July 2025 (see --province-set)",
-                    ProvinceSet::Y2025 => "the 34 provinces from July 2025 (see --province-set)",
-                };
-                cx.cell_error("unknown-province", pcol, p, &format!("a province name or code of {set}"));
-                (0, ZoneFrom::Province)
-            }
-        },
+        }
         _ => {
             let col = zone_col.or(pcol).unwrap_or(0);
             let what = rs.zoning.column();
-            cx.cell_error("missing-zone", col, "", &format!("the commune's {what} (the cell is empty)"));
+            cx.cell_error(
+                "missing-zone",
+                col,
+                "",
+                &format!("the commune's {what} (the cell is empty)"),
+            );
             (0, ZoneFrom::Column)
         }
     }
@@ -308,15 +368,19 @@ fn zone(
 fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
     let line = e.position().map(|p| p.line());
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Diagnostic::error(
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Diagnostic::error(
             "wrong-field-count",
             format!("the row has {len} fields, the header has {expected_len}"),
         )
         .at(path, line, None)
         .help("a cell containing the delimiter must be quoted"),
-        csv::ErrorKind::Utf8 { .. } => Diagnostic::error("invalid-utf8", "the row is not valid UTF-8")
-            .at(path, line, None)
-            .help("save the file as UTF-8 (CSV UTF-8 in Excel)"),
+        csv::ErrorKind::Utf8 { .. } => {
+            Diagnostic::error("invalid-utf8", "the row is not valid UTF-8")
+                .at(path, line, None)
+                .help("save the file as UTF-8 (CSV UTF-8 in Excel)")
+        }
         _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
     }
 }

@@ -31,12 +31,28 @@ pub const HEADER: [&str; 19] = [
 ];
 
 /// Write the provenance lines, the header and one row per commune.
-pub fn write_csv(out: &mut dyn Write, meta: &Meta, communes: &[CommuneRecord]) -> anyhow::Result<()> {
-    writeln!(out, "# ntm {} ruleset {} sha256 {} ({})", meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source)?;
+pub fn write_csv(
+    out: &mut dyn Write,
+    meta: &Meta,
+    communes: &[CommuneRecord],
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "# ntm {} ruleset {} sha256 {} ({})",
+        meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
+    )?;
     for i in &meta.inputs {
-        writeln!(out, "# input {} sha256 {} rows {}", i.path, i.sha256, i.rows)?;
+        writeln!(
+            out,
+            "# input {} sha256 {} rows {}",
+            i.path, i.sha256, i.rows
+        )?;
     }
-    writeln!(out, "# communes {} unverified_verdicts {}", meta.communes, meta.unverified_verdicts)?;
+    writeln!(
+        out,
+        "# communes {} unverified_verdicts {}",
+        meta.communes, meta.unverified_verdicts
+    )?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     for c in communes {
@@ -49,7 +65,11 @@ pub fn write_csv(out: &mut dyn Write, meta: &Meta, communes: &[CommuneRecord]) -
         let detail: Vec<String> = c
             .missing
             .iter()
-            .flat_map(|m| m.indicators.iter().map(|i| format!("{}:{} {}", m.level, i.id, i.describe(&c.zone))))
+            .flat_map(|m| {
+                m.indicators
+                    .iter()
+                    .map(|i| format!("{}:{} {}", m.level, i.id, i.describe(&c.zone)))
+            })
             .collect();
         w.write_record([
             c.row.to_string(),

@@ -260,7 +260,9 @@ impl CommuneRecord {
         let levels: Vec<LevelRecord> = (0..rs.levels.len()).map(counts).collect();
         let focus_counts = focus.map(|f| levels[f].clone());
         let missing_levels: Vec<usize> = if all_levels {
-            (0..rs.levels.len()).filter(|&l| !outcome.levels[l].reached).collect()
+            (0..rs.levels.len())
+                .filter(|&l| !outcome.levels[l].reached)
+                .collect()
         } else {
             outcome.next_level.into_iter().collect()
         };
@@ -297,7 +299,12 @@ impl CommuneRecord {
     }
 }
 
-fn missing_criteria(rs: &Ruleset, li: usize, row: &Row, outcome: &Outcome) -> Vec<MissingCriterion> {
+fn missing_criteria(
+    rs: &Ruleset,
+    li: usize,
+    row: &Row,
+    outcome: &Outcome,
+) -> Vec<MissingCriterion> {
     let level = &rs.levels[li];
     let lo = &outcome.levels[li];
     level
@@ -357,7 +364,12 @@ impl MissingIndicator {
                 "none" => format!("{} {v}, needs none", self.measure),
                 _ => match (self.op, self.threshold) {
                     (Some(op), Some(t)) => {
-                        format!("{} {v} {} {} required", self.measure, op.negated_str(), t.normalize())
+                        format!(
+                            "{} {v} {} {} required",
+                            self.measure,
+                            op.negated_str(),
+                            t.normalize()
+                        )
                     }
                     _ => format!("{} {v}, needs {}", self.measure, self.required),
                 },

@@ -41,7 +41,10 @@ impl ListEntry {
             decision: rs.decision.clone(),
             levels: rs.levels.iter().map(|l| l.id.clone()).collect(),
             indicators: rs.indicator_count(),
-            verified: rs.indicators().filter(|(r, _)| rs.fully_verified(*r)).count(),
+            verified: rs
+                .indicators()
+                .filter(|(r, _)| rs.fully_verified(*r))
+                .count(),
             sha256: rs.sha256.clone(),
         }
     }
@@ -50,7 +53,13 @@ impl ListEntry {
 /// `ntm rules list` as a table.
 pub fn write_list_table(out: &mut dyn Write, entries: &[ListEntry]) -> anyhow::Result<()> {
     let mut t = new_table();
-    t.set_header(["Ruleset", "Period", "Decision", "Levels", "Indicators verified"]);
+    t.set_header([
+        "Ruleset",
+        "Period",
+        "Decision",
+        "Levels",
+        "Indicators verified",
+    ]);
     for e in entries {
         t.add_row([
             e.id.clone(),
@@ -74,7 +83,11 @@ pub fn write_show_table(
 ) -> anyhow::Result<()> {
     writeln!(out, "{} — {}", rs.id, rs.name)?;
     writeln!(out, "{}", rs.name_vi)?;
-    writeln!(out, "period {}–{}; {}", rs.period.0, rs.period.1, rs.decision)?;
+    writeln!(
+        out,
+        "period {}–{}; {}",
+        rs.period.0, rs.period.1, rs.decision
+    )?;
     let zones: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
     let zkind = match rs.zoning {
         Zoning::Region => "regions",
@@ -83,7 +96,11 @@ pub fn write_show_table(
     writeln!(out, "{zkind}: {}", zones.join(", "))?;
     if let Some(z) = zone {
         let y = year.unwrap_or(rs.period.1);
-        writeln!(out, "thresholds for {} ({}), {y}", rs.zones[z].id, rs.zones[z].name)?;
+        writeln!(
+            out,
+            "thresholds for {} ({}), {y}",
+            rs.zones[z].id, rs.zones[z].name
+        )?;
     }
     for o in &rs.overrides {
         writeln!(
@@ -98,9 +115,20 @@ pub fn write_show_table(
             .requires
             .map(|r| format!(", requires {}", rs.levels[r].id))
             .unwrap_or_default();
-        writeln!(out, "Level {} — {} / {}{req}", level.id, level.name, level.name_vi)?;
+        writeln!(
+            out,
+            "Level {} — {} / {}{req}",
+            level.id, level.name, level.name_vi
+        )?;
         let mut t = new_table();
-        t.set_header(["Criterion", "Indicator", "Measure", "Requirement", "Verified", "Source"]);
+        t.set_header([
+            "Criterion",
+            "Indicator",
+            "Measure",
+            "Requirement",
+            "Verified",
+            "Source",
+        ]);
         for (ci, crit) in level.criteria.iter().enumerate() {
             for (ii, ind) in crit.indicators.iter().enumerate() {
                 let r = IndicatorRef {
@@ -180,7 +208,12 @@ fn fmt_values(e: &YearEntry, rs: &Ruleset, factor: Decimal) -> String {
 }
 
 /// The requirement of an indicator, readable: `>= 80`, `NMM 36 · RRD 50 …`, `yes (Đạt)`.
-pub fn requirement(rs: &Ruleset, r: IndicatorRef, zone: Option<usize>, year: Option<i32>) -> String {
+pub fn requirement(
+    rs: &Ruleset,
+    r: IndicatorRef,
+    zone: Option<usize>,
+    year: Option<i32>,
+) -> String {
     let ind = rs.indicator(r);
     let Test::Compare(op, threshold) = &ind.test else {
         return match ind.test {
@@ -211,7 +244,11 @@ pub fn requirement(rs: &Ruleset, r: IndicatorRef, zone: Option<usize>, year: Opt
                 return op.as_str().to_string();
             };
             let pct = (*factor * Decimal::ONE_HUNDRED).normalize();
-            (entries, *factor, format!("{pct}% of {} {}: ", rs.levels[*level].id, base.id))
+            (
+                entries,
+                *factor,
+                format!("{pct}% of {} {}: ", rs.levels[*level].id, base.id),
+            )
         }
     };
     let lines: Vec<String> = entries
@@ -415,7 +452,12 @@ impl RulesetJson {
     }
 }
 
-fn indicator_json(rs: &Ruleset, r: IndicatorRef, zone: Option<usize>, year: Option<i32>) -> IndicatorJson {
+fn indicator_json(
+    rs: &Ruleset,
+    r: IndicatorRef,
+    zone: Option<usize>,
+    year: Option<i32>,
+) -> IndicatorJson {
     let ind = rs.indicator(r);
     let zone_map = |vals: &[Decimal], factor: Decimal| -> BTreeMap<String, NumJson> {
         rs.zones

@@ -27,7 +27,14 @@ pub fn write_table(
 ) -> anyhow::Result<()> {
     let mut t = new_table();
     t.set_header([
-        "#", "Code", "Commune", "Zone", "Level", "Next", "Criteria", "What blocks the next level",
+        "#",
+        "Code",
+        "Commune",
+        "Zone",
+        "Level",
+        "Next",
+        "Criteria",
+        "What blocks the next level",
     ]);
     for c in communes {
         let blocks: Vec<String> = c
@@ -74,7 +81,10 @@ pub fn write_table(
         .rev()
         .map(|(i, n)| format!("{n} {}", rs.levels[*i].id))
         .collect();
-    parts.push(format!("{below} below {}", rs.levels.first().map_or("", |l| l.id.as_str())));
+    parts.push(format!(
+        "{below} below {}",
+        rs.levels.first().map_or("", |l| l.id.as_str())
+    ));
     writeln!(
         out,
         "{} communes, ruleset {} ({}): {}",
@@ -92,8 +102,14 @@ pub fn write_table(
         _ => "assessment years from the year column (mixed)".to_string(),
     };
     writeln!(out, "{year}")?;
-    if communes.iter().any(|c| c.zone_source.starts_with("override:")) {
-        writeln!(out, "* zone set by an override (318/QĐ-TTg Article 1 for extremely difficult communes)")?;
+    if communes
+        .iter()
+        .any(|c| c.zone_source.starts_with("override:"))
+    {
+        writeln!(
+            out,
+            "* zone set by an override (318/QĐ-TTg Article 1 for extremely difficult communes)"
+        )?;
     }
     if meta.unverified_verdicts > 0 {
         writeln!(

@@ -327,16 +327,20 @@ impl Ruleset {
     /// Every indicator with its address, level by level in file order.
     pub fn indicators(&self) -> impl Iterator<Item = (IndicatorRef, &Indicator)> {
         self.levels.iter().enumerate().flat_map(|(l, level)| {
-            level.criteria.iter().enumerate().flat_map(move |(c, crit)| {
-                crit.indicators.iter().enumerate().map(move |(i, ind)| {
-                    let r = IndicatorRef {
-                        level: l,
-                        criterion: c,
-                        indicator: i,
-                    };
-                    (r, ind)
+            level
+                .criteria
+                .iter()
+                .enumerate()
+                .flat_map(move |(c, crit)| {
+                    crit.indicators.iter().enumerate().map(move |(i, ind)| {
+                        let r = IndicatorRef {
+                            level: l,
+                            criterion: c,
+                            indicator: i,
+                        };
+                        (r, ind)
+                    })
                 })
-            })
         })
     }
 

@@ -62,7 +62,12 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn error(&mut self, code: &'static str, span: Range<usize>, message: String) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        message: String,
+    ) -> &mut Diagnostic {
         let (line, col) = line_col(self.text, span.start);
         self.diags
             .push(Diagnostic::error(code, message).at(self.path, Some(line), Some(col)));
@@ -186,7 +191,11 @@ fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning) -> Vec<Zone> {
     for z in &raw.zones {
         let id = z.id.get_ref();
         if !seen.insert(id.clone()) {
-            cx.err("duplicate-id", z.id.span(), format!("zone `{id}` is declared twice"));
+            cx.err(
+                "duplicate-id",
+                z.id.span(),
+                format!("zone `{id}` is declared twice"),
+            );
             continue;
         }
         if zoning == Zoning::Region && !REGION_CODES.contains(&id.as_str()) {
@@ -258,9 +267,7 @@ fn measures(cx: &mut Ctx<'_>, raw: &RawRuleset) -> (Vec<Measure>, HashMap<String
         for (header, span) in names {
             let key = fold(header);
             if let Some(owner) = headers.get(&key) {
-                let msg = format!(
-                    "header `{header}` of measure `{id}` is already used by {owner}"
-                );
+                let msg = format!("header `{header}` of measure `{id}` is already used by {owner}");
                 cx.err("duplicate-alias", span, msg);
             } else {
                 headers.insert(key, format!("measure `{id}`"));
@@ -286,7 +293,11 @@ fn levels(cx: &mut Ctx<'_>, raw: &RawRuleset) -> Vec<Level> {
         check_id(cx, &l.id, "level");
         let id = l.id.get_ref();
         if out.iter().any(|o| &o.id == id) {
-            cx.err("duplicate-id", l.id.span(), format!("level `{id}` is declared twice"));
+            cx.err(
+                "duplicate-id",
+                l.id.span(),
+                format!("level `{id}` is declared twice"),
+            );
             continue;
         }
         let requires = match &l.requires {
@@ -323,7 +334,11 @@ fn levels(cx: &mut Ctx<'_>, raw: &RawRuleset) -> Vec<Level> {
         });
     }
     if out.is_empty() {
-        cx.err("empty-level", 0..0, "the ruleset declares no `[[levels]]`".into());
+        cx.err(
+            "empty-level",
+            0..0,
+            "the ruleset declares no `[[levels]]`".into(),
+        );
     }
     out
 }
@@ -355,7 +370,11 @@ fn criteria(
             cx.err(
                 "unknown-level",
                 c.level.span(),
-                format!("criterion `{}` belongs to unknown level `{}`", c.id.get_ref(), c.level.get_ref()),
+                format!(
+                    "criterion `{}` belongs to unknown level `{}`",
+                    c.id.get_ref(),
+                    c.level.get_ref()
+                ),
             );
             continue;
         };
@@ -364,14 +383,20 @@ fn criteria(
             cx.err(
                 "duplicate-id",
                 c.id.span(),
-                format!("criterion `{cid}` is declared twice in level `{}`", levels[li].id),
+                format!(
+                    "criterion `{cid}` is declared twice in level `{}`",
+                    levels[li].id
+                ),
             );
         }
         if c.indicators.is_empty() {
             cx.err(
                 "empty-criterion",
                 c.id.span(),
-                format!("criterion `{cid}` of level `{}` has no indicators", levels[li].id),
+                format!(
+                    "criterion `{cid}` of level `{}` has no indicators",
+                    levels[li].id
+                ),
             );
         }
         let at_least = match &c.at_least {
@@ -401,11 +426,23 @@ fn criteria(
                 cx.err(
                     "duplicate-id",
                     ri.id.span(),
-                    format!("indicator `{iid}` is declared twice in level `{}`", levels[li].id),
+                    format!(
+                        "indicator `{iid}` is declared twice in level `{}`",
+                        levels[li].id
+                    ),
                 );
             }
             let at = (li, ci, indicators.len());
-            if let Some(ind) = indicator(cx, ri, zones, measures, measure_index, period, at, &mut pending) {
+            if let Some(ind) = indicator(
+                cx,
+                ri,
+                zones,
+                measures,
+                measure_index,
+                period,
+                at,
+                &mut pending,
+            ) {
                 indicators.push(ind);
             }
         }
@@ -436,7 +473,10 @@ fn indicator(
         cx.err_help(
             "unknown-measure",
             ri.measure.span(),
-            format!("indicator `{iid}` uses unknown measure `{}`", ri.measure.get_ref()),
+            format!(
+                "indicator `{iid}` uses unknown measure `{}`",
+                ri.measure.get_ref()
+            ),
             "declare it as `[measures.<id>]`",
         );
         return None;
@@ -464,12 +504,24 @@ fn indicator(
                 );
             }
             if let Some(t) = &ri.threshold {
-                cx.err("unexpected-threshold", t.span(), format!("indicator `{iid}`: op `{op_text}` takes no threshold"));
+                cx.err(
+                    "unexpected-threshold",
+                    t.span(),
+                    format!("indicator `{iid}`: op `{op_text}` takes no threshold"),
+                );
             }
             if let Some(d) = &ri.derived {
-                cx.err("unexpected-threshold", d.span(), format!("indicator `{iid}`: op `{op_text}` takes no derived threshold"));
+                cx.err(
+                    "unexpected-threshold",
+                    d.span(),
+                    format!("indicator `{iid}`: op `{op_text}` takes no derived threshold"),
+                );
             }
-            if op_text == "yes" { Test::Yes } else { Test::None }
+            if op_text == "yes" {
+                Test::Yes
+            } else {
+                Test::None
+            }
         }
         ">=" | ">" | "<=" | "<" | "=" => {
             let op = match op_text {
@@ -483,16 +535,25 @@ fn indicator(
                 cx.err_help(
                     "op-kind-mismatch",
                     ri.op.span(),
-                    format!("indicator `{iid}`: op `{op_text}` does not fit bool measure `{}`", measures[mi].id),
+                    format!(
+                        "indicator `{iid}`: op `{op_text}` does not fit bool measure `{}`",
+                        measures[mi].id
+                    ),
                     "use `op = \"yes\"` for a bool measure",
                 );
             }
             let threshold = match (&ri.threshold, &ri.derived) {
-                (Some(t), None) => Threshold::Fixed(fixed(cx, iid, t, zones, &verified, kind, period)?),
+                (Some(t), None) => {
+                    Threshold::Fixed(fixed(cx, iid, t, zones, &verified, kind, period)?)
+                }
                 (None, Some(d)) => {
                     let factor = number(&d.get_ref().factor).filter(|f| *f > Decimal::ZERO);
                     let Some(factor) = factor else {
-                        cx.err("bad-derived", d.span(), format!("indicator `{iid}`: `factor` must be a positive number"));
+                        cx.err(
+                            "bad-derived",
+                            d.span(),
+                            format!("indicator `{iid}`: `factor` must be a positive number"),
+                        );
                         return None;
                     };
                     pending.push(PendingDerived {
@@ -503,17 +564,28 @@ fn indicator(
                         span: d.span(),
                     });
                     // Placeholder until resolve_derived finds the base.
-                    Threshold::Derived { level: 0, criterion: 0, indicator: 0, factor }
+                    Threshold::Derived {
+                        level: 0,
+                        criterion: 0,
+                        indicator: 0,
+                        factor,
+                    }
                 }
                 (Some(t), Some(_)) => {
-                    cx.err("unexpected-threshold", t.span(), format!("indicator `{iid}` has both `threshold` and `derived`"));
+                    cx.err(
+                        "unexpected-threshold",
+                        t.span(),
+                        format!("indicator `{iid}` has both `threshold` and `derived`"),
+                    );
                     return None;
                 }
                 (None, None) => {
                     cx.err_help(
                         "missing-threshold",
                         ri.op.span(),
-                        format!("indicator `{iid}`: op `{op_text}` needs a `threshold` or `derived`"),
+                        format!(
+                            "indicator `{iid}`: op `{op_text}` needs a `threshold` or `derived`"
+                        ),
                         "e.g. `threshold = 80` or `threshold = { NMM = 36, all = 45 }`",
                     );
                     return None;
@@ -531,7 +603,9 @@ fn indicator(
         }
     };
     let entries_verified = match &test {
-        Test::Compare(_, Threshold::Fixed(entries)) => entries.iter().all(|e| e.verified.iter().all(|v| *v)),
+        Test::Compare(_, Threshold::Fixed(entries)) => {
+            entries.iter().all(|e| e.verified.iter().all(|v| *v))
+        }
         _ => fully,
     };
     let entries_noted = match &test {
@@ -567,7 +641,9 @@ fn verified(cx: &mut Ctx<'_>, v: &Spanned<toml::Value>, zones: &[Zone]) -> Optio
         toml::Value::Array(items) => {
             let mut out = vec![false; zones.len()];
             for item in items {
-                let zi = item.as_str().and_then(|s| zones.iter().position(|z| z.id == s));
+                let zi = item
+                    .as_str()
+                    .and_then(|s| zones.iter().position(|z| z.id == s));
                 match zi {
                     Some(zi) => out[zi] = true,
                     None => {
@@ -622,13 +698,20 @@ fn fixed(
                     cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: each year entry must be a table `{{ from = YEAR, value = … }}`"));
                     return None;
                 };
-                if let Some(k) = tbl.keys().find(|k| !["from", "value", "verified", "note"].contains(&k.as_str())) {
+                if let Some(k) = tbl
+                    .keys()
+                    .find(|k| !["from", "value", "verified", "note"].contains(&k.as_str()))
+                {
                     cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: unknown key `{k}` in a year entry, expected `from`, `value`, `verified`, `note`"));
                     return None;
                 }
                 let from = tbl.get("from").and_then(toml::Value::as_integer);
                 let (Some(from), Some(value)) = (from, tbl.get("value")) else {
-                    cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: a year entry needs `from = YEAR` and `value`"));
+                    cx.err(
+                        "bad-threshold",
+                        span.clone(),
+                        format!("indicator `{iid}`: a year entry needs `from = YEAR` and `value`"),
+                    );
                     return None;
                 };
                 let from = from as i32;
@@ -645,23 +728,44 @@ fn fixed(
                 };
                 let values = zone_values(cx, iid, value, span.clone(), zones)?;
                 let note = tbl.get("note").and_then(|n| n.as_str()).map(str::to_string);
-                out.push(YearEntry { from: Some(from), values, verified: entry_verified, note });
+                out.push(YearEntry {
+                    from: Some(from),
+                    values,
+                    verified: entry_verified,
+                    note,
+                });
             }
             if out.is_empty() {
-                cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: the year list is empty"));
+                cx.err(
+                    "bad-threshold",
+                    span.clone(),
+                    format!("indicator `{iid}`: the year list is empty"),
+                );
                 return None;
             }
             out
         }
         value => {
             let values = zone_values(cx, iid, value, span.clone(), zones)?;
-            vec![YearEntry { from: None, values, verified: verified.to_vec(), note: None }]
+            vec![YearEntry {
+                from: None,
+                values,
+                verified: verified.to_vec(),
+                note: None,
+            }]
         }
     };
     entries.sort_by_key(|e| e.from);
     for w in entries.windows(2) {
         if w[0].from == w[1].from {
-            cx.err("duplicate-year", span.clone(), format!("indicator `{iid}`: two entries for year {}", w[0].from.unwrap_or_default()));
+            cx.err(
+                "duplicate-year",
+                span.clone(),
+                format!(
+                    "indicator `{iid}`: two entries for year {}",
+                    w[0].from.unwrap_or_default()
+                ),
+            );
         }
     }
     for e in &entries {
@@ -675,7 +779,10 @@ fn fixed(
                 cx.err(
                     "threshold-out-of-range",
                     span.clone(),
-                    format!("indicator `{iid}`: threshold `{v}` is outside the range of a {} measure", kind.as_str()),
+                    format!(
+                        "indicator `{iid}`: threshold `{v}` is outside the range of a {} measure",
+                        kind.as_str()
+                    ),
                 );
             }
         }
@@ -683,12 +790,23 @@ fn fixed(
     Some(entries)
 }
 
-fn verified_value(cx: &mut Ctx<'_>, v: &toml::Value, span: Range<usize>, zones: &[Zone]) -> Option<Vec<bool>> {
+fn verified_value(
+    cx: &mut Ctx<'_>,
+    v: &toml::Value,
+    span: Range<usize>,
+    zones: &[Zone],
+) -> Option<Vec<bool>> {
     verified(cx, &Spanned::new(span, v.clone()), zones)
 }
 
 /// A scalar or a `{ ZONE = value, all = value }` table → one value per zone.
-fn zone_values(cx: &mut Ctx<'_>, iid: &str, v: &toml::Value, span: Range<usize>, zones: &[Zone]) -> Option<Vec<Decimal>> {
+fn zone_values(
+    cx: &mut Ctx<'_>,
+    iid: &str,
+    v: &toml::Value,
+    span: Range<usize>,
+    zones: &[Zone],
+) -> Option<Vec<Decimal>> {
     if let Some(n) = number(v) {
         return Some(vec![n; zones.len()]);
     }
@@ -706,16 +824,28 @@ fn zone_values(cx: &mut Ctx<'_>, iid: &str, v: &toml::Value, span: Range<usize>,
         Some(a) => match number(a) {
             Some(n) => Some(n),
             None => {
-                cx.err("bad-threshold", span, format!("indicator `{iid}`: `all = {a}` is not a number"));
+                cx.err(
+                    "bad-threshold",
+                    span,
+                    format!("indicator `{iid}`: `all = {a}` is not a number"),
+                );
                 return None;
             }
         },
     };
     for (k, val) in tbl {
         if k != "all" && !zones.iter().any(|z| &z.id == k) {
-            cx.err("unknown-zone", span.clone(), format!("indicator `{iid}`: threshold names unknown zone `{k}`"));
+            cx.err(
+                "unknown-zone",
+                span.clone(),
+                format!("indicator `{iid}`: threshold names unknown zone `{k}`"),
+            );
         } else if number(val).is_none() {
-            cx.err("bad-threshold", span.clone(), format!("indicator `{iid}`: value `{val}` for `{k}` is not a number"));
+            cx.err(
+                "bad-threshold",
+                span.clone(),
+                format!("indicator `{iid}`: value `{val}` for `{k}` is not a number"),
+            );
         }
     }
     let mut out = Vec::with_capacity(zones.len());
@@ -730,7 +860,10 @@ fn zone_values(cx: &mut Ctx<'_>, iid: &str, v: &toml::Value, span: Range<usize>,
         cx.err_help(
             "missing-zone-threshold",
             span,
-            format!("indicator `{iid}`: no threshold for zone(s) `{}`", missing.join("`, `")),
+            format!(
+                "indicator `{iid}`: no threshold for zone(s) `{}`",
+                missing.join("`, `")
+            ),
             "give every zone a value, or add `all = …` for the zones not named",
         );
         return None;
@@ -741,14 +874,32 @@ fn zone_values(cx: &mut Ctx<'_>, iid: &str, v: &toml::Value, span: Range<usize>,
 fn resolve_derived(cx: &mut Ctx<'_>, levels: &mut [Level], pending: Vec<PendingDerived>) {
     for p in pending {
         let Some(bl) = levels.iter().position(|l| l.id == p.level) else {
-            cx.err("bad-derived", p.span, format!("derived threshold refers to unknown level `{}`", p.level));
+            cx.err(
+                "bad-derived",
+                p.span,
+                format!("derived threshold refers to unknown level `{}`", p.level),
+            );
             continue;
         };
-        let found = levels[bl].criteria.iter().enumerate().find_map(|(c, crit)| {
-            crit.indicators.iter().position(|i| i.id == p.indicator).map(|i| (c, i))
-        });
+        let found = levels[bl]
+            .criteria
+            .iter()
+            .enumerate()
+            .find_map(|(c, crit)| {
+                crit.indicators
+                    .iter()
+                    .position(|i| i.id == p.indicator)
+                    .map(|i| (c, i))
+            });
         let Some((bc, bi)) = found else {
-            cx.err("bad-derived", p.span, format!("derived threshold refers to unknown indicator `{}` of level `{}`", p.indicator, p.level));
+            cx.err(
+                "bad-derived",
+                p.span,
+                format!(
+                    "derived threshold refers to unknown indicator `{}` of level `{}`",
+                    p.indicator, p.level
+                ),
+            );
             continue;
         };
         let base = &levels[bl].criteria[bc].indicators[bi];
@@ -762,7 +913,12 @@ fn resolve_derived(cx: &mut Ctx<'_>, levels: &mut [Level], pending: Vec<PendingD
         }
         let (l, c, i) = p.at;
         if let Test::Compare(_, t) = &mut levels[l].criteria[c].indicators[i].test {
-            *t = Threshold::Derived { level: bl, criterion: bc, indicator: bi, factor: p.factor };
+            *t = Threshold::Derived {
+                level: bl,
+                criterion: bc,
+                indicator: bi,
+                factor: p.factor,
+            };
         }
     }
 }
@@ -778,22 +934,50 @@ fn overrides(
     for o in &raw.overrides {
         check_id(cx, &o.id, "override");
         if out.iter().any(|x| &x.id == o.id.get_ref()) {
-            cx.err("duplicate-id", o.id.span(), format!("override `{}` is declared twice", o.id.get_ref()));
+            cx.err(
+                "duplicate-id",
+                o.id.span(),
+                format!("override `{}` is declared twice", o.id.get_ref()),
+            );
         }
         let measure = match measure_index.get(o.measure.get_ref()) {
             Some(&m) if measures[m].kind == MeasureKind::Bool => Some(m),
             Some(_) => {
-                cx.err("op-kind-mismatch", o.measure.span(), format!("override `{}` needs a bool measure, `{}` is not", o.id.get_ref(), o.measure.get_ref()));
+                cx.err(
+                    "op-kind-mismatch",
+                    o.measure.span(),
+                    format!(
+                        "override `{}` needs a bool measure, `{}` is not",
+                        o.id.get_ref(),
+                        o.measure.get_ref()
+                    ),
+                );
                 None
             }
             None => {
-                cx.err("unknown-measure", o.measure.span(), format!("override `{}` uses unknown measure `{}`", o.id.get_ref(), o.measure.get_ref()));
+                cx.err(
+                    "unknown-measure",
+                    o.measure.span(),
+                    format!(
+                        "override `{}` uses unknown measure `{}`",
+                        o.id.get_ref(),
+                        o.measure.get_ref()
+                    ),
+                );
                 None
             }
         };
         let zone = zones.iter().position(|z| &z.id == o.zone.get_ref());
         if zone.is_none() {
-            cx.err("unknown-zone", o.zone.span(), format!("override `{}` names unknown zone `{}`", o.id.get_ref(), o.zone.get_ref()));
+            cx.err(
+                "unknown-zone",
+                o.zone.span(),
+                format!(
+                    "override `{}` names unknown zone `{}`",
+                    o.id.get_ref(),
+                    o.zone.get_ref()
+                ),
+            );
         }
         if let (Some(measure), Some(zone)) = (measure, zone) {
             out.push(Override {
@@ -807,3 +991,6 @@ fn overrides(
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,5 @@
+//! The one integration-test binary: golden CLI cases (trycmd) and tests of the binary as a
+//! user runs it.
+
+mod cli;
+mod criteria;
