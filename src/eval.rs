@@ -156,9 +156,10 @@ fn indicator(
         (None, _) => Status::NoData,
         (Some(Value::Bool(b)), Test::Yes) => pass_if(b),
         (Some(Value::Num(n)), Test::None) => pass_if(n == Decimal::ZERO),
-        (Some(Value::Num(n)), Test::Compare(op, _)) => {
-            pass_if(threshold.is_some_and(|t| op.holds(n, t.value)))
-        }
+        (Some(Value::Num(n)), Test::Compare(op, _)) => match threshold {
+            Some(t) => pass_if(op.holds(n, t.value)),
+            None => Status::NoData,
+        },
         // Validation ties ops to measure kinds and coercion to kinds, so these cannot occur;
         // if they did, "no data" is the verdict that claims nothing.
         (Some(Value::Bool(_)), Test::None | Test::Compare(..))

@@ -92,7 +92,7 @@ pub fn lookup(set: ProvinceSet, province: &str) -> Lookup {
             [one] => Lookup::Region(one.clone()),
             [] => Lookup::Ambiguous(format!("{}: {}", e.name, e.note)),
             many => Lookup::Ambiguous(format!(
-                "{} spans regions {} ({})",
+                "{} spans regions {} ({}); or name the province before the merger with --province-set 2024",
                 e.name,
                 many.join(" and "),
                 e.note

@@ -371,15 +371,15 @@ impl Ruleset {
         }
     }
 
-    /// Whether the verdict of `r` for this zone rests only on verified content, and the
-    /// threshold when the indicator is numeric.
+    /// The threshold of `r` for this zone and year when the indicator is numeric, and whether
+    /// its verdict rests only on verified content.
     pub fn resolve(&self, r: IndicatorRef, zone: usize, year: i32) -> (Option<Resolved>, bool) {
         let ind = self.indicator(r);
         match &ind.test {
             Test::Yes | Test::None => (None, ind.verified[zone]),
             Test::Compare(_, threshold) => {
                 let t = self.resolve_threshold(threshold, &ind.verified, zone, year);
-                (Some(t), t.verified)
+                (t, t.is_some_and(|t| t.verified))
             }
         }
     }
@@ -390,15 +390,15 @@ impl Ruleset {
         own_verified: &[bool],
         zone: usize,
         year: i32,
-    ) -> Resolved {
+    ) -> Option<Resolved> {
         match threshold {
             Threshold::Fixed(entries) => {
                 let entry = in_force(entries, year);
-                Resolved {
+                Some(Resolved {
                     value: entry.values[zone],
                     from: entry.from,
                     verified: entry.verified[zone],
-                }
+                })
             }
             Threshold::Derived {
                 level,
@@ -407,15 +407,16 @@ impl Ruleset {
                 factor,
             } => {
                 let base = &self.levels[*level].criteria[*criterion].indicators[*indicator];
+                // validate only accepts a numeric base; anything else resolves to nothing.
                 let Test::Compare(_, base_threshold) = &base.test else {
-                    unreachable!("validate only accepts numeric base indicators")
+                    return None;
                 };
-                let b = self.resolve_threshold(base_threshold, &base.verified, zone, year);
-                Resolved {
+                let b = self.resolve_threshold(base_threshold, &base.verified, zone, year)?;
+                Some(Resolved {
                     value: b.value * factor,
                     from: b.from,
                     verified: b.verified && own_verified[zone],
-                }
+                })
             }
         }
     }
