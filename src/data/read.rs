@@ -87,88 +87,195 @@ pub struct Read {
 /// Read a CSV file's bytes. `path` names it in diagnostics; `input` indexes it in rows.
 pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &ReadOptions) -> Read {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut out = Read::default();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(bytes);
-    let mut records = rdr.records();
-    let header = match records.next() {
-        None => {
-            out.diags.push(
-                Diagnostic::error("empty-file", "the file has no header row").at(path, None, None),
-            );
-            return out;
-        }
-        Some(Err(e)) => {
-            out.diags.push(csv_error(&e, path));
-            return out;
-        }
-        Some(Ok(h)) => h,
-    };
-    let header_line = header.position().map_or(1, |p| p.line());
-    let headers: Vec<String> = header.iter().map(nfc).collect();
-    let (cols, diags) = map_headers(&headers, rs, opts.allow_missing, path, header_line);
-    let fatal = crate::diag::has_errors(&diags);
-    out.diags.extend(diags);
-    out.unknown_columns = cols.unknown.clone();
-    if fatal {
-        return out;
+    let mut rows = Vec::new();
+    let mut rdr = RowReader::new(bytes, path, input, rs, opts);
+    while let Some(row) = rdr.next_row() {
+        rows.push(row);
     }
-    let zone_col = cols.ident(match rs.zoning {
-        crate::ruleset::model::Zoning::Region => Ident::Region,
-        crate::ruleset::model::Zoning::Group => Ident::Group,
-    });
-    if zone_col.is_none()
-        && (rs.zoning == crate::ruleset::model::Zoning::Group
-            || cols.ident(Ident::Province).is_none())
-    {
-        let need = if rs.zoning == crate::ruleset::model::Zoning::Group {
-            "a `group` (`nhóm`) column"
-        } else {
-            "a `region` (`vùng`) or `province` (`tỉnh`) column"
-        };
-        out.diags.push(
-            Diagnostic::error(
-                "missing-column",
-                format!("ruleset `{}` needs {need} to pick thresholds", rs.id),
-            )
-            .at(path, Some(header_line), None),
-        );
-        return out;
+    let end = rdr.finish();
+    Read {
+        rows,
+        records: end.records,
+        unknown_columns: end.unknown_columns,
+        diags: end.diags,
     }
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                out.records += 1;
-                out.diags.push(csv_error(&e, path));
-                continue;
-            }
-        };
-        out.records += 1;
-        let line = rec.position().map_or(0, |p| p.line());
-        let mut ctx = RowCtx {
+}
+
+/// What a [`RowReader`] saw, once the file is read.
+#[derive(Debug, Default)]
+pub struct ReadEnd {
+    /// Data rows seen (with or without error).
+    pub records: usize,
+    /// Headers matching nothing.
+    pub unknown_columns: Vec<String>,
+    /// Every problem found.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Streaming form of [`read_csv`]: one row at a time, so a file of any size is read in
+/// constant memory (issue #7). Rows with errors are skipped and their diagnostics kept;
+/// [`RowReader::finish`] returns them with the same content and order as `read_csv`.
+///
+/// The reader must not start with a UTF-8 byte-order mark (strip it first).
+pub struct RowReader<'a, R: std::io::Read> {
+    rdr: csv::Reader<R>,
+    rec: csv::StringRecord,
+    path: &'a str,
+    input: usize,
+    rs: &'a Ruleset,
+    opts: &'a ReadOptions,
+    headers: Vec<String>,
+    cols: Option<Columns>,
+    zone_col: Option<usize>,
+    header_line: u64,
+    end: ReadEnd,
+    done: bool,
+}
+
+impl<'a, R: std::io::Read> RowReader<'a, R> {
+    /// Read the header and map its columns; header problems end the file at once.
+    pub fn new(
+        reader: R,
+        path: &'a str,
+        input: usize,
+        rs: &'a Ruleset,
+        opts: &'a ReadOptions,
+    ) -> Self {
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader);
+        let mut this = RowReader {
+            rdr,
+            rec: csv::StringRecord::new(),
             path,
-            line,
-            headers: &headers,
-            diags: &mut out.diags,
-            ok: true,
+            input,
+            rs,
+            opts,
+            headers: Vec::new(),
+            cols: None,
+            zone_col: None,
+            header_line: 1,
+            end: ReadEnd::default(),
+            done: true,
         };
-        let row = read_row(&rec, &cols, zone_col, rs, opts, input, &mut ctx);
-        if ctx.ok {
-            out.rows.push(row);
+        this.header();
+        this
+    }
+
+    fn header(&mut self) {
+        let path = self.path;
+        let rs = self.rs;
+        match self.rdr.read_record(&mut self.rec) {
+            Ok(false) => {
+                self.end.diags.push(
+                    Diagnostic::error("empty-file", "the file has no header row")
+                        .at(path, None, None),
+                );
+                return;
+            }
+            Err(e) => {
+                self.end.diags.push(csv_error(&e, path));
+                return;
+            }
+            Ok(true) => {}
+        }
+        let header_line = self.rec.position().map_or(1, |p| p.line());
+        self.header_line = header_line;
+        self.headers = self.rec.iter().map(nfc).collect();
+        let (cols, diags) = map_headers(
+            &self.headers,
+            rs,
+            self.opts.allow_missing,
+            path,
+            header_line,
+        );
+        let fatal = crate::diag::has_errors(&diags);
+        self.end.diags.extend(diags);
+        self.end.unknown_columns = cols.unknown.clone();
+        if fatal {
+            return;
+        }
+        let zone_col = cols.ident(match rs.zoning {
+            crate::ruleset::model::Zoning::Region => Ident::Region,
+            crate::ruleset::model::Zoning::Group => Ident::Group,
+        });
+        if zone_col.is_none()
+            && (rs.zoning == crate::ruleset::model::Zoning::Group
+                || cols.ident(Ident::Province).is_none())
+        {
+            let need = if rs.zoning == crate::ruleset::model::Zoning::Group {
+                "a `group` (`nhóm`) column"
+            } else {
+                "a `region` (`vùng`) or `province` (`tỉnh`) column"
+            };
+            self.end.diags.push(
+                Diagnostic::error(
+                    "missing-column",
+                    format!("ruleset `{}` needs {need} to pick thresholds", rs.id),
+                )
+                .at(path, Some(header_line), None),
+            );
+            return;
+        }
+        self.zone_col = zone_col;
+        self.cols = Some(cols);
+        self.done = false;
+    }
+
+    /// The next row read without error, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<Row> {
+        if self.done {
+            return None;
+        }
+        let cols = self.cols.as_ref()?;
+        loop {
+            match self.rdr.read_record(&mut self.rec) {
+                Ok(false) => {
+                    self.done = true;
+                    if self.end.records == 0 {
+                        self.end.diags.push(
+                            Diagnostic::error("no-rows", "the file has a header but no data rows")
+                                .at(self.path, Some(self.header_line), None),
+                        );
+                    }
+                    return None;
+                }
+                Err(e) => {
+                    self.end.records += 1;
+                    self.end.diags.push(csv_error(&e, self.path));
+                    continue;
+                }
+                Ok(true) => {}
+            }
+            self.end.records += 1;
+            let line = self.rec.position().map_or(0, |p| p.line());
+            let mut ctx = RowCtx {
+                path: self.path,
+                line,
+                headers: &self.headers,
+                diags: &mut self.end.diags,
+                ok: true,
+            };
+            let row = read_row(
+                &self.rec,
+                cols,
+                self.zone_col,
+                self.rs,
+                self.opts,
+                self.input,
+                &mut ctx,
+            );
+            if ctx.ok {
+                return Some(row);
+            }
         }
     }
-    if out.records == 0 {
-        out.diags.push(
-            Diagnostic::error("no-rows", "the file has a header but no data rows").at(
-                path,
-                Some(header_line),
-                None,
-            ),
-        );
+
+    /// Rows seen, unknown columns and every diagnostic.
+    pub fn finish(self) -> ReadEnd {
+        self.end
     }
-    out
 }
 
 struct RowCtx<'a> {

@@ -36,26 +36,45 @@ pub fn write_csv(
     meta: &Meta,
     communes: &[CommuneRecord],
 ) -> anyhow::Result<()> {
-    writeln!(
-        out,
-        "# ntm {} ruleset {} sha256 {} ({})",
-        meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
-    )?;
-    for i in &meta.inputs {
+    let mut w = CsvSink::start(out, meta)?;
+    for c in communes {
+        w.write(c)?;
+    }
+    w.finish()
+}
+
+/// Streaming form of [`write_csv`]: the same bytes, one commune at a time (issue #7).
+pub struct CsvSink<'w> {
+    w: csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> CsvSink<'w> {
+    /// Write the provenance lines and the header.
+    pub fn start(out: &'w mut dyn Write, meta: &Meta) -> anyhow::Result<Self> {
         writeln!(
             out,
-            "# input {} sha256 {} rows {}",
-            i.path, i.sha256, i.rows
+            "# ntm {} ruleset {} sha256 {} ({})",
+            meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
         )?;
+        for i in &meta.inputs {
+            writeln!(
+                out,
+                "# input {} sha256 {} rows {}",
+                i.path, i.sha256, i.rows
+            )?;
+        }
+        writeln!(
+            out,
+            "# communes {} unverified_verdicts {}",
+            meta.communes, meta.unverified_verdicts
+        )?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(HEADER)?;
+        Ok(CsvSink { w })
     }
-    writeln!(
-        out,
-        "# communes {} unverified_verdicts {}",
-        meta.communes, meta.unverified_verdicts
-    )?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(HEADER)?;
-    for c in communes {
+
+    /// Write one commune's row.
+    pub fn write(&mut self, c: &CommuneRecord) -> anyhow::Result<()> {
         let opt = |s: &Option<String>| s.clone().unwrap_or_default();
         let missing_criteria: Vec<String> = c
             .missing
@@ -71,7 +90,7 @@ pub fn write_csv(
                     .map(|i| format!("{}:{} {}", m.level, i.id, i.describe(&c.zone)))
             })
             .collect();
-        w.write_record([
+        self.w.write_record([
             c.row.to_string(),
             c.file.clone(),
             c.line.to_string(),
@@ -92,7 +111,12 @@ pub fn write_csv(
             missing_criteria.join(";"),
             detail.join("; "),
         ])?;
+        Ok(())
     }
-    w.flush()?;
-    Ok(())
+
+    /// Flush what is buffered.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.w.flush()?;
+        Ok(())
+    }
 }

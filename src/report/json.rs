@@ -1,8 +1,9 @@
 //! JSON and NDJSON output of `evaluate` (the contract in README, "JSON output").
 
+use std::cell::RefCell;
 use std::io::Write;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use super::{CommuneRecord, Meta, RulesetSummary};
 
@@ -31,6 +32,43 @@ pub fn write_json(
 }
 
 #[derive(Serialize)]
+struct StreamDocument<'a, I: Iterator<Item = CommuneRecord>> {
+    meta: &'a Meta,
+    ruleset: &'a RulesetSummary,
+    #[serde(serialize_with = "serialize_iter")]
+    communes: RefCell<Option<I>>,
+}
+
+fn serialize_iter<I, S>(cell: &RefCell<Option<I>>, s: S) -> Result<S::Ok, S::Error>
+where
+    I: Iterator<Item = CommuneRecord>,
+    S: Serializer,
+{
+    match cell.borrow_mut().take() {
+        Some(iter) => s.collect_seq(iter),
+        None => s.collect_seq(std::iter::empty::<CommuneRecord>()),
+    }
+}
+
+/// Streaming form of [`write_json`]: the same bytes, with communes taken one at a time
+/// from `communes` and written as they come, inside the array (issue #7).
+pub fn write_json_iter(
+    out: &mut dyn Write,
+    meta: &Meta,
+    ruleset: &RulesetSummary,
+    communes: impl Iterator<Item = CommuneRecord>,
+) -> anyhow::Result<()> {
+    let doc = StreamDocument {
+        meta,
+        ruleset,
+        communes: RefCell::new(Some(communes)),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+#[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Line<'a> {
     Meta {
@@ -48,11 +86,27 @@ pub fn write_ndjson(
     ruleset: &RulesetSummary,
     communes: &[CommuneRecord],
 ) -> anyhow::Result<()> {
+    write_ndjson_meta(out, meta, ruleset)?;
+    for c in communes {
+        write_ndjson_commune(out, c)?;
+    }
+    Ok(())
+}
+
+/// The `{"type":"meta",…}` line of [`write_ndjson`].
+pub fn write_ndjson_meta(
+    out: &mut dyn Write,
+    meta: &Meta,
+    ruleset: &RulesetSummary,
+) -> anyhow::Result<()> {
     serde_json::to_writer(&mut *out, &Line::Meta { meta, ruleset })?;
     writeln!(out)?;
-    for c in communes {
-        serde_json::to_writer(&mut *out, &Line::Commune(c))?;
-        writeln!(out)?;
-    }
+    Ok(())
+}
+
+/// One `{"type":"commune",…}` line of [`write_ndjson`].
+pub fn write_ndjson_commune(out: &mut dyn Write, c: &CommuneRecord) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, &Line::Commune(c))?;
+    writeln!(out)?;
     Ok(())
 }
