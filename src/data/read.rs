@@ -3,7 +3,11 @@
 //! The reader reports every bad cell of the file, not only the first. It does not open files
 //! (the commands do) and does not evaluate anything.
 
-use crate::data::coerce::{Value, coerce};
+use std::collections::HashMap;
+
+use unicode_normalization::{IsNormalized, is_nfc_quick};
+
+use crate::data::coerce::{CellError, Value, coerce};
 use crate::data::columns::{Columns, Ident, map_headers};
 use crate::data::province::{Lookup, ProvinceSet, lookup};
 use crate::diag::Diagnostic;
@@ -130,6 +134,7 @@ pub struct RowReader<'a, R: std::io::Read> {
     header_line: u64,
     end: ReadEnd,
     done: bool,
+    memo: Memo,
 }
 
 impl<'a, R: std::io::Read> RowReader<'a, R> {
@@ -158,6 +163,7 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
             header_line: 1,
             end: ReadEnd::default(),
             done: true,
+            memo: Memo::default(),
         };
         this.header();
         this
@@ -256,6 +262,7 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
                 headers: &self.headers,
                 diags: &mut self.end.diags,
                 ok: true,
+                memo: &mut self.memo,
             };
             let row = read_row(
                 &self.rec,
@@ -278,12 +285,46 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
     }
 }
 
+/// Memos of per-cell work that repeats across rows (issue #7): yes/no cells and province or
+/// zone names take few distinct values, and folding them for every row dominated reading.
+/// Each memo is bounded, so memory stays flat on any file.
+#[derive(Default)]
+struct Memo {
+    bools: HashMap<Box<str>, Result<Option<Value>, CellError>>,
+    provinces: HashMap<Box<str>, Lookup>,
+    zones: HashMap<Box<str>, Option<usize>>,
+}
+
+/// Entries kept per memo; past this, cells are worked out afresh.
+const MEMO_LIMIT: usize = 4096;
+
+fn memo<V: Clone>(map: &mut HashMap<Box<str>, V>, key: &str, f: impl FnOnce() -> V) -> V {
+    if let Some(v) = map.get(key) {
+        return v.clone();
+    }
+    let v = f();
+    if map.len() < MEMO_LIMIT {
+        map.insert(key.into(), v.clone());
+    }
+    v
+}
+
+/// [`nfc`] without the allocation-heavy pass when the text is already composed.
+fn nfc_fast(s: &str) -> String {
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_string()
+    } else {
+        nfc(s)
+    }
+}
+
 struct RowCtx<'a> {
     path: &'a str,
     line: u64,
     headers: &'a [String],
     diags: &'a mut Vec<Diagnostic>,
     ok: bool,
+    memo: &'a mut Memo,
 }
 
 impl RowCtx<'_> {
@@ -314,7 +355,7 @@ fn read_row(
         c.and_then(|c| rec.get(c))
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(nfc)
+            .map(nfc_fast)
     };
     let mut values = Vec::with_capacity(cols.measures.len());
     for (mi, col) in cols.measures.iter().enumerate() {
@@ -323,7 +364,13 @@ fn read_row(
             continue;
         };
         let cell = rec.get(col).unwrap_or("");
-        match coerce(cell, rs.measures[mi].kind) {
+        let kind = rs.measures[mi].kind;
+        let coerced = if kind == crate::ruleset::model::MeasureKind::Bool {
+            memo(&mut cx.memo.bools, cell, || coerce(cell, kind))
+        } else {
+            coerce(cell, kind)
+        };
+        match coerced {
             Ok(v) => values.push(v),
             Err(e) => {
                 cx.cell_error(e.code, col, cell.trim(), &e.expected);
@@ -396,12 +443,14 @@ fn zone(
     if let Some(col) = zone_col {
         let cell = rec.get(col).unwrap_or("").trim();
         if !cell.is_empty() {
-            let key = fold(cell);
-            let found = rs.zones.iter().position(|z| {
-                [&z.id, &z.name, &z.name_vi]
-                    .into_iter()
-                    .chain(&z.aliases)
-                    .any(|n| fold(n) == key)
+            let found = memo(&mut cx.memo.zones, cell, || {
+                let key = fold(cell);
+                rs.zones.iter().position(|z| {
+                    [&z.id, &z.name, &z.name_vi]
+                        .into_iter()
+                        .chain(&z.aliases)
+                        .any(|n| fold(n) == key)
+                })
             });
             if let Some(z) = found {
                 return (z, ZoneFrom::Column);
@@ -415,7 +464,7 @@ fn zone(
     let pcol = cols.ident(Ident::Province);
     match (rs.zoning, province, pcol) {
         (crate::ruleset::model::Zoning::Region, Some(p), Some(pcol)) => {
-            match lookup(opts.province_set, p) {
+            match memo(&mut cx.memo.provinces, p, || lookup(opts.province_set, p)) {
                 Lookup::Region(code) => match rs.zone_index(&code) {
                     Some(z) => (z, ZoneFrom::Province),
                     None => {
