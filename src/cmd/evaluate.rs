@@ -1,6 +1,6 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -12,8 +12,10 @@ use crate::cli::{EvaluateArgs, Format};
 use crate::data::read::{ReadEnd, ReadOptions, Row, RowReader, YearFrom};
 use crate::diag::{Diagnostic, has_errors};
 use crate::eval::evaluate;
-use crate::report::csv::CsvSink;
-use crate::report::json::{write_json_iter, write_ndjson_commune, write_ndjson_meta};
+use crate::report::csv::{CsvSink, write_csv_head};
+use crate::report::json::{
+    write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
+};
 use crate::report::table::write_table;
 use crate::report::{CommuneRecord, InputMeta, Meta, RulesetSummary, write_diagnostics};
 use crate::ruleset::Ruleset;
@@ -57,22 +59,59 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
 
     let names: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
 
-    // Pass 1 validates every row and gathers what the output's header needs (row counts,
-    // digests, the shared year, unverified verdicts) without keeping rows: memory stays flat
-    // however long the file, and a file with a bad cell still prints nothing but its
-    // diagnostics (issue #7, docs/performance.md).
+    // One pass reads, validates, evaluates and renders each row as it comes, into a spool
+    // file for every format but the table: the output's head (row counts, digests, the
+    // shared year, unverified verdicts) is known only at the end, and a file with a bad
+    // cell must print nothing but its diagnostics. Memory stays flat however long the file
+    // (issue #7, docs/performance.md).
     let mut first: Option<(i32, YearFrom)> = None;
     let mut same_year = true;
     let mut communes = 0usize;
     let mut unverified = 0usize;
+    let mut below = 0usize;
+    let mut table: Vec<CommuneRecord> = Vec::new();
+    let mut spool = match args.format {
+        Format::Table => None,
+        Format::Csv | Format::Json | Format::Ndjson => Some(Spool::create()?),
+    };
     let ends = scan(&args.files, &names, &rs, &opts, true, |rows| {
+        let mut body = match (args.format, spool.as_mut()) {
+            (Format::Table, _) | (_, None) => Body::Table,
+            (Format::Csv, Some(s)) => Body::Csv(CsvSink::body(&mut s.file)),
+            (Format::Json | Format::Ndjson, Some(s)) => {
+                Body::Json(std::io::BufWriter::with_capacity(1 << 16, &mut s.file))
+            }
+        };
         for row in rows {
             match first {
                 None => first = Some((row.year, row.year_from)),
                 Some((y, _)) => same_year &= y == row.year,
             }
             communes += 1;
-            unverified += usize::from(evaluate(&rs, row.zone, row.year, &row.values).unverified);
+            let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+            unverified += usize::from(outcome.unverified);
+            let rec = CommuneRecord::new(
+                &rs,
+                communes,
+                &names[row.input],
+                &row,
+                &outcome,
+                args.all_levels,
+            );
+            if let Some(level) = fail_below {
+                below += usize::from(!rec.levels[level].reached);
+            }
+            match (&mut body, args.format) {
+                (Body::Table, _) => table.push(rec),
+                (Body::Csv(csv), _) => csv.write(&rec)?,
+                (Body::Json(w), Format::Json) => write_json_commune(w, communes == 1, &rec)?,
+                (Body::Json(w), _) => write_ndjson_commune(w, &rec)?,
+            }
+        }
+        match body {
+            Body::Table => {}
+            Body::Csv(csv) => csv.finish()?,
+            Body::Json(mut w) => w.flush()?,
         }
         Ok(())
     })?;
@@ -120,55 +159,24 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     };
     let summary = RulesetSummary::new(&rs);
 
-    // Pass 2 reads the files again and writes each commune as it is evaluated.
-    let mut below = 0usize;
-    let mut written = 0usize;
-    let (_, ends2) = scan(&args.files, &names, &rs, &opts, false, |rows| {
-        let mut records = rows.map(|row| {
-            written += 1;
-            let outcome = evaluate(&rs, row.zone, row.year, &row.values);
-            let rec = CommuneRecord::new(
-                &rs,
-                written,
-                &names[row.input],
-                &row,
-                &outcome,
-                args.all_levels,
-            );
-            if let Some(level) = fail_below {
-                below += usize::from(!rec.levels[level].reached);
-            }
-            rec
-        });
-        match args.format {
-            Format::Table => {
-                let records: Vec<CommuneRecord> = records.collect();
-                write_table(out, &rs, &meta, &records)?;
-            }
-            Format::Csv => {
-                let mut sink = CsvSink::start(out, &meta)?;
-                for rec in &mut records {
-                    sink.write(&rec)?;
-                }
-                sink.finish()?;
-            }
-            Format::Json => write_json_iter(out, &meta, &summary, &mut records)?,
-            Format::Ndjson => {
-                write_ndjson_meta(out, &meta, &summary)?;
-                for rec in &mut records {
-                    write_ndjson_commune(out, &rec)?;
-                }
-            }
+    let mut copy_body = |out: &mut dyn Write| -> anyhow::Result<()> {
+        if let Some(spool) = spool.as_mut() {
+            spool.file.seek(SeekFrom::Start(0))?;
+            std::io::copy(&mut spool.file, out).context("copying the output spool")?;
         }
         Ok(())
-    })?;
-    let changed = written != communes
-        || ends2
-            .iter()
-            .zip(&meta.inputs)
-            .any(|((end, _), input)| end.records != input.rows || has_errors(&end.diags));
-    if changed {
-        bail!("a data file changed while it was being evaluated; run again");
+    };
+    match args.format {
+        Format::Table => write_table(out, &rs, &meta, &table)?,
+        Format::Csv => {
+            write_csv_head(out, &meta)?;
+            copy_body(out)?;
+        }
+        Format::Json => write_json_around(out, &meta, &summary, communes, copy_body)?,
+        Format::Ndjson => {
+            write_ndjson_meta(out, &meta, &summary)?;
+            copy_body(out)?;
+        }
     }
 
     let mut exit = Exit::Success;
@@ -251,6 +259,46 @@ fn scan<T>(
         let t = result?;
         Ok((t, ends?))
     })
+}
+
+/// Where rendered communes go until the output's head is known.
+enum Body<'s> {
+    /// The table renders every commune at the end.
+    Table,
+    /// CSV rows.
+    Csv(CsvSink<'s>),
+    /// JSON array elements or NDJSON lines.
+    Json(std::io::BufWriter<&'s mut std::fs::File>),
+}
+
+/// A temporary file holding the rendered communes until the output's head is known; removed
+/// when dropped. It grows with the output, memory does not.
+struct Spool {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl Spool {
+    fn create() -> anyhow::Result<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path =
+            std::env::temp_dir().join(format!("ntm-evaluate-{}-{nanos}.spool", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("creating the output spool {}", path.display()))?;
+        Ok(Spool { path, file })
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Reads through to `inner`, hashing what passes.

@@ -51,28 +51,44 @@ pub struct CsvSink<'w> {
 impl<'w> CsvSink<'w> {
     /// Write the provenance lines and the header.
     pub fn start(out: &'w mut dyn Write, meta: &Meta) -> anyhow::Result<Self> {
-        writeln!(
-            out,
-            "# ntm {} ruleset {} sha256 {} ({})",
-            meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
-        )?;
-        for i in &meta.inputs {
-            writeln!(
-                out,
-                "# input {} sha256 {} rows {}",
-                i.path, i.sha256, i.rows
-            )?;
-        }
-        writeln!(
-            out,
-            "# communes {} unverified_verdicts {}",
-            meta.communes, meta.unverified_verdicts
-        )?;
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(HEADER)?;
-        Ok(CsvSink { w })
+        write_csv_head(out, meta)?;
+        Ok(Self::body(out))
     }
 
+    /// Rows only: for a body written before its head is known (see [`write_csv_head`]).
+    pub fn body(out: &'w mut dyn Write) -> Self {
+        CsvSink {
+            w: csv::Writer::from_writer(out),
+        }
+    }
+}
+
+/// The provenance lines and the header row of [`write_csv`].
+pub fn write_csv_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "# ntm {} ruleset {} sha256 {} ({})",
+        meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
+    )?;
+    for i in &meta.inputs {
+        writeln!(
+            out,
+            "# input {} sha256 {} rows {}",
+            i.path, i.sha256, i.rows
+        )?;
+    }
+    writeln!(
+        out,
+        "# communes {} unverified_verdicts {}",
+        meta.communes, meta.unverified_verdicts
+    )?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    w.flush()?;
+    Ok(())
+}
+
+impl CsvSink<'_> {
     /// Write one commune's row.
     pub fn write(&mut self, c: &CommuneRecord) -> anyhow::Result<()> {
         let opt = |s: &Option<String>| s.clone().unwrap_or_default();
