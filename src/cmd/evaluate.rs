@@ -77,7 +77,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let ends = scan(&args.files, &names, &rs, &opts, true, |rows| {
         let mut body = match (args.format, spool.as_mut()) {
             (Format::Table, _) | (_, None) => Body::Table,
-            (Format::Csv, Some(s)) => Body::Csv(CsvSink::body(&mut s.file)),
+            (Format::Csv, Some(s)) => Body::Csv(Box::new(CsvSink::body(&mut s.file))),
             (Format::Json | Format::Ndjson, Some(s)) => {
                 Body::Json(std::io::BufWriter::with_capacity(1 << 16, &mut s.file))
             }
@@ -266,7 +266,7 @@ enum Body<'s> {
     /// The table renders every commune at the end.
     Table,
     /// CSV rows.
-    Csv(CsvSink<'s>),
+    Csv(Box<CsvSink<'s>>),
     /// JSON array elements or NDJSON lines.
     Json(std::io::BufWriter<&'s mut std::fs::File>),
 }
