@@ -74,44 +74,71 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         Format::Table => None,
         Format::Csv | Format::Json | Format::Ndjson => Some(Spool::create()?),
     };
-    let ends = scan(&args.files, &names, &rs, &opts, true, |rows| {
-        let mut body = match (args.format, spool.as_mut()) {
-            (Format::Table, _) | (_, None) => Body::Table,
-            (Format::Csv, Some(s)) => Body::Csv(Box::new(CsvSink::body(&mut s.file))),
-            (Format::Json | Format::Ndjson, Some(s)) => {
-                Body::Json(std::io::BufWriter::with_capacity(1 << 16, &mut s.file))
+    let ctx = BatchCtx {
+        rs: &rs,
+        names: &names,
+        format: args.format,
+        all_levels: args.all_levels,
+        fail_below,
+    };
+    let ends = scan(&args.files, &names, &rs, &opts, true, |batches| {
+        let mut body = spool
+            .as_mut()
+            .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));
+        let mut merge = |r: Rendered| -> anyhow::Result<()> {
+            if let Some((y, from)) = r.first {
+                match first {
+                    None => first = Some((y, from)),
+                    Some((fy, _)) => same_year &= fy == y,
+                }
             }
+            same_year &= r.same_year;
+            unverified += r.unverified;
+            below += r.below;
+            table.extend(r.records);
+            if let Some(body) = body.as_mut() {
+                body.write_all(&r.bytes)?;
+            }
+            Ok(())
         };
-        for row in rows {
-            match first {
-                None => first = Some((row.year, row.year_from)),
-                Some((y, _)) => same_year &= y == row.year,
+        // Batches alternate between a helper thread and this one, and are merged in input
+        // order: with the reading thread, both cores stay busy.
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            let (to_helper, helper_in) = mpsc::sync_channel::<(usize, Vec<Row>)>(1);
+            let (helper_out, from_helper) = mpsc::sync_channel::<anyhow::Result<Rendered>>(1);
+            let ctx = &ctx;
+            scope.spawn(move || {
+                for (start, rows) in helper_in {
+                    if helper_out.send(render(ctx, start, rows)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut pending = false;
+            for (k, rows) in batches.enumerate() {
+                let start = communes;
+                communes += rows.len();
+                if k % 2 == 0 {
+                    to_helper
+                        .send((start, rows))
+                        .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
+                    pending = true;
+                } else {
+                    let mine = render(ctx, start, rows);
+                    if pending {
+                        pending = false;
+                        merge(helper_result(&from_helper)?)?;
+                    }
+                    merge(mine?)?;
+                }
             }
-            communes += 1;
-            let outcome = evaluate(&rs, row.zone, row.year, &row.values);
-            unverified += usize::from(outcome.unverified);
-            let rec = CommuneRecord::new(
-                &rs,
-                communes,
-                &names[row.input],
-                &row,
-                &outcome,
-                args.all_levels,
-            );
-            if let Some(level) = fail_below {
-                below += usize::from(!rec.levels[level].reached);
+            if pending {
+                merge(helper_result(&from_helper)?)?;
             }
-            match (&mut body, args.format) {
-                (Body::Table, _) => table.push(rec),
-                (Body::Csv(csv), _) => csv.write(&rec)?,
-                (Body::Json(w), Format::Json) => write_json_commune(w, communes == 1, &rec)?,
-                (Body::Json(w), _) => write_ndjson_commune(w, &rec)?,
-            }
-        }
-        match body {
-            Body::Table => {}
-            Body::Csv(csv) => csv.finish()?,
-            Body::Json(mut w) => w.flush()?,
+            Ok(())
+        })?;
+        if let Some(mut body) = body {
+            body.flush()?;
         }
         Ok(())
     })?;
@@ -216,7 +243,7 @@ fn scan<T>(
     rs: &Ruleset,
     opts: &ReadOptions,
     hash: bool,
-    consume: impl FnOnce(&mut dyn Iterator<Item = Row>) -> anyhow::Result<T>,
+    consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> anyhow::Result<T>,
 ) -> anyhow::Result<(T, FileEnds)> {
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(8);
@@ -252,7 +279,7 @@ fn scan<T>(
             }
             Ok(ends)
         });
-        let result = consume(&mut rx.into_iter().flatten());
+        let result = consume(&mut rx.into_iter());
         let ends = reader
             .join()
             .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
@@ -261,14 +288,79 @@ fn scan<T>(
     })
 }
 
-/// Where rendered communes go until the output's head is known.
-enum Body<'s> {
-    /// The table renders every commune at the end.
-    Table,
-    /// CSV rows.
-    Csv(Box<CsvSink<'s>>),
-    /// JSON array elements or NDJSON lines.
-    Json(std::io::BufWriter<&'s mut std::fs::File>),
+/// What every batch is rendered with.
+struct BatchCtx<'a> {
+    rs: &'a Ruleset,
+    names: &'a [String],
+    format: Format,
+    all_levels: bool,
+    fail_below: Option<usize>,
+}
+
+/// One batch of communes, evaluated and rendered.
+#[derive(Default)]
+struct Rendered {
+    /// CSV rows, JSON array elements or NDJSON lines.
+    bytes: Vec<u8>,
+    /// The records themselves, for the table only.
+    records: Vec<CommuneRecord>,
+    first: Option<(i32, YearFrom)>,
+    same_year: bool,
+    unverified: usize,
+    below: usize,
+}
+
+fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Result<Rendered> {
+    rx.recv()
+        .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?
+}
+
+/// Evaluate and render `rows`, the first of which is commune `start + 1` of the output.
+fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Rendered> {
+    let mut r = Rendered {
+        first: rows.first().map(|f| (f.year, f.year_from)),
+        same_year: true,
+        ..Rendered::default()
+    };
+    let mut bytes = Vec::with_capacity(rows.len() * 512);
+    let mut csv_bytes = Vec::new();
+    {
+        let mut csv = match cx.format {
+            Format::Csv => Some(CsvSink::body(&mut csv_bytes)),
+            Format::Table | Format::Json | Format::Ndjson => None,
+        };
+        for (i, row) in rows.iter().enumerate() {
+            let position = start + i + 1;
+            r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
+            let outcome = evaluate(cx.rs, row.zone, row.year, &row.values);
+            r.unverified += usize::from(outcome.unverified);
+            let rec = CommuneRecord::new(
+                cx.rs,
+                position,
+                &cx.names[row.input],
+                row,
+                &outcome,
+                cx.all_levels,
+            );
+            if let Some(level) = cx.fail_below {
+                r.below += usize::from(!rec.levels[level].reached);
+            }
+            match (cx.format, csv.as_mut()) {
+                (Format::Csv, Some(csv)) => csv.write(&rec)?,
+                (Format::Json, _) => write_json_commune(&mut bytes, position == 1, &rec)?,
+                (Format::Ndjson, _) => write_ndjson_commune(&mut bytes, &rec)?,
+                (Format::Table | Format::Csv, _) => r.records.push(rec),
+            }
+        }
+        if let Some(csv) = csv {
+            csv.finish()?;
+        }
+    }
+    r.bytes = match cx.format {
+        Format::Csv => csv_bytes,
+        Format::Table | Format::Json | Format::Ndjson => bytes,
+    };
+    Ok(r)
 }
 
 /// A temporary file holding the rendered communes until the output's head is known; removed
