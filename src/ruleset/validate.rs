@@ -122,7 +122,8 @@ pub(crate) fn validate(
         }
     };
 
-    let zones = zones(&mut cx, &raw, zoning);
+    let zoning_known = matches!(h.zoning.get_ref().as_str(), "region" | "group");
+    let zones = zones(&mut cx, &raw, zoning, zoning_known);
     let (measures, measure_index) = measures(&mut cx, &raw);
     let levels = levels(&mut cx, &raw);
     let mut levels = levels;
@@ -185,7 +186,9 @@ fn check_id(cx: &mut Ctx<'_>, id: &Spanned<String>, what: &str) {
     }
 }
 
-fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning) -> Vec<Zone> {
+/// `zoning_known` is false when `zoning` was misspelt: the region-code check would then only
+/// add noise to the `bad-zoning` error.
+fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning, zoning_known: bool) -> Vec<Zone> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for z in &raw.zones {
@@ -198,7 +201,7 @@ fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning) -> Vec<Zone> {
             );
             continue;
         }
-        if zoning == Zoning::Region && !REGION_CODES.contains(&id.as_str()) {
+        if zoning_known && zoning == Zoning::Region && !REGION_CODES.contains(&id.as_str()) {
             cx.err_help(
                 "unknown-zone",
                 z.id.span(),
@@ -714,7 +717,7 @@ fn fixed(
                     );
                     return None;
                 };
-                let from = from as i32;
+                let from = i32::try_from(from).unwrap_or(i32::MAX);
                 if from < period.0 || from > period.1 {
                     cx.err(
                         "year-outside-period",
@@ -769,22 +772,21 @@ fn fixed(
         }
     }
     for e in &entries {
-        for v in &e.values {
-            let bad = match kind {
-                MeasureKind::Percent => *v < Decimal::ZERO || *v > Decimal::ONE_HUNDRED,
-                MeasureKind::Count => *v < Decimal::ZERO || !v.fract().is_zero(),
-                MeasureKind::Number | MeasureKind::Bool => false,
-            };
-            if bad {
-                cx.err(
-                    "threshold-out-of-range",
-                    span.clone(),
-                    format!(
-                        "indicator `{iid}`: threshold `{v}` is outside the range of a {} measure",
-                        kind.as_str()
-                    ),
-                );
-            }
+        // One error per entry: a scalar is copied to every zone and must not repeat.
+        let bad = e.values.iter().find(|v| match kind {
+            MeasureKind::Percent => **v < Decimal::ZERO || **v > Decimal::ONE_HUNDRED,
+            MeasureKind::Count => **v < Decimal::ZERO || !v.fract().is_zero(),
+            MeasureKind::Number | MeasureKind::Bool => false,
+        });
+        if let Some(v) = bad {
+            cx.err(
+                "threshold-out-of-range",
+                span.clone(),
+                format!(
+                    "indicator `{iid}`: threshold `{v}` is outside the range of a {} measure",
+                    kind.as_str()
+                ),
+            );
         }
     }
     Some(entries)
