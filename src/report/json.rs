@@ -1,9 +1,8 @@
 //! JSON and NDJSON output of `evaluate` (the contract in README, "JSON output").
 
-use std::cell::RefCell;
 use std::io::Write;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::{CommuneRecord, Meta, RulesetSummary};
 
@@ -25,43 +24,6 @@ pub fn write_json(
         meta,
         ruleset,
         communes,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)?;
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct StreamDocument<'a, I: Iterator<Item = CommuneRecord>> {
-    meta: &'a Meta,
-    ruleset: &'a RulesetSummary,
-    #[serde(serialize_with = "serialize_iter")]
-    communes: RefCell<Option<I>>,
-}
-
-fn serialize_iter<I, S>(cell: &RefCell<Option<I>>, s: S) -> Result<S::Ok, S::Error>
-where
-    I: Iterator<Item = CommuneRecord>,
-    S: Serializer,
-{
-    match cell.borrow_mut().take() {
-        Some(iter) => s.collect_seq(iter),
-        None => s.collect_seq(std::iter::empty::<CommuneRecord>()),
-    }
-}
-
-/// Streaming form of [`write_json`]: the same bytes, with communes taken one at a time
-/// from `communes` and written as they come, inside the array (issue #7).
-pub fn write_json_iter(
-    out: &mut dyn Write,
-    meta: &Meta,
-    ruleset: &RulesetSummary,
-    communes: impl Iterator<Item = CommuneRecord>,
-) -> anyhow::Result<()> {
-    let doc = StreamDocument {
-        meta,
-        ruleset,
-        communes: RefCell::new(Some(communes)),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)?;
