@@ -19,6 +19,7 @@ use crate::report::json::{
 use crate::report::table::write_table;
 use crate::report::{CommuneRecord, InputMeta, Meta, RulesetSummary, write_diagnostics};
 use crate::ruleset::Ruleset;
+use crate::ruleset::load::hex;
 
 /// Run `ntm evaluate`.
 pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -417,13 +418,4 @@ fn strip_bom(src: &mut impl Read) -> std::io::Result<Vec<u8>> {
         head.clear();
     }
     Ok(head)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
 }
