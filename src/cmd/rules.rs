@@ -8,7 +8,6 @@ use crate::Exit;
 use crate::cli::{RulesFormat, ShowArgs};
 use crate::report::rules::{ListEntry, RulesetJson, write_list_table, write_show_table};
 use crate::ruleset::{builtin, load_str};
-use crate::text::fold;
 
 /// Run `ntm rules list`.
 pub fn list(format: RulesFormat, out: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -40,13 +39,7 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     let zone = match &args.zone {
         None => None,
         Some(z) => {
-            let key = fold(z);
-            let found = rs.zones.iter().position(|zone| {
-                [&zone.id, &zone.name, &zone.name_vi]
-                    .into_iter()
-                    .chain(&zone.aliases)
-                    .any(|n| fold(n) == key)
-            });
+            let found = rs.find_zone(z);
             match found {
                 Some(i) => Some(i),
                 None => {

@@ -51,7 +51,7 @@ pub fn coerce(cell: &str, kind: MeasureKind) -> Result<Option<Value>, CellError>
                     "a percentage such as `85`, `85,5` or `85.5%`",
                 )
             })?;
-            if n < Decimal::ZERO || n > Decimal::ONE_HUNDRED {
+            if !kind.admits(n) {
                 return Err(err("out-of-range", "a percentage between 0 and 100"));
             }
             Ok(Some(Value::Num(n)))
@@ -59,7 +59,7 @@ pub fn coerce(cell: &str, kind: MeasureKind) -> Result<Option<Value>, CellError>
         MeasureKind::Count => {
             let n = decimal(cell)
                 .ok_or_else(|| err("not-a-number", "a whole number such as `0` or `3`"))?;
-            if n < Decimal::ZERO || !n.fract().is_zero() {
+            if !kind.admits(n) {
                 return Err(err("out-of-range", "a whole number of at least 0"));
             }
             Ok(Some(Value::Num(n.normalize())))

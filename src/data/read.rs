@@ -12,7 +12,7 @@ use crate::data::columns::{Columns, Ident, map_headers};
 use crate::data::province::{Lookup, ProvinceSet, lookup};
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::text::{fold, nfc};
+use crate::text::nfc;
 
 /// How rows are read.
 #[derive(Debug, Clone, Copy)]
@@ -443,15 +443,7 @@ fn zone(
     if let Some(col) = zone_col {
         let cell = rec.get(col).unwrap_or("").trim();
         if !cell.is_empty() {
-            let found = memo(&mut cx.memo.zones, cell, || {
-                let key = fold(cell);
-                rs.zones.iter().position(|z| {
-                    [&z.id, &z.name, &z.name_vi]
-                        .into_iter()
-                        .chain(&z.aliases)
-                        .any(|n| fold(n) == key)
-                })
-            });
+            let found = memo(&mut cx.memo.zones, cell, || rs.find_zone(cell));
             if let Some(z) = found {
                 return (z, ZoneFrom::Column);
             }

@@ -84,6 +84,16 @@ pub enum MeasureKind {
 }
 
 impl MeasureKind {
+    /// Whether a numeric value lies in this kind's range: 0–100 for percent, a whole number
+    /// ≥ 0 for count, anything for number (bool has no numeric values).
+    pub fn admits(self, v: Decimal) -> bool {
+        match self {
+            MeasureKind::Percent => v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED,
+            MeasureKind::Count => v >= Decimal::ZERO && v.fract().is_zero(),
+            MeasureKind::Number | MeasureKind::Bool => true,
+        }
+    }
+
     /// The spelling used in ruleset files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -317,6 +327,18 @@ impl Ruleset {
     /// Index of the zone with this id (exact).
     pub fn zone_index(&self, id: &str) -> Option<usize> {
         self.zones.iter().position(|z| z.id == id)
+    }
+
+    /// Index of the zone that `text` names: its id, English or Vietnamese name, or an alias,
+    /// compared with `text::fold` (case, diacritics, spacing).
+    pub fn find_zone(&self, text: &str) -> Option<usize> {
+        let key = crate::text::fold(text);
+        self.zones.iter().position(|z| {
+            [&z.id, &z.name, &z.name_vi]
+                .into_iter()
+                .chain(&z.aliases)
+                .any(|n| crate::text::fold(n) == key)
+        })
     }
 
     /// Number of indicators over all levels.

@@ -150,11 +150,7 @@ pub(super) fn fixed(
     }
     for e in &entries {
         // One error per entry: a scalar is copied to every zone and must not repeat.
-        let bad = e.values.iter().find(|v| match kind {
-            MeasureKind::Percent => **v < Decimal::ZERO || **v > Decimal::ONE_HUNDRED,
-            MeasureKind::Count => **v < Decimal::ZERO || !v.fract().is_zero(),
-            MeasureKind::Number | MeasureKind::Bool => false,
-        });
+        let bad = e.values.iter().find(|v| !kind.admits(**v));
         if let Some(v) = bad {
             cx.err(
                 "threshold-out-of-range",
