@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod data;
 pub mod diag;
 pub mod eval;
+pub mod lang;
 pub mod report;
 pub mod ruleset;
 pub mod text;

@@ -1,25 +1,24 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
 use anyhow::{Context, bail};
-use sha2::{Digest, Sha256};
 
 use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
-use crate::data::read::{ReadEnd, ReadOptions, Row, RowReader, YearFrom};
-use crate::diag::{Diagnostic, has_errors};
+use crate::cmd::scan::{end_diagnostics, input_meta, scan};
+use crate::data::read::{ReadOptions, Row, YearFrom};
+use crate::diag::has_errors;
 use crate::eval::evaluate;
 use crate::report::csv::{CsvSink, write_csv_head};
 use crate::report::json::{
     write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
 };
 use crate::report::table::write_table;
-use crate::report::{CommuneRecord, InputMeta, Meta, RulesetSummary, write_diagnostics};
+use crate::report::{CommuneRecord, Meta, RulesetSummary, write_diagnostics};
 use crate::ruleset::Ruleset;
-use crate::ruleset::load::hex;
 
 /// Run `ntm evaluate`.
 pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -143,30 +142,9 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         }
         Ok(())
     })?;
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut inputs = Vec::new();
-    for (name, (end, sha256)) in names.iter().zip(ends.1) {
-        if !end.unknown_columns.is_empty() {
-            diags.push(
-                Diagnostic::warning(
-                    "unknown-columns",
-                    format!(
-                        "{} column(s) not in ruleset `{}` are ignored: `{}`",
-                        end.unknown_columns.len(),
-                        rs.id,
-                        end.unknown_columns.join("`, `")
-                    ),
-                )
-                .at(name, Some(1), None),
-            );
-        }
-        diags.extend(end.diags);
-        inputs.push(InputMeta {
-            path: name.clone(),
-            sha256: sha256.unwrap_or_default(),
-            rows: end.records,
-        });
-    }
+    let (_, mut ends) = ends;
+    let diags = end_diagnostics(&rs, &names, &mut ends);
+    let inputs = input_meta(&names, &ends);
     write_diagnostics(err, &diags)?;
     if has_errors(&diags) {
         let n = diags.iter().filter(|d| d.is_error()).count();
@@ -227,66 +205,6 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         exit = Exit::Findings;
     }
     Ok(exit)
-}
-
-/// Rows are handed between threads in batches this long.
-const BATCH: usize = 512;
-
-/// What [`scan`] saw of each file: the reader's end and, when asked, the file's SHA-256.
-type FileEnds = Vec<(ReadEnd, Option<String>)>;
-
-/// Read `files` in order on a second thread, handing their good rows (in input order) to
-/// `consume` on this one: parsing and coercing overlap evaluating and writing, so both
-/// cores work. Memory holds a few batches at most.
-fn scan<T>(
-    files: &[PathBuf],
-    names: &[String],
-    rs: &Ruleset,
-    opts: &ReadOptions,
-    hash: bool,
-    consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> anyhow::Result<T>,
-) -> anyhow::Result<(T, FileEnds)> {
-    std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(8);
-        let reader = scope.spawn(move || -> anyhow::Result<FileEnds> {
-            let mut ends = Vec::with_capacity(files.len());
-            for (i, (path, name)) in files.iter().zip(names).enumerate() {
-                let context = || format!("reading data file {name}");
-                let file = std::fs::File::open(path).with_context(context)?;
-                let mut src = Hashing {
-                    inner: file,
-                    hasher: hash.then(Sha256::new),
-                };
-                let bom = strip_bom(&mut src).with_context(context)?;
-                let mut rows =
-                    RowReader::new(std::io::Cursor::new(bom).chain(&mut src), name, i, rs, opts);
-                let mut batch = Vec::with_capacity(BATCH);
-                while let Some(row) = rows.next_row() {
-                    batch.push(row);
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if tx.send(full).is_err() {
-                            return Ok(ends);
-                        }
-                    }
-                }
-                if !batch.is_empty() && tx.send(batch).is_err() {
-                    return Ok(ends);
-                }
-                let end = rows.finish();
-                std::io::copy(&mut src, &mut std::io::sink()).with_context(context)?;
-                let sha256 = src.hasher.map(|h| hex(&h.finalize()));
-                ends.push((end, sha256));
-            }
-            Ok(ends)
-        });
-        let result = consume(&mut rx.into_iter());
-        let ends = reader
-            .join()
-            .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
-        let t = result?;
-        Ok((t, ends?))
-    })
 }
 
 /// What every batch is rendered with.
@@ -392,30 +310,4 @@ impl Drop for Spool {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
     }
-}
-
-/// Reads through to `inner`, hashing what passes.
-struct Hashing<R> {
-    inner: R,
-    hasher: Option<Sha256>,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(h) = &mut self.hasher {
-            h.update(&buf[..n]);
-        }
-        Ok(n)
-    }
-}
-
-/// Consume a leading UTF-8 byte-order mark; return the bytes read that are not one.
-fn strip_bom(src: &mut impl Read) -> std::io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(3);
-    src.take(3).read_to_end(&mut head)?;
-    if head == b"\xEF\xBB\xBF" {
-        head.clear();
-    }
-    Ok(head)
 }

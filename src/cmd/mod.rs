@@ -5,6 +5,7 @@
 pub mod check;
 pub mod evaluate;
 pub mod rules;
+pub mod scan;
 
 use std::io::Write;
 
