@@ -63,9 +63,9 @@ pub struct RulesArg {
     pub rules: String,
 }
 
-/// `ntm evaluate`.
+/// The commune data and how to read it: shared by every command that reads communes.
 #[derive(Debug, Args)]
-pub struct EvaluateArgs {
+pub struct InputArgs {
     /// CSV files of commune data (one commune per row).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -75,6 +75,23 @@ pub struct EvaluateArgs {
     /// Assessment year for every row (else the `year` column, else the period's last year).
     #[arg(long)]
     pub year: Option<i32>,
+    /// Read missing measure columns as "no data" instead of failing.
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Accept assessment years outside the ruleset's period.
+    #[arg(long)]
+    pub allow_out_of_period: bool,
+    /// Which province list the `province` column is read against.
+    #[arg(long, value_enum, default_value_t = ProvinceSet::Y2024)]
+    pub province_set: ProvinceSet,
+}
+
+/// `ntm evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The data and the ruleset.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -84,18 +101,9 @@ pub struct EvaluateArgs {
     /// Exit 1 when a commune is below this level.
     #[arg(long, value_name = "LEVEL")]
     pub fail_below: Option<String>,
-    /// Read missing measure columns as "no data" instead of failing.
-    #[arg(long)]
-    pub allow_missing: bool,
-    /// Accept assessment years outside the ruleset's period.
-    #[arg(long)]
-    pub allow_out_of_period: bool,
     /// Exit 1 when any verdict rests on an unverified threshold.
     #[arg(long)]
     pub strict_sources: bool,
-    /// Which province list the `province` column is read against.
-    #[arg(long, value_enum, default_value_t = ProvinceSet::Y2024)]
-    pub province_set: ProvinceSet,
 }
 
 /// `ntm rules show`.

@@ -46,10 +46,8 @@ impl Lang {
     /// `value` rounded half away from zero to `places` decimals, with this language's
     /// decimal mark and thousands separator: `En` `1,234.5`, `Vi` `1.234,5`.
     pub fn decimal(self, value: Decimal, places: u32) -> String {
-        let rounded = value.round_dp_with_strategy(
-            places,
-            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-        );
+        let rounded = value
+            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         let text = format!("{rounded:.prec$}", prec = places as usize);
         let (sign, digits) = match text.strip_prefix('-') {
             Some(rest) => ("-", rest),

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
 use crate::cmd::scan::{end_diagnostics, input_meta, scan};
-use crate::data::read::{ReadOptions, Row, YearFrom};
+use crate::data::read::{Row, YearFrom};
 use crate::diag::has_errors;
 use crate::eval::evaluate;
 use crate::report::csv::{CsvSink, write_csv_head};
@@ -22,8 +22,7 @@ use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
 pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let (rs, src, _) = super::load(&args.rules.rules, err)?;
-    let Some(rs) = rs else {
+    let Some(super::Prepared { rs, src, opts }) = super::prepare(&args.input, err)? else {
         return Ok(Exit::Invalid);
     };
     let fail_below = match &args.fail_below {
@@ -40,24 +39,12 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             }
         },
     };
-    if let Some(y) = args.year {
-        if !args.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
-            bail!(
-                "--year {y} is outside the period {}–{} of ruleset `{}` (pass --allow-out-of-period to assess it anyway)",
-                rs.period.0,
-                rs.period.1,
-                rs.id
-            );
-        }
-    }
-    let opts = ReadOptions {
-        year: args.year,
-        allow_out_of_period: args.allow_out_of_period,
-        allow_missing: args.allow_missing,
-        province_set: args.province_set,
-    };
-
-    let names: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<String> = args
+        .input
+        .files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
 
     // One pass reads, validates, evaluates and renders each row as it comes, into a spool
     // file for every format but the table: the output's head (row counts, digests, the
@@ -81,7 +68,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         all_levels: args.all_levels,
         fail_below,
     };
-    let ends = scan(&args.files, &names, &rs, &opts, true, |batches| {
+    let ends = scan(&args.input.files, &names, &rs, &opts, true, |batches| {
         let mut body = spool
             .as_mut()
             .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));

@@ -9,8 +9,10 @@ pub mod scan;
 
 use std::io::Write;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
+use crate::cli::InputArgs;
+use crate::data::read::ReadOptions;
 use crate::diag::Diagnostic;
 use crate::report::write_diagnostics;
 use crate::ruleset::{Ruleset, builtin, load_str};
@@ -57,4 +59,41 @@ pub fn load(
     let (rs, diags) = load_str(&src.text, &src.path);
     write_diagnostics(err, &diags)?;
     Ok((rs, src, diags))
+}
+
+/// What a command that reads communes starts from: the valid ruleset, its source, and the
+/// options rows are read with.
+pub struct Prepared {
+    /// The ruleset.
+    pub rs: Ruleset,
+    /// Where it came from.
+    pub src: Source,
+    /// How rows are read.
+    pub opts: ReadOptions,
+}
+
+/// Load the ruleset of `input` (printing its diagnostics) and check `--year` against its
+/// period. `None` when the ruleset has errors (exit 2).
+pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<Prepared>> {
+    let (rs, src, _) = load(&input.rules.rules, err)?;
+    let Some(rs) = rs else {
+        return Ok(None);
+    };
+    if let Some(y) = input.year {
+        if !input.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
+            bail!(
+                "--year {y} is outside the period {}–{} of ruleset `{}` (pass --allow-out-of-period to assess it anyway)",
+                rs.period.0,
+                rs.period.1,
+                rs.id
+            );
+        }
+    }
+    let opts = ReadOptions {
+        year: input.year,
+        allow_out_of_period: input.allow_out_of_period,
+        allow_missing: input.allow_missing,
+        province_set: input.province_set,
+    };
+    Ok(Some(Prepared { rs, src, opts }))
 }
