@@ -32,6 +32,18 @@ pub enum Command {
         ntm evaluate a.csv b.csv --fail-below standard"
     )]
     Evaluate(EvaluateArgs),
+    /// Explain one commune: every level, criterion and indicator, with the distance to each threshold.
+    #[command(
+        after_long_help = "The commune is matched by its code exactly, else by its name ignoring case, \
+        diacritics, spacing and a leading `Xã`/`Phường`/`Thị trấn`. Several matches are an error \
+        listing them (pass the code, or --all).\n\n\
+        Gap: positive is room to spare, negative is how far the value is short, in the measure's \
+        unit; the percentage is of the threshold.\n\n\
+        Examples:\n  ntm explain examples/communes.csv --commune 10816\n  \
+        ntm explain --rules examples/ruleset.toml examples/ruleset-communes.csv --commune \"Tân Hưng\" --format json\n  \
+        ntm explain examples/communes.csv --commune 10816 --margin 2% --lang vi"
+    )]
+    Explain(ExplainArgs),
     /// List, show and inspect rulesets.
     Rules {
         /// What to do with rulesets.
@@ -104,6 +116,39 @@ pub struct EvaluateArgs {
     /// Exit 1 when any verdict rests on an unverified threshold.
     #[arg(long)]
     pub strict_sources: bool,
+}
+
+/// `ntm explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The data and the ruleset.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The commune: its code, or its name.
+    #[arg(long, short = 'c', value_name = "CODE|NAME")]
+    pub commune: String,
+    /// Explain every commune matching the name instead of refusing an ambiguous one.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+    /// Mark values within this margin of their threshold: `2%` of the threshold, or `0.5` in
+    /// the measure's unit.
+    #[arg(long, value_name = "N%|N")]
+    pub margin: Option<crate::margin::Margin>,
+    /// Language of the table (default from LANG; English otherwise).
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::lang::Lang>,
+}
+
+/// Output formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Tables for people.
+    Table,
+    /// One JSON document (README, "Explain JSON").
+    Json,
 }
 
 /// `ntm rules show`.

@@ -10,6 +10,7 @@ pub mod data;
 pub mod diag;
 pub mod eval;
 pub mod lang;
+pub mod margin;
 pub mod report;
 pub mod ruleset;
 pub mod text;
@@ -31,6 +32,7 @@ pub enum Exit {
 pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     match cli.command {
         cli::Command::Evaluate(args) => cmd::evaluate::run(&args, out, err),
+        cli::Command::Explain(args) => cmd::explain::run(&args, out, err),
         cli::Command::Rules { command } => match command {
             cli::RulesCommand::List { format } => cmd::rules::list(format, out),
             cli::RulesCommand::Show(args) => cmd::rules::show(&args, out, err),

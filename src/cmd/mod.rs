@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod evaluate;
+pub mod explain;
 pub mod rules;
 pub mod scan;
 

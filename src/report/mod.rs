@@ -5,6 +5,7 @@
 //! `&mut dyn Write` and never decide anything.
 
 pub mod csv;
+pub mod explain;
 pub mod json;
 pub mod rules;
 pub mod table;
@@ -270,11 +271,7 @@ impl CommuneRecord {
             .into_iter()
             .flat_map(|li| missing_criteria(rs, li, row, outcome))
             .collect();
-        let zone_source = match (outcome.overridden_by, row.zone_from) {
-            (Some(o), _) => format!("override:{}", rs.overrides[o].id),
-            (None, ZoneFrom::Column) => "column".to_string(),
-            (None, ZoneFrom::Province) => "province".to_string(),
-        };
+        let zone_source = zone_source(rs, outcome, row);
         CommuneRecord {
             row: position,
             file: file.to_string(),
@@ -328,18 +325,8 @@ fn missing_criteria(
                 .map(|(ind, io)| MissingIndicator {
                     id: ind.id.clone(),
                     measure: rs.measures[ind.measure].id.clone(),
-                    value: row.values[ind.measure].map(|v| match v {
-                        Value::Num(n) => ValueOut::Num(n),
-                        Value::Bool(b) => ValueOut::Bool(b),
-                    }),
-                    required: match (&ind.test, io.threshold) {
-                        (Test::Yes, _) => "yes".to_string(),
-                        (Test::None, _) => "none".to_string(),
-                        (Test::Compare(op, _), Some(t)) => {
-                            format!("{} {}", op.as_str(), t.value.normalize())
-                        }
-                        (Test::Compare(op, _), None) => op.as_str().to_string(),
-                    },
+                    value: row.values[ind.measure].map(value_out),
+                    required: required_text(&ind.test, io.threshold.map(|t| t.value)),
                     threshold: io.threshold.map(|t| t.value.normalize()),
                     threshold_year: io.threshold.and_then(|t| t.from),
                     status: io.status,
@@ -352,6 +339,40 @@ fn missing_criteria(
                 .collect(),
         })
         .collect()
+}
+
+/// Where a commune's zone came from: `column`, `province`, or `override:<id>`.
+pub fn zone_source(rs: &Ruleset, outcome: &Outcome, row: &Row) -> String {
+    match (outcome.overridden_by, row.zone_from) {
+        (Some(o), _) => format!("override:{}", rs.overrides[o].id),
+        (None, ZoneFrom::Column) => "column".to_string(),
+        (None, ZoneFrom::Province) => "province".to_string(),
+    }
+}
+
+/// A cell value as output.
+pub fn value_out(v: Value) -> ValueOut {
+    match v {
+        Value::Num(n) => ValueOut::Num(n),
+        Value::Bool(b) => ValueOut::Bool(b),
+    }
+}
+
+/// What an indicator requires, readable and language-neutral: `>= 66`, `yes`, `none`.
+pub fn required_text(test: &Test, threshold: Option<Decimal>) -> String {
+    match (test, threshold) {
+        (Test::Yes, _) => "yes".to_string(),
+        (Test::None, _) => "none".to_string(),
+        (Test::Compare(op, _), Some(t)) => format!("{} {}", op.as_str(), t.normalize()),
+        (Test::Compare(op, _), None) => op.as_str().to_string(),
+    }
+}
+
+/// An exact number for people: every significant decimal, in the language's style
+/// (`1,234.5` / `1.234,5`).
+pub fn num_text(n: Decimal, lang: crate::lang::Lang) -> String {
+    let n = n.normalize();
+    lang.decimal(n, n.scale())
 }
 
 impl MissingIndicator {

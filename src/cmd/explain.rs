@@ -1,0 +1,192 @@
+//! `ntm explain`: read every row, pick the commune asked for, evaluate and explain it.
+
+use std::io::Write;
+
+use anyhow::bail;
+
+use crate::Exit;
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::cmd::scan::{input_meta, read_all};
+use crate::data::read::Row;
+use crate::eval::evaluate;
+use crate::lang::Lang;
+use crate::report::Meta;
+use crate::report::explain::{
+    Explanation, explain_commune, write_explain_json, write_explain_table,
+};
+use crate::text::fold;
+
+/// Run `ntm explain`.
+pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let Some(super::Prepared { rs, src, opts }) = super::prepare(&args.input, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let Some(all) = read_all(&args.input.files, &rs, &opts, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let found = find(&all.rows, &args.commune);
+    if found.is_empty() {
+        bail!(
+            "no commune has the code or name `{}` in {} ({} commune(s) searched: codes exactly, names ignoring case, diacritics and a leading Xã/Phường/Thị trấn)",
+            args.commune,
+            all.names.join(", "),
+            all.rows.len()
+        );
+    }
+    if found.len() > 1 && !args.all {
+        let list: Vec<String> = found
+            .iter()
+            .map(|&i| {
+                let r = &all.rows[i];
+                let place: Vec<&str> = [&r.district, &r.province]
+                    .into_iter()
+                    .filter_map(|p| p.as_deref())
+                    .collect();
+                format!(
+                    "  {}:{}: code {} {} ({})",
+                    all.names[r.input],
+                    r.line,
+                    r.code.as_deref().unwrap_or("(none)"),
+                    r.name.as_deref().unwrap_or(""),
+                    place.join(", ")
+                )
+            })
+            .collect();
+        bail!(
+            "`{}` matches {} communes:\n{}\npass a code to pick one, or --all to explain every match",
+            args.commune,
+            found.len(),
+            list.join("\n")
+        );
+    }
+
+    let mut communes = Vec::with_capacity(found.len());
+    let mut unverified = 0;
+    for &i in &found {
+        let row = &all.rows[i];
+        let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+        unverified += usize::from(outcome.unverified);
+        communes.push(explain_commune(
+            &rs,
+            i + 1,
+            &all.names[row.input],
+            row,
+            &outcome,
+            args.margin,
+        ));
+    }
+    let first = &all.rows[found[0]];
+    let same_year = found.iter().all(|&i| all.rows[i].year == first.year);
+    let doc = Explanation {
+        meta: Meta {
+            ntm_version: env!("CARGO_PKG_VERSION"),
+            ruleset_id: rs.id.clone(),
+            ruleset_sha256: rs.sha256.clone(),
+            ruleset_source: src.label.clone(),
+            year: same_year.then_some(first.year),
+            year_source: Some(first.year_from),
+            inputs: input_meta(&all.names, &all.ends),
+            communes: communes.len(),
+            unverified_verdicts: unverified,
+        },
+        margin: args.margin.map(|m| m.to_string()),
+        communes,
+    };
+    match args.format {
+        ExplainFormat::Table => write_explain_table(out, &rs, &doc, Lang::resolve(args.lang))?,
+        ExplainFormat::Json => write_explain_json(out, &doc)?,
+    }
+    Ok(Exit::Success)
+}
+
+/// Indexes of the rows `query` names: those whose code is `query` exactly (trimmed) if any,
+/// else those whose name folds to the same key, a leading unit word (`Xã`, `Phường`, `Thị
+/// trấn`) aside. Never a partial or similar match.
+pub fn find(rows: &[Row], query: &str) -> Vec<usize> {
+    let q = query.trim();
+    let by_code: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.code.as_deref().map(str::trim) == Some(q))
+        .map(|(i, _)| i)
+        .collect();
+    if !by_code.is_empty() {
+        return by_code;
+    }
+    let key = name_key(q);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    rows.iter()
+        .enumerate()
+        .filter(|(_, r)| r.name.as_deref().is_some_and(|n| name_key(n) == key))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// `fold` of a commune name without its leading unit word: "Xã Hồng Lạc" → "hong lac".
+fn name_key(name: &str) -> String {
+    let folded = fold(name);
+    for unit in ["xa ", "phuong ", "thi tran "] {
+        if let Some(rest) = folded.strip_prefix(unit) {
+            return rest.to_string();
+        }
+    }
+    folded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::read::{YearFrom, ZoneFrom};
+
+    fn row(code: Option<&str>, name: Option<&str>) -> Row {
+        Row {
+            input: 0,
+            line: 2,
+            code: code.map(String::from),
+            name: name.map(String::from),
+            district: None,
+            province: None,
+            zone: 0,
+            zone_from: ZoneFrom::Column,
+            year: 2025,
+            year_from: YearFrom::Column,
+            values: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_code_wins_over_names() {
+        let rows = [
+            row(Some("10816"), Some("Xã Hồng Lạc")),
+            row(Some("1"), Some("10816")),
+        ];
+        assert_eq!(find(&rows, "10816"), vec![0]);
+        assert_eq!(find(&rows, " 10816 "), vec![0]);
+    }
+
+    #[test]
+    fn names_match_ignoring_case_diacritics_and_the_unit_word() {
+        let rows = [
+            row(Some("1"), Some("Xã Hồng Lạc")),
+            row(Some("2"), Some("Phường Tân Hưng")),
+            row(Some("3"), Some("Thị trấn Tân Hưng")),
+            row(Some("4"), Some("Xã Tân Hưng Tây")),
+        ];
+        assert_eq!(find(&rows, "hong lac"), vec![0]);
+        assert_eq!(find(&rows, "XÃ HỒNG LẠC"), vec![0]);
+        assert_eq!(find(&rows, "Tân Hưng"), vec![1, 2]);
+        // Never a partial match.
+        assert_eq!(find(&rows, "Hồng"), Vec::<usize>::new());
+        assert_eq!(find(&rows, "Xã"), Vec::<usize>::new());
+        assert_eq!(find(&rows, ""), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn codes_match_exactly() {
+        let rows = [row(Some("00001"), None), row(Some("1"), None)];
+        assert_eq!(find(&rows, "1"), vec![1]);
+        assert_eq!(find(&rows, "00001"), vec![0]);
+    }
+}

@@ -1,0 +1,239 @@
+//! Distances to thresholds, borderline values (`--margin`) and how close a commune is to its
+//! next level (`--closest`).
+//!
+//! Pure: takes an `Outcome`, the `Ruleset` and the commune's values, returns numbers. It
+//! decides nothing about levels (that is `eval`) and formats nothing (that is `report`).
+//!
+//! Sign convention of a gap (README, "Distances and margins"): positive is room to spare, negative
+//! is how far the value is short, in the measure's unit, whatever the operator — `>= 70` with
+//! 61.2 is −8.8, `<= 16.5` with 12 is +4.5. At the threshold the gap is 0 (a strict `>` or `<`
+//! fails there). For `=` it is −|value − threshold|. A `none` test ("no temporary houses") is
+//! `<= 0`. The relative gap is the gap divided by |threshold|, none for a zero threshold.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::data::coerce::Value;
+use crate::eval::{Outcome, Status};
+use crate::ruleset::Ruleset;
+use crate::ruleset::model::{IndicatorRef, Op, Test};
+
+/// Signed distance from `value` to `threshold` under `op`: positive to spare, negative short.
+pub fn gap(op: Op, value: Decimal, threshold: Decimal) -> Decimal {
+    match op {
+        Op::Ge | Op::Gt => value - threshold,
+        Op::Le | Op::Lt => threshold - value,
+        Op::Eq => -(value - threshold).abs(),
+    }
+}
+
+/// `gap` as a share of |threshold| (0.1 is 10 %); none when the threshold is zero.
+pub fn relative(gap: Decimal, threshold: Decimal) -> Option<Decimal> {
+    if threshold.is_zero() {
+        None
+    } else {
+        gap.checked_div(threshold.abs())
+    }
+}
+
+/// The numeric comparison an indicator makes, when it makes one: `(op, threshold)`. A `none`
+/// test is `<= 0`; a `yes` test has none.
+pub fn comparison(test: &Test, threshold: Option<Decimal>) -> Option<(Op, Decimal)> {
+    match test {
+        Test::Yes => None,
+        Test::None => Some((Op::Le, Decimal::ZERO)),
+        Test::Compare(op, _) => threshold.map(|t| (*op, t)),
+    }
+}
+
+/// How near a threshold a value must be to be worth a second look (`--margin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Margin {
+    /// `--margin 2%`: |value − threshold| ≤ share × |threshold| (share 0.02).
+    Relative(Decimal),
+    /// `--margin 0.5`: |value − threshold| ≤ 0.5 in the measure's own unit (percentage points
+    /// for percent measures).
+    Absolute(Decimal),
+}
+
+impl Margin {
+    /// Whether `value` lies within this margin of `threshold` (on either side). Only numeric
+    /// thresholds have margins: `yes` and `none` tests are never borderline. A relative margin
+    /// around a zero threshold is zero wide: only a value equal to it is borderline.
+    pub fn borderline(self, test: &Test, value: Decimal, threshold: Decimal) -> bool {
+        if !matches!(test, Test::Compare(..)) {
+            return false;
+        }
+        let distance = (value - threshold).abs();
+        match self {
+            Margin::Relative(share) => distance <= share * threshold.abs(),
+            Margin::Absolute(width) => distance <= width,
+        }
+    }
+}
+
+impl std::fmt::Display for Margin {
+    /// As written on the command line, normalized: `2%`, `0.5`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Margin::Relative(share) => write!(f, "{}%", (share * Decimal::ONE_HUNDRED).normalize()),
+            Margin::Absolute(width) => write!(f, "{}", width.normalize()),
+        }
+    }
+}
+
+impl FromStr for Margin {
+    type Err = String;
+
+    /// `2%`, `2 %`, `0,5%` (relative) or `0.5`, `0,5` (absolute); never negative.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        let (number, relative) = match text.strip_suffix('%') {
+            Some(n) => (n.trim_end(), true),
+            None => (text, false),
+        };
+        let expected = || {
+            format!(
+                "`{s}` is not a margin: expected a share of the threshold like `2%` or an amount in the measure's unit like `0.5`"
+            )
+        };
+        let v = Decimal::from_str(&number.replace(',', ".")).map_err(|_| expected())?;
+        if v.is_sign_negative() {
+            return Err(expected());
+        }
+        Ok(if relative {
+            Margin::Relative(v / Decimal::ONE_HUNDRED)
+        } else {
+            Margin::Absolute(v)
+        })
+    }
+}
+
+/// One indicator's value against its threshold: what explain, long and borderline show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Distance {
+    /// The threshold compared with (0 for `none` tests).
+    pub threshold: Decimal,
+    /// Signed gap (see the module header).
+    pub gap: Decimal,
+    /// `gap` / |threshold|, none at a zero threshold.
+    pub relative: Option<Decimal>,
+}
+
+/// The distance of `value` from the indicator's threshold, when both are numeric.
+pub fn distance(test: &Test, threshold: Option<Decimal>, value: Option<Value>) -> Option<Distance> {
+    let (op, t) = comparison(test, threshold)?;
+    let Some(Value::Num(v)) = value else {
+        return None;
+    };
+    let g = gap(op, v, t);
+    Some(Distance {
+        threshold: t,
+        gap: g,
+        relative: relative(g, t),
+    })
+}
+
+/// An indicator within the margin of its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Borderline {
+    /// Which indicator.
+    pub at: IndicatorRef,
+    /// The value found.
+    pub value: Decimal,
+    /// The threshold it was judged against.
+    pub threshold: Decimal,
+    /// Its verdict (pass or fail).
+    pub status: Status,
+}
+
+/// Every indicator of every level whose value lies within `margin` of its threshold, in
+/// ruleset order.
+pub fn borderlines(
+    rs: &Ruleset,
+    outcome: &Outcome,
+    values: &[Option<Value>],
+    margin: Margin,
+) -> Vec<Borderline> {
+    let mut found = Vec::new();
+    for (r, ind) in rs.indicators() {
+        let io = &outcome.levels[r.level].criteria[r.criterion].indicators[r.indicator];
+        let (Some(t), Some(Some(Value::Num(v)))) = (io.threshold, values.get(ind.measure)) else {
+            continue;
+        };
+        if margin.borderline(&ind.test, *v, t.value) {
+            found.push(Borderline {
+                at: r,
+                value: *v,
+                threshold: t.value,
+                status: io.status,
+            });
+        }
+    }
+    found
+}
+
+/// How much separates a commune from its next level (`--closest`): compared field by field,
+/// smaller is closer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Closeness {
+    /// Indicators that must change for the level to be reached: over its criteria not met,
+    /// what each still needs (an "at least 1 of 2" criterion with both failing needs one).
+    /// Indicators with no data count: the level cannot be recognised until they are known.
+    pub short: usize,
+    /// Of those, how many have no data (a known small gap ranks before an unknown one).
+    pub no_data: usize,
+    /// Sum of the relative shortfalls of the failing indicators counted in `short` (0.126
+    /// for 61.2 against `>= 70`); a failing `yes`, `none` or zero-threshold test counts 1, a
+    /// whole indicator. No-data indicators add nothing here.
+    pub shortfall: Decimal,
+}
+
+/// How close the commune is to its next level; none when it is at the top.
+///
+/// Within a criterion not met, the indicators counted are the cheapest that would meet it:
+/// failing ones before no-data ones, then by smallest shortfall.
+pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> Option<Closeness> {
+    let li = outcome.next_level?;
+    let level = &rs.levels[li];
+    let mut key = Closeness {
+        short: 0,
+        no_data: 0,
+        shortfall: Decimal::ZERO,
+    };
+    for (crit, co) in level.criteria.iter().zip(&outcome.levels[li].criteria) {
+        if co.status == Status::Pass {
+            continue;
+        }
+        let need = crit.required().saturating_sub(co.met);
+        // (is no data, shortfall) of every indicator not met, cheapest first.
+        let mut costs: Vec<(bool, Decimal)> = crit
+            .indicators
+            .iter()
+            .zip(&co.indicators)
+            .filter_map(|(ind, io)| match io.status {
+                Status::Pass => None,
+                Status::NoData => Some((true, Decimal::ZERO)),
+                Status::Fail => {
+                    let value = values.get(ind.measure).copied().flatten();
+                    let d = distance(&ind.test, io.threshold.map(|t| t.value), value);
+                    let cost = d
+                        .and_then(|d| d.relative)
+                        .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO));
+                    Some((false, cost))
+                }
+            })
+            .collect();
+        costs.sort();
+        for (no_data, cost) in costs.into_iter().take(need) {
+            key.short += 1;
+            key.no_data += usize::from(no_data);
+            key.shortfall += cost;
+        }
+    }
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+use super::*;
+use crate::data::province::ProvinceSet;
+use crate::data::read::{ReadOptions, read_csv};
+use crate::eval::evaluate;
+use crate::ruleset::load_str;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("decimal")
+}
+
+fn example() -> Ruleset {
+    let (rs, diags) = load_str(
+        include_str!("../../examples/ruleset.toml"),
+        "examples/ruleset.toml",
+    );
+    rs.unwrap_or_else(|| panic!("example ruleset: {diags:?}"))
+}
+
+/// The outcome and values of one data row of examples/ruleset.toml (header as the example
+/// data file's).
+fn commune(rs: &Ruleset, cells: &str) -> (Outcome, Vec<Option<Value>>) {
+    let text = format!(
+        "code,name,province,year,income_per_capita,irrigated_area_pct,stunting_under5_pct,temporary_houses,general_plan_approved,smart_villages,field_tourism,field_production,extremely_difficult\n{cells}\n"
+    );
+    let opts = ReadOptions {
+        year: None,
+        allow_out_of_period: false,
+        allow_missing: false,
+        province_set: ProvinceSet::Y2024,
+    };
+    let read = read_csv(text.as_bytes(), "t.csv", 0, rs, &opts);
+    assert!(read.diags.is_empty(), "{:?}", read.diags);
+    let row = &read.rows[0];
+    (
+        evaluate(rs, row.zone, row.year, &row.values),
+        row.values.clone(),
+    )
+}
+
+#[test]
+fn gap_is_room_to_spare_whatever_the_operator() {
+    // 61.2 against >= 70: 8.8 short.
+    assert_eq!(gap(Op::Ge, d("61.2"), d("70")), d("-8.8"));
+    // 12 against <= 16.5: 4.5 to spare.
+    assert_eq!(gap(Op::Le, d("12"), d("16.5")), d("4.5"));
+    // 20 against < 16.5: 3.5 over, so short.
+    assert_eq!(gap(Op::Lt, d("20"), d("16.5")), d("-3.5"));
+    // At the threshold the gap is zero, also for strict operators (which fail there).
+    assert_eq!(gap(Op::Gt, d("90"), d("90")), Decimal::ZERO);
+    // = is short by the distance on either side.
+    assert_eq!(gap(Op::Eq, d("3"), d("5")), d("-2"));
+    assert_eq!(gap(Op::Eq, d("7"), d("5")), d("-2"));
+}
+
+#[test]
+fn relative_gap_is_a_share_of_the_threshold() {
+    // -8.8 / 70 = -0.12571428…
+    let r = relative(d("-8.8"), d("70")).expect("nonzero threshold");
+    assert_eq!(r.round_dp(4), d("-0.1257"));
+    // 4.5 / 16.5 = 0.2727…
+    assert_eq!(
+        relative(d("4.5"), d("16.5")).expect("nonzero").round_dp(3),
+        d("0.273")
+    );
+    assert_eq!(relative(d("1"), Decimal::ZERO), None);
+}
+
+#[test]
+fn margin_parses_shares_and_amounts() {
+    assert_eq!("2%".parse::<Margin>(), Ok(Margin::Relative(d("0.02"))));
+    assert_eq!("2,5 %".parse::<Margin>(), Ok(Margin::Relative(d("0.025"))));
+    assert_eq!("0.5".parse::<Margin>(), Ok(Margin::Absolute(d("0.5"))));
+    assert_eq!("0,5".parse::<Margin>(), Ok(Margin::Absolute(d("0.5"))));
+    assert!("-1%".parse::<Margin>().is_err());
+    assert!("two".parse::<Margin>().is_err());
+    assert!("%".parse::<Margin>().is_err());
+}
+
+#[test]
+fn relative_margin_covers_both_sides_of_the_threshold() {
+    let t = Test::Compare(Op::Ge, crate::ruleset::model::Threshold::Fixed(Vec::new()));
+    let m = Margin::Relative(d("0.02"));
+    // 2% of 70 is 1.4: 68.6 ..= 71.4 is borderline.
+    assert!(m.borderline(&t, d("68.6"), d("70")));
+    assert!(m.borderline(&t, d("71.4"), d("70")));
+    assert!(!m.borderline(&t, d("68.59"), d("70")));
+    assert!(!m.borderline(&t, d("71.41"), d("70")));
+    // A zero threshold has a zero-wide relative margin.
+    assert!(m.borderline(&t, Decimal::ZERO, Decimal::ZERO));
+    assert!(!m.borderline(&t, d("0.01"), Decimal::ZERO));
+    // An absolute margin is in the measure's unit.
+    let a = Margin::Absolute(d("0.5"));
+    assert!(a.borderline(&t, d("0.5"), Decimal::ZERO));
+    assert!(a.borderline(&t, d("79.5"), d("80")));
+    assert!(!a.borderline(&t, d("79.4"), d("80")));
+    // yes and none tests have no margin.
+    assert!(!a.borderline(&Test::None, Decimal::ZERO, Decimal::ZERO));
+    assert!(!m.borderline(&Test::Yes, Decimal::ONE, Decimal::ONE));
+}
+
+#[test]
+fn borderlines_lists_every_level_in_ruleset_order() {
+    let rs = example();
+    // Hải Dương → RRD, 2025. Income 71 against standard >= 60 (gap 11, 18%), advanced >= 70
+    // (gap 1, 1.4%: borderline at 2%) and model >= 77 (110% of 70; gap -6, 7.8%). Irrigation
+    // 90.5 against standard >= 80 (13%) and advanced > 90 (0.5/90 = 0.56%: borderline).
+    // Stunting 16.3 against <= 16.5 (0.2/16.5 = 1.2%: borderline). One smart village against
+    // model >= 1 is exactly at the threshold (borderline). No temporary houses is a `none`
+    // test: no margin.
+    let (o, v) = commune(&rs, "1,A,Hải Dương,2025,71,\"90,5\",\"16,3\",0,đạt,1,x,,");
+    let found = borderlines(&rs, &o, &v, Margin::Relative(d("0.02")));
+    let ids: Vec<(String, String, Decimal, Status)> = found
+        .iter()
+        .map(|b| {
+            (
+                rs.levels[b.at.level].id.clone(),
+                rs.indicator(b.at).id.clone(),
+                b.threshold,
+                b.status,
+            )
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            ("standard".into(), "15.3".into(), d("16.5"), Status::Pass),
+            ("advanced".into(), "10".into(), d("70"), Status::Pass),
+            ("advanced".into(), "3.1".into(), d("90"), Status::Pass),
+            ("model".into(), "3".into(), d("1"), Status::Pass),
+        ]
+    );
+}
+
+#[test]
+fn closeness_counts_what_each_criterion_still_needs() {
+    let rs = example();
+    // RRD 2025, standard reached; next advanced: income 61.2 < 70 (shortfall 8.8/70 =
+    // 0.12571…), irrigation 85 <= 90 (5/90 = 0.0555…). Two indicators short, none no data.
+    let (o, v) = commune(&rs, "1,A,Hải Dương,2025,\"61,2\",85,12,0,đạt,0,,,");
+    let c = closeness(&rs, &o, &v).expect("has a next level");
+    assert_eq!((c.short, c.no_data), (2, 0));
+    assert_eq!(c.shortfall.round_dp(4), d("0.1813"));
+
+    // Model next (advanced reached with income 75 and irrigation 95): income 75 against 77
+    // (2/77 = 0.02597…), smart villages 0 >= 1 (1/1 = 1), and criterion 4 needs one of two
+    // fields, both with no data: one no-data indicator, not two.
+    let (o, v) = commune(&rs, "1,A,Hải Dương,2025,75,95,12,0,đạt,0,,,");
+    assert_eq!(o.next_level, Some(2));
+    let c = closeness(&rs, &o, &v).expect("has a next level");
+    assert_eq!((c.short, c.no_data), (3, 1));
+    assert_eq!(c.shortfall.round_dp(4), d("1.0260"));
+}
+
+#[test]
+fn closeness_orders_fewer_indicators_first_then_known_gaps_then_smaller_shortfall() {
+    let key = |short, no_data, shortfall: &str| Closeness {
+        short,
+        no_data,
+        shortfall: d(shortfall),
+    };
+    let mut keys = vec![
+        key(2, 0, "0.01"),
+        key(1, 1, "0"),
+        key(1, 0, "0.5"),
+        key(1, 0, "0.2"),
+    ];
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![
+            key(1, 0, "0.2"),
+            key(1, 0, "0.5"),
+            key(1, 1, "0"),
+            key(2, 0, "0.01")
+        ]
+    );
+}
+
+#[test]
+fn a_commune_at_the_top_has_no_closeness() {
+    let rs = example();
+    let (o, v) = commune(&rs, "1,A,Hải Dương,2025,80,95,12,0,đạt,2,x,,");
+    assert_eq!(o.level, Some(2));
+    assert_eq!(closeness(&rs, &o, &v), None);
+}
