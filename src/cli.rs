@@ -164,8 +164,23 @@ pub struct ShowArgs {
     #[arg(long)]
     pub year: Option<i32>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
-    pub format: RulesFormat,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+    /// Language of the criteria book (`--format md`; default from LANG, English otherwise).
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::lang::Lang>,
+}
+
+/// Output formats of `rules show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Tables for people.
+    Table,
+    /// The normalized ruleset as JSON.
+    Json,
+    /// A printable criteria book in Markdown: criteria, indicators, thresholds per zone and
+    /// year, sources, verified marks and notes.
+    Md,
 }
 
 /// `ntm check`.

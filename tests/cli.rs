@@ -25,3 +25,39 @@ fn every_ruleset_diagnostic_code_is_documented() {
         );
     }
 }
+
+/// docs/criteria-2021-2025.md is `ntm rules show ntm-2021-2025 --format md --lang en`.
+/// Regenerate it with `NTM_BLESS_DOCS=1 cargo test --test integration criteria_book`.
+#[test]
+fn criteria_book_in_docs_is_up_to_date() {
+    use clap::Parser;
+    let path = "docs/criteria-2021-2025.md";
+    let cli = ntm::cli::Cli::try_parse_from([
+        "ntm",
+        "rules",
+        "show",
+        "ntm-2021-2025",
+        "--format",
+        "md",
+        "--lang",
+        "en",
+    ])
+    .expect("arguments parse");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = ntm::run(cli, &mut out, &mut err).expect("rules show runs");
+    assert_eq!(
+        exit,
+        ntm::Exit::Success,
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    let book = String::from_utf8(out).expect("UTF-8");
+    if std::env::var_os("NTM_BLESS_DOCS").is_some() {
+        std::fs::write(path, &book).expect("write the criteria book");
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == book,
+        "{path} is out of date: run `NTM_BLESS_DOCS=1 cargo test --test integration criteria_book`"
+    );
+}

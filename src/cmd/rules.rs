@@ -5,7 +5,9 @@ use std::io::Write;
 use anyhow::bail;
 
 use crate::Exit;
-use crate::cli::{RulesFormat, ShowArgs};
+use crate::cli::{RulesFormat, ShowArgs, ShowFormat};
+use crate::lang::Lang;
+use crate::report::md::{BookScope, criteria_book};
 use crate::report::rules::{ListEntry, RulesetJson, write_list_table, write_show_table};
 use crate::ruleset::{builtin, load_str};
 
@@ -54,10 +56,17 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     };
     match args.format {
-        RulesFormat::Table => write_show_table(out, &rs, zone, args.year)?,
-        RulesFormat::Json => {
+        ShowFormat::Table => write_show_table(out, &rs, zone, args.year)?,
+        ShowFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &RulesetJson::new(&rs, zone, args.year))?;
             writeln!(out)?;
+        }
+        ShowFormat::Md => {
+            let scope = BookScope {
+                zone,
+                year: args.year,
+            };
+            out.write_all(criteria_book(&rs, scope, Lang::resolve(args.lang)).as_bytes())?;
         }
     }
     Ok(Exit::Success)

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod explain;
 pub mod json;
+pub mod md;
 pub mod rules;
 pub mod table;
 

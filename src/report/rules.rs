@@ -180,7 +180,8 @@ pub fn write_show_table(
     Ok(())
 }
 
-fn verified_text(rs: &Ruleset, r: IndicatorRef) -> &'static str {
+/// `yes`, `partly` or `no`: how much of an indicator's content is verified.
+pub fn verified_text(rs: &Ruleset, r: IndicatorRef) -> &'static str {
     if rs.fully_verified(r) {
         return "yes";
     }
