@@ -116,6 +116,10 @@ pub struct EvaluateArgs {
     /// Exit 1 when any verdict rests on an unverified threshold.
     #[arg(long)]
     pub strict_sources: bool,
+    /// Mark values within this margin of their threshold, pass or fail: `2%` of the
+    /// threshold, or `0.5` in the measure's unit.
+    #[arg(long, value_name = "N%|N")]
+    pub margin: Option<crate::margin::Margin>,
 }
 
 /// `ntm explain`.
@@ -202,6 +206,8 @@ pub enum Format {
     Json,
     /// One JSON object per line: meta first, then one per commune.
     Ndjson,
+    /// CSV with one row per commune × indicator (every level), for pivot tables.
+    Long,
 }
 
 /// Output formats of `rules`.

@@ -145,3 +145,88 @@ proptest! {
         }
     }
 }
+
+/// For one evaluated row: the long-format rows (parsed back), the explain JSON and the
+/// evaluate record, all with the same margin.
+fn long_and_explain(
+    rs: &Ruleset,
+    r: &ntm::data::read::Row,
+    margin: ntm::margin::Margin,
+) -> (Vec<csv::StringRecord>, serde_json::Value, CommuneRecord) {
+    let o = evaluate(rs, r.zone, r.year, &r.values);
+    let mut rec = CommuneRecord::new(rs, 1, "t.csv", r, &o, false);
+    rec.borderline = ntm::report::borderline_records(rs, &o, &r.values, Some(margin));
+    let mut bytes = Vec::new();
+    {
+        let mut sink = ntm::report::long::LongSink::body(&mut bytes);
+        sink.write(rs, &rec, &r.values, &o, Some(margin))
+            .expect("long rows");
+        sink.finish().expect("flush");
+    }
+    let long: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice())
+        .records()
+        .map(|r| r.expect("long CSV parses"))
+        .collect();
+    let explained = ntm::report::explain::explain_commune(rs, 1, "t.csv", r, &o, Some(margin));
+    let json = serde_json::to_value(&explained).expect("explain JSON");
+    (long, json, rec)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn long_format_has_one_row_per_indicator_matching_explain_and_evaluate(
+        rows in prop::collection::vec(row(), 1..12),
+        pct in 0u32..30,
+    ) {
+        let rs = example();
+        let margin = ntm::margin::Margin::Relative(rust_decimal::Decimal::new(i64::from(pct), 2));
+        let read = read_csv(csv_text(&rows).as_bytes(), "t.csv", 0, &rs, &OPTS);
+        let col = |name: &str| {
+            ntm::report::long::LONG_HEADER.iter().position(|h| *h == name).expect("column")
+        };
+        for r in &read.rows {
+            let (long, json, rec) = long_and_explain(&rs, r, margin);
+            prop_assert_eq!(long.len(), rs.indicator_count());
+            let mut k = 0;
+            let mut borderline = Vec::new();
+            for (li, level) in json["levels"].as_array().expect("levels").iter().enumerate() {
+                for crit in level["criteria"].as_array().expect("criteria") {
+                    for ind in crit["indicators"].as_array().expect("indicators") {
+                        let row = &long[k];
+                        k += 1;
+                        prop_assert_eq!(&row[col("level")], rs.levels[li].id.as_str());
+                        prop_assert_eq!(&row[col("level_reached")], if rec.levels[li].reached { "true" } else { "false" });
+                        prop_assert_eq!(&row[col("criterion")], crit["criterion"].as_str().expect("id"));
+                        prop_assert_eq!(&row[col("criterion_status")], crit["status"].as_str().expect("status"));
+                        prop_assert_eq!(&row[col("indicator")], ind["id"].as_str().expect("id"));
+                        prop_assert_eq!(&row[col("status")], ind["status"].as_str().expect("status"));
+                        let verified = ind["verified"].to_string();
+                        let near = ind["borderline"].to_string();
+                        let gap = ind["gap"].as_number().map(|n| n.to_string()).unwrap_or_default();
+                        prop_assert_eq!(&row[col("verified")], verified.as_str());
+                        prop_assert_eq!(&row[col("borderline")], near.as_str());
+                        prop_assert_eq!(&row[col("gap")], gap.as_str());
+                        if ind["borderline"] == serde_json::Value::Bool(true) {
+                            borderline.push(format!("{}:{}", rs.levels[li].id, &row[col("indicator")]));
+                        }
+                    }
+                }
+            }
+            // evaluate's `borderline` lists exactly the indicators marked in long and explain.
+            let listed: Vec<String> = rec.borderline.iter().map(|b| format!("{}:{}", b.level, b.indicator)).collect();
+            prop_assert_eq!(listed, borderline);
+            // And every indicator evaluate reports missing has that status in long.
+            for m in &rec.missing {
+                for i in &m.indicators {
+                    let found = long.iter().find(|l| l[col("level")] == *m.level && l[col("indicator")] == *i.id).expect("row");
+                    let status = serde_json::to_value(i.status).expect("status");
+                    prop_assert_eq!(&found[col("status")], status.as_str().expect("text"));
+                }
+            }
+        }
+    }
+}

@@ -12,12 +12,14 @@ use crate::cmd::scan::{end_diagnostics, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::has_errors;
 use crate::eval::evaluate;
+use crate::margin::Margin;
 use crate::report::csv::{CsvSink, write_csv_head};
 use crate::report::json::{
     write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
 };
+use crate::report::long::{LongSink, write_long_head};
 use crate::report::table::write_table;
-use crate::report::{CommuneRecord, Meta, RulesetSummary, write_diagnostics};
+use crate::report::{CommuneRecord, Meta, RulesetSummary, borderline_records, write_diagnostics};
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
@@ -59,7 +61,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let mut table: Vec<CommuneRecord> = Vec::new();
     let mut spool = match args.format {
         Format::Table => None,
-        Format::Csv | Format::Json | Format::Ndjson => Some(Spool::create()?),
+        Format::Csv | Format::Json | Format::Ndjson | Format::Long => Some(Spool::create()?),
     };
     let ctx = BatchCtx {
         rs: &rs,
@@ -67,6 +69,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         format: args.format,
         all_levels: args.all_levels,
         fail_below,
+        margin: args.margin,
     };
     let ends = scan(&args.input.files, &names, &rs, &opts, true, |batches| {
         let mut body = spool
@@ -160,7 +163,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         Ok(())
     };
     match args.format {
-        Format::Table => write_table(out, &rs, &meta, &table)?,
+        Format::Table => write_table(out, &rs, &meta, &table, args.margin)?,
         Format::Csv => {
             write_csv_head(out, &meta)?;
             copy_body(out)?;
@@ -168,6 +171,10 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         Format::Json => write_json_around(out, &meta, &summary, communes, copy_body)?,
         Format::Ndjson => {
             write_ndjson_meta(out, &meta, &summary)?;
+            copy_body(out)?;
+        }
+        Format::Long => {
+            write_long_head(out, &meta)?;
             copy_body(out)?;
         }
     }
@@ -201,6 +208,7 @@ struct BatchCtx<'a> {
     format: Format,
     all_levels: bool,
     fail_below: Option<usize>,
+    margin: Option<Margin>,
 }
 
 /// One batch of communes, evaluated and rendered.
@@ -230,17 +238,22 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
     };
     let mut bytes = Vec::with_capacity(rows.len() * 512);
     let mut csv_bytes = Vec::new();
+    let mut long_bytes = Vec::new();
     {
         let mut csv = match cx.format {
             Format::Csv => Some(CsvSink::body(&mut csv_bytes)),
-            Format::Table | Format::Json | Format::Ndjson => None,
+            Format::Table | Format::Json | Format::Ndjson | Format::Long => None,
+        };
+        let mut long = match cx.format {
+            Format::Long => Some(LongSink::body(&mut long_bytes)),
+            Format::Table | Format::Csv | Format::Json | Format::Ndjson => None,
         };
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
             r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
             let outcome = evaluate(cx.rs, row.zone, row.year, &row.values);
             r.unverified += usize::from(outcome.unverified);
-            let rec = CommuneRecord::new(
+            let mut rec = CommuneRecord::new(
                 cx.rs,
                 position,
                 &cx.names[row.input],
@@ -248,22 +261,30 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                 &outcome,
                 cx.all_levels,
             );
+            rec.borderline = borderline_records(cx.rs, &outcome, &row.values, cx.margin);
             if let Some(level) = cx.fail_below {
                 r.below += usize::from(!rec.levels[level].reached);
             }
-            match (cx.format, csv.as_mut()) {
-                (Format::Csv, Some(csv)) => csv.write(&rec)?,
-                (Format::Json, _) => write_json_commune(&mut bytes, position == 1, &rec)?,
-                (Format::Ndjson, _) => write_ndjson_commune(&mut bytes, &rec)?,
-                (Format::Table | Format::Csv, _) => r.records.push(rec),
+            match (cx.format, csv.as_mut(), long.as_mut()) {
+                (Format::Csv, Some(csv), _) => csv.write(&rec)?,
+                (Format::Long, _, Some(long)) => {
+                    long.write(cx.rs, &rec, &row.values, &outcome, cx.margin)?;
+                }
+                (Format::Json, _, _) => write_json_commune(&mut bytes, position == 1, &rec)?,
+                (Format::Ndjson, _, _) => write_ndjson_commune(&mut bytes, &rec)?,
+                (Format::Table | Format::Csv | Format::Long, _, _) => r.records.push(rec),
             }
         }
         if let Some(csv) = csv {
             csv.finish()?;
         }
+        if let Some(long) = long {
+            long.finish()?;
+        }
     }
     r.bytes = match cx.format {
         Format::Csv => csv_bytes,
+        Format::Long => long_bytes,
         Format::Table | Format::Json | Format::Ndjson => bytes,
     };
     Ok(r)

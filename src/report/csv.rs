@@ -8,7 +8,7 @@ use std::io::Write;
 use super::{CommuneRecord, Meta};
 
 /// Column names, in order.
-pub const HEADER: [&str; 19] = [
+pub const HEADER: [&str; 20] = [
     "row",
     "file",
     "line",
@@ -28,6 +28,7 @@ pub const HEADER: [&str; 19] = [
     "unverified",
     "missing_criteria",
     "missing_detail",
+    "borderline",
 ];
 
 /// Write the provenance lines, the header and one row per commune.
@@ -65,6 +66,15 @@ impl<'w> CsvSink<'w> {
 
 /// The provenance lines and the header row of [`write_csv`].
 pub fn write_csv_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
+    write_provenance(out, meta)?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// The `#` provenance lines every CSV output starts with (the `csv` and `long` formats).
+pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
     writeln!(
         out,
         "# ntm {} ruleset {} sha256 {} ({})",
@@ -82,9 +92,6 @@ pub fn write_csv_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
         "# communes {} unverified_verdicts {}",
         meta.communes, meta.unverified_verdicts
     )?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(HEADER)?;
-    w.flush()?;
     Ok(())
 }
 
@@ -135,6 +142,14 @@ impl CsvSink<'_> {
         w.write_field(if c.unverified { "true" } else { "false" })?;
         w.write_field(&missing_criteria)?;
         w.write_field(&detail)?;
+        let mut borderline = String::new();
+        for (i, b) in c.borderline.iter().enumerate() {
+            if i > 0 {
+                borderline.push_str("; ");
+            }
+            borderline.push_str(&b.describe());
+        }
+        w.write_field(&borderline)?;
         w.write_record(None::<&[u8]>)?;
         Ok(())
     }

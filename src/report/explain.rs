@@ -271,11 +271,7 @@ pub fn indicator_detail(
         note: ind.note.clone(),
         threshold_note,
         gap: dist.map(|d| d.gap.normalize()),
-        gap_pct: dist.and_then(|d| d.relative).map(|r| {
-            (r * Decimal::ONE_HUNDRED)
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-                .normalize()
-        }),
+        gap_pct: dist.and_then(|d| d.relative).map(super::long::pct),
         borderline,
     }
 }

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod explain;
 pub mod json;
+pub mod long;
 pub mod md;
 pub mod rules;
 pub mod table;
@@ -151,6 +152,78 @@ pub struct CommuneRecord {
     pub levels: Vec<LevelRecord>,
     /// Criteria not met of the next level (of every level not reached with --all-levels).
     pub missing: Vec<MissingCriterion>,
+    /// Indicators of every level within `--margin` of their threshold (empty without it).
+    pub borderline: Vec<BorderlineRecord>,
+}
+
+/// An indicator whose value lies within `--margin` of its threshold, pass or fail.
+#[derive(Debug, Clone, Serialize)]
+pub struct BorderlineRecord {
+    /// Level id.
+    pub level: String,
+    /// Criterion id.
+    pub criterion: String,
+    /// Indicator id.
+    pub indicator: String,
+    /// Measure id (the data column).
+    pub measure: String,
+    /// The value found.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub value: Decimal,
+    /// The comparison.
+    pub op: &'static str,
+    /// The threshold.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub threshold: Decimal,
+    /// `pass` or `fail`.
+    pub status: Status,
+}
+
+impl BorderlineRecord {
+    /// `standard:10 income_per_capita 61.2 (>= 60, pass)`.
+    pub fn describe(&self) -> String {
+        let status = match self.status {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NoData => "no data",
+        };
+        format!(
+            "{}:{} {} {} ({} {}, {status})",
+            self.level, self.indicator, self.measure, self.value, self.op, self.threshold
+        )
+    }
+}
+
+/// The borderline indicators of a commune (`--margin`), in ruleset order.
+pub fn borderline_records(
+    rs: &Ruleset,
+    outcome: &Outcome,
+    values: &[Option<Value>],
+    margin: Option<crate::margin::Margin>,
+) -> Vec<BorderlineRecord> {
+    let Some(margin) = margin else {
+        return Vec::new();
+    };
+    crate::margin::borderlines(rs, outcome, values, margin)
+        .into_iter()
+        .map(|b| {
+            let ind = rs.indicator(b.at);
+            BorderlineRecord {
+                level: rs.levels[b.at.level].id.clone(),
+                criterion: rs.levels[b.at.level].criteria[b.at.criterion].id.clone(),
+                indicator: ind.id.clone(),
+                measure: rs.measures[ind.measure].id.clone(),
+                value: b.value.normalize(),
+                op: match &ind.test {
+                    Test::Compare(op, _) => op.as_str(),
+                    Test::Yes => "yes",
+                    Test::None => "none",
+                },
+                threshold: b.threshold.normalize(),
+                status: b.status,
+            }
+        })
+        .collect()
 }
 
 /// Counts for one level.
@@ -293,6 +366,7 @@ impl CommuneRecord {
             unverified: outcome.unverified,
             levels,
             missing,
+            borderline: Vec::new(),
         }
     }
 }

@@ -8,6 +8,7 @@ use comfy_table::{ContentArrangement, Table};
 
 use super::{CommuneRecord, Meta};
 use crate::data::read::YearFrom;
+use crate::margin::Margin;
 use crate::ruleset::Ruleset;
 
 /// A table preset shared by every human-readable table.
@@ -24,18 +25,23 @@ pub fn write_table(
     rs: &Ruleset,
     meta: &Meta,
     communes: &[CommuneRecord],
+    margin: Option<Margin>,
 ) -> anyhow::Result<()> {
     let mut t = new_table();
-    t.set_header([
-        "#",
-        "Code",
-        "Commune",
-        "Zone",
-        "Level",
-        "Next",
-        "Criteria",
-        "What blocks the next level",
-    ]);
+    let mut header = vec![
+        "#".to_string(),
+        "Code".to_string(),
+        "Commune".to_string(),
+        "Zone".to_string(),
+        "Level".to_string(),
+        "Next".to_string(),
+        "Criteria".to_string(),
+        "What blocks the next level".to_string(),
+    ];
+    if let Some(m) = margin {
+        header.push(format!("Within {m} of the threshold"));
+    }
+    t.set_header(header);
     for c in communes {
         let blocks: Vec<String> = c
             .missing
@@ -55,7 +61,7 @@ pub fn write_table(
         } else {
             c.zone.clone()
         };
-        t.add_row([
+        let mut cells = vec![
             c.row.to_string(),
             c.code.clone().unwrap_or_default(),
             c.name.clone().unwrap_or_default(),
@@ -64,7 +70,12 @@ pub fn write_table(
             c.next_level.clone().unwrap_or_else(|| "—".to_string()),
             format!("{}/{}", c.criteria_met, c.criteria_total),
             blocks.join("\n"),
-        ]);
+        ];
+        if margin.is_some() {
+            let near: Vec<String> = c.borderline.iter().map(|b| b.describe()).collect();
+            cells.push(near.join("\n"));
+        }
+        t.add_row(cells);
     }
     writeln!(out, "{t}")?;
 
