@@ -19,6 +19,7 @@ fn opts() -> ReadOptions {
         allow_out_of_period: false,
         allow_missing: false,
         province_set: ProvinceSet::Y2024,
+        keep: Vec::new(),
     }
 }
 

@@ -20,6 +20,7 @@ const OPTS: ReadOptions = ReadOptions {
     allow_out_of_period: false,
     allow_missing: false,
     province_set: ProvinceSet::Y2024,
+    keep: Vec::new(),
 };
 
 /// One random but valid data row for examples/ruleset.toml (`code` is its index).

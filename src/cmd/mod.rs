@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod rules;
 pub mod scan;
+pub mod summary;
 
 use std::io::Write;
 
@@ -95,6 +96,7 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
         allow_out_of_period: input.allow_out_of_period,
         allow_missing: input.allow_missing,
         province_set: input.province_set,
+        keep: Vec::new(),
     };
     Ok(Some(Prepared { rs, src, opts }))
 }

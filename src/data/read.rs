@@ -15,7 +15,7 @@ use crate::ruleset::Ruleset;
 use crate::text::nfc;
 
 /// How rows are read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// `--year`: the assessment year of every row.
     pub year: Option<i32>,
@@ -25,6 +25,9 @@ pub struct ReadOptions {
     pub allow_missing: bool,
     /// Which province list `province` is read against.
     pub province_set: ProvinceSet,
+    /// Further columns whose raw text each row keeps in `Row::kept`, named by header
+    /// (compared with `fold`): `summary --by <column>`. A file without one is an error.
+    pub keep: Vec<String>,
 }
 
 /// Where a row's zone came from.
@@ -73,6 +76,8 @@ pub struct Row {
     pub year_from: YearFrom,
     /// One value per measure; `None` is no data.
     pub values: Vec<Option<Value>>,
+    /// The raw text of each `ReadOptions::keep` column (trimmed, NFC); `None` when empty.
+    pub kept: Vec<Option<String>>,
 }
 
 /// What was read from one file.
@@ -131,6 +136,7 @@ pub struct RowReader<'a, R: std::io::Read> {
     headers: Vec<String>,
     cols: Option<Columns>,
     zone_col: Option<usize>,
+    keep_cols: Vec<usize>,
     header_line: u64,
     end: ReadEnd,
     done: bool,
@@ -160,6 +166,7 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
             headers: Vec::new(),
             cols: None,
             zone_col: None,
+            keep_cols: Vec::new(),
             header_line: 1,
             end: ReadEnd::default(),
             done: true,
@@ -224,6 +231,31 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
             );
             return;
         }
+        for name in &self.opts.keep {
+            let key = crate::text::fold(name);
+            match self
+                .headers
+                .iter()
+                .position(|h| crate::text::fold(h) == key)
+            {
+                Some(c) => {
+                    self.keep_cols.push(c);
+                    let header = &self.headers[c];
+                    self.end.unknown_columns.retain(|u| u != header);
+                }
+                None => {
+                    self.end.diags.push(
+                        Diagnostic::error(
+                            "missing-column",
+                            format!("the file has no column `{name}`, which the command needs"),
+                        )
+                        .at(path, Some(header_line), None)
+                        .help(format!("expected one of `{}`", self.headers.join("`, `"))),
+                    );
+                    return;
+                }
+            }
+        }
         self.zone_col = zone_col;
         self.cols = Some(cols);
         self.done = false;
@@ -264,7 +296,7 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
                 ok: true,
                 memo: &mut self.memo,
             };
-            let row = read_row(
+            let mut row = read_row(
                 &self.rec,
                 cols,
                 self.zone_col,
@@ -274,6 +306,15 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
                 &mut ctx,
             );
             if ctx.ok {
+                row.kept = self
+                    .keep_cols
+                    .iter()
+                    .map(|&c| {
+                        Some(self.rec.get(c).unwrap_or("").trim())
+                            .filter(|s| !s.is_empty())
+                            .map(nfc_fast)
+                    })
+                    .collect();
                 return Some(row);
             }
         }
@@ -393,6 +434,7 @@ fn read_row(
         year,
         year_from,
         values,
+        kept: Vec::new(),
     }
 }
 
