@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::data::province::ProvinceSet;
+use crate::lang::Lang;
 
 /// Evaluate Vietnam's New Rural Development (Nông thôn mới) commune criteria.
 ///
@@ -52,6 +53,15 @@ pub enum Command {
     },
     /// Validate ruleset files and report every problem.
     Check(CheckArgs),
+    /// Aggregate figures per group and in total: communes at each level, criteria met,
+    /// most-missed criteria, targets and roll-ups.
+    #[command(
+        after_long_help = "Examples:\n  ntm summary examples/communes.csv --by district\n  \
+        ntm summary communes.csv --by district --targets targets-2021-2025 --lang vi\n  \
+        ntm summary communes.csv --by district --format csv\n\n\
+        Definitions of every figure: docs/summary.md. Targets files: docs/targets.md."
+    )]
+    Summary(SummaryArgs),
 }
 
 /// `ntm rules …`.
@@ -153,6 +163,47 @@ pub enum ExplainFormat {
     Table,
     /// One JSON document (README, "Explain JSON").
     Json,
+}
+
+/// What a summary is grouped by and checked against: shared by `summary` and `report`.
+#[derive(Debug, Args)]
+pub struct SummaryOptions {
+    /// Group communes by this column: `district`, `province`, `region` (or `group`: the zone
+    /// the thresholds come from), or any other header of the file.
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+    /// Check targets: a built-in id (`targets-2021-2025`) or a targets TOML file
+    /// (docs/targets.md).
+    #[arg(long, value_name = "ID|FILE")]
+    pub targets: Option<String>,
+    /// Language of the labels and numbers (default: from LANG, else English).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+/// `ntm summary`.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// The data and the ruleset.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Grouping, targets, language.
+    #[command(flatten)]
+    pub options: SummaryOptions,
+    /// Output format (csv and json keep plain numbers whatever the language).
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    pub format: SummaryFormat,
+}
+
+/// Output formats of `summary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Tables for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One row per figure: `scope, group, level, figure, item, value`.
+    Csv,
 }
 
 /// `ntm rules show`.

@@ -13,6 +13,7 @@ pub mod lang;
 pub mod margin;
 pub mod report;
 pub mod ruleset;
+pub mod summary;
 pub mod text;
 
 use std::io::Write;
@@ -38,5 +39,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
             cli::RulesCommand::Show(args) => cmd::rules::show(&args, out, err),
         },
         cli::Command::Check(args) => cmd::check::run(&args, out, err),
+        cli::Command::Summary(args) => cmd::summary::run(&args, out, err),
     }
 }

@@ -61,3 +61,14 @@ fn criteria_book_in_docs_is_up_to_date() {
         "{path} is out of date: run `NTM_BLESS_DOCS=1 cargo test --test integration criteria_book`"
     );
 }
+
+#[test]
+fn every_targets_diagnostic_code_is_documented() {
+    let doc = std::fs::read_to_string("docs/targets.md").expect("docs/targets.md");
+    for code in ntm::summary::targets::CODES {
+        assert!(
+            doc.contains(&format!("| `{code}` |")),
+            "`{code}` is not in docs/targets.md"
+        );
+    }
+}

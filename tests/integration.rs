@@ -4,3 +4,4 @@
 mod cli;
 mod criteria;
 mod pipeline;
+mod summary;

@@ -98,14 +98,28 @@ pub fn read_all(
     let (rows, mut ends) = scan(files, &names, rs, opts, true, |batches| {
         Ok(batches.flatten().collect::<Vec<Row>>())
     })?;
-    let diags = end_diagnostics(rs, &names, &mut ends);
+    if !report_ends(rs, &names, &mut ends, err)? {
+        return Ok(None);
+    }
+    Ok(Some(AllRows { rows, names, ends }))
+}
+
+/// Print the diagnostics of every file (see [`end_diagnostics`]); `false` when any is an
+/// error, after saying that nothing was evaluated: the caller exits 2.
+pub fn report_ends(
+    rs: &Ruleset,
+    names: &[String],
+    ends: &mut FileEnds,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let diags = end_diagnostics(rs, names, ends);
     write_diagnostics(err, &diags)?;
     if has_errors(&diags) {
         let n = diags.iter().filter(|d| d.is_error()).count();
         writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
-        return Ok(None);
+        return Ok(false);
     }
-    Ok(Some(AllRows { rows, names, ends }))
+    Ok(true)
 }
 
 /// The diagnostics of every file, in file order, each file's `unknown-columns` warning first.

@@ -10,6 +10,7 @@ pub mod json;
 pub mod long;
 pub mod md;
 pub mod rules;
+pub mod summary;
 pub mod table;
 
 use rust_decimal::Decimal;

@@ -1,0 +1,266 @@
+//! `ntm summary`: read commune files, evaluate every row, aggregate per group and in total,
+//! check targets, render. Also the shared half of `ntm report`, which renders the same
+//! figures (and the communes) as HTML.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::Exit;
+use crate::cli::{SummaryArgs, SummaryFormat, SummaryOptions};
+use crate::cmd::scan::{input_meta, report_ends, scan};
+use crate::data::columns::{IDENTITY, Ident};
+use crate::data::read::{Row, YearFrom};
+use crate::eval::evaluate;
+use crate::lang::Lang;
+use crate::report::summary::{
+    SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
+};
+use crate::report::{CommuneRecord, Meta, write_diagnostics};
+use crate::ruleset::Ruleset;
+use crate::summary::targets::{self, Targets};
+use crate::summary::{Facts, RollupRule, Summariser};
+use crate::text::fold;
+
+/// Built-in targets files: (id, file name, text).
+pub const BUILTIN_TARGETS: [(&str, &str, &str); 1] = [(
+    "targets-2021-2025",
+    "criteria/targets-2021-2025.toml",
+    include_str!("../../criteria/targets-2021-2025.toml"),
+)];
+
+/// Run `ntm summary`.
+pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let lang = Lang::resolve(args.options.lang);
+    let Some(done) = collect(&args.input, &args.options, false, err)? else {
+        return Ok(Exit::Invalid);
+    };
+    let doc = done.doc();
+    match args.format {
+        SummaryFormat::Table => write_summary_table(out, &done.rs, &doc, lang)?,
+        SummaryFormat::Json => write_summary_json(out, &doc)?,
+        SummaryFormat::Csv => write_summary_csv(out, &doc)?,
+    }
+    Ok(Exit::Success)
+}
+
+/// Everything a summary or report is rendered from.
+pub struct Collected {
+    /// The ruleset.
+    pub rs: Ruleset,
+    /// Provenance.
+    pub meta: Meta,
+    /// The `--by` column as given.
+    pub by: Option<String>,
+    /// The targets file, when given.
+    pub targets: Option<Targets>,
+    /// The figures.
+    pub summary: crate::summary::Summary,
+    /// Every commune's record, in input order (only when asked for).
+    pub communes: Vec<CommuneRecord>,
+}
+
+impl Collected {
+    /// The document every renderer takes.
+    pub fn doc(&self) -> SummaryDoc<'_> {
+        SummaryDoc::new(
+            &self.rs,
+            &self.meta,
+            self.by.as_deref(),
+            self.targets.as_ref(),
+            &self.summary,
+        )
+    }
+}
+
+/// Where a key column's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Code,
+    Name,
+    District,
+    Province,
+    Zone,
+    Year,
+    /// Index into `ReadOptions::keep`.
+    Kept(usize),
+}
+
+/// The columns the summary looks at (`--by` and the targets' columns), in first-asked order.
+#[derive(Default)]
+struct Keys {
+    keys: Vec<Key>,
+    keep: Vec<String>,
+}
+
+impl Keys {
+    /// The key index of the column `name`: an identity field by any of its names, `zone`,
+    /// or any other header of the file (kept raw).
+    fn add(&mut self, name: &str) -> usize {
+        let key = resolve(name).unwrap_or_else(|| {
+            let f = fold(name);
+            let i = match self.keep.iter().position(|k| fold(k) == f) {
+                Some(i) => i,
+                None => {
+                    self.keep.push(name.trim().to_string());
+                    self.keep.len() - 1
+                }
+            };
+            Key::Kept(i)
+        });
+        match self.keys.iter().position(|k| *k == key) {
+            Some(i) => i,
+            None => {
+                self.keys.push(key);
+                self.keys.len() - 1
+            }
+        }
+    }
+
+    fn values(&self, rs: &Ruleset, row: &Row) -> Vec<Option<String>> {
+        self.keys
+            .iter()
+            .map(|k| match k {
+                Key::Code => row.code.clone(),
+                Key::Name => row.name.clone(),
+                Key::District => row.district.clone(),
+                Key::Province => row.province.clone(),
+                Key::Zone => rs.zones.get(row.zone).map(|z| z.id.clone()),
+                Key::Year => Some(row.year.to_string()),
+                Key::Kept(i) => row.kept.get(*i).cloned().flatten(),
+            })
+            .collect()
+    }
+}
+
+/// An identity field named by `name` (any of its English or Vietnamese headers), or `zone`.
+fn resolve(name: &str) -> Option<Key> {
+    let f = fold(name);
+    if f == "zone" {
+        return Some(Key::Zone);
+    }
+    let (ident, _) = IDENTITY
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| fold(n) == f))?;
+    Some(match ident {
+        Ident::Code => Key::Code,
+        Ident::Name => Key::Name,
+        Ident::District => Key::District,
+        Ident::Province => Key::Province,
+        Ident::Region | Ident::Group => Key::Zone,
+        Ident::Year => Key::Year,
+    })
+}
+
+/// A targets file's (path, text): a built-in id or a file.
+fn targets_source(spec: &str) -> anyhow::Result<(String, String)> {
+    if let Some((_, path, text)) = BUILTIN_TARGETS.iter().find(|(id, _, _)| *id == spec) {
+        return Ok((path.to_string(), text.to_string()));
+    }
+    let text = std::fs::read_to_string(spec).with_context(|| {
+        let ids: Vec<&str> = BUILTIN_TARGETS.iter().map(|(id, _, _)| *id).collect();
+        format!(
+            "reading targets `{spec}` (not a built-in id: expected `{}`, or a file path)",
+            ids.join("`, `")
+        )
+    })?;
+    Ok((spec.to_string(), text))
+}
+
+/// Load the ruleset and targets, read and evaluate every row, aggregate. `None` when the
+/// input is invalid (diagnostics were printed). With `records`, keeps every commune's record.
+pub fn collect(
+    input: &crate::cli::InputArgs,
+    options: &SummaryOptions,
+    records: bool,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<Collected>> {
+    let Some(super::Prepared { rs, src, mut opts }) = super::prepare(input, err)? else {
+        return Ok(None);
+    };
+    let mut keys = Keys::default();
+    let by = options.by.as_deref().map(|b| keys.add(b));
+    let rollup = match options.by.as_deref().and_then(resolve) {
+        Some(Key::District) => RollupRule::for_groups(&rs, "district"),
+        Some(Key::Province) => RollupRule::for_groups(&rs, "province"),
+        _ => None,
+    };
+    let targets = match &options.targets {
+        None => None,
+        Some(spec) => {
+            let (path, text) = targets_source(spec)?;
+            let (t, diags) = targets::parse(&text, &path, &rs, &mut |c| Ok(keys.add(c)));
+            write_diagnostics(err, &diags)?;
+            match t {
+                Some(t) => Some(t),
+                None => return Ok(None),
+            }
+        }
+    };
+    opts.keep = keys.keep.clone();
+    let names: Vec<String> = input
+        .files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let list = targets
+        .as_ref()
+        .map(|t| t.targets.clone())
+        .unwrap_or_default();
+    let mut first: Option<(i32, YearFrom)> = None;
+    let mut same_year = true;
+    let ((summariser, communes), mut ends) =
+        scan(&input.files, &names, &rs, &opts, true, |batches| {
+            let mut s = Summariser::new(&rs, by, list, rollup);
+            let mut communes = Vec::new();
+            let mut position = 0usize;
+            for row in batches.flatten() {
+                position += 1;
+                match first {
+                    None => first = Some((row.year, row.year_from)),
+                    Some((y, _)) => same_year &= y == row.year,
+                }
+                let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+                let values = keys.values(&rs, &row);
+                s.add(&Facts {
+                    outcome: &outcome,
+                    zone: row.zone,
+                    values: &values,
+                });
+                if records {
+                    communes.push(CommuneRecord::new(
+                        &rs,
+                        position,
+                        &names[row.input],
+                        &row,
+                        &outcome,
+                        false,
+                    ));
+                }
+            }
+            Ok((s, communes))
+        })?;
+    if !report_ends(&rs, &names, &mut ends, err)? {
+        return Ok(None);
+    }
+    let summary = summariser.finish();
+    let meta = Meta {
+        ntm_version: env!("CARGO_PKG_VERSION"),
+        ruleset_id: rs.id.clone(),
+        ruleset_sha256: rs.sha256.clone(),
+        ruleset_source: src.label.clone(),
+        year: first.filter(|_| same_year).map(|f| f.0),
+        year_source: first.map(|f| f.1),
+        inputs: input_meta(&names, &ends),
+        communes: summary.total.communes,
+        unverified_verdicts: summary.total.unverified,
+    };
+    Ok(Some(Collected {
+        rs,
+        meta,
+        by: options.by.clone(),
+        targets,
+        summary,
+        communes,
+    }))
+}
