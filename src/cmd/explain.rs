@@ -153,6 +153,7 @@ mod tests {
             year: 2025,
             year_from: YearFrom::Column,
             values: Vec::new(),
+            kept: Vec::new(),
         }
     }
 

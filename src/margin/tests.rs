@@ -27,6 +27,7 @@ fn commune(rs: &Ruleset, cells: &str) -> (Outcome, Vec<Option<Value>>) {
         allow_out_of_period: false,
         allow_missing: false,
         province_set: ProvinceSet::Y2024,
+        keep: Vec::new(),
     };
     let read = read_csv(text.as_bytes(), "t.csv", 0, rs, &opts);
     assert!(read.diags.is_empty(), "{:?}", read.diags);
