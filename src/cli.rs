@@ -130,6 +130,11 @@ pub struct EvaluateArgs {
     /// threshold, or `0.5` in the measure's unit.
     #[arg(long, value_name = "N%|N")]
     pub margin: Option<crate::margin::Margin>,
+    /// List communes by how little separates them from their next level (fewest indicators
+    /// short, then known gaps before no data, then smallest shortfall); with N, only the first
+    /// N. Communes at the top level come last.
+    #[arg(long, value_name = "N", num_args = 0..=1)]
+    pub closest: Option<Option<usize>>,
 }
 
 /// `ntm explain`.

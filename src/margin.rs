@@ -235,5 +235,18 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
     Some(key)
 }
 
+/// The order `--closest` lists communes in, as indexes into `keys` (each a commune's
+/// closeness, `None` at the top level, and its input position): communes with a next level
+/// first, closest first, ties in input order; then communes at the top, in input order.
+pub fn rank(keys: &[(Option<Closeness>, usize)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ka, ra) = &keys[a];
+        let (kb, rb) = &keys[b];
+        (ka.is_none(), ka, ra).cmp(&(kb.is_none(), kb, rb))
+    });
+    order
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 
@@ -12,13 +12,13 @@ use crate::cmd::scan::{end_diagnostics, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::has_errors;
 use crate::eval::evaluate;
-use crate::margin::Margin;
+use crate::margin::{Closeness, Margin, rank};
 use crate::report::csv::{CsvSink, write_csv_head};
 use crate::report::json::{
     write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
 };
 use crate::report::long::{LongSink, write_long_head};
-use crate::report::table::write_table;
+use crate::report::table::{TableOptions, write_table};
 use crate::report::{CommuneRecord, Meta, RulesetSummary, borderline_records, write_diagnostics};
 use crate::ruleset::Ruleset;
 
@@ -59,6 +59,11 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let mut unverified = 0usize;
     let mut below = 0usize;
     let mut table: Vec<CommuneRecord> = Vec::new();
+    // With --closest, where each commune's bytes are in the spool and its ranking key: the
+    // only per-commune state kept (a few words each), so the output can be reordered at the
+    // end without holding it in memory.
+    let mut segments: Vec<Placed> = Vec::new();
+    let mut spooled = 0u64;
     let mut spool = match args.format {
         Format::Table => None,
         Format::Csv | Format::Json | Format::Ndjson | Format::Long => Some(Spool::create()?),
@@ -70,6 +75,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         all_levels: args.all_levels,
         fail_below,
         margin: args.margin,
+        closest: args.closest.is_some(),
     };
     let ends = scan(&args.input.files, &names, &rs, &opts, true, |batches| {
         let mut body = spool
@@ -86,6 +92,13 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             unverified += r.unverified;
             below += r.below;
             table.extend(r.records);
+            for seg in r.segments {
+                segments.push(Placed {
+                    seg,
+                    offset: spooled,
+                });
+                spooled += seg.len;
+            }
             if let Some(body) = body.as_mut() {
                 body.write_all(&r.bytes)?;
             }
@@ -142,6 +155,30 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         return Ok(Exit::Invalid);
     }
 
+    // --closest: the order to list communes in, and the count listed.
+    let order: Option<Vec<usize>> = args.closest.map(|n| {
+        let keys: Vec<(Option<Closeness>, usize)> =
+            segments.iter().map(|p| (p.seg.key, p.seg.row)).collect();
+        let mut order = rank(&keys);
+        if let Some(n) = n {
+            order.truncate(n);
+        }
+        order
+    });
+    let (listed, unverified) = match &order {
+        Some(o) => (
+            o.len(),
+            o.iter().filter(|&&i| segments[i].seg.unverified).count(),
+        ),
+        None => (communes, unverified),
+    };
+    if let Some(o) = &order {
+        let mut slots: Vec<Option<CommuneRecord>> = table.into_iter().map(Some).collect();
+        table = o
+            .iter()
+            .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+            .collect();
+    }
     let meta = Meta {
         ntm_version: env!("CARGO_PKG_VERSION"),
         ruleset_id: rs.id.clone(),
@@ -150,25 +187,59 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         year: first.filter(|_| same_year).map(|f| f.0),
         year_source: first.map(|f| f.1),
         inputs,
-        communes,
+        communes: listed,
         unverified_verdicts: unverified,
     };
     let summary = RulesetSummary::new(&rs);
 
+    let json = args.format == Format::Json;
     let mut copy_body = |out: &mut dyn Write| -> anyhow::Result<()> {
-        if let Some(spool) = spool.as_mut() {
-            spool.file.seek(SeekFrom::Start(0))?;
-            std::io::copy(&mut spool.file, out).context("copying the output spool")?;
+        let Some(spool) = spool.as_mut() else {
+            return Ok(());
+        };
+        match &order {
+            None => {
+                spool.file.seek(SeekFrom::Start(0))?;
+                std::io::copy(&mut spool.file, out).context("copying the output spool")?;
+            }
+            Some(order) => {
+                let mut buf = Vec::new();
+                for (k, &i) in order.iter().enumerate() {
+                    let p = &segments[i];
+                    spool.file.seek(SeekFrom::Start(p.offset))?;
+                    buf.clear();
+                    (&mut spool.file)
+                        .take(p.seg.len)
+                        .read_to_end(&mut buf)
+                        .context("reading the output spool")?;
+                    // JSON array elements carry their separator: only the first commune of
+                    // the input has none, so re-punctuate for the new order.
+                    let mut bytes = buf.as_slice();
+                    if json {
+                        bytes = bytes.strip_prefix(b",").unwrap_or(bytes);
+                        if k > 0 {
+                            out.write_all(b",")?;
+                        }
+                    }
+                    out.write_all(bytes)?;
+                }
+            }
         }
         Ok(())
     };
     match args.format {
-        Format::Table => write_table(out, &rs, &meta, &table, args.margin)?,
+        Format::Table => {
+            let opts = TableOptions {
+                margin: args.margin,
+                closest: args.closest.map(|n| (n, communes)),
+            };
+            write_table(out, &rs, &meta, &table, opts)?;
+        }
         Format::Csv => {
             write_csv_head(out, &meta)?;
             copy_body(out)?;
         }
-        Format::Json => write_json_around(out, &meta, &summary, communes, copy_body)?,
+        Format::Json => write_json_around(out, &meta, &summary, listed, copy_body)?,
         Format::Ndjson => {
             write_ndjson_meta(out, &meta, &summary)?;
             copy_body(out)?;
@@ -209,6 +280,22 @@ struct BatchCtx<'a> {
     all_levels: bool,
     fail_below: Option<usize>,
     margin: Option<Margin>,
+    closest: bool,
+}
+
+/// One commune's bytes in a batch, with what `--closest` ranks it by.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    key: Option<Closeness>,
+    row: usize,
+    len: u64,
+    unverified: bool,
+}
+
+/// A segment and where it starts in the spool.
+struct Placed {
+    seg: Segment,
+    offset: u64,
 }
 
 /// One batch of communes, evaluated and rendered.
@@ -222,6 +309,8 @@ struct Rendered {
     same_year: bool,
     unverified: usize,
     below: usize,
+    /// With --closest, one per commune, in input order.
+    segments: Vec<Segment>,
 }
 
 fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Result<Rendered> {
@@ -265,6 +354,35 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
             if let Some(level) = cx.fail_below {
                 r.below += usize::from(!rec.levels[level].reached);
             }
+            if cx.closest {
+                // One commune at a time, so each one's bytes can be placed on their own.
+                let start = bytes.len();
+                match cx.format {
+                    Format::Csv => {
+                        let mut one = CsvSink::body(&mut bytes);
+                        one.write(&rec)?;
+                        one.finish()?;
+                    }
+                    Format::Long => {
+                        let mut one = LongSink::body(&mut bytes);
+                        one.write(cx.rs, &rec, &row.values, &outcome, cx.margin)?;
+                        one.finish()?;
+                    }
+                    Format::Json => write_json_commune(&mut bytes, position == 1, &rec)?,
+                    Format::Ndjson => write_ndjson_commune(&mut bytes, &rec)?,
+                    Format::Table => {}
+                }
+                r.segments.push(Segment {
+                    key: rec.to_next.map(|t| t.key),
+                    row: position,
+                    len: (bytes.len() - start) as u64,
+                    unverified: outcome.unverified,
+                });
+                if cx.format == Format::Table {
+                    r.records.push(rec);
+                }
+                continue;
+            }
             match (cx.format, csv.as_mut(), long.as_mut()) {
                 (Format::Csv, Some(csv), _) => csv.write(&rec)?,
                 (Format::Long, _, Some(long)) => {
@@ -283,9 +401,9 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
         }
     }
     r.bytes = match cx.format {
-        Format::Csv => csv_bytes,
-        Format::Long => long_bytes,
-        Format::Table | Format::Json | Format::Ndjson => bytes,
+        Format::Csv if !cx.closest => csv_bytes,
+        Format::Long if !cx.closest => long_bytes,
+        Format::Table | Format::Csv | Format::Json | Format::Ndjson | Format::Long => bytes,
     };
     Ok(r)
 }

@@ -184,3 +184,23 @@ fn a_commune_at_the_top_has_no_closeness() {
     assert_eq!(o.level, Some(2));
     assert_eq!(closeness(&rs, &o, &v), None);
 }
+
+#[test]
+fn rank_puts_the_closest_first_and_the_top_level_last() {
+    let key = |short, no_data, shortfall: &str| {
+        Some(Closeness {
+            short,
+            no_data,
+            shortfall: d(shortfall),
+        })
+    };
+    let keys = [
+        (None, 1),              // at the top: last
+        (key(2, 0, "0.1"), 2),  // two short
+        (key(1, 0, "0.3"), 3),  // one short, 30 %
+        (key(1, 0, "0.05"), 4), // one short, 5 %: first
+        (key(1, 0, "0.3"), 5),  // ties with row 3: after it
+        (None, 6),
+    ];
+    assert_eq!(rank(&keys), vec![3, 2, 4, 1, 0, 5]);
+}

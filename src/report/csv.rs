@@ -8,7 +8,7 @@ use std::io::Write;
 use super::{CommuneRecord, Meta};
 
 /// Column names, in order.
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 23] = [
     "row",
     "file",
     "line",
@@ -29,6 +29,9 @@ pub const HEADER: [&str; 20] = [
     "missing_criteria",
     "missing_detail",
     "borderline",
+    "to_next_indicators",
+    "to_next_no_data",
+    "to_next_shortfall_pct",
 ];
 
 /// Write the provenance lines, the header and one row per commune.
@@ -150,6 +153,18 @@ impl CsvSink<'_> {
             borderline.push_str(&b.describe());
         }
         w.write_field(&borderline)?;
+        match &c.to_next {
+            Some(t) => {
+                w.write_field(t.indicators.to_string())?;
+                w.write_field(t.no_data.to_string())?;
+                w.write_field(t.shortfall_pct.to_string())?;
+            }
+            None => {
+                for _ in 0..3 {
+                    w.write_field("")?;
+                }
+            }
+        }
         w.write_record(None::<&[u8]>)?;
         Ok(())
     }

@@ -155,6 +155,36 @@ pub struct CommuneRecord {
     pub missing: Vec<MissingCriterion>,
     /// Indicators of every level within `--margin` of their threshold (empty without it).
     pub borderline: Vec<BorderlineRecord>,
+    /// What separates the commune from its next level (null at the top): `--closest`.
+    pub to_next: Option<ToNext>,
+}
+
+/// What separates a commune from its next level (`margin::Closeness`, for output).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ToNext {
+    /// Indicators that must change (what each criterion not met still needs; no data counts).
+    pub indicators: usize,
+    /// Of those, how many have no data.
+    pub no_data: usize,
+    /// Sum of the relative shortfalls of the failing ones, in percent of their thresholds,
+    /// rounded to 2 decimals (a failing yes/no test counts 100).
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub shortfall_pct: Decimal,
+    /// The exact key, for ranking.
+    #[serde(skip)]
+    pub key: crate::margin::Closeness,
+}
+
+impl ToNext {
+    /// Wrap a closeness key.
+    pub fn new(key: crate::margin::Closeness) -> Self {
+        ToNext {
+            indicators: key.short,
+            no_data: key.no_data,
+            shortfall_pct: long::pct(key.shortfall),
+            key,
+        }
+    }
 }
 
 /// An indicator whose value lies within `--margin` of its threshold, pass or fail.
@@ -368,6 +398,7 @@ impl CommuneRecord {
             levels,
             missing,
             borderline: Vec::new(),
+            to_next: crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new),
         }
     }
 }

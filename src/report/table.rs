@@ -11,6 +11,32 @@ use crate::data::read::YearFrom;
 use crate::margin::Margin;
 use crate::ruleset::Ruleset;
 
+/// What the commune table shows besides the usual columns.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableOptions {
+    /// `--margin`: a column of the indicators near their threshold.
+    pub margin: Option<Margin>,
+    /// `--closest [N]` and the number of communes evaluated: a column of what separates each
+    /// commune from its next level, and a line saying how the rows are ordered.
+    pub closest: Option<(Option<usize>, usize)>,
+}
+
+/// `2 indicators, 1 without data; shortfall 18.13%`.
+fn to_next_text(t: &crate::report::ToNext) -> String {
+    let mut s = format!(
+        "{} indicator{}",
+        t.indicators,
+        if t.indicators == 1 { "" } else { "s" }
+    );
+    if t.no_data > 0 {
+        s.push_str(&format!(", {} without data", t.no_data));
+    }
+    if t.indicators > t.no_data {
+        s.push_str(&format!("; shortfall {}%", t.shortfall_pct));
+    }
+    s
+}
+
 /// A table preset shared by every human-readable table.
 pub fn new_table() -> Table {
     let mut t = Table::new();
@@ -25,8 +51,9 @@ pub fn write_table(
     rs: &Ruleset,
     meta: &Meta,
     communes: &[CommuneRecord],
-    margin: Option<Margin>,
+    opts: TableOptions,
 ) -> anyhow::Result<()> {
+    let margin = opts.margin;
     let mut t = new_table();
     let mut header = vec![
         "#".to_string(),
@@ -38,6 +65,9 @@ pub fn write_table(
         "Criteria".to_string(),
         "What blocks the next level".to_string(),
     ];
+    if opts.closest.is_some() {
+        header.push("To the next level".to_string());
+    }
     if let Some(m) = margin {
         header.push(format!("Within {m} of the threshold"));
     }
@@ -71,6 +101,12 @@ pub fn write_table(
             format!("{}/{}", c.criteria_met, c.criteria_total),
             blocks.join("\n"),
         ];
+        if opts.closest.is_some() {
+            cells.push(match &c.to_next {
+                Some(t) => to_next_text(t),
+                None => "—".to_string(),
+            });
+        }
         if margin.is_some() {
             let near: Vec<String> = c.borderline.iter().map(|b| b.describe()).collect();
             cells.push(near.join("\n"));
@@ -113,6 +149,16 @@ pub fn write_table(
         _ => "assessment years from the year column (mixed)".to_string(),
     };
     writeln!(out, "{year}")?;
+    if let Some((n, total)) = opts.closest {
+        let shown = match n {
+            Some(n) if n < total => format!("the {} closest of {total} communes", communes.len()),
+            _ => "every commune".to_string(),
+        };
+        writeln!(
+            out,
+            "--closest: {shown}, ordered by indicators short of the next level, then known gaps before no data, then the sum of shortfalls (% of each threshold); communes at the top level last"
+        )?;
+    }
     if communes
         .iter()
         .any(|c| c.zone_source.starts_with("override:"))
