@@ -135,6 +135,10 @@ pub struct EvaluateArgs {
     /// N. Communes at the top level come last.
     #[arg(long, value_name = "N", num_args = 0..=1)]
     pub closest: Option<Option<usize>>,
+    /// Language of the table (default from LANG, English otherwise); csv, json, ndjson and
+    /// long never change with it.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 /// `ntm explain`.

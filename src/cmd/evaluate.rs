@@ -232,6 +232,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             let opts = TableOptions {
                 margin: args.margin,
                 closest: args.closest.map(|n| (n, communes)),
+                lang: crate::lang::Lang::resolve(args.lang),
             };
             write_table(out, &rs, &meta, &table, opts)?;
         }

@@ -8,31 +8,46 @@ use comfy_table::{ContentArrangement, Table};
 
 use super::{CommuneRecord, Meta};
 use crate::data::read::YearFrom;
+use crate::lang::Lang;
 use crate::margin::Margin;
 use crate::ruleset::Ruleset;
 
 /// What the commune table shows besides the usual columns.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct TableOptions {
     /// `--margin`: a column of the indicators near their threshold.
     pub margin: Option<Margin>,
     /// `--closest [N]` and the number of communes evaluated: a column of what separates each
     /// commune from its next level, and a line saying how the rows are ordered.
     pub closest: Option<(Option<usize>, usize)>,
+    /// Language of labels, names and numbers.
+    pub lang: Lang,
 }
 
-/// `2 indicators, 1 without data; shortfall 18.13%`.
-fn to_next_text(t: &crate::report::ToNext) -> String {
-    let mut s = format!(
-        "{} indicator{}",
-        t.indicators,
-        if t.indicators == 1 { "" } else { "s" }
-    );
+/// `2 indicators, 1 without data; shortfall 18.13%` (`2 chỉ tiêu, 1 thiếu số liệu; thiếu
+/// hụt 18,13%`).
+fn to_next_text(t: &crate::report::ToNext, lang: Lang) -> String {
+    let mut s = match lang {
+        Lang::En => format!(
+            "{} indicator{}",
+            t.indicators,
+            if t.indicators == 1 { "" } else { "s" }
+        ),
+        Lang::Vi => format!("{} chỉ tiêu", t.indicators),
+    };
     if t.no_data > 0 {
-        s.push_str(&format!(", {} without data", t.no_data));
+        s.push_str(&format!(
+            ", {} {}",
+            t.no_data,
+            lang.pick("without data", "thiếu số liệu")
+        ));
     }
     if t.indicators > t.no_data {
-        s.push_str(&format!("; shortfall {}%", t.shortfall_pct));
+        s.push_str(&format!(
+            "; {} {}%",
+            lang.pick("shortfall", "thiếu hụt"),
+            super::num_text(t.shortfall_pct, lang)
+        ));
     }
     s
 }
@@ -54,22 +69,29 @@ pub fn write_table(
     opts: TableOptions,
 ) -> anyhow::Result<()> {
     let margin = opts.margin;
+    let lang = opts.lang;
+    let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
     let mut t = new_table();
-    let mut header = vec![
-        "#".to_string(),
-        "Code".to_string(),
-        "Commune".to_string(),
-        "Zone".to_string(),
-        "Level".to_string(),
-        "Next".to_string(),
-        "Criteria".to_string(),
-        "What blocks the next level".to_string(),
-    ];
+    let mut header: Vec<String> = [
+        "#",
+        tr("Code", "Mã"),
+        tr("Commune", "Xã"),
+        tr("Zone", "Vùng/nhóm"),
+        tr("Level", "Mức đạt"),
+        tr("Next", "Mức tiếp theo"),
+        tr("Criteria", "Tiêu chí"),
+        tr("What blocks the next level", "Còn thiếu cho mức tiếp theo"),
+    ]
+    .map(String::from)
+    .to_vec();
     if opts.closest.is_some() {
-        header.push("To the next level".to_string());
+        header.push(tr("To the next level", "Khoảng cách đến mức tiếp theo").to_string());
     }
     if let Some(m) = margin {
-        header.push(format!("Within {m} of the threshold"));
+        header.push(match lang {
+            Lang::En => format!("Within {m} of the threshold"),
+            Lang::Vi => format!("Sát ngưỡng (±{})", m.to_string().replace('.', ",")),
+        });
     }
     t.set_header(header);
     for c in communes {
@@ -77,13 +99,18 @@ pub fn write_table(
             .missing
             .iter()
             .map(|m| {
-                let inds: Vec<String> = m.indicators.iter().map(|i| i.describe(&c.zone)).collect();
+                let inds: Vec<String> = m
+                    .indicators
+                    .iter()
+                    .map(|i| i.describe_in(&c.zone, lang))
+                    .collect();
                 let prefix = if m.level == c.next_level.clone().unwrap_or_default() {
                     String::new()
                 } else {
                     format!("{}: ", m.level)
                 };
-                format!("{prefix}{} {}: {}", m.criterion, m.name, inds.join("; "))
+                let name = lang.pick(&m.name, &m.name_vi);
+                format!("{prefix}{} {name}: {}", m.criterion, inds.join("; "))
             })
             .collect();
         let zone = if c.zone_source.starts_with("override:") {
@@ -103,12 +130,12 @@ pub fn write_table(
         ];
         if opts.closest.is_some() {
             cells.push(match &c.to_next {
-                Some(t) => to_next_text(t),
+                Some(t) => to_next_text(t, lang),
                 None => "—".to_string(),
             });
         }
         if margin.is_some() {
-            let near: Vec<String> = c.borderline.iter().map(|b| b.describe()).collect();
+            let near: Vec<String> = c.borderline.iter().map(|b| b.describe_in(lang)).collect();
             cells.push(near.join("\n"));
         }
         t.add_row(cells);
@@ -128,36 +155,62 @@ pub fn write_table(
         .rev()
         .map(|(i, n)| format!("{n} {}", rs.levels[*i].id))
         .collect();
-    parts.push(format!(
-        "{below} below {}",
-        rs.levels.first().map_or("", |l| l.id.as_str())
-    ));
-    writeln!(
-        out,
-        "{} communes, ruleset {} ({}): {}",
-        communes.len(),
-        rs.id,
-        rs.decision,
-        parts.join(", ")
-    )?;
-    let year = match (meta.year, meta.year_source) {
-        (Some(y), Some(YearFrom::Flag)) => format!("assessment year {y} (--year)"),
-        (Some(y), Some(YearFrom::Column)) => format!("assessment year {y} (year column)"),
-        (Some(y), Some(YearFrom::PeriodEnd)) => {
+    let first = rs.levels.first().map_or("", |l| l.id.as_str());
+    parts.push(match lang {
+        Lang::En => format!("{below} below {first}"),
+        Lang::Vi => format!("{below} chưa đạt {first}"),
+    });
+    let n = communes.len();
+    match lang {
+        Lang::En => writeln!(
+            out,
+            "{n} communes, ruleset {} ({}): {}",
+            rs.id,
+            rs.decision,
+            parts.join(", ")
+        )?,
+        Lang::Vi => writeln!(
+            out,
+            "{n} xã, bộ tiêu chí {} ({}): {}",
+            rs.id,
+            rs.decision,
+            parts.join(", ")
+        )?,
+    }
+    let year = match (lang, meta.year, meta.year_source) {
+        (Lang::En, Some(y), Some(YearFrom::Flag)) => format!("assessment year {y} (--year)"),
+        (Lang::En, Some(y), Some(YearFrom::Column)) => {
+            format!("assessment year {y} (year column)")
+        }
+        (Lang::En, Some(y), Some(YearFrom::PeriodEnd)) => {
             format!("assessment year {y} (last year of the ruleset's period; set --year)")
         }
-        _ => "assessment years from the year column (mixed)".to_string(),
+        (Lang::En, _, _) => "assessment years from the year column (mixed)".to_string(),
+        (Lang::Vi, Some(y), Some(YearFrom::Flag)) => format!("năm đánh giá {y} (--year)"),
+        (Lang::Vi, Some(y), Some(YearFrom::Column)) => format!("năm đánh giá {y} (cột năm)"),
+        (Lang::Vi, Some(y), Some(YearFrom::PeriodEnd)) => {
+            format!("năm đánh giá {y} (năm cuối của giai đoạn; đặt --year)")
+        }
+        (Lang::Vi, _, _) => "năm đánh giá theo cột năm (nhiều năm)".to_string(),
     };
     writeln!(out, "{year}")?;
-    if let Some((n, total)) = opts.closest {
-        let shown = match n {
-            Some(n) if n < total => format!("the {} closest of {total} communes", communes.len()),
-            _ => "every commune".to_string(),
+    if let Some((limit, total)) = opts.closest {
+        let text = match (lang, limit) {
+            (Lang::En, Some(k)) if k < total => format!("the {n} closest of {total} communes"),
+            (Lang::En, _) => "every commune".to_string(),
+            (Lang::Vi, Some(k)) if k < total => format!("{n} xã gần nhất trong {total} xã"),
+            (Lang::Vi, _) => "mọi xã".to_string(),
         };
-        writeln!(
-            out,
-            "--closest: {shown}, ordered by indicators short of the next level, then known gaps before no data, then the sum of shortfalls (% of each threshold); communes at the top level last"
-        )?;
+        match lang {
+            Lang::En => writeln!(
+                out,
+                "--closest: {text}, ordered by indicators short of the next level, then known gaps before no data, then the sum of shortfalls (% of each threshold); communes at the top level last"
+            )?,
+            Lang::Vi => writeln!(
+                out,
+                "--closest: {text}, xếp theo số chỉ tiêu còn thiếu cho mức tiếp theo, rồi khoảng cách đã biết trước chỉ tiêu thiếu số liệu, rồi tổng mức thiếu hụt (% của từng ngưỡng); xã đã ở mức cao nhất xếp cuối"
+            )?,
+        }
     }
     if communes
         .iter()
@@ -165,17 +218,26 @@ pub fn write_table(
     {
         writeln!(
             out,
-            "* zone set by an override (318/QĐ-TTg Article 1 for extremely difficult communes)"
+            "{}",
+            tr(
+                "* zone set by an override (318/QĐ-TTg Article 1 for extremely difficult communes)",
+                "* vùng theo ngoại lệ (Điều 1 Quyết định 318/QĐ-TTg đối với xã đặc biệt khó khăn)"
+            )
         )?;
     }
-    if meta.unverified_verdicts > 0 {
-        writeln!(
+    match (lang, meta.unverified_verdicts) {
+        (Lang::En, 0) => writeln!(out, "no verdict rests on an unverified threshold")?,
+        (Lang::Vi, 0) => writeln!(out, "không kết quả nào dựa trên ngưỡng chưa kiểm chứng")?,
+        (Lang::En, u) => writeln!(
             out,
-            "{} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
-            meta.unverified_verdicts, meta.communes
-        )?;
-    } else {
-        writeln!(out, "no verdict rests on an unverified threshold")?;
+            "{u} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
+            meta.communes
+        )?,
+        (Lang::Vi, u) => writeln!(
+            out,
+            "{u}/{} kết quả dựa trên ngưỡng chưa kiểm chứng (đánh dấu [chưa kiểm chứng]; xem `ntm rules show`; --strict-sources coi đây là lỗi)",
+            meta.communes
+        )?,
     }
     Ok(())
 }
