@@ -68,6 +68,8 @@ pub struct CommuneExplanation {
     pub next_level: Option<String>,
     /// The level verdict rests on unverified content.
     pub unverified: bool,
+    /// What separates the commune from its next level (as in `evaluate`; null at the top).
+    pub to_next: Option<super::ToNext>,
     /// Every level, lowest first.
     pub levels: Vec<LevelExplanation>,
 }
@@ -358,6 +360,7 @@ pub fn explain_commune(
         level: outcome.level.map(|l| rs.levels[l].id.clone()),
         next_level: outcome.next_level.map(|l| rs.levels[l].id.clone()),
         unverified: outcome.unverified,
+        to_next: crate::margin::closeness(rs, outcome, &row.values).map(super::ToNext::new),
         levels,
     }
 }
@@ -463,6 +466,14 @@ fn write_commune(
         t("next level", "mức tiếp theo"),
         level_name(&c.next_level)
     )?;
+    if let Some(tn) = &c.to_next {
+        writeln!(
+            out,
+            "{}: {}",
+            t("to the next level", "khoảng cách đến mức tiếp theo"),
+            super::table::to_next_text(tn, lang)
+        )?;
+    }
     if c.unverified {
         writeln!(
             out,

@@ -319,7 +319,7 @@ fn requirement_cell(
     let Test::Compare(op, threshold) = &ind.test else {
         return match ind.test {
             Test::Yes => t("yes (Đạt)", "Đạt").to_string(),
-            _ => t("none (Không)", "Không có").to_string(),
+            Test::None | Test::Compare(..) => t("none (Không)", "Không có").to_string(),
         };
     };
     let op = op_symbol(*op);

@@ -26,7 +26,7 @@ pub struct TableOptions {
 
 /// `2 indicators, 1 without data; shortfall 18.13%` (`2 chỉ tiêu, 1 thiếu số liệu; thiếu
 /// hụt 18,13%`).
-fn to_next_text(t: &crate::report::ToNext, lang: Lang) -> String {
+pub fn to_next_text(t: &crate::report::ToNext, lang: Lang) -> String {
     let mut s = match lang {
         Lang::En => format!(
             "{} indicator{}",
