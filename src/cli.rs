@@ -62,6 +62,17 @@ pub enum Command {
         Definitions of every figure: docs/summary.md. Targets files: docs/targets.md."
     )]
     Summary(SummaryArgs),
+    /// Run ruleset test cases: expected level and missing criteria of given communes.
+    #[command(
+        after_long_help = "The case-file format is described in docs/testing.md.\n\n\
+        Examples:\n  ntm test criteria/tests/*.toml\n  \
+        ntm test cases.toml --format junit > report.xml\n  \
+        ntm test cases.toml --bless\n  \
+        ntm test criteria/tests/*.toml --coverage --min-coverage 50\n\n\
+        Exit codes: 0 every case passed; 1 a case failed, or coverage is below --min-coverage; \
+        2 an unreadable or invalid case file, or no case ran."
+    )]
+    Test(TestArgs),
 }
 
 /// `ntm rules …`.
@@ -253,6 +264,39 @@ pub struct CheckArgs {
     /// Ruleset files (or built-in ids).
     #[arg(required = true, value_name = "ID|FILE")]
     pub rules: Vec<String>,
+}
+
+/// `ntm test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Case files (TOML, docs/testing.md); a directory stands for its `*.toml` files.
+    #[arg(value_name = "CASES")]
+    pub files: Vec<PathBuf>,
+    /// Rewrite the expectations that failed (and add missing ones) to the actual results.
+    #[arg(long)]
+    pub bless: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+    /// List the threshold boundaries no case covers (coverage is always summed up).
+    #[arg(long)]
+    pub coverage: bool,
+    /// Exit 1 when a ruleset's boundary coverage is below this percentage.
+    #[arg(long, value_name = "PERCENT")]
+    pub min_coverage: Option<f64>,
+}
+
+/// Output formats of `test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per case, a diff of expected and actual for each failure.
+    Text,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// Test Anything Protocol, version 14.
+    Tap,
+    /// One JSON document.
+    Json,
 }
 
 /// Output formats of `evaluate`.

@@ -115,6 +115,29 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
+/// A TOML parse or shape error as a located diagnostic. `codes` are the codes of a syntax or
+/// type error, an unknown key and a missing key, in that order.
+pub fn toml_error(
+    e: &toml::de::Error,
+    text: &str,
+    path: &str,
+    codes: [&'static str; 3],
+) -> Diagnostic {
+    let (line, col) = e.span().map_or((None, None), |s| {
+        let (l, c) = line_col(text, s.start);
+        (Some(l), Some(c))
+    });
+    let message = e.message().trim_end().to_string();
+    let code = if message.starts_with("unknown field") {
+        codes[1]
+    } else if message.starts_with("missing field") {
+        codes[2]
+    } else {
+        codes[0]
+    };
+    Diagnostic::error(code, message).at(path, line, col)
+}
+
 /// 1-based line and column (in characters) of byte offset `pos` in `text`.
 pub fn line_col(text: &str, pos: usize) -> (u64, u64) {
     let pos = pos.min(text.len());

@@ -4,6 +4,7 @@
 //! rows; `report` renders outcomes; `cmd` wires them together and is the only place that
 //! opens files.
 
+pub mod cases;
 pub mod cli;
 pub mod cmd;
 pub mod data;
@@ -40,5 +41,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         },
         cli::Command::Check(args) => cmd::check::run(&args, out, err),
         cli::Command::Summary(args) => cmd::summary::run(&args, out, err),
+        cli::Command::Test(args) => cmd::test::run(&args, out, err),
     }
 }

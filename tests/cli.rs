@@ -72,3 +72,14 @@ fn every_targets_diagnostic_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_case_file_diagnostic_code_is_documented() {
+    let doc = std::fs::read_to_string("docs/testing.md").expect("docs/testing.md");
+    for code in ntm::cases::CODES {
+        assert!(
+            doc.contains(&format!("| `{code}` |")),
+            "`{code}` is not in docs/testing.md"
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod rules;
 pub mod scan;
 pub mod summary;
+pub mod test;
 
 use std::io::Write;
 

@@ -4,6 +4,7 @@
 //! names are snake_case and change only with a CHANGELOG line. Renderers write to a
 //! `&mut dyn Write` and never decide anything.
 
+pub mod cases;
 pub mod csv;
 pub mod explain;
 pub mod json;

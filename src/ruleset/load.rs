@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::model::Ruleset;
 use super::raw::RawRuleset;
 use super::validate::validate;
-use crate::diag::{Diagnostic, line_col};
+use crate::diag::{Diagnostic, toml_error};
 
 /// Parse and validate ruleset `text`; `path` is only used in diagnostics.
 pub fn load_str(text: &str, path: &str) -> (Option<Ruleset>, Vec<Diagnostic>) {
@@ -16,20 +16,8 @@ pub fn load_str(text: &str, path: &str) -> (Option<Ruleset>, Vec<Diagnostic>) {
     match toml::from_str::<RawRuleset>(text) {
         Ok(raw) => validate(raw, path, text, sha256),
         Err(e) => {
-            let (line, col) = e.span().map_or((None, None), |s| {
-                let (l, c) = line_col(text, s.start);
-                (Some(l), Some(c))
-            });
-            let message = e.message().trim_end().to_string();
-            let code = if message.starts_with("unknown field") {
-                "unknown-key"
-            } else if message.starts_with("missing field") {
-                "missing-key"
-            } else {
-                "invalid-toml"
-            };
-            let d = Diagnostic::error(code, message).at(path, line, col);
-            (None, vec![d])
+            let codes = ["invalid-toml", "unknown-key", "missing-key"];
+            (None, vec![toml_error(&e, text, path, codes)])
         }
     }
 }

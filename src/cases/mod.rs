@@ -1,0 +1,520 @@
+//! Ruleset test cases (`ntm test`): the case-file model, its validation against a ruleset,
+//! running cases, boundary coverage and rewriting expectations (`--bless`).
+//!
+//! Pure: takes text and a validated `Ruleset`, returns values and diagnostics. Values go through
+//! the same coercion as CSV cells (`data::coerce`) and header matching (`data::columns`), and
+//! cases are evaluated by `eval::evaluate`: there is no second implementation of either. The
+//! format is documented in docs/testing.md.
+
+pub mod bless;
+pub mod coverage;
+mod raw;
+pub mod run;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use toml::Spanned;
+
+use crate::data::coerce::{Value, coerce};
+use crate::data::columns::map_headers;
+use crate::diag::{Diagnostic, line_col, toml_error};
+use crate::ruleset::Ruleset;
+use raw::{RawCaseFile, RawCell, RawExpect, RawLevelExpect};
+
+/// Every code case-file reading can emit (besides the cell codes of `data::coerce`:
+/// `not-a-number`, `not-a-bool`, `out-of-range`, which mean the same as in CSV files).
+pub const CODES: [&str; 18] = [
+    "case-bad-value",
+    "case-duplicate-measure",
+    "case-duplicate-name",
+    "case-empty-name",
+    "case-invalid-toml",
+    "case-missing-key",
+    "case-missing-zone",
+    "case-no-cases",
+    "case-no-expectation",
+    "case-ruleset-invalid",
+    "case-unknown-criterion",
+    "case-unknown-indicator",
+    "case-unknown-key",
+    "case-unknown-level",
+    "case-unknown-measure",
+    "case-unknown-ruleset",
+    "case-unknown-zone",
+    "case-year-outside-period",
+];
+
+/// The level a case expects when it reaches none.
+pub const NO_LEVEL: &str = "none";
+
+/// A case file that parsed as TOML, before it is read against its ruleset.
+#[derive(Debug)]
+pub struct Parsed {
+    raw: RawCaseFile,
+}
+
+impl Parsed {
+    /// The ruleset the file names, as written (a built-in id or a path relative to the file).
+    pub fn ruleset(&self) -> &str {
+        self.raw.ruleset.get_ref()
+    }
+
+    /// Where the ruleset is named: byte range in the file.
+    pub fn ruleset_span(&self) -> Range<usize> {
+        self.raw.ruleset.span()
+    }
+}
+
+/// Parse a case file's text; `path` is only used in diagnostics.
+pub fn parse(text: &str, path: &str) -> Result<Parsed, Box<Diagnostic>> {
+    match toml::from_str::<RawCaseFile>(text) {
+        Ok(raw) => Ok(Parsed { raw }),
+        Err(e) => {
+            let codes = ["case-invalid-toml", "case-unknown-key", "case-missing-key"];
+            Err(Box::new(toml_error(&e, text, path, codes).help(
+                "the case-file format is described in docs/testing.md",
+            )))
+        }
+    }
+}
+
+/// A validated case file.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    /// The file as the user named it.
+    pub path: String,
+    /// Its cases, in file order.
+    pub cases: Vec<Case>,
+}
+
+/// One case: a commune's zone, year and values, and what it must reach.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Unique within the file.
+    pub name: String,
+    /// Line of the case's `name`.
+    pub line: u64,
+    /// Zone index (before overrides, as a `region`/`group` cell).
+    pub zone: usize,
+    /// Assessment year.
+    pub year: i32,
+    /// One value per measure (file values, then the case's); `None` is no data.
+    pub values: Vec<Option<Value>>,
+    /// What is expected; `None` only when the file is read for `--bless`.
+    pub expect: Option<Expect>,
+}
+
+/// What a case expects. Fields left out are not checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Expect {
+    /// The level reached: `Some(None)` for none; `None` when not given.
+    pub level: Option<Option<usize>>,
+    /// Criteria ids of the next level that are not met.
+    pub missing: Option<Vec<String>>,
+    /// Indicator ids of the next level that are not met.
+    pub missing_indicators: Option<Vec<String>>,
+    /// Per level (index), in file order.
+    pub levels: Vec<(usize, LevelExpect)>,
+}
+
+/// What a case expects of one level.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LevelExpect {
+    /// Whether the level is reached.
+    pub reached: Option<bool>,
+    /// Criteria ids of this level not met.
+    pub missing: Option<Vec<String>>,
+    /// Indicator ids of this level not met.
+    pub missing_indicators: Option<Vec<String>>,
+}
+
+/// Read `parsed` against `rs`. With `bless`, a case without `expect` is accepted (its
+/// expectations are about to be written). Returns every problem found.
+pub fn validate(
+    parsed: Parsed,
+    rs: &Ruleset,
+    text: &str,
+    path: &str,
+    bless: bool,
+) -> (CaseFile, Vec<Diagnostic>) {
+    let mut cx = Cx {
+        text,
+        path,
+        rs,
+        diags: Vec::new(),
+        keys: HashMap::new(),
+    };
+    let raw = parsed.raw;
+    let base = cx.values(&raw.values, &vec![None; rs.measures.len()]);
+    let file_zone = raw.zone.as_ref().and_then(|z| cx.zone(z));
+    let file_year = raw.year.as_ref().and_then(|y| cx.year(y));
+    if raw.cases.is_empty() {
+        cx.diags.push(
+            Diagnostic::warning("case-no-cases", "the file has no `[[cases]]`").at(
+                path,
+                Some(1),
+                Some(1),
+            ),
+        );
+    }
+    let mut names: HashMap<String, u64> = HashMap::new();
+    let mut cases = Vec::with_capacity(raw.cases.len());
+    for rc in &raw.cases {
+        let rc = rc.get_ref();
+        let (line, _) = line_col(text, rc.name.span().start);
+        let name = rc.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            cx.error(
+                "case-empty-name",
+                "a case needs a non-empty `name`".to_string(),
+                rc.name.span(),
+            );
+        } else if let Some(first) = names.get(&name) {
+            cx.error(
+                "case-duplicate-name",
+                format!("case name `{name}` is already used on line {first}"),
+                rc.name.span(),
+            );
+        } else {
+            names.insert(name.clone(), line);
+        }
+        let zone = match &rc.zone {
+            Some(z) => cx.zone(z),
+            None if raw.zone.is_some() => file_zone,
+            None => {
+                cx.diags.push(
+                    Diagnostic::error(
+                        "case-missing-zone",
+                        format!(
+                            "case `{name}` names no {} and the file sets none",
+                            rs.zoning.column()
+                        ),
+                    )
+                    .at(path, Some(line), None)
+                    .help("add `zone = \"…\"` to the case or at the top of the file"),
+                );
+                None
+            }
+        };
+        let year = match &rc.year {
+            Some(y) => cx.year(y),
+            None => file_year.or(raw.year.is_none().then_some(rs.period.1)),
+        };
+        let values = cx.values(&rc.values, &base);
+        let expect = match &rc.expect {
+            Some(e) => Some(cx.expect(e)),
+            None if bless => None,
+            None => {
+                cx.diags.push(
+                    Diagnostic::error(
+                        "case-no-expectation",
+                        format!("case `{name}` has no `expect`"),
+                    )
+                    .at(path, Some(line), None)
+                    .help("add `[cases.expect]` with at least `level`, or run `ntm test --bless` to write the actual result"),
+                );
+                None
+            }
+        };
+        if let (Some(zone), Some(year)) = (zone, year) {
+            cases.push(Case {
+                name,
+                line,
+                zone,
+                year,
+                values,
+                expect,
+            });
+        }
+    }
+    let file = CaseFile {
+        path: path.to_string(),
+        cases,
+    };
+    (file, cx.diags)
+}
+
+/// What a `values` key names.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Measure(usize),
+    Identity,
+    Unknown,
+}
+
+struct Cx<'a> {
+    text: &'a str,
+    path: &'a str,
+    rs: &'a Ruleset,
+    diags: Vec<Diagnostic>,
+    keys: HashMap<String, Key>,
+}
+
+impl Cx<'_> {
+    fn at(&self, d: Diagnostic, span: Range<usize>) -> Diagnostic {
+        let (l, c) = line_col(self.text, span.start);
+        d.at(self.path, Some(l), Some(c))
+    }
+
+    fn error(&mut self, code: &'static str, message: String, span: Range<usize>) {
+        let d = self.at(Diagnostic::error(code, message), span);
+        self.diags.push(d);
+    }
+
+    /// What `key` names, matched as a CSV header is (id, labels, aliases; `fold`).
+    fn key(&mut self, key: &str) -> Key {
+        if let Some(k) = self.keys.get(key) {
+            return *k;
+        }
+        let (cols, _) = map_headers(&[key.to_string()], self.rs, true, self.path, 0);
+        let k = if let Some(m) = cols.measures.iter().position(Option::is_some) {
+            Key::Measure(m)
+        } else if cols.ident.iter().any(Option::is_some) {
+            Key::Identity
+        } else {
+            Key::Unknown
+        };
+        self.keys.insert(key.to_string(), k);
+        k
+    }
+
+    fn values(
+        &mut self,
+        raw: &IndexMap<String, Spanned<RawCell>>,
+        base: &[Option<Value>],
+    ) -> Vec<Option<Value>> {
+        let mut values = base.to_vec();
+        let mut seen: HashMap<usize, &str> = HashMap::new();
+        for (key, cell) in raw {
+            let span = cell.span();
+            let m = match self.key(key) {
+                Key::Measure(m) => m,
+                Key::Identity => {
+                    let d = Diagnostic::error(
+                        "case-unknown-measure",
+                        format!("`{key}` is an identity column, not a measure"),
+                    )
+                    .help(
+                        "give the commune's zone and year with the case's `zone` and `year` keys",
+                    );
+                    let d = self.at(d, span);
+                    self.diags.push(d);
+                    continue;
+                }
+                Key::Unknown => {
+                    let d = Diagnostic::error(
+                        "case-unknown-measure",
+                        format!("`{key}` is not a measure of ruleset `{}`", self.rs.id),
+                    )
+                    .help("keys are measure ids, labels or aliases, as CSV headers; `ntm rules show` lists them");
+                    let d = self.at(d, span);
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            if let Some(first) = seen.insert(m, key) {
+                self.error(
+                    "case-duplicate-measure",
+                    format!(
+                        "`{key}` and `{first}` name the same measure `{}`",
+                        self.rs.measures[m].id
+                    ),
+                    span,
+                );
+                continue;
+            }
+            let Some(text) = raw::cell(cell.get_ref()) else {
+                let d = Diagnostic::error(
+                    "case-bad-value",
+                    format!(
+                        "measure `{}`: a {} is not a cell value",
+                        self.rs.measures[m].id,
+                        cell.get_ref().type_str()
+                    ),
+                )
+                .help(
+                    "write the value as the CSV cell would have it: text, a number, or true/false",
+                );
+                let d = self.at(d, span);
+                self.diags.push(d);
+                continue;
+            };
+            match coerce(&text, self.rs.measures[m].kind) {
+                Ok(v) => values[m] = v,
+                Err(e) => {
+                    let d = Diagnostic::error(
+                        e.code,
+                        format!(
+                            "measure `{}`: `{}` is not valid",
+                            self.rs.measures[m].id,
+                            text.trim()
+                        ),
+                    )
+                    .help(format!("expected {}", e.expected));
+                    let d = self.at(d, span);
+                    self.diags.push(d);
+                }
+            }
+        }
+        values
+    }
+
+    fn zone(&mut self, z: &Spanned<String>) -> Option<usize> {
+        let found = self.rs.find_zone(z.get_ref());
+        if found.is_none() {
+            let ids: Vec<&str> = self.rs.zones.iter().map(|z| z.id.as_str()).collect();
+            let d = Diagnostic::error(
+                "case-unknown-zone",
+                format!(
+                    "`{}` is not a {} of ruleset `{}`",
+                    z.get_ref(),
+                    self.rs.zoning.column(),
+                    self.rs.id
+                ),
+            )
+            .help(format!(
+                "expected one of `{}` (or a zone name or alias)",
+                ids.join("`, `")
+            ));
+            let d = self.at(d, z.span());
+            self.diags.push(d);
+        }
+        found
+    }
+
+    fn year(&mut self, y: &Spanned<i64>) -> Option<i32> {
+        let (first, last) = self.rs.period;
+        match i32::try_from(*y.get_ref()) {
+            Ok(v) if v >= first && v <= last => Some(v),
+            _ => {
+                let d = Diagnostic::error(
+                    "case-year-outside-period",
+                    format!(
+                        "year {} is outside the period {first}–{last} of ruleset `{}`",
+                        y.get_ref(),
+                        self.rs.id
+                    ),
+                );
+                let d = self.at(d, y.span());
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn level(&mut self, id: &str, span: Range<usize>) -> Option<usize> {
+        let found = self.rs.level_index(id);
+        if found.is_none() {
+            let ids: Vec<&str> = self.rs.levels.iter().map(|l| l.id.as_str()).collect();
+            let d = Diagnostic::error(
+                "case-unknown-level",
+                format!("`{id}` is not a level of ruleset `{}`", self.rs.id),
+            )
+            .help(format!("expected one of `{}`", ids.join("`, `")));
+            let d = self.at(d, span);
+            self.diags.push(d);
+        }
+        found
+    }
+
+    /// Check ids against the criteria (or indicators) of `levels`.
+    fn ids(
+        &mut self,
+        raw: &Option<Spanned<Vec<Spanned<String>>>>,
+        levels: &[usize],
+        indicators: bool,
+    ) -> Option<Vec<String>> {
+        let raw = raw.as_ref()?;
+        let known = |id: &str| {
+            levels.iter().any(|&l| {
+                let level = &self.rs.levels[l];
+                if indicators {
+                    level
+                        .criteria
+                        .iter()
+                        .flat_map(|c| &c.indicators)
+                        .any(|i| i.id == id)
+                } else {
+                    level.criteria.iter().any(|c| c.id == id)
+                }
+            })
+        };
+        let mut out = Vec::new();
+        let mut bad = Vec::new();
+        for id in raw.get_ref() {
+            if known(id.get_ref()) {
+                out.push(id.get_ref().clone());
+            } else {
+                bad.push(id);
+            }
+        }
+        for id in bad {
+            let (code, what) = if indicators {
+                ("case-unknown-indicator", "an indicator")
+            } else {
+                ("case-unknown-criterion", "a criterion")
+            };
+            let names: Vec<&str> = levels
+                .iter()
+                .map(|&l| self.rs.levels[l].id.as_str())
+                .collect();
+            let d = Diagnostic::error(
+                code,
+                format!(
+                    "`{}` is not {what} of level `{}` in ruleset `{}`",
+                    id.get_ref(),
+                    names.join("`/`"),
+                    self.rs.id
+                ),
+            );
+            let d = self.at(d, id.span());
+            self.diags.push(d);
+        }
+        Some(out)
+    }
+
+    fn expect(&mut self, raw: &Spanned<RawExpect>) -> Expect {
+        let e = raw.get_ref();
+        let level = match &e.level {
+            None => {
+                let d = Diagnostic::error("case-missing-key", "`expect` needs a `level`").help(
+                    format!("the level reached: a level id, or `{NO_LEVEL}` when none is reached"),
+                );
+                let d = self.at(d, raw.span());
+                self.diags.push(d);
+                None
+            }
+            Some(l) if l.get_ref() == NO_LEVEL => Some(None),
+            Some(l) => self.level(l.get_ref(), l.span()).map(Some),
+        };
+        let all: Vec<usize> = (0..self.rs.levels.len()).collect();
+        let missing = self.ids(&e.missing, &all, false);
+        let missing_indicators = self.ids(&e.missing_indicators, &all, true);
+        let mut levels = Vec::new();
+        for (id, le) in &e.levels {
+            let Some(li) = self.level(id, le.span()) else {
+                continue;
+            };
+            let le: &RawLevelExpect = le.get_ref();
+            levels.push((
+                li,
+                LevelExpect {
+                    reached: le.reached,
+                    missing: self.ids(&le.missing, &[li], false),
+                    missing_indicators: self.ids(&le.missing_indicators, &[li], true),
+                },
+            ));
+        }
+        Expect {
+            level,
+            missing,
+            missing_indicators,
+            levels,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

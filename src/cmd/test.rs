@@ -1,0 +1,246 @@
+//! `ntm test`: read case files, load the rulesets they name, run the cases, report, and with
+//! `--bless` write the actual results back into the files.
+//!
+//! Exit codes: 0 every case passed; 1 a case failed or coverage is below `--min-coverage`;
+//! 2 an unreadable or invalid case file, or no case ran.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::Exit;
+use crate::cases::coverage::{Coverage, coverage};
+use crate::cases::run::CaseResult;
+use crate::cases::{self, CaseFile};
+use crate::cli::TestArgs;
+use crate::diag::{Diagnostic, has_errors, line_col};
+use crate::report::cases as render;
+use crate::report::write_diagnostics;
+use crate::ruleset::{Ruleset, builtin};
+
+/// A case file read and validated against its ruleset.
+struct Loaded {
+    file: CaseFile,
+    text: String,
+    /// Key into the ruleset cache.
+    ruleset: String,
+}
+
+/// Run `ntm test`.
+pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let mut rulesets: HashMap<String, Option<Ruleset>> = HashMap::new();
+    let mut loaded = Vec::new();
+    let mut errors = 0;
+    let files = expand(&args.files)?;
+    for path in &files {
+        let name = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading case file {name}"))?;
+        let (file, diags) = read(&text, &name, path, args.bless, &mut rulesets, err)?;
+        write_diagnostics(err, &diags)?;
+        errors += diags.iter().filter(|d| d.is_error()).count();
+        if let Some(l) = file.filter(|_| !has_errors(&diags)) {
+            loaded.push(Loaded { text, ..l });
+        }
+    }
+    if errors > 0 {
+        writeln!(
+            err,
+            "ntm: {errors} error(s) in the case files; no case was run"
+        )?;
+        return Ok(Exit::Invalid);
+    }
+    let mut results: Vec<CaseResult> = Vec::new();
+    let mut per_file = Vec::with_capacity(loaded.len());
+    for l in &loaded {
+        let r = match rulesets.get(&l.ruleset) {
+            Some(Some(rs)) => cases::run::run(rs, &l.file),
+            _ => Vec::new(),
+        };
+        per_file.push(r.len());
+        results.extend(r);
+    }
+    if results.is_empty() {
+        writeln!(err, "ntm: no test cases ran")?;
+        return Ok(Exit::Invalid);
+    }
+    let coverages = coverages(&loaded, &rulesets, &results);
+    let report = render::Report {
+        results: &results,
+        coverage: &coverages,
+        list_uncovered: args.coverage,
+    };
+    match args.format {
+        crate::cli::TestFormat::Text => render::text(out, &report)?,
+        crate::cli::TestFormat::Junit => render::junit(out, &report)?,
+        crate::cli::TestFormat::Tap => render::tap(out, &report)?,
+        crate::cli::TestFormat::Json => render::json(out, &report)?,
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    if args.bless {
+        bless(&loaded, &per_file, &results, &files, err)?;
+        return Ok(Exit::Success);
+    }
+    let mut exit = if failed > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    };
+    if let Some(min) = args.min_coverage {
+        for c in &coverages {
+            if c.percent() < min {
+                writeln!(
+                    err,
+                    "ntm: boundary coverage of ruleset `{}` is {:.1}%, below --min-coverage {min}%",
+                    c.ruleset,
+                    c.percent()
+                )?;
+                exit = Exit::Findings;
+            }
+        }
+    }
+    Ok(exit)
+}
+
+/// The files named, with each directory replaced by its `*.toml` files in name order.
+fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("reading directory {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Parse, load the ruleset, validate. `None` (with diagnostics) when the file cannot be run.
+fn read(
+    text: &str,
+    name: &str,
+    path: &Path,
+    bless: bool,
+    rulesets: &mut HashMap<String, Option<Ruleset>>,
+    err: &mut dyn Write,
+) -> anyhow::Result<(Option<Loaded>, Vec<Diagnostic>)> {
+    let parsed = match cases::parse(text, name) {
+        Ok(p) => p,
+        Err(d) => return Ok((None, vec![*d])),
+    };
+    let spec = resolve(parsed.ruleset(), path);
+    if !rulesets.contains_key(&spec) {
+        let rs = match super::load(&spec, err) {
+            Ok((rs, _, _)) => rs,
+            Err(e) => {
+                let (l, c) = line_col(text, parsed.ruleset_span().start);
+                let d = Diagnostic::error("case-unknown-ruleset", format!("{e:#}"))
+                    .at(name, Some(l), Some(c))
+                    .help("a built-in id (`ntm rules list`) or a path relative to the case file");
+                return Ok((None, vec![d]));
+            }
+        };
+        rulesets.insert(spec.clone(), rs);
+    }
+    let Some(Some(rs)) = rulesets.get(&spec) else {
+        let (l, c) = line_col(text, parsed.ruleset_span().start);
+        let d = Diagnostic::error(
+            "case-ruleset-invalid",
+            format!("ruleset `{spec}` has errors (printed above)"),
+        )
+        .at(name, Some(l), Some(c));
+        return Ok((None, vec![d]));
+    };
+    let (file, diags) = cases::validate(parsed, rs, text, name, bless);
+    let loaded = Loaded {
+        file,
+        text: String::new(),
+        ruleset: spec,
+    };
+    Ok((Some(loaded), diags))
+}
+
+/// A built-in id as is; anything else is a path relative to the case file's directory.
+fn resolve(spec: &str, case_file: &Path) -> String {
+    if builtin::get(spec).is_some() {
+        return spec.to_string();
+    }
+    match case_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && Path::new(spec).is_relative() => {
+            dir.join(spec).display().to_string()
+        }
+        _ => spec.to_string(),
+    }
+}
+
+/// Boundary coverage per ruleset, in the order rulesets were first used.
+fn coverages(
+    loaded: &[Loaded],
+    rulesets: &HashMap<String, Option<Ruleset>>,
+    results: &[CaseResult],
+) -> Vec<Coverage> {
+    let mut order: Vec<&str> = Vec::new();
+    for l in loaded {
+        if !order.contains(&l.ruleset.as_str()) {
+            order.push(&l.ruleset);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|spec| {
+            let rs = rulesets.get(spec)?.as_ref()?;
+            let files: Vec<&str> = loaded
+                .iter()
+                .filter(|l| l.ruleset == spec)
+                .map(|l| l.file.path.as_str())
+                .collect();
+            let judged = results
+                .iter()
+                .filter(|r| files.contains(&r.file.as_str()))
+                .flat_map(|r| &r.judged);
+            Some(coverage(rs, judged))
+        })
+        .collect()
+}
+
+/// Write the actual results into every file that has a failing or missing expectation.
+fn bless(
+    loaded: &[Loaded],
+    per_file: &[usize],
+    results: &[CaseResult],
+    paths: &[PathBuf],
+    err: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut start = 0;
+    for (l, n) in loaded.iter().zip(per_file) {
+        let mine = &results[start..start + n];
+        start += n;
+        let stale = l
+            .file
+            .cases
+            .iter()
+            .zip(mine)
+            .filter(|(c, r)| c.expect.is_none() || !r.passed())
+            .count();
+        if stale == 0 {
+            continue;
+        }
+        let new = cases::bless::bless(&l.text, mine)
+            .map_err(|e| anyhow::anyhow!("blessing {}: {e}", l.file.path))?;
+        let path = paths
+            .iter()
+            .find(|p| p.display().to_string() == l.file.path)
+            .context("a case file path")?;
+        std::fs::write(path, new).with_context(|| format!("writing case file {}", l.file.path))?;
+        writeln!(err, "ntm: blessed {stale} case(s) in {}", l.file.path)?;
+    }
+    Ok(())
+}
