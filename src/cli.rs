@@ -73,6 +73,13 @@ pub enum Command {
         2 an unreadable or invalid case file, or no case ran."
     )]
     Test(TestArgs),
+    /// Write the summary and every commune as one self-contained HTML page (printable, no
+    /// network).
+    #[command(
+        after_long_help = "Examples:\n  ntm report examples/communes.csv --by district -o report.html\n  \
+        ntm report communes.csv --by district --targets targets-2021-2025 --lang vi -o bao-cao.html"
+    )]
+    Report(ReportArgs),
 }
 
 /// `ntm rules …`.
@@ -213,6 +220,20 @@ pub struct SummaryArgs {
     /// Output format (csv and json keep plain numbers whatever the language).
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
+}
+
+/// `ntm report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The data and the ruleset.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Grouping, targets, language.
+    #[command(flatten)]
+    pub options: SummaryOptions,
+    /// The HTML file to write (`-` for standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// Output formats of `summary`.

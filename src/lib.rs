@@ -42,5 +42,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         cli::Command::Check(args) => cmd::check::run(&args, out, err),
         cli::Command::Summary(args) => cmd::summary::run(&args, out, err),
         cli::Command::Test(args) => cmd::test::run(&args, out, err),
+        cli::Command::Report(args) => cmd::report::run(&args, out, err),
     }
 }

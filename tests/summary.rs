@@ -320,3 +320,81 @@ fn vietnamese_table_prints_vietnamese_numbers() {
     let (_, en, _) = run(&["--by", "district", "--lang", "en"]);
     assert!(en.contains("4/6 (66.6%)"), "{en}");
 }
+
+fn report(file: &str, args: &[&str]) -> String {
+    use clap::Parser;
+    let mut argv = vec![
+        "ntm",
+        "report",
+        "--rules",
+        "tests/fixtures/summary/ruleset.toml",
+        file,
+        "-o",
+        "-",
+    ];
+    argv.extend_from_slice(args);
+    let cli = ntm::cli::Cli::try_parse_from(argv).expect("arguments parse");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ntm::run(cli, &mut out, &mut err).expect("runs");
+    assert_eq!(
+        code,
+        ntm::Exit::Success,
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    String::from_utf8(out).expect("utf-8")
+}
+
+#[test]
+fn report_shows_the_hand_worked_figures_and_every_commune() {
+    let html = report(
+        "tests/fixtures/summary/communes.csv",
+        &["--by", "district", "--lang", "vi"],
+    );
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"vi\">"));
+    assert!(html.contains("<strong id=\"communes\">15</strong>"));
+    assert!(html.contains("<td class=\"n\" data-level=\"standard\">9/15 (60,0%)</td>"));
+    assert!(html.contains("<td class=\"n\" data-level=\"standard\">4/6 (66,6%)</td>"));
+    assert!(html.contains("<td class=\"n\" data-level=\"model\">2/15 (13,3%)</td>"));
+    // Chart: the total's bar has 6 + 4 + 3 + 2 communes by highest level, and its segments
+    // fill the 560-pixel bar exactly: 6 → 224, 10 → 373, 13 → 485, 15 → 560.
+    for seg in [
+        "<rect x=\"200\" y=\"89\" width=\"224\"",
+        "<rect x=\"424\" y=\"89\" width=\"149\"",
+        "<rect x=\"573\" y=\"89\" width=\"112\"",
+        "<rect x=\"685\" y=\"89\" width=\"75\"",
+    ] {
+        assert!(html.contains(seg), "{seg}");
+    }
+    // Every commune once, in input order, with what it misses: CL-1 misses criteria 5, 10
+    // and 12 of the standard level.
+    for code in 90001..=90015 {
+        assert_eq!(
+            html.matches(&format!("<td>{code}</td>")).count(),
+            1,
+            "{code}"
+        );
+    }
+    assert!(html.contains("<li>10 Thu nhập: income 55 &lt; 60 required (RRD)</li>"));
+    // Roll-up shown as commune conditions, with the caveat.
+    assert!(html.contains("đạt: 5/5 xã NTM (cần tất cả), 3 xã nâng cao (cần ≥ 1)"));
+    assert!(html.contains("không phải là công nhận"));
+    // Self-contained: no script, no external resource, print styles.
+    assert!(!html.contains("<script"));
+    assert!(!html.contains("src="));
+    assert!(!html.contains("<link"));
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn report_escapes_markup_from_the_data() {
+    let html = report(
+        "tests/fixtures/summary/injection.csv",
+        &["--by", "district", "--lang", "en"],
+    );
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<b>"), "{html}");
+    assert!(html.contains("&lt;script&gt;console.error(&#39;ntm-injected&#39;)&lt;/script&gt;"));
+    assert!(html.contains("&lt;b&gt;Huyện&lt;/b&gt; &quot;X&quot; &amp; Y"));
+}

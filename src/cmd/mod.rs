@@ -5,6 +5,7 @@
 pub mod check;
 pub mod evaluate;
 pub mod explain;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod summary;

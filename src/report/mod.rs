@@ -7,6 +7,7 @@
 pub mod cases;
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod long;
 pub mod md;
