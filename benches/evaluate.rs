@@ -20,6 +20,10 @@ fn opts() -> ReadOptions {
         allow_missing: false,
         province_set: ProvinceSet::Y2024,
         keep: Vec::new(),
+        header_row: None,
+        encoding: None,
+        delimiter: None,
+        sheet: None,
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::data::decode::Encoding;
 use crate::data::province::ProvinceSet;
 use crate::lang::Lang;
 
@@ -106,9 +107,23 @@ pub struct RulesArg {
 /// The commune data and how to read it: shared by every command that reads communes.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// CSV files of commune data (one commune per row).
+    /// Commune data (one commune per row): CSV files, or workbooks (.xlsx, .xlsm, .xlsb, .xls,
+    /// .ods); `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Worksheet to read from workbooks (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Line (CSV) or row (worksheet) of the header; default: the first of the first 20 rows
+    /// that names a measure, so a title block above it is skipped.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+    /// Text encoding of CSV files without a byte-order mark (a BOM always decides).
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<Encoding>,
+    /// CSV delimiter: `,`, `;`, `tab` or `|` (default: sniffed from the first line).
+    #[arg(long, value_name = "CHAR", value_parser = crate::data::decode::parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// The ruleset to apply.
     #[command(flatten)]
     pub rules: RulesArg,

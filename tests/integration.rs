@@ -3,5 +3,7 @@
 
 mod cli;
 mod criteria;
+mod fixtures;
+mod input;
 mod pipeline;
 mod summary;

@@ -7,7 +7,7 @@ use ntm::report::CommuneRecord;
 use ntm::ruleset::{Ruleset, load_str};
 use proptest::prelude::*;
 
-fn example() -> Ruleset {
+pub fn example() -> Ruleset {
     let (rs, diags) = load_str(
         include_str!("../examples/ruleset.toml"),
         "examples/ruleset.toml",
@@ -15,12 +15,16 @@ fn example() -> Ruleset {
     rs.unwrap_or_else(|| panic!("example ruleset must load: {diags:?}"))
 }
 
-const OPTS: ReadOptions = ReadOptions {
+pub const OPTS: ReadOptions = ReadOptions {
     year: None,
     allow_out_of_period: false,
     allow_missing: false,
     province_set: ProvinceSet::Y2024,
     keep: Vec::new(),
+    header_row: None,
+    encoding: None,
+    delimiter: None,
+    sheet: None,
 };
 
 /// One random but valid data row for examples/ruleset.toml (`code` is its index).

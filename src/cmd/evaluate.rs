@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 
 use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
-use crate::cmd::scan::{end_diagnostics, input_meta, scan};
+use crate::cmd::scan::{display_names, end_diagnostics, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::has_errors;
 use crate::eval::evaluate;
@@ -41,12 +41,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             }
         },
     };
-    let names: Vec<String> = args
-        .input
-        .files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    let names = display_names(&args.input.files);
 
     // One pass reads, validates, evaluates and renders each row as it comes, into a spool
     // file for every format but the table: the output's head (row counts, digests, the

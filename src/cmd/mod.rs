@@ -99,6 +99,10 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
         allow_missing: input.allow_missing,
         province_set: input.province_set,
         keep: Vec::new(),
+        header_row: input.header_row,
+        encoding: input.encoding,
+        delimiter: input.delimiter,
+        sheet: input.sheet.clone(),
     };
     Ok(Some(Prepared { rs, src, opts }))
 }

@@ -1,16 +1,22 @@
 //! Opening commune data files and handing their rows on: the one place input files are read.
+//! CSV is decoded as it streams (`data::decode`); a workbook is read whole (`data::sheet`);
+//! both feed the one row reader (`data::read::RowReader`).
 //!
 //! `scan` streams rows in batches (evaluate); `read_all` collects every row of every file for
 //! commands that need them all at once (explain, summary, report, diff, test).
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
-use crate::data::read::{ReadEnd, ReadOptions, Row, RowReader};
+use crate::data::decode;
+use crate::data::read::{
+    ReadEnd, ReadOptions, RecordSource, Row, RowReader, SourceInfo, csv_records,
+};
+use crate::data::sheet::{self, is_workbook};
 use crate::diag::{Diagnostic, has_errors};
 use crate::report::{InputMeta, write_diagnostics};
 use crate::ruleset::Ruleset;
@@ -24,7 +30,9 @@ pub type FileEnds = Vec<(ReadEnd, Option<String>)>;
 
 /// Read `files` in order on a second thread, handing their good rows (in input order) to
 /// `consume` on this one: parsing and coercing overlap evaluating and writing, so both
-/// cores work. Memory holds a few batches at most.
+/// cores work. Memory holds a few batches at most (a workbook is loaded whole).
+///
+/// `-` is standard input, which can be read once.
 pub fn scan<T>(
     files: &[PathBuf],
     names: &[String],
@@ -33,34 +41,38 @@ pub fn scan<T>(
     hash: bool,
     consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> anyhow::Result<T>,
 ) -> anyhow::Result<(T, FileEnds)> {
+    if files.iter().filter(|p| is_stdin(p)).count() > 1 {
+        bail!("standard input (`-`) can be read only once");
+    }
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(8);
         let reader = scope.spawn(move || -> anyhow::Result<FileEnds> {
             let mut ends = Vec::with_capacity(files.len());
             for (i, (path, name)) in files.iter().zip(names).enumerate() {
                 let context = || format!("reading data file {name}");
-                let file = std::fs::File::open(path).with_context(context)?;
+                let inner: Box<dyn Read> = if is_stdin(path) {
+                    Box::new(std::io::stdin())
+                } else {
+                    Box::new(std::fs::File::open(path).with_context(context)?)
+                };
                 let mut src = Hashing {
-                    inner: file,
+                    inner,
                     hasher: hash.then(Sha256::new),
                 };
-                let bom = strip_bom(&mut src).with_context(context)?;
-                let mut rows =
-                    RowReader::new(std::io::Cursor::new(bom).chain(&mut src), name, i, rs, opts);
-                let mut batch = Vec::with_capacity(BATCH);
-                while let Some(row) = rows.next_row() {
-                    batch.push(row);
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if tx.send(full).is_err() {
-                            return Ok(ends);
-                        }
-                    }
-                }
-                if !batch.is_empty() && tx.send(batch).is_err() {
+                let mut head = Vec::with_capacity(8);
+                (&mut src)
+                    .take(8)
+                    .read_to_end(&mut head)
+                    .with_context(context)?;
+                let Some(end) = (if is_workbook(name, &head) {
+                    let mut bytes = head;
+                    src.read_to_end(&mut bytes).with_context(context)?;
+                    read_workbook(&bytes, name, i, rs, opts, &tx)
+                } else {
+                    read_csv(head, &mut src, name, i, rs, opts, &tx).with_context(context)?
+                }) else {
                     return Ok(ends);
-                }
-                let end = rows.finish();
+                };
                 std::io::copy(&mut src, &mut std::io::sink()).with_context(context)?;
                 let sha256 = src.hasher.map(|h| hex(&h.finalize()));
                 ends.push((end, sha256));
@@ -74,6 +86,127 @@ pub fn scan<T>(
         let t = result?;
         Ok((t, ends?))
     })
+}
+
+/// `-` names standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// How standard input is named in diagnostics and output.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// How each file is named in diagnostics and output: as given, standard input as `<stdin>`.
+pub fn display_names(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|p| {
+            if is_stdin(p) {
+                STDIN_NAME.to_string()
+            } else {
+                p.display().to_string()
+            }
+        })
+        .collect()
+}
+
+/// Decode a CSV stream whose first bytes are `head` and send its rows. `None` when the
+/// consumer stopped listening.
+fn read_csv<R: Read>(
+    head: Vec<u8>,
+    rest: R,
+    name: &str,
+    input: usize,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    tx: &mpsc::SyncSender<Vec<Row>>,
+) -> std::io::Result<Option<ReadEnd>> {
+    let (encoding, text) = decode::decode(head, rest, opts.encoding);
+    let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
+    let rows = RowReader::from_source(csv_records(text, delimiter), name, input, rs, opts);
+    Ok(send(rows, tx).map(|mut end| {
+        end.source = SourceInfo {
+            label: name.to_string(),
+            format: "csv",
+            encoding: Some(encoding.name()),
+            delimiter: Some(char::from(delimiter)),
+            sheet: None,
+        };
+        end
+    }))
+}
+
+/// Open the worksheet of a workbook and send its rows. `None` when the consumer stopped
+/// listening.
+fn read_workbook(
+    bytes: &[u8],
+    name: &str,
+    input: usize,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    tx: &mpsc::SyncSender<Vec<Row>>,
+) -> Option<ReadEnd> {
+    let records = match sheet::open(bytes, opts.sheet.as_deref(), name) {
+        Ok(records) => records,
+        Err(d) => {
+            return Some(ReadEnd {
+                diags: vec![*d],
+                source: SourceInfo {
+                    label: name.to_string(),
+                    ..SourceInfo::default()
+                },
+                ..ReadEnd::default()
+            });
+        }
+    };
+    let source = SourceInfo {
+        label: format!("{name}[{}]", records.sheet),
+        format: records.format,
+        encoding: None,
+        delimiter: None,
+        sheet: Some(records.sheet.clone()),
+    };
+    let others: Vec<String> = records
+        .sheets
+        .iter()
+        .filter(|s| **s != records.sheet)
+        .cloned()
+        .collect();
+    let rows = RowReader::from_source(records, &source.label, input, rs, opts);
+    let mut end = send(rows, tx)?;
+    end.source = source;
+    if !others.is_empty() {
+        for d in &mut end.diags {
+            if d.code == "header-not-found" {
+                let help = d.help.take().unwrap_or_default();
+                d.help = Some(format!(
+                    "{help}; or read another sheet with --sheet: `{}`",
+                    others.join("`, `")
+                ));
+            }
+        }
+    }
+    Some(end)
+}
+
+/// Send `rows` in batches (the last one at the end of the file). `None` when the consumer
+/// stopped listening.
+fn send<S: RecordSource>(
+    mut rows: RowReader<'_, S>,
+    tx: &mpsc::SyncSender<Vec<Row>>,
+) -> Option<ReadEnd> {
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(row) = rows.next_row() {
+        batch.push(row);
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            tx.send(full).ok()?;
+        }
+    }
+    if !batch.is_empty() {
+        tx.send(batch).ok()?;
+    }
+    Some(rows.finish())
 }
 
 /// Every row of every file, read without error, in input order.
@@ -94,7 +227,7 @@ pub fn read_all(
     opts: &ReadOptions,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<AllRows>> {
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let names = display_names(files);
     let (rows, mut ends) = scan(files, &names, rs, opts, true, |batches| {
         Ok(batches.flatten().collect::<Vec<Row>>())
     })?;
@@ -127,6 +260,11 @@ pub fn report_ends(
 pub fn end_diagnostics(rs: &Ruleset, names: &[String], ends: &mut FileEnds) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (name, (end, _)) in names.iter().zip(ends.iter_mut()) {
+        let label = if end.source.label.is_empty() {
+            name
+        } else {
+            &end.source.label
+        };
         if !end.unknown_columns.is_empty() {
             diags.push(
                 Diagnostic::warning(
@@ -138,7 +276,7 @@ pub fn end_diagnostics(rs: &Ruleset, names: &[String], ends: &mut FileEnds) -> V
                         end.unknown_columns.join("`, `")
                     ),
                 )
-                .at(name, Some(1), None),
+                .at(label, Some(end.header_line.unwrap_or(1)), None),
             );
         }
         diags.append(&mut end.diags);
@@ -146,7 +284,7 @@ pub fn end_diagnostics(rs: &Ruleset, names: &[String], ends: &mut FileEnds) -> V
     diags
 }
 
-/// The `inputs` of a run's meta: each file's path, digest and rows seen.
+/// The `inputs` of a run's meta: each file's path, digest, rows seen and how it was read.
 pub fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
     names
         .iter()
@@ -155,6 +293,11 @@ pub fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
             path: name.clone(),
             sha256: sha256.clone().unwrap_or_default(),
             rows: end.records,
+            format: end.source.format,
+            encoding: end.source.encoding,
+            delimiter: end.source.delimiter.map(String::from),
+            sheet: end.source.sheet.clone(),
+            header_row: end.header_line,
         })
         .collect()
 }
@@ -173,14 +316,4 @@ impl<R: Read> Read for Hashing<R> {
         }
         Ok(n)
     }
-}
-
-/// Consume a leading UTF-8 byte-order mark; return the bytes read that are not one.
-fn strip_bom(src: &mut impl Read) -> std::io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(3);
-    src.take(3).read_to_end(&mut head)?;
-    if head == b"\xEF\xBB\xBF" {
-        head.clear();
-    }
-    Ok(head)
 }

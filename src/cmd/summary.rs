@@ -198,11 +198,7 @@ pub fn collect(
         }
     };
     opts.keep = keys.keep.clone();
-    let names: Vec<String> = input
-        .files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
+    let names = super::scan::display_names(&input.files);
     let list = targets
         .as_ref()
         .map(|t| t.targets.clone())

@@ -1,7 +1,9 @@
-//! CSV bytes → commune rows, each keeping its file and line, with every problem located.
+//! Records → commune rows, each keeping its file and line, with every problem located.
 //!
-//! The reader reports every bad cell of the file, not only the first. It does not open files
-//! (the commands do) and does not evaluate anything.
+//! Records come from a CSV reader or a worksheet (`data::sheet`) through [`RecordSource`]; this
+//! is the one place their cells get meaning (header row, columns, coercion, zone, year). The
+//! reader reports every bad cell of the file, not only the first. It does not open or decode
+//! files (the commands and `data::decode` do) and does not evaluate anything.
 
 use std::collections::HashMap;
 
@@ -9,6 +11,7 @@ use unicode_normalization::{IsNormalized, is_nfc_quick};
 
 use crate::data::coerce::{CellError, Value, coerce};
 use crate::data::columns::{Columns, Ident, map_headers};
+use crate::data::decode::Encoding;
 use crate::data::province::{Lookup, ProvinceSet, lookup};
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
@@ -28,6 +31,50 @@ pub struct ReadOptions {
     /// Further columns whose raw text each row keeps in `Row::kept`, named by header
     /// (compared with `fold`): `summary --by <column>`. A file without one is an error.
     pub keep: Vec<String>,
+    /// `--header-row`: the line (CSV) or row (worksheet) of the header; else it is found
+    /// (see [`HEADER_SCAN`]).
+    pub header_row: Option<u64>,
+    /// `--encoding` of CSV files (a byte-order mark decides over it); used by whoever opens
+    /// the file (`data::decode`).
+    pub encoding: Option<Encoding>,
+    /// `--delimiter` of CSV files; else it is sniffed (`data::decode`).
+    pub delimiter: Option<u8>,
+    /// `--sheet` of workbooks; else the first worksheet (`data::sheet`).
+    pub sheet: Option<String>,
+}
+
+/// Without `--header-row`, the header is the first of this many records in which a cell names
+/// a measure of the ruleset (its id, label or a declared alias); records above it are a title
+/// block and are not data.
+pub const HEADER_SCAN: usize = 20;
+
+/// Where records come from: a CSV reader, or the rows of a worksheet. Each record carries its
+/// position; its line is the one shown to the user (the CSV line, the worksheet row).
+pub trait RecordSource {
+    /// Read the next record into `rec`; `Ok(false)` at the end.
+    fn read_record(&mut self, rec: &mut csv::StringRecord) -> csv::Result<bool>;
+}
+
+impl<R: std::io::Read> RecordSource for csv::Reader<R> {
+    fn read_record(&mut self, rec: &mut csv::StringRecord) -> csv::Result<bool> {
+        csv::Reader::read_record(self, rec)
+    }
+}
+
+/// A CSV reader as [`RowReader`] expects it: no header handling (the reader finds the header),
+/// records of any length (the reader checks them against the header), records ending at `\n`.
+///
+/// Ending records at `\n` alone keeps lines and byte offsets right for CRLF files (the csv
+/// crate's own CRLF handling puts every record after the first one line too early); the `\r`
+/// left at the end of a line's last cell is whitespace, which every cell is trimmed of.
+pub fn csv_records<R: std::io::Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .delimiter(delimiter)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader)
 }
 
 /// Where a row's zone came from.
@@ -93,9 +140,9 @@ pub struct Read {
     pub diags: Vec<Diagnostic>,
 }
 
-/// Read a CSV file's bytes. `path` names it in diagnostics; `input` indexes it in rows.
+/// Read a comma-separated UTF-8 file's bytes. `path` names it in diagnostics; `input` indexes
+/// it in rows.
 pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &ReadOptions) -> Read {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rows = Vec::new();
     let mut rdr = RowReader::new(bytes, path, input, rs, opts);
     while let Some(row) = rdr.next_row() {
@@ -119,15 +166,34 @@ pub struct ReadEnd {
     pub unknown_columns: Vec<String>,
     /// Every problem found.
     pub diags: Vec<Diagnostic>,
+    /// Line (CSV) or row (worksheet) of the header, when one was found.
+    pub header_line: Option<u64>,
+    /// How the file was decoded (filled in by whoever opened it).
+    pub source: SourceInfo,
+}
+
+/// How a file's bytes became records: the provenance a reader needs to repeat the run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// How the file is named in diagnostics (`book.xlsx[Xã]` for a worksheet).
+    pub label: String,
+    /// `csv`, `xlsx`, `xls`, `xlsb` or `ods`.
+    pub format: &'static str,
+    /// Text encoding of a CSV file (`utf-8`, `utf-16le`, …).
+    pub encoding: Option<&'static str>,
+    /// Delimiter of a CSV file.
+    pub delimiter: Option<char>,
+    /// Worksheet read from a workbook.
+    pub sheet: Option<String>,
 }
 
 /// Streaming form of [`read_csv`]: one row at a time, so a file of any size is read in
 /// constant memory (issue #7). Rows with errors are skipped and their diagnostics kept;
 /// [`RowReader::finish`] returns them with the same content and order as `read_csv`.
 ///
-/// The reader must not start with a UTF-8 byte-order mark (strip it first).
-pub struct RowReader<'a, R: std::io::Read> {
-    rdr: csv::Reader<R>,
+/// A UTF-8 byte-order mark at the start of the first record is dropped.
+pub struct RowReader<'a, S: RecordSource> {
+    rdr: S,
     rec: csv::StringRecord,
     path: &'a str,
     input: usize,
@@ -143,8 +209,8 @@ pub struct RowReader<'a, R: std::io::Read> {
     memo: Memo,
 }
 
-impl<'a, R: std::io::Read> RowReader<'a, R> {
-    /// Read the header and map its columns; header problems end the file at once.
+impl<'a, R: std::io::Read> RowReader<'a, csv::Reader<R>> {
+    /// A reader of comma-separated UTF-8 text.
     pub fn new(
         reader: R,
         path: &'a str,
@@ -152,10 +218,19 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
         rs: &'a Ruleset,
         opts: &'a ReadOptions,
     ) -> Self {
-        let rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .buffer_capacity(1 << 16)
-            .from_reader(reader);
+        RowReader::from_source(csv_records(reader, b','), path, input, rs, opts)
+    }
+}
+
+impl<'a, S: RecordSource> RowReader<'a, S> {
+    /// Find the header and map its columns; header problems end the file at once.
+    pub fn from_source(
+        rdr: S,
+        path: &'a str,
+        input: usize,
+        rs: &'a Ruleset,
+        opts: &'a ReadOptions,
+    ) -> Self {
         let mut this = RowReader {
             rdr,
             rec: csv::StringRecord::new(),
@@ -176,33 +251,87 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
         this
     }
 
+    /// Read records up to the header: `--header-row`'s, else the first of [`HEADER_SCAN`]
+    /// records that names a measure. Returns its mapped columns and their diagnostics.
+    fn find_header(&mut self) -> Option<(Columns, Vec<Diagnostic>)> {
+        let path = self.path;
+        let mut seen = 0usize;
+        loop {
+            match self.rdr.read_record(&mut self.rec) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let d = match (seen, self.opts.header_row) {
+                        (0, _) => Diagnostic::error("empty-file", "the file has no header row")
+                            .at(path, None, None),
+                        (_, Some(n)) => Diagnostic::error(
+                            "header-not-found",
+                            format!("--header-row {n}: the file has no record at line {n}"),
+                        )
+                        .at(path, None, None)
+                        .help("count lines (worksheet rows) from 1, as shown to the left of Excel's grid"),
+                        (_, None) => header_not_found(path, self.rs, seen),
+                    };
+                    self.end.diags.push(d);
+                    return None;
+                }
+                Err(e) => {
+                    self.end.diags.push(csv_error(&e, path));
+                    return None;
+                }
+            }
+            if is_blank(&self.rec) {
+                continue;
+            }
+            seen += 1;
+            let line = self.rec.position().map_or(seen as u64, |p| p.line());
+            let mut headers: Vec<String> = self.rec.iter().map(|h| nfc(h.trim())).collect();
+            if seen == 1 {
+                if let Some(first) = headers.first_mut() {
+                    if let Some(rest) = first.strip_prefix('\u{feff}') {
+                        *first = rest.to_string();
+                    }
+                }
+            }
+            match self.opts.header_row {
+                Some(n) if line < n => continue,
+                Some(n) if line > n => {
+                    self.end.diags.push(
+                        Diagnostic::error(
+                            "header-not-found",
+                            format!("--header-row {n}: line {n} is empty or inside a record"),
+                        )
+                        .at(path, Some(line), None)
+                        .help(format!(
+                            "the first record at or after it starts at line {line}"
+                        )),
+                    );
+                    return None;
+                }
+                Some(_) => {}
+                None => {}
+            }
+            let mapped = map_headers(&headers, self.rs, self.opts.allow_missing, path, line);
+            let names_measure = mapped.0.measures.iter().any(Option::is_some);
+            if self.opts.header_row.is_some() || names_measure {
+                self.header_line = line;
+                self.end.header_line = Some(line);
+                self.headers = headers;
+                return Some(mapped);
+            }
+            if seen == HEADER_SCAN {
+                self.end.diags.push(header_not_found(path, self.rs, seen));
+                return None;
+            }
+        }
+    }
+
     fn header(&mut self) {
         let path = self.path;
         let rs = self.rs;
-        match self.rdr.read_record(&mut self.rec) {
-            Ok(false) => {
-                self.end.diags.push(
-                    Diagnostic::error("empty-file", "the file has no header row")
-                        .at(path, None, None),
-                );
-                return;
-            }
-            Err(e) => {
-                self.end.diags.push(csv_error(&e, path));
-                return;
-            }
-            Ok(true) => {}
-        }
-        let header_line = self.rec.position().map_or(1, |p| p.line());
-        self.header_line = header_line;
-        self.headers = self.rec.iter().map(nfc).collect();
-        let (cols, diags) = map_headers(
-            &self.headers,
-            rs,
-            self.opts.allow_missing,
-            path,
-            header_line,
-        );
+        let Some((cols, diags)) = self.find_header() else {
+            return;
+        };
+        let header_line = self.header_line;
         let fatal = crate::diag::has_errors(&diags);
         self.end.diags.extend(diags);
         self.end.unknown_columns = cols.unknown.clone();
@@ -282,12 +411,30 @@ impl<'a, R: std::io::Read> RowReader<'a, R> {
                 Err(e) => {
                     self.end.records += 1;
                     self.end.diags.push(csv_error(&e, self.path));
+                    if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                        // The file is in another encoding: every later row would fail too.
+                        self.done = true;
+                        return None;
+                    }
                     continue;
                 }
                 Ok(true) => {}
             }
+            if is_blank(&self.rec) {
+                // A row of empty cells (Excel exports them as `;;;;`) is not a commune.
+                continue;
+            }
             self.end.records += 1;
             let line = self.rec.position().map_or(0, |p| p.line());
+            if self.rec.len() != self.headers.len() {
+                self.end.diags.push(wrong_field_count(
+                    self.path,
+                    line,
+                    self.rec.len(),
+                    self.headers.len(),
+                ));
+                continue;
+            }
             let mut ctx = RowCtx {
                 path: self.path,
                 line,
@@ -555,21 +702,60 @@ fn zone(
     }
 }
 
+fn is_blank(rec: &csv::StringRecord) -> bool {
+    rec.iter().all(|c| c.trim().is_empty())
+}
+
+fn header_not_found(path: &str, rs: &Ruleset, seen: usize) -> Diagnostic {
+    Diagnostic::error(
+        "header-not-found",
+        format!(
+            "no header: none of the first {seen} non-empty row(s) names a measure of ruleset `{}`",
+            rs.id
+        ),
+    )
+    .at(path, None, None)
+    .help(
+        "headers must be measure ids, labels or aliases (`ntm rules show` lists them); \
+         if the header is further down, pass --header-row N",
+    )
+}
+
+fn wrong_field_count(path: &str, line: u64, len: usize, expected: usize) -> Diagnostic {
+    Diagnostic::error(
+        "wrong-field-count",
+        format!("the row has {len} fields, the header has {expected}"),
+    )
+    .at(path, Some(line), None)
+    .help("a cell containing the delimiter must be quoted")
+}
+
 fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
     let line = e.position().map(|p| p.line());
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => Diagnostic::error(
-            "wrong-field-count",
-            format!("the row has {len} fields, the header has {expected_len}"),
-        )
-        .at(path, line, None)
-        .help("a cell containing the delimiter must be quoted"),
-        csv::ErrorKind::Utf8 { .. } => {
-            Diagnostic::error("invalid-utf8", "the row is not valid UTF-8")
-                .at(path, line, None)
-                .help("save the file as UTF-8 (CSV UTF-8 in Excel)")
+        } => wrong_field_count(
+            path,
+            line.unwrap_or(0),
+            *len as usize,
+            *expected_len as usize,
+        ),
+        csv::ErrorKind::Utf8 { pos, err } => {
+            let byte = pos.as_ref().map_or(0, csv::Position::byte);
+            Diagnostic::error(
+                "invalid-utf8",
+                format!(
+                    "the file is not UTF-8: field {} of the row starting at byte offset {byte} is invalid from its byte {} on; the rest of the file was not read",
+                    err.field() + 1,
+                    err.valid_up_to() + 1
+                ),
+            )
+            .at(path, line, Some(err.field() as u64 + 1))
+            .help(
+                "name its encoding: --encoding windows-1258 (Vietnamese Windows), \
+                 --encoding windows-1252 (Western European), or save it as CSV UTF-8",
+            )
         }
         _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
     }

@@ -28,6 +28,10 @@ fn commune(rs: &Ruleset, cells: &str) -> (Outcome, Vec<Option<Value>>) {
         allow_missing: false,
         province_set: ProvinceSet::Y2024,
         keep: Vec::new(),
+        header_row: None,
+        encoding: None,
+        delimiter: None,
+        sheet: None,
     };
     let read = read_csv(text.as_bytes(), "t.csv", 0, rs, &opts);
     assert!(read.diags.is_empty(), "{:?}", read.diags);

@@ -56,6 +56,16 @@ pub struct InputMeta {
     pub sha256: String,
     /// Data rows read.
     pub rows: usize,
+    /// `csv`, `xlsx`, `xlsb`, `xls` or `ods`.
+    pub format: &'static str,
+    /// Text encoding a CSV file was read in (`utf-8`, `utf-16le`, …); null for workbooks.
+    pub encoding: Option<&'static str>,
+    /// Delimiter of a CSV file; null for workbooks.
+    pub delimiter: Option<String>,
+    /// Worksheet read; null for CSV.
+    pub sheet: Option<String>,
+    /// Line (CSV) or row (worksheet) of the header.
+    pub header_row: Option<u64>,
 }
 
 /// The ruleset as summarised in evaluation output.

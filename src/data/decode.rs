@@ -1,0 +1,191 @@
+//! CSV bytes → UTF-8 text: byte-order marks, `--encoding`, and the delimiter.
+//!
+//! Pure stream adapters: bytes in, UTF-8 out, memory flat however long the file (issue #7).
+//! Opening files is the commands' job; giving cells meaning is `read`'s.
+//!
+//! Rules (README "Data contract"):
+//! - a byte-order mark decides the encoding (UTF-8, UTF-16 LE, UTF-16 BE), even over
+//!   `--encoding`; without one, `--encoding` does, and the default is UTF-8;
+//! - UTF-8 is never transcoded: bytes that are not UTF-8 are a located `invalid-utf8` error
+//!   suggesting `--encoding windows-1258`. No encoding is guessed;
+//! - the delimiter is the one of `,` `;` tab occurring most often, outside double quotes, in
+//!   the first line that has any of them (a comma on a tie or when none has); `--delimiter`
+//!   forces it.
+
+use std::io::{Chain, Cursor, Read};
+
+use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+
+/// Text encodings a CSV file may be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Encoding {
+    /// UTF-8, with or without a byte-order mark.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// UTF-16 little-endian (Excel "Unicode text").
+    #[value(name = "utf-16le")]
+    Utf16Le,
+    /// UTF-16 big-endian.
+    #[value(name = "utf-16be")]
+    Utf16Be,
+    /// Vietnamese Windows code page (combining tone marks; text is normalised to NFC).
+    #[value(name = "windows-1258", alias = "cp1258")]
+    Windows1258,
+    /// Western European Windows code page.
+    #[value(name = "windows-1252", alias = "cp1252")]
+    Windows1252,
+}
+
+impl Encoding {
+    /// The name used on the command line and in `meta.inputs`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::Windows1258 => "windows-1258",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+
+    fn codec(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 => encoding_rs::UTF_8,
+            Encoding::Utf16Le => encoding_rs::UTF_16LE,
+            Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Windows1258 => encoding_rs::WINDOWS_1258,
+            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        }
+    }
+}
+
+/// The encoding named by a byte-order mark at the start of `head`.
+pub fn sniff_bom(head: &[u8]) -> Option<Encoding> {
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        Some(Encoding::Utf8)
+    } else if head.starts_with(b"\xFF\xFE") {
+        Some(Encoding::Utf16Le)
+    } else if head.starts_with(b"\xFE\xFF") {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// A byte stream as UTF-8.
+pub enum Decoded<R: Read> {
+    /// Already UTF-8: passed through untouched (a UTF-8 byte-order mark included, which the
+    /// row reader drops), so positions are the file's own byte offsets.
+    Utf8(R),
+    /// Transcoded to UTF-8, without its byte-order mark.
+    Transcoded(Box<DecodeReaderBytes<R, Vec<u8>>>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Decoded::Utf8(r) => r.read(buf),
+            Decoded::Transcoded(r) => r.read(buf),
+        }
+    }
+}
+
+/// A stream whose first bytes were read ahead and are handed back first.
+pub type Replayed<R> = Chain<Cursor<Vec<u8>>, R>;
+
+/// Decode `rest`, whose first bytes `head` (at least 3 unless the stream is shorter) were
+/// already read, by the rules of this module. Returns the encoding used.
+pub fn decode<R: Read>(
+    head: Vec<u8>,
+    rest: R,
+    asked: Option<Encoding>,
+) -> (Encoding, Decoded<Replayed<R>>) {
+    let encoding = sniff_bom(&head).or(asked).unwrap_or(Encoding::Utf8);
+    let stream = Cursor::new(head).chain(rest);
+    let decoded = match encoding {
+        Encoding::Utf8 => Decoded::Utf8(stream),
+        Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Windows1258 | Encoding::Windows1252 => {
+            Decoded::Transcoded(Box::new(
+                DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding.codec()))
+                    .bom_override(true)
+                    .build(stream),
+            ))
+        }
+    };
+    (encoding, decoded)
+}
+
+/// Bytes read ahead to find the delimiter: a line longer than this is sniffed from its start.
+pub const SNIFF_LIMIT: usize = 64 * 1024;
+
+/// Read the start of `src` (up to a full line, or [`SNIFF_LIMIT`] bytes) and pick its
+/// delimiter, or take `forced`. Returns the delimiter and a stream that still yields every
+/// byte.
+pub fn delimiter<R: Read>(mut src: R, forced: Option<u8>) -> std::io::Result<(u8, Replayed<R>)> {
+    let mut head = Vec::new();
+    if forced.is_none() {
+        let mut buf = [0u8; 8192];
+        while head.len() < SNIFF_LIMIT && !has_candidate_line(&head) {
+            let n = src.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+    }
+    let d = forced.unwrap_or_else(|| sniff_delimiter(&head));
+    Ok((d, Cursor::new(head).chain(src)))
+}
+
+/// Is there a complete line in `head` with a candidate delimiter?
+fn has_candidate_line(head: &[u8]) -> bool {
+    match head.iter().rposition(|&b| b == b'\n') {
+        Some(end) => head[..end].iter().any(|b| CANDIDATES.contains(b)),
+        None => false,
+    }
+}
+
+/// Delimiters recognised without `--delimiter`.
+pub const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
+
+/// The delimiter of text starting with `head` (see the module's rules).
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut quoted = false;
+    let mut counts = [0usize; 3];
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted && counts.iter().any(|&c| c > 0) => break,
+            _ if !quoted => {
+                if let Some(i) = CANDIDATES.iter().position(|&c| c == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut best = 0;
+    for i in 1..CANDIDATES.len() {
+        if counts[i] > counts[best] {
+            best = i;
+        }
+    }
+    CANDIDATES[best]
+}
+
+/// `--delimiter`: `,` `;` `|`, or a tab as `tab`, `\t` or the character itself.
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," => Ok(b','),
+        ";" => Ok(b';'),
+        "|" => Ok(b'|'),
+        "\t" | "\\t" | "tab" | "TAB" => Ok(b'\t'),
+        other => Err(format!(
+            "`{other}` is not a delimiter: expected `,`, `;`, `|` or `tab`"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;

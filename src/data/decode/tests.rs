@@ -1,0 +1,105 @@
+//! Byte-order marks, transcoding and delimiter sniffing.
+
+use std::io::Read;
+
+use super::*;
+
+fn decoded(bytes: &[u8], asked: Option<Encoding>) -> (Encoding, Vec<u8>) {
+    let head = bytes[..bytes.len().min(3)].to_vec();
+    let (enc, mut r) = decode(head, &bytes[bytes.len().min(3)..], asked);
+    let mut out = Vec::new();
+    r.read_to_end(&mut out).expect("decode");
+    (enc, out)
+}
+
+fn utf16(text: &str, le: bool) -> Vec<u8> {
+    let mut out = if le {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    out
+}
+
+#[test]
+fn utf8_passes_through_untouched_bom_included() {
+    let bytes = "\u{feff}tên;mã\n".as_bytes();
+    assert_eq!(decoded(bytes, None), (Encoding::Utf8, bytes.to_vec()));
+    // Invalid bytes are not replaced: the reader reports them where they are.
+    let bad = b"a,b\n\xF4,c\n";
+    assert_eq!(decoded(bad, None), (Encoding::Utf8, bad.to_vec()));
+}
+
+#[test]
+fn utf16_with_a_bom_is_transcoded_whatever_was_asked() {
+    for le in [true, false] {
+        let bytes = utf16("Tên xã\tĐạt\r\nx\ty\r\n", le);
+        let want = if le {
+            Encoding::Utf16Le
+        } else {
+            Encoding::Utf16Be
+        };
+        let (enc, text) = decoded(&bytes, Some(Encoding::Windows1258));
+        assert_eq!(enc, want);
+        let text = String::from_utf8(text).expect("utf-8");
+        assert_eq!(
+            text.trim_start_matches('\u{feff}'),
+            "Tên xã\tĐạt\r\nx\ty\r\n"
+        );
+    }
+}
+
+#[test]
+fn windows_1258_is_decoded_with_its_combining_tone_marks() {
+    // "Hải" in windows-1258: H, a-breve (0xE3)... here plain `a` + combining hook (0xD2).
+    let bytes = b"H\x61\xD2i;\xD0\xE3t\n";
+    let (enc, text) = decoded(bytes, Some(Encoding::Windows1258));
+    assert_eq!(enc, Encoding::Windows1258);
+    let text = String::from_utf8(text).expect("utf-8");
+    assert_eq!(text, "Ha\u{309}i;Đăt\n");
+    assert_eq!(crate::text::nfc(&text), "Hải;Đăt\n");
+}
+
+#[test]
+fn windows_1252_maps_its_high_bytes() {
+    let (_, text) = decoded(b"caf\xE9;\x80\n", Some(Encoding::Windows1252));
+    assert_eq!(String::from_utf8(text).expect("utf-8"), "café;€\n");
+}
+
+#[test]
+fn delimiter_is_the_most_frequent_candidate_outside_quotes() {
+    assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+    assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2;3\n"), b';');
+    assert_eq!(sniff_delimiter(b"a\tb\tc\n"), b'\t');
+    // Commas inside quotes do not count.
+    assert_eq!(sniff_delimiter(b"\"a,b,c\";d\n"), b';');
+    // A title line without any candidate is passed over.
+    assert_eq!(sniff_delimiter(b"Bao cao\r\na;b\r\n"), b';');
+    // A tie or nothing at all: comma.
+    assert_eq!(sniff_delimiter(b"a;b,c\n"), b',');
+    assert_eq!(sniff_delimiter(b"abc\n"), b',');
+    assert_eq!(sniff_delimiter(b""), b',');
+}
+
+#[test]
+fn delimiter_keeps_every_byte_of_the_stream() {
+    let text = "x;y\n".repeat(5000);
+    let (d, mut r) = delimiter(text.as_bytes(), None).expect("read");
+    assert_eq!(d, b';');
+    let mut out = String::new();
+    r.read_to_string(&mut out).expect("read");
+    assert_eq!(out, text);
+    let (d, _) = delimiter(text.as_bytes(), Some(b'\t')).expect("read");
+    assert_eq!(d, b'\t');
+}
+
+#[test]
+fn delimiter_flag_values() {
+    assert_eq!(parse_delimiter(";"), Ok(b';'));
+    assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+    assert_eq!(parse_delimiter("\\t"), Ok(b'\t'));
+    assert!(parse_delimiter("ab").is_err());
+}

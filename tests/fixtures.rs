@@ -1,0 +1,253 @@
+//! The real-world input fixtures of tests/fixtures/input/, made here so they are reproducible:
+//! a test fails when a committed file differs from what this code makes.
+//! Write them anew with `NTM_WRITE_FIXTURES=1 cargo test --test integration fixtures`.
+//!
+//! All hold the same three communes for examples/ruleset.toml, with Vietnamese headers, as
+//! offices send them: an Excel "CSV (semicolon)" export with a BOM, an Excel "Unicode text"
+//! export (UTF-16 LE, tabs), a workbook with a title block above the header on a sheet "Xã",
+//! a CSV in decomposed Unicode (NFD), and a Windows-1258 CSV.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
+use unicode_normalization::UnicodeNormalization;
+
+/// The header, as an office writes it (labels and aliases of examples/ruleset.toml).
+pub const HEADER: [&str; 14] = [
+    "Mã xã",
+    "Tên xã",
+    "Huyện",
+    "Tỉnh",
+    "Năm",
+    "Thu nhập bình quân đầu người",
+    "Tưới tiêu chủ động",
+    "Suy dinh dưỡng thấp còi",
+    "Nhà tạm dột nát",
+    "Quy hoạch",
+    "Thôn thông minh",
+    "Lĩnh vực nổi trội: du lịch",
+    "Lĩnh vực nổi trội: sản xuất",
+    "ĐBKK",
+];
+
+/// Three communes; numbers with a decimal comma, as a Vietnamese-locale Excel writes them.
+pub const ROWS: [[&str; 14]; 3] = [
+    [
+        "10816",
+        "Xã Hồng Lạc",
+        "Huyện Thanh Hà",
+        "Hải Dương",
+        "2025",
+        "61,2",
+        "85",
+        "12",
+        "0",
+        "Đạt",
+        "0",
+        "",
+        "",
+        "",
+    ],
+    [
+        "10825",
+        "Xã Tân Việt",
+        "Huyện Thanh Hà",
+        "Hải Dương",
+        "2025",
+        "80",
+        "95,5",
+        "12",
+        "0",
+        "Đạt",
+        "2",
+        "x",
+        "",
+        "",
+    ],
+    [
+        "32137",
+        "Xã Tân Hưng",
+        "Huyện Cái Nước",
+        "Cà Mau",
+        "2025",
+        "",
+        "95",
+        "12,5",
+        "1",
+        "Không đạt",
+        "1",
+        "",
+        "",
+        "x",
+    ],
+];
+
+fn lines(delimiter: &str, quote_commas: bool) -> Vec<String> {
+    let cell = |c: &str| {
+        if quote_commas && c.contains(',') {
+            format!("\"{c}\"")
+        } else {
+            c.to_string()
+        }
+    };
+    std::iter::once(HEADER.map(cell).join(delimiter))
+        .chain(ROWS.iter().map(|r| r.map(cell).join(delimiter)))
+        .collect()
+}
+
+/// Excel "CSV (semicolon)" in a Vietnamese locale: UTF-8 BOM, `;`, decimal commas, CRLF.
+pub fn excel_semicolon() -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    for l in lines(";", false) {
+        out.extend(l.as_bytes());
+        out.extend(b"\r\n");
+    }
+    out
+}
+
+/// `text` in UTF-16 with a byte-order mark, little- or big-endian.
+pub fn to_utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut out = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little_endian {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+/// Excel "Unicode text": UTF-16 LE with a BOM, tab-separated, CRLF.
+pub fn unicode_text() -> Vec<u8> {
+    to_utf16(&(lines("\t", false).join("\r\n") + "\r\n"), true)
+}
+
+/// Comma-separated UTF-8 with every header and name decomposed (NFD), as some macOS tools
+/// write it.
+pub fn decomposed() -> Vec<u8> {
+    let text: String = lines(",", true).join("\n") + "\n";
+    text.nfd().collect::<String>().into_bytes()
+}
+
+/// The tone marks Windows-1258 writes as combining characters after the letter.
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// Windows-1258, `;`, CRLF.
+pub fn windows_1258() -> Vec<u8> {
+    to_windows_1258(&(lines(";", false).join("\r\n") + "\r\n"))
+}
+
+/// `text` in Windows-1258: letters with circumflex, breve or horn are single bytes, tone marks
+/// follow as combining bytes.
+pub fn to_windows_1258(text: &str) -> Vec<u8> {
+    let mut split = String::new();
+    for c in text.nfc() {
+        let parts: String = c.to_string().nfd().collect();
+        let base: String = parts.chars().filter(|c| !TONES.contains(c)).collect();
+        split.extend(base.nfc());
+        split.extend(parts.chars().filter(|c| TONES.contains(c)));
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1258.encode(&split);
+    assert!(!unmappable, "text not representable in windows-1258");
+    bytes.into_owned()
+}
+
+/// A workbook whose first sheet is instructions and whose sheet "Xã" has a title block above
+/// the header (row 4); numbers are numeric cells, one flag a TRUE cell, one cell a formula
+/// error.
+pub fn title_block(error_cell: bool) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2025, 7, 1).expect("date");
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    let bold = Format::new().set_bold();
+    let notes = wb.add_worksheet();
+    notes.set_name("Hướng dẫn").expect("name");
+    notes
+        .write_string(0, 0, "Nhập số liệu vào sheet Xã")
+        .expect("write");
+    let ws = wb.add_worksheet();
+    ws.set_name("Xã").expect("name");
+    ws.write_string_with_format(
+        0,
+        0,
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI",
+        &bold,
+    )
+    .expect("write");
+    ws.write_string(1, 0, "Tỉnh Hải Dương, Cà Mau — năm 2025")
+        .expect("write");
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &bold)
+            .expect("write");
+    }
+    for (r, row) in ROWS.iter().enumerate() {
+        let r = r as u32 + 4;
+        for (c, v) in row.iter().enumerate() {
+            let c = c as u16;
+            let number = v.replace(',', ".").parse::<f64>();
+            match (c, *v, number) {
+                (_, "", _) => {}
+                // The commune code stays text, as offices key it.
+                (0, v, _) => {
+                    ws.write_string(r, c, v).expect("write");
+                }
+                (_, "x", _) => {
+                    ws.write_boolean(r, c, true).expect("write");
+                }
+                (_, _, Ok(n)) => {
+                    ws.write_number(r, c, n).expect("write");
+                }
+                (_, v, Err(_)) => {
+                    ws.write_string(r, c, v).expect("write");
+                }
+            }
+        }
+    }
+    if error_cell {
+        // A formula as Excel saves it: the formula and its cached result.
+        ws.write_formula(5, 6, Formula::new("=1/0").set_result("#DIV/0!"))
+            .expect("write");
+    }
+    wb.save_to_buffer().expect("save")
+}
+
+/// Every fixture: file name and bytes.
+pub fn all() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("excel-semicolon-bom.csv", excel_semicolon()),
+        ("unicode-text-utf16le.txt", unicode_text()),
+        ("decomposed-nfd.csv", decomposed()),
+        ("windows-1258.csv", windows_1258()),
+        ("title-block.xlsx", title_block(false)),
+        ("formula-error.xlsx", title_block(true)),
+        (
+            "no-header.csv",
+            b"B\xC3\xA1o c\xC3\xA1o n\xC4\x83m 2025\nx,y\n1,2\n".to_vec(),
+        ),
+    ]
+}
+
+#[test]
+fn fixtures_are_what_this_file_makes() {
+    let dir = Path::new("tests/fixtures/input");
+    let write = std::env::var_os("NTM_WRITE_FIXTURES").is_some();
+    for (name, bytes) in all() {
+        let path = dir.join(name);
+        if write {
+            std::fs::create_dir_all(dir).expect("mkdir");
+            std::fs::write(&path, &bytes).expect("write fixture");
+        }
+        let committed = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (NTM_WRITE_FIXTURES=1 makes it)", path.display()));
+        assert!(
+            committed == bytes,
+            "{} differs from what tests/fixtures.rs makes (NTM_WRITE_FIXTURES=1 rewrites it)",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! Reading real-world files: the row reader fed by any record source, and the property that a
+//! table gives the same results whatever file it arrives in (CSV with any delimiter or
+//! encoding, or XLSX).
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use ntm::data::read::{ReadOptions, RowReader, csv_records};
+use proptest::prelude::*;
+use rust_xlsxwriter::Workbook;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::pipeline::{OPTS, example};
+
+const HEADER: &str = "code;province;year;income_per_capita;irrigated_area_pct;stunting_under5_pct;temporary_houses;general_plan_approved;smart_villages;field_tourism;field_production;extremely_difficult";
+
+/// Lines and codes of the rows read from `text` (`;`-separated), and the diagnostics' codes.
+fn read(text: &str, opts: &ReadOptions) -> (Vec<(u64, String)>, Vec<String>, Option<u64>) {
+    let rs = example();
+    let mut rdr = RowReader::from_source(csv_records(text.as_bytes(), b';'), "t.csv", 0, &rs, opts);
+    let mut rows = Vec::new();
+    while let Some(r) = rdr.next_row() {
+        rows.push((r.line, r.code.unwrap_or_default()));
+    }
+    let end = rdr.finish();
+    let codes = end.diags.iter().map(|d| d.code.to_string()).collect();
+    (rows, codes, end.header_line)
+}
+
+const ROW: &str = "Hải Dương;2025;61,2;85;12;0;Đạt;0;;;";
+
+#[test]
+fn crlf_lines_are_counted_as_an_editor_shows_them() {
+    let text = format!("{HEADER}\r\nA;{ROW}\r\nB;{ROW}\r\n\r\nC;{ROW}\r\n");
+    let (rows, codes, header) = read(&text, &OPTS);
+    assert_eq!(codes, Vec::<String>::new());
+    assert_eq!(header, Some(1));
+    assert_eq!(
+        rows,
+        vec![(2, "A".into()), (3, "B".into()), (5, "C".into())]
+    );
+}
+
+#[test]
+fn a_title_block_above_the_header_is_skipped_and_blank_rows_are_not_communes() {
+    let text = format!(
+        "\u{feff}BÁO CÁO KẾT QUẢ;;;;;;;;;;;\nTỉnh Hải Dương;;;;;;;;;;;\n;;;;;;;;;;;\n{HEADER}\nA;{ROW}\n;;;;;;;;;;;\nB;{ROW}\n"
+    );
+    let (rows, codes, header) = read(&text, &OPTS);
+    assert_eq!(codes, Vec::<String>::new());
+    assert_eq!(header, Some(4));
+    assert_eq!(rows, vec![(5, "A".into()), (7, "B".into())]);
+}
+
+#[test]
+fn header_row_flag_takes_that_line_whatever_it_holds() {
+    let text = format!("{HEADER}\nA;{ROW}\n");
+    let forced = ReadOptions {
+        header_row: Some(2),
+        ..OPTS
+    };
+    let (rows, codes, header) = read(&text, &forced);
+    assert!(rows.is_empty());
+    assert_eq!(header, Some(2));
+    assert!(
+        codes.contains(&"no-measure-columns".to_string()),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn no_header_among_the_first_rows_is_an_error() {
+    let text = "a;b\n".repeat(30);
+    let (rows, codes, header) = read(&text, &OPTS);
+    assert!(rows.is_empty());
+    assert_eq!(header, None);
+    assert_eq!(codes, vec!["header-not-found".to_string()]);
+}
+
+#[test]
+fn a_short_row_is_located_and_the_header_bom_is_dropped() {
+    let text = format!("\u{feff}{HEADER}\nA;{ROW}\nB;Hải Dương\n");
+    let (rows, codes, _) = read(&text, &OPTS);
+    assert_eq!(rows, vec![(2, "A".into())]);
+    assert_eq!(codes, vec!["wrong-field-count".to_string()]);
+}
+
+// --- the same table in any file -------------------------------------------------------------
+
+/// One random but valid data row for examples/ruleset.toml, as cell text with `.` decimals.
+/// Numbers are written without trailing zeros: a numeric worksheet cell has no `20.0`.
+fn row() -> impl Strategy<Value = Vec<String>> {
+    let num = |lo: u32, hi: u32| {
+        (lo..hi, 0u32..10).prop_map(|(i, f)| match f {
+            0 => i.to_string(),
+            f => format!("{i}.{f}"),
+        })
+    };
+    let yes_no = prop_oneof![Just("Đạt"), Just("Không đạt"), Just("")].prop_map(String::from);
+    (
+        prop_oneof![
+            Just("Hải Dương"),
+            Just("Cà Mau"),
+            Just("Lào Cai"),
+            Just("Đồng Nai")
+        ],
+        prop_oneof![num(20, 100), Just(String::new())],
+        num(0, 100),
+        num(0, 40),
+        0u32..3,
+        yes_no.clone(),
+        0u32..3,
+        (yes_no.clone(), yes_no),
+    )
+        .prop_map(|(prov, inc, irr, stunt, houses, plan, smart, (tour, ed))| {
+            vec![
+                prov.to_string(),
+                "2025".to_string(),
+                inc,
+                irr,
+                stunt,
+                houses.to_string(),
+                plan,
+                smart.to_string(),
+                tour,
+                String::new(),
+                ed,
+            ]
+        })
+}
+
+fn table(rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    let header = HEADER.split(';').map(String::from).collect();
+    std::iter::once(header)
+        .chain(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| std::iter::once(format!("C{i}")).chain(r.clone()).collect()),
+        )
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Enc {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1258,
+}
+
+fn csv_bytes(table: &[Vec<String>], delimiter: char, enc: Enc, nfd: bool, crlf: bool) -> Vec<u8> {
+    let eol = if crlf { "\r\n" } else { "\n" };
+    let mut text = String::new();
+    for r in table {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| {
+                if c.contains(delimiter) {
+                    format!("\"{c}\"")
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        text.push_str(&cells.join(&delimiter.to_string()));
+        text.push_str(eol);
+    }
+    if nfd {
+        text = text.nfd().collect();
+    }
+    match enc {
+        Enc::Utf8 => text.into_bytes(),
+        Enc::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        Enc::Utf16Le => crate::fixtures::to_utf16(&text, true),
+        Enc::Utf16Be => crate::fixtures::to_utf16(&text, false),
+        Enc::Windows1258 => crate::fixtures::to_windows_1258(&text),
+    }
+}
+
+fn xlsx_bytes(table: &[Vec<String>]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Xã").expect("name");
+    for (r, row) in table.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            // Numbers as numeric cells, the commune code as text, as offices key them.
+            match v.parse::<f64>() {
+                Ok(n) if c > 0 => ws.write_number(r, c, n).map(|_| ()),
+                _ if v.is_empty() => Ok(()),
+                _ => ws.write_string(r, c, v).map(|_| ()),
+            }
+            .expect("write");
+        }
+    }
+    wb.save_to_buffer().expect("save")
+}
+
+/// `ntm evaluate --format json` of one file, without what names the file.
+fn evaluate_json(path: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "ntm",
+        "evaluate",
+        "--rules",
+        "examples/ruleset.toml",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let path_text = path.display().to_string();
+    args.push(&path_text);
+    let cli = ntm::cli::Cli::try_parse_from(&args).expect("arguments");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = ntm::run(cli, &mut out, &mut err).expect("run");
+    assert_eq!(
+        exit,
+        ntm::Exit::Success,
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    v["meta"].as_object_mut().expect("meta").remove("inputs");
+    for c in v["communes"].as_array_mut().expect("communes") {
+        c.as_object_mut().expect("commune").remove("file");
+    }
+    v
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ntm-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn csv_in_any_form_and_xlsx_give_the_same_json(
+        rows in prop::collection::vec(row(), 1..12),
+        delimiter in prop_oneof![Just(','), Just(';'), Just('\t')],
+        enc in prop_oneof![
+            Just(Enc::Utf8), Just(Enc::Utf8Bom), Just(Enc::Utf16Le), Just(Enc::Utf16Be),
+            Just(Enc::Windows1258)
+        ],
+        nfd in any::<bool>(),
+        crlf in any::<bool>(),
+    ) {
+        let t = table(&rows);
+        let csv = temp_file("t.csv", &csv_bytes(&t, delimiter, enc, nfd, crlf));
+        let xlsx = temp_file("t.xlsx", &xlsx_bytes(&t));
+        let extra: &[&str] = match enc {
+            Enc::Windows1258 => &["--encoding", "windows-1258"],
+            _ => &[],
+        };
+        let from_csv = evaluate_json(&csv, extra);
+        let from_xlsx = evaluate_json(&xlsx, &[]);
+        prop_assert_eq!(from_csv["communes"].as_array().map(Vec::len), Some(rows.len()));
+        prop_assert_eq!(from_csv, from_xlsx);
+    }
+}
