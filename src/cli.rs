@@ -16,7 +16,8 @@ use crate::lang::Lang;
 #[command(name = "ntm", version, propagate_version = true)]
 #[command(
     after_long_help = "Exit codes: 0 success; 1 findings (--fail-below matched, --strict-sources \
-    found unverified verdicts, `check` found errors); 2 bad usage, unreadable or invalid input."
+    found unverified verdicts, `check` found errors or, with --deny warnings, warnings); 2 bad \
+    usage, unreadable or invalid input."
 )]
 pub struct Cli {
     /// What to do.
@@ -52,7 +53,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
-    /// Validate ruleset files and report every problem.
+    /// Validate and lint ruleset files and report every problem.
+    #[command(
+        after_long_help = "Exit codes: 0 no errors; 1 errors, or warnings under --deny warnings; 2 a file \
+        could not be read.\n\nExamples:\n  ntm check criteria/*.toml\n  \
+        ntm check --deny warnings --allow unverified --format github my-ruleset.toml"
+    )]
     Check(CheckArgs),
     /// Aggregate figures per group and in total: communes at each level, criteria met,
     /// most-missed criteria, targets and roll-ups.
@@ -300,6 +306,40 @@ pub struct CheckArgs {
     /// Ruleset files (or built-in ids).
     #[arg(required = true, value_name = "ID|FILE")]
     pub rules: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Count warnings as errors (exit 1 when any is left after --allow).
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub deny: Vec<Deny>,
+    /// Do not report this warning code (repeatable), e.g. `--allow unverified`.
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+    /// Warn when this assessment year is outside a ruleset's period.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Today's date as YYYY-MM-DD, for the "past the period" warning (default: the system
+    /// clock; meant for tests).
+    #[arg(long, env = "NTM_TODAY", value_name = "DATE", hide_env_values = true)]
+    pub today: Option<String>,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// `path:line:col: error[code]: message` lines on stderr, a summary per file on stdout.
+    Text,
+    /// One JSON document on stdout: every file with its diagnostics.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`) on stdout.
+    Github,
+}
+
+/// What `--deny` turns into errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Every warning.
+    Warnings,
 }
 
 /// `ntm test`.

@@ -1,43 +1,144 @@
-//! `ntm check`: validate ruleset files, report every problem, exit 1 on errors.
+//! `ntm check`: validate ruleset files and lint them, report every problem in the chosen
+//! format. Exit 0 clean, 1 findings (errors, or warnings under `--deny warnings`), 2 when an
+//! input cannot be read.
 
 use std::io::Write;
 
+use anyhow::bail;
+
 use crate::Exit;
-use crate::cli::CheckArgs;
-use crate::diag::has_errors;
+use crate::cli::{CheckArgs, CheckFormat, Deny};
+use crate::diag::Severity;
+use crate::report::check::{FileReport, RulesetSummary, write_github, write_json, write_text};
+use crate::ruleset::lint::{self, LintOptions};
 
 /// Run `ntm check`.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let mut exit = Exit::Success;
-    for spec in &args.rules {
-        let (rs, src, diags) = super::load(spec, err)?;
-        match rs {
-            Some(rs) if !has_errors(&diags) => {
-                let total = rs.indicator_count();
-                let verified = rs
-                    .indicators()
-                    .filter(|(r, _)| rs.fully_verified(*r))
-                    .count();
-                if verified < total {
-                    writeln!(
-                        err,
-                        "{}: warning[unverified]: {} of {total} indicators are not fully verified (each has a note; see `ntm rules show`)",
-                        src.path,
-                        total - verified
-                    )?;
-                }
-                writeln!(
-                    out,
-                    "{}: ok: ruleset `{}`, {total} indicators, {verified} verified",
-                    src.path, rs.id
-                )?;
-            }
-            _ => {
-                let n = diags.iter().filter(|d| d.is_error()).count();
-                writeln!(out, "{}: {n} error(s)", src.path)?;
-                exit = Exit::Findings;
-            }
+    for a in &args.allow {
+        if !lint::CODES.contains(&a.as_str()) {
+            bail!(
+                "--allow `{a}` is not a warning code: expected one of `{}` (errors cannot be allowed)",
+                lint::CODES.join("`, `")
+            );
         }
     }
-    Ok(exit)
+    let today = match &args.today {
+        Some(t) => parse_date(t).ok_or_else(|| {
+            anyhow::anyhow!("--today (or NTM_TODAY) `{t}` is not a date YYYY-MM-DD")
+        })?,
+        None => system_today(),
+    };
+    let opts = LintOptions {
+        year: args.year,
+        today: Some(today),
+    };
+    let deny_warnings = args.deny.contains(&Deny::Warnings);
+    let mut unreadable = false;
+    let mut files = Vec::new();
+    for spec in &args.rules {
+        let src = match super::try_source(spec) {
+            Ok(src) => src,
+            Err(d) => {
+                unreadable = true;
+                files.push(FileReport::new(spec, spec, None, vec![*d]));
+                continue;
+            }
+        };
+        let (rs, mut diags) = super::load_source(&src);
+        let summary = rs.map(|rs| {
+            diags.extend(lint::lint(&rs, &opts));
+            RulesetSummary {
+                id: rs.id.clone(),
+                extends: rs.extends.clone(),
+                indicators: rs.indicator_count(),
+                verified: rs
+                    .indicators()
+                    .filter(|(r, _)| rs.fully_verified(*r))
+                    .count(),
+            }
+        });
+        diags.retain(|d| d.is_error() || !args.allow.iter().any(|a| a == d.code));
+        if deny_warnings {
+            for d in &mut diags {
+                d.severity = Severity::Error;
+            }
+        }
+        files.push(FileReport::new(spec, &src.path, summary, diags));
+    }
+    match args.format {
+        CheckFormat::Text => write_text(out, err, &files)?,
+        CheckFormat::Json => write_json(out, &files)?,
+        CheckFormat::Github => write_github(out, &files)?,
+    }
+    Ok(if unreadable {
+        Exit::Invalid
+    } else if files.iter().any(|f| f.errors > 0) {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+/// `YYYY-MM-DD` → (year, month, day), checking the day exists.
+fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (d >= 1 && d <= days).then_some((y, m, d))
+}
+
+/// Today's UTC date from the system clock.
+fn system_today() -> (i32, u32, u32) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
+/// (H. Hinnant, "chrono-compatible low-level date algorithms").
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_from_day_numbers() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(59), (1970, 3, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn dates_parse_only_when_the_day_exists() {
+        assert_eq!(parse_date("2026-01-15"), Some((2026, 1, 15)));
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2025-02-29"), None);
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("2025-1"), None);
+        assert_eq!(parse_date("soon"), None);
+    }
 }

@@ -13,7 +13,7 @@ pub mod test;
 
 use std::io::Write;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::cli::InputArgs;
 use crate::data::read::ReadOptions;
@@ -31,8 +31,17 @@ pub struct Source {
     pub text: String,
 }
 
-/// Find a ruleset: a built-in id, else a file path.
+/// Find a ruleset: a built-in id, else a file path. An unreadable file is an error.
 pub fn source(spec: &str) -> anyhow::Result<Source> {
+    try_source(spec).map_err(|d| match d.help {
+        Some(help) => anyhow::anyhow!("{}; {help}", d.message),
+        None => anyhow::anyhow!("{}", d.message),
+    })
+}
+
+/// Find a ruleset: a built-in id, else a file path; an unreadable file is a diagnostic
+/// (`unreadable-file`, or `invalid-utf8` for a file that is not UTF-8 text).
+pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
     if let Some((path, text)) = builtin::get(spec) {
         return Ok(Source {
             label: format!("builtin:{spec}"),
@@ -40,12 +49,15 @@ pub fn source(spec: &str) -> anyhow::Result<Source> {
             text: text.to_string(),
         });
     }
-    let text = std::fs::read_to_string(spec).with_context(|| {
+    let text = read_text(spec).map_err(|d| {
+        if d.code != "unreadable-file" {
+            return d;
+        }
         let ids: Vec<&str> = builtin::BUILTIN.iter().map(|(id, _, _)| *id).collect();
-        format!(
-            "reading ruleset `{spec}` (not a built-in id: expected one of `{}`, or a file path)",
+        Box::new(d.help(format!(
+            "give a ruleset file or a built-in id: `{}`",
             ids.join("`, `")
-        )
+        )))
     })?;
     Ok(Source {
         label: spec.to_string(),
@@ -54,13 +66,49 @@ pub fn source(spec: &str) -> anyhow::Result<Source> {
     })
 }
 
+/// Read a ruleset file as UTF-8 text.
+pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        // The same words on every platform, for golden tests and CI logs.
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::error("unreadable-file", format!("cannot read `{path}`: {why}"))
+            .at(path, None, None)
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = crate::diag::line_col(
+            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+            usize::MAX,
+        );
+        Box::new(
+            Diagnostic::error(
+                "invalid-utf8",
+                format!(
+                    "`{path}` is not UTF-8 text (at byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .at(path, Some(line), Some(col)),
+        )
+    })
+}
+
+/// Parse and validate a ruleset's text (following `extends`). Prints nothing.
+pub fn load_source(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    load_str(&src.text, &src.path)
+}
+
 /// Load and validate; print its diagnostics. `None` when it has errors.
 pub fn load(
     spec: &str,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
     let src = source(spec)?;
-    let (rs, diags) = load_str(&src.text, &src.path);
+    let (rs, diags) = load_source(&src);
     write_diagnostics(err, &diags)?;
     Ok((rs, src, diags))
 }

@@ -5,6 +5,7 @@
 //! `&mut dyn Write` and never decide anything.
 
 pub mod cases;
+pub mod check;
 pub mod csv;
 pub mod explain;
 pub mod html;

@@ -7,14 +7,25 @@ use sha2::{Digest, Sha256};
 
 use super::model::Ruleset;
 use super::raw::RawRuleset;
+use super::source::Sources;
 use super::validate::validate;
 use crate::diag::{Diagnostic, toml_error};
+
+/// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`, reported by
+/// the commands that read files) and the TOML reader.
+pub const CODES: [&str; 5] = [
+    "invalid-toml",
+    "invalid-utf8",
+    "missing-key",
+    "unknown-key",
+    "unreadable-file",
+];
 
 /// Parse and validate ruleset `text`; `path` is only used in diagnostics.
 pub fn load_str(text: &str, path: &str) -> (Option<Ruleset>, Vec<Diagnostic>) {
     let sha256 = sha256_hex(text.as_bytes());
     match toml::from_str::<RawRuleset>(text) {
-        Ok(raw) => validate(raw, path, text, sha256),
+        Ok(raw) => validate(raw, &Sources::single(path, text), sha256),
         Err(e) => {
             let codes = ["invalid-toml", "unknown-key", "missing-key"];
             (None, vec![toml_error(&e, text, path, codes)])

@@ -2,10 +2,25 @@
 //! (`model`), loading from text (`load`) and the embedded official sets (`builtin`).
 
 pub mod builtin;
+pub mod lint;
 pub mod load;
 pub mod model;
 mod raw;
+pub mod source;
 pub mod validate;
 
 pub use load::load_str;
 pub use model::Ruleset;
+
+/// Every diagnostic code about rulesets: reading, validation and lints, sorted. Each is
+/// documented in docs/ruleset.md and has a golden case `tests/cmd/check-<code>.toml`.
+pub fn codes() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = load::CODES
+        .iter()
+        .chain(&validate::CODES)
+        .chain(&lint::CODES)
+        .copied()
+        .collect();
+    all.sort_unstable();
+    all
+}

@@ -7,6 +7,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::diag::Location;
+
 /// A validated ruleset.
 #[derive(Debug, Clone)]
 pub struct Ruleset {
@@ -34,6 +36,10 @@ pub struct Ruleset {
     pub overrides: Vec<Override>,
     /// SHA-256 of the ruleset text, hex.
     pub sha256: String,
+    /// Where `period` is written (for diagnostics about the period).
+    pub period_at: Location,
+    /// Id of the ruleset this one extends (`extends`), if any.
+    pub extends: Option<String>,
 }
 
 /// What thresholds vary by.
@@ -182,6 +188,36 @@ pub struct Indicator {
     pub verified: Vec<bool>,
     /// Basis of unverified values.
     pub note: Option<String>,
+    /// Declared here, inherited from the base ruleset, or amended by this one.
+    pub origin: Origin,
+    /// Where it is written.
+    pub at: IndicatorAt,
+    /// Lint codes the file allows for this indicator (`allow = ["year-gap"]`).
+    pub allow: Vec<String>,
+}
+
+/// Where an indicator is, for diagnostics about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorAt {
+    /// Its `id`.
+    pub id: Location,
+    /// Its `verified`.
+    pub verified: Location,
+    /// Its `threshold` or `derived`, when it has one.
+    pub threshold: Option<Location>,
+}
+
+/// Where an indicator of the validated ruleset comes from (`extends`, docs/ruleset.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Declared in the ruleset's own file (in an extending ruleset: added by it).
+    #[default]
+    Own,
+    /// Taken unchanged from the base ruleset.
+    Inherited,
+    /// From the base ruleset, with a threshold replaced by the extending one.
+    Amended,
 }
 
 /// The comparison of an indicator.
@@ -230,6 +266,22 @@ impl Op {
             Op::Le => "<=",
             Op::Lt => "<",
             Op::Eq => "=",
+        }
+    }
+
+    /// Whether `self threshold` admits a value that `other other_threshold` rejects: the
+    /// test is laxer. Only tests of the same direction compare (`>=`/`>` with `>=`/`>`,
+    /// `<=`/`<` with `<=`/`<`); `=` and mixed directions are never called laxer.
+    pub fn laxer(self, threshold: Decimal, other: Op, other_threshold: Decimal) -> bool {
+        let (a, b) = (threshold, other_threshold);
+        match (self, other) {
+            (Op::Ge | Op::Gt, Op::Ge | Op::Gt) => {
+                a < b || (a == b && self == Op::Ge && other == Op::Gt)
+            }
+            (Op::Le | Op::Lt, Op::Le | Op::Lt) => {
+                a > b || (a == b && self == Op::Le && other == Op::Lt)
+            }
+            _ => false,
         }
     }
 
@@ -501,6 +553,25 @@ mod tests {
             let got = [op.holds(below, t), op.holds(t, t), op.holds(above, t)];
             assert_eq!(got, want, "{}", op.as_str());
         }
+    }
+
+    #[test]
+    fn laxer_follows_the_direction_of_the_op() {
+        let d = Decimal::from;
+        // >=: lower is laxer; > is stricter than >= at the same value.
+        assert!(Op::Ge.laxer(d(39), Op::Ge, d(40)));
+        assert!(!Op::Ge.laxer(d(40), Op::Ge, d(40)));
+        assert!(!Op::Ge.laxer(d(41), Op::Ge, d(40)));
+        assert!(Op::Ge.laxer(d(40), Op::Gt, d(40)));
+        assert!(!Op::Gt.laxer(d(40), Op::Ge, d(40)));
+        // <=: higher is laxer; < is stricter than <= at the same value.
+        assert!(Op::Le.laxer(d(6), Op::Le, d(5)));
+        assert!(!Op::Le.laxer(d(4), Op::Lt, d(5)));
+        assert!(Op::Le.laxer(d(5), Op::Lt, d(5)));
+        assert!(!Op::Lt.laxer(d(5), Op::Le, d(5)));
+        // = and mixed directions do not compare.
+        assert!(!Op::Eq.laxer(d(1), Op::Eq, d(2)));
+        assert!(!Op::Ge.laxer(d(1), Op::Le, d(2)));
     }
 
     #[test]

@@ -8,6 +8,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::model::Origin;
+
 /// A whole ruleset file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +113,11 @@ pub(crate) struct RawIndicator {
     pub(crate) verified: Spanned<toml::Value>,
     #[serde(default)]
     pub(crate) note: Option<String>,
+    #[serde(default)]
+    pub(crate) allow: Vec<Spanned<String>>,
+    /// Set by `extend`, never read from the file.
+    #[serde(skip)]
+    pub(crate) origin: Origin,
 }
 
 /// `derived = { level, indicator, factor }`.

@@ -9,12 +9,14 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use toml::Spanned;
 
+use super::lint::ALLOWABLE;
 use super::model::{
-    Criterion, Indicator, Level, Measure, MeasureKind, Op, Override, Ruleset, Test, Threshold,
-    Zone, Zoning,
+    Criterion, Indicator, IndicatorAt, Level, Measure, MeasureKind, Op, Override, Ruleset, Test,
+    Threshold, Zone, Zoning,
 };
 use super::raw::{RawIndicator, RawRuleset};
-use crate::diag::{Diagnostic, line_col};
+use super::source::Sources;
+use crate::diag::Diagnostic;
 use crate::text::fold;
 use threshold::{fixed, number, verified};
 
@@ -28,7 +30,8 @@ pub const IDENTITY_HEADERS: [&str; 14] = [
 ];
 
 /// Every code `validate` can emit.
-pub const CODES: [&str; 24] = [
+pub const CODES: [&str; 25] = [
+    "bad-allow",
     "bad-at-least",
     "bad-derived",
     "bad-id",
@@ -56,8 +59,7 @@ pub const CODES: [&str; 24] = [
 ];
 
 struct Ctx<'a> {
-    path: &'a str,
-    text: &'a str,
+    src: &'a Sources,
     diags: Vec<Diagnostic>,
 }
 
@@ -68,9 +70,9 @@ impl Ctx<'_> {
         span: Range<usize>,
         message: String,
     ) -> &mut Diagnostic {
-        let (line, col) = line_col(self.text, span.start);
-        self.diags
-            .push(Diagnostic::error(code, message).at(self.path, Some(line), Some(col)));
+        let mut d = Diagnostic::error(code, message);
+        d.location = Some(self.src.locate(span.start));
+        self.diags.push(d);
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -90,16 +92,15 @@ impl Ctx<'_> {
     }
 }
 
-/// Validate a parsed ruleset. `text` is the source, for line numbers; `sha256` its digest.
+/// Validate a parsed ruleset. `src` holds the text(s) its spans point into, for locations;
+/// `sha256` is the digest of its text.
 pub(crate) fn validate(
     raw: RawRuleset,
-    path: &str,
-    text: &str,
+    src: &Sources,
     sha256: String,
 ) -> (Option<Ruleset>, Vec<Diagnostic>) {
     let mut cx = Ctx {
-        path,
-        text,
+        src,
         diags: Vec::new(),
     };
     let h = &raw.ruleset;
@@ -172,6 +173,8 @@ pub(crate) fn validate(
         levels,
         overrides,
         sha256,
+        period_at: cx.src.locate(h.period.span().start),
+        extends: None,
     };
     let ok = !crate::diag::has_errors(&cx.diags);
     (ok.then_some(ruleset), cx.diags)
@@ -631,6 +634,27 @@ fn indicator(
             "say the basis of every unverified value (policy: criteria/README.md)",
         );
     }
+    let mut allow = Vec::new();
+    for a in &ri.allow {
+        if ALLOWABLE.contains(&a.get_ref().as_str()) {
+            allow.push(a.get_ref().clone());
+        } else {
+            cx.err_help(
+                "bad-allow",
+                a.span(),
+                format!(
+                    "indicator `{iid}`: `allow` names `{}`, which is not a lint that can be allowed",
+                    a.get_ref()
+                ),
+                &format!("expected one of `{}`", ALLOWABLE.join("`, `")),
+            );
+        }
+    }
+    let threshold_span = ri
+        .threshold
+        .as_ref()
+        .map(Spanned::span)
+        .or_else(|| ri.derived.as_ref().map(Spanned::span));
     Some(Indicator {
         id: iid.clone(),
         name: ri.name.clone(),
@@ -640,6 +664,13 @@ fn indicator(
         source: ri.source.clone(),
         verified,
         note: ri.note.clone(),
+        origin: ri.origin,
+        at: IndicatorAt {
+            id: cx.src.locate(ri.id.span().start),
+            verified: cx.src.locate(ri.verified.span().start),
+            threshold: threshold_span.map(|s| cx.src.locate(s.start)),
+        },
+        allow,
     })
 }
 

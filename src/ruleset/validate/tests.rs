@@ -174,6 +174,25 @@ fn missing_key() {
 // --- codes from validate (CODES) -------------------------------------------------------------
 
 #[test]
+fn bad_allow() {
+    let text = replace(
+        BASE,
+        "verified = true",
+        "verified = true\nallow = [\"unverified\"]",
+    );
+    assert_only(&text, "bad-allow", line_of(&text, "allow"));
+    let text = replace(
+        BASE,
+        "verified = true",
+        "verified = true\nallow = [\"year-gap\"]",
+    );
+    let (rs, diags) = load(&text);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let rs = rs.expect("loads");
+    assert_eq!(rs.levels[0].criteria[0].indicators[0].allow, ["year-gap"]);
+}
+
+#[test]
 fn bad_at_least() {
     let text = replace(BASE, "name = \"C\"", "name = \"C\"\nat_least = 2");
     assert_only(&text, "bad-at-least", line_of(&text, "at_least"));
