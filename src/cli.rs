@@ -87,6 +87,15 @@ pub enum Command {
         ntm report communes.csv --by district --targets targets-2021-2025 --lang vi -o bao-cao.html"
     )]
     Report(ReportArgs),
+    /// Write an empty data sheet with exactly the columns a ruleset reads (identity, zone, year,
+    /// every measure), Vietnamese labels, units and a hint row, so offices collect data in the
+    /// right shape.
+    #[command(
+        after_long_help = "The title and hint rows sit above the header, so a filled template reads \
+        back with `ntm evaluate` as it is.\n\nExamples:\n  ntm template -o mau-so-lieu.xlsx\n  \
+        ntm template --rules ntm-2026-2030 --format csv --lang en > template.csv"
+    )]
+    Template(TemplateArgs),
 }
 
 /// `ntm rules …`.
@@ -397,4 +406,31 @@ pub enum RulesFormat {
     Table,
     /// The normalized ruleset as JSON.
     Json,
+}
+
+/// `ntm template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The ruleset whose columns the sheet has.
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// File format (default: from the extension of -o, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<TemplateFormat>,
+    /// Language of headers and hints (default Vietnamese, the language of the offices that
+    /// fill it).
+    #[arg(long, value_enum, default_value_t = Lang::Vi)]
+    pub lang: Lang,
+    /// Write to this file (`-` or none: standard output).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// File formats of `template`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    /// UTF-8 CSV with a byte-order mark, comma-separated.
+    Csv,
+    /// An Excel workbook with entry checks.
+    Xlsx,
 }

@@ -43,5 +43,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         cli::Command::Summary(args) => cmd::summary::run(&args, out, err),
         cli::Command::Test(args) => cmd::test::run(&args, out, err),
         cli::Command::Report(args) => cmd::report::run(&args, out, err),
+        cli::Command::Template(args) => cmd::template::run(&args, out, err),
     }
 }

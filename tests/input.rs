@@ -197,6 +197,20 @@ fn xlsx_bytes(table: &[Vec<String>]) -> Vec<u8> {
     wb.save_to_buffer().expect("save")
 }
 
+/// Run `args` in process; it must succeed.
+fn run_ok(args: &[&str]) -> Vec<u8> {
+    let cli = ntm::cli::Cli::try_parse_from(args).expect("arguments");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = ntm::run(cli, &mut out, &mut err).expect("run");
+    assert_eq!(
+        exit,
+        ntm::Exit::Success,
+        "{}",
+        String::from_utf8_lossy(&err)
+    );
+    out
+}
+
 /// `ntm evaluate --format json` of one file, without what names the file.
 fn evaluate_json(path: &Path, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![
@@ -210,15 +224,7 @@ fn evaluate_json(path: &Path, extra: &[&str]) -> serde_json::Value {
     args.extend(extra);
     let path_text = path.display().to_string();
     args.push(&path_text);
-    let cli = ntm::cli::Cli::try_parse_from(&args).expect("arguments");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let exit = ntm::run(cli, &mut out, &mut err).expect("run");
-    assert_eq!(
-        exit,
-        ntm::Exit::Success,
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
+    let out = run_ok(&args);
     let mut v: serde_json::Value = serde_json::from_slice(&out).expect("json");
     v["meta"].as_object_mut().expect("meta").remove("inputs");
     for c in v["communes"].as_array_mut().expect("communes") {
@@ -261,4 +267,93 @@ proptest! {
         prop_assert_eq!(from_csv["communes"].as_array().map(Vec::len), Some(rows.len()));
         prop_assert_eq!(from_csv, from_xlsx);
     }
+}
+
+// --- templates read back ----------------------------------------------------------------------
+
+/// One commune under the template's columns (examples/ruleset.toml, region zoning): code,
+/// name, district, province, region, year, then the measures in ruleset order.
+const FILLED: [&str; 15] = [
+    "10816",
+    "Xã Hồng Lạc",
+    "Huyện Thanh Hà",
+    "Hải Dương",
+    "",
+    "2025",
+    "61.2",
+    "85",
+    "12",
+    "0",
+    "Đạt",
+    "0",
+    "",
+    "",
+    "",
+];
+
+#[test]
+fn a_filled_csv_template_reads_back() {
+    let mut bytes = run_ok(&[
+        "ntm",
+        "template",
+        "--rules",
+        "examples/ruleset.toml",
+        "--format",
+        "csv",
+    ]);
+    bytes.extend(FILLED.join(",").as_bytes());
+    bytes.push(b'\n');
+    let path = temp_file("template.csv", &bytes);
+    let json = evaluate_json(&path, &[]);
+    let c = &json["communes"][0];
+    assert_eq!(c["code"], "10816");
+    assert_eq!(c["line"], 4);
+    assert_eq!(c["level"], "standard");
+    assert_eq!(json["meta"]["communes"], 1);
+}
+
+#[test]
+fn a_filled_xlsx_template_reads_back_like_the_csv_one() {
+    let dir = std::env::temp_dir().join(format!("ntm-template-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("mau.xlsx");
+    let out_text = out.display().to_string();
+    run_ok(&[
+        "ntm",
+        "template",
+        "--rules",
+        "examples/ruleset.toml",
+        "-o",
+        &out_text,
+    ]);
+    let bytes = std::fs::read(&out).expect("template written");
+    // Copy what the template holds into a new workbook, as an office saving it would, and
+    // fill one commune below the header.
+    let mut sheet = ntm::data::sheet::open(&bytes, None, "mau.xlsx").expect("workbook");
+    assert_eq!(sheet.sheet, "Xã");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut rec = csv::StringRecord::new();
+    let mut rows = 0u32;
+    while ntm::data::read::RecordSource::read_record(&mut sheet, &mut rec).expect("row") {
+        for (c, v) in rec.iter().enumerate() {
+            ws.write_string(rows, c as u16, v).expect("write");
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 3, "title, hint and header rows");
+    for (c, v) in FILLED.iter().enumerate() {
+        match v.parse::<f64>() {
+            Ok(n) if c > 0 => ws.write_number(rows, c as u16, n).map(|_| ()),
+            _ => ws.write_string(rows, c as u16, *v).map(|_| ()),
+        }
+        .expect("write");
+    }
+    let filled = temp_file("filled.xlsx", &wb.save_to_buffer().expect("save"));
+    let from_xlsx = evaluate_json(&filled, &[]);
+    let mut csv_bytes = run_ok(&["ntm", "template", "--rules", "examples/ruleset.toml"]);
+    csv_bytes.extend(FILLED.join(",").as_bytes());
+    let from_csv = evaluate_json(&temp_file("filled.csv", &csv_bytes), &[]);
+    assert_eq!(from_xlsx, from_csv);
+    assert_eq!(from_xlsx["communes"][0]["level"], "standard");
 }

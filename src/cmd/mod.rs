@@ -9,6 +9,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod summary;
+pub mod template;
 pub mod test;
 
 use std::io::Write;

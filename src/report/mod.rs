@@ -15,6 +15,7 @@ pub mod md;
 pub mod rules;
 pub mod summary;
 pub mod table;
+pub mod template;
 
 use rust_decimal::Decimal;
 use serde::Serialize;

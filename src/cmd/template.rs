@@ -1,0 +1,49 @@
+//! `ntm template`: write an empty data sheet for a ruleset (layout in `report::template`).
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::Exit;
+use crate::cli::{TemplateArgs, TemplateFormat};
+use crate::report::template;
+
+/// Run `ntm template`.
+pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let (rs, _, _) = super::load(&args.rules.rules, err)?;
+    let Some(rs) = rs else {
+        return Ok(Exit::Invalid);
+    };
+    let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    let format = args.format.unwrap_or_else(|| {
+        let xlsx = to_file
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if xlsx {
+            TemplateFormat::Xlsx
+        } else {
+            TemplateFormat::Csv
+        }
+    });
+    let bytes = match format {
+        TemplateFormat::Csv => template::csv(&rs, args.lang)?,
+        TemplateFormat::Xlsx => {
+            template::xlsx(&rs, args.lang).context("writing the XLSX template")?
+        }
+    };
+    match to_file {
+        None => out.write_all(&bytes)?,
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .with_context(|| format!("writing template {}", path.display()))?;
+            writeln!(
+                err,
+                "ntm: wrote {} ({} columns for ruleset `{}`)",
+                path.display(),
+                template::columns(&rs, args.lang).len(),
+                rs.id
+            )?;
+        }
+    }
+    Ok(Exit::Success)
+}
