@@ -125,6 +125,17 @@ fn read_csv<R: Read>(
     let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
     let rows = RowReader::from_source(csv_records(text, delimiter), name, input, rs, opts);
     Ok(send(rows, tx).map(|mut end| {
+        if let Some(sheet) = &opts.sheet {
+            end.diags.insert(
+                0,
+                ignored(
+                    name,
+                    &format!("--sheet `{sheet}`"),
+                    "a CSV file",
+                    "workbooks",
+                ),
+            );
+        }
         end.source = SourceInfo {
             label: name.to_string(),
             format: "csv",
@@ -174,6 +185,15 @@ fn read_workbook(
         .collect();
     let rows = RowReader::from_source(records, &source.label, input, rs, opts);
     let mut end = send(rows, tx)?;
+    for (given, flag) in [
+        (opts.encoding.is_some(), "--encoding"),
+        (opts.delimiter.is_some(), "--delimiter"),
+    ] {
+        if given {
+            end.diags
+                .insert(0, ignored(name, flag, "a workbook", "CSV files"));
+        }
+    }
     end.source = source;
     if !others.is_empty() {
         for d in &mut end.diags {
@@ -187,6 +207,15 @@ fn read_workbook(
         }
     }
     Some(end)
+}
+
+/// The warning for an option that does not apply to this kind of file.
+fn ignored(name: &str, option: &str, this: &str, applies: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "option-ignored",
+        format!("{option} is ignored: the file is {this}, and it applies to {applies}"),
+    )
+    .at(name, None, None)
 }
 
 /// Send `rows` in batches (the last one at the end of the file). `None` when the consumer

@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, SheetType, Sheets, open_workbook_auto_from_rs};
+use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets, open_workbook_auto_from_rs};
 
 use crate::data::read::RecordSource;
 use crate::diag::Diagnostic;
@@ -36,8 +36,8 @@ pub struct SheetRecords {
     next: usize,
 }
 
-/// Open the worksheet `wanted` (by exact name after NFC; the first worksheet when `None`) of
-/// the workbook `bytes`. `path` names the file in diagnostics.
+/// Open the worksheet `wanted` (by exact name after NFC; the first visible worksheet when
+/// `None`) of the workbook `bytes`. `path` names the file in diagnostics.
 pub fn open(
     bytes: &[u8],
     wanted: Option<&str>,
@@ -60,10 +60,13 @@ pub fn open(
         Sheets::Xlsb(_) => "xlsb",
         Sheets::Ods(_) => "ods",
     };
-    let sheets: Vec<(String, SheetType)> = book
+    let sheets: Vec<(String, bool)> = book
         .sheets_metadata()
         .iter()
-        .map(|s| (s.name.clone(), s.typ))
+        .map(|s| {
+            let shown = s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible;
+            (s.name.clone(), shown)
+        })
         .collect();
     let name = match wanted {
         Some(w) => {
@@ -73,9 +76,10 @@ pub fn open(
                 .find(|(n, _)| nfc(n) == w)
                 .map(|(n, _)| n.clone())
         }
+        // Hidden sheets often hold lookup lists: the default is the first one a user sees.
         None => sheets
             .iter()
-            .find(|(_, t)| *t == SheetType::WorkSheet)
+            .find(|(_, shown)| *shown)
             .map(|(n, _)| n.clone()),
     };
     let Some(name) = name else {
@@ -86,8 +90,9 @@ pub fn open(
                     .at(path, None, None)
                     .help(format!("its sheets are `{}`", names.join("`, `")))
             }
-            None => Diagnostic::error("unknown-sheet", "the workbook has no worksheet")
-                .at(path, None, None),
+            None => Diagnostic::error("unknown-sheet", "the workbook has no visible worksheet")
+                .at(path, None, None)
+                .help(format!("name one with --sheet: `{}`", names.join("`, `"))),
         }));
     };
     let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;

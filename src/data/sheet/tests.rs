@@ -38,9 +38,13 @@ type Cells<'a> = &'a [(u32, u16, &'a str)];
 
 fn book(sheets: &[(&str, Cells<'_>)]) -> Vec<u8> {
     let mut wb = Workbook::new();
-    for (name, cells) in sheets {
+    let first_shown = sheets.iter().position(|(n, _)| !n.starts_with('~'));
+    for (i, (name, cells)) in sheets.iter().enumerate() {
         let ws = wb.add_worksheet();
-        ws.set_name(*name).expect("name");
+        ws.set_name(name.trim_start_matches('~')).expect("name");
+        // `~name`: a hidden sheet (Excel hides none but the active one).
+        ws.set_active(Some(i) == first_shown);
+        ws.set_hidden(name.starts_with('~'));
         for (r, c, v) in *cells {
             if let Ok(n) = v.parse::<f64>() {
                 ws.write_number(*r, *c, n).expect("write");
@@ -95,6 +99,15 @@ fn the_first_worksheet_is_the_default_and_names_match_after_nfc() {
     let decomposed: String = unicode_normalization::UnicodeNormalization::nfd("Xã").collect();
     let s = open(&bytes, Some(&decomposed), "b.xlsx").expect("open");
     assert_eq!(all(s), vec![(1, vec!["b".to_string()])]);
+}
+
+#[test]
+fn a_hidden_first_sheet_is_not_the_default() {
+    let bytes = book(&[("~Danh mục", &[(0, 0, "a")]), ("Xã", &[(0, 0, "b")])]);
+    let s = open(&bytes, None, "b.xlsx").expect("open");
+    assert_eq!(s.sheet, "Xã");
+    let s = open(&bytes, Some("Danh mục"), "b.xlsx").expect("open by name");
+    assert_eq!(s.sheet, "Danh mục");
 }
 
 #[test]
