@@ -2,6 +2,7 @@
 //! reading and coercing rows, and evaluating one commune. Run with `cargo bench`; the
 //! whole-program figures come from `scripts/bench.sh`.
 
+use ntm::data::coerce::DecimalMark;
 use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, read_csv};
 use ntm::eval::evaluate;
@@ -24,6 +25,9 @@ fn opts() -> ReadOptions {
         encoding: None,
         delimiter: None,
         sheet: None,
+        lenient: false,
+        decimal: DecimalMark::Auto,
+        fraction_percent: false,
     }
 }
 

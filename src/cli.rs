@@ -151,9 +151,23 @@ pub struct InputArgs {
     /// Accept assessment years outside the ruleset's period.
     #[arg(long)]
     pub allow_out_of_period: bool,
-    /// Which province list the `province` column is read against.
+    /// Which province list the `province` column is read against (and which official list
+    /// of communal units commune codes are checked against).
     #[arg(long, value_enum, default_value_t = ProvinceSet::Y2024)]
     pub province_set: ProvinceSet,
+    /// Read bad measure cells, rows with the wrong number of fields and duplicate commune
+    /// codes as "no data", with a warning and a note on the row, instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+    /// `,` is the decimal mark and `.` groups thousands (`1.234,5`).
+    #[arg(long, conflicts_with = "decimal_point")]
+    pub decimal_comma: bool,
+    /// `.` is the decimal mark and `,` groups thousands (`1,234.5`).
+    #[arg(long)]
+    pub decimal_point: bool,
+    /// Percent cells are fractions: `0.85` is 85 % (a cell with a `%` sign stays a percentage).
+    #[arg(long)]
+    pub fraction_percent: bool,
 }
 
 /// `ntm evaluate`.
@@ -187,6 +201,14 @@ pub struct EvaluateArgs {
     /// long never change with it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+    /// Write every rejected cell and row (file, line, column, value, code, expected) to this
+    /// CSV file, for the office that sent the data; written even when the run fails.
+    #[arg(long, value_name = "FILE")]
+    pub errors_out: Option<PathBuf>,
+    /// Start CSV output (`--format csv|long`, `--errors-out`) with a UTF-8 byte-order mark, so
+    /// Excel reads Vietnamese text correctly.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// `ntm explain`.

@@ -41,6 +41,19 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// How to fix it.
     pub help: Option<String>,
+    /// For a data problem: the header and the text of the offending cell (what
+    /// `--errors-out` writes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Cell>,
+}
+
+/// The cell a data problem is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// Its column header, as in the file.
+    pub header: String,
+    /// Its text, trimmed.
+    pub value: String,
 }
 
 impl Diagnostic {
@@ -52,6 +65,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             help: None,
+            cell: None,
         }
     }
 
@@ -76,6 +90,15 @@ impl Diagnostic {
     /// Attach a hint.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attach the offending cell's header and text.
+    pub fn cell(mut self, header: &str, value: &str) -> Self {
+        self.cell = Some(Cell {
+            header: header.to_string(),
+            value: value.to_string(),
+        });
         self
     }
 

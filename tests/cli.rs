@@ -82,3 +82,18 @@ fn every_case_file_diagnostic_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_data_diagnostic_code_is_documented() {
+    let doc = std::fs::read_to_string("docs/data.md").expect("docs/data.md");
+    let table = doc
+        .split("## Diagnostic codes")
+        .nth(1)
+        .expect("docs/data.md has a Diagnostic codes section");
+    let documented: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    assert_eq!(documented, ntm::data::CODES.to_vec());
+}

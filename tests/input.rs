@@ -23,7 +23,13 @@ fn read(text: &str, opts: &ReadOptions) -> (Vec<(u64, String)>, Vec<String>, Opt
         rows.push((r.line, r.code.unwrap_or_default()));
     }
     let end = rdr.finish();
-    let codes = end.diags.iter().map(|d| d.code.to_string()).collect();
+    // Errors only: the made-up codes `A`, `B` are warned about (`unknown-commune-code`).
+    let codes = end
+        .diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.to_string())
+        .collect();
     (rows, codes, end.header_line)
 }
 

@@ -1,5 +1,6 @@
 //! Properties of the whole pipeline (CSV text → rows → outcomes → records) on random data.
 
+use ntm::data::coerce::DecimalMark;
 use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, read_csv};
 use ntm::eval::evaluate;
@@ -25,6 +26,9 @@ pub const OPTS: ReadOptions = ReadOptions {
     encoding: None,
     delimiter: None,
     sheet: None,
+    lenient: false,
+    decimal: DecimalMark::Auto,
+    fraction_percent: false,
 };
 
 /// One random but valid data row for examples/ruleset.toml (`code` is its index).
@@ -41,8 +45,8 @@ fn row() -> impl Strategy<Value = Vec<String>> {
         ],
         2021..=2025i32,
         prop_oneof![num(20, 100), Just(String::new())],
-        num(0, 100),
-        num(0, 40),
+        num(2, 100), // above 1: a column of values in [0, 1] is `percent-as-fraction`
+        num(2, 40),
         0u32..3,
         yes_no.clone(),
         0u32..3,

@@ -17,7 +17,7 @@ use std::ops::Range;
 use indexmap::IndexMap;
 use toml::Spanned;
 
-use crate::data::coerce::{Value, coerce};
+use crate::data::coerce::{NumberRules, Value, coerce};
 use crate::data::columns::map_headers;
 use crate::diag::{Diagnostic, line_col, toml_error};
 use crate::ruleset::Ruleset;
@@ -341,7 +341,7 @@ impl Cx<'_> {
                 self.diags.push(d);
                 continue;
             };
-            match coerce(&text, self.rs.measures[m].kind) {
+            match coerce(&text, self.rs.measures[m].kind, NumberRules::default()) {
                 Ok(v) => values[m] = v,
                 Err(e) => {
                     let d = Diagnostic::error(

@@ -143,6 +143,7 @@ pub fn outcome(rs: &Ruleset, case: &Case, file: &str) -> (Outcome, Actual) {
         year_from: YearFrom::Flag,
         values: case.values.clone(),
         kept: Vec::new(),
+        notes: Vec::new(),
     };
     let rec = CommuneRecord::new(rs, 1, file, &row, &outcome, true);
     (outcome, Actual::from_record(&rec))

@@ -10,10 +10,11 @@ use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
 use crate::cmd::scan::{display_names, end_diagnostics, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
+use crate::diag::Diagnostic;
 use crate::diag::has_errors;
 use crate::eval::evaluate;
 use crate::margin::{Closeness, Margin, rank};
-use crate::report::csv::{CsvSink, write_csv_head};
+use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv};
 use crate::report::json::{
     write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
 };
@@ -52,6 +53,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let mut same_year = true;
     let mut communes = 0usize;
     let mut unverified = 0usize;
+    let mut notes = 0usize;
     let mut below = 0usize;
     let mut table: Vec<CommuneRecord> = Vec::new();
     // With --closest, where each commune's bytes are in the spool and its ranking key: the
@@ -85,6 +87,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             }
             same_year &= r.same_year;
             unverified += r.unverified;
+            notes += r.notes;
             below += r.below;
             table.extend(r.records);
             for seg in r.segments {
@@ -144,6 +147,9 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let diags = end_diagnostics(&rs, &names, &mut ends);
     let inputs = input_meta(&names, &ends);
     write_diagnostics(err, &diags)?;
+    if let Some(path) = &args.errors_out {
+        write_errors_out(path, &diags, args.bom)?;
+    }
     if has_errors(&diags) {
         let n = diags.iter().filter(|d| d.is_error()).count();
         writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
@@ -184,6 +190,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         inputs,
         communes: listed,
         unverified_verdicts: unverified,
+        notes,
     };
     let summary = RulesetSummary::new(&rs);
 
@@ -232,6 +239,9 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             write_table(out, &rs, &meta, &table, opts)?;
         }
         Format::Csv => {
+            if args.bom {
+                out.write_all(BOM)?;
+            }
             write_csv_head(out, &meta)?;
             copy_body(out)?;
         }
@@ -241,6 +251,9 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             copy_body(out)?;
         }
         Format::Long => {
+            if args.bom {
+                out.write_all(BOM)?;
+            }
             write_long_head(out, &meta)?;
             copy_body(out)?;
         }
@@ -266,6 +279,19 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         exit = Exit::Findings;
     }
     Ok(exit)
+}
+
+/// `--errors-out`: every data diagnostic as CSV, written whatever the exit code.
+fn write_errors_out(path: &std::path::Path, diags: &[Diagnostic], bom: bool) -> anyhow::Result<()> {
+    let context = || format!("writing --errors-out {}", path.display());
+    let file = std::fs::File::create(path).with_context(context)?;
+    let mut w = std::io::BufWriter::new(file);
+    if bom {
+        w.write_all(BOM).with_context(context)?;
+    }
+    write_errors_csv(&mut w, diags).with_context(context)?;
+    w.flush().with_context(context)?;
+    Ok(())
 }
 
 /// What every batch is rendered with.
@@ -304,6 +330,7 @@ struct Rendered {
     first: Option<(i32, YearFrom)>,
     same_year: bool,
     unverified: usize,
+    notes: usize,
     below: usize,
     /// With --closest, one per commune, in input order.
     segments: Vec<Segment>,
@@ -338,6 +365,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
             r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
             let outcome = evaluate(cx.rs, row.zone, row.year, &row.values);
             r.unverified += usize::from(outcome.unverified);
+            r.notes += row.notes.len();
             let mut rec = CommuneRecord::new(
                 cx.rs,
                 position,

@@ -88,6 +88,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             inputs: input_meta(&all.names, &all.ends),
             communes: communes.len(),
             unverified_verdicts: unverified,
+            notes: found.iter().map(|&i| all.rows[i].notes.len()).sum(),
         },
         margin: args.margin.map(|m| m.to_string()),
         communes,
@@ -154,6 +155,7 @@ mod tests {
             year_from: YearFrom::Column,
             values: Vec::new(),
             kept: Vec::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -17,6 +17,7 @@ use std::io::Write;
 use anyhow::bail;
 
 use crate::cli::InputArgs;
+use crate::data::coerce::DecimalMark;
 use crate::data::read::ReadOptions;
 use crate::diag::Diagnostic;
 use crate::report::write_diagnostics;
@@ -152,6 +153,13 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
         encoding: input.encoding,
         delimiter: input.delimiter,
         sheet: input.sheet.clone(),
+        lenient: input.lenient,
+        decimal: match (input.decimal_comma, input.decimal_point) {
+            (true, _) => DecimalMark::Comma,
+            (false, true) => DecimalMark::Point,
+            (false, false) => DecimalMark::Auto,
+        },
+        fraction_percent: input.fraction_percent,
     };
     Ok(Some(Prepared { rs, src, opts }))
 }

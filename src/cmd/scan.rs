@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::data::decode;
 use crate::data::read::{
-    ReadEnd, ReadOptions, RecordSource, Row, RowReader, SourceInfo, csv_records,
+    ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::{Diagnostic, has_errors};
@@ -48,6 +48,8 @@ pub fn scan<T>(
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(8);
         let reader = scope.spawn(move || -> anyhow::Result<FileEnds> {
             let mut ends = Vec::with_capacity(files.len());
+            // Commune codes seen in earlier files: duplicates are found across files.
+            let mut seen = Seen::default();
             for (i, (path, name)) in files.iter().zip(names).enumerate() {
                 let context = || format!("reading data file {name}");
                 let inner: Box<dyn Read> = if is_stdin(path) {
@@ -67,9 +69,10 @@ pub fn scan<T>(
                 let Some(end) = (if is_workbook(name, &head) {
                     let mut bytes = head;
                     src.read_to_end(&mut bytes).with_context(context)?;
-                    read_workbook(&bytes, name, i, rs, opts, &tx)
+                    read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx)
                 } else {
-                    read_csv(head, &mut src, name, i, rs, opts, &tx).with_context(context)?
+                    read_csv(head, &mut src, name, i, rs, opts, &mut seen, &tx)
+                        .with_context(context)?
                 }) else {
                     return Ok(ends);
                 };
@@ -111,7 +114,8 @@ pub fn display_names(files: &[PathBuf]) -> Vec<String> {
 }
 
 /// Decode a CSV stream whose first bytes are `head` and send its rows. `None` when the
-/// consumer stopped listening.
+/// consumer stopped listening. `seen` holds the commune codes of earlier files.
+#[allow(clippy::too_many_arguments)]
 fn read_csv<R: Read>(
     head: Vec<u8>,
     rest: R,
@@ -119,12 +123,15 @@ fn read_csv<R: Read>(
     input: usize,
     rs: &Ruleset,
     opts: &ReadOptions,
+    seen: &mut Seen,
     tx: &mpsc::SyncSender<Vec<Row>>,
 ) -> std::io::Result<Option<ReadEnd>> {
     let (encoding, text) = decode::decode(head, rest, opts.encoding);
     let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
-    let rows = RowReader::from_source(csv_records(text, delimiter), name, input, rs, opts);
+    let rows = RowReader::from_source(csv_records(text, delimiter), name, input, rs, opts)
+        .with_seen(std::mem::take(seen));
     Ok(send(rows, tx).map(|mut end| {
+        *seen = std::mem::take(&mut end.seen);
         if let Some(sheet) = &opts.sheet {
             end.diags.insert(
                 0,
@@ -148,13 +155,14 @@ fn read_csv<R: Read>(
 }
 
 /// Open the worksheet of a workbook and send its rows. `None` when the consumer stopped
-/// listening.
+/// listening. `seen` holds the commune codes of earlier files.
 fn read_workbook(
     bytes: &[u8],
     name: &str,
     input: usize,
     rs: &Ruleset,
     opts: &ReadOptions,
+    seen: &mut Seen,
     tx: &mpsc::SyncSender<Vec<Row>>,
 ) -> Option<ReadEnd> {
     let records = match sheet::open(bytes, opts.sheet.as_deref(), name) {
@@ -183,8 +191,10 @@ fn read_workbook(
         .filter(|s| **s != records.sheet)
         .cloned()
         .collect();
-    let rows = RowReader::from_source(records, &source.label, input, rs, opts);
+    let rows = RowReader::from_source(records, &source.label, input, rs, opts)
+        .with_seen(std::mem::take(seen));
     let mut end = send(rows, tx)?;
+    *seen = std::mem::take(&mut end.seen);
     for (given, flag) in [
         (opts.encoding.is_some(), "--encoding"),
         (opts.delimiter.is_some(), "--delimiter"),

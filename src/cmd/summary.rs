@@ -205,6 +205,7 @@ pub fn collect(
         .unwrap_or_default();
     let mut first: Option<(i32, YearFrom)> = None;
     let mut same_year = true;
+    let mut notes = 0usize;
     let ((summariser, communes), mut ends) =
         scan(&input.files, &names, &rs, &opts, true, |batches| {
             let mut s = Summariser::new(&rs, by, list, rollup);
@@ -212,6 +213,7 @@ pub fn collect(
             let mut position = 0usize;
             for row in batches.flatten() {
                 position += 1;
+                notes += row.notes.len();
                 match first {
                     None => first = Some((row.year, row.year_from)),
                     Some((y, _)) => same_year &= y == row.year,
@@ -250,6 +252,7 @@ pub fn collect(
         inputs: input_meta(&names, &ends),
         communes: summary.total.communes,
         unverified_verdicts: summary.total.unverified,
+        notes,
     };
     Ok(Some(Collected {
         rs,

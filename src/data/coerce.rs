@@ -1,7 +1,8 @@
 //! One cell of text → a typed value, by the measure's *declared* kind. Never guesses.
 //!
-//! Documented in README ("Data contract"). Returns `Err(expected)` with what was expected, so the
-//! reader can build a located diagnostic; this module knows nothing of files or rows.
+//! Documented in docs/data.md ("Numbers", "Percentages"). Returns a [`CellError`] with a
+//! stable code and what was expected, so the reader can build a located diagnostic; this
+//! module knows nothing of files or rows.
 
 use std::str::FromStr;
 
@@ -28,69 +29,276 @@ pub struct CellError {
     pub expected: String,
 }
 
-fn err(code: &'static str, expected: &str) -> CellError {
+fn err(code: &'static str, expected: impl Into<String>) -> CellError {
     CellError {
         code,
-        expected: expected.to_string(),
+        expected: expected.into(),
     }
 }
 
+/// Which character is the decimal mark: `--decimal-comma`, `--decimal-point`, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DecimalMark {
+    /// Decided per cell by the documented rule; a cell with two readings is an error.
+    #[default]
+    Auto,
+    /// `,` is the decimal mark, `.` groups thousands (`1.234,5`).
+    Comma,
+    /// `.` is the decimal mark, `,` groups thousands (`1,234.5`).
+    Point,
+}
+
+impl DecimalMark {
+    fn char(self) -> Option<char> {
+        match self {
+            DecimalMark::Auto => None,
+            DecimalMark::Comma => Some(','),
+            DecimalMark::Point => Some('.'),
+        }
+    }
+
+    fn example(self) -> &'static str {
+        match self {
+            DecimalMark::Auto => "a number such as `61.2`, `61,2`, `1.234,5` or `1,234.5`",
+            DecimalMark::Comma => {
+                "a number with a decimal comma (--decimal-comma) such as `61,2` or `1.234,5`"
+            }
+            DecimalMark::Point => {
+                "a number with a decimal point (--decimal-point) such as `61.2` or `1,234.5`"
+            }
+        }
+    }
+}
+
+/// How numeric cells are read: the run's `--decimal-*` and `--fraction-percent` options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NumberRules {
+    /// The decimal mark.
+    pub decimal: DecimalMark,
+    /// Percent cells without a `%` sign are fractions (0.85 is 85 %) and are scaled by 100.
+    pub fraction_percent: bool,
+}
+
 /// Read `cell` as `kind`. `Ok(None)` for an empty (whitespace-only) cell.
-pub fn coerce(cell: &str, kind: MeasureKind) -> Result<Option<Value>, CellError> {
+pub fn coerce(
+    cell: &str,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Result<Option<Value>, CellError> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);
     }
     match kind {
         MeasureKind::Bool => yes_no(cell).map(|b| Some(Value::Bool(b))),
-        MeasureKind::Percent => {
-            let text = cell.strip_suffix('%').unwrap_or(cell).trim_end();
-            let n = decimal(text).ok_or_else(|| {
-                err(
-                    "not-a-number",
-                    "a percentage such as `85`, `85,5` or `85.5%`",
-                )
-            })?;
-            if !kind.admits(n) {
-                return Err(err("out-of-range", "a percentage between 0 and 100"));
-            }
-            Ok(Some(Value::Num(n)))
-        }
+        MeasureKind::Percent => percent(cell, rules).map(|n| Some(Value::Num(n))),
         MeasureKind::Count => {
-            let n = decimal(cell)
-                .ok_or_else(|| err("not-a-number", "a whole number such as `0` or `3`"))?;
+            let n = resolve(cell, number(cell, rules.decimal), rules.decimal, None)?;
             if !kind.admits(n) {
                 return Err(err("out-of-range", "a whole number of at least 0"));
             }
             Ok(Some(Value::Num(n.normalize())))
         }
-        MeasureKind::Number => decimal(cell)
-            .map(|n| Some(Value::Num(n)))
-            .ok_or_else(|| err("not-a-number", "a number such as `61.2` or `61,2`")),
+        MeasureKind::Number => {
+            let n = resolve(cell, number(cell, rules.decimal), rules.decimal, None)?;
+            if !kind.admits(n) {
+                return Err(err(
+                    "out-of-range",
+                    "a number of at least 0 (no NTM measure is negative)",
+                ));
+            }
+            Ok(Some(Value::Num(n)))
+        }
     }
 }
 
-/// A decimal with `.` or `,` as the decimal mark (one mark at most, no grouping).
-fn decimal(text: &str) -> Option<Decimal> {
-    let has_dot = text.contains('.');
-    let commas = text.matches(',').count();
-    let normalized;
-    let text = match (has_dot, commas) {
-        (_, 0) => text,
-        (false, 1) => {
-            normalized = text.replace(',', ".");
-            normalized.as_str()
-        }
-        _ => return None,
+/// A percent cell: `85`, `85,5`, `85.5 %`; with `--fraction-percent`, `0.855` (a `%` sign
+/// still means a percentage).
+fn percent(cell: &str, rules: NumberRules) -> Result<Decimal, CellError> {
+    let (text, sign) = match cell.strip_suffix('%') {
+        Some(t) => (t.trim_end(), true),
+        None => (cell, false),
     };
-    let valid = text
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && (c == '-' || c == '+')));
-    if !valid || !text.chars().any(|c| c.is_ascii_digit()) {
+    let example = match (rules.fraction_percent && !sign, rules.decimal) {
+        (true, _) => {
+            "a fraction between 0 and 1 such as `0.85` (--fraction-percent), or a percentage with a `%` sign"
+        }
+        (false, DecimalMark::Auto) => "a percentage such as `85`, `85,5` or `85.5%`",
+        (false, DecimalMark::Comma) => {
+            "a percentage with a decimal comma (--decimal-comma) such as `85` or `85,5%`"
+        }
+        (false, DecimalMark::Point) => {
+            "a percentage with a decimal point (--decimal-point) such as `85` or `85.5%`"
+        }
+    };
+    // A percentage cannot be 1000 or more, so a lone mark before three digits is the
+    // decimal mark; a fraction cannot be either.
+    let n = resolve(
+        text,
+        number(text, rules.decimal),
+        rules.decimal,
+        Some(example),
+    )?;
+    if rules.fraction_percent && !sign {
+        if n < Decimal::ZERO || n > Decimal::ONE {
+            return Err(err("out-of-range", example));
+        }
+        return Ok((n * Decimal::ONE_HUNDRED).normalize());
+    }
+    if !MeasureKind::Percent.admits(n) {
+        return Err(err("out-of-range", "a percentage between 0 and 100"));
+    }
+    Ok(n)
+}
+
+/// A parsed numeric text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parsed {
+    /// One reading.
+    Num(Decimal),
+    /// A lone mark before exactly three digits: thousands or decimals.
+    Ambiguous { grouped: Decimal, decimal: Decimal },
+    /// Not a number.
+    Bad,
+}
+
+/// Turn a parse into a value or an error. `percent_example` is set for percent cells: their
+/// ambiguous cells take the decimal reading (the grouped one is 1000 or more).
+fn resolve(
+    text: &str,
+    parsed: Parsed,
+    mark: DecimalMark,
+    percent_example: Option<&str>,
+) -> Result<Decimal, CellError> {
+    match (parsed, percent_example) {
+        (Parsed::Num(n), _) => Ok(n),
+        (Parsed::Ambiguous { decimal, .. }, Some(_)) => Ok(decimal),
+        (Parsed::Ambiguous { grouped, decimal }, None) => Err(err(
+            "ambiguous-number",
+            format!(
+                "one reading: `{text}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point"
+            ),
+        )),
+        (Parsed::Bad, Some(example)) => Err(err("not-a-number", example)),
+        (Parsed::Bad, None) => Err(err("not-a-number", mark.example())),
+    }
+}
+
+/// The documented number rule (docs/data.md, "Numbers"):
+/// - an optional sign, then digits with `.` and `,`;
+/// - both marks: the last one is the decimal mark (once), the other groups thousands;
+/// - one mark repeated: thousands separators (`1.234.567`);
+/// - one mark once: the decimal mark, except `1,234` (one to three digits, the first not 0,
+///   a comma, then exactly three digits) which reads two ways and is [`Parsed::Ambiguous`]
+///   (a lone `.` is always the decimal point: `.` groups thousands only with
+///   `--decimal-comma`, when repeated, or before a decimal comma);
+/// - with a forced mark, the other character only groups thousands.
+///
+/// Grouped parts must be whole groups of three digits after a first group of one to three.
+fn number(text: &str, mark: DecimalMark) -> Parsed {
+    let (neg, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let valid = body
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+    if !valid || !body.bytes().any(|b| b.is_ascii_digit()) {
+        return Parsed::Bad;
+    }
+    let dots = body.matches('.').count();
+    let commas = body.matches(',').count();
+    let forced = mark.char();
+    let num = |int: &str, frac: &str| decimal(neg, int, frac).map_or(Parsed::Bad, Parsed::Num);
+    // A written mark needs digits after it: `5.` and `1.234,` are not numbers.
+    let with_frac = |int: &str, frac: &str| {
+        if frac.is_empty() {
+            Parsed::Bad
+        } else {
+            num(int, frac)
+        }
+    };
+    match (dots, commas) {
+        (0, 0) => num(body, ""),
+        (d, c) if d > 0 && c > 0 => {
+            let Some(at) = body.rfind(['.', ',']) else {
+                return Parsed::Bad;
+            };
+            let dec = if body[at..].starts_with('.') {
+                '.'
+            } else {
+                ','
+            };
+            let group = if dec == '.' { ',' } else { '.' };
+            if body.matches(dec).count() != 1 || forced.is_some_and(|f| f != dec) {
+                return Parsed::Bad;
+            }
+            match grouped(&body[..at], group) {
+                Some(int) => with_frac(&int, &body[at + 1..]),
+                None => Parsed::Bad,
+            }
+        }
+        _ => {
+            let n = dots + commas;
+            let ch = if dots > 0 { '.' } else { ',' };
+            let as_grouped = || grouped(body, ch).map_or(Parsed::Bad, |int| num(&int, ""));
+            if n > 1 || forced.is_some_and(|f| f != ch) {
+                if forced == Some(ch) {
+                    return Parsed::Bad;
+                }
+                return as_grouped();
+            }
+            let Some((int, frac)) = body.split_once(ch) else {
+                return Parsed::Bad;
+            };
+            let as_decimal = with_frac(int, frac);
+            if forced.is_some() || ch == '.' {
+                return as_decimal;
+            }
+            match (as_grouped(), as_decimal) {
+                (Parsed::Num(grouped), Parsed::Num(decimal)) => {
+                    Parsed::Ambiguous { grouped, decimal }
+                }
+                (_, d) => d,
+            }
+        }
+    }
+}
+
+/// `int.frac` as a decimal; `int` may be empty (`.5`), `frac` not when a mark was written.
+fn decimal(neg: bool, int: &str, frac: &str) -> Option<Decimal> {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !digits(frac) || (int.is_empty() && frac.is_empty()) {
         return None;
     }
-    Decimal::from_str(text).ok()
+    let int = if int.is_empty() { "0" } else { int };
+    let n = if frac.is_empty() {
+        Decimal::from_str(int).ok()?
+    } else {
+        Decimal::from_str(&format!("{int}.{frac}")).ok()?
+    };
+    Some(if neg && !n.is_zero() { -n } else { n })
+}
+
+/// The digits of `s` if it is a whole number grouped by `sep` in threes (`1.234.567`).
+fn grouped(s: &str, sep: char) -> Option<String> {
+    let mut parts = s.split(sep);
+    let first = parts.next()?;
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if first.is_empty() || first.len() > 3 || first.starts_with('0') || !digits(first) {
+        return None;
+    }
+    let mut out = first.to_string();
+    let mut groups = 0;
+    for p in parts {
+        if p.len() != 3 || !digits(p) {
+            return None;
+        }
+        out.push_str(p);
+        groups += 1;
+    }
+    (groups > 0).then_some(out)
 }
 
 /// Yes/no words, compared case- and diacritic-insensitively.
@@ -106,116 +314,4 @@ fn yes_no(cell: &str) -> Result<bool, CellError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn num(s: &str) -> Option<Value> {
-        Decimal::from_str(s).ok().map(Value::Num)
-    }
-
-    #[test]
-    fn decimal_point_and_decimal_comma() {
-        assert_eq!(coerce("61.2", MeasureKind::Number), Ok(num("61.2")));
-        assert_eq!(coerce("61,2", MeasureKind::Number), Ok(num("61.2")));
-        assert_eq!(coerce(" 45 ", MeasureKind::Number), Ok(num("45")));
-    }
-
-    #[test]
-    fn both_marks_are_rejected_not_guessed() {
-        let e = coerce("1.234,5", MeasureKind::Number).unwrap_err();
-        assert_eq!(e.code, "not-a-number");
-        assert!(coerce("1,234,5", MeasureKind::Number).is_err());
-    }
-
-    #[test]
-    fn percent_sign_and_range() {
-        assert_eq!(coerce("85%", MeasureKind::Percent), Ok(num("85")));
-        assert_eq!(coerce("79,995 %", MeasureKind::Percent), Ok(num("79.995")));
-        assert_eq!(
-            coerce("130", MeasureKind::Percent).unwrap_err().code,
-            "out-of-range"
-        );
-        assert_eq!(
-            coerce("-1", MeasureKind::Percent).unwrap_err().code,
-            "out-of-range"
-        );
-        assert!(coerce("85%", MeasureKind::Number).is_err());
-    }
-
-    #[test]
-    fn counts_are_whole_and_not_negative() {
-        assert_eq!(coerce("3", MeasureKind::Count), Ok(num("3")));
-        assert_eq!(
-            coerce("2.5", MeasureKind::Count).unwrap_err().code,
-            "out-of-range"
-        );
-        assert_eq!(
-            coerce("-1", MeasureKind::Count).unwrap_err().code,
-            "out-of-range"
-        );
-    }
-
-    #[test]
-    fn vietnamese_and_english_yes_no() {
-        for yes in ["Đạt", "đạt", "ĐẠT", "có", "yes", "TRUE", "1", "x", "X"] {
-            assert_eq!(
-                coerce(yes, MeasureKind::Bool),
-                Ok(Some(Value::Bool(true))),
-                "{yes}"
-            );
-        }
-        for no in ["Không đạt", "không", "Chưa đạt", "no", "false", "0"] {
-            assert_eq!(
-                coerce(no, MeasureKind::Bool),
-                Ok(Some(Value::Bool(false))),
-                "{no}"
-            );
-        }
-        assert_eq!(
-            coerce("maybe", MeasureKind::Bool).unwrap_err().code,
-            "not-a-bool"
-        );
-    }
-
-    #[test]
-    fn empty_is_no_data_for_every_kind() {
-        for kind in [
-            MeasureKind::Number,
-            MeasureKind::Percent,
-            MeasureKind::Bool,
-            MeasureKind::Count,
-        ] {
-            assert_eq!(coerce("  ", kind), Ok(None));
-        }
-    }
-
-    #[test]
-    fn garbage_is_not_a_number() {
-        for bad in ["abc", "1e5", "--1", ".", "1 000", "12a"] {
-            assert_eq!(
-                coerce(bad, MeasureKind::Number).unwrap_err().code,
-                "not-a-number",
-                "{bad}"
-            );
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn never_panics(cell in ".*") {
-            for kind in [MeasureKind::Number, MeasureKind::Percent, MeasureKind::Bool, MeasureKind::Count] {
-                let _ = coerce(&cell, kind);
-            }
-        }
-
-        #[test]
-        fn decimals_round_trip_with_either_mark(int in 0u32..1_000_000, frac in 0u32..1000) {
-            let dot = format!("{int}.{frac:03}");
-            let comma = format!("{int},{frac:03}");
-            let want = Decimal::from_str(&dot).ok().map(Value::Num);
-            prop_assert_eq!(coerce(&dot, MeasureKind::Number), Ok(want));
-            prop_assert_eq!(coerce(&comma, MeasureKind::Number), Ok(want));
-        }
-    }
-}
+mod tests;

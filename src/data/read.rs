@@ -7,14 +7,18 @@
 
 use std::collections::HashMap;
 
+use rust_decimal::Decimal;
+use serde::Serialize;
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
-use crate::data::coerce::{CellError, Value, coerce};
+use crate::data::coerce::{CellError, DecimalMark, NumberRules, Value, coerce};
 use crate::data::columns::{Columns, Ident, map_headers};
 use crate::data::decode::Encoding;
 use crate::data::province::{Lookup, ProvinceSet, lookup};
+use crate::data::units;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
+use crate::ruleset::model::MeasureKind;
 use crate::text::nfc;
 
 /// How rows are read.
@@ -26,7 +30,8 @@ pub struct ReadOptions {
     pub allow_out_of_period: bool,
     /// Missing measure columns become no data.
     pub allow_missing: bool,
-    /// Which province list `province` is read against.
+    /// Which province list `province` is read against (and which list of communal units
+    /// commune codes are checked against).
     pub province_set: ProvinceSet,
     /// Further columns whose raw text each row keeps in `Row::kept`, named by header
     /// (compared with `fold`): `summary --by <column>`. A file without one is an error.
@@ -41,6 +46,56 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// `--sheet` of workbooks; else the first worksheet (`data::sheet`).
     pub sheet: Option<String>,
+    /// `--lenient`: bad measure cells, rows with the wrong number of fields and duplicate
+    /// codes become no data plus a warning and a note on the row, instead of errors.
+    pub lenient: bool,
+    /// `--decimal-comma` / `--decimal-point`.
+    pub decimal: DecimalMark,
+    /// `--fraction-percent`: percent cells are fractions (0.85 is 85 %).
+    pub fraction_percent: bool,
+}
+
+impl Default for ReadOptions {
+    /// The defaults of the command line: strict reading, 2024 lists, header found.
+    fn default() -> Self {
+        ReadOptions {
+            year: None,
+            allow_out_of_period: false,
+            allow_missing: false,
+            province_set: ProvinceSet::Y2024,
+            keep: Vec::new(),
+            header_row: None,
+            encoding: None,
+            delimiter: None,
+            sheet: None,
+            lenient: false,
+            decimal: DecimalMark::Auto,
+            fraction_percent: false,
+        }
+    }
+}
+
+impl ReadOptions {
+    fn numbers(&self) -> NumberRules {
+        NumberRules {
+            decimal: self.decimal,
+            fraction_percent: self.fraction_percent,
+        }
+    }
+}
+
+/// Something `--lenient` turned into no data, carried by the row into the output (`notes`
+/// in JSON and CSV), so that nothing is dropped without a line saying so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// The diagnostic code (`out-of-range`, `wrong-field-count`, `duplicate-code`, …).
+    pub code: &'static str,
+    /// Header of the cell, or null for the whole row.
+    pub column: Option<String>,
+    /// The cell's text (empty for the whole row).
+    pub value: String,
+    /// What happened: `read as no data: expected …`.
+    pub message: String,
 }
 
 /// Without `--header-row`, the header is the first of this many records in which a cell names
@@ -125,6 +180,8 @@ pub struct Row {
     pub values: Vec<Option<Value>>,
     /// The raw text of each `ReadOptions::keep` column (trimmed, NFC); `None` when empty.
     pub kept: Vec<Option<String>>,
+    /// What `--lenient` turned into no data in this row.
+    pub notes: Vec<Note>,
 }
 
 /// What was read from one file.
@@ -134,6 +191,8 @@ pub struct Read {
     pub rows: Vec<Row>,
     /// Data rows seen (with or without error).
     pub records: usize,
+    /// Data rows not returned because of an error: `records = rows.len() + rejected`.
+    pub rejected: usize,
     /// Headers matching nothing.
     pub unknown_columns: Vec<String>,
     /// Every problem found.
@@ -152,6 +211,7 @@ pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &Rea
     Read {
         rows,
         records: end.records,
+        rejected: end.rejected,
         unknown_columns: end.unknown_columns,
         diags: end.diags,
     }
@@ -162,6 +222,10 @@ pub fn read_csv(bytes: &[u8], path: &str, input: usize, rs: &Ruleset, opts: &Rea
 pub struct ReadEnd {
     /// Data rows seen (with or without error).
     pub records: usize,
+    /// Data rows not returned because of an error.
+    pub rejected: usize,
+    /// Commune codes seen so far, to hand to the reader of the next file.
+    pub seen: Seen,
     /// Headers matching nothing.
     pub unknown_columns: Vec<String>,
     /// Every problem found.
@@ -207,6 +271,7 @@ pub struct RowReader<'a, S: RecordSource> {
     end: ReadEnd,
     done: bool,
     memo: Memo,
+    fractions: Vec<Fractions>,
 }
 
 impl<'a, R: std::io::Read> RowReader<'a, csv::Reader<R>> {
@@ -246,9 +311,19 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             end: ReadEnd::default(),
             done: true,
             memo: Memo::default(),
+            fractions: vec![Fractions::default(); rs.measures.len()],
         };
+        this.end.seen.file(input, path);
         this.header();
         this
+    }
+
+    /// Check commune codes for duplicates against `seen`, the codes of the files read before
+    /// (from their [`ReadEnd::seen`]), so the key holds across every input file.
+    pub fn with_seen(mut self, seen: Seen) -> Self {
+        self.end.seen = seen;
+        self.end.seen.file(self.input, self.path);
+        self
     }
 
     /// Read records up to the header: `--header-row`'s, else the first of [`HEADER_SCAN`]
@@ -406,10 +481,12 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                                 .at(self.path, Some(self.header_line), None),
                         );
                     }
+                    self.fraction_columns();
                     return None;
                 }
                 Err(e) => {
                     self.end.records += 1;
+                    self.end.rejected += 1;
                     self.end.diags.push(csv_error(&e, self.path));
                     if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                         // The file is in another encoding: every later row would fail too.
@@ -426,23 +503,35 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             }
             self.end.records += 1;
             let line = self.rec.position().map_or(0, |p| p.line());
-            if self.rec.len() != self.headers.len() {
-                self.end.diags.push(wrong_field_count(
-                    self.path,
-                    line,
-                    self.rec.len(),
-                    self.headers.len(),
-                ));
-                continue;
-            }
             let mut ctx = RowCtx {
                 path: self.path,
                 line,
                 headers: &self.headers,
                 diags: &mut self.end.diags,
                 ok: true,
+                lenient: self.opts.lenient,
+                notes: Vec::new(),
                 memo: &mut self.memo,
+                fractions: &mut self.fractions,
             };
+            // A row with the wrong number of fields has its cells shifted: none is read.
+            let shifted = self.rec.len() != self.headers.len();
+            if shifted {
+                let msg = format!(
+                    "the row has {} fields, the header has {}",
+                    self.rec.len(),
+                    self.headers.len()
+                );
+                ctx.row_problem(
+                    "wrong-field-count",
+                    &msg,
+                    &field_count_help(self.headers.len()),
+                );
+                if !ctx.ok {
+                    self.end.rejected += 1;
+                    continue;
+                }
+            }
             let mut row = read_row(
                 &self.rec,
                 cols,
@@ -450,8 +539,28 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.rs,
                 self.opts,
                 self.input,
+                shifted,
                 &mut ctx,
             );
+            if let Some(code) = row.code.as_deref() {
+                if let Some(first) = self.end.seen.first(code, row.year, self.input, line) {
+                    let col = cols.ident(Ident::Code).unwrap_or(0);
+                    let msg = format!(
+                        "commune `{code}` is already in {first} for year {}",
+                        row.year
+                    );
+                    if ctx.cell_problem(
+                        "duplicate-code",
+                        col,
+                        code,
+                        &msg,
+                        "one row per commune and assessment year, across all input files",
+                    ) {
+                        row.values.iter_mut().for_each(|v| *v = None);
+                    }
+                }
+            }
+            row.notes = std::mem::take(&mut ctx.notes);
             if ctx.ok {
                 row.kept = self
                     .keep_cols
@@ -464,6 +573,35 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     .collect();
                 return Some(row);
             }
+            self.end.rejected += 1;
+        }
+    }
+
+    /// At the end of the file: a percent column whose values all look like fractions.
+    fn fraction_columns(&mut self) {
+        let Some(cols) = &self.cols else {
+            return;
+        };
+        for (f, col) in self.fractions.iter().zip(&cols.measures) {
+            let (Some(col), Some((line, sample))) = (*col, f.sample.as_ref()) else {
+                continue;
+            };
+            if f.percentage {
+                continue;
+            }
+            let header = self.headers.get(col).map_or("", String::as_str);
+            self.end.diags.push(
+                Diagnostic::error(
+                    "percent-as-fraction",
+                    format!(
+                        "column {} `{header}`: every value without a `%` sign is between 0 and 1 (`{sample}` on line {line}): fractions, not percentages?",
+                        col + 1
+                    ),
+                )
+                .at(self.path, Some(self.header_line), Some(col as u64 + 1))
+                .cell(header, sample)
+                .help("percentages such as `85` or `85%`, or --fraction-percent to read `0.85` as 85 %"),
+            );
         }
     }
 
@@ -471,6 +609,49 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
     pub fn finish(self) -> ReadEnd {
         self.end
     }
+}
+
+/// Commune codes already read, keyed by code and assessment year: the same commune in
+/// several years is panel data, the same commune twice in one year is `duplicate-code`.
+#[derive(Debug, Default)]
+pub struct Seen {
+    first: HashMap<(Box<str>, i32), (usize, u64)>,
+    files: Vec<String>,
+}
+
+impl Seen {
+    /// Record `code` in `year` at `line` of file `input`; where it was first seen, as
+    /// `path:line`, if it was.
+    fn first(&mut self, code: &str, year: i32, input: usize, line: u64) -> Option<String> {
+        let key = (units::code_key(code).into_owned().into_boxed_str(), year);
+        match self.first.get(&key) {
+            Some(&(i, l)) => Some(match self.files.get(i) {
+                Some(path) => format!("{path}:{l}"),
+                None => format!("line {l}"),
+            }),
+            None => {
+                self.first.insert(key, (input, line));
+                None
+            }
+        }
+    }
+
+    fn file(&mut self, input: usize, path: &str) {
+        if self.files.len() <= input {
+            self.files.resize(input + 1, String::new());
+        }
+        self.files[input] = path.to_string();
+    }
+}
+
+/// What a percent column held, for the fraction check (`percent-as-fraction`): among the
+/// cells written without a `%` sign, a value in (0, 1], and whether any is above 1.
+#[derive(Debug, Clone, Default)]
+struct Fractions {
+    /// Line and text of the first value in (0, 1].
+    sample: Option<(u64, String)>,
+    /// A value above 1 without a `%` sign: the column holds percentages.
+    percentage: bool,
 }
 
 /// Memos of per-cell work that repeats across rows (issue #7): yes/no cells and province or
@@ -512,24 +693,101 @@ struct RowCtx<'a> {
     headers: &'a [String],
     diags: &'a mut Vec<Diagnostic>,
     ok: bool,
+    lenient: bool,
+    notes: Vec<Note>,
     memo: &'a mut Memo,
+    fractions: &'a mut [Fractions],
 }
 
 impl RowCtx<'_> {
+    fn header(&self, col: usize) -> &str {
+        self.headers.get(col).map_or("", String::as_str)
+    }
+
+    /// A bad cell that rules out the row (a year, a zone).
     fn cell_error(&mut self, code: &'static str, col: usize, value: &str, expected: &str) {
-        let header = self.headers.get(col).map_or("", String::as_str);
+        let header = self.header(col).to_string();
         self.diags.push(
             Diagnostic::error(
                 code,
                 format!("column {} `{header}`: `{value}` is not valid", col + 1),
             )
             .at(self.path, Some(self.line), Some(col as u64 + 1))
+            .cell(&header, value)
             .help(format!("expected {expected}")),
         );
         self.ok = false;
     }
+
+    /// A problem `--lenient` turns into no data: an error, or a warning and a note. `msg`
+    /// says what is wrong. True when lenient (the caller reads the data as none).
+    fn cell_problem(
+        &mut self,
+        code: &'static str,
+        col: usize,
+        value: &str,
+        msg: &str,
+        expected: &str,
+    ) -> bool {
+        let header = self.header(col).to_string();
+        let at = |d: Diagnostic| {
+            d.at(self.path, Some(self.line), Some(col as u64 + 1))
+                .cell(&header, value)
+                .help(format!("expected {expected}"))
+        };
+        let msg = format!("column {} `{header}`: {msg}", col + 1);
+        if !self.lenient {
+            self.diags.push(at(Diagnostic::error(code, msg)));
+            self.ok = false;
+            return false;
+        }
+        let what = if code == "duplicate-code" {
+            "every measure of this row"
+        } else {
+            "the cell"
+        };
+        self.diags.push(at(Diagnostic::warning(
+            code,
+            format!("{msg}; {what} is read as no data (--lenient)"),
+        )));
+        self.notes.push(Note {
+            code,
+            column: Some(header.clone()),
+            value: value.to_string(),
+            message: format!("{msg}; {what} is read as no data: expected {expected}"),
+        });
+        true
+    }
+
+    /// A problem with the whole row: an error, or under `--lenient` a warning and a note.
+    fn row_problem(&mut self, code: &'static str, msg: &str, help: &str) {
+        if !self.lenient {
+            self.diags.push(
+                Diagnostic::error(code, msg)
+                    .at(self.path, Some(self.line), None)
+                    .help(help),
+            );
+            self.ok = false;
+            return;
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                code,
+                format!("{msg}; every measure of this row is read as no data (--lenient)"),
+            )
+            .at(self.path, Some(self.line), None)
+            .help(help),
+        );
+        self.notes.push(Note {
+            code,
+            column: None,
+            value: String::new(),
+            message: format!("{msg}; every measure of this row is read as no data"),
+        });
+    }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_row(
     rec: &csv::StringRecord,
     cols: &Columns,
@@ -537,6 +795,7 @@ fn read_row(
     rs: &Ruleset,
     opts: &ReadOptions,
     input: usize,
+    shifted: bool,
     cx: &mut RowCtx<'_>,
 ) -> Row {
     let text = |c: Option<usize>| -> Option<String> {
@@ -545,23 +804,40 @@ fn read_row(
             .filter(|s| !s.is_empty())
             .map(nfc_fast)
     };
+    let numbers = opts.numbers();
     let mut values = Vec::with_capacity(cols.measures.len());
     for (mi, col) in cols.measures.iter().enumerate() {
         let Some(col) = *col else {
             values.push(None);
             continue;
         };
+        if shifted {
+            values.push(None);
+            continue;
+        }
         let cell = rec.get(col).unwrap_or("");
         let kind = rs.measures[mi].kind;
-        let coerced = if kind == crate::ruleset::model::MeasureKind::Bool {
-            memo(&mut cx.memo.bools, cell, || coerce(cell, kind))
+        let coerced = if kind == MeasureKind::Bool {
+            memo(&mut cx.memo.bools, cell, || coerce(cell, kind, numbers))
         } else {
-            coerce(cell, kind)
+            coerce(cell, kind, numbers)
         };
         match coerced {
-            Ok(v) => values.push(v),
+            Ok(v) => {
+                if kind == MeasureKind::Percent && !opts.fraction_percent {
+                    track_fraction(&mut cx.fractions[mi], cx.line, cell.trim(), v);
+                }
+                values.push(v);
+            }
             Err(e) => {
-                cx.cell_error(e.code, col, cell.trim(), &e.expected);
+                let value = cell.trim();
+                cx.cell_problem(
+                    e.code,
+                    col,
+                    value,
+                    &format!("`{value}` is not valid"),
+                    &e.expected,
+                );
                 values.push(None);
             }
         }
@@ -569,11 +845,16 @@ fn read_row(
     let (year, year_from) = year(rec, cols, rs, opts, cx);
     let province = text(cols.ident(Ident::Province));
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
+    let code = text(cols.ident(Ident::Code));
+    let name = text(cols.ident(Ident::Name));
+    if let (Some(c), Some(col)) = (code.as_deref(), cols.ident(Ident::Code)) {
+        check_unit(c, name.as_deref(), cols, opts.province_set, col, cx);
+    }
     Row {
         input,
         line: cx.line,
-        code: text(cols.ident(Ident::Code)),
-        name: text(cols.ident(Ident::Name)),
+        code,
+        name,
         district: text(cols.ident(Ident::District)),
         province,
         zone,
@@ -582,7 +863,73 @@ fn read_row(
         year_from,
         values,
         kept: Vec::new(),
+        notes: Vec::new(),
     }
+}
+
+fn track_fraction(f: &mut Fractions, line: u64, cell: &str, v: Option<Value>) {
+    let Some(Value::Num(n)) = v else {
+        return;
+    };
+    // A `%` sign makes a cell explicit: it counts neither way.
+    if f.percentage || cell.ends_with('%') {
+        return;
+    }
+    if n > Decimal::ONE {
+        f.percentage = true;
+        f.sample = None;
+    } else if n > Decimal::ZERO && f.sample.is_none() {
+        f.sample = Some((line, cell.to_string()));
+    }
+}
+
+/// Warn when a commune code is not in the official list, or names another commune.
+fn check_unit(
+    code: &str,
+    name: Option<&str>,
+    cols: &Columns,
+    set: ProvinceSet,
+    col: usize,
+    cx: &mut RowCtx<'_>,
+) {
+    let list = units::label(set);
+    let warning = match units::check(set, code, name) {
+        units::Check::Ok => return,
+        units::Check::UnknownCode { other } => {
+            let mut d = Diagnostic::warning(
+                "unknown-commune-code",
+                format!(
+                    "column {} `{}`: `{code}` is not a commune code of the official {list}",
+                    col + 1,
+                    cx.header(col)
+                ),
+            )
+            .at(cx.path, Some(cx.line), Some(col as u64 + 1))
+            .cell(cx.header(col), code);
+            if let Some(other) = other {
+                d = d.help(format!(
+                    "it is `{other}` in the other list: see --province-set"
+                ));
+            }
+            d
+        }
+        units::Check::NameMismatch { official } => {
+            let ncol = cols.ident(Ident::Name).unwrap_or(col);
+            let name = name.unwrap_or("");
+            Diagnostic::warning(
+                "commune-name-mismatch",
+                format!(
+                    "column {} `{}`: `{name}` is not the name of commune `{code}`, which is `{official}` in the official {list}",
+                    ncol + 1,
+                    cx.header(ncol)
+                ),
+            )
+            .at(cx.path, Some(cx.line), Some(ncol as u64 + 1))
+            .cell(cx.header(ncol), name)
+            .help("check the code and the name; codes are the General Statistics Office's")
+        }
+    };
+    cx.diags.push(warning);
 }
 
 fn year(
@@ -727,7 +1074,13 @@ fn wrong_field_count(path: &str, line: u64, len: usize, expected: usize) -> Diag
         format!("the row has {len} fields, the header has {expected}"),
     )
     .at(path, Some(line), None)
-    .help("a cell containing the delimiter must be quoted")
+    .help(field_count_help(expected))
+}
+
+fn field_count_help(expected: usize) -> String {
+    format!(
+        "expected {expected} fields, as in the header (a cell containing the delimiter must be quoted)"
+    )
 }
 
 fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
@@ -760,3 +1113,6 @@ fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
         _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
     }
 }
+
+#[cfg(test)]
+mod tests;

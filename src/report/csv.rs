@@ -1,14 +1,59 @@
 //! CSV output of `evaluate`: one row per commune, provenance in leading `#` lines.
 //!
 //! The `#` lines carry the same provenance as JSON's `meta` (skip them with
-//! `pandas.read_csv(..., comment="#")`); the header row follows them.
+//! `pandas.read_csv(..., comment="#")`); the header row follows them. Text from the input
+//! is neutralised for spreadsheets ([`excel_safe`]). Also the `--errors-out` file
+//! ([`write_errors_csv`]).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::{CommuneRecord, Meta};
+use crate::data::read::Note;
+use crate::diag::{Diagnostic, Severity};
+
+/// The UTF-8 byte-order mark `--bom` writes first, for Excel.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Text from the input as a spreadsheet will not run it: a cell starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is a formula to Excel, so it gets a leading `'`
+/// (shown as text, not as part of the value). A number (`-5`, `+1,5`) is left as it is.
+pub fn excel_safe(s: &str) -> Cow<'_, str> {
+    let Some(first) = s.chars().next() else {
+        return Cow::Borrowed(s);
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
+        return Cow::Borrowed(s);
+    }
+    let rest = &s[first.len_utf8()..];
+    let number = matches!(first, '+' | '-')
+        && rest.bytes().any(|b| b.is_ascii_digit())
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+    if number {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(format!("'{s}"))
+    }
+}
+
+/// The notes of a commune in one cell: `code column `value`: message; …`.
+pub fn notes_cell(notes: &[Note]) -> String {
+    let mut out = String::new();
+    for n in notes {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        out.push_str(n.code);
+        out.push_str(": ");
+        out.push_str(&n.message);
+    }
+    out
+}
 
 /// Column names, in order.
-pub const HEADER: [&str; 23] = [
+pub const HEADER: [&str; 24] = [
     "row",
     "file",
     "line",
@@ -32,6 +77,7 @@ pub const HEADER: [&str; 23] = [
     "to_next_indicators",
     "to_next_no_data",
     "to_next_shortfall_pct",
+    "notes",
 ];
 
 /// Write the provenance lines, the header and one row per commune.
@@ -92,8 +138,8 @@ pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> 
     }
     writeln!(
         out,
-        "# communes {} unverified_verdicts {}",
-        meta.communes, meta.unverified_verdicts
+        "# communes {} unverified_verdicts {} notes {}",
+        meta.communes, meta.unverified_verdicts, meta.notes
     )?;
     Ok(())
 }
@@ -126,13 +172,14 @@ impl CsvSink<'_> {
             }
         }
         let w = &mut self.w;
+        let text = |s: &Option<String>| excel_safe(s.as_deref().unwrap_or("")).into_owned();
         w.write_field(c.row.to_string())?;
-        w.write_field(&c.file)?;
+        w.write_field(excel_safe(&c.file).as_ref())?;
         w.write_field(c.line.to_string())?;
-        w.write_field(c.code.as_deref().unwrap_or(""))?;
-        w.write_field(c.name.as_deref().unwrap_or(""))?;
-        w.write_field(c.district.as_deref().unwrap_or(""))?;
-        w.write_field(c.province.as_deref().unwrap_or(""))?;
+        w.write_field(text(&c.code))?;
+        w.write_field(text(&c.name))?;
+        w.write_field(text(&c.district))?;
+        w.write_field(text(&c.province))?;
         w.write_field(&c.zone)?;
         w.write_field(&c.zone_source)?;
         w.write_field(c.year.to_string())?;
@@ -165,6 +212,7 @@ impl CsvSink<'_> {
                 }
             }
         }
+        w.write_field(excel_safe(&notes_cell(&c.notes)).as_ref())?;
         w.write_record(None::<&[u8]>)?;
         Ok(())
     }
@@ -173,5 +221,104 @@ impl CsvSink<'_> {
     pub fn finish(mut self) -> anyhow::Result<()> {
         self.w.flush()?;
         Ok(())
+    }
+}
+
+/// Columns of the `--errors-out` file.
+pub const ERRORS_HEADER: [&str; 9] = [
+    "file", "line", "column", "header", "value", "severity", "code", "message", "expected",
+];
+
+/// The `--errors-out` file: one row per data diagnostic (errors, and the warnings of cells
+/// `--lenient` read as no data or codes not in the official lists), in input order, for
+/// the office that sent the data. `expected` is the diagnostic's help without its leading
+/// "expected ".
+pub fn write_errors_csv(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(ERRORS_HEADER)?;
+    for d in diags {
+        let (file, line, column) = match &d.location {
+            Some(l) => (
+                l.path.as_str(),
+                l.line.map(|n| n.to_string()).unwrap_or_default(),
+                l.column.map(|n| n.to_string()).unwrap_or_default(),
+            ),
+            None => ("", String::new(), String::new()),
+        };
+        let (header, value) = match &d.cell {
+            Some(c) => (c.header.as_str(), c.value.as_str()),
+            None => ("", ""),
+        };
+        let help = d.help.as_deref().unwrap_or("");
+        let expected = help.strip_prefix("expected ").unwrap_or(help);
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        w.write_record([
+            excel_safe(file).as_ref(),
+            &line,
+            &column,
+            excel_safe(header).as_ref(),
+            excel_safe(value).as_ref(),
+            severity,
+            d.code,
+            excel_safe(&d.message).as_ref(),
+            excel_safe(expected).as_ref(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_are_not() {
+        for (cell, want) in [
+            ("=1+2", "'=1+2"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-", "'-"),
+            ("-5", "-5"),
+            ("+1,5", "+1,5"),
+            ("-1.234,5", "-1.234,5"),
+            ("Xã Hồng Lạc", "Xã Hồng Lạc"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(excel_safe(cell), want, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn errors_csv_has_one_row_per_diagnostic_with_cell_and_expectation() {
+        let diags = vec![
+            Diagnostic::error("out-of-range", "column 5 `pct`: `130` is not valid")
+                .at("a.csv", Some(3), Some(5))
+                .cell("pct", "130")
+                .help("expected a percentage between 0 and 100"),
+            Diagnostic::warning("wrong-field-count", "the row has 3 fields")
+                .at("a.csv", Some(4), None)
+                .help("12 fields"),
+            Diagnostic::error("not-a-number", "column 2 `x`: `=1+1` is not valid")
+                .at("b.csv", Some(2), Some(2))
+                .cell("x", "=1+1"),
+        ];
+        let mut out = Vec::new();
+        write_errors_csv(&mut out, &diags).expect("writes");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert_eq!(
+            text,
+            "file,line,column,header,value,severity,code,message,expected\n\
+             a.csv,3,5,pct,130,error,out-of-range,column 5 `pct`: `130` is not valid,a percentage between 0 and 100\n\
+             a.csv,4,,,,warning,wrong-field-count,the row has 3 fields,12 fields\n\
+             b.csv,2,2,x,'=1+1,error,not-a-number,column 2 `x`: `=1+1` is not valid,\n"
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
-use super::csv::write_provenance;
+use super::csv::{excel_safe, notes_cell, write_provenance};
 use super::{CommuneRecord, Meta};
 use crate::data::coerce::Value;
 use crate::eval::{Outcome, Status};
@@ -16,7 +16,7 @@ use crate::ruleset::Ruleset;
 use crate::ruleset::model::Test;
 
 /// Column names, in order (README, "Output").
-pub const LONG_HEADER: [&str; 26] = [
+pub const LONG_HEADER: [&str; 27] = [
     "row",
     "file",
     "line",
@@ -43,6 +43,7 @@ pub const LONG_HEADER: [&str; 26] = [
     "gap",
     "gap_pct",
     "borderline",
+    "notes",
 ];
 
 /// The provenance lines and the header row.
@@ -80,6 +81,11 @@ impl<'w> LongSink<'w> {
         let row = rec.row.to_string();
         let line = rec.line.to_string();
         let year = rec.year.to_string();
+        // Input text is neutralised for spreadsheets as in the `csv` format.
+        let text = |s: &Option<String>| excel_safe(s.as_deref().unwrap_or("")).into_owned();
+        let (file, code, name) = (excel_safe(&rec.file), text(&rec.code), text(&rec.name));
+        let (district, province) = (text(&rec.district), text(&rec.province));
+        let notes = excel_safe(&notes_cell(&rec.notes)).into_owned();
         for (r, ind) in rs.indicators() {
             let lo = &outcome.levels[r.level];
             let co = &lo.criteria[r.criterion];
@@ -93,12 +99,12 @@ impl<'w> LongSink<'w> {
             };
             let w = &mut self.w;
             w.write_field(&row)?;
-            w.write_field(&rec.file)?;
+            w.write_field(file.as_ref())?;
             w.write_field(&line)?;
-            w.write_field(rec.code.as_deref().unwrap_or(""))?;
-            w.write_field(rec.name.as_deref().unwrap_or(""))?;
-            w.write_field(rec.district.as_deref().unwrap_or(""))?;
-            w.write_field(rec.province.as_deref().unwrap_or(""))?;
+            w.write_field(&code)?;
+            w.write_field(&name)?;
+            w.write_field(&district)?;
+            w.write_field(&province)?;
             w.write_field(&rec.zone)?;
             w.write_field(&rec.zone_source)?;
             w.write_field(&year)?;
@@ -138,6 +144,7 @@ impl<'w> LongSink<'w> {
                     .unwrap_or_default(),
             )?;
             w.write_field(bool_text(borderline))?;
+            w.write_field(&notes)?;
             w.write_record(None::<&[u8]>)?;
         }
         Ok(())

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::data::coerce::Value;
-use crate::data::read::{Row, YearFrom, ZoneFrom};
+use crate::data::read::{Note, Row, YearFrom, ZoneFrom};
 use crate::eval::{Outcome, Status};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Op, Test};
@@ -47,6 +47,8 @@ pub struct Meta {
     pub communes: usize,
     /// Communes whose level verdict rests on unverified content.
     pub unverified_verdicts: usize,
+    /// Notes on communes: cells and rows `--lenient` read as no data.
+    pub notes: usize,
 }
 
 /// One input file.
@@ -171,6 +173,8 @@ pub struct CommuneRecord {
     pub borderline: Vec<BorderlineRecord>,
     /// What separates the commune from its next level (null at the top): `--closest`.
     pub to_next: Option<ToNext>,
+    /// What `--lenient` read as no data in this row (empty otherwise).
+    pub notes: Vec<Note>,
 }
 
 /// What separates a commune from its next level (`margin::Closeness`, for output).
@@ -435,6 +439,7 @@ impl CommuneRecord {
             missing,
             borderline: Vec::new(),
             to_next: crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new),
+            notes: row.notes.clone(),
         }
     }
 }

@@ -95,7 +95,7 @@ pub fn write_table(
     }
     t.set_header(header);
     for c in communes {
-        let blocks: Vec<String> = c
+        let mut blocks: Vec<String> = c
             .missing
             .iter()
             .map(|m| {
@@ -113,6 +113,22 @@ pub fn write_table(
                 format!("{prefix}{} {name}: {}", m.criterion, inds.join("; "))
             })
             .collect();
+        blocks.extend(c.notes.iter().map(|n| match &n.column {
+            Some(col) => format!(
+                "! {} `{col}` `{}`: {}",
+                n.code,
+                n.value,
+                tr("read as no data", "đọc là không có số liệu")
+            ),
+            None => format!(
+                "! {}: {}",
+                n.code,
+                tr(
+                    "the row's measures read as no data",
+                    "mọi chỉ số của dòng đọc là không có số liệu"
+                )
+            ),
+        }));
         let zone = if c.zone_source.starts_with("override:") {
             format!("{}*", c.zone)
         } else {
@@ -224,6 +240,20 @@ pub fn write_table(
                 "* vùng theo ngoại lệ (Điều 1 Quyết định 318/QĐ-TTg đối với xã đặc biệt khó khăn)"
             )
         )?;
+    }
+    if meta.notes > 0 {
+        match lang {
+            Lang::En => writeln!(
+                out,
+                "! {} cell(s) or row(s) read as no data under --lenient (see the warnings)",
+                meta.notes
+            )?,
+            Lang::Vi => writeln!(
+                out,
+                "! {} ô hoặc dòng được đọc là không có số liệu do --lenient (xem các cảnh báo)",
+                meta.notes
+            )?,
+        }
     }
     match (lang, meta.unverified_verdicts) {
         (Lang::En, 0) => writeln!(out, "no verdict rests on an unverified threshold")?,

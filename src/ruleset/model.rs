@@ -79,7 +79,7 @@ pub struct Zone {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
-    /// Any decimal.
+    /// A decimal ≥ 0 (no NTM measure is negative).
     Number,
     /// A decimal in 0–100; a trailing `%` is accepted.
     Percent,
@@ -91,12 +91,13 @@ pub enum MeasureKind {
 
 impl MeasureKind {
     /// Whether a numeric value lies in this kind's range: 0–100 for percent, a whole number
-    /// ≥ 0 for count, anything for number (bool has no numeric values).
+    /// ≥ 0 for count, ≥ 0 for number (bool has no numeric values).
     pub fn admits(self, v: Decimal) -> bool {
         match self {
             MeasureKind::Percent => v >= Decimal::ZERO && v <= Decimal::ONE_HUNDRED,
             MeasureKind::Count => v >= Decimal::ZERO && v.fract().is_zero(),
-            MeasureKind::Number | MeasureKind::Bool => true,
+            MeasureKind::Number => v >= Decimal::ZERO,
+            MeasureKind::Bool => true,
         }
     }
 

@@ -1,0 +1,195 @@
+//! The reader's row and column checks: duplicates, field counts, `--lenient`, fractions.
+
+use super::*;
+use crate::ruleset::load_str;
+
+fn ruleset() -> Ruleset {
+    let (rs, diags) = load_str(
+        include_str!("../../../examples/ruleset.toml"),
+        "examples/ruleset.toml",
+    );
+    rs.unwrap_or_else(|| panic!("example ruleset: {diags:?}"))
+}
+
+fn opts(lenient: bool) -> ReadOptions {
+    ReadOptions {
+        lenient,
+        ..ReadOptions::default()
+    }
+}
+
+const HEADER: &str = "code,name,province,year,income_per_capita,irrigated_area_pct,stunting_under5_pct,temporary_houses,general_plan_approved,smart_villages\n";
+
+fn file(rows: &[&str]) -> String {
+    let mut s = HEADER.to_string();
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<(&'static str, bool)> {
+    diags.iter().map(|d| (d.code, d.is_error())).collect()
+}
+
+/// Read several files in order with one `Seen`, as `cmd::scan` does.
+fn read_files(files: &[String], opts: &ReadOptions) -> (Vec<Row>, Vec<ReadEnd>) {
+    let rs = ruleset();
+    let mut seen = Seen::default();
+    let mut rows = Vec::new();
+    let mut ends = Vec::new();
+    for (i, text) in files.iter().enumerate() {
+        let path = format!("f{i}.csv");
+        let mut rdr = RowReader::new(text.as_bytes(), &path, i, &rs, opts).with_seen(seen);
+        while let Some(r) = rdr.next_row() {
+            rows.push(r);
+        }
+        let mut end = rdr.finish();
+        seen = std::mem::take(&mut end.seen);
+        ends.push(end);
+    }
+    (rows, ends)
+}
+
+const A: &str = "10816,Xã Hồng Lạc,Hải Dương,2025,61,85,12,0,Đạt,0";
+const A_2024: &str = "10816,Xã Hồng Lạc,Hải Dương,2024,58,85,12,0,Đạt,0";
+const B: &str = "10825,Xã Tân Việt,Hải Dương,2025,70,95,12,0,Đạt,1";
+
+#[test]
+fn the_same_commune_in_two_years_is_panel_data() {
+    let (rows, ends) = read_files(&[file(&[A, A_2024, B])], &opts(false));
+    assert_eq!(rows.len(), 3);
+    assert!(ends[0].diags.is_empty(), "{:?}", ends[0].diags);
+}
+
+#[test]
+fn a_duplicate_in_another_file_is_an_error_naming_the_first() {
+    let (rows, ends) = read_files(&[file(&[A]), file(&[B, A])], &opts(false));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(codes(&ends[1].diags), [("duplicate-code", true)]);
+    let d = &ends[1].diags[0];
+    assert!(d.message.contains("f0.csv:2"), "{}", d.message);
+    assert_eq!(d.location.as_ref().and_then(|l| l.line), Some(3));
+    assert_eq!(ends[1].records, 2);
+    assert_eq!(ends[1].rejected, 1);
+}
+
+#[test]
+fn leading_zeros_do_not_hide_a_duplicate() {
+    let one = "1,Phường Phúc Xá,Hà Nội,2025,61,85,12,0,Đạt,0";
+    let padded = "00001,Phường Phúc Xá,Hà Nội,2025,61,85,12,0,Đạt,0";
+    let (_, ends) = read_files(&[file(&[one, padded])], &opts(false));
+    assert_eq!(codes(&ends[0].diags), [("duplicate-code", true)]);
+}
+
+#[test]
+fn a_lenient_duplicate_is_kept_as_no_data_with_a_note() {
+    let (rows, ends) = read_files(&[file(&[A, B, A])], &opts(true));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(codes(&ends[0].diags), [("duplicate-code", false)]);
+    assert!(rows[0].notes.is_empty());
+    assert!(rows[2].values.iter().all(Option::is_none));
+    assert_eq!(rows[2].notes.len(), 1);
+    assert_eq!(rows[2].notes[0].code, "duplicate-code");
+    assert_eq!(rows[2].notes[0].column.as_deref(), Some("code"));
+    assert_eq!(ends[0].rejected, 0);
+}
+
+#[test]
+fn a_row_with_the_wrong_field_count_is_rejected_or_kept_empty() {
+    let short = "10828,Xã Cẩm Việt,Hải Dương,2025,61,85";
+    let (rows, ends) = read_files(&[file(&[A, short, B])], &opts(false));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(codes(&ends[0].diags), [("wrong-field-count", true)]);
+    assert_eq!(ends[0].records, rows.len() + ends[0].rejected);
+
+    let (rows, ends) = read_files(&[file(&[A, short, B])], &opts(true));
+    assert_eq!(rows.len(), 3);
+    assert_eq!(codes(&ends[0].diags), [("wrong-field-count", false)]);
+    assert_eq!(rows[1].code.as_deref(), Some("10828"));
+    assert!(rows[1].values.iter().all(Option::is_none));
+    assert_eq!(rows[1].notes[0].column, None);
+}
+
+#[test]
+fn lenient_cells_become_no_data_and_others_stay() {
+    let bad = "10828,Xã Cẩm Việt,Hải Dương,2025,-5,130,12,0,Đạt,0";
+    let (rows, ends) = read_files(&[file(&[bad])], &opts(true));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        codes(&ends[0].diags),
+        [("out-of-range", false), ("out-of-range", false)]
+    );
+    assert_eq!(rows[0].values[0], None);
+    assert_eq!(rows[0].notes.len(), 2);
+    assert_eq!(rows[0].notes[1].value, "130");
+    // A year problem decides the thresholds: it stays an error.
+    let bad_year = "10828,Xã Cẩm Việt,Hải Dương,20x5,61,85,12,0,Đạt,0";
+    let (rows, ends) = read_files(&[file(&[bad_year])], &opts(true));
+    assert!(rows.is_empty());
+    assert_eq!(codes(&ends[0].diags), [("not-a-year", true)]);
+}
+
+fn fraction_diags(pcts: &[&str]) -> Vec<(&'static str, bool)> {
+    let rows: Vec<String> = pcts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("C{i},X,Hải Dương,2025,61,{p},12,0,Đạt,0"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let (_, ends) = read_files(&[file(&rows)], &opts(false));
+    codes(&ends[0].diags)
+        .into_iter()
+        .filter(|(c, _)| *c != "unknown-commune-code")
+        .collect()
+}
+
+#[test]
+fn a_percent_column_of_fractions_is_rejected() {
+    let flagged = [("percent-as-fraction", true)];
+    assert_eq!(fraction_diags(&["0.85", "0.9", ""]), flagged);
+    assert_eq!(fraction_diags(&["0.85"]), flagged);
+    assert_eq!(fraction_diags(&["0", "1"]), flagged);
+    assert_eq!(fraction_diags(&["0.12", "9%"]), flagged);
+}
+
+#[test]
+fn a_percent_column_with_percentages_passes() {
+    assert!(fraction_diags(&["0", "0", ""]).is_empty());
+    assert!(fraction_diags(&["0.5", "12", "30"]).is_empty());
+    assert!(fraction_diags(&["85"]).is_empty());
+    assert!(fraction_diags(&["0.8%", "1%"]).is_empty());
+    assert!(fraction_diags(&["", ""]).is_empty());
+}
+
+#[test]
+fn fraction_percent_scales_and_skips_the_check() {
+    let rs = ruleset();
+    let o = ReadOptions {
+        fraction_percent: true,
+        ..opts(false)
+    };
+    let read = read_csv(
+        file(&[A.replace(",85,12,", ",0.85,12%,").as_str()]).as_bytes(),
+        "f.csv",
+        0,
+        &rs,
+        &o,
+    );
+    assert!(read.diags.is_empty(), "{:?}", read.diags);
+    assert_eq!(read.rows[0].values[1], Some(Value::Num(Decimal::from(85))));
+}
+
+#[test]
+fn unit_warnings_name_both_names() {
+    let wrong = "10816,Xã Tân Việt,Hải Dương,2025,61,85,12,0,Đạt,0";
+    let (rows, ends) = read_files(&[file(&[wrong])], &opts(false));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(codes(&ends[0].diags), [("commune-name-mismatch", false)]);
+    let msg = &ends[0].diags[0].message;
+    assert!(
+        msg.contains("Xã Tân Việt") && msg.contains("Xã Hồng Lạc"),
+        "{msg}"
+    );
+}
