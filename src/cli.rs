@@ -16,8 +16,8 @@ use crate::lang::Lang;
 #[command(name = "ntm", version, propagate_version = true)]
 #[command(
     after_long_help = "Exit codes: 0 success; 1 findings (--fail-below matched, --strict-sources \
-    found unverified verdicts, `check` found errors or, with --deny warnings, warnings); 2 bad \
-    usage, unreadable or invalid input."
+    found unverified verdicts, `check` found errors or, with --deny warnings, warnings, \
+    `summary --compare` found figures that differ); 2 bad usage, unreadable or invalid input."
 )]
 pub struct Cli {
     /// What to do.
@@ -65,8 +65,11 @@ pub enum Command {
     #[command(
         after_long_help = "Examples:\n  ntm summary examples/communes.csv --by district\n  \
         ntm summary communes.csv --by district --targets targets-2021-2025 --lang vi\n  \
-        ntm summary communes.csv --by district --format csv\n\n\
-        Definitions of every figure: docs/summary.md. Targets files: docs/targets.md."
+        ntm summary communes.csv --by district --format csv\n  \
+        ntm summary communes.csv --by district --compare reported.csv\n\n\
+        Definitions of every figure: docs/summary.md. Targets files: docs/targets.md.\n\n\
+        Exit codes: 0 success; 1 --compare found figures that differ; 2 bad usage, \
+        unreadable or invalid input."
     )]
     Summary(SummaryArgs),
     /// Run ruleset test cases: expected level and missing criteria of given communes.
@@ -272,6 +275,10 @@ pub struct SummaryArgs {
     /// Output format (csv and json keep plain numbers whatever the language).
     #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
     pub format: SummaryFormat,
+    /// Set published figures beside the computed ones (CSV: `group,level,reported[,total]`,
+    /// docs/summary.md); exit 1 when any differs.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
 }
 
 /// `ntm report`.

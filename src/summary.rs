@@ -6,6 +6,7 @@
 //! (`report::summary` renders them). Every commune added is counted exactly once in its group
 //! and once in the total. Definitions are documented in docs/summary.md.
 
+pub mod compare;
 pub mod targets;
 
 use std::collections::BTreeMap;

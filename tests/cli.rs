@@ -97,3 +97,14 @@ fn every_data_diagnostic_code_is_documented() {
         .collect();
     assert_eq!(documented, ntm::data::CODES.to_vec());
 }
+
+#[test]
+fn every_reported_figures_diagnostic_code_is_documented() {
+    let doc = std::fs::read_to_string("docs/summary.md").expect("docs/summary.md");
+    for code in ntm::summary::compare::CODES {
+        assert!(
+            doc.contains(&format!("| `{code}` |")),
+            "`{code}` is not in docs/summary.md"
+        );
+    }
+}

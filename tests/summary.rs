@@ -398,3 +398,61 @@ fn report_escapes_markup_from_the_data() {
     assert!(html.contains("&lt;script&gt;console.error(&#39;ntm-injected&#39;)&lt;/script&gt;"));
     assert!(html.contains("&lt;b&gt;Huyện&lt;/b&gt; &quot;X&quot; &amp; Y"));
 }
+
+#[test]
+fn compare_sets_reported_figures_beside_computed_ones() {
+    // reported.csv, by hand against the figures above: Thanh Hà standard 4/6 (same);
+    // Thanh Hà advanced ("Xã NTM nâng cao", a level name) 3 reported, 2 computed (differs);
+    // Kinh Môn standard 5/5 (same); Chí Linh 0 NTM of 5 reported, 4 communes in the data
+    // (differs); Tứ Kỳ is not in the data (differs); total standard 9/15 and model 2
+    // (same). 3 of 7 differ → exit 1.
+    let (code, out, err) = run(&[
+        "--by",
+        "district",
+        "--format",
+        "json",
+        "--compare",
+        "tests/fixtures/summary/reported.csv",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("3 of 7 reported figure(s) differ"), "{err}");
+    let d: Value = serde_json::from_str(&out).expect("json");
+    let c = &d["compare"];
+    assert_eq!(c["differences"], 3);
+    let rows: Vec<String> = c["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {}/{} vs {}/{} {}",
+                r["group"].as_str().unwrap_or("total"),
+                r["level"].as_str().expect("level"),
+                r["computed"],
+                r["computed_total"],
+                r["reported"],
+                r["reported_total"],
+                r["same"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Huyện Thanh Hà standard 4/6 vs 4/6 true",
+            "Huyện Thanh Hà advanced 2/6 vs 3/6 false",
+            "Huyện Kinh Môn standard 5/5 vs 5/5 true",
+            "Huyện Chí Linh standard 0/4 vs 0/5 false",
+            "Huyện Tứ Kỳ standard null/null vs 3/null false",
+            "total standard 9/15 vs 9/15 true",
+            "total model 2/15 vs 2/null true",
+        ]
+    );
+    let (code, _, _) = run(&[
+        "--by",
+        "district",
+        "--compare",
+        "tests/fixtures/summary/reported-ok.csv",
+    ]);
+    assert_eq!(code, 0);
+}

@@ -14,10 +14,11 @@ use crate::data::read::{Row, YearFrom};
 use crate::eval::evaluate;
 use crate::lang::Lang;
 use crate::report::summary::{
-    SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
+    CompareOut, SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
 };
 use crate::report::{CommuneRecord, Meta, write_diagnostics};
 use crate::ruleset::Ruleset;
+use crate::summary::compare;
 use crate::summary::targets::{self, Targets};
 use crate::summary::{Facts, RollupRule, Summariser};
 use crate::text::fold;
@@ -35,11 +36,36 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     let Some(done) = collect(&args.input, &args.options, false, err)? else {
         return Ok(Exit::Invalid);
     };
-    let doc = done.doc();
+    let mut doc = done.doc();
+    if let Some(path) = &args.compare {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading reported figures {name}"))?;
+        let (rows, diags) = compare::parse(&text, &name, &done.rs);
+        write_diagnostics(err, &diags)?;
+        let Some(rows) = rows else {
+            return Ok(Exit::Invalid);
+        };
+        let rows = compare::compare(&done.rs, &done.summary, &rows);
+        doc.compare = Some(CompareOut {
+            source: name,
+            differences: rows.iter().filter(|r| !r.same).count(),
+            rows,
+        });
+    }
     match args.format {
         SummaryFormat::Table => write_summary_table(out, &done.rs, &doc, lang)?,
         SummaryFormat::Json => write_summary_json(out, &doc)?,
         SummaryFormat::Csv => write_summary_csv(out, &doc)?,
+    }
+    if let Some(c) = doc.compare.as_ref().filter(|c| c.differences > 0) {
+        writeln!(
+            err,
+            "ntm: {} of {} reported figure(s) differ from the computed ones (--compare)",
+            c.differences,
+            c.rows.len()
+        )?;
+        return Ok(Exit::Findings);
     }
     Ok(Exit::Success)
 }

@@ -11,6 +11,7 @@ use super::Meta;
 use super::table::new_table;
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
+use crate::summary::compare::Comparison;
 use crate::summary::targets::Targets;
 use crate::summary::{
     Band, Goal, Rollup, RollupRule, Scope, Summary, Tally, average, bands, ranking, share,
@@ -33,6 +34,19 @@ pub struct SummaryDoc<'a> {
     pub targets: Option<TargetsOut>,
     /// Roll-ups of the groups, when a rule applies.
     pub rollups: Option<RollupsOut<'a>>,
+    /// Published figures beside the computed ones (`--compare`).
+    pub compare: Option<CompareOut>,
+}
+
+/// The reconciliation with published figures.
+#[derive(Debug, Serialize)]
+pub struct CompareOut {
+    /// The reported file.
+    pub source: String,
+    /// How many rows differ.
+    pub differences: usize,
+    /// One per reported row, in file order.
+    pub rows: Vec<Comparison>,
 }
 
 /// A level and the bands its criteria met are counted in.
@@ -257,6 +271,7 @@ impl<'a> SummaryDoc<'a> {
                 commune_conditions_only: true,
                 groups: &s.rollups,
             }),
+            compare: None,
         }
     }
 }
@@ -391,6 +406,22 @@ pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::R
             ])?;
         }
     }
+    if let Some(c) = &doc.compare {
+        for r in &c.rows {
+            let group = r.group.clone().unwrap_or_default();
+            let opt = |v: Option<usize>| v.map_or_else(String::new, |n| n.to_string());
+            for (figure, value) in [
+                ("compare_computed", opt(r.computed)),
+                ("compare_reported", r.reported.to_string()),
+                ("compare_computed_total", opt(r.computed_total)),
+                ("compare_reported_total", opt(r.reported_total)),
+                ("compare_same", r.same.to_string()),
+            ] {
+                let scope = if r.group.is_some() { "group" } else { "total" };
+                w.write_record([scope, &group, &r.level, figure, "", &value])?;
+            }
+        }
+    }
     out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
     Ok(())
 }
@@ -411,6 +442,11 @@ impl Labels {
     /// Labels for `lang`.
     pub fn new(lang: Lang) -> Self {
         Labels { lang }
+    }
+
+    /// The language.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// Pick a text.
@@ -781,6 +817,10 @@ pub fn write_summary_table(
         writeln!(out, "{}", l.rollup_caveat())?;
     }
 
+    if let Some(c) = &doc.compare {
+        write_compare(out, doc, c, &l, &first_col)?;
+    }
+
     writeln!(out)?;
     let nd: usize = doc.total.levels.first().map_or(0, |x| x.no_data);
     match lang {
@@ -808,6 +848,95 @@ pub fn write_summary_table(
                 doc.total.unverified, doc.total.communes
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The reconciliation table: every reported figure beside the computed one.
+fn write_compare(
+    out: &mut dyn Write,
+    doc: &SummaryDoc<'_>,
+    c: &CompareOut,
+    l: &Labels,
+    first_col: &str,
+) -> anyhow::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} ({})",
+        l.t(
+            "Computed beside reported figures",
+            "Đối chiếu số liệu tính được với số liệu đã báo cáo"
+        ),
+        c.source
+    )?;
+    let mut t = new_table();
+    let group_head = if first_col.is_empty() {
+        l.t("Group", "Đơn vị").to_string()
+    } else {
+        first_col.to_string()
+    };
+    t.set_header([
+        group_head.as_str(),
+        l.t("Level", "Mức"),
+        l.t("Computed", "Tính được"),
+        l.t("Reported", "Đã báo cáo"),
+        l.t("Difference", "Chênh lệch"),
+    ]);
+    let of = |n: Option<usize>, total: Option<usize>| match (n, total) {
+        (Some(n), Some(t)) => format!("{n}/{t}"),
+        (Some(n), None) => n.to_string(),
+        (None, _) => "—".to_string(),
+    };
+    for r in &c.rows {
+        let level = doc
+            .levels
+            .iter()
+            .find(|h| h.id == r.level)
+            .map_or(r.level.as_str(), |h| l.level(h));
+        let group = match &r.group {
+            None => l.t("Total", "Tổng").to_string(),
+            Some(g) => g.clone(),
+        };
+        let diff = match r.computed {
+            None => l.t("not in the data", "không có trong dữ liệu").to_string(),
+            Some(_) if r.same => l.t("same", "khớp").to_string(),
+            Some(n) => {
+                let mut parts = Vec::new();
+                if n != r.reported {
+                    let d = n as i64 - r.reported as i64;
+                    parts.push(format!("{d:+}"));
+                }
+                if let (Some(ct), Some(rt)) = (r.computed_total, r.reported_total) {
+                    if ct != rt {
+                        parts.push(format!("{} {ct} ≠ {rt}", l.t("communes", "số xã")));
+                    }
+                }
+                parts.join(", ")
+            }
+        };
+        t.add_row([
+            group,
+            level.to_string(),
+            of(r.computed, r.computed_total),
+            of(Some(r.reported), r.reported_total),
+            diff,
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    match l.lang() {
+        Lang::En => writeln!(
+            out,
+            "{} of {} reported figures differ from the computed ones",
+            c.differences,
+            c.rows.len()
+        )?,
+        Lang::Vi => writeln!(
+            out,
+            "{}/{} số liệu đã báo cáo khác với số liệu tính được",
+            c.differences,
+            c.rows.len()
+        )?,
     }
     Ok(())
 }

@@ -189,3 +189,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn reported_figures_need_the_three_columns_and_accept_vietnamese_headers() {
+    let rs = fixture();
+    let (rows, diags) = compare::parse("huyện,level\nA,standard\n", "r.csv", &rs);
+    assert!(rows.is_none());
+    assert_eq!(diags[0].code, "reported-missing-column");
+    // Vietnamese headers, a BOM, the total spelled "Toàn tỉnh", a level by its name.
+    let text = "\u{feff}Đơn vị,Mức,Số xã,Tổng số xã\nToàn tỉnh,Xã NTM kiểu mẫu,2,15\nHuyện A,standard,4,\n";
+    let (rows, diags) = compare::parse(text, "r.csv", &rs);
+    assert!(diags.is_empty(), "{diags:?}");
+    let rows = rows.expect("valid");
+    assert_eq!(
+        rows,
+        [
+            compare::Reported {
+                group: None,
+                level: 2,
+                count: 2,
+                total: Some(15),
+                line: 2
+            },
+            compare::Reported {
+                group: Some("Huyện A".into()),
+                level: 0,
+                count: 4,
+                total: None,
+                line: 3
+            },
+        ]
+    );
+}
