@@ -99,6 +99,25 @@ pub enum Command {
         ntm template --rules ntm-2026-2030 --format csv --lang en > template.csv"
     )]
     Template(TemplateArgs),
+    /// Compare outcomes: a ruleset change on the same data, or two data snapshots.
+    #[command(after_long_help = "Two forms:\n  \
+        ntm diff OLD_RULES NEW_RULES --data communes.csv   which communes change level, and which \
+        criteria flip, when the ruleset changes\n  \
+        ntm diff --rules R old.csv new.csv                 which communes gained or lost a level \
+        between two snapshots (matched by commune code)\n\n\
+        Examples:\n  ntm diff ntm-2021-2025 provinces/binh-phuoc.toml --data communes.csv --format md\n  \
+        ntm diff --rules ntm-2021-2025 communes-2024.csv communes-2025.csv --fail-on-down\n\n\
+        Exit codes: 0 compared (whatever changed); 1 with --fail-on-change a commune changes level, \
+        with --fail-on-down a commune loses one; 2 unreadable or invalid input.\n\n\
+        Details: docs/diff.md.")]
+    #[command(mut_arg("files", |a| a
+        .value_names(["OLD", "NEW"])
+        .num_args(2)
+        .help("OLD and NEW: two data files (CSV or workbooks), or two rulesets with --data")
+        .long_help("OLD and NEW: two data files (CSV or workbooks) evaluated under --rules, \
+            matched by commune code; or, with --data, two rulesets (built-in ids or files) \
+            evaluated on the --data files")))]
+    Diff(DiffArgs),
 }
 
 /// `ntm rules …`.
@@ -115,7 +134,7 @@ pub enum RulesCommand {
 }
 
 /// Where a ruleset comes from.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RulesArg {
     /// Built-in ruleset id (`ntm rules list`) or path to a ruleset TOML file.
     #[arg(long = "rules", short = 'r', value_name = "ID|FILE", default_value = crate::ruleset::builtin::DEFAULT_ID)]
@@ -123,7 +142,7 @@ pub struct RulesArg {
 }
 
 /// The commune data and how to read it: shared by every command that reads communes.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Commune data (one commune per row): CSV files, or workbooks (.xlsx, .xlsm, .xlsb, .xls,
     /// .ods); `-` reads standard input.
@@ -398,6 +417,38 @@ pub struct TestArgs {
     /// Exit 1 when a ruleset's boundary coverage is below this percentage.
     #[arg(long, value_name = "PERCENT")]
     pub min_coverage: Option<f64>,
+}
+
+/// `ntm diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW (the FILE arguments): two data files, evaluated under --rules; or, with
+    /// --data, two rulesets (built-in ids or files). Reading options apply to every data file.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Compare the two rulesets given as OLD and NEW on these data files.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "rules")]
+    pub data: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Exit 1 when a commune changes level (up or down).
+    #[arg(long)]
+    pub fail_on_change: bool,
+    /// Exit 1 when a commune loses a level.
+    #[arg(long)]
+    pub fail_on_down: bool,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A summary line and a table for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// Markdown for a pull-request comment: a summary line, then a table.
+    Md,
 }
 
 /// Output formats of `test`.

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod data;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod lang;
 pub mod margin;
@@ -44,5 +45,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         cli::Command::Test(args) => cmd::test::run(&args, out, err),
         cli::Command::Report(args) => cmd::report::run(&args, out, err),
         cli::Command::Template(args) => cmd::template::run(&args, out, err),
+        cli::Command::Diff(args) => cmd::diff::run(&args, out, err),
     }
 }

@@ -108,3 +108,14 @@ fn every_reported_figures_diagnostic_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_diff_diagnostic_code_is_documented() {
+    let doc = std::fs::read_to_string("docs/diff.md").expect("docs/diff.md");
+    for code in ntm::cmd::diff::CODES {
+        assert!(
+            doc.contains(&format!("| `{code}` |")),
+            "`{code}` is not in docs/diff.md"
+        );
+    }
+}

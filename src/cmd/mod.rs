@@ -3,6 +3,7 @@
 //! The only place that opens files. Shared here: finding a ruleset by id or path.
 
 pub mod check;
+pub mod diff;
 pub mod evaluate;
 pub mod explain;
 pub mod report;

@@ -7,6 +7,7 @@
 pub mod cases;
 pub mod check;
 pub mod csv;
+pub mod diff;
 pub mod explain;
 pub mod html;
 pub mod json;

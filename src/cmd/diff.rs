@@ -1,0 +1,187 @@
+//! `ntm diff`: evaluate OLD and NEW, compare them (`diff::diff`), report.
+//!
+//! Two forms: two rulesets on the same data (`--data`), rows matched by file and line; or one
+//! ruleset on two data snapshots (`--rules`), rows matched by commune code. Exit codes: 0
+//! compared; 1 with `--fail-on-change`/`--fail-on-down` when a commune changes/loses a level;
+//! 2 unreadable or invalid input.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::Exit;
+use crate::cli::{DiffArgs, DiffFormat, InputArgs, RulesArg};
+use crate::data::read::Row;
+use crate::diag::Diagnostic;
+use crate::diff::{Diff, Entry, diff};
+use crate::eval::evaluate;
+use crate::report::diff as render;
+use crate::report::diff::{DiffMeta, Mode};
+use crate::report::write_diagnostics;
+
+/// Every code `diff` adds to those of rulesets and data (documented in docs/diff.md).
+pub const CODES: [&str; 1] = [DUPLICATE_COMMUNE];
+
+const DUPLICATE_COMMUNE: &str = "duplicate-commune";
+
+/// Run `ntm diff`.
+pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let [old, new] = match args.input.files.as_slice() {
+        [old, new] => [old.display().to_string(), new.display().to_string()],
+        _ => anyhow::bail!(
+            "`ntm diff` compares two things: give OLD and NEW (two data files, or two rulesets with --data); got {}",
+            args.input.files.len()
+        ),
+    };
+    let result = if args.data.is_empty() {
+        snapshots(args, &old, &new, err)?
+    } else {
+        rulesets(args, &old, &new, err)?
+    };
+    let Some((d, meta)) = result else {
+        return Ok(Exit::Invalid);
+    };
+    match args.format {
+        DiffFormat::Table => render::table(out, &d, &meta)?,
+        DiffFormat::Json => render::json(out, &d, &meta)?,
+        DiffFormat::Md => render::md(out, &d, &meta)?,
+    }
+    let changed = d.up() + d.down() > 0;
+    Ok(
+        if (args.fail_on_change && changed) || (args.fail_on_down && d.down() > 0) {
+            Exit::Findings
+        } else {
+            Exit::Success
+        },
+    )
+}
+
+/// The reading options of `args` with the ruleset `rules`.
+fn input(args: &DiffArgs, rules: &str) -> InputArgs {
+    let mut input = args.input.clone();
+    input.rules = RulesArg {
+        rules: rules.to_string(),
+    };
+    input
+}
+
+/// Evaluate `files` under the prepared ruleset; entries keyed by `key`. `None` when the input
+/// is invalid (diagnostics printed).
+fn entries(
+    p: &super::Prepared,
+    files: &[PathBuf],
+    err: &mut dyn Write,
+    key: impl Fn(&Row) -> Option<String>,
+) -> anyhow::Result<Option<Vec<Entry>>> {
+    let Some(all) = super::scan::read_all(files, &p.rs, &p.opts, err)? else {
+        return Ok(None);
+    };
+    let entries = all
+        .rows
+        .iter()
+        .map(|row| {
+            let outcome = evaluate(&p.rs, row.zone, row.year, &row.values);
+            Entry::new(&p.rs, &all.names[row.input], row, &outcome, key(row))
+        })
+        .collect();
+    Ok(Some(entries))
+}
+
+/// Two rulesets, the same data: rows match by file and line.
+fn rulesets(
+    args: &DiffArgs,
+    old: &str,
+    new: &str,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<(Diff, DiffMeta)>> {
+    let key = |r: &Row| Some(format!("{}:{}", r.input, r.line));
+    let mut sides = Vec::with_capacity(2);
+    let mut ids = Vec::with_capacity(2);
+    for spec in [old, new] {
+        let Some(p) = super::prepare(&input(args, spec), err)? else {
+            return Ok(None);
+        };
+        let Some(e) = entries(&p, &args.data, err, key)? else {
+            return Ok(None);
+        };
+        ids.push(p.rs.id);
+        sides.push(e);
+    }
+    let meta = DiffMeta {
+        mode: Mode::Rulesets,
+        old: format!("{old} ({})", ids[0]),
+        new: format!("{new} ({})", ids[1]),
+        against: args
+            .data
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    Ok(Some((diff(&sides[0], &sides[1]), meta)))
+}
+
+/// One ruleset, two snapshots: communes match by code, which must be unique in each.
+fn snapshots(
+    args: &DiffArgs,
+    old: &str,
+    new: &str,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<(Diff, DiffMeta)>> {
+    // The key the reader uses for duplicates: `1` and `00001` are the same commune.
+    let key = |r: &Row| {
+        r.code
+            .as_deref()
+            .map(|c| crate::data::units::code_key(c).into_owned())
+    };
+    let rules = &args.input.rules.rules;
+    let Some(p) = super::prepare(&args.input, err)? else {
+        return Ok(None);
+    };
+    let mut sides = Vec::with_capacity(2);
+    for file in [old, new] {
+        let Some(e) = entries(&p, &[PathBuf::from(file)], err, key)? else {
+            return Ok(None);
+        };
+        let dups = duplicates(&e);
+        if !dups.is_empty() {
+            write_diagnostics(err, &dups)?;
+            writeln!(
+                err,
+                "ntm: {} error(s) in the input; nothing was compared",
+                dups.len()
+            )?;
+            return Ok(None);
+        }
+        sides.push(e);
+    }
+    let meta = DiffMeta {
+        mode: Mode::Snapshots,
+        old: old.to_string(),
+        new: new.to_string(),
+        against: format!("{rules} ({})", p.rs.id),
+    };
+    Ok(Some((diff(&sides[0], &sides[1]), meta)))
+}
+
+/// A commune code given twice in one snapshot cannot be matched.
+fn duplicates(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut first: HashMap<&str, u64> = HashMap::new();
+    let mut out = Vec::new();
+    for e in entries {
+        let Some(k) = e.key.as_deref() else { continue };
+        if let Some(line) = first.get(k) {
+            out.push(
+                Diagnostic::error(
+                    DUPLICATE_COMMUNE,
+                    format!("commune code `{k}` is also on line {line}"),
+                )
+                .at(&e.file, Some(e.line), None)
+                .help("a snapshot holds each commune once: compare one year's file with another's"),
+            );
+        } else {
+            first.insert(k, e.line);
+        }
+    }
+    out
+}
