@@ -7,4 +7,5 @@ mod criteria;
 mod fixtures;
 mod input;
 mod pipeline;
+mod robust;
 mod summary;
