@@ -308,7 +308,7 @@ pub fn render_report_html(
             esc(l.t("Needed", "Cần")),
             esc(l.t("Verdict", "Kết quả"))
         );
-        for c in &tg.checks {
+        for c in tg.checks.iter().filter(|c| c.communes > 0) {
             let level = doc
                 .levels
                 .iter()
@@ -327,6 +327,9 @@ pub fn render_report_html(
             );
         }
         h.push_str("</tbody>\n</table>\n");
+        if let Some(line) = l.out_of_scope(&tg.checks) {
+            let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&line));
+        }
     }
 
     // Roll-ups.

@@ -506,6 +506,26 @@ impl Labels {
         }
     }
 
+    /// The targets no commune is in scope of, in one line (they are not checked), or `None`.
+    pub fn out_of_scope(&self, checks: &[TargetOut]) -> Option<String> {
+        let none: Vec<String> = checks
+            .iter()
+            .filter(|c| c.communes == 0)
+            .map(|c| format!("{} {} {}", c.level, self.scope(c), self.goal(c)))
+            .collect();
+        if none.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{}: {}",
+            self.t(
+                "Not checked, no commune in scope",
+                "Không xét, không có xã nào trong phạm vi"
+            ),
+            none.join("; ")
+        ))
+    }
+
     /// `met` or `short by N communes`.
     pub fn verdict(&self, c: &TargetOut) -> String {
         if c.met {
@@ -783,7 +803,7 @@ pub fn write_summary_table(
             l.t("Needed", "Cần"),
             l.t("Verdict", "Kết quả"),
         ]);
-        for c in &tg.checks {
+        for c in tg.checks.iter().filter(|c| c.communes > 0) {
             let level = doc
                 .levels
                 .iter()
@@ -799,6 +819,9 @@ pub fn write_summary_table(
             ]);
         }
         writeln!(out, "{t}")?;
+        if let Some(line) = l.out_of_scope(&tg.checks) {
+            writeln!(out, "{line}")?;
+        }
     }
 
     // Roll-ups.

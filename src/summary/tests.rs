@@ -221,3 +221,23 @@ fn reported_figures_need_the_three_columns_and_accept_vietnamese_headers() {
         ]
     );
 }
+
+#[test]
+fn rollup_rules_follow_the_levels_of_the_builtin_rulesets() {
+    let builtin = |id: &str| {
+        let (_, text) = crate::ruleset::builtin::get(id).expect("built in");
+        load_str(text, id).0.expect("loads")
+    };
+    let rule = |rs: &Ruleset, by: &str| RollupRule::for_groups(rs, by).map(|r| r.0);
+    let r2025 = builtin("ntm-2021-2025");
+    assert_eq!(rule(&r2025, "district"), Some(RollupRule::DistrictNtm2021));
+    assert_eq!(rule(&r2025, "province"), None);
+    let r2030 = builtin("ntm-2026-2030");
+    assert_eq!(
+        rule(&r2030, "province"),
+        Some(RollupRule::ProvinceCompleted2026)
+    );
+    assert_eq!(rule(&r2030, "district"), None);
+    // 2016–2020 has one level: no share-of-communes rule to check.
+    assert_eq!(rule(&builtin("ntm-2016-2020"), "district"), None);
+}
