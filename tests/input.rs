@@ -363,3 +363,34 @@ fn a_filled_xlsx_template_reads_back_like_the_csv_one() {
     assert_eq!(from_xlsx, from_csv);
     assert_eq!(from_xlsx["communes"][0]["level"], "standard");
 }
+
+#[test]
+fn a_workbook_on_standard_input_is_known_by_its_bytes() {
+    let book = std::fs::File::open("tests/fixtures/input/title-block.xlsx").expect("fixture");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args([
+            "evaluate",
+            "--rules",
+            "examples/ruleset.toml",
+            "--sheet",
+            "Xã",
+            "--format",
+            "json",
+            "-",
+        ])
+        .stdin(book)
+        .output()
+        .expect("run ntm");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let input = &json["meta"]["inputs"][0];
+    assert_eq!(input["path"], "<stdin>");
+    assert_eq!(input["format"], "xlsx");
+    assert_eq!(input["header_row"], 4);
+    assert_eq!(json["communes"][2]["line"], 7);
+    assert_eq!(json["communes"][2]["file"], "<stdin>");
+}
