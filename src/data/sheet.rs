@@ -36,8 +36,8 @@ pub struct SheetRecords {
     next: usize,
 }
 
-/// Open the worksheet `wanted` (by exact name after NFC; the first visible worksheet when
-/// `None`) of the workbook `bytes`. `path` names the file in diagnostics.
+/// Open the worksheet `wanted` (by name after NFC, exactly or else ignoring case; the first
+/// visible worksheet when `None`) of the workbook `bytes`. `path` names the file in diagnostics.
 pub fn open(
     bytes: &[u8],
     wanted: Option<&str>,
@@ -50,7 +50,7 @@ pub fn open(
                 format!("the file is not a workbook that can be read: {e}"),
             )
             .at(path, None, None)
-            .help("ntm reads .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, and CSV files"),
+            .help(not_a_workbook_help(bytes)),
         )
     };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
@@ -70,10 +70,14 @@ pub fn open(
         .collect();
     let name = match wanted {
         Some(w) => {
+            // Exactly, else ignoring case as Excel does (it allows no two sheets that differ
+            // only in case).
             let w = nfc(w);
+            let lower = w.to_lowercase();
             sheets
                 .iter()
                 .find(|(n, _)| nfc(n) == w)
+                .or_else(|| sheets.iter().find(|(n, _)| nfc(n).to_lowercase() == lower))
                 .map(|(n, _)| n.clone())
         }
         // Hidden sheets often hold lookup lists: the default is the first one a user sees.
@@ -103,6 +107,29 @@ pub fn open(
         range,
         next: 0,
     })
+}
+
+/// What to do about bytes that are not a workbook, by what they start with.
+fn not_a_workbook_help(bytes: &[u8]) -> String {
+    let start = bytes
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xEF || **b == 0xBB || **b == 0xBF)
+        .copied()
+        .next();
+    let signed = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0");
+    if start == Some(b'<') {
+        "the file is an HTML or XML page saved with a spreadsheet name (web portals export \
+         such .xls files): open it in Excel and save it as .xlsx or CSV"
+            .to_string()
+    } else if !signed {
+        "the file has no workbook signature: if it is CSV or tab-separated text, give it a \
+         .csv or .txt name"
+            .to_string()
+    } else {
+        "ntm reads .xlsx, .xlsm, .xlsb, .xls and .ods workbooks, and CSV files; the file may \
+         be damaged or password-protected"
+            .to_string()
+    }
 }
 
 impl RecordSource for SheetRecords {

@@ -78,6 +78,9 @@ fn delimiter_is_the_most_frequent_candidate_outside_quotes() {
     assert_eq!(sniff_delimiter(b"\"a,b,c\";d\n"), b';');
     // A title line without any candidate is passed over.
     assert_eq!(sniff_delimiter(b"Bao cao\r\na;b\r\n"), b';');
+    // Excel's `sep=;` first line names the delimiter by using it.
+    assert_eq!(sniff_delimiter(b"sep=;\r\na;b,c;d\r\n"), b';');
+    assert_eq!(sniff_delimiter(b"sep=\t\na\tb;c\n"), b'\t');
     // A tie or nothing at all: comma.
     assert_eq!(sniff_delimiter(b"a;b,c\n"), b',');
     assert_eq!(sniff_delimiter(b"abc\n"), b',');

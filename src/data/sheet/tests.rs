@@ -119,9 +119,28 @@ fn an_unknown_sheet_lists_the_sheets() {
 }
 
 #[test]
-fn bytes_that_are_no_workbook_are_a_diagnostic() {
+fn sheet_names_match_ignoring_case_as_in_excel() {
+    let bytes = book(&[("Một", &[(0, 0, "a")]), ("Xã", &[(0, 0, "b")])]);
+    let s = open(&bytes, Some("XÃ"), "b.xlsx").expect("open");
+    assert_eq!(s.sheet, "Xã");
+}
+
+#[test]
+fn bytes_that_are_no_workbook_are_a_diagnostic_that_says_what_they_are() {
     let err = open(b"PK\x03\x04 not really", None, "b.xlsx").expect_err("bad");
     assert_eq!(err.code, "unreadable-workbook");
+    assert!(err.help.as_deref().is_some_and(|h| h.contains("damaged")));
+    let html =
+        open(b"\n<html><table><tr><td>1</td></tr></table>", None, "b.xls").expect_err("html");
+    assert!(
+        html.help.as_deref().is_some_and(|h| h.contains("HTML")),
+        "{html:?}"
+    );
+    let text = open(b"code,name\n1,a\n", None, "b.xlsx").expect_err("text");
+    assert!(
+        text.help.as_deref().is_some_and(|h| h.contains(".csv")),
+        "{text:?}"
+    );
     assert!(is_workbook("a.XLSX", b""));
     assert!(is_workbook("data.csv", b"PK\x03\x04"));
     assert!(!is_workbook("data.csv", b"code,name"));
