@@ -78,10 +78,17 @@ pub enum Command {
         Examples:\n  ntm test criteria/tests/*.toml\n  \
         ntm test cases.toml --format junit > report.xml\n  \
         ntm test cases.toml --bless\n  \
-        ntm test criteria/tests/*.toml --coverage --min-coverage 50\n\n\
+        ntm test criteria/tests/*.toml --coverage --min-coverage 50\n  \
+        ntm test --data communes.csv --expect expected.csv --rules ntm-2021-2025\n\n\
         Exit codes: 0 every case passed; 1 a case failed, or coverage is below --min-coverage; \
         2 an unreadable or invalid case file, or no case ran."
     )]
+    #[command(mut_arg("files", |a| a
+        .long("data")
+        .required(false)
+        .num_args(1..)
+        .requires("expect")
+        .help("Table-driven cases: commune data (read as `evaluate` reads it), one case per row")))]
     Test(TestArgs),
     /// Write the summary and every commune as one self-contained HTML page (printable, no
     /// network).
@@ -404,7 +411,15 @@ pub enum Deny {
 pub struct TestArgs {
     /// Case files (TOML, docs/testing.md); a directory stands for its `*.toml` files.
     #[arg(value_name = "CASES")]
-    pub files: Vec<PathBuf>,
+    pub cases: Vec<PathBuf>,
+    /// The `--data` files (`--data FILE…`), their ruleset (`--rules`, default the built-in
+    /// default) and how they are read.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Expected results of the `--data` communes: CSV with `code`, `level` and optionally
+    /// `year`, `missing`, `missing_indicators` (docs/testing.md).
+    #[arg(long, value_name = "CSV", requires = "files")]
+    pub expect: Option<PathBuf>,
     /// Rewrite the expectations that failed (and add missing ones) to the actual results.
     #[arg(long)]
     pub bless: bool,

@@ -10,6 +10,7 @@ pub mod bless;
 pub mod coverage;
 mod raw;
 pub mod run;
+pub mod table;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,11 +26,15 @@ use raw::{RawCaseFile, RawCell, RawExpect, RawLevelExpect};
 
 /// Every code case-file reading can emit (besides the cell codes of `data::coerce`:
 /// `not-a-number`, `not-a-bool`, `out-of-range`, which mean the same as in CSV files).
-pub const CODES: [&str; 18] = [
+pub const CODES: [&str; 22] = [
     "case-bad-value",
     "case-duplicate-measure",
     "case-duplicate-name",
     "case-empty-name",
+    "case-expect-duplicate",
+    "case-expect-missing-column",
+    "case-expect-no-row",
+    "case-expect-unmatched",
     "case-invalid-toml",
     "case-missing-key",
     "case-missing-zone",
@@ -94,8 +99,10 @@ pub struct CaseFile {
 pub struct Case {
     /// Unique within the file.
     pub name: String,
-    /// Line of the case's `name`.
+    /// Line of the case's `name` (of the data row for table-driven cases).
     pub line: u64,
+    /// Commune code (table-driven cases).
+    pub code: Option<String>,
     /// Zone index (before overrides, as a `region`/`group` cell).
     pub zone: usize,
     /// Assessment year.
@@ -222,6 +229,7 @@ pub fn validate(
             cases.push(Case {
                 name,
                 line,
+                code: None,
                 zone,
                 year,
                 values,
@@ -234,6 +242,22 @@ pub fn validate(
         cases,
     };
     (file, cx.diags)
+}
+
+/// Is `id` a criterion (or, with `indicators`, an indicator) of one of `levels`?
+fn known_id(rs: &Ruleset, levels: &[usize], id: &str, indicators: bool) -> bool {
+    levels.iter().any(|&l| {
+        let level = &rs.levels[l];
+        if indicators {
+            level
+                .criteria
+                .iter()
+                .flat_map(|c| &c.indicators)
+                .any(|i| i.id == id)
+        } else {
+            level.criteria.iter().any(|c| c.id == id)
+        }
+    })
 }
 
 /// What a `values` key names.
@@ -427,20 +451,7 @@ impl Cx<'_> {
         indicators: bool,
     ) -> Option<Vec<String>> {
         let raw = raw.as_ref()?;
-        let known = |id: &str| {
-            levels.iter().any(|&l| {
-                let level = &self.rs.levels[l];
-                if indicators {
-                    level
-                        .criteria
-                        .iter()
-                        .flat_map(|c| &c.indicators)
-                        .any(|i| i.id == id)
-                } else {
-                    level.criteria.iter().any(|c| c.id == id)
-                }
-            })
-        };
+        let known = |id: &str| known_id(self.rs, levels, id, indicators);
         let mut out = Vec::new();
         let mut bad = Vec::new();
         for id in raw.get_ref() {

@@ -13,7 +13,7 @@ use anyhow::Context;
 use crate::Exit;
 use crate::cases::coverage::{Coverage, coverage};
 use crate::cases::run::CaseResult;
-use crate::cases::{self, CaseFile};
+use crate::cases::{self, CaseFile, table};
 use crate::cli::TestArgs;
 use crate::diag::{Diagnostic, has_errors, line_col};
 use crate::report::cases as render;
@@ -23,9 +23,16 @@ use crate::ruleset::{Ruleset, builtin};
 /// A case file read and validated against its ruleset.
 struct Loaded {
     file: CaseFile,
-    text: String,
+    /// The TOML text; `None` for the table-driven cases of a `--data` file.
+    text: Option<String>,
     /// Key into the ruleset cache.
     ruleset: String,
+}
+
+/// Table-driven cases: where their expectations are written back by `--bless`.
+struct Table {
+    expect: PathBuf,
+    with_indicators: bool,
 }
 
 /// Run `ntm test`.
@@ -33,7 +40,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let mut rulesets: HashMap<String, Option<Ruleset>> = HashMap::new();
     let mut loaded = Vec::new();
     let mut errors = 0;
-    let files = expand(&args.files)?;
+    let files = expand(&args.cases)?;
     for path in &files {
         let name = path.display().to_string();
         let text =
@@ -42,7 +49,17 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
         write_diagnostics(err, &diags)?;
         errors += diags.iter().filter(|d| d.is_error()).count();
         if let Some(l) = file.filter(|_| !has_errors(&diags)) {
-            loaded.push(Loaded { text, ..l });
+            loaded.push(Loaded {
+                text: Some(text),
+                ..l
+            });
+        }
+    }
+    let mut table = None;
+    if let Some(expect) = &args.expect {
+        match table_cases(args, expect, &mut rulesets, &mut loaded, err)? {
+            Ok(t) => table = Some(t),
+            Err(n) => errors += n,
         }
     }
     if errors > 0 {
@@ -80,7 +97,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     }
     let failed = results.iter().filter(|r| !r.passed()).count();
     if args.bless {
-        bless(&loaded, &per_file, &results, &files, err)?;
+        bless(&loaded, &per_file, &results, &files, table.as_ref(), err)?;
         return Ok(Exit::Success);
     }
     let mut exit = if failed > 0 {
@@ -118,6 +135,72 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             out.extend(inside);
         } else {
             out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Read the `--data` rows and the expected CSV into one case file per data file (pushed to
+/// `loaded`); `Err(n)` with the number of errors printed.
+fn table_cases(
+    args: &TestArgs,
+    expect: &Path,
+    rulesets: &mut HashMap<String, Option<Ruleset>>,
+    loaded: &mut Vec<Loaded>,
+    err: &mut dyn Write,
+) -> anyhow::Result<Result<Table, usize>> {
+    let Some(p) = super::prepare(&args.input, err)? else {
+        return Ok(Err(1));
+    };
+    let Some(all) = super::scan::read_all(&args.input.files, &p.rs, &p.opts, err)? else {
+        return Ok(Err(1));
+    };
+    let name = expect.display().to_string();
+    let csv = read_expected(expect, &name, args.bless)?;
+    let (expected, layout, mut diags) = table::expectations(&csv, &p.rs, &name);
+    let (files, more) = table::cases(&all.rows, &all.names, &expected, &name, args.bless);
+    diags.extend(more);
+    write_diagnostics(err, &diags)?;
+    let n = diags.iter().filter(|d| d.is_error()).count();
+    if n > 0 {
+        return Ok(Err(n));
+    }
+    let key = format!("--rules {}", args.input.rules.rules);
+    rulesets.insert(key.clone(), Some(p.rs));
+    loaded.extend(files.into_iter().map(|file| Loaded {
+        file,
+        text: None,
+        ruleset: key.clone(),
+    }));
+    Ok(Ok(Table {
+        expect: expect.to_path_buf(),
+        with_indicators: layout.has(4),
+    }))
+}
+
+/// The expected-results CSV. With `bless`, a file that does not exist yet reads as empty.
+fn read_expected(path: &Path, name: &str, bless: bool) -> anyhow::Result<table::ExpectedCsv> {
+    if bless && !path.exists() {
+        return Ok(table::ExpectedCsv {
+            header: table::COLUMNS.iter().map(|c| c.to_string()).collect(),
+            records: Vec::new(),
+        });
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading expected results {name}"))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut out = table::ExpectedCsv::default();
+    for rec in rdr.records() {
+        let rec = rec.with_context(|| format!("reading expected results {name}"))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        if out.header.is_empty() {
+            out.header = cells;
+        } else if cells.iter().any(|c| !c.trim().is_empty()) {
+            out.records.push((line, cells));
         }
     }
     Ok(out)
@@ -162,7 +245,7 @@ fn read(
     let (file, diags) = cases::validate(parsed, rs, text, name, bless);
     let loaded = Loaded {
         file,
-        text: String::new(),
+        text: None,
         ruleset: spec,
     };
     Ok((Some(loaded), diags))
@@ -181,32 +264,35 @@ fn resolve(spec: &str, case_file: &Path) -> String {
     }
 }
 
-/// Boundary coverage per ruleset, in the order rulesets were first used.
+/// Boundary coverage per ruleset (the same text loaded twice is one ruleset), in the order
+/// rulesets were first used.
 fn coverages(
     loaded: &[Loaded],
     rulesets: &HashMap<String, Option<Ruleset>>,
     results: &[CaseResult],
 ) -> Vec<Coverage> {
-    let mut order: Vec<&str> = Vec::new();
+    // (ruleset, the result ranges of its files)
+    let mut groups: Vec<(&Ruleset, Vec<std::ops::Range<usize>>)> = Vec::new();
+    let mut start = 0;
     for l in loaded {
-        if !order.contains(&l.ruleset.as_str()) {
-            order.push(&l.ruleset);
+        let range = start..start + l.file.cases.len();
+        start = range.end;
+        let Some(Some(rs)) = rulesets.get(&l.ruleset) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(g, _)| g.sha256 == rs.sha256) {
+            Some((_, ranges)) => ranges.push(range),
+            None => groups.push((rs, vec![range])),
         }
     }
-    order
+    groups
         .into_iter()
-        .filter_map(|spec| {
-            let rs = rulesets.get(spec)?.as_ref()?;
-            let files: Vec<&str> = loaded
-                .iter()
-                .filter(|l| l.ruleset == spec)
-                .map(|l| l.file.path.as_str())
-                .collect();
-            let judged = results
-                .iter()
-                .filter(|r| files.contains(&r.file.as_str()))
+        .map(|(rs, ranges)| {
+            let judged = ranges
+                .into_iter()
+                .flat_map(|r| results.get(r).unwrap_or_default())
                 .flat_map(|r| &r.judged);
-            Some(coverage(rs, judged))
+            coverage(rs, judged)
         })
         .collect()
 }
@@ -217,12 +303,18 @@ fn bless(
     per_file: &[usize],
     results: &[CaseResult],
     paths: &[PathBuf],
+    table: Option<&Table>,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let mut start = 0;
+    let mut rows = Vec::new();
     for (l, n) in loaded.iter().zip(per_file) {
         let mine = &results[start..start + n];
         start += n;
+        let Some(text) = &l.text else {
+            rows.extend(l.file.cases.iter().zip(mine));
+            continue;
+        };
         let stale = l
             .file
             .cases
@@ -233,7 +325,7 @@ fn bless(
         if stale == 0 {
             continue;
         }
-        let new = cases::bless::bless(&l.text, mine)
+        let new = cases::bless::bless(text, mine)
             .map_err(|e| anyhow::anyhow!("blessing {}: {e}", l.file.path))?;
         let path = paths
             .iter()
@@ -241,6 +333,17 @@ fn bless(
             .context("a case file path")?;
         std::fs::write(path, new).with_context(|| format!("writing case file {}", l.file.path))?;
         writeln!(err, "ntm: blessed {stale} case(s) in {}", l.file.path)?;
+    }
+    if let Some(t) = table {
+        let bytes = table::bless_csv(&rows, t.with_indicators);
+        std::fs::write(&t.expect, bytes)
+            .with_context(|| format!("writing expected results {}", t.expect.display()))?;
+        writeln!(
+            err,
+            "ntm: wrote the expected results of {} case(s) to {}",
+            rows.len(),
+            t.expect.display()
+        )?;
     }
     Ok(())
 }
