@@ -6,6 +6,10 @@ data/vn-admin-units-2024.csv (communes only, cycled when more rows are asked for
 2021-2025 measure column of examples/communes.csv, each cell drawn with a fixed seed from the
 values that column has in the example. Same arguments, same bytes.
 
+Only the first pass over the list carries codes: a commune twice in one assessment year is a
+`duplicate-code` error, and rows without a code are not checked against each other or the
+official list, so any number of rows stays valid.
+
 usage: gen_communes.py ROWS [SEED] > out.csv
 """
 import csv
@@ -36,7 +40,7 @@ def main():
         row = []
         for i, h in enumerate(header):
             if h == "code":
-                row.append(u["unit_code"])
+                row.append(u["unit_code"] if n < len(units) else "")
             elif h == "name":
                 row.append(u["unit"])
             elif h == "district":

@@ -2,53 +2,49 @@
 //! Statistics Office codes, before and after the July 2025 reorganisation: checking a row's
 //! commune code and name against them.
 //!
-//! The lists are data/vn-admin-units-2024.csv and -2025.csv, embedded as text and parsed on
-//! the first lookup only (a file without a code column never pays for them). A mismatch is a
-//! warning for the caller to raise, never a change to the row.
+//! Embedded compactly: data/units-2024.csv and -2025.csv hold `code,name` lines sorted by
+//! code, derived from data/vn-admin-units-*.csv (a test keeps them in step). A lookup is a
+//! binary search over the embedded text itself, so nothing is parsed or allocated at start-up
+//! (issue #7). A mismatch is a warning for the caller to raise, never a change to the row.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use crate::data::province::ProvinceSet;
 use crate::text::fold;
 
-const LIST_2024: &str = include_str!("../../data/vn-admin-units-2024.csv");
-const LIST_2025: &str = include_str!("../../data/vn-admin-units-2025.csv");
+const LIST_2024: &str = include_str!("../../data/units-2024.csv");
+const LIST_2025: &str = include_str!("../../data/units-2025.csv");
 
-/// Code → official name, borrowed from the embedded text.
-type List = HashMap<&'static str, &'static str>;
-
-/// Parse one embedded list: `code_col` and `name_col` are 0-based field indices. The files
-/// have no quoted fields (checked by a test).
-fn parse(text: &'static str, code_col: usize, name_col: usize) -> List {
-    let mut list = HashMap::with_capacity(text.len() / 60);
-    for line in text.lines().skip(1) {
-        let mut fields = line.trim_end_matches('\r').split(',');
-        let mut code = None;
-        let mut name = None;
-        for (i, f) in fields.by_ref().enumerate() {
-            if i == code_col {
-                code = Some(f);
-            }
-            if i == name_col {
-                name = Some(f);
-            }
-        }
-        if let (Some(code), Some(name)) = (code, name) {
-            list.insert(code, name);
-        }
+fn list(set: ProvinceSet) -> &'static str {
+    match set {
+        ProvinceSet::Y2024 => LIST_2024,
+        ProvinceSet::Y2025 => LIST_2025,
     }
-    list
 }
 
-fn list(set: ProvinceSet) -> &'static List {
-    static Y2024: OnceLock<List> = OnceLock::new();
-    static Y2025: OnceLock<List> = OnceLock::new();
-    match set {
-        ProvinceSet::Y2024 => Y2024.get_or_init(|| parse(LIST_2024, 4, 5)),
-        ProvinceSet::Y2025 => Y2025.get_or_init(|| parse(LIST_2025, 2, 3)),
+/// The official name of `code` in `list` (`code,name` lines sorted by code).
+fn find(list: &'static str, code: &str) -> Option<&'static str> {
+    let bytes = list.as_bytes();
+    // `lo` and `hi` are line starts; the line holding the midpoint is compared.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = bytes[..mid]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| start + i);
+        let (c, name) = list.get(start..end)?.split_once(',')?;
+        match c.cmp(code) {
+            std::cmp::Ordering::Equal => return Some(name),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
     }
+    None
 }
 
 /// The year a list is named by in messages.
@@ -92,13 +88,13 @@ pub enum Check {
 /// `Đặc khu`), so `Hồng Lạc` matches `Xã Hồng Lạc`.
 pub fn check(set: ProvinceSet, code: &str, name: Option<&str>) -> Check {
     let key = code_key(code);
-    let Some(official) = list(set).get(key.as_ref()) else {
+    let Some(official) = find(list(set), &key) else {
         let other = match set {
             ProvinceSet::Y2024 => ProvinceSet::Y2025,
             ProvinceSet::Y2025 => ProvinceSet::Y2024,
         };
         return Check::UnknownCode {
-            other: list(other).get(key.as_ref()).copied(),
+            other: find(list(other), &key),
         };
     };
     match name {
@@ -123,12 +119,56 @@ mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
 
+    /// `code,name` lines sorted by code, from one of data/vn-admin-units-*.csv.
+    fn compact(source: &str, code_col: usize, name_col: usize) -> String {
+        let mut rows: Vec<(&str, &str)> = source
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.trim_end_matches('\r').split(',').collect();
+                (f[code_col], f[name_col])
+            })
+            .collect();
+        rows.sort_unstable();
+        rows.iter().map(|(c, n)| format!("{c},{n}\n")).collect()
+    }
+
+    /// data/units-*.csv are data/vn-admin-units-*.csv reduced to code and name, sorted.
+    /// Regenerate them with `NTM_WRITE_UNITS=1 cargo test --lib units`.
     #[test]
-    fn the_lists_have_every_unit_and_no_quoted_field() {
-        assert!(!LIST_2024.contains('"') && !LIST_2025.contains('"'));
+    fn the_compact_lists_match_the_official_files() {
+        let full_2024 = include_str!("../../data/vn-admin-units-2024.csv");
+        let full_2025 = include_str!("../../data/vn-admin-units-2025.csv");
+        assert!(!full_2024.contains('"') && !full_2025.contains('"'));
+        for (full, code_col, name_col, compact_text, path) in [
+            (full_2024, 4, 5, LIST_2024, "data/units-2024.csv"),
+            (full_2025, 2, 3, LIST_2025, "data/units-2025.csv"),
+        ] {
+            let want = compact(full, code_col, name_col);
+            if std::env::var_os("NTM_WRITE_UNITS").is_some() {
+                std::fs::write(path, &want).expect("write the compact list");
+            }
+            assert!(
+                compact_text == want,
+                "{path} is out of date: run `NTM_WRITE_UNITS=1 cargo test --lib units`"
+            );
+        }
         // Counts from data/README (GSO): 10,051 units before July 2025, 3,321 after.
-        assert_eq!(list(ProvinceSet::Y2024).len(), 10_051);
-        assert_eq!(list(ProvinceSet::Y2025).len(), 3_321);
+        assert_eq!(LIST_2024.lines().count(), 10_051);
+        assert_eq!(LIST_2025.lines().count(), 3_321);
+    }
+
+    #[test]
+    fn every_code_of_the_lists_is_found_and_others_are_not() {
+        for set in [ProvinceSet::Y2024, ProvinceSet::Y2025] {
+            for line in list(set).lines() {
+                let (code, name) = line.split_once(',').expect("code,name");
+                assert_eq!(find(list(set), code), Some(name), "{code}");
+            }
+        }
+        for absent in ["", "0", "00000", "99999", "00001x", "ZZZZZ"] {
+            assert_eq!(find(LIST_2024, absent), None, "{absent:?}");
+        }
     }
 
     #[test]
