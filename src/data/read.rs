@@ -831,13 +831,12 @@ fn read_row(
             }
             Err(e) => {
                 let value = cell.trim();
-                cx.cell_problem(
-                    e.code,
-                    col,
-                    value,
-                    &format!("`{value}` is not valid"),
-                    &e.expected,
-                );
+                let msg = if e.code == "ambiguous-number" {
+                    format!("`{value}` reads two ways")
+                } else {
+                    format!("`{value}` is not valid")
+                };
+                cx.cell_problem(e.code, col, value, &msg, &e.expected);
                 values.push(None);
             }
         }
