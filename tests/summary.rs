@@ -459,3 +459,78 @@ fn compare_sets_reported_figures_beside_computed_ones() {
     ]);
     assert_eq!(code, 0);
 }
+
+/// Province roll-up (51/2025/QĐ-TTg Annex III: 100 % of communes NTM and ≥ 10 % modern) on
+/// tests/fixtures/summary/communes-2030.csv, worked out by hand:
+/// - Thành phố Hải Phòng: 10 communes, all NTM, HP-1 modern; ⌈10/10⌉ = 1 needed → met.
+/// - Tỉnh Hưng Yên: 11 communes, all NTM, HY-1 modern; ⌈11/10⌉ = 2 needed → not met.
+/// - Tỉnh Ninh Bình: 3 communes, NB-3 fails criterion 2 → 2/3 NTM → not met although NB-1
+///   is modern (1 ≥ ⌈3/10⌉ = 1).
+///
+/// By commune group: 1 = HP-1..4 (4), 2 = HP-5..10 and HY-1..11 (17), 3 = NB-1..3 (3).
+#[test]
+fn province_rollup_under_the_2026_2030_rule() {
+    use clap::Parser;
+    let args = |by: &str| {
+        vec![
+            "ntm".to_string(),
+            "summary".into(),
+            "--rules".into(),
+            "tests/fixtures/summary/ruleset-2030.toml".into(),
+            "tests/fixtures/summary/communes-2030.csv".into(),
+            "--by".into(),
+            by.into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
+    let json = |by: &str| -> Value {
+        let cli = ntm::cli::Cli::try_parse_from(args(by)).expect("arguments parse");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = ntm::run(cli, &mut out, &mut err).expect("runs");
+        assert_eq!(
+            code,
+            ntm::Exit::Success,
+            "{}",
+            String::from_utf8_lossy(&err)
+        );
+        serde_json::from_slice(&out).expect("json")
+    };
+    let d = json("province");
+    assert_eq!(d["rollups"]["rule"], "province_completed_2026");
+    assert_eq!(d["rollups"]["higher_level"], "modern");
+    let got: Vec<String> = d["rollups"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {}/{} {}>={} {}",
+                g["group"].as_str().expect("name"),
+                g["standard"],
+                g["communes"],
+                g["higher"],
+                g["higher_needed"],
+                g["met"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "Thành phố Hải Phòng 10/10 1>=1 true",
+            "Tỉnh Hưng Yên 11/11 1>=2 false",
+            "Tỉnh Ninh Bình 2/3 1>=1 false"
+        ]
+    );
+    // Grouped by the commune group (the zone): counts, and no roll-up rule.
+    let d = json("group");
+    let got: Vec<String> = d["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| format!("{}:{}", g["group"].as_str().expect("zone"), g["communes"]))
+        .collect();
+    assert_eq!(got, ["1:4", "2:17", "3:3"]);
+    assert_eq!(d["rollups"], Value::Null);
+}
