@@ -260,9 +260,18 @@ proptest! {
         ],
         nfd in any::<bool>(),
         crlf in any::<bool>(),
+        decimal_comma in any::<bool>(),
     ) {
         let t = table(&rows);
-        let csv = temp_file("t.csv", &csv_bytes(&t, delimiter, enc, nfd, crlf));
+        // A Vietnamese-locale export writes `61,2`; the XLSX holds the number 61.2.
+        let written: Vec<Vec<String>> = if decimal_comma {
+            t.iter()
+                .map(|r| r.iter().map(|c| if c.parse::<f64>().is_ok() { c.replace('.', ",") } else { c.clone() }).collect())
+                .collect()
+        } else {
+            t.clone()
+        };
+        let csv = temp_file("t.csv", &csv_bytes(&written, delimiter, enc, nfd, crlf));
         let xlsx = temp_file("t.xlsx", &xlsx_bytes(&t));
         let extra: &[&str] = match enc {
             Enc::Windows1258 => &["--encoding", "windows-1258"],

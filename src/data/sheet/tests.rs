@@ -145,3 +145,10 @@ fn bytes_that_are_no_workbook_are_a_diagnostic_that_says_what_they_are() {
     assert!(is_workbook("data.csv", b"PK\x03\x04"));
     assert!(!is_workbook("data.csv", b"code,name"));
 }
+
+#[test]
+fn an_empty_sheet_has_no_records() {
+    let bytes = book(&[("Xã", &[])]);
+    let s = open(&bytes, None, "b.xlsx").expect("open");
+    assert!(all(s).is_empty());
+}
