@@ -2,6 +2,7 @@
 //! user runs it.
 
 mod check;
+mod ci_script;
 mod cli;
 mod criteria;
 mod fixtures;
