@@ -44,7 +44,7 @@ printf '<!DOCTYPE html><title>probe</title><script>console.error("ntm-probe")</s
 # Render one page: the DOM after load on stdout, the browser's log (console messages,
 # failed loads) in $2.
 render() {
-    timeout 60 "$browser" --headless --disable-gpu --no-sandbox --no-first-run \
+    timeout 60 "$browser" --headless --disable-gpu --no-sandbox --no-first-run --disable-dev-shm-usage \
         --user-data-dir="$work/profile" --enable-logging=stderr --v=0 \
         --dump-dom "file://$1" 2>"$2"
 }
@@ -57,11 +57,15 @@ check() { # check NAME COMMAND...
 has() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
 
-render "$work/probe.html" >"$work/probe.dom" "$work/probe.log"
+if ! render "$work/probe.html" >"$work/probe.dom" "$work/probe.log"; then
+    echo "FAIL: $browser could not render probe.html:"; tail -5 "$work/probe.log"; exit 1
+fi
 check "the console probe is seen in the browser log" has "$work/probe.log" "ntm-probe"
 check "console messages are marked CONSOLE in the log" has "$work/probe.log" "CONSOLE"
 
-render "$work/report.html" >"$work/report.dom" "$work/report.log"
+if ! render "$work/report.html" >"$work/report.dom" "$work/report.log"; then
+    echo "FAIL: $browser could not render report.html:"; tail -5 "$work/report.log"; exit 1
+fi
 check "report: no console message" lacks "$work/report.log" "CONSOLE"
 check "report: nothing failed to load" lacks "$work/report.log" "Failed to load"
 check "report: loaded (title)" has "$work/report.dom" "<title>Báo cáo tổng hợp xây dựng nông thôn mới</title>"
@@ -74,7 +78,9 @@ check "report: 15 commune rows" test "$(grep -oE '<tr><td class="n">[0-9]+</td><
 check "report: no external resource" lacks "$work/report.html" "src="
 check "report: no stylesheet link" lacks "$work/report.html" "<link"
 
-render "$work/injection.html" >"$work/injection.dom" "$work/injection.log"
+if ! render "$work/injection.html" >"$work/injection.dom" "$work/injection.log"; then
+    echo "FAIL: $browser could not render injection.html:"; tail -5 "$work/injection.log"; exit 1
+fi
 check "injection: the data's script did not run" lacks "$work/injection.log" "ntm-injected"
 check "injection: no script element" lacks "$work/injection.dom" "<script"
 check "injection: shown as text" has "$work/injection.dom" "&lt;script&gt;console.error('ntm-injected')&lt;/script&gt;"
