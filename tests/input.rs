@@ -111,8 +111,9 @@ fn row() -> impl Strategy<Value = Vec<String>> {
             Just("Đồng Nai")
         ],
         prop_oneof![num(20, 100), Just(String::new())],
-        num(0, 100),
-        num(0, 40),
+        // Percentages above 1: a percent column of values in [0, 1] is `percent-as-fraction`.
+        num(2, 100),
+        num(2, 40),
         0u32..3,
         yes_no.clone(),
         0u32..3,
