@@ -482,6 +482,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                         );
                     }
                     self.fraction_columns();
+                    self.unit_warning_counts();
                     return None;
                 }
                 Err(e) => {
@@ -577,6 +578,34 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         }
     }
 
+    /// At the end of the file: how many official-list warnings were not listed.
+    fn unit_warning_counts(&mut self) {
+        let kinds = [
+            (
+                "unknown-commune-code",
+                "whose code is not in the official list",
+            ),
+            (
+                "commune-name-mismatch",
+                "whose name is not the official one of its code",
+            ),
+        ];
+        for (n, (code, what)) in self.memo.unit_warnings.iter().zip(kinds) {
+            if *n > UNIT_WARNING_LIMIT {
+                self.end.diags.push(
+                    Diagnostic::warning(
+                        code,
+                        format!(
+                            "{} more row(s) {what} are not listed (the first {UNIT_WARNING_LIMIT} are)",
+                            n - UNIT_WARNING_LIMIT
+                        ),
+                    )
+                    .at(self.path, None, None),
+                );
+            }
+        }
+    }
+
     /// At the end of the file: a percent column whose values all look like fractions.
     fn fraction_columns(&mut self) {
         let Some(cols) = &self.cols else {
@@ -662,7 +691,13 @@ struct Memo {
     bools: HashMap<Box<str>, Result<Option<Value>, CellError>>,
     provinces: HashMap<Box<str>, Lookup>,
     zones: HashMap<Box<str>, Option<usize>>,
+    /// Official-list warnings of this file so far: unknown codes, name mismatches.
+    unit_warnings: [usize; 2],
 }
+
+/// Official-list warnings kept per file and kind; the rest are counted in one warning, so a
+/// file of non-official codes does not hold a warning per row in memory (issue #7).
+pub const UNIT_WARNING_LIMIT: usize = 100;
 
 /// Entries kept per memo; past this, cells are worked out afresh.
 const MEMO_LIMIT: usize = 4096;
@@ -892,7 +927,17 @@ fn check_unit(
     cx: &mut RowCtx<'_>,
 ) {
     let list = units::label(set);
-    let warning = match units::check(set, code, name) {
+    let check = units::check(set, code, name);
+    let kind = match check {
+        units::Check::Ok => return,
+        units::Check::UnknownCode { .. } => 0,
+        units::Check::NameMismatch { .. } => 1,
+    };
+    cx.memo.unit_warnings[kind] += 1;
+    if cx.memo.unit_warnings[kind] > UNIT_WARNING_LIMIT {
+        return;
+    }
+    let warning = match check {
         units::Check::Ok => return,
         units::Check::UnknownCode { other } => {
             let mut d = Diagnostic::warning(

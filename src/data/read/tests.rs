@@ -193,3 +193,26 @@ fn unit_warnings_name_both_names() {
         "{msg}"
     );
 }
+
+#[test]
+fn official_list_warnings_are_capped_per_file_and_counted() {
+    let rows: Vec<String> = (0..UNIT_WARNING_LIMIT + 7)
+        .map(|i| format!("X{i},Xã X,Hải Dương,2025,61,85,12,0,Đạt,0"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let (read, ends) = read_files(&[file(&rows)], &opts(false));
+    assert_eq!(read.len(), UNIT_WARNING_LIMIT + 7);
+    let unknown: Vec<&Diagnostic> = ends[0]
+        .diags
+        .iter()
+        .filter(|d| d.code == "unknown-commune-code")
+        .collect();
+    assert_eq!(unknown.len(), UNIT_WARNING_LIMIT + 1);
+    let last = unknown.last().expect("a summary");
+    assert!(
+        last.message.starts_with("7 more row(s)"),
+        "{}",
+        last.message
+    );
+    assert!(unknown.iter().all(|d| !d.is_error()));
+}
