@@ -119,3 +119,35 @@ fn every_diff_diagnostic_code_is_documented() {
         );
     }
 }
+
+/// Each case-file code has a golden case that shows it, and no code of another family is
+/// reused with another meaning.
+#[test]
+fn every_case_file_code_has_a_golden_case_and_is_its_own() {
+    let mut stderr = String::new();
+    for entry in std::fs::read_dir("tests/cmd").expect("tests/cmd") {
+        let path = entry.expect("an entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("test-") && name.ends_with(".stderr") {
+            stderr.push_str(&std::fs::read_to_string(&path).expect("a golden file"));
+        }
+    }
+    let others: Vec<&str> = ntm::ruleset::codes()
+        .into_iter()
+        .chain(ntm::data::CODES)
+        .chain(ntm::cmd::diff::CODES)
+        .collect();
+    for code in ntm::cases::CODES {
+        assert!(
+            stderr.contains(&format!("[{code}]")),
+            "no tests/cmd/test-*.stderr shows `{code}`"
+        );
+        assert!(
+            !others.contains(&code),
+            "`{code}` is also another family's code"
+        );
+    }
+    for code in ntm::cmd::diff::CODES {
+        assert!(!ntm::ruleset::codes().contains(&code) && !ntm::data::CODES.contains(&code));
+    }
+}

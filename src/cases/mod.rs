@@ -353,9 +353,13 @@ impl Cx<'_> {
                 let d = Diagnostic::error(
                     "case-bad-value",
                     format!(
-                        "measure `{}`: a {} is not a cell value",
+                        "measure `{}`: {} is not a cell value",
                         self.rs.measures[m].id,
-                        cell.get_ref().type_str()
+                        match cell.get_ref() {
+                            toml::Value::Array(_) => "an array",
+                            toml::Value::Table(_) => "a table",
+                            _ => "a date or time",
+                        }
                     ),
                 )
                 .help(

@@ -47,7 +47,7 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Does the file have the `missing_indicators` column?
+    /// Does the file have column `column` of [`COLUMNS`]?
     pub fn has(&self, column: usize) -> bool {
         self.cols[column].is_some()
     }
