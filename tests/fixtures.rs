@@ -127,6 +127,20 @@ pub fn unicode_text() -> Vec<u8> {
     to_utf16(&(lines("\t", false).join("\r\n") + "\r\n"), true)
 }
 
+/// The Unicode text export with one damaged character: an unpaired UTF-16 surrogate in place
+/// of the `ệ` of "Xã Tân Việt" (a truncated copy, a bad conversion).
+pub fn damaged_unicode_text() -> Vec<u8> {
+    let text = lines("\t", false).join("\r\n") + "\r\n";
+    let marked = text.replacen("Việt", "Vi\u{E000}t", 1);
+    let mut bytes = to_utf16(&marked, true);
+    let at = bytes
+        .chunks(2)
+        .position(|u| u == [0x00, 0xE0])
+        .expect("marker");
+    bytes[2 * at + 1] = 0xD8;
+    bytes
+}
+
 /// Comma-separated UTF-8 with every header and name decomposed (NFD), as some macOS tools
 /// write it.
 pub fn decomposed() -> Vec<u8> {
@@ -221,6 +235,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("excel-semicolon-bom.csv", excel_semicolon()),
         ("unicode-text-utf16le.txt", unicode_text()),
+        ("damaged-utf16le.txt", damaged_unicode_text()),
         ("decomposed-nfd.csv", decomposed()),
         ("windows-1258.csv", windows_1258()),
         ("title-block.xlsx", title_block(false)),

@@ -126,11 +126,26 @@ fn read_csv<R: Read>(
     seen: &mut Seen,
     tx: &mpsc::SyncSender<Vec<Row>>,
 ) -> std::io::Result<Option<ReadEnd>> {
-    let (encoding, text) = decode::decode(head, rest, opts.encoding);
+    let (encoding, text, replaced) = decode::decode(head, rest, opts.encoding);
     let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
     let rows = RowReader::from_source(csv_records(text, delimiter), name, input, rs, opts)
         .with_seen(std::mem::take(seen));
     Ok(send(rows, tx).map(|mut end| {
+        if replaced.count() > 0 {
+            end.diags.insert(
+                0,
+                Diagnostic::warning(
+                    "replaced-characters",
+                    format!(
+                        "{} character(s) could not be decoded as {} and read as `\u{FFFD}`",
+                        replaced.count(),
+                        encoding.name()
+                    ),
+                )
+                .at(name, None, None)
+                .help("the file is damaged or in another encoding: check names and values showing `\u{FFFD}`"),
+            );
+        }
         *seen = std::mem::take(&mut end.seen);
         if let Some(sheet) = &opts.sheet {
             end.diags.insert(

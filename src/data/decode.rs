@@ -8,11 +8,15 @@
 //!   `--encoding`; without one, `--encoding` does, and the default is UTF-8;
 //! - UTF-8 is never transcoded: bytes that are not UTF-8 are a located `invalid-utf8` error
 //!   suggesting `--encoding windows-1258`. No encoding is guessed;
+//! - what a transcoded file holds that its encoding cannot decode becomes U+FFFD, counted so
+//!   the command can warn (`replaced-characters`);
 //! - the delimiter is the one of `,` `;` tab occurring most often, outside double quotes, in
 //!   the first line that has any of them (a comma on a tie or when none has); `--delimiter`
 //!   forces it.
 
+use std::cell::Cell;
 use std::io::{Chain, Cursor, Read};
+use std::rc::Rc;
 
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
@@ -77,15 +81,51 @@ pub enum Decoded<R: Read> {
     /// Already UTF-8: passed through untouched (a UTF-8 byte-order mark included, which the
     /// row reader drops), so positions are the file's own byte offsets.
     Utf8(R),
-    /// Transcoded to UTF-8, without its byte-order mark.
-    Transcoded(Box<DecodeReaderBytes<R, Vec<u8>>>),
+    /// Transcoded to UTF-8, without its byte-order mark; what could not be decoded became
+    /// U+FFFD, counted in `Replaced`.
+    Transcoded(Box<DecodeReaderBytes<R, Vec<u8>>>, Replaced),
 }
 
 impl<R: Read> Read for Decoded<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Decoded::Utf8(r) => r.read(buf),
-            Decoded::Transcoded(r) => r.read(buf),
+            Decoded::Transcoded(r, replaced) => {
+                let n = r.read(buf)?;
+                replaced.scan(&buf[..n]);
+                Ok(n)
+            }
+        }
+    }
+}
+
+/// How many U+FFFD (`�`) a transcoder wrote: bytes the encoding could not decode (an unpaired
+/// UTF-16 surrogate, an odd last byte), or replacement characters already in the file. Shared
+/// with whoever reports it once the stream is read.
+#[derive(Debug, Clone, Default)]
+pub struct Replaced {
+    count: Rc<Cell<u64>>,
+    /// Bytes of `EF BF BD` matched at the end of the last chunk.
+    matched: u8,
+}
+
+impl Replaced {
+    /// U+FFFD seen so far.
+    pub fn count(&self) -> u64 {
+        self.count.get()
+    }
+
+    fn scan(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.matched = match (self.matched, b) {
+                (_, 0xEF) => 1,
+                (1, 0xBF) => 2,
+                (2, 0xBD) => {
+                    self.count.set(self.count.get() + 1);
+                    0
+                }
+                _ => 0,
+            };
         }
     }
 }
@@ -94,26 +134,31 @@ impl<R: Read> Read for Decoded<R> {
 pub type Replayed<R> = Chain<Cursor<Vec<u8>>, R>;
 
 /// Decode `rest`, whose first bytes `head` (at least 3 unless the stream is shorter) were
-/// already read, by the rules of this module. Returns the encoding used.
+/// already read, by the rules of this module. Returns the encoding used and the count of
+/// replacement characters, which grows as the stream is read.
 pub fn decode<R: Read>(
     head: Vec<u8>,
     rest: R,
     asked: Option<Encoding>,
-) -> (Encoding, Decoded<Replayed<R>>) {
+) -> (Encoding, Decoded<Replayed<R>>, Replaced) {
+    let replaced = Replaced::default();
     let encoding = sniff_bom(&head).or(asked).unwrap_or(Encoding::Utf8);
     let stream = Cursor::new(head).chain(rest);
     let decoded = match encoding {
         Encoding::Utf8 => Decoded::Utf8(stream),
         Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Windows1258 | Encoding::Windows1252 => {
-            Decoded::Transcoded(Box::new(
-                DecodeReaderBytesBuilder::new()
-                    .encoding(Some(encoding.codec()))
-                    .bom_override(true)
-                    .build(stream),
-            ))
+            Decoded::Transcoded(
+                Box::new(
+                    DecodeReaderBytesBuilder::new()
+                        .encoding(Some(encoding.codec()))
+                        .bom_override(true)
+                        .build(stream),
+                ),
+                replaced.clone(),
+            )
         }
     };
-    (encoding, decoded)
+    (encoding, decoded, replaced)
 }
 
 /// Bytes read ahead to find the delimiter: a line longer than this is sniffed from its start.

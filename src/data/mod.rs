@@ -14,7 +14,7 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 27] = [
+pub const CODES: [&str; 28] = [
     "ambiguous-number",
     "ambiguous-province",
     "commune-name-mismatch",
@@ -33,6 +33,7 @@ pub const CODES: [&str; 27] = [
     "option-ignored",
     "out-of-range",
     "percent-as-fraction",
+    "replaced-characters",
     "unknown-columns",
     "unknown-commune-code",
     "unknown-province",

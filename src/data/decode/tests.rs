@@ -6,7 +6,7 @@ use super::*;
 
 fn decoded(bytes: &[u8], asked: Option<Encoding>) -> (Encoding, Vec<u8>) {
     let head = bytes[..bytes.len().min(3)].to_vec();
-    let (enc, mut r) = decode(head, &bytes[bytes.len().min(3)..], asked);
+    let (enc, mut r, _) = decode(head, &bytes[bytes.len().min(3)..], asked);
     let mut out = Vec::new();
     r.read_to_end(&mut out).expect("decode");
     (enc, out)
@@ -105,4 +105,26 @@ fn delimiter_flag_values() {
     assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
     assert_eq!(parse_delimiter("\\t"), Ok(b'\t'));
     assert!(parse_delimiter("ab").is_err());
+}
+
+#[test]
+fn undecodable_units_are_counted_across_chunks() {
+    // "A", an unpaired high surrogate, "B", then an odd last byte.
+    let bytes = b"\xFF\xFEA\x00\x00\xD8B\x00\x00";
+    let (_, mut r, replaced) = decode(bytes[..3].to_vec(), &bytes[3..], None);
+    let mut out = Vec::new();
+    // Chunks of 3 bytes split each U+FFFD (3 bytes) across two reads.
+    let mut chunk = [0u8; 3];
+    loop {
+        let n = r.read(&mut chunk).expect("read");
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+    assert_eq!(String::from_utf8(out).expect("utf-8"), "A\u{FFFD}B\u{FFFD}");
+    assert_eq!(replaced.count(), 2);
+    let (_, mut r, replaced) = decode(b"a;b".to_vec(), &b"\n"[..], Some(Encoding::Utf16Le));
+    std::io::copy(&mut r, &mut std::io::sink()).expect("read");
+    assert_eq!(replaced.count(), 0);
 }
