@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::table::new_table;
 use super::{Meta, ValueOut, num_text, required_text, value_out};
-use crate::data::read::{Row, YearFrom};
+use crate::data::read::{Note, Row, YearFrom};
 use crate::eval::{Outcome, Status};
 use crate::lang::Lang;
 use crate::margin::{Margin, distance};
@@ -72,6 +72,8 @@ pub struct CommuneExplanation {
     pub to_next: Option<super::ToNext>,
     /// Every level, lowest first.
     pub levels: Vec<LevelExplanation>,
+    /// What `--lenient` read as no data in this row (empty otherwise).
+    pub notes: Vec<Note>,
 }
 
 /// The override that replaced a commune's zone.
@@ -362,6 +364,7 @@ pub fn explain_commune(
         unverified: outcome.unverified,
         to_next: crate::margin::closeness(rs, outcome, &row.values).map(super::ToNext::new),
         levels,
+        notes: row.notes.clone(),
     }
 }
 
@@ -483,6 +486,16 @@ fn write_commune(
                 "kết quả xếp mức dựa trên giá trị chưa được kiểm chứng (đánh dấu bên dưới)"
             )
         )?;
+    }
+    for n in &c.notes {
+        let what = t(
+            "read as no data (--lenient)",
+            "đọc là không có số liệu (--lenient)",
+        );
+        match &n.column {
+            Some(col) => writeln!(out, "! {} `{col}` `{}`: {what}", n.code, n.value)?,
+            None => writeln!(out, "! {}: {what}", n.code)?,
+        }
     }
     if let Some(m) = margin {
         match lang {
