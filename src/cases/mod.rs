@@ -20,13 +20,16 @@ use toml::Spanned;
 
 use crate::data::coerce::{NumberRules, Value, coerce};
 use crate::data::columns::map_headers;
+use crate::data::read::Row;
+use crate::data::units::code_key;
 use crate::diag::{Diagnostic, line_col, toml_error};
 use crate::ruleset::Ruleset;
 use raw::{RawCaseFile, RawCell, RawExpect, RawLevelExpect};
 
 /// Every code case-file reading can emit (besides the cell codes of `data::coerce`:
 /// `not-a-number`, `not-a-bool`, `out-of-range`, which mean the same as in CSV files).
-pub const CODES: [&str; 22] = [
+pub const CODES: [&str; 24] = [
+    "case-bad-row",
     "case-bad-value",
     "case-duplicate-measure",
     "case-duplicate-name",
@@ -40,6 +43,7 @@ pub const CODES: [&str; 22] = [
     "case-missing-zone",
     "case-no-cases",
     "case-no-expectation",
+    "case-row-not-found",
     "case-ruleset-invalid",
     "case-unknown-criterion",
     "case-unknown-indicator",
@@ -64,6 +68,21 @@ impl Parsed {
     /// The ruleset the file names, as written (a built-in id or a path relative to the file).
     pub fn ruleset(&self) -> &str {
         self.raw.ruleset.get_ref()
+    }
+
+    /// The data files that cases take a `row` from, as written (relative to the case file),
+    /// each once, in order of first use.
+    pub fn row_files(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in &self.raw.cases {
+            if let Some(r) = &c.get_ref().row {
+                let f = &r.get_ref().file;
+                if !out.contains(f) {
+                    out.push(f.clone());
+                }
+            }
+        }
+        out
     }
 
     /// Where the ruleset is named: byte range in the file.
@@ -146,6 +165,20 @@ pub fn validate(
     path: &str,
     bless: bool,
 ) -> (CaseFile, Vec<Diagnostic>) {
+    validate_with_rows(parsed, rs, text, path, bless, &HashMap::new())
+}
+
+/// [`validate`], with the rows of the data files that cases take a `row` from (keyed as
+/// [`Parsed::row_files`] names them; a file missing here could not be read and its problems
+/// were reported by the reader).
+pub fn validate_with_rows(
+    parsed: Parsed,
+    rs: &Ruleset,
+    text: &str,
+    path: &str,
+    bless: bool,
+    rows: &HashMap<String, Vec<Row>>,
+) -> (CaseFile, Vec<Diagnostic>) {
     let mut cx = Cx {
         text,
         path,
@@ -187,8 +220,16 @@ pub fn validate(
         } else {
             names.insert(name.clone(), line);
         }
+        let row = match &rc.row {
+            Some(r) => match cx.row(r, rows) {
+                Some(row) => Some(row),
+                None => continue,
+            },
+            None => None,
+        };
         let zone = match &rc.zone {
             Some(z) => cx.zone(z),
+            None if row.is_some() => row.map(|r| r.zone),
             None if raw.zone.is_some() => file_zone,
             None => {
                 cx.diags.push(
@@ -205,11 +246,12 @@ pub fn validate(
                 None
             }
         };
-        let year = match &rc.year {
-            Some(y) => cx.year(y),
-            None => file_year.or(raw.year.is_none().then_some(rs.period.1)),
+        let year = match (&rc.year, row) {
+            (Some(y), _) => cx.year(y),
+            (None, Some(r)) => Some(r.year),
+            (None, None) => file_year.or(raw.year.is_none().then_some(rs.period.1)),
         };
-        let values = cx.values(&rc.values, &base);
+        let values = cx.values(&rc.values, row.map_or(&base, |r| &r.values));
         let expect = match &rc.expect {
             Some(e) => Some(cx.expect(e)),
             None if bless => None,
@@ -387,6 +429,72 @@ impl Cx<'_> {
             }
         }
         values
+    }
+
+    /// The data row a case names, by commune code or line.
+    fn row<'r>(
+        &mut self,
+        raw: &Spanned<raw::RawRow>,
+        rows: &'r HashMap<String, Vec<Row>>,
+    ) -> Option<&'r Row> {
+        let r = raw.get_ref();
+        let Some(all) = rows.get(&r.file) else {
+            let d = Diagnostic::error(
+                "case-row-not-found",
+                format!(
+                    "data file `{}` could not be read: it is missing, or its problems are listed above",
+                    r.file
+                ),
+            );
+            let d = self.at(d, raw.span());
+            self.diags.push(d);
+            return None;
+        };
+        let found: Vec<&Row> = match (&r.code, r.line) {
+            (Some(code), None) => {
+                let key = code_key(code);
+                all.iter()
+                    .filter(|row| row.code.as_deref().map(code_key) == Some(key.clone()))
+                    .collect()
+            }
+            (None, Some(line)) => all.iter().filter(|row| row.line == line).collect(),
+            _ => {
+                let d = Diagnostic::error(
+                    "case-bad-row",
+                    "`row` names its commune by `code` or by `line`, one of the two",
+                )
+                .help("row = { file = \"communes.csv\", code = \"10816\" }");
+                let d = self.at(d, raw.span());
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let what = match (&r.code, r.line) {
+            (Some(c), _) => format!("commune `{c}`"),
+            (None, l) => format!("line {}", l.unwrap_or(0)),
+        };
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                let d = Diagnostic::error(
+                    "case-row-not-found",
+                    format!("{what} is not a commune row of `{}`", r.file),
+                );
+                let d = self.at(d, raw.span());
+                self.diags.push(d);
+                None
+            }
+            _ => {
+                let d = Diagnostic::error(
+                    "case-bad-row",
+                    format!("{what} is on {} rows of `{}`", found.len(), r.file),
+                )
+                .help("name the row by `line` instead");
+                let d = self.at(d, raw.span());
+                self.diags.push(d);
+                None
+            }
+        }
     }
 
     fn zone(&mut self, z: &Spanned<String>) -> Option<usize> {

@@ -37,9 +37,22 @@ pub(crate) struct RawCase {
     #[serde(default)]
     pub(crate) year: Option<Spanned<i64>>,
     #[serde(default)]
+    pub(crate) row: Option<Spanned<RawRow>>,
+    #[serde(default)]
     pub(crate) values: IndexMap<String, Spanned<RawCell>>,
     #[serde(default)]
     pub(crate) expect: Option<Spanned<RawExpect>>,
+}
+
+/// `row = { file, code | line }`: a commune row of a data file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRow {
+    pub(crate) file: String,
+    #[serde(default)]
+    pub(crate) code: Option<String>,
+    #[serde(default)]
+    pub(crate) line: Option<u64>,
 }
 
 /// `[cases.expect]`.

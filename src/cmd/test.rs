@@ -248,7 +248,18 @@ fn read(
         .at(name, Some(l), Some(c));
         return Ok((None, vec![d]));
     };
-    let (file, diags) = cases::validate(parsed, rs, text, name, bless);
+    // Rows that cases take from data files, read as `evaluate` reads them.
+    let mut rows = HashMap::new();
+    for f in parsed.row_files() {
+        let data = relative(&f, path);
+        if data.is_file() {
+            let opts = crate::data::read::ReadOptions::default();
+            if let Some(all) = super::scan::read_all(std::slice::from_ref(&data), rs, &opts, err)? {
+                rows.insert(f, all.rows);
+            }
+        }
+    }
+    let (file, diags) = cases::validate_with_rows(parsed, rs, text, name, bless, &rows);
     let loaded = Loaded {
         file,
         text: None,
@@ -262,11 +273,14 @@ fn resolve(spec: &str, case_file: &Path) -> String {
     if builtin::get(spec).is_some() {
         return spec.to_string();
     }
+    relative(spec, case_file).display().to_string()
+}
+
+/// `path` relative to the case file's directory (absolute paths as they are).
+fn relative(path: &str, case_file: &Path) -> PathBuf {
     match case_file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && Path::new(spec).is_relative() => {
-            dir.join(spec).display().to_string()
-        }
-        _ => spec.to_string(),
+        Some(dir) if !dir.as_os_str().is_empty() && Path::new(path).is_relative() => dir.join(path),
+        _ => PathBuf::from(path),
     }
 }
 
