@@ -230,6 +230,62 @@ pub fn title_block(error_cell: bool) -> Vec<u8> {
     wb.save_to_buffer().expect("save")
 }
 
+/// The same communes as an OpenDocument spreadsheet (LibreOffice `.ods`), sheet "Xã", numbers
+/// as float cells, written by hand: a zip of `mimetype`, `META-INF/manifest.xml` and
+/// `content.xml`.
+pub fn open_document() -> Vec<u8> {
+    use std::io::Write;
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut rows = String::new();
+    let cell = |v: &str, numeric: bool| match (v, numeric) {
+        ("", _) => "<table:table-cell/>".to_string(),
+        (v, true) => format!(
+            r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{v}</text:p></table:table-cell>"#,
+            n = v.replace(',', ".")
+        ),
+        (v, false) => format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+            esc(v)
+        ),
+    };
+    rows.push_str("<table:table-row>");
+    for h in HEADER {
+        rows.push_str(&cell(h, false));
+    }
+    rows.push_str("</table:table-row>");
+    for r in ROWS {
+        rows.push_str("<table:table-row>");
+        for (c, v) in r.iter().enumerate() {
+            let numeric = c > 0 && v.replace(',', ".").parse::<f64>().is_ok();
+            rows.push_str(&cell(v, numeric));
+        }
+        rows.push_str("</table:table-row>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Xã">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        z.start_file(name, stored).expect("zip entry");
+        z.write_all(text.as_bytes()).expect("zip write");
+    }
+    z.finish().expect("zip").into_inner()
+}
+
 /// Every fixture: file name and bytes.
 pub fn all() -> Vec<(&'static str, Vec<u8>)> {
     vec![
@@ -239,6 +295,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("decomposed-nfd.csv", decomposed()),
         ("windows-1258.csv", windows_1258()),
         ("title-block.xlsx", title_block(false)),
+        ("libreoffice.ods", open_document()),
         ("formula-error.xlsx", title_block(true)),
         (
             "no-header.csv",
