@@ -42,6 +42,9 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             }
         },
     };
+    if let Some(path) = &args.errors_out {
+        refuse_input_as_output(path, &args.input.files)?;
+    }
     let names = display_names(&args.input.files);
 
     // One pass reads, validates, evaluates and renders each row as it comes, into a spool
@@ -279,6 +282,23 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         exit = Exit::Findings;
     }
     Ok(exit)
+}
+
+/// `--errors-out` must not name an input file: it is written after the inputs are read, and
+/// would replace the office's data with its errors.
+fn refuse_input_as_output(out: &std::path::Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let Ok(out_abs) = std::fs::canonicalize(out) else {
+        return Ok(()); // Not there yet: it cannot be an input.
+    };
+    for input in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|i| i == out_abs) {
+            bail!(
+                "--errors-out {} is also an input file: it would be overwritten; name another file",
+                out.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `--errors-out`: every data diagnostic as CSV, written whatever the exit code.
