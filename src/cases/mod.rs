@@ -27,7 +27,8 @@ use crate::ruleset::Ruleset;
 use raw::{RawCaseFile, RawCell, RawExpect, RawLevelExpect};
 
 /// Every code case-file reading can emit (besides the cell codes of `data::coerce`:
-/// `not-a-number`, `not-a-bool`, `out-of-range`, which mean the same as in CSV files).
+/// `not-a-number`, `not-a-bool`, `out-of-range`, which mean the same as in CSV files, and
+/// `unreadable-file`, `invalid-utf8` for a file that cannot be read, as for rulesets).
 pub const CODES: [&str; 24] = [
     "case-bad-row",
     "case-bad-value",

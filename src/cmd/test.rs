@@ -43,8 +43,16 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let files = expand(&args.cases)?;
     for path in &files {
         let name = path.display().to_string();
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading case file {name}"))?;
+        // An unreadable file is reported like any other bad case file (`unreadable-file`,
+        // `invalid-utf8`, as for rulesets), so the other files are still checked.
+        let text = match super::read_text(&name) {
+            Ok(t) => t,
+            Err(d) => {
+                write_diagnostics(err, &[*d])?;
+                errors += 1;
+                continue;
+            }
+        };
         let (file, diags) = read(&text, &name, path, args.bless, &mut rulesets, err)?;
         write_diagnostics(err, &diags)?;
         errors += diags.iter().filter(|d| d.is_error()).count();
