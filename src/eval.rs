@@ -75,66 +75,191 @@ pub struct Outcome {
 
 /// Evaluate one commune: `zone` from its data (before overrides), `year` of assessment,
 /// `values` one per measure.
+///
+/// For many communes, an [`Evaluator`] gives the same outcomes without resolving thresholds
+/// or allocating for every commune.
 pub fn evaluate(rs: &Ruleset, zone: usize, year: i32, values: &[Option<Value>]) -> Outcome {
-    let overridden_by = rs
-        .overrides
-        .iter()
-        .position(|o| values.get(o.measure) == Some(&Some(Value::Bool(true))));
-    let zone = overridden_by.map_or(zone, |o| rs.overrides[o].zone);
+    Evaluator::new(rs).evaluate(zone, year, values)
+}
 
-    let mut levels: Vec<LevelOutcome> = Vec::with_capacity(rs.levels.len());
-    for (li, level) in rs.levels.iter().enumerate() {
-        let mut criteria = Vec::with_capacity(level.criteria.len());
-        for (ci, crit) in level.criteria.iter().enumerate() {
-            let indicators: Vec<IndicatorOutcome> = (0..crit.indicators.len())
-                .map(|ii| {
+/// At most this many (zone, year) threshold plans are kept by an [`Evaluator`].
+const PLANS: usize = 32;
+
+/// Every indicator's resolved threshold and verification for one zone and year, flat in
+/// ruleset order (level, criterion, indicator).
+#[derive(Debug)]
+struct Plan {
+    zone: usize,
+    year: i32,
+    resolved: Vec<(Option<Resolved>, bool)>,
+}
+
+/// Evaluates many communes against one ruleset (issue #7): thresholds are resolved once per
+/// (zone, year) and kept, and [`evaluate_into`](Self::evaluate_into) reuses the outcome's
+/// buffers, so a commune costs no allocation. Same outcomes as [`evaluate`].
+#[derive(Debug)]
+pub struct Evaluator<'r> {
+    rs: &'r Ruleset,
+    plans: Vec<Plan>,
+    /// The plan used last: consecutive communes mostly share zone and year.
+    last: usize,
+}
+
+impl<'r> Evaluator<'r> {
+    /// An evaluator of `rs` with no plan yet.
+    pub fn new(rs: &'r Ruleset) -> Self {
+        Evaluator {
+            rs,
+            plans: Vec::new(),
+            last: 0,
+        }
+    }
+
+    /// [`evaluate`] into a fresh outcome.
+    pub fn evaluate(&mut self, zone: usize, year: i32, values: &[Option<Value>]) -> Outcome {
+        let mut out = Outcome {
+            zone,
+            overridden_by: None,
+            levels: Vec::with_capacity(self.rs.levels.len()),
+            level: None,
+            next_level: None,
+            unverified: false,
+        };
+        self.evaluate_into(zone, year, values, &mut out);
+        out
+    }
+
+    /// [`evaluate`] into `out`, overwriting whatever it held and reusing its vectors.
+    pub fn evaluate_into(
+        &mut self,
+        zone: usize,
+        year: i32,
+        values: &[Option<Value>],
+        out: &mut Outcome,
+    ) {
+        let rs = self.rs;
+        let overridden_by = rs
+            .overrides
+            .iter()
+            .position(|o| values.get(o.measure) == Some(&Some(Value::Bool(true))));
+        let zone = overridden_by.map_or(zone, |o| rs.overrides[o].zone);
+        let plan = &self.plan(zone, year).resolved;
+
+        let levels = &mut out.levels;
+        levels.truncate(rs.levels.len());
+        let mut k = 0;
+        for (li, level) in rs.levels.iter().enumerate() {
+            if levels.len() == li {
+                levels.push(LevelOutcome {
+                    reached: false,
+                    criteria_met: 0,
+                    indicators_met: 0,
+                    criteria: Vec::with_capacity(level.criteria.len()),
+                });
+            }
+            let (before, rest) = levels.split_at_mut(li);
+            let lo = &mut rest[0];
+            lo.criteria.truncate(level.criteria.len());
+            for (ci, crit) in level.criteria.iter().enumerate() {
+                if lo.criteria.len() == ci {
+                    lo.criteria.push(CriterionOutcome {
+                        status: Status::NoData,
+                        met: 0,
+                        indicators: Vec::with_capacity(crit.indicators.len()),
+                    });
+                }
+                let co = &mut lo.criteria[ci];
+                co.indicators.clear();
+                for ind in &crit.indicators {
+                    let (threshold, verified) = plan.get(k).copied().unwrap_or((None, false));
+                    k += 1;
+                    co.indicators.push(IndicatorOutcome {
+                        status: status(
+                            values.get(ind.measure).copied().flatten(),
+                            &ind.test,
+                            threshold,
+                        ),
+                        threshold,
+                        verified,
+                    });
+                }
+                let met = count(&co.indicators, Status::Pass);
+                let no_data = count(&co.indicators, Status::NoData);
+                let need = crit.required();
+                co.status = if met >= need {
+                    Status::Pass
+                } else if met + no_data < need {
+                    Status::Fail
+                } else {
+                    Status::NoData
+                };
+                co.met = met;
+            }
+            let all_met = lo.criteria.iter().all(|c| c.status == Status::Pass);
+            let required_reached = level.requires.is_none_or(|r| before[r].reached);
+            lo.reached = all_met && required_reached;
+            lo.criteria_met = lo
+                .criteria
+                .iter()
+                .filter(|c| c.status == Status::Pass)
+                .count();
+            lo.indicators_met = lo.criteria.iter().map(|c| c.met).sum();
+        }
+        let level = levels.iter().rposition(|l| l.reached);
+        let next_level =
+            rs.levels.iter().enumerate().position(|(i, l)| {
+                !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached)
+            });
+        out.unverified = rests_on_unverified(levels, next_level);
+        out.zone = zone;
+        out.overridden_by = overridden_by;
+        out.level = level;
+        out.next_level = next_level;
+    }
+
+    /// The plan of (zone, year), resolved now if it is not kept.
+    fn plan(&mut self, zone: usize, year: i32) -> &Plan {
+        let hit = |p: &Plan| p.zone == zone && p.year == year;
+        if !self.plans.get(self.last).is_some_and(hit) {
+            self.last = match self.plans.iter().position(hit) {
+                Some(i) => i,
+                None => {
+                    let plan = self.resolve(zone, year);
+                    if self.plans.len() < PLANS {
+                        self.plans.push(plan);
+                        self.plans.len() - 1
+                    } else {
+                        // Full: replace the plan after the last one used, round robin.
+                        let i = (self.last + 1) % PLANS;
+                        self.plans[i] = plan;
+                        i
+                    }
+                }
+            };
+        }
+        &self.plans[self.last]
+    }
+
+    fn resolve(&self, zone: usize, year: i32) -> Plan {
+        let rs = self.rs;
+        let mut resolved = Vec::new();
+        for (li, level) in rs.levels.iter().enumerate() {
+            for (ci, crit) in level.criteria.iter().enumerate() {
+                for ii in 0..crit.indicators.len() {
                     let r = IndicatorRef {
                         level: li,
                         criterion: ci,
                         indicator: ii,
                     };
-                    indicator(rs, r, zone, year, values)
-                })
-                .collect();
-            let met = count(&indicators, Status::Pass);
-            let no_data = count(&indicators, Status::NoData);
-            let need = crit.required();
-            let status = if met >= need {
-                Status::Pass
-            } else if met + no_data < need {
-                Status::Fail
-            } else {
-                Status::NoData
-            };
-            criteria.push(CriterionOutcome {
-                status,
-                met,
-                indicators,
-            });
+                    resolved.push(rs.resolve(r, zone, year));
+                }
+            }
         }
-        let all_met = criteria.iter().all(|c| c.status == Status::Pass);
-        let required_reached = level.requires.is_none_or(|r| levels[r].reached);
-        levels.push(LevelOutcome {
-            reached: all_met && required_reached,
-            criteria_met: criteria.iter().filter(|c| c.status == Status::Pass).count(),
-            indicators_met: criteria.iter().map(|c| c.met).sum(),
-            criteria,
-        });
-    }
-    let level = levels.iter().rposition(|l| l.reached);
-    let next_level = rs
-        .levels
-        .iter()
-        .enumerate()
-        .position(|(i, l)| !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached));
-    let unverified = rests_on_unverified(&levels, next_level);
-    Outcome {
-        zone,
-        overridden_by,
-        levels,
-        level,
-        next_level,
-        unverified,
+        Plan {
+            zone,
+            year,
+            resolved,
+        }
     }
 }
 
@@ -142,17 +267,9 @@ fn count(indicators: &[IndicatorOutcome], status: Status) -> usize {
     indicators.iter().filter(|i| i.status == status).count()
 }
 
-fn indicator(
-    rs: &Ruleset,
-    r: IndicatorRef,
-    zone: usize,
-    year: i32,
-    values: &[Option<Value>],
-) -> IndicatorOutcome {
-    let ind = rs.indicator(r);
-    let (threshold, verified) = rs.resolve(r, zone, year);
-    let value = values.get(ind.measure).copied().flatten();
-    let status = match (value, &ind.test) {
+/// One indicator's verdict on `value` against its resolved `threshold`.
+fn status(value: Option<Value>, test: &Test, threshold: Option<Resolved>) -> Status {
+    match (value, test) {
         (None, _) => Status::NoData,
         (Some(Value::Bool(b)), Test::Yes) => pass_if(b),
         (Some(Value::Num(n)), Test::None) => pass_if(n == Decimal::ZERO),
@@ -164,11 +281,6 @@ fn indicator(
         // if they did, "no data" is the verdict that claims nothing.
         (Some(Value::Bool(_)), Test::None | Test::Compare(..))
         | (Some(Value::Num(_)), Test::Yes) => Status::NoData,
-    };
-    IndicatorOutcome {
-        status,
-        threshold,
-        verified,
     }
 }
 
@@ -190,14 +302,14 @@ pub fn rests_on_unverified(levels: &[LevelOutcome], next_level: Option<usize>) -
             .any(|i| i.status == Status::Pass && !i.verified)
     });
     let failed_only_on_unverified = next_level.is_some_and(|n| {
-        let fails: Vec<&IndicatorOutcome> = levels[n]
+        let mut fails = levels[n]
             .criteria
             .iter()
             .filter(|c| c.status == Status::Fail)
             .flat_map(|c| &c.indicators)
             .filter(|i| i.status == Status::Fail)
-            .collect();
-        !fails.is_empty() && fails.iter().all(|i| !i.verified)
+            .peekable();
+        fails.peek().is_some() && fails.all(|i| !i.verified)
     });
     reached_on_unverified || failed_only_on_unverified
 }

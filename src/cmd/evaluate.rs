@@ -12,7 +12,7 @@ use crate::cmd::scan::{display_names, end_diagnostics, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
 use crate::diag::has_errors;
-use crate::eval::evaluate;
+use crate::eval::{Evaluator, Outcome};
 use crate::margin::{Closeness, Margin, rank};
 use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv};
 use crate::report::json::{
@@ -380,10 +380,20 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
             Format::Long => Some(LongSink::body(&mut long_bytes)),
             Format::Table | Format::Csv | Format::Json | Format::Ndjson => None,
         };
+        // One evaluator and one outcome for the whole batch: thresholds are resolved once per
+        // (zone, year) and the outcome's vectors are reused (issue #7).
+        let mut evaluator = Evaluator::new(cx.rs);
+        let mut slot = None;
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
             r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
-            let outcome = evaluate(cx.rs, row.zone, row.year, &row.values);
+            let outcome: &Outcome = match slot.as_mut() {
+                Some(o) => {
+                    evaluator.evaluate_into(row.zone, row.year, &row.values, o);
+                    o
+                }
+                None => slot.insert(evaluator.evaluate(row.zone, row.year, &row.values)),
+            };
             r.unverified += usize::from(outcome.unverified);
             r.notes += row.notes.len();
             let mut rec = CommuneRecord::new(
@@ -391,10 +401,10 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                 position,
                 &cx.names[row.input],
                 row,
-                &outcome,
+                outcome,
                 cx.all_levels,
             );
-            rec.borderline = borderline_records(cx.rs, &outcome, &row.values, cx.margin);
+            rec.borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if let Some(level) = cx.fail_below {
                 r.below += usize::from(!rec.levels[level].reached);
             }
@@ -409,7 +419,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                     }
                     Format::Long => {
                         let mut one = LongSink::body(&mut bytes);
-                        one.write(cx.rs, &rec, &row.values, &outcome, cx.margin)?;
+                        one.write(cx.rs, &rec, &row.values, outcome, cx.margin)?;
                         one.finish()?;
                     }
                     Format::Json => write_json_commune(&mut bytes, position == 1, &rec)?,
@@ -430,7 +440,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
             match (cx.format, csv.as_mut(), long.as_mut()) {
                 (Format::Csv, Some(csv), _) => csv.write(&rec)?,
                 (Format::Long, _, Some(long)) => {
-                    long.write(cx.rs, &rec, &row.values, &outcome, cx.margin)?;
+                    long.write(cx.rs, &rec, &row.values, outcome, cx.margin)?;
                 }
                 (Format::Json, _, _) => write_json_commune(&mut bytes, position == 1, &rec)?,
                 (Format::Ndjson, _, _) => write_ndjson_commune(&mut bytes, &rec)?,

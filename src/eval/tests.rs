@@ -964,6 +964,33 @@ proptest! {
     }
 
     #[test]
+    fn a_reused_evaluator_and_outcome_give_what_a_fresh_one_gives(
+        communes in prop::collection::vec(
+            // Years well beyond the period: more (zone, year) plans than an evaluator keeps.
+            commune().prop_flat_map(|(z, _, v)| (Just(z), 1990i32..2040, Just(v))),
+            1..80,
+        )
+    ) {
+        let rs = &*PROP_RULESET;
+        let mut ev = Evaluator::new(rs);
+        // Starts with the shape of another commune's outcome, then keeps being overwritten.
+        let mut out = evaluate(rs, 2, 2030, &communes[0].2);
+        for (z, year, values) in &communes {
+            ev.evaluate_into(*z, *year, values, &mut out);
+            prop_assert_eq!(&out, &Evaluator::new(rs).evaluate(*z, *year, values));
+            // Every kept threshold is what the ruleset resolves for the commune's zone and year.
+            for (li, lo) in out.levels.iter().enumerate() {
+                for (ci, co) in lo.criteria.iter().enumerate() {
+                    for (ii, io) in co.indicators.iter().enumerate() {
+                        let r = IndicatorRef { level: li, criterion: ci, indicator: ii };
+                        prop_assert_eq!((io.threshold, io.verified), rs.resolve(r, out.zone, *year));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn evaluation_does_not_depend_on_the_order_of_communes(
         (communes, order) in prop::collection::vec(commune(), 0..24).prop_flat_map(|cs| {
             let ids: Vec<usize> = (0..cs.len()).collect();
