@@ -96,6 +96,30 @@ pub fn write_csv(
 /// Streaming form of [`write_csv`]: the same bytes, one commune at a time (issue #7).
 pub struct CsvSink<'w> {
     w: csv::Writer<&'w mut dyn Write>,
+    scratch: Scratch,
+}
+
+/// The text of a row's composite cells, kept from row to row so writing allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    missing: String,
+    detail: String,
+    borderline: String,
+    num: String,
+}
+
+/// An optional text from the input, neutralised for spreadsheets.
+fn text(s: &Option<String>) -> Cow<'_, str> {
+    excel_safe(s.as_deref().unwrap_or(""))
+}
+
+/// `n` as text, in `buf`.
+fn number(buf: &mut String, n: impl std::fmt::Display) -> &str {
+    use std::fmt::Write as _;
+    buf.clear();
+    // Writing to a `String` cannot fail.
+    let _ = write!(buf, "{n}");
+    buf
 }
 
 impl<'w> CsvSink<'w> {
@@ -109,6 +133,7 @@ impl<'w> CsvSink<'w> {
     pub fn body(out: &'w mut dyn Write) -> Self {
         CsvSink {
             w: csv::Writer::from_writer(out),
+            scratch: Scratch::default(),
         }
     }
 }
@@ -147,18 +172,24 @@ pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> 
 impl CsvSink<'_> {
     /// Write one commune's row.
     pub fn write(&mut self, c: &CommuneRecord) -> anyhow::Result<()> {
-        // Fields are written by reference: building a `String` per field was a visible share
-        // of the time on large files (issue #7).
-        let mut missing_criteria = String::new();
+        // Fields are written by reference from buffers kept across rows: building a
+        // `String` per field was a visible share of the time on large files (issue #7).
+        let Scratch {
+            missing,
+            detail,
+            borderline,
+            num,
+        } = &mut self.scratch;
+        missing.clear();
         for (i, m) in c.missing.iter().enumerate() {
             if i > 0 {
-                missing_criteria.push(';');
+                missing.push(';');
             }
-            missing_criteria.push_str(&m.level);
-            missing_criteria.push(':');
-            missing_criteria.push_str(&m.criterion);
+            missing.push_str(&m.level);
+            missing.push(':');
+            missing.push_str(&m.criterion);
         }
-        let mut detail = String::new();
+        detail.clear();
         for m in &c.missing {
             for i in &m.indicators {
                 if !detail.is_empty() {
@@ -168,43 +199,42 @@ impl CsvSink<'_> {
                 detail.push(':');
                 detail.push_str(&i.id);
                 detail.push(' ');
-                detail.push_str(&i.describe(&c.zone));
+                i.describe_into(&c.zone, detail);
             }
         }
-        let w = &mut self.w;
-        let text = |s: &Option<String>| excel_safe(s.as_deref().unwrap_or("")).into_owned();
-        w.write_field(c.row.to_string())?;
-        w.write_field(excel_safe(&c.file).as_ref())?;
-        w.write_field(c.line.to_string())?;
-        w.write_field(text(&c.code))?;
-        w.write_field(text(&c.name))?;
-        w.write_field(text(&c.district))?;
-        w.write_field(text(&c.province))?;
-        w.write_field(&c.zone)?;
-        w.write_field(&c.zone_source)?;
-        w.write_field(c.year.to_string())?;
-        w.write_field(c.level.as_deref().unwrap_or(""))?;
-        w.write_field(c.next_level.as_deref().unwrap_or(""))?;
-        w.write_field(c.criteria_met.to_string())?;
-        w.write_field(c.criteria_total.to_string())?;
-        w.write_field(c.indicators_met.to_string())?;
-        w.write_field(c.indicators_total.to_string())?;
-        w.write_field(if c.unverified { "true" } else { "false" })?;
-        w.write_field(&missing_criteria)?;
-        w.write_field(&detail)?;
-        let mut borderline = String::new();
+        borderline.clear();
         for (i, b) in c.borderline.iter().enumerate() {
             if i > 0 {
                 borderline.push_str("; ");
             }
-            borderline.push_str(&b.describe());
+            b.describe_into(borderline);
         }
-        w.write_field(&borderline)?;
+        let w = &mut self.w;
+        w.write_field(number(num, c.row))?;
+        w.write_field(excel_safe(&c.file).as_ref())?;
+        w.write_field(number(num, c.line))?;
+        w.write_field(text(&c.code).as_ref())?;
+        w.write_field(text(&c.name).as_ref())?;
+        w.write_field(text(&c.district).as_ref())?;
+        w.write_field(text(&c.province).as_ref())?;
+        w.write_field(&c.zone)?;
+        w.write_field(&c.zone_source)?;
+        w.write_field(number(num, c.year))?;
+        w.write_field(c.level.as_deref().unwrap_or(""))?;
+        w.write_field(c.next_level.as_deref().unwrap_or(""))?;
+        w.write_field(number(num, c.criteria_met))?;
+        w.write_field(number(num, c.criteria_total))?;
+        w.write_field(number(num, c.indicators_met))?;
+        w.write_field(number(num, c.indicators_total))?;
+        w.write_field(if c.unverified { "true" } else { "false" })?;
+        w.write_field(missing.as_str())?;
+        w.write_field(detail.as_str())?;
+        w.write_field(borderline.as_str())?;
         match &c.to_next {
             Some(t) => {
-                w.write_field(t.indicators.to_string())?;
-                w.write_field(t.no_data.to_string())?;
-                w.write_field(t.shortfall_pct.to_string())?;
+                w.write_field(number(num, t.indicators))?;
+                w.write_field(number(num, t.no_data))?;
+                w.write_field(number(num, t.shortfall_pct))?;
             }
             None => {
                 for _ in 0..3 {
@@ -212,7 +242,11 @@ impl CsvSink<'_> {
                 }
             }
         }
-        w.write_field(excel_safe(&notes_cell(&c.notes)).as_ref())?;
+        if c.notes.is_empty() {
+            w.write_field("")?;
+        } else {
+            w.write_field(excel_safe(&notes_cell(&c.notes)).as_ref())?;
+        }
         w.write_record(None::<&[u8]>)?;
         Ok(())
     }

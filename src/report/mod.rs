@@ -254,15 +254,25 @@ impl BorderlineRecord {
 
     /// `standard:10 income_per_capita 61.2 (>= 60, pass)`.
     pub fn describe(&self) -> String {
+        let mut s = String::new();
+        self.describe_into(&mut s);
+        s
+    }
+
+    /// [`describe`](Self::describe) appended to `s`.
+    pub fn describe_into(&self, s: &mut String) {
+        use std::fmt::Write as _;
         let status = match self.status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::NoData => "no data",
         };
-        format!(
+        // Writing to a `String` cannot fail.
+        let _ = write!(
+            s,
             "{}:{} {} {} ({} {}, {status})",
             self.level, self.indicator, self.measure, self.value, self.op, self.threshold
-        )
+        );
     }
 }
 
@@ -405,18 +415,25 @@ impl CommuneRecord {
             }
         };
         let levels: Vec<LevelRecord> = (0..rs.levels.len()).map(counts).collect();
-        let focus_counts = focus.map(|f| levels[f].clone());
-        let missing_levels: Vec<usize> = if all_levels {
+        let focus_counts = focus.map(|f| {
+            let l = &levels[f];
+            (
+                l.criteria_met,
+                l.criteria_total,
+                l.indicators_met,
+                l.indicators_total,
+            )
+        });
+        let missing = if all_levels {
             (0..rs.levels.len())
                 .filter(|&l| !outcome.levels[l].reached)
+                .flat_map(|li| missing_criteria(rs, li, row, outcome))
                 .collect()
         } else {
-            outcome.next_level.into_iter().collect()
+            outcome
+                .next_level
+                .map_or_else(Vec::new, |li| missing_criteria(rs, li, row, outcome))
         };
-        let missing = missing_levels
-            .into_iter()
-            .flat_map(|li| missing_criteria(rs, li, row, outcome))
-            .collect();
         let zone_source = zone_source(rs, outcome, row);
         CommuneRecord {
             row: position,
@@ -431,10 +448,10 @@ impl CommuneRecord {
             year: row.year,
             level: outcome.level.map(|l| rs.levels[l].id.clone()),
             next_level: outcome.next_level.map(|l| rs.levels[l].id.clone()),
-            criteria_met: focus_counts.as_ref().map_or(0, |c| c.criteria_met),
-            criteria_total: focus_counts.as_ref().map_or(0, |c| c.criteria_total),
-            indicators_met: focus_counts.as_ref().map_or(0, |c| c.indicators_met),
-            indicators_total: focus_counts.as_ref().map_or(0, |c| c.indicators_total),
+            criteria_met: focus_counts.map_or(0, |c| c.0),
+            criteria_total: focus_counts.map_or(0, |c| c.1),
+            indicators_met: focus_counts.map_or(0, |c| c.2),
+            indicators_total: focus_counts.map_or(0, |c| c.3),
             unverified: outcome.unverified,
             levels,
             missing,
@@ -527,34 +544,41 @@ pub fn num_text(n: Decimal, lang: crate::lang::Lang) -> String {
 impl MissingIndicator {
     /// One line for people: `income_per_capita 61.2 < 66 (RRD, 2025)`.
     pub fn describe(&self, zone: &str) -> String {
-        let mut s = match (&self.value, self.status) {
-            (None, _) => format!("{} no data (needs {})", self.measure, self.required),
+        let mut s = String::new();
+        self.describe_into(zone, &mut s);
+        s
+    }
+
+    /// [`describe`](Self::describe) appended to `s`: no string of its own (issue #7).
+    pub fn describe_into(&self, zone: &str, s: &mut String) {
+        use std::fmt::Write as _;
+        // Writing to a `String` cannot fail.
+        let _ = match (&self.value, self.status) {
+            (None, _) => write!(s, "{} no data (needs {})", self.measure, self.required),
             (Some(v), _) => match self.required.as_str() {
-                "yes" => format!("{} {v}, needs yes", self.measure),
-                "none" => format!("{} {v}, needs none", self.measure),
+                "yes" => write!(s, "{} {v}, needs yes", self.measure),
+                "none" => write!(s, "{} {v}, needs none", self.measure),
                 _ => match (self.op, self.threshold) {
-                    (Some(op), Some(t)) => {
-                        format!(
-                            "{} {v} {} {} required",
-                            self.measure,
-                            op.negated_str(),
-                            t.normalize()
-                        )
-                    }
-                    _ => format!("{} {v}, needs {}", self.measure, self.required),
+                    (Some(op), Some(t)) => write!(
+                        s,
+                        "{} {v} {} {} required",
+                        self.measure,
+                        op.negated_str(),
+                        t.normalize()
+                    ),
+                    _ => write!(s, "{} {v}, needs {}", self.measure, self.required),
                 },
             },
         };
         if self.threshold.is_some() {
-            match self.threshold_year {
-                Some(y) => s.push_str(&format!(" ({zone}, {y})")),
-                None => s.push_str(&format!(" ({zone})")),
-            }
+            let _ = match self.threshold_year {
+                Some(y) => write!(s, " ({zone}, {y})"),
+                None => write!(s, " ({zone})"),
+            };
         }
         if !self.verified {
             s.push_str(" [unverified]");
         }
-        s
     }
 
     /// [`describe`](Self::describe) in `lang`: Vietnamese words and decimal commas for `Vi`
