@@ -15,6 +15,28 @@ pub struct SourceFile {
     pub path: String,
     /// The text.
     pub text: String,
+    /// Offset of the start of each line after the first: `locate` is called for every
+    /// indicator while validating, and counting lines from the start each time was most of
+    /// the cost of loading a ruleset (issue #7).
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// [`line_col`] of `pos`, from the line index.
+    fn line_col(&self, pos: usize) -> (u64, u64) {
+        let pos = pos.min(self.text.len());
+        // Lines wholly before `pos`: those whose following line starts at or before it.
+        let before = self.line_starts.partition_point(|&s| s <= pos);
+        let line_start = match before {
+            0 => 0,
+            n => self.line_starts[n - 1],
+        };
+        match self.text.get(line_start..pos) {
+            Some(col) => (before as u64 + 1, col.chars().count() as u64 + 1),
+            // `pos` inside a character: count as the slow path does.
+            None => line_col(&self.text, pos),
+        }
+    }
 }
 
 /// Every file a ruleset was read from, in the order they were added.
@@ -32,6 +54,7 @@ impl Sources {
             start,
             path: path.to_string(),
             text: text.to_string(),
+            line_starts: text.match_indices('\n').map(|(i, _)| i + 1).collect(),
         });
         start
     }
@@ -52,7 +75,7 @@ impl Sources {
     pub fn locate(&self, offset: usize) -> Location {
         match self.file(offset) {
             Some(f) => {
-                let (line, col) = line_col(&f.text, offset - f.start);
+                let (line, col) = f.line_col(offset - f.start);
                 Location {
                     path: f.path.clone(),
                     line: Some(line),
@@ -84,5 +107,17 @@ mod tests {
         };
         assert_eq!(at(6), ("a.toml".into(), Some(2), Some(1)));
         assert_eq!(at(b + 4), ("b.toml".into(), Some(1), Some(5)));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting_from_the_start() {
+        let text = "a = 1\n\nđạt = \"x\"\r\n  b = 2\nlast";
+        let mut s = Sources::default();
+        s.add("a.toml", text);
+        for pos in 0..=text.len() + 2 {
+            let l = s.locate(pos);
+            let (line, col) = line_col(text, pos);
+            assert_eq!((l.line, l.column), (Some(line), Some(col)), "offset {pos}");
+        }
     }
 }
