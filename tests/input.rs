@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use ntm::data::read::{ReadOptions, RowReader, csv_records};
+use ntm::data::decode::{self, Encoding};
+use ntm::data::read::{ReadOptions, RecordSource, RowReader, csv_records};
 use proptest::prelude::*;
 use rust_xlsxwriter::Workbook;
 use unicode_normalization::UnicodeNormalization;
@@ -403,4 +404,64 @@ fn a_workbook_on_standard_input_is_known_by_its_bytes() {
     assert_eq!(input["header_row"], 4);
     assert_eq!(json["communes"][2]["line"], 7);
     assert_eq!(json["communes"][2]["file"], "<stdin>");
+}
+
+// --- any bytes --------------------------------------------------------------------------------
+
+/// Open `bytes` as the commands do (fuzz/fuzz_targets/input_file.rs does the same under
+/// cargo-fuzz) and read every row; returns (records, rows, rejected).
+fn open_any(
+    bytes: &[u8],
+    encoding: Option<Encoding>,
+    header_row: Option<u64>,
+) -> (usize, usize, usize) {
+    fn drain<S: RecordSource>(mut rows: RowReader<'_, S>) -> (usize, usize, usize) {
+        let mut read = 0;
+        while rows.next_row().is_some() {
+            read += 1;
+        }
+        let end = rows.finish();
+        (end.records, read, end.rejected)
+    }
+    let rs = example();
+    let opts = ReadOptions { header_row, ..OPTS };
+    if ntm::data::sheet::is_workbook("any", bytes) {
+        return match ntm::data::sheet::open(bytes, None, "any.xlsx") {
+            Ok(records) => drain(RowReader::from_source(records, "any.xlsx", 0, &rs, &opts)),
+            Err(_) => (0, 0, 0),
+        };
+    }
+    let split = bytes.len().min(8);
+    let (_, text, _) = decode::decode(bytes[..split].to_vec(), &bytes[split..], encoding);
+    let (delimiter, text) = decode::delimiter(text, None).expect("in-memory read");
+    drain(RowReader::from_source(
+        csv_records(text, delimiter),
+        "any.csv",
+        0,
+        &rs,
+        &opts,
+    ))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn any_bytes_in_any_encoding_read_without_panic_and_account_for_every_record(
+        body in prop::collection::vec(any::<u8>(), 0..600),
+        lead in prop_oneof![
+            Just(Vec::new()), Just(b"\xEF\xBB\xBF".to_vec()), Just(b"\xFF\xFE".to_vec()),
+            Just(b"\xFE\xFF".to_vec()), Just(b"PK\x03\x04".to_vec()),
+            Just(format!("{HEADER}\n").into_bytes())
+        ],
+        encoding in prop_oneof![
+            Just(None), Just(Some(Encoding::Utf16Le)), Just(Some(Encoding::Windows1258)),
+            Just(Some(Encoding::Windows1252))
+        ],
+        header_row in prop_oneof![Just(None), (1u64..4).prop_map(Some)],
+    ) {
+        let bytes = [lead, body].concat();
+        let (records, rows, rejected) = open_any(&bytes, encoding, header_row);
+        prop_assert_eq!(records, rows + rejected);
+    }
 }
