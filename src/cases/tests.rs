@@ -246,3 +246,49 @@ fn every_code_is_listed_once() {
     sorted.dedup();
     assert_eq!(sorted, CODES.to_vec(), "CODES is sorted and has no repeats");
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever the communes, blessing writes expectations that the same cases then meet,
+        /// and touches nothing but expectations.
+        #[test]
+        fn blessed_expectations_always_pass(
+            cases in proptest::collection::vec(
+                (0u32..1000, 0u32..=100, 0u32..=30, 0usize..7, any::<bool>(), any::<bool>()),
+                1..6,
+            )
+        ) {
+            let rs = example();
+            let mut text = String::from("ruleset = \"r.toml\"\nyear = 2025\n");
+            for (i, (income, irrigated, stunting, zone, ed, with_expect)) in cases.iter().enumerate() {
+                text.push_str(&format!(
+                    "\n[[cases]]\nname = \"c{i}\"\nzone = \"{}\"\nvalues = {{ income_per_capita = \"{},{}\", irrigated_area_pct = {irrigated}, stunting_under5_pct = {stunting}, extremely_difficult = {ed} }}\n",
+                    rs.zones[*zone].id,
+                    income / 10,
+                    income % 10,
+                ));
+                if *with_expect {
+                    text.push_str("expect = { level = \"model\", missing = [\"1\"] }\n");
+                }
+            }
+            let (file, diags) = validate(parse(&text, "c").expect("parses"), &rs, &text, "c", true);
+            prop_assert!(diags.is_empty(), "{:#?}", diags);
+            let blessed = bless::bless(&text, &run(&rs, &file)).expect("blesses");
+            let (again, diags) =
+                validate(parse(&blessed, "c").expect("parses"), &rs, &blessed, "c", false);
+            prop_assert!(diags.is_empty(), "{:#?}", diags);
+            let results = run(&rs, &again);
+            prop_assert!(results.iter().all(|r| r.passed()), "{:#?}", results);
+            // Only `expect` lines differ.
+            for line in text.lines().filter(|l| !l.starts_with("expect")) {
+                prop_assert!(blessed.contains(line), "lost {:?}", line);
+            }
+        }
+    }
+}
