@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::eval::{Outcome, Status};
 use crate::ruleset::Ruleset;
+use crate::text::spelling_key;
 pub use targets::{Goal, Scope, Target, TargetCheck};
 
 /// What one commune contributes: its outcome, its zone (before overrides: the region or group
@@ -218,7 +219,9 @@ pub fn ranking(missed: &[Missed]) -> Vec<usize> {
 /// One group of communes: those sharing a value of the `--by` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Group {
-    /// The value; `None` for communes with the cell empty.
+    /// The value as first spelt in the input; `None` for communes with the cell empty. Cells
+    /// that differ only in case, spacing, Unicode form or tone-mark placement are one group
+    /// (`text::spelling_key`).
     pub key: Option<String>,
     /// Its counts.
     pub tally: Tally,
@@ -312,7 +315,8 @@ pub struct Summary {
 pub struct Summariser<'a> {
     rs: &'a Ruleset,
     by: Option<usize>,
-    groups: BTreeMap<Option<String>, Tally>,
+    /// By `text::spelling_key` of the value: the first spelling seen and the tally.
+    groups: BTreeMap<Option<String>, (Option<String>, Tally)>,
     total: Tally,
     targets: Vec<(Target, usize, usize)>,
     rollup: Option<(RollupRule, usize, usize)>,
@@ -341,10 +345,11 @@ impl<'a> Summariser<'a> {
     pub fn add(&mut self, f: &Facts<'_>) {
         self.total.add(self.rs, f.outcome);
         if let Some(by) = self.by {
-            let key = f.values.get(by).cloned().flatten();
+            let value = f.values.get(by).and_then(Option::as_deref);
             self.groups
-                .entry(key)
-                .or_insert_with(|| Tally::new(self.rs))
+                .entry(value.map(spelling_key))
+                .or_insert_with(|| (value.map(str::to_string), Tally::new(self.rs)))
+                .1
                 .add(self.rs, f.outcome);
         }
         for (t, total, reached) in &mut self.targets {
@@ -360,7 +365,7 @@ impl<'a> Summariser<'a> {
         let groups: Vec<Group> = self
             .groups
             .into_iter()
-            .map(|(key, tally)| Group { key, tally })
+            .map(|(_, (key, tally))| Group { key, tally })
             .collect();
         let rollups = match self.rollup {
             Some((_, s, h)) => groups

@@ -31,6 +31,41 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Key under which two spellings of the same name are one value, keeping every letter and
+/// tone: NFC/NFD, case, spacing and old or new tone-mark placement ("Hoà"/"Hòa") are ignored,
+/// but "Hà" and "Hạ" (different tones) or "Đông" and "Dông" stay apart. Used to group
+/// free-text values (`summary --by`), where no list of declared names exists to fold against.
+pub fn spelling_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut tones = String::new();
+    let mut space = false;
+    for c in s.nfd() {
+        if c.is_whitespace() {
+            space = !out.is_empty() || !tones.is_empty();
+            continue;
+        }
+        if space {
+            out.push_str(&tones);
+            tones.clear();
+            out.push(' ');
+            space = false;
+        }
+        if is_tone_mark(c) {
+            // A syllable has one tone: keep it, wherever it sat, at the end of the word.
+            tones.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out.push_str(&tones);
+    out
+}
+
+/// The five Vietnamese tone marks as combining characters (huyền, sắc, hỏi, ngã, nặng).
+fn is_tone_mark(c: char) -> bool {
+    matches!(c, '\u{300}' | '\u{301}' | '\u{309}' | '\u{303}' | '\u{323}')
+}
+
 /// NFC form, for output: composed and decomposed input print the same.
 pub fn nfc(s: &str) -> String {
     s.nfc().collect()
@@ -58,6 +93,20 @@ mod tests {
     fn case_d_bar_and_spacing_are_ignored() {
         assert_eq!(fold("  ĐẠT "), "dat");
         assert_eq!(fold("Thu  nhập\tBQ"), "thu nhap bq");
+    }
+
+    #[test]
+    fn spelling_key_joins_spellings_not_names() {
+        assert_eq!(
+            spelling_key("Huyện Hoà Vang"),
+            spelling_key("huyện  Hòa Vang ")
+        );
+        let decomposed: String = "Thanh Hà".nfd().collect();
+        assert_eq!(spelling_key("Thanh Hà"), spelling_key(&decomposed));
+        assert_ne!(spelling_key("Thanh Hà"), spelling_key("Thanh Hạ"));
+        assert_ne!(spelling_key("Đông Anh"), spelling_key("Dông Anh"));
+        assert_ne!(spelling_key("Hòa"), spelling_key("Hoa"));
+        assert_eq!(spelling_key(""), "");
     }
 
     #[test]

@@ -534,3 +534,42 @@ fn province_rollup_under_the_2026_2030_rule() {
     assert_eq!(got, ["1:4", "2:17", "3:3"]);
     assert_eq!(d["rollups"], Value::Null);
 }
+
+#[test]
+fn spellings_of_one_name_are_one_group_and_other_tones_are_not() {
+    // spellings.csv: S-1 "Huyện Thanh Hà", S-2 "huyện  thanh hà" (case, spacing), S-3 the same
+    // decomposed (NFD) → one group of 3 shown as first spelt; S-4 "Huyện Thanh Hạ" (another
+    // tone) → its own group; S-5 "Huyện Hoà Vang" and S-6 "Huyện Hòa Vang" (old and new
+    // tone-mark placement) → one group of 2.
+    use clap::Parser;
+    let argv = [
+        "ntm",
+        "summary",
+        "--rules",
+        "tests/fixtures/summary/ruleset.toml",
+        "tests/fixtures/summary/spellings.csv",
+        "--by",
+        "district",
+        "--format",
+        "json",
+    ];
+    let cli = ntm::cli::Cli::try_parse_from(argv).expect("arguments parse");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = ntm::run(cli, &mut out, &mut err).expect("runs");
+    assert_eq!(code as i32, 0, "{}", String::from_utf8_lossy(&err));
+    let d: Value = serde_json::from_slice(&out).expect("json");
+    let got: Vec<String> = d["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| format!("{}:{}", g["group"], g["communes"]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "\"Huyện Hoà Vang\":2",
+            "\"Huyện Thanh Hà\":3",
+            "\"Huyện Thanh Hạ\":1"
+        ]
+    );
+}

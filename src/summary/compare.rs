@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::Summary;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::text::{fold, nfc};
+use crate::text::{fold, nfc, spelling_key};
 
 /// The diagnostic codes of reported-figures files (documented in docs/summary.md).
 pub const CODES: [&str; 4] = [
@@ -202,7 +202,7 @@ pub fn compare(rs: &Ruleset, s: &Summary, reported: &[Reported]) -> Vec<Comparis
                 Some(g) => s
                     .groups
                     .iter()
-                    .find(|x| x.key.as_deref() == Some(g.as_str()))
+                    .find(|x| x.key.as_deref().map(spelling_key) == Some(spelling_key(g)))
                     .map(|x| &x.tally),
             };
             let computed = tally.map(|t| t.levels[r.level].reached);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
+use crate::text::spelling_key;
 
 /// The diagnostic codes of targets files (documented in docs/targets.md).
 pub const CODES: [&str; 4] = [
@@ -86,8 +87,8 @@ pub enum Scope {
     All,
     /// Communes of this zone (region or group, before overrides).
     Zone(usize),
-    /// Communes whose value in a column (index into `Facts::values`) is `value` (exactly,
-    /// after trimming).
+    /// Communes whose value in a column (index into `Facts::values`) is `value`, spelt alike
+    /// (`text::spelling_key`: case, spacing, Unicode form and tone-mark placement aside).
     Value {
         /// Index into the summary's key columns.
         key: usize,
@@ -104,9 +105,10 @@ impl Scope {
         match self {
             Scope::All => true,
             Scope::Zone(z) => *z == zone,
-            Scope::Value { key, value, .. } => {
-                values.get(*key).and_then(Option::as_deref) == Some(value.as_str())
-            }
+            Scope::Value { key, value, .. } => values
+                .get(*key)
+                .and_then(Option::as_deref)
+                .is_some_and(|v| spelling_key(v) == spelling_key(value)),
         }
     }
 }
