@@ -409,6 +409,36 @@ pub fn render_report_html(
             }
             h.push_str("</ul>");
         }
+        if !c.notes.is_empty() {
+            // What --lenient read as no data: never dropped without a line saying so.
+            h.push_str("<ul class=\"miss\">");
+            for n in &c.notes {
+                let what = l.t(
+                    "read as no data (--lenient)",
+                    "đọc là không có số liệu (--lenient)",
+                );
+                let _ = match &n.column {
+                    Some(col) => write!(
+                        h,
+                        "<li>! {} <code>{}</code> <code>{}</code>: {}</li>",
+                        esc(n.code),
+                        esc(col),
+                        esc(&n.value),
+                        esc(what)
+                    ),
+                    None => write!(
+                        h,
+                        "<li>! {}: {}</li>",
+                        esc(n.code),
+                        esc(l.t(
+                            "every measure of the row read as no data (--lenient)",
+                            "mọi chỉ số của dòng đọc là không có số liệu (--lenient)",
+                        ))
+                    ),
+                };
+            }
+            h.push_str("</ul>");
+        }
         h.push_str("</td></tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
