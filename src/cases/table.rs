@@ -262,13 +262,16 @@ pub fn cases(
 
 /// The expected-results CSV that `results` would pass, one row per case in order: columns
 /// `code`, `year`, `level`, `missing`, and `missing_indicators` when asked.
-pub fn bless_csv(cases: &[(&Case, &super::run::CaseResult)], with_indicators: bool) -> Vec<u8> {
+pub fn bless_csv(
+    cases: &[(&Case, &super::run::CaseResult)],
+    with_indicators: bool,
+) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["code", "year", "level", "missing"];
     if with_indicators {
         header.push("missing_indicators");
     }
-    let _ = w.write_record(&header);
+    w.write_record(&header)?;
     for (case, r) in cases {
         let (missing, missing_ind) = r.actual.next_missing();
         let mut rec = vec![
@@ -283,9 +286,9 @@ pub fn bless_csv(cases: &[(&Case, &super::run::CaseResult)], with_indicators: bo
         if with_indicators {
             rec.push(missing_ind.join(";"));
         }
-        let _ = w.write_record(&rec);
+        w.write_record(&rec)?;
     }
-    w.into_inner().unwrap_or_default()
+    w.into_inner().map_err(|e| e.into_error().into())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use super::coverage::coverage;
 use super::run::{Shown, run};
 use super::*;
-use crate::ruleset::load_str;
+use crate::ruleset::{Ruleset, load_str};
 
 fn example() -> Ruleset {
     let (rs, diags) = load_str(include_str!("../../examples/ruleset.toml"), "ruleset.toml");

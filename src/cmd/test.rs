@@ -363,7 +363,8 @@ fn bless(
         writeln!(err, "ntm: blessed {stale} case(s) in {}", l.file.path)?;
     }
     if let Some(t) = table {
-        let bytes = table::bless_csv(&rows, t.with_indicators);
+        let bytes = table::bless_csv(&rows, t.with_indicators)
+            .with_context(|| format!("writing expected results {}", t.expect.display()))?;
         std::fs::write(&t.expect, bytes)
             .with_context(|| format!("writing expected results {}", t.expect.display()))?;
         writeln!(
