@@ -22,7 +22,8 @@ use crate::data::coerce::DecimalMark;
 use crate::data::read::ReadOptions;
 use crate::diag::Diagnostic;
 use crate::report::write_diagnostics;
-use crate::ruleset::{Ruleset, builtin, load_str};
+use crate::ruleset::load::load_with;
+use crate::ruleset::{Ruleset, builtin};
 
 /// A ruleset's text and how to name it.
 pub struct Source {
@@ -100,9 +101,26 @@ pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
     })
 }
 
-/// Parse and validate a ruleset's text (following `extends`). Prints nothing.
+/// Parse and validate a ruleset's text, following `extends` (a built-in id, else a path
+/// relative to the extending file). Prints nothing.
 pub fn load_source(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>) {
-    load_str(&src.text, &src.path)
+    load_with(&src.text, &src.path, &resolve_base)
+}
+
+/// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
+/// to FROM's folder.
+fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
+    if let Some((path, text)) = builtin::get(spec) {
+        return Ok((path.to_string(), text.to_string()));
+    }
+    let dir = std::path::Path::new(from)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let path = dir.join(spec).to_string_lossy().replace('\\', "/");
+    match read_text(&path) {
+        Ok(text) => Ok((path, text)),
+        Err(d) => Err(format!("{} (not a built-in id either)", d.message)),
+    }
 }
 
 /// Load and validate; print its diagnostics. `None` when it has errors.

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::table::new_table;
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{IndicatorRef, Test, Threshold, YearEntry, Zoning};
+use crate::ruleset::model::{IndicatorRef, Origin, Test, Threshold, YearEntry, Zoning};
 
 /// A line of `ntm rules list`.
 #[derive(Debug, Clone, Serialize)]
@@ -94,6 +94,15 @@ pub fn write_show_table(
         Zoning::Group => "commune groups",
     };
     writeln!(out, "{zkind}: {}", zones.join(", "))?;
+    if let Some(base) = &rs.extends {
+        let count = |o: Origin| rs.indicators().filter(|(_, i)| i.origin == o).count();
+        writeln!(
+            out,
+            "extends {base}: {} indicator(s) amended (marked *), {} added (marked +)",
+            count(Origin::Amended),
+            count(Origin::Own)
+        )?;
+    }
     if let Some(z) = zone {
         let y = year.unwrap_or(rs.period.1);
         writeln!(
@@ -146,9 +155,14 @@ pub fn write_show_table(
                     String::new()
                 };
                 let m = &rs.measures[ind.measure];
+                let mark = match origin_text(rs, r) {
+                    Some("amended") => "* ",
+                    Some("added") => "+ ",
+                    _ => "",
+                };
                 t.add_row([
                     crit_cell,
-                    ind.id.clone(),
+                    format!("{mark}{}", ind.id),
                     m.id.clone(),
                     requirement(rs, r, zone, year),
                     verified_text(rs, r).to_string(),
@@ -273,6 +287,9 @@ pub struct RulesetJson {
     zoning: Zoning,
     notes: Option<String>,
     sha256: String,
+    /// The ruleset this one extends; only present for an extending ruleset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extends: Option<String>,
     zones: Vec<ZoneJson>,
     measures: Vec<MeasureJson>,
     overrides: Vec<OverrideJson>,
@@ -339,6 +356,9 @@ struct IndicatorJson {
     derived: Option<DerivedJson>,
     thresholds: Vec<EntryJson>,
     resolved: Option<ResolvedJson>,
+    /// `inherited`, `amended` or `added`; only present in an extending ruleset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -414,6 +434,7 @@ impl RulesetJson {
             zoning: rs.zoning,
             notes: rs.notes.clone(),
             sha256: rs.sha256.clone(),
+            extends: rs.extends.clone(),
             zones: rs
                 .zones
                 .iter()
@@ -544,5 +565,17 @@ fn indicator_json(
         derived,
         thresholds,
         resolved,
+        origin: origin_text(rs, r),
     }
+}
+
+/// What an extending ruleset did to the indicator at `r`: `inherited`, `amended` or `added`.
+/// `None` for a ruleset that extends nothing.
+pub fn origin_text(rs: &Ruleset, r: IndicatorRef) -> Option<&'static str> {
+    rs.extends.as_ref()?;
+    Some(match rs.indicator(r).origin {
+        Origin::Inherited => "inherited",
+        Origin::Amended => "amended",
+        Origin::Own => "added",
+    })
 }

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeSet;
 
-use super::model::{IndicatorRef, Ruleset, Test, Threshold};
+use rust_decimal::Decimal;
+
+use super::model::{IndicatorRef, Op, Origin, Ruleset, Test, Threshold};
 use crate::diag::{Diagnostic, Location};
 
 /// Every code `lint` can emit.
@@ -89,8 +91,14 @@ fn period(rs: &Ruleset, opts: &LintOptions, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// In a ruleset that extends another, findings about inherited indicators belong to the base's
+/// file: only what this file declares or amends is linted.
+fn own(ind: &super::model::Indicator) -> bool {
+    ind.origin != Origin::Inherited
+}
+
 fn unverified(rs: &Ruleset, out: &mut Vec<Diagnostic>) {
-    for (r, ind) in rs.indicators() {
+    for (r, ind) in rs.indicators().filter(|(_, i)| own(i)) {
         if !rs.fully_verified(r) {
             out.push(
                 warn_at(
@@ -105,7 +113,7 @@ fn unverified(rs: &Ruleset, out: &mut Vec<Diagnostic>) {
 }
 
 fn year_gap(rs: &Ruleset, out: &mut Vec<Diagnostic>) {
-    for (r, ind) in rs.indicators() {
+    for (r, ind) in rs.indicators().filter(|(_, i)| own(i)) {
         if ind.allow.iter().any(|a| a == "year-gap") {
             continue;
         }
@@ -169,6 +177,55 @@ fn years(rs: &Ruleset) -> Vec<i32> {
     ys.into_iter().collect()
 }
 
+/// Where one indicator's test is laxer than another's (see `Op::laxer`).
+pub(crate) struct Laxer<'r> {
+    /// Every zone where it is laxer in some year.
+    pub(crate) zones: Vec<&'r str>,
+    /// The first such zone…
+    pub(crate) zone: &'r str,
+    /// …and year…
+    pub(crate) year: i32,
+    /// …with the laxer threshold…
+    pub(crate) value: Decimal,
+    /// …and the other one.
+    pub(crate) other: Decimal,
+}
+
+/// Compare indicator `ra` (op `op_a`) of `rs` with `rb` (op `op_b`) of `other` (the same
+/// ruleset, or the base it extends: zones are the same) for every zone in each of `years`.
+pub(crate) fn laxer<'r>(
+    rs: &'r Ruleset,
+    ra: IndicatorRef,
+    op_a: Op,
+    other: &Ruleset,
+    rb: IndicatorRef,
+    op_b: Op,
+    years: &[i32],
+) -> Option<Laxer<'r>> {
+    let mut zones = Vec::new();
+    let mut first = None;
+    for (zi, z) in rs.zones.iter().enumerate() {
+        for &y in years {
+            let (Some(a), Some(b)) = (rs.resolve(ra, zi, y).0, other.resolve(rb, zi, y).0) else {
+                continue;
+            };
+            if op_a.laxer(a.value, op_b, b.value) {
+                zones.push(z.id.as_str());
+                first.get_or_insert((z.id.as_str(), y, a.value, b.value));
+                break;
+            }
+        }
+    }
+    let (zone, year, value, other) = first?;
+    Some(Laxer {
+        zones,
+        zone,
+        year,
+        value,
+        other,
+    })
+}
+
 /// A level's indicator laxer than an indicator of the same measure in a level it requires:
 /// harmless for the verdict (the required level must be met anyway) but almost always a typo.
 fn laxer_than_required(rs: &Ruleset, out: &mut Vec<Diagnostic>) {
@@ -182,31 +239,22 @@ fn laxer_than_required(rs: &Ruleset, out: &mut Vec<Diagnostic>) {
         };
         let required = required_levels(rs, ra.level);
         for (rb, b) in rs.indicators() {
-            if !required.contains(&rb.level) || b.measure != a.measure {
+            if !required.contains(&rb.level) || b.measure != a.measure || !(own(a) || own(b)) {
                 continue;
             }
             let Test::Compare(op_b, _) = b.test else {
                 continue;
             };
-            let mut zones = Vec::new();
-            let mut example = None;
-            for (zi, z) in rs.zones.iter().enumerate() {
-                for &y in &years {
-                    let ta = rs.resolve(ra, zi, y).0;
-                    let tb = rs.resolve(rb, zi, y).0;
-                    let (Some(ta), Some(tb)) = (ta, tb) else {
-                        continue;
-                    };
-                    if op_a.laxer(ta.value, op_b, tb.value) {
-                        zones.push(z.id.as_str());
-                        example.get_or_insert((z.id.as_str(), y, ta.value, tb.value));
-                        break;
-                    }
-                }
-            }
-            let Some((zone, year, va, vb)) = example else {
+            let Some(found) = laxer(rs, ra, op_a, rs, rb, op_b, &years) else {
                 continue;
             };
+            let Laxer {
+                zones,
+                zone,
+                year,
+                value: va,
+                other: vb,
+            } = found;
             out.push(
                 warn_at(
                     "laxer-than-required-level",

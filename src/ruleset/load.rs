@@ -1,15 +1,17 @@
-//! Ruleset text → validated `Ruleset`: TOML parsing, then `validate`.
+//! Ruleset text → validated `Ruleset`: TOML parsing, `extends` (see `extend`), then `validate`.
 //!
-//! Takes text, never a path on disk (reading files is the commands' job), so the built-in
-//! rulesets and user files go through exactly the same checks.
+//! Takes text, never a path on disk (reading files is the commands' job, passed in as a
+//! `Resolve` function for the bases of `extends`), so the built-in rulesets and user files go
+//! through exactly the same checks.
 
 use sha2::{Digest, Sha256};
 
+use super::builtin;
+use super::extend;
 use super::model::Ruleset;
 use super::raw::RawRuleset;
 use super::source::Sources;
-use super::validate::validate;
-use crate::diag::{Diagnostic, toml_error};
+use crate::diag::Diagnostic;
 
 /// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`, reported by
 /// the commands that read files) and the TOML reader.
@@ -21,16 +23,71 @@ pub const CODES: [&str; 5] = [
     "unreadable-file",
 ];
 
-/// Parse and validate ruleset `text`; `path` is only used in diagnostics.
+/// Finds the base of `extends = SPEC` written in the file FROM: `(spec, from)` → the base's
+/// (path for diagnostics, text), or why it cannot be read.
+pub type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<(String, String), String>;
+
+/// Parse and validate ruleset `text`; `path` is only used in diagnostics. `extends` may name
+/// built-in rulesets only (commands that read files use `load_with`).
 pub fn load_str(text: &str, path: &str) -> (Option<Ruleset>, Vec<Diagnostic>) {
-    let sha256 = sha256_hex(text.as_bytes());
-    match toml::from_str::<RawRuleset>(text) {
-        Ok(raw) => validate(raw, &Sources::single(path, text), sha256),
-        Err(e) => {
-            let codes = ["invalid-toml", "unknown-key", "missing-key"];
-            (None, vec![toml_error(&e, text, path, codes)])
-        }
+    load_with(text, path, &builtin_only)
+}
+
+/// Parse and validate ruleset `text`, reading the bases of `extends` through `resolve`.
+pub fn load_with(
+    text: &str,
+    path: &str,
+    resolve: Resolve<'_>,
+) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    extend::load(text, path, resolve)
+}
+
+/// A resolver that knows the built-in rulesets only.
+pub fn builtin_only(spec: &str, _from: &str) -> Result<(String, String), String> {
+    match builtin::get(spec) {
+        Some((path, text)) => Ok((path.to_string(), text.to_string())),
+        None => Err(format!(
+            "`{spec}` is not a built-in ruleset (files cannot be read here)"
+        )),
     }
+}
+
+/// Parse one file of a ruleset into `sources`. Its spans are offsets in the sources' virtual
+/// text: the TOML reader is given the text behind as many spaces as the file's start offset
+/// (leading spaces are insignificant in TOML), so every span comes out already shifted.
+pub(crate) fn parse(
+    text: &str,
+    path: &str,
+    sources: &mut Sources,
+) -> Result<RawRuleset, Box<Diagnostic>> {
+    let start = sources.add(path, text);
+    let shifted;
+    let input = if start == 0 {
+        text
+    } else {
+        shifted = format!("{}{text}", " ".repeat(start));
+        &shifted
+    };
+    toml::from_str::<RawRuleset>(input).map_err(|e| {
+        let message = e.message().trim_end().to_string();
+        let code = if message.starts_with("unknown field") {
+            "unknown-key"
+        } else if message.starts_with("missing field") {
+            "missing-key"
+        } else {
+            "invalid-toml"
+        };
+        let mut d = Diagnostic::error(code, message);
+        d.location = Some(match e.span() {
+            Some(s) => sources.locate(s.start.max(start)),
+            None => crate::diag::Location {
+                path: path.to_string(),
+                line: None,
+                column: None,
+            },
+        });
+        Box::new(d)
+    })
 }
 
 /// Lowercase hex SHA-256.
@@ -61,6 +118,20 @@ mod tests {
         assert_eq!(diags[0].code, "unknown-key");
         let loc = diags[0].location.as_ref().map(|l| l.line);
         assert_eq!(loc, Some(Some(3)));
+    }
+
+    #[test]
+    fn spans_of_a_second_file_point_into_it() {
+        let mut sources = Sources::default();
+        let first = "[ruleset]\nid = \"a\"\n";
+        assert!(parse(first, "a.toml", &mut sources).is_err());
+        let second = "[ruleset]\nid = \"b\"\nnmae = 1\n";
+        let d = parse(second, "b.toml", &mut sources).expect_err("unknown key");
+        let loc = d.location.expect("located");
+        assert_eq!(
+            (loc.path.as_str(), loc.line, loc.column),
+            ("b.toml", Some(3), Some(1))
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (`model`), loading from text (`load`) and the embedded official sets (`builtin`).
 
 pub mod builtin;
+pub mod extend;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -18,6 +19,7 @@ pub fn codes() -> Vec<&'static str> {
     let mut all: Vec<&'static str> = load::CODES
         .iter()
         .chain(&validate::CODES)
+        .chain(&extend::CODES)
         .chain(&lint::CODES)
         .copied()
         .collect();

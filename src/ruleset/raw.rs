@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::model::Origin;
 
 /// A whole ruleset file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRuleset {
     pub(crate) ruleset: RawHeader,
@@ -25,24 +25,34 @@ pub(crate) struct RawRuleset {
     pub(crate) criteria: Vec<RawCriterion>,
     #[serde(default)]
     pub(crate) overrides: Vec<RawOverride>,
+    /// Only with `extends`: threshold replacements of inherited indicators.
+    #[serde(default)]
+    pub(crate) amendments: Vec<RawAmendment>,
 }
 
 /// `[ruleset]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHeader {
     pub(crate) id: Spanned<String>,
+    /// A built-in id or a path relative to this file.
+    #[serde(default)]
+    pub(crate) extends: Option<Spanned<String>>,
     pub(crate) name: String,
     pub(crate) name_vi: String,
-    pub(crate) period: Spanned<Vec<i64>>,
+    /// Required unless `extends` (then inherited).
+    #[serde(default)]
+    pub(crate) period: Option<Spanned<Vec<i64>>>,
     pub(crate) decision: String,
-    pub(crate) zoning: Spanned<String>,
+    /// Required unless `extends` (then inherited).
+    #[serde(default)]
+    pub(crate) zoning: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) notes: Option<String>,
 }
 
 /// `[[zones]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawZone {
     pub(crate) id: Spanned<String>,
@@ -53,7 +63,7 @@ pub(crate) struct RawZone {
 }
 
 /// `[measures.<id>]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMeasure {
     pub(crate) name: String,
@@ -68,7 +78,7 @@ pub(crate) struct RawMeasure {
 }
 
 /// `[[levels]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLevel {
     pub(crate) id: Spanned<String>,
@@ -81,13 +91,16 @@ pub(crate) struct RawLevel {
 }
 
 /// `[[criteria]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCriterion {
     pub(crate) level: Spanned<String>,
     pub(crate) id: Spanned<String>,
-    pub(crate) name: String,
-    pub(crate) name_vi: String,
+    /// Required for a new criterion; absent when an extension adds indicators to an inherited one.
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    pub(crate) name_vi: Option<String>,
     #[serde(default)]
     pub(crate) at_least: Option<Spanned<i64>>,
     #[serde(default)]
@@ -95,7 +108,7 @@ pub(crate) struct RawCriterion {
 }
 
 /// `[[criteria.indicators]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawIndicator {
     pub(crate) id: Spanned<String>,
@@ -121,7 +134,7 @@ pub(crate) struct RawIndicator {
 }
 
 /// `derived = { level, indicator, factor }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDerived {
     pub(crate) level: String,
@@ -130,7 +143,7 @@ pub(crate) struct RawDerived {
 }
 
 /// `[[overrides]]`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawOverride {
     pub(crate) id: Spanned<String>,
@@ -139,4 +152,17 @@ pub(crate) struct RawOverride {
     pub(crate) measure: Spanned<String>,
     pub(crate) zone: Spanned<String>,
     pub(crate) source: String,
+}
+
+/// `[[amendments]]`: a new threshold for an inherited indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAmendment {
+    pub(crate) level: Spanned<String>,
+    pub(crate) indicator: Spanned<String>,
+    pub(crate) threshold: Spanned<toml::Value>,
+    pub(crate) source: String,
+    pub(crate) verified: Spanned<toml::Value>,
+    #[serde(default)]
+    pub(crate) note: Option<String>,
 }

@@ -105,32 +105,51 @@ pub(crate) fn validate(
     };
     let h = &raw.ruleset;
     check_id(&mut cx, &h.id, "ruleset");
-    let period = match h.period.get_ref().as_slice() {
-        [a, b] if a <= b && *a >= 1900 && *b <= 2100 => (*a as i32, *b as i32),
-        _ => {
+    let period_span = h.period.as_ref().map_or(h.id.span(), Spanned::span);
+    let period = match h.period.as_ref().map(|p| p.get_ref().as_slice()) {
+        Some([a, b]) if a <= b && *a >= 1900 && *b <= 2100 => (*a as i32, *b as i32),
+        Some(_) => {
             cx.err(
                 "bad-period",
-                h.period.span(),
+                period_span.clone(),
                 "`period` must be `[first, last]` with first <= last".into(),
             );
             (0, 0)
         }
+        None => {
+            cx.err(
+                "missing-key",
+                period_span.clone(),
+                "`[ruleset]` needs `period = [first, last]` (or `extends`)".into(),
+            );
+            (0, 0)
+        }
     };
-    let zoning = match h.zoning.get_ref().as_str() {
-        "region" => Zoning::Region,
-        "group" => Zoning::Group,
-        other => {
+    let zoning_text = h.zoning.as_ref().map(|z| z.get_ref().as_str());
+    let zoning_span = h.zoning.as_ref().map_or(h.id.span(), Spanned::span);
+    let zoning = match zoning_text {
+        Some("region") => Zoning::Region,
+        Some("group") => Zoning::Group,
+        Some(other) => {
             cx.err(
                 "bad-zoning",
-                h.zoning.span(),
+                zoning_span.clone(),
                 format!("unknown zoning `{other}`, expected one of `region`, `group`"),
+            );
+            Zoning::Region
+        }
+        None => {
+            cx.err(
+                "missing-key",
+                zoning_span.clone(),
+                "`[ruleset]` needs `zoning = \"region\"` or `\"group\"` (or `extends`)".into(),
             );
             Zoning::Region
         }
     };
 
-    let zoning_known = matches!(h.zoning.get_ref().as_str(), "region" | "group");
-    let zones = zones(&mut cx, &raw, zoning, zoning_known);
+    let zoning_known = matches!(zoning_text, Some("region" | "group"));
+    let zones = zones(&mut cx, &raw, zoning, zoning_known, zoning_span);
     let (measures, measure_index) = measures(&mut cx, &raw);
     let levels = levels(&mut cx, &raw);
     let mut levels = levels;
@@ -173,7 +192,7 @@ pub(crate) fn validate(
         levels,
         overrides,
         sha256,
-        period_at: cx.src.locate(h.period.span().start),
+        period_at: cx.src.locate(period_span.start),
         extends: None,
     };
     let ok = !crate::diag::has_errors(&cx.diags);
@@ -197,7 +216,13 @@ fn check_id(cx: &mut Ctx<'_>, id: &Spanned<String>, what: &str) {
 
 /// `zoning_known` is false when `zoning` was misspelt: the region-code check would then only
 /// add noise to the `bad-zoning` error.
-fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning, zoning_known: bool) -> Vec<Zone> {
+fn zones(
+    cx: &mut Ctx<'_>,
+    raw: &RawRuleset,
+    zoning: Zoning,
+    zoning_known: bool,
+    zoning_span: Range<usize>,
+) -> Vec<Zone> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for z in &raw.zones {
@@ -228,7 +253,7 @@ fn zones(cx: &mut Ctx<'_>, raw: &RawRuleset, zoning: Zoning, zoning_known: bool)
     if out.is_empty() {
         cx.err(
             "unknown-zone",
-            raw.ruleset.zoning.span(),
+            zoning_span,
             "the ruleset declares no `[[zones]]`".into(),
         );
     }
@@ -401,6 +426,17 @@ fn criteria(
                 ),
             );
         }
+        if c.name.is_none() || c.name_vi.is_none() {
+            let key = if c.name.is_none() { "name" } else { "name_vi" };
+            cx.err(
+                "missing-key",
+                c.id.span(),
+                format!(
+                    "criterion `{cid}` of level `{}` has no `{key}`",
+                    levels[li].id
+                ),
+            );
+        }
         if c.indicators.is_empty() {
             cx.err(
                 "empty-criterion",
@@ -460,8 +496,8 @@ fn criteria(
         }
         levels[li].criteria.push(Criterion {
             id: cid.clone(),
-            name: c.name.clone(),
-            name_vi: c.name_vi.clone(),
+            name: c.name.clone().unwrap_or_default(),
+            name_vi: c.name_vi.clone().unwrap_or_default(),
             at_least,
             indicators,
         });

@@ -1,0 +1,355 @@
+//! `extends`: a ruleset (a province's) built on another (the national one), merged into one
+//! ruleset that is then validated like any other (docs/ruleset.md, "Extending a ruleset").
+//!
+//! Works on the raw TOML structs: the base's raw ruleset (itself merged when it extends
+//! another) takes the extension's header, measures, criteria and `[[amendments]]`, and every
+//! indicator records whether it was inherited, amended or added. An amended threshold may only
+//! be stricter than the base's (`laxer-than-base`). Pure: bases are read through `Resolve`.
+
+use std::collections::BTreeSet;
+
+use super::lint::laxer;
+use super::load::{Resolve, parse, sha256_hex};
+use super::model::{Origin, Ruleset, Test, Threshold};
+use super::raw::{RawHeader, RawRuleset};
+use super::source::Sources;
+use super::validate::validate;
+use crate::diag::{Diagnostic, has_errors};
+
+/// Codes of `extends`.
+pub const CODES: [&str; 5] = [
+    "bad-extension",
+    "extends-cycle",
+    "laxer-than-base",
+    "unknown-base",
+    "unknown-indicator",
+];
+
+/// How many rulesets a chain of `extends` may hold.
+const MAX_DEPTH: usize = 8;
+
+struct Chain<'a> {
+    sources: Sources,
+    resolve: Resolve<'a>,
+    /// Paths of the files being loaded, outermost first.
+    stack: Vec<String>,
+    diags: Vec<Diagnostic>,
+}
+
+/// A file's raw ruleset with its bases merged in, the validated base it extends, and the
+/// digest of everything it was read from.
+struct Merged {
+    raw: RawRuleset,
+    base: Option<Ruleset>,
+    sha256: String,
+}
+
+impl Chain<'_> {
+    fn err(&mut self, code: &'static str, span: std::ops::Range<usize>, message: String) {
+        let mut d = Diagnostic::error(code, message);
+        d.location = Some(self.sources.locate(span.start));
+        self.diags.push(d);
+    }
+
+    fn help(&mut self, help: &str) {
+        if let Some(d) = self.diags.last_mut() {
+            d.help = Some(help.to_string());
+        }
+    }
+
+    /// Parse `text` and, when it extends another ruleset, load that one and merge.
+    fn merged(&mut self, text: &str, path: &str) -> Option<Merged> {
+        let raw = match parse(text, path, &mut self.sources) {
+            Ok(raw) => raw,
+            Err(d) => {
+                self.diags.push(*d);
+                return None;
+            }
+        };
+        let Some(ext) = raw.ruleset.extends.clone() else {
+            if let Some(a) = raw.amendments.first() {
+                self.err(
+                    "bad-extension",
+                    a.level.span(),
+                    "`[[amendments]]` change an inherited ruleset: this file has no `extends`"
+                        .into(),
+                );
+                return None;
+            }
+            return Some(Merged {
+                raw,
+                base: None,
+                sha256: sha256_hex(text.as_bytes()),
+            });
+        };
+        let (base_path, base_text) = match (self.resolve)(ext.get_ref(), path) {
+            Ok(found) => found,
+            Err(why) => {
+                self.err(
+                    "unknown-base",
+                    ext.span(),
+                    format!("cannot extend `{}`: {why}", ext.get_ref()),
+                );
+                self.help("`extends` takes a built-in id (`ntm rules list`) or a path relative to this file");
+                return None;
+            }
+        };
+        self.stack.push(path.to_string());
+        if self.stack.contains(&base_path) || self.stack.len() > MAX_DEPTH {
+            let chain = self.stack.join("` → `");
+            self.err(
+                "extends-cycle",
+                ext.span(),
+                format!("`extends` goes round in a cycle: `{chain}` → `{base_path}`"),
+            );
+            self.stack.pop();
+            return None;
+        }
+        let base = self.merged(&base_text, &base_path);
+        self.stack.pop();
+        let base = base?;
+        // The base must be a sound ruleset on its own: its errors are its file's.
+        let base_sha = base.sha256.clone();
+        let (base_rs, base_diags) = validate(base.raw.clone(), &self.sources, base_sha.clone());
+        let Some(mut base_rs) = base_rs else {
+            self.diags.extend(base_diags);
+            return None;
+        };
+        base_rs.extends = base.base.map(|b| b.id);
+        let raw = merge(self, base.raw, raw)?;
+        Some(Merged {
+            raw,
+            base: Some(base_rs),
+            sha256: sha256_hex(format!("{text}\u{0}{base_sha}").as_bytes()),
+        })
+    }
+}
+
+/// The base's raw ruleset with the extension applied. `None` when the extension breaks a rule
+/// of extending (diagnostics pushed).
+fn merge(cx: &mut Chain<'_>, mut base: RawRuleset, ext: RawRuleset) -> Option<RawRuleset> {
+    let before = cx.diags.len();
+    let what = [
+        ("[[zones]]", ext.zones.first().map(|z| z.id.span())),
+        ("[[levels]]", ext.levels.first().map(|l| l.id.span())),
+        ("[[overrides]]", ext.overrides.first().map(|o| o.id.span())),
+    ];
+    for (table, span) in what {
+        if let Some(span) = span {
+            cx.err(
+                "bad-extension",
+                span,
+                format!(
+                    "an extending ruleset takes its {table} from its base and cannot declare them"
+                ),
+            );
+        }
+    }
+    let h = &ext.ruleset;
+    let inherited = [
+        (
+            "period",
+            h.period
+                .as_ref()
+                .map(|p| (p.span(), format!("{:?}", p.get_ref()))),
+            base.ruleset
+                .period
+                .as_ref()
+                .map(|p| format!("{:?}", p.get_ref())),
+        ),
+        (
+            "zoning",
+            h.zoning.as_ref().map(|z| (z.span(), z.get_ref().clone())),
+            base.ruleset.zoning.as_ref().map(|z| z.get_ref().clone()),
+        ),
+    ];
+    for (key, own, theirs) in inherited {
+        if let Some((span, value)) = own {
+            if Some(&value) != theirs.as_ref() {
+                cx.err(
+                    "bad-extension",
+                    span,
+                    format!(
+                        "`{key}` differs from the base's `{}`: an extending ruleset inherits it",
+                        theirs.unwrap_or_default()
+                    ),
+                );
+            }
+        }
+    }
+    for c in &mut base.criteria {
+        for i in &mut c.indicators {
+            i.origin = Origin::Inherited;
+        }
+    }
+    for (id, m) in ext.measures {
+        if base.measures.contains_key(&id) {
+            cx.err(
+                "duplicate-id",
+                m.span(),
+                format!("measure `{id}` is already declared by the base ruleset"),
+            );
+        } else {
+            base.measures.insert(id, m);
+        }
+    }
+    let mut amended = BTreeSet::new();
+    for a in ext.amendments {
+        let key = (a.level.get_ref().clone(), a.indicator.get_ref().clone());
+        if !amended.insert(key) {
+            cx.err(
+                "duplicate-id",
+                a.indicator.span(),
+                format!(
+                    "indicator `{}` of level `{}` is amended twice",
+                    a.indicator.get_ref(),
+                    a.level.get_ref()
+                ),
+            );
+            continue;
+        }
+        let found = base
+            .criteria
+            .iter_mut()
+            .filter(|c| c.level.get_ref() == a.level.get_ref())
+            .flat_map(|c| c.indicators.iter_mut())
+            .find(|i| i.id.get_ref() == a.indicator.get_ref());
+        let Some(ind) = found else {
+            cx.err(
+                "unknown-indicator",
+                a.indicator.span(),
+                format!(
+                    "the base ruleset has no indicator `{}` in level `{}` to amend",
+                    a.indicator.get_ref(),
+                    a.level.get_ref()
+                ),
+            );
+            cx.help("add a new indicator under `[[criteria]]` instead");
+            continue;
+        };
+        ind.threshold = Some(a.threshold);
+        ind.derived = None;
+        ind.source = a.source;
+        ind.verified = a.verified;
+        ind.note = a.note;
+        ind.origin = Origin::Amended;
+    }
+    for mut c in ext.criteria {
+        for i in &mut c.indicators {
+            i.origin = Origin::Own;
+        }
+        let existing = base
+            .criteria
+            .iter_mut()
+            .find(|b| b.level.get_ref() == c.level.get_ref() && b.id.get_ref() == c.id.get_ref());
+        match existing {
+            Some(b) => {
+                if c.name.is_some() || c.name_vi.is_some() || c.at_least.is_some() {
+                    cx.err(
+                        "bad-extension",
+                        c.id.span(),
+                        format!(
+                            "criterion `{}` of level `{}` is inherited: an extension may only add `indicators` to it",
+                            c.id.get_ref(),
+                            c.level.get_ref()
+                        ),
+                    );
+                    cx.help("remove `name`, `name_vi` and `at_least`, or give the new criterion an id of its own");
+                }
+                b.indicators.extend(c.indicators);
+            }
+            None => base.criteria.push(c),
+        }
+    }
+    // The extension's identity, the base's period and zoning.
+    base.ruleset = RawHeader {
+        period: base.ruleset.period,
+        zoning: base.ruleset.zoning,
+        ..ext.ruleset
+    };
+    (cx.diags.len() == before).then_some(base)
+}
+
+/// Load `text` (following `extends`), validate the result and check that amendments are only
+/// stricter than the base.
+pub(crate) fn load(
+    text: &str,
+    path: &str,
+    resolve: Resolve<'_>,
+) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    let mut cx = Chain {
+        sources: Sources::default(),
+        resolve,
+        stack: Vec::new(),
+        diags: Vec::new(),
+    };
+    let Some(m) = cx.merged(text, path) else {
+        return (None, cx.diags);
+    };
+    let (rs, diags) = validate(m.raw, &cx.sources, m.sha256);
+    cx.diags.extend(diags);
+    let Some(mut rs) = rs else {
+        return (None, cx.diags);
+    };
+    if let Some(base) = &m.base {
+        rs.extends = Some(base.id.clone());
+        cx.diags.extend(laxer_than_base(&rs, base));
+    }
+    let ok = !has_errors(&cx.diags);
+    (ok.then_some(rs), cx.diags)
+}
+
+/// Every amended threshold laxer than its base's for some zone and year: provinces may only
+/// be stricter than the national set.
+fn laxer_than_base(rs: &Ruleset, base: &Ruleset) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (r, ind) in rs.indicators().filter(|(_, i)| i.origin == Origin::Amended) {
+        let level = &rs.levels[r.level].id;
+        let found = base
+            .indicators()
+            .find(|(b, bi)| &base.levels[b.level].id == level && bi.id == ind.id);
+        let Some((rb, bi)) = found else {
+            continue;
+        };
+        let (Test::Compare(op, _), Test::Compare(op_b, _)) = (&ind.test, &bi.test) else {
+            continue;
+        };
+        let mut years = BTreeSet::from([rs.period.0]);
+        for t in [&ind.test, &bi.test] {
+            if let Test::Compare(_, Threshold::Fixed(entries)) = t {
+                years.extend(entries.iter().filter_map(|e| e.from));
+            }
+        }
+        let years: Vec<i32> = years.into_iter().collect();
+        let Some(l) = laxer(rs, r, *op, base, rb, *op_b, &years) else {
+            continue;
+        };
+        let mut d = Diagnostic::error(
+            "laxer-than-base",
+            format!(
+                "indicator `{}` of level `{level}`: `{} {}` for zone `{}` in {} is laxer than `{} {}` of the base ruleset `{}`; zones: `{}`",
+                ind.id,
+                op.as_str(),
+                l.value,
+                l.zone,
+                l.year,
+                op_b.as_str(),
+                l.other,
+                base.id,
+                l.zones.join("`, `")
+            ),
+        )
+        .help("a ruleset that extends another may only make thresholds stricter");
+        d.location = Some(
+            ind.at
+                .threshold
+                .clone()
+                .unwrap_or_else(|| ind.at.id.clone()),
+        );
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
