@@ -1,12 +1,14 @@
 //! Commune data: decoding CSV bytes (`decode`), worksheets (`sheet`), header mapping
 //! (`columns`), cell coercion (`coerce`), the province table (`province`), the official lists
-//! of communal units (`units`) and reading rows from either source (`read`).
+//! of communal units (`units`), reading rows from either source (`read`) and the fast hasher
+//! of the reader's maps (`hash`).
 //!
 //! Data diagnostic codes are stable and listed in [`CODES`] and docs/data.md.
 
 pub mod coerce;
 pub mod columns;
 pub mod decode;
+pub mod hash;
 pub mod province;
 pub mod read;
 pub mod sheet;

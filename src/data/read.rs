@@ -5,8 +5,6 @@
 //! reader reports every bad cell of the file, not only the first. It does not open or decode
 //! files (the commands and `data::decode` do) and does not evaluate anything.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 use serde::Serialize;
 use unicode_normalization::{IsNormalized, is_nfc_quick};
@@ -14,6 +12,7 @@ use unicode_normalization::{IsNormalized, is_nfc_quick};
 use crate::data::coerce::{CellError, DecimalMark, NumberRules, Value, coerce};
 use crate::data::columns::{Columns, Ident, map_headers};
 use crate::data::decode::Encoding;
+use crate::data::hash::FxHashMap;
 use crate::data::province::{Lookup, ProvinceSet, lookup};
 use crate::data::units;
 use crate::diag::Diagnostic;
@@ -644,7 +643,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
 /// several years is panel data, the same commune twice in one year is `duplicate-code`.
 #[derive(Debug, Default)]
 pub struct Seen {
-    first: HashMap<(Box<str>, i32), (usize, u64)>,
+    first: FxHashMap<(Box<str>, i32), (usize, u64)>,
     files: Vec<String>,
 }
 
@@ -688,9 +687,9 @@ struct Fractions {
 /// Each memo is bounded, so memory stays flat on any file.
 #[derive(Default)]
 struct Memo {
-    bools: HashMap<Box<str>, Result<Option<Value>, CellError>>,
-    provinces: HashMap<Box<str>, Lookup>,
-    zones: HashMap<Box<str>, Option<usize>>,
+    bools: FxHashMap<Box<str>, Result<Option<Value>, CellError>>,
+    provinces: FxHashMap<Box<str>, Lookup>,
+    zones: FxHashMap<Box<str>, Option<usize>>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
     unit_warnings: [usize; 2],
 }
@@ -702,7 +701,7 @@ pub const UNIT_WARNING_LIMIT: usize = 100;
 /// Entries kept per memo; past this, cells are worked out afresh.
 const MEMO_LIMIT: usize = 4096;
 
-fn memo<V: Clone>(map: &mut HashMap<Box<str>, V>, key: &str, f: impl FnOnce() -> V) -> V {
+fn memo<V: Clone>(map: &mut FxHashMap<Box<str>, V>, key: &str, f: impl FnOnce() -> V) -> V {
     if let Some(v) = map.get(key) {
         return v.clone();
     }
