@@ -21,8 +21,9 @@ dir=${BENCH_DIR:-target/bench-data}
 mkdir -p "$dir"
 
 cargo build --release --locked --bin ntm --example parse_only >&2
-ntm=target/release/ntm
-parse=target/release/examples/parse_only
+target=${CARGO_TARGET_DIR:-target}
+ntm=$target/release/ntm
+parse=$target/release/examples/parse_only
 
 # Runs "$@" with stdout discarded; prints "seconds peak_rss_kb".
 measure() {
@@ -36,7 +37,7 @@ measure() {
   rm -f "$log"
 }
 
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-9s %-9s %8s %8s %8s %9s %9s %7s\n' \
   rows MB parse_s eval_s eval_MB/s parse_RSS eval_RSS ratio
 for n in "${sizes[@]}"; do
