@@ -347,7 +347,8 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
-    /// Language of the criteria book (`--format md`; default from LANG, English otherwise).
+    /// Language of the table and the criteria book (default from LANG, English otherwise; json
+    /// does not change).
     #[arg(long, value_enum)]
     pub lang: Option<crate::lang::Lang>,
 }

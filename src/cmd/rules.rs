@@ -56,7 +56,7 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     };
     match args.format {
-        ShowFormat::Table => write_show_table(out, &rs, zone, args.year)?,
+        ShowFormat::Table => write_show_table(out, &rs, zone, args.year, Lang::resolve(args.lang))?,
         ShowFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &RulesetJson::new(&rs, zone, args.year))?;
             writeln!(out)?;

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::table::new_table;
+use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{IndicatorRef, Origin, Test, Threshold, YearEntry, Zoning};
 
@@ -80,63 +81,88 @@ pub fn write_show_table(
     rs: &Ruleset,
     zone: Option<usize>,
     year: Option<i32>,
+    lang: Lang,
 ) -> anyhow::Result<()> {
+    let l = |en: &'static str, vi: &'static str| lang.pick(en, vi);
     writeln!(out, "{} — {}", rs.id, rs.name)?;
     writeln!(out, "{}", rs.name_vi)?;
     writeln!(
         out,
-        "period {}–{}; {}",
-        rs.period.0, rs.period.1, rs.decision
+        "{} {}–{}; {}",
+        l("period", "giai đoạn"),
+        rs.period.0,
+        rs.period.1,
+        rs.decision
     )?;
     let zones: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
     let zkind = match rs.zoning {
-        Zoning::Region => "regions",
-        Zoning::Group => "commune groups",
+        Zoning::Region => l("regions", "vùng"),
+        Zoning::Group => l("commune groups", "nhóm xã"),
     };
     writeln!(out, "{zkind}: {}", zones.join(", "))?;
     if let Some(base) = &rs.extends {
         let count = |o: Origin| rs.indicators().filter(|(_, i)| i.origin == o).count();
         writeln!(
             out,
-            "extends {base}: {} indicator(s) amended (marked *), {} added (marked +)",
-            count(Origin::Amended),
-            count(Origin::Own)
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "extends {base}: {} indicator(s) amended (marked *), {} added (marked +)",
+                    count(Origin::Amended),
+                    count(Origin::Own)
+                ),
+                Lang::Vi => format!(
+                    "kế thừa {base}: {} chỉ tiêu sửa đổi (đánh dấu *), {} bổ sung (đánh dấu +)",
+                    count(Origin::Amended),
+                    count(Origin::Own)
+                ),
+            }
         )?;
     }
     if let Some(z) = zone {
         let y = year.unwrap_or(rs.period.1);
         writeln!(
             out,
-            "thresholds for {} ({}), {y}",
-            rs.zones[z].id, rs.zones[z].name
+            "{} {} ({}), {y}",
+            l("thresholds for", "ngưỡng áp dụng cho"),
+            rs.zones[z].id,
+            lang.pick(&rs.zones[z].name, &rs.zones[z].name_vi)
         )?;
     }
     for o in &rs.overrides {
         writeln!(
             out,
-            "override {}: `{}` = yes → {} ({})",
-            o.id, rs.measures[o.measure].id, rs.zones[o.zone].id, o.source
+            "{} {}: `{}` = {} → {} ({})",
+            l("override", "ngoại lệ"),
+            o.id,
+            rs.measures[o.measure].id,
+            l("yes", "có"),
+            rs.zones[o.zone].id,
+            o.source
         )?;
     }
     for (li, level) in rs.levels.iter().enumerate() {
         writeln!(out)?;
         let req = level
             .requires
-            .map(|r| format!(", requires {}", rs.levels[r].id))
+            .map(|r| format!(", {} {}", l("requires", "cần đạt trước"), rs.levels[r].id))
             .unwrap_or_default();
         writeln!(
             out,
-            "Level {} — {} / {}{req}",
-            level.id, level.name, level.name_vi
+            "{} {} — {} / {}{req}",
+            l("Level", "Mức"),
+            level.id,
+            level.name,
+            level.name_vi
         )?;
         let mut t = new_table();
         t.set_header([
-            "Criterion",
-            "Indicator",
-            "Measure",
-            "Requirement",
-            "Verified",
-            "Source",
+            l("Criterion", "Tiêu chí"),
+            l("Indicator", "Chỉ tiêu"),
+            l("Measure", "Cột dữ liệu"),
+            l("Requirement", "Yêu cầu"),
+            l("Verified", "Đã đối chiếu"),
+            l("Source", "Nguồn"),
         ]);
         for (ci, crit) in level.criteria.iter().enumerate() {
             for (ii, ind) in crit.indicators.iter().enumerate() {
@@ -148,7 +174,10 @@ pub fn write_show_table(
                 let crit_cell = if ii == 0 {
                     let at_least = crit
                         .at_least
-                        .map(|n| format!(" (at least {n} of {})", crit.indicators.len()))
+                        .map(|n| match lang {
+                            Lang::En => format!(" (at least {n} of {})", crit.indicators.len()),
+                            Lang::Vi => format!(" (đạt ít nhất {n}/{})", crit.indicators.len()),
+                        })
                         .unwrap_or_default();
                     format!("{} {}{at_least}", crit.id, crit.name_vi)
                 } else {
@@ -165,7 +194,7 @@ pub fn write_show_table(
                     format!("{mark}{}", ind.id),
                     m.id.clone(),
                     requirement(rs, r, zone, year),
-                    verified_text(rs, r).to_string(),
+                    verified_label(verified_text(rs, r), lang).to_string(),
                     ind.source.clone(),
                 ]);
             }
@@ -173,12 +202,18 @@ pub fn write_show_table(
         writeln!(out, "{t}")?;
     }
     writeln!(out)?;
-    writeln!(out, "Measures (data columns)")?;
+    writeln!(out, "{}", l("Measures (data columns)", "Cột dữ liệu"))?;
     let mut t = new_table();
-    t.set_header(["Column", "Kind", "Unit", "Vietnamese label", "Aliases"]);
+    t.set_header([
+        l("Column", "Cột"),
+        l("Kind", "Kiểu"),
+        l("Unit", "Đơn vị"),
+        l("Vietnamese label", "Tên tiếng Việt"),
+        l("Aliases", "Tên khác"),
+    ]);
     for m in &rs.measures {
         let kind = if m.optional {
-            format!("{} (optional)", m.kind.as_str())
+            format!("{} ({})", m.kind.as_str(), l("optional", "không bắt buộc"))
         } else {
             m.kind.as_str().to_string()
         };
@@ -192,6 +227,16 @@ pub fn write_show_table(
     }
     writeln!(out, "{t}")?;
     Ok(())
+}
+
+/// `verified_text` in the table's language.
+fn verified_label(text: &'static str, lang: Lang) -> &'static str {
+    match (lang, text) {
+        (Lang::Vi, "yes") => "có",
+        (Lang::Vi, "partly") => "một phần",
+        (Lang::Vi, "no") => "chưa",
+        (_, t) => t,
+    }
 }
 
 /// `yes`, `partly` or `no`: how much of an indicator's content is verified.
