@@ -1,11 +1,11 @@
 //! Micro-benchmarks of the evaluator core (issue #7): parsing the embedded default ruleset,
-//! reading and coercing rows, and evaluating one commune. Run with `cargo bench`; the
-//! whole-program figures come from `scripts/bench.sh`.
+//! reading and coercing rows, and evaluating one commune (afresh, or reusing an evaluator).
+//! Run with `cargo bench`; the whole-program figures come from `scripts/bench.sh`.
 
 use ntm::data::coerce::DecimalMark;
 use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, read_csv};
-use ntm::eval::evaluate;
+use ntm::eval::{Evaluator, evaluate};
 use ntm::ruleset::{Ruleset, builtin, load_str};
 
 const EXAMPLE: &str = include_str!("../examples/communes.csv");
@@ -66,6 +66,23 @@ fn evaluate_one(bencher: divan::Bencher<'_, '_>) {
         let row = &rows[i % rows.len()];
         i += 1;
         evaluate(&rs, row.zone, row.year, divan::black_box(&row.values))
+    });
+}
+
+/// One commune at a time through one `Evaluator` writing into one outcome, as `ntm evaluate`
+/// does for each batch: thresholds resolved once per (zone, year), no allocation.
+#[divan::bench]
+fn evaluate_one_reused(bencher: divan::Bencher<'_, '_>) {
+    let rs = default_ruleset();
+    let rows = read_csv(EXAMPLE.as_bytes(), "b.csv", 0, &rs, &opts()).rows;
+    let mut ev = Evaluator::new(&rs);
+    let mut out = ev.evaluate(rows[0].zone, rows[0].year, &rows[0].values);
+    let mut i = 0;
+    bencher.bench_local(|| {
+        let row = &rows[i % rows.len()];
+        i += 1;
+        ev.evaluate_into(row.zone, row.year, divan::black_box(&row.values), &mut out);
+        out.level
     });
 }
 
