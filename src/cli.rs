@@ -125,6 +125,17 @@ pub enum Command {
             matched by commune code; or, with --data, two rulesets (built-in ids or files) \
             evaluated on the --data files")))]
     Diff(DiffArgs),
+    /// Put ruleset files in canonical form: keys in the documented order, plain numbers.
+    #[command(
+        after_long_help = "Comments, blank lines, the order of tables and every value stay \
+        as written. Files are rewritten in place unless --check or --diff is given.\n\n\
+        Examples:\n  ntm fmt provinces/binh-phuoc.toml\n  ntm fmt --check criteria/*.toml\n  \
+        ntm fmt --diff my-rules.toml\n\n\
+        Exit codes: 0 formatted (or already canonical); 1 with --check or --diff a file is not \
+        in canonical form; 2 a file cannot be read or is not valid TOML.\n\n\
+        Canonical order: docs/ruleset.md, \"Formatting\"."
+    )]
+    Fmt(FmtArgs),
 }
 
 /// `ntm rules …`.
@@ -433,6 +444,20 @@ pub struct TestArgs {
     /// Exit 1 when a ruleset's boundary coverage is below this percentage.
     #[arg(long, value_name = "PERCENT")]
     pub min_coverage: Option<f64>,
+}
+
+/// `ntm fmt`.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Ruleset files (not built-in ids: those are not files).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Write nothing; list the files that are not in canonical form and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+    /// Write nothing; print a unified diff of the changes and exit 1 if any.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// `ntm diff`.

@@ -46,5 +46,6 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         cli::Command::Report(args) => cmd::report::run(&args, out, err),
         cli::Command::Template(args) => cmd::template::run(&args, out, err),
         cli::Command::Diff(args) => cmd::diff::run(&args, out, err),
+        cli::Command::Fmt(args) => cmd::fmt::run(&args, out, err),
     }
 }

@@ -6,6 +6,7 @@ mod ci_script;
 mod cli;
 mod criteria;
 mod fixtures;
+mod fmt;
 mod input;
 mod pipeline;
 mod robust;

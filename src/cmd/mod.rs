@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod evaluate;
 pub mod explain;
+pub mod fmt;
 pub mod report;
 pub mod rules;
 pub mod scan;

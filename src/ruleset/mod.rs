@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod extend;
+pub mod fmt;
 pub mod lint;
 pub mod load;
 pub mod model;
