@@ -30,12 +30,7 @@ pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         changed = true;
         if args.diff {
             let diff = similar::TextDiff::from_lines(&text, &formatted);
-            write!(
-                out,
-                "{}",
-                diff.unified_diff()
-                    .header(&format!("a/{path}"), &format!("b/{path}"))
-            )?;
+            write!(out, "{}", diff.unified_diff().header(path, path))?;
         }
         if args.check {
             writeln!(err, "not in canonical form: {path}")?;

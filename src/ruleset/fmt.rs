@@ -72,7 +72,14 @@ pub fn format(text: &str) -> Result<String, toml_edit::TomlError> {
         }
     }
     numbers_item(doc.as_item_mut());
-    Ok(doc.to_string())
+    let out = doc.to_string();
+    // toml_edit writes `\n` line ends: keep a Windows file's `\r\n` (when every line has one)
+    // so that only the lines that changed differ.
+    let lines = text.matches('\n').count();
+    if lines > 0 && text.matches("\r\n").count() == lines {
+        return Ok(out.replace("\r\n", "\n").replace('\n', "\r\n"));
+    }
+    Ok(out)
 }
 
 /// Put the keys of a table (or of every entry of an array of tables) in `order`, then the

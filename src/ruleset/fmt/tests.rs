@@ -142,6 +142,17 @@ fn zone_tables_keep_their_order() {
 }
 
 #[test]
+fn windows_line_ends_are_kept() {
+    let crlf = SMALL.replace('\n', "\r\n");
+    let got = format(&crlf).expect("valid TOML");
+    assert_eq!(got, SMALL_FORMATTED.replace('\n', "\r\n"));
+    assert_eq!(model(&crlf), model(&got));
+    // A file with mixed line ends is written with `\n`.
+    let mixed = SMALL.replacen('\n', "\r\n", 1);
+    assert_eq!(format(&mixed).expect("valid TOML"), SMALL_FORMATTED);
+}
+
+#[test]
 fn invalid_toml_is_an_error() {
     assert!(format("[ruleset\nid = 1").is_err());
 }
