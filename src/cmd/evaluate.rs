@@ -384,6 +384,9 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
         // (zone, year) and the outcome's vectors are reused (issue #7).
         let mut evaluator = Evaluator::new(cx.rs);
         let mut slot = None;
+        // One record too, refilled row by row, for every format that renders it at once
+        // (the table keeps its records).
+        let mut record: Option<CommuneRecord> = None;
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
             r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
@@ -396,14 +399,21 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
             };
             r.unverified += usize::from(outcome.unverified);
             r.notes += row.notes.len();
-            let mut rec = CommuneRecord::new(
-                cx.rs,
-                position,
-                &cx.names[row.input],
-                row,
-                outcome,
-                cx.all_levels,
-            );
+            let file = &cx.names[row.input];
+            let rec = match record.as_mut() {
+                Some(rec) => {
+                    rec.refill(cx.rs, position, file, row, outcome, cx.all_levels);
+                    rec
+                }
+                None => record.insert(CommuneRecord::new(
+                    cx.rs,
+                    position,
+                    file,
+                    row,
+                    outcome,
+                    cx.all_levels,
+                )),
+            };
             rec.borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if let Some(level) = cx.fail_below {
                 r.below += usize::from(!rec.levels[level].reached);
@@ -414,16 +424,16 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                 match cx.format {
                     Format::Csv => {
                         let mut one = CsvSink::body(&mut bytes);
-                        one.write(&rec)?;
+                        one.write(rec)?;
                         one.finish()?;
                     }
                     Format::Long => {
                         let mut one = LongSink::body(&mut bytes);
-                        one.write(cx.rs, &rec, &row.values, outcome, cx.margin)?;
+                        one.write(cx.rs, rec, &row.values, outcome, cx.margin)?;
                         one.finish()?;
                     }
-                    Format::Json => write_json_commune(&mut bytes, position == 1, &rec)?,
-                    Format::Ndjson => write_ndjson_commune(&mut bytes, &rec)?,
+                    Format::Json => write_json_commune(&mut bytes, position == 1, rec)?,
+                    Format::Ndjson => write_ndjson_commune(&mut bytes, rec)?,
                     Format::Table => {}
                 }
                 r.segments.push(Segment {
@@ -433,18 +443,20 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                     unverified: outcome.unverified,
                 });
                 if cx.format == Format::Table {
-                    r.records.push(rec);
+                    r.records.extend(record.take());
                 }
                 continue;
             }
             match (cx.format, csv.as_mut(), long.as_mut()) {
-                (Format::Csv, Some(csv), _) => csv.write(&rec)?,
+                (Format::Csv, Some(csv), _) => csv.write(rec)?,
                 (Format::Long, _, Some(long)) => {
-                    long.write(cx.rs, &rec, &row.values, outcome, cx.margin)?;
+                    long.write(cx.rs, rec, &row.values, outcome, cx.margin)?;
                 }
-                (Format::Json, _, _) => write_json_commune(&mut bytes, position == 1, &rec)?,
-                (Format::Ndjson, _, _) => write_ndjson_commune(&mut bytes, &rec)?,
-                (Format::Table | Format::Csv | Format::Long, _, _) => r.records.push(rec),
+                (Format::Json, _, _) => write_json_commune(&mut bytes, position == 1, rec)?,
+                (Format::Ndjson, _, _) => write_ndjson_commune(&mut bytes, rec)?,
+                (Format::Table | Format::Csv | Format::Long, _, _) => {
+                    r.records.extend(record.take());
+                }
             }
         }
         if let Some(csv) = csv {

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use super::{CommuneRecord, Meta};
+use super::{CommuneRecord, Meta, cell};
 use crate::data::read::Note;
 use crate::diag::{Diagnostic, Severity};
 
@@ -94,10 +94,17 @@ pub fn write_csv(
 }
 
 /// Streaming form of [`write_csv`]: the same bytes, one commune at a time (issue #7).
+///
+/// Rows are assembled in a buffer kept from row to row, field by field as the `csv` crate
+/// would write them ([`cell::push_csv_field`]), and handed to the writer in blocks.
 pub struct CsvSink<'w> {
-    w: csv::Writer<&'w mut dyn Write>,
+    out: &'w mut dyn Write,
+    buf: Vec<u8>,
     scratch: Scratch,
 }
+
+/// The buffer is handed to the writer once it holds this much.
+const BLOCK: usize = 1 << 16;
 
 /// The text of a row's composite cells, kept from row to row so writing allocates nothing.
 #[derive(Default)]
@@ -113,15 +120,6 @@ fn text(s: &Option<String>) -> Cow<'_, str> {
     excel_safe(s.as_deref().unwrap_or(""))
 }
 
-/// `n` as text, in `buf`.
-fn number(buf: &mut String, n: impl std::fmt::Display) -> &str {
-    use std::fmt::Write as _;
-    buf.clear();
-    // Writing to a `String` cannot fail.
-    let _ = write!(buf, "{n}");
-    buf
-}
-
 impl<'w> CsvSink<'w> {
     /// Write the provenance lines and the header.
     pub fn start(out: &'w mut dyn Write, meta: &Meta) -> anyhow::Result<Self> {
@@ -132,7 +130,8 @@ impl<'w> CsvSink<'w> {
     /// Rows only: for a body written before its head is known (see [`write_csv_head`]).
     pub fn body(out: &'w mut dyn Write) -> Self {
         CsvSink {
-            w: csv::Writer::from_writer(out),
+            out,
+            buf: Vec::with_capacity(BLOCK + 4096),
             scratch: Scratch::default(),
         }
     }
@@ -172,8 +171,9 @@ pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> 
 impl CsvSink<'_> {
     /// Write one commune's row.
     pub fn write(&mut self, c: &CommuneRecord) -> anyhow::Result<()> {
-        // Fields are written by reference from buffers kept across rows: building a
-        // `String` per field was a visible share of the time on large files (issue #7).
+        // Fields are written from buffers kept across rows, without `fmt` and without the
+        // `csv` crate's per-field state: they were a visible share of the time on large
+        // files (issue #7).
         let Scratch {
             missing,
             detail,
@@ -209,52 +209,87 @@ impl CsvSink<'_> {
             }
             b.describe_into(borderline);
         }
-        let w = &mut self.w;
-        w.write_field(number(num, c.row))?;
-        w.write_field(excel_safe(&c.file).as_ref())?;
-        w.write_field(number(num, c.line))?;
-        w.write_field(text(&c.code).as_ref())?;
-        w.write_field(text(&c.name).as_ref())?;
-        w.write_field(text(&c.district).as_ref())?;
-        w.write_field(text(&c.province).as_ref())?;
-        w.write_field(&c.zone)?;
-        w.write_field(&c.zone_source)?;
-        w.write_field(number(num, c.year))?;
-        w.write_field(c.level.as_deref().unwrap_or(""))?;
-        w.write_field(c.next_level.as_deref().unwrap_or(""))?;
-        w.write_field(number(num, c.criteria_met))?;
-        w.write_field(number(num, c.criteria_total))?;
-        w.write_field(number(num, c.indicators_met))?;
-        w.write_field(number(num, c.indicators_total))?;
-        w.write_field(if c.unverified { "true" } else { "false" })?;
-        w.write_field(missing.as_str())?;
-        w.write_field(detail.as_str())?;
-        w.write_field(borderline.as_str())?;
-        match &c.to_next {
-            Some(t) => {
-                w.write_field(number(num, t.indicators))?;
-                w.write_field(number(num, t.no_data))?;
-                w.write_field(number(num, t.shortfall_pct))?;
-            }
-            None => {
-                for _ in 0..3 {
-                    w.write_field("")?;
-                }
-            }
-        }
-        if c.notes.is_empty() {
-            w.write_field("")?;
+        let notes = if c.notes.is_empty() {
+            Cow::Borrowed("")
         } else {
-            w.write_field(excel_safe(&notes_cell(&c.notes)).as_ref())?;
+            Cow::Owned(notes_cell(&c.notes))
+        };
+        num.clear();
+        if let Some(t) = &c.to_next {
+            cell::push_int(num, t.indicators);
+            num.push(',');
+            cell::push_int(num, t.no_data);
+            num.push(',');
+            cell::push_decimal(num, t.shortfall_pct);
+        } else {
+            num.push_str(",,");
         }
-        w.write_record(None::<&[u8]>)?;
+        let buf = &mut self.buf;
+        let mut int = itoa::Buffer::new();
+        let field = |buf: &mut Vec<u8>, f: &str| {
+            cell::push_csv_field(buf, f.as_bytes());
+            buf.push(b',');
+        };
+        // Numbers and fixed words hold nothing that needs quoting.
+        buf.extend_from_slice(int.format(c.row).as_bytes());
+        buf.push(b',');
+        field(buf, &excel_safe(&c.file));
+        buf.extend_from_slice(int.format(c.line).as_bytes());
+        buf.push(b',');
+        field(buf, &text(&c.code));
+        field(buf, &text(&c.name));
+        field(buf, &text(&c.district));
+        field(buf, &text(&c.province));
+        field(buf, &c.zone);
+        field(buf, &c.zone_source);
+        buf.extend_from_slice(int.format(c.year).as_bytes());
+        buf.push(b',');
+        field(buf, c.level.as_deref().unwrap_or(""));
+        field(buf, c.next_level.as_deref().unwrap_or(""));
+        for n in [
+            c.criteria_met,
+            c.criteria_total,
+            c.indicators_met,
+            c.indicators_total,
+        ] {
+            buf.extend_from_slice(int.format(n).as_bytes());
+            buf.push(b',');
+        }
+        buf.extend_from_slice(if c.unverified { b"true," } else { b"false," });
+        field(buf, missing);
+        field(buf, detail);
+        field(buf, borderline);
+        buf.extend_from_slice(num.as_bytes());
+        buf.push(b',');
+        cell::push_csv_field(buf, excel_safe(&notes).as_bytes());
+        buf.push(b'\n');
+        if buf.len() >= BLOCK {
+            self.out.write_all(buf)?;
+            buf.clear();
+        }
         Ok(())
     }
 
-    /// Flush what is buffered.
+    /// Hand what is buffered to the writer and flush it.
     pub fn finish(mut self) -> anyhow::Result<()> {
-        self.w.flush()?;
+        self.flush()?;
         Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+}
+
+impl Drop for CsvSink<'_> {
+    /// Like the `csv` crate's writer, a sink dropped without [`finish`](CsvSink::finish)
+    /// still writes what it holds (errors are lost then).
+    fn drop(&mut self) {
+        if !self.buf.is_empty() {
+            let _ = self.flush();
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! `&mut dyn Write` and never decide anything.
 
 pub mod cases;
+pub mod cell;
 pub mod check;
 pub mod csv;
 pub mod diff;
@@ -259,20 +260,24 @@ impl BorderlineRecord {
         s
     }
 
-    /// [`describe`](Self::describe) appended to `s`.
+    /// [`describe`](Self::describe) appended to `s`, without `fmt`.
     pub fn describe_into(&self, s: &mut String) {
-        use std::fmt::Write as _;
         let status = match self.status {
             Status::Pass => "pass",
             Status::Fail => "fail",
             Status::NoData => "no data",
         };
-        // Writing to a `String` cannot fail.
-        let _ = write!(
-            s,
-            "{}:{} {} {} ({} {}, {status})",
-            self.level, self.indicator, self.measure, self.value, self.op, self.threshold
-        );
+        for part in [&self.level, ":", &self.indicator, " ", &self.measure, " "] {
+            s.push_str(part);
+        }
+        cell::push_decimal(s, self.value);
+        for part in [" (", self.op, " "] {
+            s.push_str(part);
+        }
+        cell::push_decimal(s, self.threshold);
+        for part in [", ", status, ")"] {
+            s.push_str(part);
+        }
     }
 }
 
@@ -391,6 +396,17 @@ impl std::fmt::Display for ValueOut {
     }
 }
 
+impl ValueOut {
+    /// Its [`Display`](std::fmt::Display) text appended to `s`, without `fmt`.
+    pub fn push_to(&self, s: &mut String) {
+        match self {
+            ValueOut::Num(n) => cell::push_decimal(s, n.normalize()),
+            ValueOut::Bool(true) => s.push_str("yes"),
+            ValueOut::Bool(false) => s.push_str("no"),
+        }
+    }
+}
+
 impl CommuneRecord {
     /// Build the record of one evaluated row.
     pub fn new(
@@ -401,118 +417,224 @@ impl CommuneRecord {
         outcome: &Outcome,
         all_levels: bool,
     ) -> Self {
-        let focus = outcome.next_level.or(outcome.level);
-        let counts = |li: usize| {
-            let l = &outcome.levels[li];
-            let lv = &rs.levels[li];
-            LevelRecord {
-                level: lv.id.clone(),
-                reached: l.reached,
-                criteria_met: l.criteria_met,
-                criteria_total: lv.criteria.len(),
-                indicators_met: l.indicators_met,
-                indicators_total: lv.criteria.iter().map(|c| c.indicators.len()).sum(),
-            }
-        };
-        let levels: Vec<LevelRecord> = (0..rs.levels.len()).map(counts).collect();
-        let focus_counts = focus.map(|f| {
-            let l = &levels[f];
-            (
-                l.criteria_met,
-                l.criteria_total,
-                l.indicators_met,
-                l.indicators_total,
-            )
-        });
-        let missing = if all_levels {
-            (0..rs.levels.len())
-                .filter(|&l| !outcome.levels[l].reached)
-                .flat_map(|li| missing_criteria(rs, li, row, outcome))
-                .collect()
-        } else {
-            outcome
-                .next_level
-                .map_or_else(Vec::new, |li| missing_criteria(rs, li, row, outcome))
-        };
-        let zone_source = zone_source(rs, outcome, row);
-        CommuneRecord {
-            row: position,
-            file: file.to_string(),
-            line: row.line,
-            code: row.code.clone(),
-            name: row.name.clone(),
-            district: row.district.clone(),
-            province: row.province.clone(),
-            zone: rs.zones[outcome.zone].id.clone(),
-            zone_source,
-            year: row.year,
-            level: outcome.level.map(|l| rs.levels[l].id.clone()),
-            next_level: outcome.next_level.map(|l| rs.levels[l].id.clone()),
-            criteria_met: focus_counts.map_or(0, |c| c.0),
-            criteria_total: focus_counts.map_or(0, |c| c.1),
-            indicators_met: focus_counts.map_or(0, |c| c.2),
-            indicators_total: focus_counts.map_or(0, |c| c.3),
-            unverified: outcome.unverified,
-            levels,
-            missing,
+        let mut rec = CommuneRecord {
+            row: 0,
+            file: String::new(),
+            line: 0,
+            code: None,
+            name: None,
+            district: None,
+            province: None,
+            zone: String::new(),
+            zone_source: String::new(),
+            year: 0,
+            level: None,
+            next_level: None,
+            criteria_met: 0,
+            criteria_total: 0,
+            indicators_met: 0,
+            indicators_total: 0,
+            unverified: false,
+            levels: Vec::with_capacity(rs.levels.len()),
+            missing: Vec::new(),
             borderline: Vec::new(),
-            to_next: crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new),
-            notes: row.notes.clone(),
+            to_next: None,
+            notes: Vec::new(),
+        };
+        rec.refill(rs, position, file, row, outcome, all_levels);
+        rec
+    }
+
+    /// Make this the record [`new`](Self::new) builds for another row, reusing its strings
+    /// and vectors: rendering a stream of communes through one record copies text but
+    /// allocates (almost) nothing (issue #7). `borderline` is emptied.
+    pub fn refill(
+        &mut self,
+        rs: &Ruleset,
+        position: usize,
+        file: &str,
+        row: &Row,
+        outcome: &Outcome,
+        all_levels: bool,
+    ) {
+        self.row = position;
+        set(&mut self.file, file);
+        self.line = row.line;
+        set_opt(&mut self.code, row.code.as_deref());
+        set_opt(&mut self.name, row.name.as_deref());
+        set_opt(&mut self.district, row.district.as_deref());
+        set_opt(&mut self.province, row.province.as_deref());
+        set(&mut self.zone, &rs.zones[outcome.zone].id);
+        self.zone_source.clear();
+        zone_source_into(rs, outcome, row, &mut self.zone_source);
+        self.year = row.year;
+        set_opt(
+            &mut self.level,
+            outcome.level.map(|l| rs.levels[l].id.as_str()),
+        );
+        set_opt(
+            &mut self.next_level,
+            outcome.next_level.map(|l| rs.levels[l].id.as_str()),
+        );
+
+        self.levels
+            .truncate(rs.levels.len().min(outcome.levels.len()));
+        for (li, (lv, l)) in rs.levels.iter().zip(&outcome.levels).enumerate() {
+            if self.levels.len() == li {
+                self.levels.push(LevelRecord {
+                    level: String::new(),
+                    reached: false,
+                    criteria_met: 0,
+                    criteria_total: 0,
+                    indicators_met: 0,
+                    indicators_total: 0,
+                });
+            }
+            let rec = &mut self.levels[li];
+            set(&mut rec.level, &lv.id);
+            rec.reached = l.reached;
+            rec.criteria_met = l.criteria_met;
+            rec.criteria_total = lv.criteria.len();
+            rec.indicators_met = l.indicators_met;
+            rec.indicators_total = lv.criteria.iter().map(|c| c.indicators.len()).sum();
         }
+        let focus = outcome
+            .next_level
+            .or(outcome.level)
+            .and_then(|f| self.levels.get(f));
+        self.criteria_met = focus.map_or(0, |l| l.criteria_met);
+        self.criteria_total = focus.map_or(0, |l| l.criteria_total);
+        self.indicators_met = focus.map_or(0, |l| l.indicators_met);
+        self.indicators_total = focus.map_or(0, |l| l.indicators_total);
+        self.unverified = outcome.unverified;
+
+        let mut n = 0;
+        if all_levels {
+            for li in (0..rs.levels.len()).filter(|&l| !outcome.levels[l].reached) {
+                n = missing_criteria(rs, li, row, outcome, &mut self.missing, n);
+            }
+        } else if let Some(li) = outcome.next_level {
+            n = missing_criteria(rs, li, row, outcome, &mut self.missing, n);
+        }
+        self.missing.truncate(n);
+        self.borderline.clear();
+        self.to_next = crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new);
+        self.notes.clone_from(&row.notes);
     }
 }
 
+/// `to` = `from`, in `to`'s buffer.
+fn set(to: &mut String, from: &str) {
+    to.clear();
+    to.push_str(from);
+}
+
+/// `to` = `from`, in `to`'s buffer when it has one.
+fn set_opt(to: &mut Option<String>, from: Option<&str>) {
+    match (to.as_mut(), from) {
+        (Some(t), Some(f)) => set(t, f),
+        (None, Some(f)) => *to = Some(f.to_string()),
+        (_, None) => *to = None,
+    }
+}
+
+/// Write the criteria of level `li` not met into `missing` from index `n` on, overwriting
+/// what is there (and reusing its strings); returns the index after the last one written.
 fn missing_criteria(
     rs: &Ruleset,
     li: usize,
     row: &Row,
     outcome: &Outcome,
-) -> Vec<MissingCriterion> {
+    missing: &mut Vec<MissingCriterion>,
+    mut n: usize,
+) -> usize {
     let level = &rs.levels[li];
     let lo = &outcome.levels[li];
-    level
-        .criteria
-        .iter()
-        .zip(&lo.criteria)
-        .filter(|(_, co)| co.status != Status::Pass)
-        .map(|(crit, co)| MissingCriterion {
-            level: level.id.clone(),
-            criterion: crit.id.clone(),
-            name: crit.name.clone(),
-            name_vi: crit.name_vi.clone(),
-            status: co.status,
-            met: co.met,
-            required: crit.required(),
-            indicators: crit
-                .indicators
-                .iter()
-                .zip(&co.indicators)
-                .filter(|(_, io)| io.status != Status::Pass)
-                .map(|(ind, io)| MissingIndicator {
-                    id: ind.id.clone(),
-                    measure: rs.measures[ind.measure].id.clone(),
-                    value: row.values[ind.measure].map(value_out),
-                    required: required_text(&ind.test, io.threshold.map(|t| t.value)),
-                    threshold: io.threshold.map(|t| t.value.normalize()),
-                    threshold_year: io.threshold.and_then(|t| t.from),
+    for (crit, co) in level.criteria.iter().zip(&lo.criteria) {
+        if co.status == Status::Pass {
+            continue;
+        }
+        if missing.len() == n {
+            missing.push(MissingCriterion {
+                level: String::new(),
+                criterion: String::new(),
+                name: String::new(),
+                name_vi: String::new(),
+                status: co.status,
+                met: 0,
+                required: 0,
+                indicators: Vec::new(),
+            });
+        }
+        let m = &mut missing[n];
+        n += 1;
+        set(&mut m.level, &level.id);
+        set(&mut m.criterion, &crit.id);
+        set(&mut m.name, &crit.name);
+        set(&mut m.name_vi, &crit.name_vi);
+        m.status = co.status;
+        m.met = co.met;
+        m.required = crit.required();
+        let mut k = 0;
+        for (ind, io) in crit.indicators.iter().zip(&co.indicators) {
+            if io.status == Status::Pass {
+                continue;
+            }
+            if m.indicators.len() == k {
+                m.indicators.push(MissingIndicator {
+                    id: String::new(),
+                    measure: String::new(),
+                    value: None,
+                    required: String::new(),
+                    threshold: None,
+                    threshold_year: None,
                     status: io.status,
-                    verified: io.verified,
-                    op: match &ind.test {
-                        Test::Compare(op, _) => Some(*op),
-                        Test::Yes | Test::None => None,
-                    },
-                })
-                .collect(),
-        })
-        .collect()
+                    verified: false,
+                    op: None,
+                });
+            }
+            let mi = &mut m.indicators[k];
+            k += 1;
+            set(&mut mi.id, &ind.id);
+            set(&mut mi.measure, &rs.measures[ind.measure].id);
+            mi.value = row
+                .values
+                .get(ind.measure)
+                .copied()
+                .flatten()
+                .map(value_out);
+            mi.required.clear();
+            required_into(&ind.test, io.threshold.map(|t| t.value), &mut mi.required);
+            mi.threshold = io.threshold.map(|t| t.value.normalize());
+            mi.threshold_year = io.threshold.and_then(|t| t.from);
+            mi.status = io.status;
+            mi.verified = io.verified;
+            mi.op = match &ind.test {
+                Test::Compare(op, _) => Some(*op),
+                Test::Yes | Test::None => None,
+            };
+        }
+        m.indicators.truncate(k);
+    }
+    n
 }
 
 /// Where a commune's zone came from: `column`, `province`, or `override:<id>`.
 pub fn zone_source(rs: &Ruleset, outcome: &Outcome, row: &Row) -> String {
+    let mut s = String::new();
+    zone_source_into(rs, outcome, row, &mut s);
+    s
+}
+
+/// [`zone_source`] appended to `s`.
+fn zone_source_into(rs: &Ruleset, outcome: &Outcome, row: &Row, s: &mut String) {
     match (outcome.overridden_by, row.zone_from) {
-        (Some(o), _) => format!("override:{}", rs.overrides[o].id),
-        (None, ZoneFrom::Column) => "column".to_string(),
-        (None, ZoneFrom::Province) => "province".to_string(),
+        (Some(o), _) => {
+            s.push_str("override:");
+            s.push_str(&rs.overrides[o].id);
+        }
+        (None, ZoneFrom::Column) => s.push_str("column"),
+        (None, ZoneFrom::Province) => s.push_str("province"),
     }
 }
 
@@ -526,11 +648,22 @@ pub fn value_out(v: Value) -> ValueOut {
 
 /// What an indicator requires, readable and language-neutral: `>= 66`, `yes`, `none`.
 pub fn required_text(test: &Test, threshold: Option<Decimal>) -> String {
+    let mut s = String::new();
+    required_into(test, threshold, &mut s);
+    s
+}
+
+/// [`required_text`] appended to `s`.
+fn required_into(test: &Test, threshold: Option<Decimal>, s: &mut String) {
     match (test, threshold) {
-        (Test::Yes, _) => "yes".to_string(),
-        (Test::None, _) => "none".to_string(),
-        (Test::Compare(op, _), Some(t)) => format!("{} {}", op.as_str(), t.normalize()),
-        (Test::Compare(op, _), None) => op.as_str().to_string(),
+        (Test::Yes, _) => s.push_str("yes"),
+        (Test::None, _) => s.push_str("none"),
+        (Test::Compare(op, _), Some(t)) => {
+            s.push_str(op.as_str());
+            s.push(' ');
+            cell::push_decimal(s, t.normalize());
+        }
+        (Test::Compare(op, _), None) => s.push_str(op.as_str()),
     }
 }
 
@@ -549,32 +682,42 @@ impl MissingIndicator {
         s
     }
 
-    /// [`describe`](Self::describe) appended to `s`: no string of its own (issue #7).
+    /// [`describe`](Self::describe) appended to `s`: no string of its own, no `fmt`
+    /// (issue #7).
     pub fn describe_into(&self, zone: &str, s: &mut String) {
-        use std::fmt::Write as _;
-        // Writing to a `String` cannot fail.
-        let _ = match (&self.value, self.status) {
-            (None, _) => write!(s, "{} no data (needs {})", self.measure, self.required),
-            (Some(v), _) => match self.required.as_str() {
-                "yes" => write!(s, "{} {v}, needs yes", self.measure),
-                "none" => write!(s, "{} {v}, needs none", self.measure),
-                _ => match (self.op, self.threshold) {
-                    (Some(op), Some(t)) => write!(
-                        s,
-                        "{} {v} {} {} required",
-                        self.measure,
-                        op.negated_str(),
-                        t.normalize()
-                    ),
-                    _ => write!(s, "{} {v}, needs {}", self.measure, self.required),
-                },
-            },
-        };
+        s.push_str(&self.measure);
+        match &self.value {
+            None => {
+                s.push_str(" no data (needs ");
+                s.push_str(&self.required);
+                s.push(')');
+            }
+            Some(v) => {
+                s.push(' ');
+                v.push_to(s);
+                match (self.required.as_str(), self.op, self.threshold) {
+                    ("yes" | "none", _, _) | (_, None, _) | (_, _, None) => {
+                        s.push_str(", needs ");
+                        s.push_str(&self.required);
+                    }
+                    (_, Some(op), Some(t)) => {
+                        s.push(' ');
+                        s.push_str(op.negated_str());
+                        s.push(' ');
+                        cell::push_decimal(s, t.normalize());
+                        s.push_str(" required");
+                    }
+                }
+            }
+        }
         if self.threshold.is_some() {
-            let _ = match self.threshold_year {
-                Some(y) => write!(s, " ({zone}, {y})"),
-                None => write!(s, " ({zone})"),
-            };
+            s.push_str(" (");
+            s.push_str(zone);
+            if let Some(y) = self.threshold_year {
+                s.push_str(", ");
+                cell::push_int(s, y);
+            }
+            s.push(')');
         }
         if !self.verified {
             s.push_str(" [unverified]");
@@ -639,3 +782,6 @@ pub fn write_diagnostics(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,295 @@
+//! Records and CSV rows of random communes of every built-in ruleset: a record refilled row
+//! after row is the record `new` builds, and the CSV sink writes what the `csv` crate and
+//! `fmt` wrote before the sink was made cheaper (issue #7).
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+
+use super::csv::{CsvSink, excel_safe, notes_cell};
+use super::*;
+use crate::data::read::{Note, YearFrom};
+use crate::eval::evaluate;
+use crate::margin::Margin;
+use crate::ruleset::model::MeasureKind;
+
+static RULESETS: LazyLock<Vec<Ruleset>> = LazyLock::new(|| {
+    crate::ruleset::builtin::BUILTIN
+        .iter()
+        .map(|(id, path, text)| {
+            let (rs, diags) = crate::ruleset::load_str(text, path);
+            rs.unwrap_or_else(|| panic!("{id} must load: {diags:?}"))
+        })
+        .collect()
+});
+
+/// Text as offices type it, and as spreadsheets would misread it.
+fn text() -> impl Strategy<Value = Option<String>> {
+    prop::option::of("[a-zA-Z0-9 Đđạờ=+@,;:\"'\t\r\n-]{0,10}")
+}
+
+fn note() -> impl Strategy<Value = Note> {
+    (text(), "[a-z0-9 ,\"=;-]{0,8}", "[=a-z ,\"\n]{0,12}").prop_map(|(column, value, message)| {
+        Note {
+            code: "out-of-range",
+            column,
+            value,
+            message,
+        }
+    })
+}
+
+/// A value for a measure of `kind`, near the thresholds NTM rulesets use; none one time in
+/// eight.
+fn value(kind: MeasureKind) -> BoxedStrategy<Option<Value>> {
+    let v = match kind {
+        MeasureKind::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+        MeasureKind::Count => (0i64..4).prop_map(|n| Value::Num(n.into())).boxed(),
+        MeasureKind::Percent => (0i64..=1000, 0u32..2)
+            .prop_map(|(n, s)| Value::Num(Decimal::new(n.min(100 * 10i64.pow(s)), s)))
+            .boxed(),
+        MeasureKind::Number => (0i64..=2000, 0u32..3)
+            .prop_map(|(n, s)| Value::Num(Decimal::new(n, s)))
+            .boxed(),
+    };
+    prop_oneof![1 => Just(None), 7 => v.prop_map(Some)].boxed()
+}
+
+/// One commune of `rs`: identity text, zone, year around the period, values, notes.
+fn row(rs: &'static Ruleset) -> impl Strategy<Value = Row> {
+    let values: Vec<_> = rs.measures.iter().map(|m| value(m.kind)).collect();
+    (
+        (text(), text(), text(), text()),
+        0..rs.zones.len(),
+        any::<bool>(),
+        rs.period.0 - 1..=rs.period.1 + 1,
+        values,
+        prop::collection::vec(note(), 0..3),
+        1u64..100_000,
+    )
+        .prop_map(
+            move |(
+                (code, name, district, province),
+                zone,
+                by_column,
+                year,
+                values,
+                notes,
+                line,
+            )| {
+                Row {
+                    input: 0,
+                    line,
+                    code,
+                    name,
+                    district,
+                    province,
+                    zone,
+                    zone_from: if by_column {
+                        ZoneFrom::Column
+                    } else {
+                        ZoneFrom::Province
+                    },
+                    year,
+                    year_from: YearFrom::Column,
+                    values,
+                    kept: Vec::new(),
+                    notes,
+                }
+            },
+        )
+}
+
+/// Communes of one built-in ruleset, `--all-levels` or not, and a margin or none.
+fn communes() -> impl Strategy<Value = (&'static Ruleset, Vec<Row>, bool, Option<Margin>)> {
+    (0..RULESETS.len()).prop_flat_map(|i| {
+        let rs = &RULESETS[i];
+        (
+            Just(rs),
+            prop::collection::vec(row(rs), 1..12),
+            any::<bool>(),
+            prop::option::of((0i64..=20).prop_map(|p| Margin::Relative(Decimal::new(p, 2)))),
+        )
+    })
+}
+
+/// The record with its borderline indicators, as `evaluate` renders it.
+fn record(rs: &Ruleset, i: usize, row: &Row, all: bool, margin: Option<Margin>) -> CommuneRecord {
+    let outcome = evaluate(rs, row.zone, row.year, &row.values);
+    let mut rec = CommuneRecord::new(rs, i + 1, "d/f,1.csv", row, &outcome, all);
+    rec.borderline = borderline_records(rs, &outcome, &row.values, margin);
+    rec
+}
+
+/// How `MissingIndicator::describe_into` wrote a line with `fmt` (before issue #7).
+fn describe_with_fmt(i: &MissingIndicator, zone: &str) -> String {
+    let mut s = String::new();
+    let _ = match (&i.value, i.status) {
+        (None, _) => write!(s, "{} no data (needs {})", i.measure, i.required),
+        (Some(v), _) => match i.required.as_str() {
+            "yes" => write!(s, "{} {v}, needs yes", i.measure),
+            "none" => write!(s, "{} {v}, needs none", i.measure),
+            _ => match (i.op, i.threshold) {
+                (Some(op), Some(t)) => write!(
+                    s,
+                    "{} {v} {} {} required",
+                    i.measure,
+                    op.negated_str(),
+                    t.normalize()
+                ),
+                _ => write!(s, "{} {v}, needs {}", i.measure, i.required),
+            },
+        },
+    };
+    if i.threshold.is_some() {
+        let _ = match i.threshold_year {
+            Some(y) => write!(s, " ({zone}, {y})"),
+            None => write!(s, " ({zone})"),
+        };
+    }
+    if !i.verified {
+        s.push_str(" [unverified]");
+    }
+    s
+}
+
+/// A commune's CSV row as the `csv` crate wrote it from `fmt` text (before issue #7).
+fn csv_row_with_csv_crate(c: &CommuneRecord) -> Vec<u8> {
+    let text = |s: &Option<String>| excel_safe(s.as_deref().unwrap_or("")).into_owned();
+    let missing: Vec<String> = c
+        .missing
+        .iter()
+        .map(|m| format!("{}:{}", m.level, m.criterion))
+        .collect();
+    let detail: Vec<String> = c
+        .missing
+        .iter()
+        .flat_map(|m| {
+            m.indicators
+                .iter()
+                .map(|i| format!("{}:{} {}", m.level, i.id, describe_with_fmt(i, &c.zone)))
+        })
+        .collect();
+    let borderline: Vec<String> = c
+        .borderline
+        .iter()
+        .map(|b| {
+            let status = match b.status {
+                Status::Pass => "pass",
+                Status::Fail => "fail",
+                Status::NoData => "no data",
+            };
+            format!(
+                "{}:{} {} {} ({} {}, {status})",
+                b.level, b.indicator, b.measure, b.value, b.op, b.threshold
+            )
+        })
+        .collect();
+    let (a, b, d) = match &c.to_next {
+        Some(t) => (
+            t.indicators.to_string(),
+            t.no_data.to_string(),
+            t.shortfall_pct.to_string(),
+        ),
+        None => Default::default(),
+    };
+    let fields = [
+        c.row.to_string(),
+        excel_safe(&c.file).into_owned(),
+        c.line.to_string(),
+        text(&c.code),
+        text(&c.name),
+        text(&c.district),
+        text(&c.province),
+        c.zone.clone(),
+        c.zone_source.clone(),
+        c.year.to_string(),
+        c.level.clone().unwrap_or_default(),
+        c.next_level.clone().unwrap_or_default(),
+        c.criteria_met.to_string(),
+        c.criteria_total.to_string(),
+        c.indicators_met.to_string(),
+        c.indicators_total.to_string(),
+        c.unverified.to_string(),
+        missing.join(";"),
+        detail.join("; "),
+        borderline.join("; "),
+        a,
+        b,
+        d,
+        excel_safe(&notes_cell(&c.notes)).into_owned(),
+    ];
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(&fields).expect("writes");
+    w.into_inner().expect("flushes")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn a_refilled_record_is_the_record_new_builds((rs, rows, all, margin) in communes()) {
+        // Starts as another commune's record (more levels' worth of missing criteria with
+        // --all-levels), then is overwritten row after row.
+        let mut reused = record(rs, 0, &rows[rows.len() - 1], !all, margin);
+        for (i, row) in rows.iter().enumerate() {
+            let outcome = evaluate(rs, row.zone, row.year, &row.values);
+            reused.refill(rs, i + 1, "d/f,1.csv", row, &outcome, all);
+            prop_assert!(reused.borderline.is_empty());
+            reused.borderline = borderline_records(rs, &outcome, &row.values, margin);
+            let fresh = record(rs, i, row, all, margin);
+            prop_assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
+            prop_assert_eq!(
+                serde_json::to_string(&reused).expect("json"),
+                serde_json::to_string(&fresh).expect("json")
+            );
+        }
+    }
+
+    #[test]
+    fn csv_rows_are_what_the_csv_crate_wrote((rs, rows, all, margin) in communes()) {
+        let mut got = Vec::new();
+        let mut want = Vec::new();
+        {
+            let mut sink = CsvSink::body(&mut got);
+            for (i, row) in rows.iter().enumerate() {
+                let rec = record(rs, i, row, all, margin);
+                sink.write(&rec).expect("writes");
+                want.extend(csv_row_with_csv_crate(&rec));
+            }
+            sink.finish().expect("flushes");
+        }
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
+}
+
+#[test]
+fn a_sink_dropped_without_finish_still_writes_its_rows() {
+    let rs = &RULESETS[1];
+    let row = Row {
+        input: 0,
+        line: 2,
+        code: Some("=1".into()),
+        name: Some("Xã \"A\", B".into()),
+        district: None,
+        province: None,
+        zone: 0,
+        zone_from: ZoneFrom::Column,
+        year: 2024,
+        year_from: YearFrom::Column,
+        values: vec![None; rs.measures.len()],
+        kept: Vec::new(),
+        notes: Vec::new(),
+    };
+    let rec = record(rs, 0, &row, false, None);
+    let mut got = Vec::new();
+    {
+        let mut sink = CsvSink::body(&mut got);
+        sink.write(&rec).expect("writes");
+    }
+    assert_eq!(got, csv_row_with_csv_crate(&rec));
+    assert!(
+        String::from_utf8_lossy(&got).starts_with("1,\"d/f,1.csv\",2,'=1,\"Xã \"\"A\"\", B\",")
+    );
+}
