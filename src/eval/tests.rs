@@ -984,6 +984,10 @@ proptest! {
                     for (ii, io) in co.indicators.iter().enumerate() {
                         let r = IndicatorRef { level: li, criterion: ci, indicator: ii };
                         prop_assert_eq!((io.threshold, io.verified), rs.resolve(r, out.zone, *year));
+                        // And its verdict is the test applied with `Decimal`'s own comparison.
+                        let ind = rs.indicator(r);
+                        let want = direct_status(values[ind.measure], &ind.test, io.threshold);
+                        prop_assert_eq!(io.status, want, "{:?}", r);
                     }
                 }
             }
@@ -1031,4 +1035,57 @@ fn property_ruleset_reaches_every_level() {
     let out = evaluate(rs, 0, 2025, &low);
     assert_eq!(reached(&out), [true, false, false]);
     assert!(out.unverified, "standard passed on unverified `z`");
+}
+
+/// An indicator's verdict straight from the test, `Op::holds` and the resolved threshold.
+fn direct_status(value: Option<Value>, test: &Test, threshold: Option<Resolved>) -> Status {
+    let pass = |b: bool| if b { Status::Pass } else { Status::Fail };
+    match (value, test, threshold) {
+        (Some(Value::Bool(b)), Test::Yes, _) => pass(b),
+        (Some(Value::Num(n)), Test::None, _) => pass(n == Decimal::ZERO),
+        (Some(Value::Num(n)), Test::Compare(op, _), Some(t)) => pass(op.holds(n, t.value)),
+        _ => Status::NoData,
+    }
+}
+
+/// Decimals of every scale and size, and the same numbers written at another scale.
+fn decimal_pair() -> impl Strategy<Value = (Decimal, Decimal)> {
+    let any_decimal = || {
+        prop_oneof![
+            (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+            (
+                any::<u32>(),
+                any::<u32>(),
+                any::<u32>(),
+                any::<bool>(),
+                0u32..=28
+            )
+                .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
+            (-2000i64..2000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+        ]
+    };
+    prop_oneof![
+        (any_decimal(), any_decimal()),
+        (any::<i32>(), 0u32..10, 0u32..20).prop_map(|(m, s, k)| {
+            let a = Decimal::new(i64::from(m), s);
+            let b = Decimal::from_i128_with_scale(i128::from(m) * 10i128.pow(k), s + k);
+            (a, b)
+        }),
+        (any::<i32>(), 0u32..10, 0u32..20).prop_map(|(m, s, k)| {
+            let a = Decimal::new(i64::from(m), s);
+            let b = Decimal::from_i128_with_scale(i128::from(m) * 10i128.pow(k) + 1, s + k);
+            (b, a)
+        }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn fast_comparison_is_decimal_comparison((a, b) in decimal_pair()) {
+        let t = Threshold::new(b);
+        prop_assert_eq!(compare(a, &t), a.cmp(&b));
+        for op in [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq] {
+            prop_assert_eq!(holds(op, compare(a, &t)), op.holds(a, b), "{:?}", op);
+        }
+    }
 }
