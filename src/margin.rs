@@ -207,8 +207,9 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
             continue;
         }
         let need = crit.required().saturating_sub(co.met);
-        // (is no data, shortfall) of every indicator not met, cheapest first.
-        let mut costs: Vec<(bool, Decimal)> = crit
+        // (is no data, shortfall) of every indicator not met, cheapest first; on the stack
+        // for criteria of up to 16 indicators (all of NTM's), so a commune allocates nothing.
+        let costs = crit
             .indicators
             .iter()
             .zip(&co.indicators)
@@ -223,10 +224,22 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
                         .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO));
                     Some((false, cost))
                 }
-            })
-            .collect();
+            });
+        let mut small = [(false, Decimal::ZERO); 16];
+        let mut large = Vec::new();
+        let costs: &mut [(bool, Decimal)] = if co.indicators.len() <= small.len() {
+            let mut n = 0;
+            for (slot, cost) in small.iter_mut().zip(costs) {
+                *slot = cost;
+                n += 1;
+            }
+            &mut small[..n]
+        } else {
+            large.extend(costs);
+            &mut large
+        };
         costs.sort();
-        for (no_data, cost) in costs.into_iter().take(need) {
+        for &(no_data, cost) in costs.iter().take(need) {
             key.short += 1;
             key.no_data += usize::from(no_data);
             key.shortfall += cost;

@@ -20,7 +20,9 @@ use crate::report::json::{
 };
 use crate::report::long::{LongSink, write_long_head};
 use crate::report::table::{TableOptions, write_table};
-use crate::report::{CommuneRecord, Meta, RulesetSummary, borderline_records, write_diagnostics};
+use crate::report::{
+    CommuneRecord, Meta, RecordSlot, RulesetSummary, borderline_records, write_diagnostics,
+};
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
@@ -386,7 +388,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
         let mut slot = None;
         // One record too, refilled row by row, for every format that renders it at once
         // (the table keeps its records).
-        let mut record: Option<CommuneRecord> = None;
+        let mut record = RecordSlot::default();
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
             r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
@@ -400,20 +402,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
             r.unverified += usize::from(outcome.unverified);
             r.notes += row.notes.len();
             let file = &cx.names[row.input];
-            let rec = match record.as_mut() {
-                Some(rec) => {
-                    rec.refill(cx.rs, position, file, row, outcome, cx.all_levels);
-                    rec
-                }
-                None => record.insert(CommuneRecord::new(
-                    cx.rs,
-                    position,
-                    file,
-                    row,
-                    outcome,
-                    cx.all_levels,
-                )),
-            };
+            let rec = record.fill(cx.rs, position, file, row, outcome, cx.all_levels);
             rec.borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if let Some(level) = cx.fail_below {
                 r.below += usize::from(!rec.levels[level].reached);

@@ -417,7 +417,22 @@ impl CommuneRecord {
         outcome: &Outcome,
         all_levels: bool,
     ) -> Self {
-        let mut rec = CommuneRecord {
+        let mut rec = CommuneRecord::empty(rs);
+        rec.refill(
+            rs,
+            position,
+            file,
+            row,
+            outcome,
+            all_levels,
+            &mut Spare::default(),
+        );
+        rec
+    }
+
+    /// A record with nothing in it yet, for [`refill`](Self::refill).
+    fn empty(rs: &Ruleset) -> Self {
+        CommuneRecord {
             row: 0,
             file: String::new(),
             line: 0,
@@ -440,15 +455,13 @@ impl CommuneRecord {
             borderline: Vec::new(),
             to_next: None,
             notes: Vec::new(),
-        };
-        rec.refill(rs, position, file, row, outcome, all_levels);
-        rec
+        }
     }
 
     /// Make this the record [`new`](Self::new) builds for another row, reusing its strings
-    /// and vectors: rendering a stream of communes through one record copies text but
-    /// allocates (almost) nothing (issue #7). `borderline` is emptied.
-    pub fn refill(
+    /// and vectors, and those `spare` keeps. `borderline` is emptied.
+    #[allow(clippy::too_many_arguments)]
+    fn refill(
         &mut self,
         rs: &Ruleset,
         position: usize,
@@ -456,6 +469,7 @@ impl CommuneRecord {
         row: &Row,
         outcome: &Outcome,
         all_levels: bool,
+        spare: &mut Spare,
     ) {
         self.row = position;
         set(&mut self.file, file);
@@ -511,15 +525,64 @@ impl CommuneRecord {
         let mut n = 0;
         if all_levels {
             for li in (0..rs.levels.len()).filter(|&l| !outcome.levels[l].reached) {
-                n = missing_criteria(rs, li, row, outcome, &mut self.missing, n);
+                n = missing_criteria(rs, li, row, outcome, &mut self.missing, n, spare);
             }
         } else if let Some(li) = outcome.next_level {
-            n = missing_criteria(rs, li, row, outcome, &mut self.missing, n);
+            n = missing_criteria(rs, li, row, outcome, &mut self.missing, n, spare);
         }
-        self.missing.truncate(n);
+        if self.missing.len() > n {
+            spare.criteria.extend(self.missing.drain(n..));
+        }
         self.borderline.clear();
         self.to_next = crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new);
         self.notes.clone_from(&row.notes);
+    }
+}
+
+/// One record refilled row after row, for renderers that write each commune at once: its
+/// strings and vectors are copied into rather than allocated for every commune (issue #7).
+/// Each [`fill`](Self::fill) gives the record [`CommuneRecord::new`] builds.
+#[derive(Debug, Default)]
+pub struct RecordSlot {
+    record: Option<CommuneRecord>,
+    spare: Spare,
+}
+
+/// Missing criteria and indicators a record no longer needs, with their strings, kept for
+/// the next record that needs more.
+#[derive(Debug, Default)]
+struct Spare {
+    criteria: Vec<MissingCriterion>,
+    indicators: Vec<MissingIndicator>,
+}
+
+impl RecordSlot {
+    /// The record of one evaluated row, in place of the previous one (`borderline` empty).
+    pub fn fill(
+        &mut self,
+        rs: &Ruleset,
+        position: usize,
+        file: &str,
+        row: &Row,
+        outcome: &Outcome,
+        all_levels: bool,
+    ) -> &mut CommuneRecord {
+        let rec = self.record.get_or_insert_with(|| CommuneRecord::empty(rs));
+        rec.refill(
+            rs,
+            position,
+            file,
+            row,
+            outcome,
+            all_levels,
+            &mut self.spare,
+        );
+        rec
+    }
+
+    /// The last record filled, to keep (the next `fill` starts a new one).
+    pub fn take(&mut self) -> Option<CommuneRecord> {
+        self.record.take()
     }
 }
 
@@ -547,6 +610,7 @@ fn missing_criteria(
     outcome: &Outcome,
     missing: &mut Vec<MissingCriterion>,
     mut n: usize,
+    spare: &mut Spare,
 ) -> usize {
     let level = &rs.levels[li];
     let lo = &outcome.levels[li];
@@ -555,7 +619,7 @@ fn missing_criteria(
             continue;
         }
         if missing.len() == n {
-            missing.push(MissingCriterion {
+            missing.push(spare.criteria.pop().unwrap_or_else(|| MissingCriterion {
                 level: String::new(),
                 criterion: String::new(),
                 name: String::new(),
@@ -564,7 +628,7 @@ fn missing_criteria(
                 met: 0,
                 required: 0,
                 indicators: Vec::new(),
-            });
+            }));
         }
         let m = &mut missing[n];
         n += 1;
@@ -581,17 +645,18 @@ fn missing_criteria(
                 continue;
             }
             if m.indicators.len() == k {
-                m.indicators.push(MissingIndicator {
-                    id: String::new(),
-                    measure: String::new(),
-                    value: None,
-                    required: String::new(),
-                    threshold: None,
-                    threshold_year: None,
-                    status: io.status,
-                    verified: false,
-                    op: None,
-                });
+                m.indicators
+                    .push(spare.indicators.pop().unwrap_or_else(|| MissingIndicator {
+                        id: String::new(),
+                        measure: String::new(),
+                        value: None,
+                        required: String::new(),
+                        threshold: None,
+                        threshold_year: None,
+                        status: io.status,
+                        verified: false,
+                        op: None,
+                    }));
             }
             let mi = &mut m.indicators[k];
             k += 1;
@@ -614,7 +679,9 @@ fn missing_criteria(
                 Test::Yes | Test::None => None,
             };
         }
-        m.indicators.truncate(k);
+        if m.indicators.len() > k {
+            spare.indicators.extend(m.indicators.drain(k..));
+        }
     }
     n
 }

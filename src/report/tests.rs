@@ -1,5 +1,5 @@
 //! Records and CSV rows of random communes of every built-in ruleset: a record refilled row
-//! after row is the record `new` builds, and the CSV sink writes what the `csv` crate and
+//! after row (`RecordSlot`) is the record `new` builds, and the CSV sink writes what the `csv` crate and
 //! `fmt` wrote before the sink was made cheaper (issue #7).
 
 use std::fmt::Write as _;
@@ -225,17 +225,85 @@ fn csv_row_with_csv_crate(c: &CommuneRecord) -> Vec<u8> {
     w.into_inner().expect("flushes")
 }
 
+/// `margin::closeness` as it was first written: every cost collected in a `Vec` and sorted.
+fn closeness_with_vec(
+    rs: &Ruleset,
+    outcome: &Outcome,
+    values: &[Option<Value>],
+) -> Option<crate::margin::Closeness> {
+    let li = outcome.next_level?;
+    let mut key = crate::margin::Closeness {
+        short: 0,
+        no_data: 0,
+        shortfall: Decimal::ZERO,
+    };
+    for (crit, co) in rs.levels[li]
+        .criteria
+        .iter()
+        .zip(&outcome.levels[li].criteria)
+    {
+        if co.status == Status::Pass {
+            continue;
+        }
+        let need = crit.required().saturating_sub(co.met);
+        let mut costs: Vec<(bool, Decimal)> = crit
+            .indicators
+            .iter()
+            .zip(&co.indicators)
+            .filter_map(|(ind, io)| match io.status {
+                Status::Pass => None,
+                Status::NoData => Some((true, Decimal::ZERO)),
+                Status::Fail => {
+                    let value = values.get(ind.measure).copied().flatten();
+                    let d =
+                        crate::margin::distance(&ind.test, io.threshold.map(|t| t.value), value);
+                    Some((
+                        false,
+                        d.and_then(|d| d.relative)
+                            .map_or(Decimal::ONE, |r| (-r).max(Decimal::ZERO)),
+                    ))
+                }
+            })
+            .collect();
+        costs.sort();
+        for (no_data, cost) in costs.into_iter().take(need) {
+            key.short += 1;
+            key.no_data += usize::from(no_data);
+            key.shortfall += cost;
+        }
+    }
+    Some(key)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
+    fn closeness_is_what_sorting_every_cost_gives((rs, rows, _all, _margin) in communes()) {
+        for row in &rows {
+            let outcome = evaluate(rs, row.zone, row.year, &row.values);
+            let got = crate::margin::closeness(rs, &outcome, &row.values);
+            let want = closeness_with_vec(rs, &outcome, &row.values);
+            prop_assert_eq!(got, want);
+            // Equal as numbers and written alike.
+            prop_assert_eq!(
+                got.map(|k| k.shortfall.to_string()),
+                want.map(|k| k.shortfall.to_string())
+            );
+        }
+    }
+
+    #[test]
     fn a_refilled_record_is_the_record_new_builds((rs, rows, all, margin) in communes()) {
-        // Starts as another commune's record (more levels' worth of missing criteria with
+        // Starts with another commune's record (more levels' worth of missing criteria with
         // --all-levels), then is overwritten row after row.
-        let mut reused = record(rs, 0, &rows[rows.len() - 1], !all, margin);
+        let mut slot = RecordSlot::default();
+        let last = &rows[rows.len() - 1];
+        let outcome = evaluate(rs, last.zone, last.year, &last.values);
+        slot.fill(rs, 1, "other.csv", last, &outcome, !all);
         for (i, row) in rows.iter().enumerate() {
             let outcome = evaluate(rs, row.zone, row.year, &row.values);
-            reused.refill(rs, i + 1, "d/f,1.csv", row, &outcome, all);
+            let reused = slot.fill(rs, i + 1, "d/f,1.csv", row, &outcome, all);
             prop_assert!(reused.borderline.is_empty());
             reused.borderline = borderline_records(rs, &outcome, &row.values, margin);
             let fresh = record(rs, i, row, all, margin);
@@ -245,6 +313,9 @@ proptest! {
                 serde_json::to_string(&fresh).expect("json")
             );
         }
+        let kept = slot.take().expect("a record");
+        prop_assert_eq!(kept.row, rows.len());
+        prop_assert!(slot.take().is_none());
     }
 
     #[test]
