@@ -350,10 +350,11 @@ fn a_filled_xlsx_template_reads_back_like_the_csv_one() {
     assert_eq!(sheet.sheet, "Xã");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     let mut rows = 0u32;
     while ntm::data::read::RecordSource::read_record(&mut sheet, &mut rec).expect("row") {
         for (c, v) in rec.iter().enumerate() {
+            let v = std::str::from_utf8(v).expect("utf-8");
             ws.write_string(rows, c as u16, v).expect("write");
         }
         rows += 1;

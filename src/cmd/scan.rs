@@ -52,15 +52,12 @@ pub fn scan<T>(
             let mut seen = Seen::default();
             for (i, (path, name)) in files.iter().zip(names).enumerate() {
                 let context = || format!("reading data file {name}");
-                let inner: Box<dyn Read> = if is_stdin(path) {
+                let inner: Box<dyn Read + Send> = if is_stdin(path) {
                     Box::new(std::io::stdin())
                 } else {
                     Box::new(std::fs::File::open(path).with_context(context)?)
                 };
-                let mut src = Hashing {
-                    inner,
-                    hasher: hash.then(Sha256::new),
-                };
+                let mut src = Hashed::new(inner, hash);
                 let mut head = Vec::with_capacity(8);
                 (&mut src)
                     .take(8)
@@ -77,7 +74,7 @@ pub fn scan<T>(
                     return Ok(ends);
                 };
                 std::io::copy(&mut src, &mut std::io::sink()).with_context(context)?;
-                let sha256 = src.hasher.map(|h| hex(&h.finalize()));
+                let sha256 = src.finish().with_context(context)?;
                 ends.push((end, sha256));
             }
             Ok(ends)
@@ -356,18 +353,109 @@ pub fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
         .collect()
 }
 
-/// Reads through to `inner`, hashing what passes.
-struct Hashing<R> {
-    inner: R,
-    hasher: Option<Sha256>,
+/// Bytes read on their own thread, which also hashes them when asked: SHA-256 of a large
+/// file costs as much as a third of parsing it, so it runs beside the parser (issue #7).
+/// Buffers go back and forth, so nothing is allocated per chunk and memory stays at a few
+/// chunks.
+struct Hashed {
+    chunks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    spent: mpsc::SyncSender<Vec<u8>>,
+    current: Vec<u8>,
+    at: usize,
+    done: bool,
+    digest: Option<std::thread::JoinHandle<Option<String>>>,
 }
 
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(h) = &mut self.hasher {
-            h.update(&buf[..n]);
+/// Bytes per chunk handed from the reading thread to the parser.
+const CHUNK: usize = 1 << 18;
+
+/// Chunks in flight between the two threads.
+const CHUNKS: usize = 4;
+
+impl Hashed {
+    fn new(mut inner: Box<dyn Read + Send>, hash: bool) -> Self {
+        let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
+        let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 2);
+        let digest = std::thread::spawn(move || {
+            let mut hasher = hash.then(Sha256::new);
+            loop {
+                let mut buf = recycled.try_recv().unwrap_or_default();
+                buf.resize(CHUNK, 0);
+                let n = match read_full(&mut inner, &mut buf) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = to_parser.send(Err(e));
+                        return None;
+                    }
+                };
+                buf.truncate(n);
+                if let Some(h) = &mut hasher {
+                    h.update(&buf);
+                }
+                if n == 0 || to_parser.send(Ok(buf)).is_err() {
+                    break;
+                }
+            }
+            hasher.map(|h| hex(&h.finalize()))
+        });
+        Hashed {
+            chunks,
+            spent,
+            current: Vec::new(),
+            at: 0,
+            done: false,
+            digest: Some(digest),
         }
+    }
+
+    /// The SHA-256 of everything read, once the stream is read to its end (`None` when not
+    /// asked for).
+    fn finish(mut self) -> std::io::Result<Option<String>> {
+        match self.digest.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(digest)) => Ok(digest),
+            Some(Err(_)) => Err(std::io::Error::other("the file reading thread stopped")),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Fill `buf` as far as the stream allows; fewer bytes only at its end.
+fn read_full(inner: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match inner.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+impl Read for Hashed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.current.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let next = match self.chunks.recv() {
+                Ok(chunk) => chunk?,
+                Err(_) => {
+                    self.done = true;
+                    return Ok(0);
+                }
+            };
+            let spent = std::mem::replace(&mut self.current, next);
+            let _ = self.spent.try_send(spent);
+            self.at = 0;
+            if self.current.is_empty() {
+                self.done = true;
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
         Ok(n)
     }
 }

@@ -104,14 +104,74 @@ pub const HEADER_SCAN: usize = 20;
 
 /// Where records come from: a CSV reader, or the rows of a worksheet. Each record carries its
 /// position; its line is the one shown to the user (the CSV line, the worksheet row).
+///
+/// Records are bytes: the reader checks each one is UTF-8 as a whole (see [`Record`]), which
+/// costs a fraction of checking every field on its own (issue #7).
 pub trait RecordSource {
     /// Read the next record into `rec`; `Ok(false)` at the end.
-    fn read_record(&mut self, rec: &mut csv::StringRecord) -> csv::Result<bool>;
+    fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool>;
 }
 
 impl<R: std::io::Read> RecordSource for csv::Reader<R> {
-    fn read_record(&mut self, rec: &mut csv::StringRecord) -> csv::Result<bool> {
-        csv::Reader::read_record(self, rec)
+    fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
+        csv::Reader::read_byte_record(self, rec)
+    }
+}
+
+/// A record whose bytes were checked to be UTF-8: text cells are read as `&str`, measure
+/// cells as bytes (`coerce_bytes`), with no per-field check.
+#[derive(Debug, Default)]
+struct Record {
+    raw: csv::ByteRecord,
+}
+
+impl Record {
+    /// Field `i` as text. The record was checked ([`Record::check`]), so every field is
+    /// UTF-8 and the empty fallback is never taken.
+    fn get(&self, i: usize) -> Option<&str> {
+        self.raw
+            .get(i)
+            .map(|b| std::str::from_utf8(b).unwrap_or(""))
+    }
+
+    /// Field `i` as bytes.
+    fn bytes(&self, i: usize) -> Option<&[u8]> {
+        self.raw.get(i)
+    }
+
+    fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.raw.len()).filter_map(|i| self.get(i))
+    }
+
+    fn position(&self) -> Option<&csv::Position> {
+        self.raw.position()
+    }
+
+    /// Check that every field is UTF-8, as a whole: the record's bytes are valid and every
+    /// field starts on a character boundary (a valid text cut at character boundaries gives
+    /// valid pieces). On failure, the `invalid-utf8` diagnostic for the first bad field.
+    fn check(&self, path: &str) -> Result<(), Diagnostic> {
+        let whole = std::str::from_utf8(self.raw.as_slice()).is_ok();
+        if whole
+            && self
+                .raw
+                .iter()
+                .all(|f| f.first().is_none_or(|&b| (b as i8) >= -0x40))
+        {
+            return Ok(());
+        }
+        // Some field fails on its own (the fallback is never taken).
+        let (field, valid_up_to) = self
+            .raw
+            .iter()
+            .enumerate()
+            .find_map(|(i, f)| std::str::from_utf8(f).err().map(|e| (i, e.valid_up_to())))
+            .unwrap_or((0, 0));
+        Err(invalid_utf8(path, self.position(), field, valid_up_to))
     }
 }
 
@@ -257,7 +317,7 @@ pub struct SourceInfo {
 /// A UTF-8 byte-order mark at the start of the first record is dropped.
 pub struct RowReader<'a, S: RecordSource> {
     rdr: S,
-    rec: csv::StringRecord,
+    rec: Record,
     path: &'a str,
     input: usize,
     rs: &'a Ruleset,
@@ -297,7 +357,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
     ) -> Self {
         let mut this = RowReader {
             rdr,
-            rec: csv::StringRecord::new(),
+            rec: Record::default(),
             path,
             input,
             rs,
@@ -331,8 +391,13 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         let path = self.path;
         let mut seen = 0usize;
         loop {
-            match self.rdr.read_record(&mut self.rec) {
-                Ok(true) => {}
+            match self.rdr.read_record(&mut self.rec.raw) {
+                Ok(true) => {
+                    if let Err(d) = self.rec.check(path) {
+                        self.end.diags.push(d);
+                        return None;
+                    }
+                }
                 Ok(false) => {
                     let d = match (seen, self.opts.header_row) {
                         (0, _) => Diagnostic::error("empty-file", "the file has no header row")
@@ -471,7 +536,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         }
         let cols = self.cols.as_ref()?;
         loop {
-            match self.rdr.read_record(&mut self.rec) {
+            match self.rdr.read_record(&mut self.rec.raw) {
                 Ok(false) => {
                     self.done = true;
                     if self.end.records == 0 {
@@ -495,7 +560,16 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     }
                     continue;
                 }
-                Ok(true) => {}
+                Ok(true) => {
+                    if let Err(d) = self.rec.check(self.path) {
+                        // The file is in another encoding: every later row would fail too.
+                        self.end.records += 1;
+                        self.end.rejected += 1;
+                        self.end.diags.push(d);
+                        self.done = true;
+                        return None;
+                    }
+                }
             }
             if is_blank(&self.rec) {
                 // A row of empty cells (Excel exports them as `;;;;`) is not a commune.
@@ -682,12 +756,11 @@ struct Fractions {
     percentage: bool,
 }
 
-/// Memos of per-cell work that repeats across rows (issue #7): yes/no cells and province or
-/// zone names take few distinct values, and folding them for every row dominated reading.
+/// Memos of per-cell work that repeats across rows (issue #7): province or zone names take
+/// few distinct values, and folding them for every row dominated reading.
 /// Each memo is bounded, so memory stays flat on any file.
 #[derive(Default)]
 struct Memo {
-    bools: FxHashMap<Box<str>, Result<Option<Value>, CellError>>,
     provinces: FxHashMap<Box<str>, Lookup>,
     zones: FxHashMap<Box<str>, Option<usize>>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
@@ -710,6 +783,15 @@ fn memo<V: Clone>(map: &mut FxHashMap<Box<str>, V>, key: &str, f: impl FnOnce() 
         map.insert(key.into(), v.clone());
     }
     v
+}
+
+/// Read a cell's bytes as `kind` (the record is UTF-8, checked as a whole).
+fn coerce_bytes(
+    cell: &[u8],
+    kind: MeasureKind,
+    rules: crate::data::coerce::NumberRules,
+) -> Result<Option<Value>, CellError> {
+    coerce(std::str::from_utf8(cell).unwrap_or(""), kind, rules)
 }
 
 /// [`nfc`] without the allocation-heavy pass when the text is already composed.
@@ -823,7 +905,7 @@ impl RowCtx<'_> {
 
 #[allow(clippy::too_many_arguments)]
 fn read_row(
-    rec: &csv::StringRecord,
+    rec: &Record,
     cols: &Columns,
     zone_col: Option<usize>,
     rs: &Ruleset,
@@ -849,22 +931,17 @@ fn read_row(
             values.push(None);
             continue;
         }
-        let cell = rec.get(col).unwrap_or("");
+        let cell = rec.bytes(col).unwrap_or(b"");
         let kind = rs.measures[mi].kind;
-        let coerced = if kind == MeasureKind::Bool {
-            memo(&mut cx.memo.bools, cell, || coerce(cell, kind, numbers))
-        } else {
-            coerce(cell, kind, numbers)
-        };
-        match coerced {
+        match coerce_bytes(cell, kind, numbers) {
             Ok(v) => {
                 if kind == MeasureKind::Percent && !opts.fraction_percent {
-                    track_fraction(&mut cx.fractions[mi], cx.line, cell.trim(), v);
+                    track_fraction(&mut cx.fractions[mi], cx.line, cell, v);
                 }
                 values.push(v);
             }
             Err(e) => {
-                let value = cell.trim();
+                let value = std::str::from_utf8(cell).unwrap_or("").trim();
                 let msg = if e.code == "ambiguous-number" {
                     format!("`{value}` reads two ways")
                 } else {
@@ -900,12 +977,16 @@ fn read_row(
     }
 }
 
-fn track_fraction(f: &mut Fractions, line: u64, cell: &str, v: Option<Value>) {
+fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Option<Value>) {
     let Some(Value::Num(n)) = v else {
         return;
     };
+    if f.percentage {
+        return;
+    }
     // A `%` sign makes a cell explicit: it counts neither way.
-    if f.percentage || cell.ends_with('%') {
+    let cell = std::str::from_utf8(cell).unwrap_or("").trim();
+    if cell.ends_with('%') {
         return;
     }
     if n > Decimal::ONE {
@@ -976,7 +1057,7 @@ fn check_unit(
 }
 
 fn year(
-    rec: &csv::StringRecord,
+    rec: &Record,
     cols: &Columns,
     rs: &Ruleset,
     opts: &ReadOptions,
@@ -1011,7 +1092,7 @@ fn year(
 }
 
 fn zone(
-    rec: &csv::StringRecord,
+    rec: &Record,
     zone_col: Option<usize>,
     cols: &Columns,
     province: Option<&str>,
@@ -1092,7 +1173,7 @@ fn zone(
     }
 }
 
-fn is_blank(rec: &csv::StringRecord) -> bool {
+fn is_blank(rec: &Record) -> bool {
     rec.iter().all(|c| c.trim().is_empty())
 }
 
@@ -1126,6 +1207,30 @@ fn field_count_help(expected: usize) -> String {
     )
 }
 
+/// `invalid-utf8`: field `field` (from 0) of the record at `pos` is invalid from its byte
+/// `valid_up_to` (from 0) on.
+fn invalid_utf8(
+    path: &str,
+    pos: Option<&csv::Position>,
+    field: usize,
+    valid_up_to: usize,
+) -> Diagnostic {
+    let byte = pos.map_or(0, csv::Position::byte);
+    Diagnostic::error(
+        "invalid-utf8",
+        format!(
+            "the file is not UTF-8: field {} of the row starting at byte offset {byte} is invalid from its byte {} on; the rest of the file was not read",
+            field + 1,
+            valid_up_to + 1
+        ),
+    )
+    .at(path, pos.map(csv::Position::line), Some(field as u64 + 1))
+    .help(
+        "name its encoding: --encoding windows-1258 (Vietnamese Windows), \
+         --encoding windows-1252 (Western European), or save it as CSV UTF-8",
+    )
+}
+
 fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
     let line = e.position().map(|p| p.line());
     match e.kind() {
@@ -1138,20 +1243,7 @@ fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
             *expected_len as usize,
         ),
         csv::ErrorKind::Utf8 { pos, err } => {
-            let byte = pos.as_ref().map_or(0, csv::Position::byte);
-            Diagnostic::error(
-                "invalid-utf8",
-                format!(
-                    "the file is not UTF-8: field {} of the row starting at byte offset {byte} is invalid from its byte {} on; the rest of the file was not read",
-                    err.field() + 1,
-                    err.valid_up_to() + 1
-                ),
-            )
-            .at(path, line, Some(err.field() as u64 + 1))
-            .help(
-                "name its encoding: --encoding windows-1258 (Vietnamese Windows), \
-                 --encoding windows-1252 (Western European), or save it as CSV UTF-8",
-            )
+            invalid_utf8(path, pos.as_ref(), err.field(), err.valid_up_to())
         }
         _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
     }

@@ -133,7 +133,7 @@ fn not_a_workbook_help(bytes: &[u8]) -> String {
 }
 
 impl RecordSource for SheetRecords {
-    fn read_record(&mut self, rec: &mut csv::StringRecord) -> csv::Result<bool> {
+    fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
         let Some((row0, col0)) = self.range.start() else {
             return Ok(false);
         };
@@ -143,12 +143,12 @@ impl RecordSource for SheetRecords {
         }
         rec.clear();
         for _ in 0..col0 {
-            rec.push_field("");
+            rec.push_field(b"");
         }
         for c in 0..width {
             match self.range.get((self.next, c)) {
-                Some(cell) => rec.push_field(&cell_text(cell)),
-                None => rec.push_field(""),
+                Some(cell) => rec.push_field(cell_text(cell).as_bytes()),
+                None => rec.push_field(b""),
             }
         }
         let mut pos = csv::Position::new();

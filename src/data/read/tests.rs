@@ -216,3 +216,42 @@ fn official_list_warnings_are_capped_per_file_and_counted() {
     );
     assert!(unknown.iter().all(|d| !d.is_error()));
 }
+
+/// A record is checked as a whole (issue #7): bytes that are UTF-8 only when the delimiter
+/// between them is dropped (`\xC3,\xA9` joins into `é`) must still fail, at the first bad
+/// field, as a field-by-field check would.
+#[test]
+fn a_character_cut_by_a_delimiter_is_invalid_utf8_at_its_field() {
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"10816,Xa \xC3,\xA9,2025,61,85,12,0,yes,0\n");
+    bytes.extend_from_slice(format!("{B}\n").as_bytes());
+    let read = read_csv(&bytes, "t.csv", 0, &ruleset(), &opts(false));
+    assert!(read.rows.is_empty(), "the file stops at the bad record");
+    assert_eq!((read.records, read.rejected), (1, 1));
+    let d = &read.diags[0];
+    assert_eq!(d.code, "invalid-utf8");
+    assert!(
+        d.message
+            .contains("field 2 of the row starting at byte offset 135 is invalid from its byte 4"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.to_string().starts_with("t.csv:2:2: error[invalid-utf8]"),
+        "{d}"
+    );
+}
+
+/// Valid multi-byte text in every position, including a field that starts with one (`Đạt`),
+/// reads.
+#[test]
+fn multibyte_text_at_field_starts_is_read() {
+    let text = file(&[A]);
+    let read = read_csv(text.as_bytes(), "t.csv", 0, &ruleset(), &opts(false));
+    assert_eq!(codes(&read.diags), vec![]);
+    assert_eq!(read.rows[0].name.as_deref(), Some("Xã Hồng Lạc"));
+    assert_eq!(
+        read.rows[0].values.iter().filter(|v| v.is_some()).count(),
+        6
+    );
+}

@@ -57,11 +57,16 @@ fn book(sheets: &[(&str, Cells<'_>)]) -> Vec<u8> {
 }
 
 fn all(mut s: SheetRecords) -> Vec<(u64, Vec<String>)> {
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     let mut out = Vec::new();
     while s.read_record(&mut rec).expect("read") {
         let line = rec.position().map_or(0, csv::Position::line);
-        out.push((line, rec.iter().map(String::from).collect()));
+        out.push((
+            line,
+            rec.iter()
+                .map(|f| String::from_utf8(f.to_vec()).expect("utf-8"))
+                .collect(),
+        ));
     }
     out
 }
