@@ -113,7 +113,7 @@ pub fn display_names(files: &[PathBuf]) -> Vec<String> {
 /// Decode a CSV stream whose first bytes are `head` and send its rows. `None` when the
 /// consumer stopped listening. `seen` holds the commune codes of earlier files.
 #[allow(clippy::too_many_arguments)]
-fn read_csv<R: Read>(
+fn read_csv<R: Read + Send>(
     head: Vec<u8>,
     rest: R,
     name: &str,
@@ -125,9 +125,22 @@ fn read_csv<R: Read>(
 ) -> std::io::Result<Option<ReadEnd>> {
     let (encoding, text, replaced) = decode::decode(head, rest, opts.encoding);
     let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
-    let rows = RowReader::from_source(csv_records(text, delimiter), name, input, rs, opts)
-        .with_seen(std::mem::take(seen));
-    Ok(send(rows, tx).map(|mut end| {
+    // CSV parsing runs a thread ahead of the rows' reading (issue #7).
+    let end = std::thread::scope(|scope| {
+        let (to_rows, batches) = mpsc::sync_channel(RECORD_BATCHES);
+        let (spent, recycled) = mpsc::sync_channel(RECORD_BATCHES + 2);
+        scope.spawn(move || parse_ahead(csv_records(text, delimiter), &to_rows, &recycled));
+        let records = Ahead {
+            batches,
+            spent,
+            current: RecordBatch::default(),
+            at: 0,
+        };
+        let rows =
+            RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
+        send(rows, tx)
+    });
+    Ok(end.map(|mut end| {
         if replaced.count() > 0 {
             end.diags.insert(
                 0,
@@ -164,6 +177,84 @@ fn read_csv<R: Read>(
         };
         end
     }))
+}
+
+/// Records parsed in one go: a batch, and the error that ended it early, if one did.
+#[derive(Default)]
+struct RecordBatch {
+    records: Vec<csv::ByteRecord>,
+    error: Option<csv::Error>,
+}
+
+/// Records per batch handed from the parsing thread.
+const RECORD_BATCH: usize = 256;
+
+/// Batches in flight between the parsing thread and the row reader.
+const RECORD_BATCHES: usize = 4;
+
+/// Parse `rdr` into batches of records and send them, reusing the records of spent
+/// batches so nothing is allocated per record; stops at the end or when nobody listens.
+fn parse_ahead<R: Read>(
+    mut rdr: csv::Reader<R>,
+    to_rows: &mpsc::SyncSender<RecordBatch>,
+    recycled: &mpsc::Receiver<Vec<csv::ByteRecord>>,
+) {
+    loop {
+        let mut records = recycled.try_recv().unwrap_or_default();
+        let mut n = 0;
+        let mut error = None;
+        let mut end = false;
+        while n < RECORD_BATCH {
+            if records.len() == n {
+                records.push(csv::ByteRecord::new());
+            }
+            match rdr.read_byte_record(&mut records[n]) {
+                Ok(true) => n += 1,
+                Ok(false) => {
+                    end = true;
+                    break;
+                }
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        records.truncate(n);
+        if to_rows.send(RecordBatch { records, error }).is_err() || end {
+            return;
+        }
+    }
+}
+
+/// The records of [`parse_ahead`], in order, as a [`RecordSource`].
+struct Ahead {
+    batches: mpsc::Receiver<RecordBatch>,
+    spent: mpsc::SyncSender<Vec<csv::ByteRecord>>,
+    current: RecordBatch,
+    at: usize,
+}
+
+impl RecordSource for Ahead {
+    fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
+        loop {
+            if let Some(next) = self.current.records.get_mut(self.at) {
+                // The record read before goes back in its place, to be reused.
+                std::mem::swap(rec, next);
+                self.at += 1;
+                return Ok(true);
+            }
+            if let Some(e) = self.current.error.take() {
+                return Err(e);
+            }
+            let Ok(next) = self.batches.recv() else {
+                return Ok(false);
+            };
+            let spent = std::mem::replace(&mut self.current, next);
+            let _ = self.spent.try_send(spent.records);
+            self.at = 0;
+        }
+    }
 }
 
 /// Open the worksheet of a workbook and send its rows. `None` when the consumer stopped

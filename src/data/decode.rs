@@ -14,9 +14,9 @@
 //!   the first line that has any of them (a comma on a tie or when none has); `--delimiter`
 //!   forces it.
 
-use std::cell::Cell;
 use std::io::{Chain, Cursor, Read};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
@@ -104,7 +104,7 @@ impl<R: Read> Read for Decoded<R> {
 /// with whoever reports it once the stream is read.
 #[derive(Debug, Clone, Default)]
 pub struct Replaced {
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
     /// Bytes of `EF BF BD` matched at the end of the last chunk.
     matched: u8,
 }
@@ -112,7 +112,7 @@ pub struct Replaced {
 impl Replaced {
     /// U+FFFD seen so far.
     pub fn count(&self) -> u64 {
-        self.count.get()
+        self.count.load(Ordering::Relaxed)
     }
 
     fn scan(&mut self, bytes: &[u8]) {
@@ -121,7 +121,7 @@ impl Replaced {
                 (_, 0xEF) => 1,
                 (1, 0xBF) => 2,
                 (2, 0xBD) => {
-                    self.count.set(self.count.get() + 1);
+                    self.count.fetch_add(1, Ordering::Relaxed);
                     0
                 }
                 _ => 0,

@@ -155,7 +155,7 @@ impl Record {
     /// field starts on a character boundary (a valid text cut at character boundaries gives
     /// valid pieces). On failure, the `invalid-utf8` diagnostic for the first bad field.
     fn check(&self, path: &str) -> Result<(), Diagnostic> {
-        let whole = std::str::from_utf8(self.raw.as_slice()).is_ok();
+        let whole = simdutf8::basic::from_utf8(self.raw.as_slice()).is_ok();
         if whole
             && self
                 .raw
@@ -756,11 +756,12 @@ struct Fractions {
     percentage: bool,
 }
 
-/// Memos of per-cell work that repeats across rows (issue #7): province or zone names take
-/// few distinct values, and folding them for every row dominated reading.
+/// Memos of per-cell work that repeats across rows (issue #7): yes/no cells and province or
+/// zone names take few distinct values, and folding them for every row dominated reading.
 /// Each memo is bounded, so memory stays flat on any file.
 #[derive(Default)]
 struct Memo {
+    bools: Recent,
     provinces: FxHashMap<Box<str>, Lookup>,
     zones: FxHashMap<Box<str>, Option<usize>>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
@@ -792,6 +793,39 @@ fn coerce_bytes(
     rules: crate::data::coerce::NumberRules,
 ) -> Result<Option<Value>, CellError> {
     coerce(std::str::from_utf8(cell).unwrap_or(""), kind, rules)
+}
+
+/// The last few distinct yes/no cells and how they read, compared byte for byte: a file
+/// spells yes and no a handful of ways (`Đạt`, `Không đạt`, `x`, `1`…), and a short list
+/// compared by length and bytes costs a fraction of hashing every cell.
+#[derive(Default)]
+struct Recent {
+    seen: Vec<(Box<[u8]>, Result<Option<Value>, CellError>)>,
+    next: usize,
+}
+
+/// Spellings [`Recent`] keeps; past this, the oldest is replaced.
+const RECENT: usize = 8;
+
+impl Recent {
+    fn get(
+        &mut self,
+        cell: &[u8],
+        f: impl FnOnce() -> Result<Option<Value>, CellError>,
+    ) -> Result<Option<Value>, CellError> {
+        if let Some((_, v)) = self.seen.iter().find(|(k, _)| **k == *cell) {
+            return v.clone();
+        }
+        let v = f();
+        let entry = (Box::from(cell), v.clone());
+        if self.seen.len() < RECENT {
+            self.seen.push(entry);
+        } else {
+            self.seen[self.next] = entry;
+            self.next = (self.next + 1) % RECENT;
+        }
+        v
+    }
 }
 
 /// [`nfc`] without the allocation-heavy pass when the text is already composed.
@@ -933,7 +967,14 @@ fn read_row(
         }
         let cell = rec.bytes(col).unwrap_or(b"");
         let kind = rs.measures[mi].kind;
-        match coerce_bytes(cell, kind, numbers) {
+        let coerced = if kind == MeasureKind::Bool {
+            cx.memo
+                .bools
+                .get(cell, || coerce_bytes(cell, kind, numbers))
+        } else {
+            coerce_bytes(cell, kind, numbers)
+        };
+        match coerced {
             Ok(v) => {
                 if kind == MeasureKind::Percent && !opts.fraction_percent {
                     track_fraction(&mut cx.fractions[mi], cx.line, cell, v);
