@@ -154,7 +154,7 @@ impl Record {
     /// Check that every field is UTF-8, as a whole: the record's bytes are valid and every
     /// field starts on a character boundary (a valid text cut at character boundaries gives
     /// valid pieces). On failure, the `invalid-utf8` diagnostic for the first bad field.
-    fn check(&self, path: &str) -> Result<(), Diagnostic> {
+    fn check(&self, path: &str) -> Result<(), Box<Diagnostic>> {
         let whole = simdutf8::basic::from_utf8(self.raw.as_slice()).is_ok();
         if whole
             && self
@@ -171,7 +171,12 @@ impl Record {
             .enumerate()
             .find_map(|(i, f)| std::str::from_utf8(f).err().map(|e| (i, e.valid_up_to())))
             .unwrap_or((0, 0));
-        Err(invalid_utf8(path, self.position(), field, valid_up_to))
+        Err(Box::new(invalid_utf8(
+            path,
+            self.position(),
+            field,
+            valid_up_to,
+        )))
     }
 }
 
@@ -394,7 +399,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             match self.rdr.read_record(&mut self.rec.raw) {
                 Ok(true) => {
                     if let Err(d) = self.rec.check(path) {
-                        self.end.diags.push(d);
+                        self.end.diags.push(*d);
                         return None;
                     }
                 }
@@ -565,7 +570,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                         // The file is in another encoding: every later row would fail too.
                         self.end.records += 1;
                         self.end.rejected += 1;
-                        self.end.diags.push(d);
+                        self.end.diags.push(*d);
                         self.done = true;
                         return None;
                     }
@@ -800,19 +805,18 @@ fn coerce_bytes(
 /// compared by length and bytes costs a fraction of hashing every cell.
 #[derive(Default)]
 struct Recent {
-    seen: Vec<(Box<[u8]>, Result<Option<Value>, CellError>)>,
+    seen: Vec<(Box<[u8]>, Coerced)>,
     next: usize,
 }
+
+/// How a cell reads.
+type Coerced = Result<Option<Value>, CellError>;
 
 /// Spellings [`Recent`] keeps; past this, the oldest is replaced.
 const RECENT: usize = 8;
 
 impl Recent {
-    fn get(
-        &mut self,
-        cell: &[u8],
-        f: impl FnOnce() -> Result<Option<Value>, CellError>,
-    ) -> Result<Option<Value>, CellError> {
+    fn get(&mut self, cell: &[u8], f: impl FnOnce() -> Coerced) -> Coerced {
         if let Some((_, v)) = self.seen.iter().find(|(k, _)| **k == *cell) {
             return v.clone();
         }
