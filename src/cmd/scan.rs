@@ -23,7 +23,12 @@ use crate::ruleset::Ruleset;
 use crate::ruleset::load::hex;
 
 /// Rows are handed between threads in batches this long.
-pub const BATCH: usize = 512;
+pub const BATCH: usize = 256;
+
+/// Batches of rows in flight between the reading thread and the consumer: a batch of 256
+/// rows of every 2021–2025 measure holds about 0.6 MB, so more would show in peak memory
+/// whenever evaluating is slower than reading.
+const ROW_BATCHES: usize = 2;
 
 /// What [`scan`] saw of each file: the reader's end and, when asked, the file's SHA-256.
 pub type FileEnds = Vec<(ReadEnd, Option<String>)>;
@@ -45,7 +50,7 @@ pub fn scan<T>(
         bail!("standard input (`-`) can be read only once");
     }
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(8);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
         let reader = scope.spawn(move || -> anyhow::Result<FileEnds> {
             let mut ends = Vec::with_capacity(files.len());
             // Commune codes seen in earlier files: duplicates are found across files.
@@ -128,7 +133,7 @@ fn read_csv<R: Read + Send>(
     // CSV parsing runs a thread ahead of the rows' reading (issue #7).
     let end = std::thread::scope(|scope| {
         let (to_rows, batches) = mpsc::sync_channel(RECORD_BATCHES);
-        let (spent, recycled) = mpsc::sync_channel(RECORD_BATCHES + 2);
+        let (spent, recycled) = mpsc::sync_channel(RECORD_BATCHES + 1);
         scope.spawn(move || parse_ahead(csv_records(text, delimiter), &to_rows, &recycled));
         let records = Ahead {
             batches,
@@ -190,7 +195,7 @@ struct RecordBatch {
 const RECORD_BATCH: usize = 256;
 
 /// Batches in flight between the parsing thread and the row reader.
-const RECORD_BATCHES: usize = 4;
+const RECORD_BATCHES: usize = 2;
 
 /// Parse `rdr` into batches of records and send them, reusing the records of spent
 /// batches so nothing is allocated per record; stops at the end or when nobody listens.
@@ -458,15 +463,15 @@ struct Hashed {
 }
 
 /// Bytes per chunk handed from the reading thread to the parser.
-const CHUNK: usize = 1 << 18;
+const CHUNK: usize = 1 << 17;
 
 /// Chunks in flight between the two threads.
-const CHUNKS: usize = 4;
+const CHUNKS: usize = 2;
 
 impl Hashed {
     fn new(mut inner: Box<dyn Read + Send>, hash: bool) -> Self {
         let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
-        let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 2);
+        let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 1);
         let digest = std::thread::spawn(move || {
             let mut hasher = hash.then(Sha256::new);
             loop {
