@@ -23,6 +23,9 @@ fn list(set: ProvinceSet) -> &'static str {
     }
 }
 
+/// Digits of every code in the lists.
+const CODE_LEN: usize = 5;
+
 /// Where each line of `list` starts, worked out on first use: a lookup is then a binary
 /// search over line starts (about 14 steps) instead of a scan for line ends at each step.
 fn line_starts(set: ProvinceSet) -> &'static [u32] {
@@ -51,10 +54,11 @@ fn find(set: ProvinceSet, code: &str) -> Option<&'static str> {
             .map_or(rest, |(line, _)| line)
             .split_once(',')
     };
+    // Every code of the lists has CODE_LEN digits (a test checks it).
     let k = starts
         .binary_search_by(|&start| {
-            let rest = list.get(start as usize..).unwrap_or("");
-            let c = rest.split_once(',').map_or(rest, |(c, _)| c);
+            let start = start as usize;
+            let c = list.get(start..start + CODE_LEN).unwrap_or("");
             c.cmp(code)
         })
         .ok()?;
@@ -176,6 +180,19 @@ mod tests {
     }
 
     #[test]
+    fn every_code_of_the_lists_has_five_digits() {
+        for set in [ProvinceSet::Y2024, ProvinceSet::Y2025] {
+            for line in list(set).lines() {
+                let (code, _) = line.split_once(',').expect("code,name");
+                assert!(
+                    code.len() == CODE_LEN && code.bytes().all(|b| b.is_ascii_digit()),
+                    "{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_code_of_the_lists_is_found_and_others_are_not() {
         for set in [ProvinceSet::Y2024, ProvinceSet::Y2025] {
             for line in list(set).lines() {
@@ -183,7 +200,7 @@ mod tests {
                 assert_eq!(find(set, code), Some(name), "{code}");
             }
         }
-        for absent in ["", "0", "00000", "99999", "00001x", "ZZZZZ"] {
+        for absent in ["", "0", "00000", "99999", "00001x", "003790", "0037", "ZZZZZ"] {
             assert_eq!(find(ProvinceSet::Y2024, absent), None, "{absent:?}");
         }
     }
