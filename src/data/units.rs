@@ -200,7 +200,9 @@ mod tests {
                 assert_eq!(find(set, code), Some(name), "{code}");
             }
         }
-        for absent in ["", "0", "00000", "99999", "00001x", "003790", "0037", "ZZZZZ"] {
+        for absent in [
+            "", "0", "00000", "99999", "00001x", "003790", "0037", "ZZZZZ",
+        ] {
             assert_eq!(find(ProvinceSet::Y2024, absent), None, "{absent:?}");
         }
     }
