@@ -1,14 +1,19 @@
 //! Micro-benchmarks of the evaluator core (issue #7): parsing the embedded default ruleset,
-//! reading and coercing rows, and evaluating one commune (afresh, or reusing an evaluator).
+//! reading and coercing rows, coercing the cells of one row, and evaluating one commune
+//! (afresh, or reusing an evaluator).
 //! Run with `cargo bench`; the whole-program figures come from `scripts/bench.sh`.
 
-use ntm::data::coerce::DecimalMark;
+use ntm::data::coerce::{DecimalMark, NumberRules, coerce, coerce_bytes};
 use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, read_csv};
 use ntm::eval::{Evaluator, evaluate};
+use ntm::ruleset::model::MeasureKind;
 use ntm::ruleset::{Ruleset, builtin, load_str};
 
 const EXAMPLE: &str = include_str!("../examples/communes.csv");
+
+/// One row of `scripts/gen_communes.py 10` (the bench data), under the header of `EXAMPLE`.
+const BENCH_ROW: &str = "00388,Xã Nam Sơn,Huyện Sóc Sơn,Thành phố Hà Nội,,,Đạt,Đạt,100,88,\"52,5\",\"71,4\",88,Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,Không đạt,Đạt,Đạt,Đạt,0,Đạt,51,Đạt,\"27,5\",Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,99,Đạt,,Đạt,\"15,7\",\"52,5\",\"71,4\",\"71,5\",Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,Đạt,100,Đạt,Đạt,Đạt,Đạt,Không đạt,Đạt,Đạt,Đạt,Đạt,Đạt,Không đạt,Không đạt,Đạt,Đạt,Không đạt,Đạt,,Đạt,Đạt,Không đạt,Đạt,,Không đạt,,Không đạt,,Không đạt,Không đạt,Không đạt,,,Đạt,,,Đạt,,";
 
 fn main() {
     divan::main();
@@ -53,6 +58,61 @@ fn read_example(bencher: divan::Bencher<'_, '_>) {
     bencher
         .counter(divan::counter::BytesCount::of_str(EXAMPLE))
         .bench(|| read_csv(divan::black_box(EXAMPLE.as_bytes()), "b.csv", 0, &rs, &opts));
+}
+
+/// The measure cells of `BENCH_ROW` with their declared kinds, as the reader meets them.
+fn bench_cells() -> Vec<(String, MeasureKind)> {
+    let rs = default_ruleset();
+    let header = EXAMPLE.lines().next().expect("the example has a header");
+    let split = |line: &str| {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes())
+            .records()
+            .next()
+            .expect("one record")
+            .expect("valid CSV")
+    };
+    let (names, cells) = (split(header), split(BENCH_ROW));
+    names
+        .iter()
+        .zip(cells.iter())
+        .filter_map(|(name, cell)| {
+            let m = rs.measures.iter().find(|m| m.id == name)?;
+            Some((cell.to_string(), m.kind))
+        })
+        .collect()
+}
+
+/// Every measure cell of one bench-data row (86 of its 90 columns) → typed values.
+#[divan::bench]
+fn coerce_row(bencher: divan::Bencher<'_, '_>) {
+    let cells = bench_cells();
+    assert_eq!(cells.len(), 86);
+    bencher.bench_local(|| {
+        let mut read = 0;
+        for (cell, kind) in divan::black_box(&cells) {
+            if let Ok(Some(_)) = coerce(cell, *kind, NumberRules::default()) {
+                read += 1;
+            }
+        }
+        read
+    });
+}
+
+/// The same cells as bytes, as the reader hands them over (`coerce_bytes`).
+#[divan::bench]
+fn coerce_row_bytes(bencher: divan::Bencher<'_, '_>) {
+    let cells = bench_cells();
+    bencher.bench_local(|| {
+        let mut read = 0;
+        for (cell, kind) in divan::black_box(&cells) {
+            if let Ok(Some(_)) = coerce_bytes(cell.as_bytes(), *kind, NumberRules::default()) {
+                read += 1;
+            }
+        }
+        read
+    });
 }
 
 /// One commune through every level, criterion and indicator.

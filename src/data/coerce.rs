@@ -3,6 +3,13 @@
 //! Documented in docs/data.md ("Numbers", "Percentages"). Returns a [`CellError`] with a
 //! stable code and what was expected, so the reader can build a located diagnostic; this
 //! module knows nothing of files or rows.
+//!
+//! Cells are read as bytes ([`coerce_bytes`]; [`coerce`] is the same for a `&str`), every
+//! row of every file passes here, so the spellings real files use are read without
+//! allocating: digits with marks build the decimal from an integer mantissa and a scale,
+//! and yes/no cells in ASCII or in the precomposed (NFC) letters of `đạt`, `có`, `không`,
+//! `chưa` are matched byte by byte. Anything else beyond ASCII (other accents, decomposed
+//! letters, Unicode spaces) goes through `str`: Unicode trimming and [`fold`].
 
 use std::str::FromStr;
 
@@ -49,11 +56,11 @@ pub enum DecimalMark {
 }
 
 impl DecimalMark {
-    fn char(self) -> Option<char> {
+    fn byte(self) -> Option<u8> {
         match self {
             DecimalMark::Auto => None,
-            DecimalMark::Comma => Some(','),
-            DecimalMark::Point => Some('.'),
+            DecimalMark::Comma => Some(b','),
+            DecimalMark::Point => Some(b'.'),
         }
     }
 
@@ -85,41 +92,224 @@ pub fn coerce(
     kind: MeasureKind,
     rules: NumberRules,
 ) -> Result<Option<Value>, CellError> {
-    let cell = cell.trim();
+    coerce_bytes(cell.as_bytes(), kind, rules)
+}
+
+/// Read the UTF-8 bytes of `cell` as `kind`: the same values and errors as [`coerce`] on
+/// the same text. Bytes that are not UTF-8 are `not-a-number` (`not-a-bool` for yes/no).
+pub fn coerce_bytes(
+    cell: &[u8],
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Result<Option<Value>, CellError> {
+    let cell = trim_spaces(cell);
     if cell.is_empty() {
         return Ok(None);
     }
+    if kind == MeasureKind::Bool {
+        return match common_yes_no(cell) {
+            Some(b) => Ok(Some(Value::Bool(b))),
+            None => general(cell, kind, rules),
+        };
+    }
+    match plain(cell, kind, rules) {
+        Some(n) => Ok(Some(Value::Num(n))),
+        None => general(cell, kind, rules),
+    }
+}
+
+/// A trimmed, non-empty cell that is not one of the common spellings: the whole rule.
+/// Out of line, so that the common path stays small.
+#[cold]
+#[inline(never)]
+fn general(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Result<Option<Value>, CellError> {
     match kind {
-        MeasureKind::Bool => yes_no(cell).map(|b| Some(Value::Bool(b))),
-        MeasureKind::Percent => percent(cell, rules).map(|n| Some(Value::Num(n))),
-        MeasureKind::Count => {
-            let n = resolve(cell, number(cell, rules.decimal), rules.decimal, None)?;
-            if !kind.admits(n) {
-                return Err(err("out-of-range", "a whole number of at least 0"));
-            }
-            Ok(Some(Value::Num(n.normalize())))
+        MeasureKind::Bool => match yes_no_bytes(cell) {
+            Some(b) => b.map(|b| Some(Value::Bool(b))),
+            None => coerce_text(cell, kind, rules),
+        },
+        _ if !cell.is_ascii() => coerce_text(cell, kind, rules),
+        MeasureKind::Percent => {
+            let (text, sign) = match cell.split_last() {
+                Some((b'%', text)) => (trim_spaces(text), true),
+                _ => (cell, false),
+            };
+            percent(text, sign, rules).map(|n| Some(Value::Num(n)))
         }
-        MeasureKind::Number => {
-            let n = resolve(cell, number(cell, rules.decimal), rules.decimal, None)?;
-            if !kind.admits(n) {
-                return Err(err(
-                    "out-of-range",
-                    "a number of at least 0 (no NTM measure is negative)",
-                ));
-            }
-            Ok(Some(Value::Num(n)))
+        _ => measure(cell, kind, rules).map(|n| Some(Value::Num(n))),
+    }
+}
+
+/// The cells [`coerce_bytes`] does not read byte by byte: text beyond ASCII, trimmed of
+/// Unicode whitespace and, for yes/no, folded.
+#[cold]
+fn coerce_text(
+    cell: &[u8],
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Result<Option<Value>, CellError> {
+    let Ok(text) = std::str::from_utf8(cell) else {
+        return Err(match kind {
+            MeasureKind::Bool => not_a_bool(),
+            MeasureKind::Percent => err("not-a-number", percent_example(rules, false)),
+            _ => err("not-a-number", rules.decimal.example()),
+        });
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match kind {
+        MeasureKind::Bool => yes_no(text).map(|b| Some(Value::Bool(b))),
+        MeasureKind::Percent => {
+            let (text, sign) = match text.strip_suffix('%') {
+                Some(t) => (t.trim_end(), true),
+                None => (text, false),
+            };
+            percent(text.as_bytes(), sign, rules).map(|n| Some(Value::Num(n)))
+        }
+        _ => measure(text.as_bytes(), kind, rules).map(|n| Some(Value::Num(n))),
+    }
+}
+
+/// Whitespace as `str::trim` sees it, within ASCII: tab, line feed, vertical tab, form
+/// feed, carriage return and space (`u8::is_ascii_whitespace` leaves out the vertical tab).
+fn is_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `cell` without leading and trailing ASCII whitespace ([`is_space`]).
+fn trim_spaces(cell: &[u8]) -> &[u8] {
+    match (cell.first(), cell.last()) {
+        // Every space is at most b' ': the common case in two comparisons.
+        (Some(&first), Some(&last)) if first > b' ' && last > b' ' => cell,
+        _ => {
+            let start = cell
+                .iter()
+                .position(|&b| !is_space(b))
+                .unwrap_or(cell.len());
+            let end = cell
+                .iter()
+                .rposition(|&b| !is_space(b))
+                .map_or(start, |i| i + 1);
+            cell.get(start..end).unwrap_or_default()
         }
     }
 }
 
-/// A percent cell: `85`, `85,5`, `85.5 %`; with `--fraction-percent`, `0.855` (a `%` sign
-/// still means a percentage).
-fn percent(cell: &str, rules: NumberRules) -> Result<Decimal, CellError> {
-    let (text, sign) = match cell.strip_suffix('%') {
-        Some(t) => (t.trim_end(), true),
-        None => (cell, false),
+/// `10^i` for every scale [`plain`] builds.
+const POWERS_OF_10: [u64; FAST_DIGITS + 1] = {
+    let mut p = [1u64; FAST_DIGITS + 1];
+    let mut i = 1;
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// The cells most files hold, read in one pass without the general rule: up to
+/// [`FAST_DIGITS`] digits with at most one mark that is the decimal mark (a `,` before
+/// exactly three digits only in a percent cell, where it cannot group thousands), no sign,
+/// and in a percent cell a `%` right after the digits. The value is built from the digits
+/// as an integer and the number of decimals, and is returned only when it is in range: any
+/// other cell (`-5`, `1.234,5`, `1,234`, `85 %`, `130`, `2.5` as a count) is left to
+/// [`measure`] and [`percent`], which read it or say why not.
+fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> {
+    let (text, sign) = match (kind, cell.split_last()) {
+        (MeasureKind::Percent, Some((b'%', text))) => (text, true),
+        _ => (cell, false),
     };
-    let example = match (rules.fraction_percent && !sign, rules.decimal) {
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut mark = None;
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' if digits < FAST_DIGITS => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+            }
+            b'.' | b',' if mark.is_none() => mark = Some((i, b)),
+            _ => return None,
+        }
+    }
+    let scale = match mark {
+        None => 0,
+        Some((at, b)) => {
+            let decimals = text.len() - at - 1;
+            let decimal_mark = match (rules.decimal, b) {
+                (DecimalMark::Auto | DecimalMark::Point, b'.') | (DecimalMark::Comma, b',') => true,
+                // `1,234` reads two ways: only a percentage takes the decimal reading.
+                (DecimalMark::Auto, _) => {
+                    kind == MeasureKind::Percent
+                        || !(decimals == 3 && (1..=3).contains(&at) && text.first() != Some(&b'0'))
+                }
+                _ => false,
+            };
+            if !decimal_mark || decimals == 0 {
+                return None;
+            }
+            decimals
+        }
+    };
+    if digits == 0 {
+        return None;
+    }
+    let unit = u128::from(*POWERS_OF_10.get(scale)?);
+    let scale = u32::try_from(scale).ok()?;
+    let whole = |m: u64, scale| Decimal::try_from_i128_with_scale(i128::from(m), scale).ok();
+    match kind {
+        MeasureKind::Percent if rules.fraction_percent && !sign => {
+            // A fraction between 0 and 1, times 100, without trailing zeros.
+            let mut m = u128::from(mantissa);
+            if m > unit {
+                return None;
+            }
+            m *= 100;
+            let mut scale = scale;
+            while scale > 0 && m % 10 == 0 {
+                m /= 10;
+                scale -= 1;
+            }
+            Decimal::try_from_i128_with_scale(i128::try_from(m).ok()?, scale).ok()
+        }
+        MeasureKind::Percent => (u128::from(mantissa) <= 100 * unit)
+            .then(|| whole(mantissa, scale))
+            .flatten(),
+        // A count is whole and written without trailing zeros.
+        MeasureKind::Count => {
+            let unit = u64::try_from(unit).ok()?;
+            (mantissa % unit == 0)
+                .then(|| whole(mantissa / unit, 0))
+                .flatten()
+        }
+        _ => whole(mantissa, scale),
+    }
+}
+
+/// A number or count cell.
+fn measure(text: &[u8], kind: MeasureKind, rules: NumberRules) -> Result<Decimal, CellError> {
+    let n = resolve(text, number(text, rules.decimal), rules.decimal, None)?;
+    if !kind.admits(n) {
+        return Err(if kind == MeasureKind::Count {
+            err("out-of-range", "a whole number of at least 0")
+        } else {
+            err(
+                "out-of-range",
+                "a number of at least 0 (no NTM measure is negative)",
+            )
+        });
+    }
+    Ok(if kind == MeasureKind::Count {
+        n.normalize()
+    } else {
+        n
+    })
+}
+
+/// What a percent cell should look like; `sign` when it was written with `%`.
+fn percent_example(rules: NumberRules, sign: bool) -> &'static str {
+    match (rules.fraction_percent && !sign, rules.decimal) {
         (true, _) => {
             "a fraction between 0 and 1 such as `0.85` (--fraction-percent), or a percentage with a `%` sign"
         }
@@ -130,7 +320,13 @@ fn percent(cell: &str, rules: NumberRules) -> Result<Decimal, CellError> {
         (false, DecimalMark::Point) => {
             "a percentage with a decimal point (--decimal-point) such as `85` or `85.5%`"
         }
-    };
+    }
+}
+
+/// A percent cell: `85`, `85,5`, `85.5 %`; with `--fraction-percent`, `0.855` (a `%` sign
+/// still means a percentage). `text` is the cell without its `%` sign, if it had one.
+fn percent(text: &[u8], sign: bool, rules: NumberRules) -> Result<Decimal, CellError> {
+    let example = percent_example(rules, sign);
     // A percentage cannot be 1000 or more, so a lone mark before three digits is the
     // decimal mark; a fraction cannot be either.
     let n = resolve(
@@ -165,7 +361,7 @@ enum Parsed {
 /// Turn a parse into a value or an error. `percent_example` is set for percent cells: their
 /// ambiguous cells take the decimal reading (the grouped one is 1000 or more).
 fn resolve(
-    text: &str,
+    text: &[u8],
     parsed: Parsed,
     mark: DecimalMark,
     percent_example: Option<&str>,
@@ -173,12 +369,15 @@ fn resolve(
     match (parsed, percent_example) {
         (Parsed::Num(n), _) => Ok(n),
         (Parsed::Ambiguous { decimal, .. }, Some(_)) => Ok(decimal),
-        (Parsed::Ambiguous { grouped, decimal }, None) => Err(err(
-            "ambiguous-number",
-            format!(
-                "one reading: `{text}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point"
-            ),
-        )),
+        (Parsed::Ambiguous { grouped, decimal }, None) => {
+            let text = String::from_utf8_lossy(text);
+            Err(err(
+                "ambiguous-number",
+                format!(
+                    "one reading: `{text}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point"
+                ),
+            ))
+        }
         (Parsed::Bad, Some(example)) => Err(err("not-a-number", example)),
         (Parsed::Bad, None) => Err(err("not-a-number", mark.example())),
     }
@@ -195,122 +394,259 @@ fn resolve(
 /// - with a forced mark, the other character only groups thousands.
 ///
 /// Grouped parts must be whole groups of three digits after a first group of one to three.
-fn number(text: &str, mark: DecimalMark) -> Parsed {
-    let (neg, body) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
+fn number(text: &[u8], mark: DecimalMark) -> Parsed {
+    let (neg, body) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
         _ => (false, text),
     };
-    let valid = body
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
-    if !valid || !body.bytes().any(|b| b.is_ascii_digit()) {
+    // One pass: only digits and marks, at least one digit; count the marks and keep where
+    // the last one is.
+    let (mut dots, mut commas, mut digits, mut last) = (0usize, 0usize, false, 0usize);
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => digits = true,
+            b'.' => (dots, last) = (dots + 1, i),
+            b',' => (commas, last) = (commas + 1, i),
+            _ => return Parsed::Bad,
+        }
+    }
+    if !digits {
         return Parsed::Bad;
     }
-    let dots = body.matches('.').count();
-    let commas = body.matches(',').count();
-    let forced = mark.char();
-    let num = |int: &str, frac: &str| decimal(neg, int, frac).map_or(Parsed::Bad, Parsed::Num);
-    // A written mark needs digits after it: `5.` and `1.234,` are not numbers.
-    let with_frac = |int: &str, frac: &str| {
-        if frac.is_empty() {
-            Parsed::Bad
-        } else {
-            num(int, frac)
-        }
+    // The text before and after the last mark.
+    let (int, frac) = match (body.get(..last), body.get(last + 1..)) {
+        (Some(int), Some(frac)) => (int, frac),
+        _ => (body, &body[..0]),
     };
+    let forced = mark.byte();
     match (dots, commas) {
-        (0, 0) => num(body, ""),
+        (0, 0) => whole(neg, body),
         (d, c) if d > 0 && c > 0 => {
-            let Some(at) = body.rfind(['.', ',']) else {
-                return Parsed::Bad;
+            let (dec, group, decs) = match body.get(last) {
+                Some(b'.') => (b'.', b',', dots),
+                _ => (b',', b'.', commas),
             };
-            let dec = if body[at..].starts_with('.') {
-                '.'
-            } else {
-                ','
-            };
-            let group = if dec == '.' { ',' } else { '.' };
-            if body.matches(dec).count() != 1 || forced.is_some_and(|f| f != dec) {
+            if decs != 1 || forced.is_some_and(|f| f != dec) || !grouped(int, group) {
                 return Parsed::Bad;
             }
-            match grouped(&body[..at], group) {
-                Some(int) => with_frac(&int, &body[at + 1..]),
-                None => Parsed::Bad,
-            }
+            with_frac(neg, int, frac)
         }
         _ => {
-            let n = dots + commas;
-            let ch = if dots > 0 { '.' } else { ',' };
-            let as_grouped = || grouped(body, ch).map_or(Parsed::Bad, |int| num(&int, ""));
-            if n > 1 || forced.is_some_and(|f| f != ch) {
-                if forced == Some(ch) {
+            let ch = if dots > 0 { b'.' } else { b',' };
+            if dots + commas > 1 || forced.is_some_and(|f| f != ch) {
+                if forced == Some(ch) || !grouped(body, ch) {
                     return Parsed::Bad;
                 }
-                return as_grouped();
+                return whole(neg, body);
             }
-            let Some((int, frac)) = body.split_once(ch) else {
-                return Parsed::Bad;
-            };
-            let as_decimal = with_frac(int, frac);
-            if forced.is_some() || ch == '.' {
+            let as_decimal = with_frac(neg, int, frac);
+            if forced.is_some() || ch == b'.' {
                 return as_decimal;
             }
-            match (as_grouped(), as_decimal) {
-                (Parsed::Num(grouped), Parsed::Num(decimal)) => {
-                    Parsed::Ambiguous { grouped, decimal }
-                }
-                (_, d) => d,
+            match (as_decimal, grouped(body, ch)) {
+                (Parsed::Num(decimal), true) => match whole(neg, body) {
+                    Parsed::Num(grouped) => Parsed::Ambiguous { grouped, decimal },
+                    _ => as_decimal,
+                },
+                _ => as_decimal,
             }
         }
     }
 }
 
-/// `int.frac` as a decimal; `int` may be empty (`.5`), `frac` not when a mark was written.
-fn decimal(neg: bool, int: &str, frac: &str) -> Option<Decimal> {
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || !digits(frac) || (int.is_empty() && frac.is_empty()) {
+/// The whole number written by the digits of `int` (marks that group thousands skipped).
+fn whole(neg: bool, int: &[u8]) -> Parsed {
+    decimal(neg, int, &[]).map_or(Parsed::Bad, Parsed::Num)
+}
+
+/// `int.frac`, where a mark was written: `frac` must have digits (`5.` is not a number).
+fn with_frac(neg: bool, int: &[u8], frac: &[u8]) -> Parsed {
+    if frac.is_empty() {
+        return Parsed::Bad;
+    }
+    decimal(neg, int, frac).map_or(Parsed::Bad, Parsed::Num)
+}
+
+/// Most digits read into a `u64` mantissa: any 19 digits fit.
+const FAST_DIGITS: usize = 19;
+
+/// `int.frac` as a decimal with the scale `frac.len()` (`85.50` keeps its two places);
+/// `int` may be empty (`.5`) and holds only digits and thousands marks, `frac` only digits.
+/// Up to [`FAST_DIGITS`] digits, the mantissa is built in place; longer numbers are handed
+/// to `Decimal::from_str`, which rounds what does not fit in 28 places.
+fn decimal(neg: bool, int: &[u8], frac: &[u8]) -> Option<Decimal> {
+    if int.is_empty() && frac.is_empty() {
         return None;
     }
-    let int = if int.is_empty() { "0" } else { int };
-    let n = if frac.is_empty() {
-        Decimal::from_str(int).ok()?
-    } else {
-        Decimal::from_str(&format!("{int}.{frac}")).ok()?
-    };
+    let mut mantissa: u64 = 0;
+    let mut n = 0;
+    for &b in int.iter().chain(frac) {
+        if b.is_ascii_digit() {
+            if n == FAST_DIGITS {
+                return long_decimal(neg, int, frac);
+            }
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            n += 1;
+        }
+    }
+    let scale = u32::try_from(frac.len()).ok()?;
+    let n = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
     Some(if neg && !n.is_zero() { -n } else { n })
 }
 
-/// The digits of `s` if it is a whole number grouped by `sep` in threes (`1.234.567`).
-fn grouped(s: &str, sep: char) -> Option<String> {
-    let mut parts = s.split(sep);
-    let first = parts.next()?;
-    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if first.is_empty() || first.len() > 3 || first.starts_with('0') || !digits(first) {
-        return None;
+/// [`decimal`] for more than [`FAST_DIGITS`] digits, through the text `int.frac`.
+fn long_decimal(neg: bool, int: &[u8], frac: &[u8]) -> Option<Decimal> {
+    let mut text: String = int
+        .iter()
+        .filter(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    if text.is_empty() {
+        text.push('0');
     }
-    let mut out = first.to_string();
+    if !frac.is_empty() {
+        text.push('.');
+        text.extend(frac.iter().map(|&b| char::from(b)));
+    }
+    let n = Decimal::from_str(&text).ok()?;
+    Some(if neg && !n.is_zero() { -n } else { n })
+}
+
+/// Whether `s` is a whole number grouped by `sep` in threes (`1.234.567`).
+fn grouped(s: &[u8], sep: u8) -> bool {
+    let mut parts = s.split(|&b| b == sep);
+    let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    if first.is_empty() || first.len() > 3 || first.starts_with(b"0") || !digits(first) {
+        return false;
+    }
     let mut groups = 0;
     for p in parts {
         if p.len() != 3 || !digits(p) {
-            return None;
+            return false;
         }
-        out.push_str(p);
         groups += 1;
     }
-    (groups > 0).then_some(out)
+    groups > 0
+}
+
+fn not_a_bool() -> CellError {
+    err(
+        "not-a-bool",
+        "yes or no: `đạt`/`không đạt`, `có`/`không`, `yes`/`no`, `true`/`false`, `1`/`0`, `x`",
+    )
+}
+
+/// The folded yes/no words.
+fn yes_no_word(folded: &[u8]) -> Result<bool, CellError> {
+    match folded {
+        b"dat" | b"co" | b"yes" | b"y" | b"true" | b"1" | b"x" => Ok(true),
+        b"khong dat" | b"chua dat" | b"khong" | b"no" | b"n" | b"false" | b"0" => Ok(false),
+        _ => Err(not_a_bool()),
+    }
 }
 
 /// Yes/no words, compared case- and diacritic-insensitively.
 fn yes_no(cell: &str) -> Result<bool, CellError> {
-    match fold(cell).as_str() {
-        "dat" | "co" | "yes" | "y" | "true" | "1" | "x" => Ok(true),
-        "khong dat" | "chua dat" | "khong" | "no" | "n" | "false" | "0" => Ok(false),
-        _ => Err(err(
-            "not-a-bool",
-            "yes or no: `đạt`/`không đạt`, `có`/`không`, `yes`/`no`, `true`/`false`, `1`/`0`, `x`",
-        )),
+    yes_no_word(fold(cell).as_bytes())
+}
+
+/// `bytes` as a little-endian word, and the bits that tell its letters' cases apart.
+const fn pattern<const N: usize>(bytes: [u8; N], case: [u8; N]) -> (u64, u64) {
+    let (mut word, mut mask) = ([0u8; 8], [0u8; 8]);
+    let mut i = 0;
+    while i < N && i < 8 {
+        word[i] = bytes[i];
+        mask[i] = case[i];
+        i += 1;
     }
+    (u64::from_le_bytes(word), u64::from_le_bytes(mask))
+}
+
+/// Whether `word` is `pattern` in any case: a letter and its capital differ in one bit
+/// (`0x20` in ASCII and in `ó Ó`, `ô Ô`; `0x01` in `đ Đ`, `ạ Ạ`), set in the pattern, so
+/// setting it in `word` admits both and nothing else.
+fn is(word: u64, (pattern, case): (u64, u64)) -> bool {
+    word | case == pattern
+}
+
+/// The yes/no spellings of most files, precomposed (NFC) as keyboards and spreadsheets
+/// write them, in any case, one space between words: `Đạt`, `Không đạt`, `Không`, `Có`,
+/// `x`, `1`, `0`. Matched in a few word comparisons, without folding; `None` for anything
+/// else.
+fn common_yes_no(cell: &[u8]) -> Option<bool> {
+    const DAT: (u64, u64) = pattern(*b"\xC4\x91\xE1\xBA\xA1t", [0, 1, 0, 0, 1, 0x20]);
+    const KHONG: (u64, u64) = pattern(*b"kh\xC3\xB4ng", [0x20, 0x20, 0, 0x20, 0x20, 0x20]);
+    const CO: (u64, u64) = pattern(*b"c\xC3\xB3", [0x20, 0, 0x20]);
+    // `không đạt` is 13 bytes: its first 8 and its last 8.
+    const KHONG_: (u64, u64) = pattern(
+        *b"kh\xC3\xB4ng \xC4",
+        [0x20, 0x20, 0, 0x20, 0x20, 0x20, 0, 0],
+    );
+    const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
+    match *cell {
+        [b'x' | b'X' | b'1'] => Some(true),
+        [b'0'] => Some(false),
+        [a, b, c] => is(u64::from_le_bytes([a, b, c, 0, 0, 0, 0, 0]), CO).then_some(true),
+        [a, b, c, d, e, f] => {
+            let word = u64::from_le_bytes([a, b, c, d, e, f, 0, 0]);
+            if is(word, DAT) {
+                Some(true)
+            } else {
+                is(word, KHONG).then_some(false)
+            }
+        }
+        [_, _, _, _, _, _, _, _, _, _, _, _, _] => {
+            let head = u64::from_le_bytes(*cell.first_chunk()?);
+            let tail = u64::from_le_bytes(*cell.last_chunk()?);
+            (is(head, KHONG_) && is(tail, _DAT)).then_some(false)
+        }
+        _ => None,
+    }
+}
+
+/// [`yes_no`] without allocating, for a trimmed cell in ASCII or with the precomposed
+/// letters of the Vietnamese words (`Đ đ`, `Ạ ạ`, `Ó ó`, `Ô ô`, `Ư ư`): what [`fold`] would
+/// make of it, built in a small buffer. `None` for any other character (another accent, a
+/// combining mark, a Unicode space) or a text too long to be a yes/no word: [`yes_no`]
+/// decides those.
+fn yes_no_bytes(cell: &[u8]) -> Option<Result<bool, CellError>> {
+    let mut folded = [0u8; 9];
+    let mut len = 0;
+    let mut space = false;
+    let mut i = 0;
+    while let Some(&b) = cell.get(i) {
+        let next = cell.get(i + 1).copied();
+        let (letter, width) = match b {
+            _ if is_space(b) => {
+                space = len > 0;
+                i += 1;
+                continue;
+            }
+            0..=0x7F => (b.to_ascii_lowercase(), 1),
+            // Đ đ
+            0xC4 if matches!(next, Some(0x90 | 0x91)) => (b'd', 2),
+            // Ó ó Ô ô
+            0xC3 if matches!(next, Some(0x93 | 0xB3 | 0x94 | 0xB4)) => (b'o', 2),
+            // Ư ư
+            0xC6 if matches!(next, Some(0xAF | 0xB0)) => (b'u', 2),
+            // Ạ ạ
+            0xE1 if next == Some(0xBA) && matches!(cell.get(i + 2), Some(0xA0 | 0xA1)) => (b'a', 3),
+            _ => return None,
+        };
+        if space {
+            *folded.get_mut(len)? = b' ';
+            len += 1;
+            space = false;
+        }
+        *folded.get_mut(len)? = letter;
+        len += 1;
+        i += width;
+    }
+    Some(yes_no_word(folded.get(..len)?))
 }
 
 #[cfg(test)]

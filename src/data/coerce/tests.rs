@@ -312,3 +312,644 @@ proptest! {
         prop_assert_eq!(coerce(&en, MeasureKind::Number, POINT), Ok(want));
     }
 }
+
+/// The implementation before `coerce_bytes`, kept as it was (the `str` reading with
+/// `format!` and `Decimal::from_str`): the byte reader must agree with it on every cell.
+mod reference {
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+
+    use super::super::{CellError, DecimalMark, NumberRules, Value, err};
+    use crate::ruleset::model::MeasureKind;
+    use crate::text::fold;
+
+    fn mark_char(mark: DecimalMark) -> Option<char> {
+        match mark {
+            DecimalMark::Auto => None,
+            DecimalMark::Comma => Some(','),
+            DecimalMark::Point => Some('.'),
+        }
+    }
+
+    /// Read `cell` as `kind`. `Ok(None)` for an empty (whitespace-only) cell.
+    pub fn coerce(
+        cell: &str,
+        kind: MeasureKind,
+        rules: NumberRules,
+    ) -> Result<Option<Value>, CellError> {
+        let cell = cell.trim();
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        match kind {
+            MeasureKind::Bool => yes_no(cell).map(|b| Some(Value::Bool(b))),
+            MeasureKind::Percent => percent(cell, rules).map(|n| Some(Value::Num(n))),
+            MeasureKind::Count => {
+                let n = resolve(cell, number(cell, rules.decimal), rules.decimal, None)?;
+                if !kind.admits(n) {
+                    return Err(err("out-of-range", "a whole number of at least 0"));
+                }
+                Ok(Some(Value::Num(n.normalize())))
+            }
+            MeasureKind::Number => {
+                let n = resolve(cell, number(cell, rules.decimal), rules.decimal, None)?;
+                if !kind.admits(n) {
+                    return Err(err(
+                        "out-of-range",
+                        "a number of at least 0 (no NTM measure is negative)",
+                    ));
+                }
+                Ok(Some(Value::Num(n)))
+            }
+        }
+    }
+
+    /// A percent cell: `85`, `85,5`, `85.5 %`; with `--fraction-percent`, `0.855` (a `%` sign
+    /// still means a percentage).
+    fn percent(cell: &str, rules: NumberRules) -> Result<Decimal, CellError> {
+        let (text, sign) = match cell.strip_suffix('%') {
+            Some(t) => (t.trim_end(), true),
+            None => (cell, false),
+        };
+        let example = match (rules.fraction_percent && !sign, rules.decimal) {
+            (true, _) => {
+                "a fraction between 0 and 1 such as `0.85` (--fraction-percent), or a percentage with a `%` sign"
+            }
+            (false, DecimalMark::Auto) => "a percentage such as `85`, `85,5` or `85.5%`",
+            (false, DecimalMark::Comma) => {
+                "a percentage with a decimal comma (--decimal-comma) such as `85` or `85,5%`"
+            }
+            (false, DecimalMark::Point) => {
+                "a percentage with a decimal point (--decimal-point) such as `85` or `85.5%`"
+            }
+        };
+        // A percentage cannot be 1000 or more, so a lone mark before three digits is the
+        // decimal mark; a fraction cannot be either.
+        let n = resolve(
+            text,
+            number(text, rules.decimal),
+            rules.decimal,
+            Some(example),
+        )?;
+        if rules.fraction_percent && !sign {
+            if n < Decimal::ZERO || n > Decimal::ONE {
+                return Err(err("out-of-range", example));
+            }
+            return Ok((n * Decimal::ONE_HUNDRED).normalize());
+        }
+        if !MeasureKind::Percent.admits(n) {
+            return Err(err("out-of-range", "a percentage between 0 and 100"));
+        }
+        Ok(n)
+    }
+
+    /// A parsed numeric text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Parsed {
+        /// One reading.
+        Num(Decimal),
+        /// A lone mark before exactly three digits: thousands or decimals.
+        Ambiguous { grouped: Decimal, decimal: Decimal },
+        /// Not a number.
+        Bad,
+    }
+
+    /// Turn a parse into a value or an error. `percent_example` is set for percent cells: their
+    /// ambiguous cells take the decimal reading (the grouped one is 1000 or more).
+    fn resolve(
+        text: &str,
+        parsed: Parsed,
+        mark: DecimalMark,
+        percent_example: Option<&str>,
+    ) -> Result<Decimal, CellError> {
+        match (parsed, percent_example) {
+            (Parsed::Num(n), _) => Ok(n),
+            (Parsed::Ambiguous { decimal, .. }, Some(_)) => Ok(decimal),
+            (Parsed::Ambiguous { grouped, decimal }, None) => Err(err(
+                "ambiguous-number",
+                format!(
+                    "one reading: `{text}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point"
+                ),
+            )),
+            (Parsed::Bad, Some(example)) => Err(err("not-a-number", example)),
+            (Parsed::Bad, None) => Err(err("not-a-number", mark.example())),
+        }
+    }
+
+    /// The documented number rule (docs/data.md, "Numbers"):
+    /// - an optional sign, then digits with `.` and `,`;
+    /// - both marks: the last one is the decimal mark (once), the other groups thousands;
+    /// - one mark repeated: thousands separators (`1.234.567`);
+    /// - one mark once: the decimal mark, except `1,234` (one to three digits, the first not 0,
+    ///   a comma, then exactly three digits) which reads two ways and is [`Parsed::Ambiguous`]
+    ///   (a lone `.` is always the decimal point: `.` groups thousands only with
+    ///   `--decimal-comma`, when repeated, or before a decimal comma);
+    /// - with a forced mark, the other character only groups thousands.
+    ///
+    /// Grouped parts must be whole groups of three digits after a first group of one to three.
+    fn number(text: &str, mark: DecimalMark) -> Parsed {
+        let (neg, body) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let valid = body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
+        if !valid || !body.bytes().any(|b| b.is_ascii_digit()) {
+            return Parsed::Bad;
+        }
+        let dots = body.matches('.').count();
+        let commas = body.matches(',').count();
+        let forced = mark_char(mark);
+        let num = |int: &str, frac: &str| decimal(neg, int, frac).map_or(Parsed::Bad, Parsed::Num);
+        // A written mark needs digits after it: `5.` and `1.234,` are not numbers.
+        let with_frac = |int: &str, frac: &str| {
+            if frac.is_empty() {
+                Parsed::Bad
+            } else {
+                num(int, frac)
+            }
+        };
+        match (dots, commas) {
+            (0, 0) => num(body, ""),
+            (d, c) if d > 0 && c > 0 => {
+                let Some(at) = body.rfind(['.', ',']) else {
+                    return Parsed::Bad;
+                };
+                let dec = if body[at..].starts_with('.') {
+                    '.'
+                } else {
+                    ','
+                };
+                let group = if dec == '.' { ',' } else { '.' };
+                if body.matches(dec).count() != 1 || forced.is_some_and(|f| f != dec) {
+                    return Parsed::Bad;
+                }
+                match grouped(&body[..at], group) {
+                    Some(int) => with_frac(&int, &body[at + 1..]),
+                    None => Parsed::Bad,
+                }
+            }
+            _ => {
+                let n = dots + commas;
+                let ch = if dots > 0 { '.' } else { ',' };
+                let as_grouped = || grouped(body, ch).map_or(Parsed::Bad, |int| num(&int, ""));
+                if n > 1 || forced.is_some_and(|f| f != ch) {
+                    if forced == Some(ch) {
+                        return Parsed::Bad;
+                    }
+                    return as_grouped();
+                }
+                let Some((int, frac)) = body.split_once(ch) else {
+                    return Parsed::Bad;
+                };
+                let as_decimal = with_frac(int, frac);
+                if forced.is_some() || ch == '.' {
+                    return as_decimal;
+                }
+                match (as_grouped(), as_decimal) {
+                    (Parsed::Num(grouped), Parsed::Num(decimal)) => {
+                        Parsed::Ambiguous { grouped, decimal }
+                    }
+                    (_, d) => d,
+                }
+            }
+        }
+    }
+
+    /// `int.frac` as a decimal; `int` may be empty (`.5`), `frac` not when a mark was written.
+    fn decimal(neg: bool, int: &str, frac: &str) -> Option<Decimal> {
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || !digits(frac) || (int.is_empty() && frac.is_empty()) {
+            return None;
+        }
+        let int = if int.is_empty() { "0" } else { int };
+        let n = if frac.is_empty() {
+            Decimal::from_str(int).ok()?
+        } else {
+            Decimal::from_str(&format!("{int}.{frac}")).ok()?
+        };
+        Some(if neg && !n.is_zero() { -n } else { n })
+    }
+
+    /// The digits of `s` if it is a whole number grouped by `sep` in threes (`1.234.567`).
+    fn grouped(s: &str, sep: char) -> Option<String> {
+        let mut parts = s.split(sep);
+        let first = parts.next()?;
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if first.is_empty() || first.len() > 3 || first.starts_with('0') || !digits(first) {
+            return None;
+        }
+        let mut out = first.to_string();
+        let mut groups = 0;
+        for p in parts {
+            if p.len() != 3 || !digits(p) {
+                return None;
+            }
+            out.push_str(p);
+            groups += 1;
+        }
+        (groups > 0).then_some(out)
+    }
+
+    /// Yes/no words, compared case- and diacritic-insensitively.
+    fn yes_no(cell: &str) -> Result<bool, CellError> {
+        match fold(cell).as_str() {
+            "dat" | "co" | "yes" | "y" | "true" | "1" | "x" => Ok(true),
+            "khong dat" | "chua dat" | "khong" | "no" | "n" | "false" | "0" => Ok(false),
+            _ => Err(err(
+                "not-a-bool",
+                "yes or no: `đạt`/`không đạt`, `có`/`không`, `yes`/`no`, `true`/`false`, `1`/`0`, `x`",
+            )),
+        }
+    }
+}
+
+#[test]
+fn scale_is_kept_as_written() {
+    let scale = |cell: &str, kind, rules| match coerce_bytes(cell.as_bytes(), kind, rules) {
+        Ok(Some(Value::Num(n))) => (n.to_string(), n.scale()),
+        other => panic!("`{cell}` was read as {other:?}"),
+    };
+    assert_eq!(
+        scale("85.50", MeasureKind::Number, AUTO),
+        ("85.50".into(), 2)
+    );
+    assert_eq!(
+        scale("0085,50", MeasureKind::Number, AUTO),
+        ("85.50".into(), 2)
+    );
+    assert_eq!(
+        scale(".050", MeasureKind::Percent, AUTO),
+        ("0.050".into(), 3)
+    );
+    assert_eq!(
+        scale("1.234,500", MeasureKind::Number, AUTO),
+        ("1234.500".into(), 3)
+    );
+    // Counts and fractions of percentages are normalized.
+    assert_eq!(scale("3.00", MeasureKind::Count, AUTO), ("3".into(), 0));
+    assert_eq!(
+        scale("0.850", MeasureKind::Percent, FRACTION),
+        ("85".into(), 0)
+    );
+    // `-0` is 0, not a negative zero.
+    let zero = coerce_bytes(b"-0.0", MeasureKind::Number, AUTO);
+    assert_eq!(zero, Ok(num("0.0")));
+    if let Ok(Some(Value::Num(n))) = zero {
+        assert!(!n.is_sign_negative());
+    }
+}
+
+#[test]
+fn numbers_longer_than_the_fast_path_read_as_before() {
+    // 19 digits are built in place, 20 and more go through `Decimal::from_str`.
+    for cell in [
+        "9999999999999999999",
+        "99999999999999999999",
+        "1234567890.123456789",
+        "1234567890.1234567890",
+        "0.00000000000000000000000000001",
+        "79228162514264337593543950336",
+        "1.234.567.890.123.456.789.012",
+    ] {
+        assert_eq!(
+            coerce_bytes(cell.as_bytes(), MeasureKind::Number, AUTO),
+            reference::coerce(cell, MeasureKind::Number, AUTO),
+            "{cell}"
+        );
+    }
+    assert_eq!(
+        coerce("99999999999999999999", MeasureKind::Number, AUTO),
+        Ok(num("99999999999999999999"))
+    );
+}
+
+#[test]
+fn whitespace_is_what_str_trim_calls_whitespace() {
+    // The vertical tab is trimmed (`u8::is_ascii_whitespace` would keep it).
+    assert_eq!(
+        coerce("\u{b}45\u{c}", MeasureKind::Number, AUTO),
+        Ok(num("45"))
+    );
+    assert_eq!(
+        coerce("\r\n x \t", MeasureKind::Bool, AUTO),
+        Ok(Some(Value::Bool(true)))
+    );
+    // Unicode spaces take the `str` path.
+    assert_eq!(
+        coerce("\u{a0}85\u{a0}%\u{3000}", MeasureKind::Percent, AUTO),
+        Ok(num("85"))
+    );
+    assert_eq!(
+        coerce("\u{a0}\u{3000}", MeasureKind::Number, AUTO),
+        Ok(None)
+    );
+    assert_eq!(coerce("\u{a0}", MeasureKind::Bool, AUTO), Ok(None));
+    assert_eq!(
+        coerce("Không\u{a0}đạt", MeasureKind::Bool, AUTO),
+        Ok(Some(Value::Bool(false)))
+    );
+    // Not whitespace for `str::trim` either.
+    assert_eq!(code("\u{1c}5", MeasureKind::Number, AUTO), "not-a-number");
+}
+
+#[test]
+fn yes_no_in_any_case_spacing_and_normal_form() {
+    let read = |cell: &str| coerce(cell, MeasureKind::Bool, AUTO);
+    for yes in [
+        "Đạt", "đạt", "ĐẠT", "đẠt", "DAT", "Có", "CÓ", "co", "Y", "True", "1",
+    ] {
+        assert_eq!(read(yes), Ok(Some(Value::Bool(true))), "{yes}");
+    }
+    for no in [
+        "Không đạt",
+        "KHÔNG   ĐẠT",
+        "không\tđạt",
+        "Chưa đạt",
+        "CHƯA ĐẠT",
+        "khong dat",
+        "Không",
+        "N",
+        "FALSE",
+    ] {
+        assert_eq!(read(no), Ok(Some(Value::Bool(false))), "{no}");
+    }
+    // Decomposed (NFD) letters and other accents are folded.
+    assert_eq!(read("D\u{323}a\u{323}t"), Ok(Some(Value::Bool(true))));
+    assert_eq!(read("đa\u{323}t"), Ok(Some(Value::Bool(true))));
+    assert_eq!(read("co\u{301}"), Ok(Some(Value::Bool(true))));
+    assert_eq!(read("dát"), Ok(Some(Value::Bool(true))));
+    // Too long or not a word.
+    for bad in [
+        "không đạt đạt",
+        "khôngđạt",
+        "đạ",
+        "xx",
+        "ư",
+        "yes no",
+        "0 0",
+    ] {
+        assert_eq!(code(bad, MeasureKind::Bool, AUTO), "not-a-bool", "{bad}");
+    }
+}
+
+#[test]
+fn common_spellings_are_read_without_folding() {
+    for (cell, yes) in [
+        ("Đạt", true),
+        ("đạt", true),
+        ("ĐẠT", true),
+        ("Có", true),
+        ("có", true),
+        ("x", true),
+        ("X", true),
+        ("1", true),
+        ("Không đạt", false),
+        ("không đạt", false),
+        ("Không", false),
+        ("không", false),
+        ("0", false),
+        ("ĐạT", true),
+        ("cÓ", true),
+        ("KHÔNG ĐẠT", false),
+        ("kHÔNG", false),
+    ] {
+        assert_eq!(common_yes_no(cell.as_bytes()), Some(yes), "{cell}");
+        assert_eq!(
+            reference::coerce(cell, MeasureKind::Bool, AUTO),
+            Ok(Some(Value::Bool(yes)))
+        );
+    }
+    // Other spellings (the Icelandic `Ð`, two spaces, a tab) are left to the general rule.
+    for other in [
+        "Dat",
+        "Không  đạt",
+        "không\tđạt",
+        "Ðạt",
+        "yes",
+        "chưa đạt",
+        "khôngxđạt",
+        "\u{11}",
+    ] {
+        assert_eq!(common_yes_no(other.as_bytes()), None, "{other}");
+    }
+    // Only the case bit may differ: a byte that differs elsewhere is another text.
+    for other in [
+        &b"c\xE3\xB3"[..],
+        b"c\xC3\xB2",
+        b"\xC4\x93\xE1\xBA\xA1t",
+        b"\xC4\x91\xE1\xBA\xA1\x14",
+        b"Kh\xC3\xB4ng \xC4\x91\xE1\xBA\xA1\xF4",
+    ] {
+        assert_eq!(common_yes_no(other), None, "{other:?}");
+    }
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_not_values() {
+    for cell in [&b"\xff"[..], b"85\xff", b"\xc4", b"\xe1\xba", b" 1\x80 "] {
+        for kind in [
+            MeasureKind::Number,
+            MeasureKind::Percent,
+            MeasureKind::Count,
+        ] {
+            assert_eq!(
+                coerce_bytes(cell, kind, AUTO).map_err(|e| e.code),
+                Err("not-a-number"),
+                "{cell:?}"
+            );
+        }
+        assert_eq!(
+            coerce_bytes(cell, MeasureKind::Bool, AUTO).map_err(|e| e.code),
+            Err("not-a-bool"),
+            "{cell:?}"
+        );
+    }
+    assert_eq!(coerce_bytes(b" \t ", MeasureKind::Bool, AUTO), Ok(None));
+}
+
+const KINDS: [MeasureKind; 4] = [
+    MeasureKind::Number,
+    MeasureKind::Percent,
+    MeasureKind::Bool,
+    MeasureKind::Count,
+];
+
+/// `coerce_bytes` and `coerce` give what the reference gives for `cell` under every kind,
+/// decimal mark and `--fraction-percent`: equal values with equal scale and sign, equal
+/// errors.
+fn agrees(cell: &str) -> Result<(), TestCaseError> {
+    for kind in KINDS {
+        for decimal in [DecimalMark::Auto, DecimalMark::Comma, DecimalMark::Point] {
+            for fraction_percent in [false, true] {
+                let rules = NumberRules {
+                    decimal,
+                    fraction_percent,
+                };
+                let want = reference::coerce(cell, kind, rules);
+                let got = coerce_bytes(cell.as_bytes(), kind, rules);
+                let case = format!("{cell:?} as {kind:?} with {rules:?}");
+                match (&got, &want) {
+                    (Ok(Some(Value::Num(g))), Ok(Some(Value::Num(w)))) => {
+                        prop_assert_eq!(g, w, "{}", case);
+                        prop_assert_eq!(g.scale(), w.scale(), "{}", case);
+                        prop_assert_eq!(g.serialize(), w.serialize(), "{}", case);
+                    }
+                    _ => prop_assert_eq!(&got, &want, "{}", case),
+                }
+                prop_assert_eq!(&coerce(cell, kind, rules), &got, "{}", case);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Pieces of cells: digits, marks, signs, spaces (ASCII and Unicode), letters, and yes/no
+/// words with and without accents, precomposed and decomposed.
+fn piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "0",
+        "1",
+        "2",
+        "5",
+        "9",
+        "00",
+        "12",
+        "123",
+        "999",
+        "1000",
+        ".",
+        ",",
+        "+",
+        "-",
+        "%",
+        " ",
+        "  ",
+        "\t",
+        "\u{b}",
+        "\u{c}",
+        "\r\n",
+        "\u{a0}",
+        "\u{3000}",
+        "\u{85}",
+        "\u{1c}",
+        "a",
+        "e",
+        "E",
+        "x",
+        "X",
+        "y",
+        "N",
+        "t",
+        "dat",
+        "DAT",
+        "co",
+        "khong",
+        "KHONG",
+        "chua",
+        "Đạt",
+        "đạt",
+        "ĐẠT",
+        "Không",
+        "không đạt",
+        "Chưa",
+        "chưa đạt",
+        "có",
+        "CÓ",
+        "ô",
+        "Ư",
+        "ư",
+        "ạ",
+        "á",
+        "yes",
+        "No",
+        "TRUE",
+        "false",
+        "D\u{323}",
+        "a\u{323}",
+        "o\u{302}",
+        "\u{301}",
+        "٣",
+        "８",
+        "ǅ",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn bytes_agree_with_the_reference_on_pieces(
+        pieces in prop::collection::vec(piece(), 0..7)
+    ) {
+        agrees(&pieces.concat())?;
+    }
+
+    #[test]
+    fn bytes_agree_with_the_reference_on_numbers(
+        cell in "[ \t]?[+-]?[0-9]{0,5}([.,][0-9]{0,4}){0,4}[ ]?%?[ ]?"
+    ) {
+        agrees(&cell)?;
+    }
+
+    #[test]
+    fn bytes_agree_with_the_reference_on_long_numbers(
+        cell in "[+-]?0{0,3}[0-9]{12,32}([.,][0-9]{0,32})?%?"
+    ) {
+        agrees(&cell)?;
+    }
+
+    #[test]
+    fn bytes_agree_with_the_reference_on_any_text(cell in ".{0,12}") {
+        agrees(&cell)?;
+    }
+
+    #[test]
+    fn bytes_agree_with_the_reference_on_yes_no_words(
+        words in prop::collection::vec(
+            prop::sample::select(vec![
+                "đạt", "dat", "có", "co", "không", "khong", "chưa", "chua", "yes", "y", "no",
+                "n", "true", "false", "x", "1", "0", "ok",
+            ]),
+            1..4,
+        ),
+        upper in prop::collection::vec(any::<bool>(), 32),
+        spaces in prop::collection::vec(prop::sample::select(vec![" ", "  ", "\t", " \t", "\u{a0}"]), 4),
+    ) {
+        let mut cell = String::new();
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                cell.push_str(spaces[i]);
+            }
+            for (j, c) in word.chars().enumerate() {
+                if upper[(i * 7 + j) % upper.len()] {
+                    cell.extend(c.to_uppercase());
+                } else {
+                    cell.push(c);
+                }
+            }
+        }
+        agrees(&format!("{}{cell}{}", spaces[0], spaces[3]))?;
+    }
+
+    #[test]
+    fn bytes_read_as_their_text_or_not_at_all(
+        cell in prop::collection::vec(
+            prop_oneof![any::<u8>(), prop::sample::select(b"0123456789.,% \xc4\x91".to_vec())],
+            0..10,
+        )
+    ) {
+        match std::str::from_utf8(&cell) {
+            Ok(text) => agrees(text)?,
+            Err(_) => {
+                for kind in KINDS {
+                    let want = if kind == MeasureKind::Bool { "not-a-bool" } else { "not-a-number" };
+                    prop_assert_eq!(coerce_bytes(&cell, kind, AUTO).map_err(|e| e.code), Err(want));
+                }
+            }
+        }
+    }
+}
