@@ -161,3 +161,25 @@ fn evaluate_and_record_example(bencher: divan::Bencher<'_, '_>) {
             .collect::<Vec<_>>()
     });
 }
+
+/// The example communes as `ntm evaluate --format csv` renders a batch: one `Evaluator`, one
+/// outcome, one `RecordSlot` and one CSV sink for all of them.
+#[divan::bench]
+fn evaluate_and_write_csv_example(bencher: divan::Bencher<'_, '_>) {
+    let rs = default_ruleset();
+    let rows = read_csv(EXAMPLE.as_bytes(), "b.csv", 0, &rs, &opts()).rows;
+    let mut bytes = Vec::with_capacity(1 << 16);
+    bencher.bench_local(|| {
+        bytes.clear();
+        let mut ev = Evaluator::new(&rs);
+        let mut out = ev.evaluate(rows[0].zone, rows[0].year, &rows[0].values);
+        let mut slot = ntm::report::RecordSlot::default();
+        let mut sink = ntm::report::csv::CsvSink::body(&mut bytes);
+        for (i, row) in rows.iter().enumerate() {
+            ev.evaluate_into(row.zone, row.year, divan::black_box(&row.values), &mut out);
+            let rec = slot.fill(&rs, i + 1, "b.csv", row, &out, false);
+            sink.write(rec).expect("writes to memory");
+        }
+        sink.finish().expect("writes to memory");
+    });
+}

@@ -6,7 +6,56 @@
 //! the time. Each function here writes exactly what its `fmt` or `csv` counterpart writes
 //! (the tests compare them on arbitrary input).
 
+use std::io::Write;
+
 use rust_decimal::Decimal;
+
+/// Rows assembled in a buffer kept from row to row and handed to a writer in blocks: what
+/// the `csv` crate's writer does for its rows, for sinks that assemble their own.
+pub struct Blocks<'w> {
+    out: &'w mut dyn Write,
+    /// The rows not yet handed over; append to it.
+    pub buf: Vec<u8>,
+}
+
+/// The buffer is handed to the writer once it holds this much.
+const BLOCK: usize = 1 << 16;
+
+impl<'w> Blocks<'w> {
+    /// An empty buffer in front of `out`.
+    pub fn new(out: &'w mut dyn Write) -> Self {
+        Blocks {
+            out,
+            buf: Vec::with_capacity(BLOCK + 8192),
+        }
+    }
+
+    /// Hand the buffer over once it holds a block: call after each row or commune.
+    pub fn row_done(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= BLOCK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Hand over what is left and flush the writer.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+}
+
+impl Drop for Blocks<'_> {
+    /// Like the `csv` crate's writer, rows dropped without [`finish`](Blocks::finish) are
+    /// still handed over (errors are lost then).
+    fn drop(&mut self) {
+        if !self.buf.is_empty() {
+            let _ = self.finish();
+        }
+    }
+}
 
 /// Append `n` as `n.to_string()` would.
 pub fn push_int<I: itoa::Integer>(s: &mut String, n: I) {

@@ -98,13 +98,9 @@ pub fn write_csv(
 /// Rows are assembled in a buffer kept from row to row, field by field as the `csv` crate
 /// would write them ([`cell::push_csv_field`]), and handed to the writer in blocks.
 pub struct CsvSink<'w> {
-    out: &'w mut dyn Write,
-    buf: Vec<u8>,
+    rows: cell::Blocks<'w>,
     scratch: Scratch,
 }
-
-/// The buffer is handed to the writer once it holds this much.
-const BLOCK: usize = 1 << 16;
 
 /// The text of a row's composite cells, kept from row to row so writing allocates nothing.
 #[derive(Default)]
@@ -130,8 +126,7 @@ impl<'w> CsvSink<'w> {
     /// Rows only: for a body written before its head is known (see [`write_csv_head`]).
     pub fn body(out: &'w mut dyn Write) -> Self {
         CsvSink {
-            out,
-            buf: Vec::with_capacity(BLOCK + 4096),
+            rows: cell::Blocks::new(out),
             scratch: Scratch::default(),
         }
     }
@@ -224,7 +219,7 @@ impl CsvSink<'_> {
         } else {
             num.push_str(",,");
         }
-        let buf = &mut self.buf;
+        let buf = &mut self.rows.buf;
         let mut int = itoa::Buffer::new();
         let field = |buf: &mut Vec<u8>, f: &str| {
             cell::push_csv_field(buf, f.as_bytes());
@@ -263,33 +258,14 @@ impl CsvSink<'_> {
         buf.push(b',');
         cell::push_csv_field(buf, excel_safe(&notes).as_bytes());
         buf.push(b'\n');
-        if buf.len() >= BLOCK {
-            self.out.write_all(buf)?;
-            buf.clear();
-        }
+        self.rows.row_done()?;
         Ok(())
     }
 
     /// Hand what is buffered to the writer and flush it.
     pub fn finish(mut self) -> anyhow::Result<()> {
-        self.flush()?;
+        self.rows.finish()?;
         Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
-        self.out.flush()
-    }
-}
-
-impl Drop for CsvSink<'_> {
-    /// Like the `csv` crate's writer, a sink dropped without [`finish`](CsvSink::finish)
-    /// still writes what it holds (errors are lost then).
-    fn drop(&mut self) {
-        if !self.buf.is_empty() {
-            let _ = self.flush();
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 
 use super::csv::{excel_safe, notes_cell, write_provenance};
-use super::{CommuneRecord, Meta};
+use super::{CommuneRecord, Meta, cell};
 use crate::data::coerce::Value;
 use crate::eval::{Outcome, Status};
 use crate::margin::{Margin, distance};
@@ -56,15 +56,83 @@ pub fn write_long_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
 }
 
 /// Rows of the long format, one commune at a time.
+///
+/// As [`CsvSink`](super::csv::CsvSink), rows are assembled in a buffer kept from commune to
+/// commune and handed to the writer in blocks; the commune's own columns (the first eleven,
+/// and its notes) are written once and copied into each of its rows, and the ids of each
+/// indicator once per ruleset (issue #7).
 pub struct LongSink<'w> {
-    w: csv::Writer<&'w mut dyn Write>,
+    rows: cell::Blocks<'w>,
+    /// The commune's leading columns, each followed by a comma.
+    head: Vec<u8>,
+    /// Its notes cell, as written.
+    notes: Vec<u8>,
+    num: String,
+    /// The ids of every indicator of the ruleset named, as written.
+    ids: Option<(RulesetKey, Vec<Ids>)>,
+}
+
+/// Which ruleset [`Ids`] were written for: rulesets with the same text, id and indicators
+/// write the same ids.
+struct RulesetKey {
+    sha256: String,
+    id: String,
+    indicators: usize,
+}
+
+impl RulesetKey {
+    fn of(rs: &Ruleset) -> Self {
+        RulesetKey {
+            sha256: rs.sha256.clone(),
+            id: rs.id.clone(),
+            indicators: rs.indicator_count(),
+        }
+    }
+
+    fn is(&self, rs: &Ruleset) -> bool {
+        self.sha256 == rs.sha256 && self.id == rs.id && self.indicators == rs.indicator_count()
+    }
+}
+
+/// One indicator's constant columns, each as written and followed by a comma.
+struct Ids {
+    /// `level`.
+    level: Vec<u8>,
+    /// `criterion`.
+    criterion: Vec<u8>,
+    /// `indicator` and `measure`.
+    indicator: Vec<u8>,
+}
+
+impl Ids {
+    fn every(rs: &Ruleset) -> Vec<Ids> {
+        let field = |parts: &[&str]| {
+            let mut out = Vec::new();
+            for p in parts {
+                cell::push_csv_field(&mut out, p.as_bytes());
+                out.push(b',');
+            }
+            out
+        };
+        rs.indicators()
+            .map(|(r, ind)| Ids {
+                level: field(&[&rs.levels[r.level].id]),
+                criterion: field(&[&rs.levels[r.level].criteria[r.criterion].id]),
+                indicator: field(&[&ind.id, &rs.measures[ind.measure].id]),
+            })
+            .collect()
+    }
 }
 
 impl<'w> LongSink<'w> {
     /// Rows only (the head is written with [`write_long_head`] once it is known).
     pub fn body(out: &'w mut dyn Write) -> Self {
         LongSink {
-            w: csv::Writer::from_writer(out),
+            rows: cell::Blocks::new(out),
+            head: Vec::new(),
+            notes: Vec::new(),
+            num: String::new(),
+            ids: None,
         }
     }
 
@@ -78,15 +146,46 @@ impl<'w> LongSink<'w> {
         outcome: &Outcome,
         margin: Option<Margin>,
     ) -> anyhow::Result<()> {
-        let row = rec.row.to_string();
-        let line = rec.line.to_string();
-        let year = rec.year.to_string();
         // Input text is neutralised for spreadsheets as in the `csv` format.
-        let text = |s: &Option<String>| excel_safe(s.as_deref().unwrap_or("")).into_owned();
-        let (file, code, name) = (excel_safe(&rec.file), text(&rec.code), text(&rec.name));
-        let (district, province) = (text(&rec.district), text(&rec.province));
-        let notes = excel_safe(&notes_cell(&rec.notes)).into_owned();
-        for (r, ind) in rs.indicators() {
+        fn text(s: &Option<String>) -> std::borrow::Cow<'_, str> {
+            excel_safe(s.as_deref().unwrap_or(""))
+        }
+        let head = &mut self.head;
+        head.clear();
+        let int = |head: &mut Vec<u8>, n: &str| {
+            head.extend_from_slice(n.as_bytes());
+            head.push(b',');
+        };
+        let field = |head: &mut Vec<u8>, f: &str| {
+            cell::push_csv_field(head, f.as_bytes());
+            head.push(b',');
+        };
+        let mut n = itoa::Buffer::new();
+        int(head, n.format(rec.row));
+        field(head, &excel_safe(&rec.file));
+        int(head, n.format(rec.line));
+        for t in [&rec.code, &rec.name, &rec.district, &rec.province] {
+            field(head, &text(t));
+        }
+        field(head, &rec.zone);
+        field(head, &rec.zone_source);
+        int(head, n.format(rec.year));
+        field(head, rec.level.as_deref().unwrap_or(""));
+        self.notes.clear();
+        if !rec.notes.is_empty() {
+            cell::push_csv_field(
+                &mut self.notes,
+                excel_safe(&notes_cell(&rec.notes)).as_bytes(),
+            );
+        }
+
+        if !self.ids.as_ref().is_some_and(|(key, _)| key.is(rs)) {
+            self.ids = Some((RulesetKey::of(rs), Ids::every(rs)));
+        }
+        let ids = self.ids.as_ref().map_or(&[][..], |(_, ids)| ids.as_slice());
+
+        let buf = &mut self.rows.buf;
+        for ((r, ind), ids) in rs.indicators().zip(ids) {
             let lo = &outcome.levels[r.level];
             let co = &lo.criteria[r.criterion];
             let io = &co.indicators[r.indicator];
@@ -97,62 +196,59 @@ impl<'w> LongSink<'w> {
                 (Some(m), Some(Value::Num(v)), Some(t)) => m.borderline(&ind.test, v, t),
                 _ => false,
             };
-            let w = &mut self.w;
-            w.write_field(&row)?;
-            w.write_field(file.as_ref())?;
-            w.write_field(&line)?;
-            w.write_field(&code)?;
-            w.write_field(&name)?;
-            w.write_field(&district)?;
-            w.write_field(&province)?;
-            w.write_field(&rec.zone)?;
-            w.write_field(&rec.zone_source)?;
-            w.write_field(&year)?;
-            w.write_field(rec.level.as_deref().unwrap_or(""))?;
-            w.write_field(&rs.levels[r.level].id)?;
-            w.write_field(bool_text(lo.reached))?;
-            w.write_field(&rs.levels[r.level].criteria[r.criterion].id)?;
-            w.write_field(status_text(co.status))?;
-            w.write_field(&ind.id)?;
-            w.write_field(&rs.measures[ind.measure].id)?;
-            w.write_field(match value {
-                None => String::new(),
-                Some(Value::Num(n)) => n.normalize().to_string(),
-                Some(Value::Bool(b)) => bool_text(b).to_string(),
-            })?;
-            w.write_field(match &ind.test {
-                Test::Yes => "yes",
-                Test::None => "none",
-                Test::Compare(op, _) => op.as_str(),
-            })?;
-            w.write_field(threshold.map(|t| t.to_string()).unwrap_or_default())?;
-            w.write_field(
-                io.threshold
-                    .and_then(|t| t.from)
-                    .map(|y| y.to_string())
-                    .unwrap_or_default(),
-            )?;
-            w.write_field(status_text(io.status))?;
-            w.write_field(bool_text(io.verified))?;
-            w.write_field(
-                dist.map(|d| d.gap.normalize().to_string())
-                    .unwrap_or_default(),
-            )?;
-            w.write_field(
-                dist.and_then(|d| d.relative)
-                    .map(|r| pct(r).to_string())
-                    .unwrap_or_default(),
-            )?;
-            w.write_field(bool_text(borderline))?;
-            w.write_field(&notes)?;
-            w.write_record(None::<&[u8]>)?;
+            // Numbers and fixed words need no quoting.
+            let word = |buf: &mut Vec<u8>, w: &str| {
+                buf.extend_from_slice(w.as_bytes());
+                buf.push(b',');
+            };
+            let num = &mut self.num;
+            let mut decimal = |buf: &mut Vec<u8>, d: Option<Decimal>| {
+                if let Some(d) = d {
+                    num.clear();
+                    cell::push_decimal(num, d);
+                    buf.extend_from_slice(num.as_bytes());
+                }
+                buf.push(b',');
+            };
+            buf.extend_from_slice(&self.head);
+            buf.extend_from_slice(&ids.level);
+            word(buf, bool_text(lo.reached));
+            buf.extend_from_slice(&ids.criterion);
+            word(buf, status_text(co.status));
+            buf.extend_from_slice(&ids.indicator);
+            match value {
+                None => buf.push(b','),
+                Some(Value::Num(n)) => decimal(buf, Some(n.normalize())),
+                Some(Value::Bool(b)) => word(buf, bool_text(b)),
+            }
+            word(
+                buf,
+                match &ind.test {
+                    Test::Yes => "yes",
+                    Test::None => "none",
+                    Test::Compare(op, _) => op.as_str(),
+                },
+            );
+            decimal(buf, threshold);
+            match io.threshold.and_then(|t| t.from) {
+                Some(y) => word(buf, itoa::Buffer::new().format(y)),
+                None => buf.push(b','),
+            }
+            word(buf, status_text(io.status));
+            word(buf, bool_text(io.verified));
+            decimal(buf, dist.map(|d| d.gap.normalize()));
+            decimal(buf, dist.and_then(|d| d.relative).map(pct));
+            word(buf, bool_text(borderline));
+            buf.extend_from_slice(&self.notes);
+            buf.push(b'\n');
         }
+        self.rows.row_done()?;
         Ok(())
     }
 
-    /// Flush what is buffered.
+    /// Hand what is buffered to the writer and flush it.
     pub fn finish(mut self) -> anyhow::Result<()> {
-        self.w.flush()?;
+        self.rows.finish()?;
         Ok(())
     }
 }

@@ -586,10 +586,15 @@ impl RecordSlot {
     }
 }
 
-/// `to` = `from`, in `to`'s buffer.
+/// `to` = `from`, in `to`'s buffer when it has one.
 fn set(to: &mut String, from: &str) {
-    to.clear();
-    to.push_str(from);
+    if to.capacity() == 0 {
+        // A fresh record: one allocation of the right size, as a clone makes.
+        *to = from.to_owned();
+    } else {
+        to.clear();
+        to.push_str(from);
+    }
 }
 
 /// `to` = `from`, in `to`'s buffer when it has one.
@@ -627,7 +632,7 @@ fn missing_criteria(
                 status: co.status,
                 met: 0,
                 required: 0,
-                indicators: Vec::new(),
+                indicators: Vec::with_capacity(crit.indicators.len()),
             }));
         }
         let m = &mut missing[n];
@@ -650,7 +655,7 @@ fn missing_criteria(
                         id: String::new(),
                         measure: String::new(),
                         value: None,
-                        required: String::new(),
+                        required: String::with_capacity(16),
                         threshold: None,
                         threshold_year: None,
                         status: io.status,

@@ -12,7 +12,7 @@ use super::*;
 use crate::data::read::{Note, YearFrom};
 use crate::eval::evaluate;
 use crate::margin::Margin;
-use crate::ruleset::model::MeasureKind;
+use crate::ruleset::model::{MeasureKind, Test};
 
 static RULESETS: LazyLock<Vec<Ruleset>> = LazyLock::new(|| {
     crate::ruleset::builtin::BUILTIN
@@ -335,10 +335,143 @@ proptest! {
     }
 }
 
-#[test]
-fn a_sink_dropped_without_finish_still_writes_its_rows() {
-    let rs = &RULESETS[1];
-    let row = Row {
+/// A commune's long-format rows as the `csv` crate wrote them from `to_string` text (before
+/// issue #7).
+fn long_rows_with_csv_crate(
+    rs: &Ruleset,
+    rec: &CommuneRecord,
+    values: &[Option<Value>],
+    outcome: &Outcome,
+    margin: Option<Margin>,
+) -> Vec<u8> {
+    use crate::margin::distance;
+    let bool_text = |b: bool| if b { "true" } else { "false" }.to_string();
+    let status_text = |s: Status| {
+        match s {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NoData => "no_data",
+        }
+        .to_string()
+    };
+    let text = |s: &Option<String>| excel_safe(s.as_deref().unwrap_or("")).into_owned();
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for (r, ind) in rs.indicators() {
+        let lo = &outcome.levels[r.level];
+        let co = &lo.criteria[r.criterion];
+        let io = &co.indicators[r.indicator];
+        let value = values.get(ind.measure).copied().flatten();
+        let threshold = io.threshold.map(|t| t.value.normalize());
+        let dist = distance(&ind.test, threshold, value);
+        let borderline = match (margin, value, threshold) {
+            (Some(m), Some(Value::Num(v)), Some(t)) => m.borderline(&ind.test, v, t),
+            _ => false,
+        };
+        let fields = [
+            rec.row.to_string(),
+            excel_safe(&rec.file).into_owned(),
+            rec.line.to_string(),
+            text(&rec.code),
+            text(&rec.name),
+            text(&rec.district),
+            text(&rec.province),
+            rec.zone.clone(),
+            rec.zone_source.clone(),
+            rec.year.to_string(),
+            rec.level.clone().unwrap_or_default(),
+            rs.levels[r.level].id.clone(),
+            bool_text(lo.reached),
+            rs.levels[r.level].criteria[r.criterion].id.clone(),
+            status_text(co.status),
+            ind.id.clone(),
+            rs.measures[ind.measure].id.clone(),
+            match value {
+                None => String::new(),
+                Some(Value::Num(n)) => n.normalize().to_string(),
+                Some(Value::Bool(b)) => bool_text(b),
+            },
+            match &ind.test {
+                Test::Yes => "yes".to_string(),
+                Test::None => "none".to_string(),
+                Test::Compare(op, _) => op.as_str().to_string(),
+            },
+            threshold.map(|t| t.to_string()).unwrap_or_default(),
+            io.threshold
+                .and_then(|t| t.from)
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            status_text(io.status),
+            bool_text(io.verified),
+            dist.map(|d| d.gap.normalize().to_string())
+                .unwrap_or_default(),
+            dist.and_then(|d| d.relative)
+                .map(|r| long::pct(r).to_string())
+                .unwrap_or_default(),
+            bool_text(borderline),
+            excel_safe(&notes_cell(&rec.notes)).into_owned(),
+        ];
+        w.write_record(&fields).expect("writes");
+    }
+    w.into_inner().expect("flushes")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn long_rows_are_what_the_csv_crate_wrote((rs, rows, all, margin) in communes()) {
+        let mut got = Vec::new();
+        let mut want = Vec::new();
+        {
+            let mut sink = long::LongSink::body(&mut got);
+            for (i, row) in rows.iter().enumerate() {
+                let outcome = evaluate(rs, row.zone, row.year, &row.values);
+                let rec = record(rs, i, row, all, margin);
+                sink.write(rs, &rec, &row.values, &outcome, margin).expect("writes");
+                want.extend(long_rows_with_csv_crate(rs, &rec, &row.values, &outcome, margin));
+            }
+            sink.finish().expect("flushes");
+        }
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
+
+    #[test]
+    fn streamed_json_is_the_whole_document((rs, rows, all, margin) in communes()) {
+        let records: Vec<CommuneRecord> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| record(rs, i, row, all, margin))
+            .collect();
+        let meta = Meta {
+            ntm_version: "0",
+            ruleset_id: rs.id.clone(),
+            ruleset_sha256: rs.sha256.clone(),
+            ruleset_source: "builtin".into(),
+            year: None,
+            year_source: None,
+            inputs: Vec::new(),
+            communes: records.len(),
+            unverified_verdicts: 0,
+            notes: 0,
+        };
+        let summary = RulesetSummary::new(rs);
+        let mut whole = Vec::new();
+        json::write_json(&mut whole, &meta, &summary, &records).expect("writes");
+        let mut streamed = Vec::new();
+        json::write_json_around(&mut streamed, &meta, &summary, records.len(), |out| {
+            for (i, rec) in records.iter().enumerate() {
+                json::write_json_commune(out, i == 0, rec)?;
+            }
+            Ok(())
+        })
+        .expect("writes");
+        prop_assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole));
+    }
+}
+
+/// A commune of `rs` with no data, in its first zone.
+fn empty_row(rs: &Ruleset) -> Row {
+    Row {
         input: 0,
         line: 2,
         code: Some("=1".into()),
@@ -347,11 +480,49 @@ fn a_sink_dropped_without_finish_still_writes_its_rows() {
         province: None,
         zone: 0,
         zone_from: ZoneFrom::Column,
-        year: 2024,
+        year: rs.period.1,
         year_from: YearFrom::Column,
         values: vec![None; rs.measures.len()],
         kept: Vec::new(),
         notes: Vec::new(),
+    }
+}
+
+#[test]
+fn one_long_sink_writes_communes_of_several_rulesets() {
+    let mut got = Vec::new();
+    let mut want = Vec::new();
+    {
+        let mut sink = long::LongSink::body(&mut got);
+        for i in [0, 1, 1, 2, 0] {
+            let rs = &RULESETS[i];
+            let row = empty_row(rs);
+            let outcome = evaluate(rs, row.zone, row.year, &row.values);
+            let rec = record(rs, i, &row, false, None);
+            sink.write(rs, &rec, &row.values, &outcome, None)
+                .expect("writes");
+            want.extend(long_rows_with_csv_crate(
+                rs,
+                &rec,
+                &row.values,
+                &outcome,
+                None,
+            ));
+        }
+        sink.finish().expect("flushes");
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&want)
+    );
+}
+
+#[test]
+fn a_sink_dropped_without_finish_still_writes_its_rows() {
+    let rs = &RULESETS[1];
+    let row = Row {
+        year: 2024,
+        ..empty_row(rs)
     };
     let rec = record(rs, 0, &row, false, None);
     let mut got = Vec::new();
