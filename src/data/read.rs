@@ -374,7 +374,10 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             header_line: 1,
             end: ReadEnd::default(),
             done: true,
-            memo: Memo::default(),
+            memo: Memo {
+                bools: vec![Recent::default(); rs.measures.len()],
+                ..Memo::default()
+            },
             fractions: vec![Fractions::default(); rs.measures.len()],
         };
         this.end.seen.file(input, path);
@@ -766,7 +769,8 @@ struct Fractions {
 /// Each memo is bounded, so memory stays flat on any file.
 #[derive(Default)]
 struct Memo {
-    bools: Recent,
+    /// Per measure (used for yes/no measures only).
+    bools: Vec<Recent>,
     provinces: FxHashMap<Box<str>, Lookup>,
     zones: FxHashMap<Box<str>, Option<usize>>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
@@ -800,34 +804,34 @@ fn coerce_bytes(
     coerce(std::str::from_utf8(cell).unwrap_or(""), kind, rules)
 }
 
-/// The last few distinct yes/no cells and how they read, compared byte for byte: a file
-/// spells yes and no a handful of ways (`Đạt`, `Không đạt`, `x`, `1`…), and a short list
-/// compared by length and bytes costs a fraction of hashing every cell.
-#[derive(Default)]
+/// The last few distinct cells of one yes/no column and how they read, compared byte for
+/// byte, the last one met first: a column spells yes and no a handful of ways (`Đạt`,
+/// `Không đạt`, `x`, `1`…), mostly the same one row after row, and one comparison costs a
+/// fraction of hashing every cell.
+#[derive(Default, Clone)]
 struct Recent {
     seen: Vec<(Box<[u8]>, Coerced)>,
-    next: usize,
 }
 
 /// How a cell reads.
 type Coerced = Result<Option<Value>, CellError>;
 
-/// Spellings [`Recent`] keeps; past this, the oldest is replaced.
+/// Spellings [`Recent`] keeps; past this, the one met longest ago is dropped.
 const RECENT: usize = 8;
 
 impl Recent {
     fn get(&mut self, cell: &[u8], f: impl FnOnce() -> Coerced) -> Coerced {
-        if let Some((_, v)) = self.seen.iter().find(|(k, _)| **k == *cell) {
-            return v.clone();
+        if let Some(i) = self.seen.iter().position(|(k, _)| **k == *cell) {
+            if i > 0 {
+                self.seen[..=i].rotate_right(1);
+            }
+            return self.seen[0].1.clone();
         }
         let v = f();
-        let entry = (Box::from(cell), v.clone());
-        if self.seen.len() < RECENT {
-            self.seen.push(entry);
-        } else {
-            self.seen[self.next] = entry;
-            self.next = (self.next + 1) % RECENT;
+        if self.seen.len() == RECENT {
+            self.seen.pop();
         }
+        self.seen.insert(0, (Box::from(cell), v.clone()));
         v
     }
 }
@@ -961,20 +965,19 @@ fn read_row(
     let numbers = opts.numbers();
     let mut values = Vec::with_capacity(cols.measures.len());
     for (mi, col) in cols.measures.iter().enumerate() {
-        let Some(col) = *col else {
+        let Some(col) = col.filter(|_| !shifted) else {
             values.push(None);
             continue;
         };
-        if shifted {
+        let cell = rec.bytes(col).unwrap_or(b"");
+        if cell.is_empty() {
+            // No data, as `coerce` reads it, without the call.
             values.push(None);
             continue;
         }
-        let cell = rec.bytes(col).unwrap_or(b"");
         let kind = rs.measures[mi].kind;
         let coerced = if kind == MeasureKind::Bool {
-            cx.memo
-                .bools
-                .get(cell, || coerce_bytes(cell, kind, numbers))
+            cx.memo.bools[mi].get(cell, || coerce_bytes(cell, kind, numbers))
         } else {
             coerce_bytes(cell, kind, numbers)
         };
