@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
-use crate::data::coerce::{CellError, DecimalMark, NumberRules, Value, coerce};
+use crate::data::coerce::{DecimalMark, NumberRules, Value, coerce_bytes};
 use crate::data::columns::{Columns, Ident, map_headers};
 use crate::data::decode::Encoding;
 use crate::data::hash::FxHashMap;
@@ -374,10 +374,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             header_line: 1,
             end: ReadEnd::default(),
             done: true,
-            memo: Memo {
-                bools: vec![Recent::default(); rs.measures.len()],
-                ..Memo::default()
-            },
+            memo: Memo::default(),
             fractions: vec![Fractions::default(); rs.measures.len()],
         };
         this.end.seen.file(input, path);
@@ -764,13 +761,12 @@ struct Fractions {
     percentage: bool,
 }
 
-/// Memos of per-cell work that repeats across rows (issue #7): yes/no cells and province or
-/// zone names take few distinct values, and folding them for every row dominated reading.
+/// Memos of per-cell work that repeats across rows (issue #7): province or zone names take
+/// few distinct values, and folding them for every row dominated reading. (Yes/no cells are
+/// matched without folding by `coerce_bytes`.)
 /// Each memo is bounded, so memory stays flat on any file.
 #[derive(Default)]
 struct Memo {
-    /// Per measure (used for yes/no measures only).
-    bools: Vec<Recent>,
     provinces: FxHashMap<Box<str>, Lookup>,
     zones: FxHashMap<Box<str>, Option<usize>>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
@@ -793,47 +789,6 @@ fn memo<V: Clone>(map: &mut FxHashMap<Box<str>, V>, key: &str, f: impl FnOnce() 
         map.insert(key.into(), v.clone());
     }
     v
-}
-
-/// Read a cell's bytes as `kind` (the record is UTF-8, checked as a whole).
-fn coerce_bytes(
-    cell: &[u8],
-    kind: MeasureKind,
-    rules: crate::data::coerce::NumberRules,
-) -> Result<Option<Value>, CellError> {
-    coerce(std::str::from_utf8(cell).unwrap_or(""), kind, rules)
-}
-
-/// The last few distinct cells of one yes/no column and how they read, compared byte for
-/// byte, the last one met first: a column spells yes and no a handful of ways (`Đạt`,
-/// `Không đạt`, `x`, `1`…), mostly the same one row after row, and one comparison costs a
-/// fraction of hashing every cell.
-#[derive(Default, Clone)]
-struct Recent {
-    seen: Vec<(Box<[u8]>, Coerced)>,
-}
-
-/// How a cell reads.
-type Coerced = Result<Option<Value>, CellError>;
-
-/// Spellings [`Recent`] keeps; past this, the one met longest ago is dropped.
-const RECENT: usize = 8;
-
-impl Recent {
-    fn get(&mut self, cell: &[u8], f: impl FnOnce() -> Coerced) -> Coerced {
-        if let Some(i) = self.seen.iter().position(|(k, _)| **k == *cell) {
-            if i > 0 {
-                self.seen[..=i].rotate_right(1);
-            }
-            return self.seen[0].1.clone();
-        }
-        let v = f();
-        if self.seen.len() == RECENT {
-            self.seen.pop();
-        }
-        self.seen.insert(0, (Box::from(cell), v.clone()));
-        v
-    }
 }
 
 /// [`nfc`] without the allocation-heavy pass when the text is already composed.
@@ -976,12 +931,7 @@ fn read_row(
             continue;
         }
         let kind = rs.measures[mi].kind;
-        let coerced = if kind == MeasureKind::Bool {
-            cx.memo.bools[mi].get(cell, || coerce_bytes(cell, kind, numbers))
-        } else {
-            coerce_bytes(cell, kind, numbers)
-        };
-        match coerced {
+        match coerce_bytes(cell, kind, numbers) {
             Ok(v) => {
                 if kind == MeasureKind::Percent && !opts.fraction_percent {
                     track_fraction(&mut cx.fractions[mi], cx.line, cell, v);
