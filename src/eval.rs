@@ -253,16 +253,19 @@ impl<'r> Evaluator<'r> {
                 // The plan holds one step per indicator, in this order.
                 let n = crit.indicators.len();
                 let (mut met, mut no_data) = (0, 0);
-                for step in steps.get(k..k + n).unwrap_or_default() {
-                    let status = step.judge(values.get(step.measure).copied().flatten());
-                    met += usize::from(status == Status::Pass);
-                    no_data += usize::from(status == Status::NoData);
-                    co.indicators.push(IndicatorOutcome {
-                        status,
-                        threshold: step.threshold,
-                        verified: step.verified,
-                    });
-                }
+                // `extend` from a slice's map reserves once and writes without a capacity
+                // check per indicator.
+                co.indicators
+                    .extend(steps.get(k..k + n).unwrap_or_default().iter().map(|step| {
+                        let status = step.judge(values.get(step.measure).copied().flatten());
+                        met += usize::from(status == Status::Pass);
+                        no_data += usize::from(status == Status::NoData);
+                        IndicatorOutcome {
+                            status,
+                            threshold: step.threshold,
+                            verified: step.verified,
+                        }
+                    }));
                 k += n;
                 let need = crit.required();
                 co.status = if met >= need {
