@@ -26,7 +26,8 @@ impl<'w> Blocks<'w> {
     pub fn new(out: &'w mut dyn Write) -> Self {
         Blocks {
             out,
-            buf: Vec::with_capacity(BLOCK + 8192),
+            // As the csv crate's writer: a sink per commune (`--closest`) stays cheap.
+            buf: Vec::with_capacity(8 * 1024),
         }
     }
 
