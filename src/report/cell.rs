@@ -172,7 +172,11 @@ mod tests {
         }
 
         #[test]
-        fn integers_read_as_to_string_writes_them(a in any::<u64>(), b in any::<i32>(), c in any::<usize>()) {
+        fn integers_read_as_to_string_writes_them(
+            a in any::<u64>(),
+            b in any::<i32>(),
+            c in any::<usize>(),
+        ) {
             let mut s = String::new();
             push_int(&mut s, a);
             s.push(' ');

@@ -152,7 +152,8 @@ impl<'w> LongSink<'w> {
         }
         let head = &mut self.head;
         head.clear();
-        let int = |head: &mut Vec<u8>, n: &str| {
+        // Numbers need no quoting.
+        let number = |head: &mut Vec<u8>, n: &str| {
             head.extend_from_slice(n.as_bytes());
             head.push(b',');
         };
@@ -161,15 +162,15 @@ impl<'w> LongSink<'w> {
             head.push(b',');
         };
         let mut n = itoa::Buffer::new();
-        int(head, n.format(rec.row));
+        number(head, n.format(rec.row));
         field(head, &excel_safe(&rec.file));
-        int(head, n.format(rec.line));
+        number(head, n.format(rec.line));
         for t in [&rec.code, &rec.name, &rec.district, &rec.province] {
             field(head, &text(t));
         }
         field(head, &rec.zone);
         field(head, &rec.zone_source);
-        int(head, n.format(rec.year));
+        number(head, n.format(rec.year));
         field(head, rec.level.as_deref().unwrap_or(""));
         self.notes.clear();
         if !rec.notes.is_empty() {

@@ -1,6 +1,7 @@
-//! Records and CSV rows of random communes of every built-in ruleset: a record refilled row
-//! after row (`RecordSlot`) is the record `new` builds, and the CSV sink writes what the `csv` crate and
-//! `fmt` wrote before the sink was made cheaper (issue #7).
+//! Records and rendered rows of random communes of every built-in ruleset (issue #7): a
+//! record refilled row after row (`RecordSlot`) is the record `new` builds; the CSV and long
+//! sinks write what the `csv` crate and `fmt` wrote before they were made cheaper; streamed
+//! JSON is the whole document; the closeness key is what sorting every cost gives.
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
