@@ -106,12 +106,19 @@ pub fn coerce_bytes(
     if cell.is_empty() {
         return Ok(None);
     }
-    if kind == MeasureKind::Bool {
-        return match common_yes_no(cell) {
-            Some(b) => Ok(Some(Value::Bool(b))),
-            None => general(cell, kind, rules),
-        };
+    if kind != MeasureKind::Bool {
+        return numeric(cell, kind, rules);
     }
+    match common_yes_no(cell) {
+        Some(b) => Ok(Some(Value::Bool(b))),
+        None => general(cell, kind, rules),
+    }
+}
+
+/// A trimmed, non-empty number, percent or count cell. Out of line: yes/no cells, most of
+/// a file, then need none of the registers a number does.
+#[inline(never)]
+fn numeric(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Result<Option<Value>, CellError> {
     match plain(cell, kind, rules) {
         Some(n) => Ok(Some(Value::Num(n))),
         None => general(cell, kind, rules),
