@@ -466,3 +466,97 @@ proptest! {
         prop_assert_eq!(records, rows + rejected);
     }
 }
+
+/// `ntm evaluate` of `bytes` (`;`-separated, the example ruleset): exit code, stdout, stderr.
+fn evaluate_bytes(name: &str, bytes: &[u8]) -> (ntm::Exit, String, String) {
+    let dir = std::env::temp_dir().join(format!("ntm-utf8-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = dir.join("x.csv");
+    std::fs::write(&path, bytes).expect("write");
+    let path = path.to_string_lossy().to_string();
+    let args = [
+        "ntm",
+        "evaluate",
+        "--rules",
+        "examples/ruleset.toml",
+        "--format",
+        "csv",
+        &path,
+    ];
+    let cli = ntm::cli::Cli::try_parse_from(args).expect("arguments");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let exit = ntm::run(cli, &mut out, &mut err).expect("run");
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        exit,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+/// A file longer than one read chunk whose `Đ` at line `cut_line` starts one byte before a
+/// chunk boundary, so the character is cut between two chunks; then lines up to `lines`.
+fn straddling_file(lines: usize) -> (Vec<u8>, usize) {
+    let chunk = ntm::cmd::scan::CHUNK;
+    let mut bytes = format!("{HEADER}\n").into_bytes();
+    let mut cut_line = 0;
+    for i in 0..lines {
+        let line = i + 2;
+        // No code: made-up codes would each be warned about.
+        let row = format!(";{ROW}\n");
+        // The offset of `Đạt` in this row, and how far it would start from the boundary.
+        let at = bytes.len() + row.find('Đ').unwrap_or(0);
+        if cut_line == 0 && at + row.len() >= chunk {
+            // Pad the cell before `Đạt` (cells are trimmed) so `Đ` starts at chunk - 1.
+            let pad = (chunk - 1).saturating_sub(at);
+            let row = row.replacen(";Đạt", &format!(";{}Đạt", " ".repeat(pad)), 1);
+            assert_eq!(bytes.len() + row.find('Đ').unwrap_or(0), chunk - 1);
+            bytes.extend_from_slice(row.as_bytes());
+            cut_line = line;
+            continue;
+        }
+        bytes.extend_from_slice(row.as_bytes());
+    }
+    assert!(cut_line > 0, "the file passes the first chunk");
+    (bytes, cut_line)
+}
+
+/// The file is checked for UTF-8 chunk by chunk as it is read (issue #7): a character cut
+/// between two chunks is whole, every row is read.
+#[test]
+fn a_character_cut_between_read_chunks_is_read_whole() {
+    let (bytes, _) = straddling_file(3_000);
+    let (exit, out, err) = evaluate_bytes("straddle", &bytes);
+    assert_eq!(exit, ntm::Exit::Success, "{err}");
+    assert!(out.contains("rows 3000"), "{}", &out[..300.min(out.len())]);
+}
+
+/// A bad byte after the first chunks stops the file at its own line and field, with every
+/// row before it read, as a check of each record would.
+#[test]
+fn a_bad_byte_past_the_first_chunks_is_found_at_its_line() {
+    let (mut bytes, cut_line) = straddling_file(3_000);
+    bytes.extend_from_slice(b";H\xE1i D\xFF;2025;61;85;12;0;yes;0;;;\n");
+    let bad_line = 3_000 + 2;
+    assert!(bad_line > cut_line);
+    let (exit, _, err) = evaluate_bytes("late", &bytes);
+    assert_eq!(exit, ntm::Exit::Invalid);
+    assert!(
+        err.contains(&format!(
+            ":{bad_line}:2: error[invalid-utf8]: the file is not UTF-8: field 2 of the row starting at byte offset {} is invalid from its byte 2 on",
+            bytes.len() - 33
+        )),
+        "{err}"
+    );
+}
+
+/// Bytes that are UTF-8 only once the delimiter between them is dropped (`\xC3;\xA9`) are
+/// found too, at the field that holds the cut character.
+#[test]
+fn a_character_cut_by_a_delimiter_stops_the_file() {
+    let mut bytes = format!("{HEADER}\nA;{ROW}\n").into_bytes();
+    bytes.extend_from_slice(b"B;H\xC3;\xA9;2025;61;85;12;0;yes;0;;\n");
+    let (exit, _, err) = evaluate_bytes("delim", &bytes);
+    assert_eq!(exit, ntm::Exit::Invalid);
+    assert!(err.contains(":3:2: error[invalid-utf8]"), "{err}");
+}

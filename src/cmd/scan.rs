@@ -7,12 +7,13 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
-use crate::data::decode;
+use crate::data::decode::{self, Encoding, Utf8Watch};
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
@@ -73,7 +74,8 @@ pub fn scan<T>(
                     src.read_to_end(&mut bytes).with_context(context)?;
                     read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx)
                 } else {
-                    read_csv(head, &mut src, name, i, rs, opts, &mut seen, &tx)
+                    let not_utf8 = Arc::clone(&src.not_utf8);
+                    read_csv(head, &mut src, not_utf8, name, i, rs, opts, &mut seen, &tx)
                         .with_context(context)?
                 }) else {
                     return Ok(ends);
@@ -121,6 +123,7 @@ pub fn display_names(files: &[PathBuf]) -> Vec<String> {
 fn read_csv<R: Read + Send>(
     head: Vec<u8>,
     rest: R,
+    not_utf8: Arc<AtomicBool>,
     name: &str,
     input: usize,
     rs: &Ruleset,
@@ -140,6 +143,8 @@ fn read_csv<R: Read + Send>(
             spent,
             current: RecordBatch::default(),
             at: 0,
+            // Transcoded text is UTF-8 by construction; UTF-8 text is as its bytes are.
+            not_utf8: (encoding == Encoding::Utf8).then_some(not_utf8),
         };
         let rows =
             RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
@@ -234,6 +239,8 @@ fn parse_ahead<R: Read>(
 
 /// The records of [`parse_ahead`], in order, as a [`RecordSource`].
 struct Ahead {
+    /// For text read as it is (not transcoded): set once its bytes are not all UTF-8.
+    not_utf8: Option<Arc<AtomicBool>>,
     batches: mpsc::Receiver<RecordBatch>,
     spent: mpsc::SyncSender<Vec<csv::ByteRecord>>,
     current: RecordBatch,
@@ -241,6 +248,14 @@ struct Ahead {
 }
 
 impl RecordSource for Ahead {
+    /// The file's bytes were checked as they were read: while all of them are UTF-8, so is
+    /// every record parsed from them (cut only at ASCII delimiters, quotes and line ends).
+    fn known_utf8(&self) -> bool {
+        self.not_utf8
+            .as_ref()
+            .is_none_or(|bad| !bad.load(Ordering::Acquire))
+    }
+
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
         loop {
             if let Some(next) = self.current.records.get_mut(self.at) {
@@ -454,6 +469,8 @@ pub fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
 /// Buffers go back and forth, so nothing is allocated per chunk and memory stays at a few
 /// chunks.
 struct Hashed {
+    /// Set once the bytes read are not UTF-8 (see [`Utf8Watch`]).
+    not_utf8: Arc<AtomicBool>,
     chunks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
     spent: mpsc::SyncSender<Vec<u8>>,
     current: Vec<u8>,
@@ -463,7 +480,7 @@ struct Hashed {
 }
 
 /// Bytes per chunk handed from the reading thread to the parser.
-const CHUNK: usize = 1 << 17;
+pub const CHUNK: usize = 1 << 17;
 
 /// Chunks in flight between the two threads.
 const CHUNKS: usize = 2;
@@ -472,8 +489,11 @@ impl Hashed {
     fn new(mut inner: Box<dyn Read + Send>, hash: bool) -> Self {
         let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
         let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 1);
+        let not_utf8 = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&not_utf8);
         let digest = std::thread::spawn(move || {
             let mut hasher = hash.then(Sha256::new);
+            let mut watch = Utf8Watch::default();
             loop {
                 let mut buf = recycled.try_recv().unwrap_or_default();
                 buf.resize(CHUNK, 0);
@@ -488,6 +508,11 @@ impl Hashed {
                 if let Some(h) = &mut hasher {
                     h.update(&buf);
                 }
+                // Before the chunk is handed on, so the flag covers every byte parsed.
+                watch.feed(&buf);
+                if !watch.valid(n == 0) {
+                    flag.store(true, Ordering::Release);
+                }
                 if n == 0 || to_parser.send(Ok(buf)).is_err() {
                     break;
                 }
@@ -495,6 +520,7 @@ impl Hashed {
             hasher.map(|h| hex(&h.finalize()))
         });
         Hashed {
+            not_utf8,
             chunks,
             spent,
             current: Vec::new(),

@@ -130,6 +130,58 @@ impl Replaced {
     }
 }
 
+/// Whether a byte stream read in chunks is UTF-8 so far, checked chunk by chunk as it is
+/// read (SIMD, simdutf8): a character cut between two chunks is completed from the next
+/// one. While it holds, the row reader need not check each record again (issue #7).
+#[derive(Debug, Default)]
+pub struct Utf8Watch {
+    /// The start of a character cut at the end of the last chunk (at most 3 bytes).
+    pending: Vec<u8>,
+    bad: bool,
+}
+
+impl Utf8Watch {
+    /// Check the next chunk of the stream.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.bad {
+            return;
+        }
+        let mut start = 0;
+        if !self.pending.is_empty() {
+            let take = bytes.len().min(3);
+            let mut joined = std::mem::take(&mut self.pending);
+            let had = joined.len();
+            joined.extend_from_slice(&bytes[..take]);
+            match simdutf8::compat::from_utf8(&joined) {
+                Ok(_) => start = take,
+                Err(e) if e.valid_up_to() >= had => start = e.valid_up_to() - had,
+                Err(e) if e.error_len().is_none() => {
+                    // Still cut: this chunk was shorter than the character's rest.
+                    self.pending = joined;
+                    return;
+                }
+                Err(_) => {
+                    self.bad = true;
+                    return;
+                }
+            }
+        }
+        let rest = &bytes[start..];
+        if let Err(e) = simdutf8::compat::from_utf8(rest) {
+            match e.error_len() {
+                None => self.pending = rest[e.valid_up_to()..].to_vec(),
+                Some(_) => self.bad = true,
+            }
+        }
+    }
+
+    /// Whether everything fed so far is UTF-8; `at_end`: and the stream ends there (a
+    /// character still cut is then invalid).
+    pub fn valid(&self, at_end: bool) -> bool {
+        !self.bad && (!at_end || self.pending.is_empty())
+    }
+}
+
 /// A stream whose first bytes were read ahead and are handed back first.
 pub type Replayed<R> = Chain<Cursor<Vec<u8>>, R>;
 

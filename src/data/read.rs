@@ -110,6 +110,12 @@ pub const HEADER_SCAN: usize = 20;
 pub trait RecordSource {
     /// Read the next record into `rec`; `Ok(false)` at the end.
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool>;
+
+    /// True when the records read so far are known to be UTF-8 (their source checked it),
+    /// so the reader need not check each one.
+    fn known_utf8(&self) -> bool {
+        false
+    }
 }
 
 impl<R: std::io::Read> RecordSource for csv::Reader<R> {
@@ -398,7 +404,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         loop {
             match self.rdr.read_record(&mut self.rec.raw) {
                 Ok(true) => {
-                    if let Err(d) = self.rec.check(path) {
+                    if let Err(d) = self.check_utf8() {
                         self.end.diags.push(*d);
                         return None;
                     }
@@ -534,6 +540,14 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         self.done = false;
     }
 
+    /// Check the record just read is UTF-8, unless its source knows it is.
+    fn check_utf8(&self) -> Result<(), Box<Diagnostic>> {
+        if self.rdr.known_utf8() {
+            return Ok(());
+        }
+        self.rec.check(self.path)
+    }
+
     /// The next row read without error, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Row> {
         if self.done {
@@ -566,7 +580,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     continue;
                 }
                 Ok(true) => {
-                    if let Err(d) = self.rec.check(self.path) {
+                    if let Err(d) = self.check_utf8() {
                         // The file is in another encoding: every later row would fail too.
                         self.end.records += 1;
                         self.end.rejected += 1;

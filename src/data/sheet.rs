@@ -133,6 +133,11 @@ fn not_a_workbook_help(bytes: &[u8]) -> String {
 }
 
 impl RecordSource for SheetRecords {
+    /// Cells are read as text, which is UTF-8.
+    fn known_utf8(&self) -> bool {
+        true
+    }
+
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
         let Some((row0, col0)) = self.range.start() else {
             return Ok(false);

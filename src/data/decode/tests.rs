@@ -128,3 +128,52 @@ fn undecodable_units_are_counted_across_chunks() {
     std::io::copy(&mut r, &mut std::io::sink()).expect("read");
     assert_eq!(replaced.count(), 0);
 }
+
+/// Fed in any chunks, the watch says what one check of the whole stream says: characters
+/// cut between chunks are completed, bad bytes anywhere are found, and a character cut by
+/// the end of the stream is bad.
+mod utf8_watch {
+    use super::super::Utf8Watch;
+    use proptest::prelude::*;
+
+    fn pieces() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            "[a-z,;\"\\n]{0,4}".prop_map(String::into_bytes),
+            "[ĐạtKhôngđạtCóƯ€😀]{0,3}".prop_map(String::into_bytes),
+            prop::collection::vec(any::<u8>(), 0..3),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn chunks_agree_with_one_check(
+            bytes in pieces(),
+            cuts in prop::collection::vec(0usize..64, 0..8),
+        ) {
+            let mut watch = Utf8Watch::default();
+            let mut at = 0;
+            for c in cuts {
+                let end = (at + c).min(bytes.len());
+                watch.feed(&bytes[at..end]);
+                at = end;
+            }
+            watch.feed(&bytes[at..]);
+            prop_assert_eq!(watch.valid(true), std::str::from_utf8(&bytes).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_character_cut_one_byte_at_a_time_is_whole() {
+        let text = "Không đạt 😀".as_bytes();
+        let mut watch = Utf8Watch::default();
+        for b in text {
+            watch.feed(std::slice::from_ref(b));
+        }
+        assert!(watch.valid(true));
+        let mut cut = Utf8Watch::default();
+        cut.feed(&text[..text.len() - 1]);
+        assert!(cut.valid(false), "cut, but the stream goes on");
+        assert!(!cut.valid(true), "cut by the end of the stream");
+    }
+}
