@@ -1185,8 +1185,18 @@ fn zone(
     }
 }
 
+/// Every cell of the record is empty or whitespace (as `str::trim` sees it). Cells are looked
+/// at as bytes: an ASCII letter or digit settles it at once, and only a cell of nothing but
+/// whitespace and non-ASCII bytes is read as text.
 fn is_blank(rec: &Record) -> bool {
-    rec.iter().all(|c| c.trim().is_empty())
+    (0..rec.len()).all(|i| {
+        let cell = rec.bytes(i).unwrap_or_default();
+        let ascii_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        if cell.iter().any(|b| b.is_ascii() && !ascii_space(b)) {
+            return false;
+        }
+        cell.iter().all(ascii_space) || rec.get(i).is_none_or(|c| c.trim().is_empty())
+    })
 }
 
 fn header_not_found(path: &str, rs: &Ruleset, seen: usize) -> Diagnostic {

@@ -255,3 +255,31 @@ fn multibyte_text_at_field_starts_is_read() {
         6
     );
 }
+
+/// A row is blank when every cell trims to nothing, Unicode spaces included, and not when
+/// any cell holds a character (issue #7 reads cells as bytes for this).
+#[test]
+fn blank_rows_are_skipped_whatever_their_spaces() {
+    let blank = |row: &str| {
+        let mut raw = csv::ByteRecord::new();
+        for cell in row.split(',') {
+            raw.push_field(cell.as_bytes());
+        }
+        is_blank(&Record { raw })
+    };
+    assert!(blank(",,,"));
+    assert!(blank(" ,\t,\u{b}\u{c}\r,"));
+    assert!(
+        blank("\u{a0},\u{3000} ,\u{2003}"),
+        "Unicode spaces are blank"
+    );
+    assert!(!blank(",,x,"));
+    assert!(
+        !blank(",, \u{a0}Đạt,"),
+        "a letter beyond ASCII is not blank"
+    );
+    assert!(
+        !blank(",,\u{feff},"),
+        "a byte-order mark is not whitespace to str::trim"
+    );
+}
