@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: rows are allocated on the reading thread and freed on the rendering threads,
+/// which glibc's allocator serialises on its arena lock (issue #7, docs/performance.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = ntm::cli::Cli::parse();
     let stdout = io::stdout();
