@@ -14,7 +14,7 @@ use crate::cli::{DiffArgs, DiffFormat, InputArgs, RulesArg};
 use crate::data::read::Row;
 use crate::diag::Diagnostic;
 use crate::diff::{Diff, Entry, diff};
-use crate::eval::evaluate;
+use crate::eval::Evaluator;
 use crate::report::diff as render;
 use crate::report::diff::{DiffMeta, Mode};
 use crate::report::write_diagnostics;
@@ -76,11 +76,12 @@ fn entries(
     let Some(all) = super::scan::read_all(files, &p.rs, &p.opts, err)? else {
         return Ok(None);
     };
+    let mut evaluator = Evaluator::new(&p.rs);
     let entries = all
         .rows
         .iter()
         .map(|row| {
-            let outcome = evaluate(&p.rs, row.zone, row.year, &row.values);
+            let outcome = evaluator.evaluate(row.zone, row.year, &row.values);
             Entry::new(&p.rs, &all.names[row.input], row, &outcome, key(row))
         })
         .collect();

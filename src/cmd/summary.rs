@@ -11,7 +11,7 @@ use crate::cli::{SummaryArgs, SummaryFormat, SummaryOptions};
 use crate::cmd::scan::{input_meta, report_ends, scan};
 use crate::data::columns::{IDENTITY, Ident};
 use crate::data::read::{Row, YearFrom};
-use crate::eval::evaluate;
+use crate::eval::Evaluator;
 use crate::lang::Lang;
 use crate::report::summary::{
     CompareOut, SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
@@ -235,6 +235,8 @@ pub fn collect(
     let ((summariser, communes), mut ends) =
         scan(&input.files, &names, &rs, &opts, true, |batches| {
             let mut s = Summariser::new(&rs, by, list, rollup);
+            // Thresholds resolved once per (zone, year), not per row (issue #7).
+            let mut evaluator = Evaluator::new(&rs);
             let mut communes = Vec::new();
             let mut position = 0usize;
             for row in batches.flatten() {
@@ -244,7 +246,7 @@ pub fn collect(
                     None => first = Some((row.year, row.year_from)),
                     Some((y, _)) => same_year &= y == row.year,
                 }
-                let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+                let outcome = evaluator.evaluate(row.zone, row.year, &row.values);
                 let values = keys.values(&rs, &row);
                 s.add(&Facts {
                     outcome: &outcome,
