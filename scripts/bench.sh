@@ -44,13 +44,16 @@ for n in "${sizes[@]}"; do
   f="$dir/communes-$n.csv"
   [ -s "$f" ] || python3 scripts/gen_communes.py "$n" > "$f"
   bytes=$(stat -L -c %s "$f")
+  cat "$f" > /dev/null # into the page cache, so neither timed run pays for the disk
   read -r ps prss < <(measure "$parse" "$f")
   read -r es erss < <(measure "$ntm" evaluate "$f" --format csv)
+  # `time -v` counts in 10 ms steps: below two steps a time, its MB/s and the ratio say
+  # nothing, so they print as `-`.
   awk -v n="$n" -v b="$bytes" -v ps="$ps" -v es="$es" -v prss="$prss" -v erss="$erss" 'BEGIN {
     mb = b / 1e6
-    ps = (ps > 0 ? ps : 0.001); es = (es > 0 ? es : 0.001)
-    printf "%-9d %-9.1f %8.3f %8.3f %8.1f %8dK %8dK %7.2f\n",
-      n, mb, ps, es, mb / es, prss, erss, ps / es
+    rate = (es >= 0.02 ? sprintf("%8.1f", mb / es) : sprintf("%8s", "-"))
+    ratio = (ps >= 0.02 && es >= 0.02 ? sprintf("%7.2f", ps / es) : sprintf("%7s", "-"))
+    printf "%-9d %-9.1f %8.3f %8.3f %s %8dK %8dK %s\n", n, mb, ps, es, rate, prss, erss, ratio
   }'
 done
 # Start-up plus one province: /usr/bin/time counts only in 10 ms steps, so take a mean.
