@@ -181,7 +181,7 @@ fn coerce_text(
 
 /// Whitespace as `str::trim` sees it, within ASCII: tab, line feed, vertical tab, form
 /// feed, carriage return and space (`u8::is_ascii_whitespace` leaves out the vertical tab).
-fn is_space(b: u8) -> bool {
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use unicode_normalization::{IsNormalized, is_nfc_quick};
 
-use crate::data::coerce::{DecimalMark, NumberRules, Value, coerce_bytes};
+use crate::data::coerce::{DecimalMark, NumberRules, Value, coerce_bytes, is_space};
 use crate::data::columns::{Columns, Ident, map_headers};
 use crate::data::decode::Encoding;
 use crate::data::hash::FxHashMap;
@@ -1191,11 +1191,10 @@ fn zone(
 fn is_blank(rec: &Record) -> bool {
     (0..rec.len()).all(|i| {
         let cell = rec.bytes(i).unwrap_or_default();
-        let ascii_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
-        if cell.iter().any(|b| b.is_ascii() && !ascii_space(b)) {
+        if cell.iter().any(|&b| b.is_ascii() && !is_space(b)) {
             return false;
         }
-        cell.iter().all(ascii_space) || rec.get(i).is_none_or(|c| c.trim().is_empty())
+        cell.iter().all(|&b| is_space(b)) || rec.get(i).is_none_or(|c| c.trim().is_empty())
     })
 }
 
