@@ -1,13 +1,14 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
 use std::sync::mpsc;
 
 use anyhow::{Context, bail};
 
 use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
+use crate::cmd::inputs::Inputs;
+use crate::cmd::output::AtomicFile;
 use crate::cmd::scan::{display_names, end_diagnostics, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
@@ -26,10 +27,85 @@ use crate::report::{
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
+///
+/// With `--errors-out`, the file is rewritten on every run, so that it always speaks of the
+/// last one: a run that stops before reading data (a bad ruleset, `--year` outside its
+/// period, an unreadable file) writes the diagnostics or the error that stopped it. Only a
+/// file that is one of the run's inputs is left alone (the run is refused).
 pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let Some(super::Prepared { rs, src, opts }) = super::prepare(&args.input, err)? else {
+    let Some(path) = args.errors_out.as_deref() else {
+        return evaluate(args, None, out, err);
+    };
+    let mut errors = ErrorsOut {
+        path,
+        bom: args.bom,
+        written: false,
+        refused: false,
+    };
+    let result = evaluate(args, Some(&mut errors), out, err);
+    if !errors.written && !errors.refused {
+        let why = match &result {
+            Ok(_) => Diagnostic::error("not-evaluated", "the run stopped before the data was read"),
+            Err(e) => Diagnostic::error(
+                "not-evaluated",
+                format!("the run stopped before the data was read: {e:#}"),
+            ),
+        };
+        errors.write(&[why])?;
+    }
+    result
+}
+
+/// Where `--errors-out` goes, and whether this run has written it yet.
+struct ErrorsOut<'a> {
+    path: &'a std::path::Path,
+    bom: bool,
+    written: bool,
+    /// The file is one of the inputs: it is never written.
+    refused: bool,
+}
+
+impl ErrorsOut<'_> {
+    /// Refuse the file when it is one of `inputs`.
+    fn check(&mut self, inputs: &Inputs) -> anyhow::Result<()> {
+        let checked = inputs.check("--errors-out", self.path);
+        self.refused = checked.is_err();
+        checked
+    }
+
+    /// Replace the file (atomically) with `diags` as CSV.
+    fn write(&mut self, diags: &[Diagnostic]) -> anyhow::Result<()> {
+        self.written = true;
+        write_errors_out(self.path, diags, self.bom)
+    }
+}
+
+/// `ntm evaluate`, writing `--errors-out` through `errors` once it knows what to write.
+fn evaluate(
+    args: &EvaluateArgs,
+    mut errors: Option<&mut ErrorsOut<'_>>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let mut inputs = Inputs::default();
+    inputs.add_data(&args.input.files);
+    if let Some(errors) = errors.as_deref_mut() {
+        // A file that cannot be an input cannot be a ruleset either: checked before the
+        // ruleset is read, and again with its files once they are known.
+        errors.check(&inputs)?;
+    }
+    let (rs, src, ruleset_diags) = super::load(&args.input.rules.rules, err)?;
+    inputs.add_ruleset(&src.files);
+    if let Some(errors) = errors.as_deref_mut() {
+        errors.check(&inputs)?;
+    }
+    let Some(rs) = rs else {
+        if let Some(errors) = errors.as_deref_mut() {
+            errors.write(&ruleset_diags)?;
+        }
         return Ok(Exit::Invalid);
     };
+    let super::Prepared { rs, src, opts } = super::prepared(&args.input, rs, src)?;
     let fail_below = match &args.fail_below {
         None => None,
         Some(id) => match rs.level_index(id) {
@@ -44,9 +120,6 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             }
         },
     };
-    if let Some(path) = &args.errors_out {
-        refuse_input_as_output(path, &args.input.files)?;
-    }
     let names = display_names(&args.input.files);
 
     // One pass reads, validates, evaluates and renders each row as it comes, into a spool
@@ -152,8 +225,8 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let diags = end_diagnostics(&rs, &names, &mut ends);
     let inputs = input_meta(&names, &ends);
     write_diagnostics(err, &diags)?;
-    if let Some(path) = &args.errors_out {
-        write_errors_out(path, &diags, args.bom)?;
+    if let Some(errors) = errors {
+        errors.write(&diags)?;
     }
     if has_errors(&diags) {
         let n = diags.iter().filter(|d| d.is_error()).count();
@@ -288,33 +361,15 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     Ok(exit)
 }
 
-/// `--errors-out` must not name an input file: it is written after the inputs are read, and
-/// would replace the office's data with its errors.
-fn refuse_input_as_output(out: &std::path::Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
-    let Ok(out_abs) = std::fs::canonicalize(out) else {
-        return Ok(()); // Not there yet: it cannot be an input.
-    };
-    for input in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|i| i == out_abs) {
-            bail!(
-                "--errors-out {} is also an input file: it would be overwritten; name another file",
-                out.display()
-            );
-        }
-    }
-    Ok(())
-}
-
 /// `--errors-out`: every data diagnostic as CSV, written whatever the exit code.
 fn write_errors_out(path: &std::path::Path, diags: &[Diagnostic], bom: bool) -> anyhow::Result<()> {
     let context = || format!("writing --errors-out {}", path.display());
-    let file = std::fs::File::create(path).with_context(context)?;
-    let mut w = std::io::BufWriter::new(file);
+    let mut w = AtomicFile::create(path).with_context(context)?;
     if bom {
         w.write_all(BOM).with_context(context)?;
     }
     write_errors_csv(&mut w, diags).with_context(context)?;
-    w.flush().with_context(context)?;
+    w.commit().with_context(context)?;
     Ok(())
 }
 
@@ -465,10 +520,15 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
     Ok(r)
 }
 
-/// A temporary file holding the rendered communes until the output's head is known; removed
-/// when dropped. It grows with the output, memory does not.
+/// A temporary file holding the rendered communes until the output's head is known. It
+/// grows with the output, memory does not.
+///
+/// On unix it is private (0600) and unlinked as soon as it is opened: only this process's
+/// handle keeps it, so it is gone however the run ends, even on SIGKILL, SIGINT or SIGTERM.
+/// Elsewhere it is removed when dropped.
 struct Spool {
-    path: PathBuf,
+    #[cfg(not(unix))]
+    path: std::path::PathBuf,
     file: std::fs::File,
 }
 
@@ -479,16 +539,25 @@ impl Spool {
             .map_or(0, |d| d.subsec_nanos());
         let path =
             std::env::temp_dir().join(format!("ntm-evaluate-{}-{nanos}.spool", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
             .open(&path)
             .with_context(|| format!("creating the output spool {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("unlinking the output spool {}", path.display()))?;
+            Ok(Spool { file })
+        }
+        #[cfg(not(unix))]
         Ok(Spool { path, file })
     }
 }
 
+#[cfg(not(unix))]
 impl Drop for Spool {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
