@@ -314,7 +314,7 @@ fn errors_out_is_rewritten_by_a_run_that_stops_before_reading_data() {
     let text = read();
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(
-        text.contains(",error,not-evaluated,the run stopped before the data was read: --year 2040"),
+        text.contains(",error,not-evaluated,nothing was evaluated: --year 2040"),
         "{text}"
     );
     // A missing ruleset file too.
@@ -384,5 +384,76 @@ fn the_evaluate_spool_is_private_and_never_outlives_a_killed_run() {
     child.wait().expect("wait");
     drop(stdin);
     assert!(listing(&tmp).is_empty(), "{:?}", listing(&tmp));
+    std::fs::remove_dir_all(&d).ok();
+}
+
+/// Peak resident memory of a running process, in KiB (`VmHWM`, which only grows).
+#[cfg(target_os = "linux")]
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_bounded_whatever_the_number_of_bad_cells() {
+    use std::io::Write;
+    let d = sandbox("bad-cells");
+    copy("examples/ruleset.toml", &d, "rules.toml");
+    // 2.5 MB of rows whose every measure is bad: about 300,000 diagnostics, which took
+    // about 170 MB when each was kept until the end.
+    let header = std::fs::read_to_string(format!("{ROOT}/examples/ruleset-communes.csv"))
+        .expect("read")
+        .lines()
+        .next()
+        .expect("header")
+        .to_string();
+    let mut data = format!("{header}\n");
+    let mut rows = 0u64;
+    while data.len() < 2_500_000 {
+        rows += 1;
+        data.push_str(&format!(
+            "{:05},Xã {rows},Huyện A,Hải Dương,2025,abc,x%,?,-1,maybe,q,zz,yy,kk\n",
+            10_000 + rows
+        ));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args([
+            "evaluate",
+            "--rules",
+            "rules.toml",
+            "-",
+            "--errors-out",
+            "errors.csv",
+        ])
+        .current_dir(&d)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(data.as_bytes()));
+    let mut peak = 0;
+    while child.try_wait().expect("wait").is_none() {
+        peak = peak.max(peak_kib(pid).unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    writer.join().expect("writer").expect("write stdin");
+    let out = child.wait_with_output().expect("output");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(peak > 0 && peak < 80 * 1024, "peak memory {peak} KiB");
+    // Every diagnostic is in the errors file, and the report counts those not printed.
+    let written = std::fs::read_to_string(d.join("errors.csv")).expect("errors.csv");
+    let total = written.lines().count() as u64 - 1;
+    assert!(total >= 8 * rows, "{total} rows for {rows} data rows");
+    assert!(
+        err.contains(&format!("… and {} more: ", total - 100)),
+        "{err}"
+    );
+    assert!(err.contains(" error[not-a-number]"), "{err}");
     std::fs::remove_dir_all(&d).ok();
 }

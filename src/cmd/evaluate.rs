@@ -9,20 +9,20 @@ use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
 use crate::cmd::inputs::Inputs;
 use crate::cmd::output::AtomicFile;
-use crate::cmd::scan::{display_names, end_diagnostics, input_meta, scan};
+use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
-use crate::diag::has_errors;
+
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::{Closeness, Margin, rank};
-use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv};
+use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv, write_errors_rows};
 use crate::report::json::{
     write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
 };
 use crate::report::long::{LongSink, write_long_head};
 use crate::report::table::{TableOptions, write_table};
 use crate::report::{
-    CommuneRecord, Meta, RecordSlot, RulesetSummary, borderline_records, write_diagnostics,
+    CommuneRecord, Meta, RecordSlot, RulesetSummary, borderline_records, write_data_diagnostics,
 };
 use crate::ruleset::Ruleset;
 
@@ -45,13 +45,14 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let result = evaluate(args, Some(&mut errors), out, err);
     if !errors.written && !errors.refused {
         let why = match &result {
-            Ok(_) => Diagnostic::error("not-evaluated", "the run stopped before the data was read"),
-            Err(e) => Diagnostic::error(
-                "not-evaluated",
-                format!("the run stopped before the data was read: {e:#}"),
-            ),
+            Ok(_) => Diagnostic::error("not-evaluated", "nothing was evaluated"),
+            Err(e) => Diagnostic::error("not-evaluated", format!("nothing was evaluated: {e:#}")),
         };
-        errors.write(&[why])?;
+        // The error that stopped the run says more than one writing the file again.
+        let written = errors.write(&[why]);
+        if result.is_ok() {
+            written?;
+        }
     }
     result
 }
@@ -60,6 +61,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
 struct ErrorsOut<'a> {
     path: &'a std::path::Path,
     bom: bool,
+    /// The file was replaced by this run (committed).
     written: bool,
     /// The file is one of the inputs: it is never written.
     refused: bool,
@@ -75,8 +77,30 @@ impl ErrorsOut<'_> {
 
     /// Replace the file (atomically) with `diags` as CSV.
     fn write(&mut self, diags: &[Diagnostic]) -> anyhow::Result<()> {
+        let mut file = self.open()?;
+        write_errors_rows(&mut file, diags).with_context(|| self.context())?;
+        self.commit(file)
+    }
+
+    /// Start the replacement: its header is written, its rows follow as they are found.
+    fn open(&self) -> anyhow::Result<AtomicFile> {
+        let mut w = AtomicFile::create(self.path).with_context(|| self.context())?;
+        if self.bom {
+            w.write_all(BOM).with_context(|| self.context())?;
+        }
+        write_errors_csv(&mut w, &[]).with_context(|| self.context())?;
+        Ok(w)
+    }
+
+    /// Put the replacement in place.
+    fn commit(&mut self, file: AtomicFile) -> anyhow::Result<()> {
+        file.commit().with_context(|| self.context())?;
         self.written = true;
-        write_errors_out(self.path, diags, self.bom)
+        Ok(())
+    }
+
+    fn context(&self) -> String {
+        format!("writing --errors-out {}", self.path.display())
     }
 }
 
@@ -152,84 +176,111 @@ fn evaluate(
         margin: args.margin,
         closest: args.closest.is_some(),
     };
-    let ends = scan(&args.input.files, &names, &rs, &opts, true, |batches| {
-        let mut body = spool
-            .as_mut()
-            .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));
-        let mut merge = |r: Rendered| -> anyhow::Result<()> {
-            if let Some((y, from)) = r.first {
-                match first {
-                    None => first = Some((y, from)),
-                    Some((fy, _)) => same_year &= fy == y,
-                }
-            }
-            same_year &= r.same_year;
-            unverified += r.unverified;
-            notes += r.notes;
-            below += r.below;
-            table.extend(r.records);
-            for seg in r.segments {
-                segments.push(Placed {
-                    seg,
-                    offset: spooled,
-                });
-                spooled += seg.len;
-            }
-            if let Some(body) = body.as_mut() {
-                body.write_all(&r.bytes)?;
-            }
-            Ok(())
-        };
-        // Batches alternate between a helper thread and this one, and are merged in input
-        // order: with the reading thread, both cores stay busy.
-        std::thread::scope(|scope| -> anyhow::Result<()> {
-            let (to_helper, helper_in) = mpsc::sync_channel::<(usize, Vec<Row>)>(1);
-            let (helper_out, from_helper) = mpsc::sync_channel::<anyhow::Result<Rendered>>(1);
-            let ctx = &ctx;
-            scope.spawn(move || {
-                for (start, rows) in helper_in {
-                    if helper_out.send(render(ctx, start, rows)).is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut pending = false;
-            for (k, rows) in batches.enumerate() {
-                let start = communes;
-                communes += rows.len();
-                if k % 2 == 0 {
-                    to_helper
-                        .send((start, rows))
-                        .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
-                    pending = true;
-                } else {
-                    let mine = render(ctx, start, rows);
-                    if pending {
-                        pending = false;
-                        merge(helper_result(&from_helper)?)?;
-                    }
-                    merge(mine?)?;
-                }
-            }
-            if pending {
-                merge(helper_result(&from_helper)?)?;
-            }
-            Ok(())
-        })?;
-        if let Some(mut body) = body {
-            body.flush()?;
+    // --errors-out is written as the diagnostics are found, so none is held in memory.
+    let mut errors_file = match errors.as_deref() {
+        Some(e) => Some(e.open()?),
+        None => None,
+    };
+    let errors_path = args
+        .errors_out
+        .as_deref()
+        .unwrap_or(std::path::Path::new(""));
+    let mut write_rows = errors_file.as_mut().map(|file| {
+        move |batch: &[Diagnostic]| -> std::io::Result<()> {
+            write_errors_rows(file, batch).map_err(|e| {
+                std::io::Error::other(format!(
+                    "writing --errors-out {}: {e:#}",
+                    errors_path.display()
+                ))
+            })
         }
-        Ok(())
-    })?;
-    let (_, mut ends) = ends;
-    let diags = end_diagnostics(&rs, &names, &mut ends);
+    });
+    let sink = write_rows.as_mut().map(|w| w as &mut DiagSink<'_>);
+    let ends = scan(
+        &args.input.files,
+        &names,
+        &rs,
+        &opts,
+        true,
+        sink,
+        |batches| {
+            let mut body = spool
+                .as_mut()
+                .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));
+            let mut merge = |r: Rendered| -> anyhow::Result<()> {
+                if let Some((y, from)) = r.first {
+                    match first {
+                        None => first = Some((y, from)),
+                        Some((fy, _)) => same_year &= fy == y,
+                    }
+                }
+                same_year &= r.same_year;
+                unverified += r.unverified;
+                notes += r.notes;
+                below += r.below;
+                table.extend(r.records);
+                for seg in r.segments {
+                    segments.push(Placed {
+                        seg,
+                        offset: spooled,
+                    });
+                    spooled += seg.len;
+                }
+                if let Some(body) = body.as_mut() {
+                    body.write_all(&r.bytes)?;
+                }
+                Ok(())
+            };
+            // Batches alternate between a helper thread and this one, and are merged in input
+            // order: with the reading thread, both cores stay busy.
+            std::thread::scope(|scope| -> anyhow::Result<()> {
+                let (to_helper, helper_in) = mpsc::sync_channel::<(usize, Vec<Row>)>(1);
+                let (helper_out, from_helper) = mpsc::sync_channel::<anyhow::Result<Rendered>>(1);
+                let ctx = &ctx;
+                scope.spawn(move || {
+                    for (start, rows) in helper_in {
+                        if helper_out.send(render(ctx, start, rows)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut pending = false;
+                for (k, rows) in batches.enumerate() {
+                    let start = communes;
+                    communes += rows.len();
+                    if k % 2 == 0 {
+                        to_helper
+                            .send((start, rows))
+                            .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
+                        pending = true;
+                    } else {
+                        let mine = render(ctx, start, rows);
+                        if pending {
+                            pending = false;
+                            merge(helper_result(&from_helper)?)?;
+                        }
+                        merge(mine?)?;
+                    }
+                }
+                if pending {
+                    merge(helper_result(&from_helper)?)?;
+                }
+                Ok(())
+            })?;
+            if let Some(mut body) = body {
+                body.flush()?;
+            }
+            Ok(())
+        },
+    )?;
+    let (_, ends, diags) = ends;
     let inputs = input_meta(&names, &ends);
-    write_diagnostics(err, &diags)?;
-    if let Some(errors) = errors {
-        errors.write(&diags)?;
+    write_data_diagnostics(err, &diags)?;
+    if let (Some(errors), Some(file)) = (errors, errors_file) {
+        errors.commit(file)?;
     }
-    if has_errors(&diags) {
-        let n = diags.iter().filter(|d| d.is_error()).count();
+    if diags.errors() > 0 {
+        let n = diags.errors();
         writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
         return Ok(Exit::Invalid);
     }
@@ -359,18 +410,6 @@ fn evaluate(
         exit = Exit::Findings;
     }
     Ok(exit)
-}
-
-/// `--errors-out`: every data diagnostic as CSV, written whatever the exit code.
-fn write_errors_out(path: &std::path::Path, diags: &[Diagnostic], bom: bool) -> anyhow::Result<()> {
-    let context = || format!("writing --errors-out {}", path.display());
-    let mut w = AtomicFile::create(path).with_context(context)?;
-    if bom {
-        w.write_all(BOM).with_context(context)?;
-    }
-    write_errors_csv(&mut w, diags).with_context(context)?;
-    w.commit().with_context(context)?;
-    Ok(())
 }
 
 /// What every batch is rendered with.

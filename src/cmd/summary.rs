@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::Exit;
 use crate::cli::{SummaryArgs, SummaryFormat, SummaryOptions};
-use crate::cmd::scan::{input_meta, report_ends, scan};
+use crate::cmd::scan::{input_meta, report_diags, scan};
 use crate::data::columns::{IDENTITY, Ident};
 use crate::data::read::{Row, YearFrom};
 use crate::eval::Evaluator;
@@ -246,8 +246,8 @@ pub fn collect(
     let mut first: Option<(i32, YearFrom)> = None;
     let mut same_year = true;
     let mut notes = 0usize;
-    let ((summariser, communes), mut ends) =
-        scan(&input.files, &names, &rs, &opts, true, |batches| {
+    let ((summariser, communes), ends, diags) =
+        scan(&input.files, &names, &rs, &opts, true, None, |batches| {
             let mut s = Summariser::new(&rs, by, list, rollup);
             // Thresholds resolved once per (zone, year), not per row (issue #7).
             let mut evaluator = Evaluator::new(&rs);
@@ -280,7 +280,7 @@ pub fn collect(
             }
             Ok((s, communes))
         })?;
-    if !report_ends(&rs, &names, &mut ends, err)? {
+    if !report_diags(&diags, err)? {
         return Ok(None);
     }
     let summary = summariser.finish();
