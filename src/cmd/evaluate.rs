@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
 use crate::cmd::inputs::Inputs;
-use crate::cmd::output::AtomicFile;
+use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
@@ -165,7 +165,10 @@ fn evaluate(
     let mut spooled = 0u64;
     let mut spool = match args.format {
         Format::Table => None,
-        Format::Csv | Format::Json | Format::Ndjson | Format::Long => Some(Spool::create()?),
+        Format::Csv | Format::Json | Format::Ndjson | Format::Long => {
+            // Private, and gone however the run ends (`Scratch`).
+            Some(Scratch::create("ntm-evaluate").context("creating the output spool")?)
+        }
     };
     let ctx = BatchCtx {
         rs: &rs,
@@ -557,48 +560,4 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
         Format::Table | Format::Csv | Format::Json | Format::Ndjson | Format::Long => bytes,
     };
     Ok(r)
-}
-
-/// A temporary file holding the rendered communes until the output's head is known. It
-/// grows with the output, memory does not.
-///
-/// On unix it is private (0600) and unlinked as soon as it is opened: only this process's
-/// handle keeps it, so it is gone however the run ends, even on SIGKILL, SIGINT or SIGTERM.
-/// Elsewhere it is removed when dropped.
-struct Spool {
-    #[cfg(not(unix))]
-    path: std::path::PathBuf,
-    file: std::fs::File,
-}
-
-impl Spool {
-    fn create() -> anyhow::Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path =
-            std::env::temp_dir().join(format!("ntm-evaluate-{}-{nanos}.spool", std::process::id()));
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options
-            .open(&path)
-            .with_context(|| format!("creating the output spool {}", path.display()))?;
-        #[cfg(unix)]
-        {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("unlinking the output spool {}", path.display()))?;
-            Ok(Spool { file })
-        }
-        #[cfg(not(unix))]
-        Ok(Spool { path, file })
-    }
-}
-
-#[cfg(not(unix))]
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }

@@ -120,7 +120,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).expect("dir");
         let a = d.join("a.csv");
-        std::fs::write(&a, "code\n1\n").expect("seed");
+        super::super::output::write_file(&a, b"code\n1\n").expect("seed");
         let mut inputs = Inputs::default();
         inputs.add_data(std::slice::from_ref(&a));
         let e = inputs.check("-o", &a).expect_err("same path");

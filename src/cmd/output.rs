@@ -123,6 +123,47 @@ impl Drop for AtomicFile {
     }
 }
 
+/// A private temporary file for the run's own use (the spool of `evaluate`), in the
+/// system's temporary folder (`TMPDIR`). On unix it is created 0600 and unlinked at once:
+/// only the open handle keeps it, so it is gone however the run ends, even on SIGKILL.
+/// Elsewhere it is removed when dropped.
+#[derive(Debug)]
+pub struct Scratch {
+    /// The open file, for reading and writing.
+    pub file: File,
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+impl Scratch {
+    /// Create one; `prefix` starts its name while it has one.
+    pub fn create(prefix: &str) -> io::Result<Scratch> {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("{prefix}-{}-{n}.spool", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
+            .open(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("creating {}: {e}", path.display())))?;
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(&path)?;
+            Ok(Scratch { file })
+        }
+        #[cfg(not(unix))]
+        Ok(Scratch { file, path })
+    }
+}
+
+#[cfg(not(unix))]
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Write `bytes` to `path` atomically.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::create(path)?;
@@ -245,7 +286,7 @@ mod tests {
     fn a_write_error_midway_leaves_the_old_file_and_no_temporary_file() {
         let d = dir("fail");
         let path = d.join("rules.toml");
-        std::fs::write(&path, b"old contents\n").expect("seed");
+        write_file(&path, b"old contents\n").expect("seed");
         let body = vec![b'x'; 200_000];
         let e = render_then_commit(&path, &body, 70_000).expect_err("the write fails");
         assert_eq!(e.to_string(), "no space left on device");
@@ -291,7 +332,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let d = dir("mode");
         let real = d.join("real.toml");
-        std::fs::write(&real, b"old").expect("seed");
+        write_file(&real, b"old").expect("seed");
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
         let link = d.join("link.toml");
         std::os::unix::fs::symlink(&real, &link).expect("symlink");
