@@ -165,21 +165,25 @@ fn errors_out_refuses_the_ruleset_a_hard_link_and_the_file_behind_stdin() {
         ],
     );
     assert_refused(&o, &data, &data_bytes, "data file a.csv");
-    // `ntm evaluate - --errors-out a.csv < a.csv`
-    let o = Command::new(env!("CARGO_BIN_EXE_ntm"))
-        .args([
-            "evaluate",
-            "--rules",
-            "rules.toml",
-            "-",
-            "--errors-out",
-            "a.csv",
-        ])
-        .current_dir(&d)
-        .stdin(std::fs::File::open(&data).expect("open"))
-        .output()
-        .expect("run ntm");
-    assert_refused(&o, &data, &data_bytes, "standard input");
+    // `ntm evaluate - --errors-out a.csv < a.csv` (the file behind standard input is known
+    // by its inode: unix only).
+    #[cfg(unix)]
+    {
+        let o = Command::new(env!("CARGO_BIN_EXE_ntm"))
+            .args([
+                "evaluate",
+                "--rules",
+                "rules.toml",
+                "-",
+                "--errors-out",
+                "a.csv",
+            ])
+            .current_dir(&d)
+            .stdin(std::fs::File::open(&data).expect("open"))
+            .output()
+            .expect("run ntm");
+        assert_refused(&o, &data, &data_bytes, "standard input");
+    }
     std::fs::remove_dir_all(&d).ok();
 }
 
