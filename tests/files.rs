@@ -221,9 +221,14 @@ fn test_bless_refuses_an_expect_file_that_is_the_data() {
 
 /// A ruleset of about 400 KB that `fmt` rewrites (its keys are out of canonical order).
 fn large_dirty_ruleset(dir: &Path) -> (PathBuf, Vec<u8>) {
+    dirty_ruleset(dir, 8000)
+}
+
+/// A ruleset that `fmt` rewrites, with `lines` comment lines of 60 bytes.
+fn dirty_ruleset(dir: &Path, lines: usize) -> (PathBuf, Vec<u8>) {
     let mut text =
         std::fs::read_to_string(format!("{ROOT}/tests/fixtures/fmt/dirty.toml")).expect("read");
-    for i in 0..8000 {
+    for i in 0..lines {
         text.push_str(&format!(
             "# padding comment {i:05} that fmt keeps, so the file stays large\n"
         ));
@@ -260,10 +265,16 @@ fn fmt_on_a_full_disk_leaves_the_ruleset_byte_identical() {
     );
     assert_eq!(std::fs::read(&path).expect("read"), before);
     assert_eq!(listing(&d), ["rules.toml"], "no temporary file is left");
+    // A smaller file fails at the last flush, when the file is committed: the same.
+    let (_, small) = dirty_ruleset(&d, 400);
+    let o = fmt_under(&d, "trap '' XFSZ; ulimit -f 8");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&path).expect("read"), small);
+    assert_eq!(listing(&d), ["rules.toml"], "no temporary file is left");
     // Without the limit, it is rewritten.
     let o = fmt_under(&d, "true");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_ne!(std::fs::read(&path).expect("read"), before);
+    assert_ne!(std::fs::read(&path).expect("read"), small);
     assert_eq!(listing(&d), ["rules.toml"]);
     std::fs::remove_dir_all(&d).ok();
 }

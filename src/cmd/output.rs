@@ -76,17 +76,25 @@ impl AtomicFile {
         let Some(writer) = self.file.take() else {
             return Err(io::Error::other("the file was already committed"));
         };
-        let file = writer
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        let perms = match std::fs::metadata(&self.target) {
-            Ok(m) => m.permissions(),
-            Err(_) => new_file_permissions(&file)?,
-        };
-        file.set_permissions(perms)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&self.temp, &self.target)?;
+        // Whatever step fails (the last flush on a full disk, the rename), the temporary
+        // file goes and the target stays as it was.
+        let done = (|| {
+            let file = writer
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error)?;
+            let perms = match std::fs::metadata(&self.target) {
+                Ok(m) => m.permissions(),
+                Err(_) => new_file_permissions(&file)?,
+            };
+            file.set_permissions(perms)?;
+            file.sync_all()?;
+            drop(file);
+            std::fs::rename(&self.temp, &self.target)
+        })();
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&self.temp);
+            return Err(e);
+        }
         sync_dir(&self.target);
         Ok(())
     }
@@ -295,6 +303,18 @@ mod tests {
         render_then_commit(&path, &body, usize::MAX).expect("writes");
         assert_eq!(std::fs::read(&path).expect("read"), body);
         assert_eq!(names(&d), ["rules.toml"]);
+        std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_no_temporary_file() {
+        let d = dir("rename");
+        let target = d.join("taken");
+        std::fs::create_dir_all(target.join("inside")).expect("a folder in the way");
+        let mut f = AtomicFile::create(&target).expect("create");
+        f.write_all(b"report").expect("write");
+        assert!(f.commit().is_err(), "a file cannot replace a folder");
+        assert_eq!(names(&d), ["taken"]);
         std::fs::remove_dir_all(&d).ok();
     }
 
