@@ -379,7 +379,7 @@ fn the_evaluate_spool_is_private_and_never_outlives_a_killed_run() {
     stdin.write_all(b"\n").expect("write");
     stdin.flush().expect("flush");
     let mut spool = Vec::new();
-    for _ in 0..200 {
+    for _ in 0..1000 {
         spool = open_files(child.id(), "ntm-evaluate-");
         if !spool.is_empty() {
             break;
