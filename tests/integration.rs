@@ -5,6 +5,7 @@ mod check;
 mod ci_script;
 mod cli;
 mod criteria;
+mod files;
 mod fixtures;
 mod fmt;
 mod input;

@@ -1,35 +1,135 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
 use std::sync::mpsc;
 
 use anyhow::{Context, bail};
 
 use crate::Exit;
 use crate::cli::{EvaluateArgs, Format};
-use crate::cmd::scan::{display_names, end_diagnostics, input_meta, scan};
+use crate::cmd::inputs::Inputs;
+use crate::cmd::output::{AtomicFile, Scratch};
+use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
-use crate::diag::has_errors;
+
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::{Closeness, Margin, rank};
-use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv};
+use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv, write_errors_rows};
 use crate::report::json::{
     write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
 };
 use crate::report::long::{LongSink, write_long_head};
 use crate::report::table::{TableOptions, write_table};
 use crate::report::{
-    CommuneRecord, Meta, RecordSlot, RulesetSummary, borderline_records, write_diagnostics,
+    CommuneRecord, Meta, RecordSlot, RulesetSummary, borderline_records, write_data_diagnostics,
 };
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
+///
+/// With `--errors-out`, the file is rewritten on every run, so that it always speaks of the
+/// last one: a run that stops before reading data (a bad ruleset, `--year` outside its
+/// period, an unreadable file) writes the diagnostics or the error that stopped it. Only a
+/// file that is one of the run's inputs is left alone (the run is refused).
 pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let Some(super::Prepared { rs, src, opts }) = super::prepare(&args.input, err)? else {
+    let Some(path) = args.errors_out.as_deref() else {
+        return evaluate(args, None, out, err);
+    };
+    let mut errors = ErrorsOut {
+        path,
+        bom: args.bom,
+        written: false,
+        refused: false,
+    };
+    let result = evaluate(args, Some(&mut errors), out, err);
+    if !errors.written && !errors.refused {
+        let why = match &result {
+            Ok(_) => Diagnostic::error("not-evaluated", "nothing was evaluated"),
+            Err(e) => Diagnostic::error("not-evaluated", format!("nothing was evaluated: {e:#}")),
+        };
+        // The error that stopped the run says more than one writing the file again.
+        let written = errors.write(&[why]);
+        if result.is_ok() {
+            written?;
+        }
+    }
+    result
+}
+
+/// Where `--errors-out` goes, and whether this run has written it yet.
+struct ErrorsOut<'a> {
+    path: &'a std::path::Path,
+    bom: bool,
+    /// The file was replaced by this run (committed).
+    written: bool,
+    /// The file is one of the inputs: it is never written.
+    refused: bool,
+}
+
+impl ErrorsOut<'_> {
+    /// Refuse the file when it is one of `inputs`.
+    fn check(&mut self, inputs: &Inputs) -> anyhow::Result<()> {
+        let checked = inputs.check("--errors-out", self.path);
+        self.refused = checked.is_err();
+        checked
+    }
+
+    /// Replace the file (atomically) with `diags` as CSV.
+    fn write(&mut self, diags: &[Diagnostic]) -> anyhow::Result<()> {
+        let mut file = self.open()?;
+        write_errors_rows(&mut file, diags).with_context(|| self.context())?;
+        self.commit(file)
+    }
+
+    /// Start the replacement: its header is written, its rows follow as they are found.
+    fn open(&self) -> anyhow::Result<AtomicFile> {
+        let mut w = AtomicFile::create(self.path).with_context(|| self.context())?;
+        if self.bom {
+            w.write_all(BOM).with_context(|| self.context())?;
+        }
+        write_errors_csv(&mut w, &[]).with_context(|| self.context())?;
+        Ok(w)
+    }
+
+    /// Put the replacement in place.
+    fn commit(&mut self, file: AtomicFile) -> anyhow::Result<()> {
+        file.commit().with_context(|| self.context())?;
+        self.written = true;
+        Ok(())
+    }
+
+    fn context(&self) -> String {
+        format!("writing --errors-out {}", self.path.display())
+    }
+}
+
+/// `ntm evaluate`, writing `--errors-out` through `errors` once it knows what to write.
+fn evaluate(
+    args: &EvaluateArgs,
+    mut errors: Option<&mut ErrorsOut<'_>>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
+    let mut inputs = Inputs::default();
+    inputs.add_data(&args.input.files);
+    if let Some(errors) = errors.as_deref_mut() {
+        // A file that cannot be an input cannot be a ruleset either: checked before the
+        // ruleset is read, and again with its files once they are known.
+        errors.check(&inputs)?;
+    }
+    let (rs, src, ruleset_diags) = super::load(&args.input.rules.rules, err)?;
+    inputs.add_ruleset(&src.files);
+    if let Some(errors) = errors.as_deref_mut() {
+        errors.check(&inputs)?;
+    }
+    let Some(rs) = rs else {
+        if let Some(errors) = errors.as_deref_mut() {
+            errors.write(&ruleset_diags)?;
+        }
         return Ok(Exit::Invalid);
     };
+    let super::Prepared { rs, src, opts } = super::prepared(&args.input, rs, src)?;
     let fail_below = match &args.fail_below {
         None => None,
         Some(id) => match rs.level_index(id) {
@@ -44,9 +144,6 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             }
         },
     };
-    if let Some(path) = &args.errors_out {
-        refuse_input_as_output(path, &args.input.files)?;
-    }
     let names = display_names(&args.input.files);
 
     // One pass reads, validates, evaluates and renders each row as it comes, into a spool
@@ -68,7 +165,10 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     let mut spooled = 0u64;
     let mut spool = match args.format {
         Format::Table => None,
-        Format::Csv | Format::Json | Format::Ndjson | Format::Long => Some(Spool::create()?),
+        Format::Csv | Format::Json | Format::Ndjson | Format::Long => {
+            // Private, and gone however the run ends (`Scratch`).
+            Some(Scratch::create("ntm-evaluate").context("creating the output spool")?)
+        }
     };
     let ctx = BatchCtx {
         rs: &rs,
@@ -79,84 +179,111 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         margin: args.margin,
         closest: args.closest.is_some(),
     };
-    let ends = scan(&args.input.files, &names, &rs, &opts, true, |batches| {
-        let mut body = spool
-            .as_mut()
-            .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));
-        let mut merge = |r: Rendered| -> anyhow::Result<()> {
-            if let Some((y, from)) = r.first {
-                match first {
-                    None => first = Some((y, from)),
-                    Some((fy, _)) => same_year &= fy == y,
-                }
-            }
-            same_year &= r.same_year;
-            unverified += r.unverified;
-            notes += r.notes;
-            below += r.below;
-            table.extend(r.records);
-            for seg in r.segments {
-                segments.push(Placed {
-                    seg,
-                    offset: spooled,
-                });
-                spooled += seg.len;
-            }
-            if let Some(body) = body.as_mut() {
-                body.write_all(&r.bytes)?;
-            }
-            Ok(())
-        };
-        // Batches alternate between a helper thread and this one, and are merged in input
-        // order: with the reading thread, both cores stay busy.
-        std::thread::scope(|scope| -> anyhow::Result<()> {
-            let (to_helper, helper_in) = mpsc::sync_channel::<(usize, Vec<Row>)>(1);
-            let (helper_out, from_helper) = mpsc::sync_channel::<anyhow::Result<Rendered>>(1);
-            let ctx = &ctx;
-            scope.spawn(move || {
-                for (start, rows) in helper_in {
-                    if helper_out.send(render(ctx, start, rows)).is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut pending = false;
-            for (k, rows) in batches.enumerate() {
-                let start = communes;
-                communes += rows.len();
-                if k % 2 == 0 {
-                    to_helper
-                        .send((start, rows))
-                        .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
-                    pending = true;
-                } else {
-                    let mine = render(ctx, start, rows);
-                    if pending {
-                        pending = false;
-                        merge(helper_result(&from_helper)?)?;
-                    }
-                    merge(mine?)?;
-                }
-            }
-            if pending {
-                merge(helper_result(&from_helper)?)?;
-            }
-            Ok(())
-        })?;
-        if let Some(mut body) = body {
-            body.flush()?;
+    // --errors-out is written as the diagnostics are found, so none is held in memory.
+    let mut errors_file = match errors.as_deref() {
+        Some(e) => Some(e.open()?),
+        None => None,
+    };
+    let errors_path = args
+        .errors_out
+        .as_deref()
+        .unwrap_or(std::path::Path::new(""));
+    let mut write_rows = errors_file.as_mut().map(|file| {
+        move |batch: &[Diagnostic]| -> std::io::Result<()> {
+            write_errors_rows(file, batch).map_err(|e| {
+                std::io::Error::other(format!(
+                    "writing --errors-out {}: {e:#}",
+                    errors_path.display()
+                ))
+            })
         }
-        Ok(())
-    })?;
-    let (_, mut ends) = ends;
-    let diags = end_diagnostics(&rs, &names, &mut ends);
+    });
+    let sink = write_rows.as_mut().map(|w| w as &mut DiagSink<'_>);
+    let ends = scan(
+        &args.input.files,
+        &names,
+        &rs,
+        &opts,
+        true,
+        sink,
+        |batches| {
+            let mut body = spool
+                .as_mut()
+                .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));
+            let mut merge = |r: Rendered| -> anyhow::Result<()> {
+                if let Some((y, from)) = r.first {
+                    match first {
+                        None => first = Some((y, from)),
+                        Some((fy, _)) => same_year &= fy == y,
+                    }
+                }
+                same_year &= r.same_year;
+                unverified += r.unverified;
+                notes += r.notes;
+                below += r.below;
+                table.extend(r.records);
+                for seg in r.segments {
+                    segments.push(Placed {
+                        seg,
+                        offset: spooled,
+                    });
+                    spooled += seg.len;
+                }
+                if let Some(body) = body.as_mut() {
+                    body.write_all(&r.bytes)?;
+                }
+                Ok(())
+            };
+            // Batches alternate between a helper thread and this one, and are merged in input
+            // order: with the reading thread, both cores stay busy.
+            std::thread::scope(|scope| -> anyhow::Result<()> {
+                let (to_helper, helper_in) = mpsc::sync_channel::<(usize, Vec<Row>)>(1);
+                let (helper_out, from_helper) = mpsc::sync_channel::<anyhow::Result<Rendered>>(1);
+                let ctx = &ctx;
+                scope.spawn(move || {
+                    for (start, rows) in helper_in {
+                        if helper_out.send(render(ctx, start, rows)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut pending = false;
+                for (k, rows) in batches.enumerate() {
+                    let start = communes;
+                    communes += rows.len();
+                    if k % 2 == 0 {
+                        to_helper
+                            .send((start, rows))
+                            .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
+                        pending = true;
+                    } else {
+                        let mine = render(ctx, start, rows);
+                        if pending {
+                            pending = false;
+                            merge(helper_result(&from_helper)?)?;
+                        }
+                        merge(mine?)?;
+                    }
+                }
+                if pending {
+                    merge(helper_result(&from_helper)?)?;
+                }
+                Ok(())
+            })?;
+            if let Some(mut body) = body {
+                body.flush()?;
+            }
+            Ok(())
+        },
+    )?;
+    let (_, ends, diags) = ends;
     let inputs = input_meta(&names, &ends);
-    write_diagnostics(err, &diags)?;
-    if let Some(path) = &args.errors_out {
-        write_errors_out(path, &diags, args.bom)?;
+    write_data_diagnostics(err, &diags)?;
+    if let (Some(errors), Some(file)) = (errors, errors_file) {
+        errors.commit(file)?;
     }
-    if has_errors(&diags) {
-        let n = diags.iter().filter(|d| d.is_error()).count();
+    if diags.errors() > 0 {
+        let n = diags.errors();
         writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
         return Ok(Exit::Invalid);
     }
@@ -286,36 +413,6 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         exit = Exit::Findings;
     }
     Ok(exit)
-}
-
-/// `--errors-out` must not name an input file: it is written after the inputs are read, and
-/// would replace the office's data with its errors.
-fn refuse_input_as_output(out: &std::path::Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
-    let Ok(out_abs) = std::fs::canonicalize(out) else {
-        return Ok(()); // Not there yet: it cannot be an input.
-    };
-    for input in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|i| i == out_abs) {
-            bail!(
-                "--errors-out {} is also an input file: it would be overwritten; name another file",
-                out.display()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `--errors-out`: every data diagnostic as CSV, written whatever the exit code.
-fn write_errors_out(path: &std::path::Path, diags: &[Diagnostic], bom: bool) -> anyhow::Result<()> {
-    let context = || format!("writing --errors-out {}", path.display());
-    let file = std::fs::File::create(path).with_context(context)?;
-    let mut w = std::io::BufWriter::new(file);
-    if bom {
-        w.write_all(BOM).with_context(context)?;
-    }
-    write_errors_csv(&mut w, diags).with_context(context)?;
-    w.flush().with_context(context)?;
-    Ok(())
 }
 
 /// What every batch is rendered with.
@@ -463,34 +560,4 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
         Format::Table | Format::Csv | Format::Json | Format::Ndjson | Format::Long => bytes,
     };
     Ok(r)
-}
-
-/// A temporary file holding the rendered communes until the output's head is known; removed
-/// when dropped. It grows with the output, memory does not.
-struct Spool {
-    path: PathBuf,
-    file: std::fs::File,
-}
-
-impl Spool {
-    fn create() -> anyhow::Result<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let path =
-            std::env::temp_dir().join(format!("ntm-evaluate-{}-{nanos}.spool", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .with_context(|| format!("creating the output spool {}", path.display()))?;
-        Ok(Spool { path, file })
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }

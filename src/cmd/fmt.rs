@@ -36,7 +36,8 @@ pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             writeln!(err, "not in canonical form: {path}")?;
         }
         if !report_only {
-            std::fs::write(path, &formatted)
+            // Atomically: a failed or killed run leaves the old file as it was.
+            super::output::write_file(std::path::Path::new(path), formatted.as_bytes())
                 .map_err(|e| anyhow::anyhow!("cannot write `{path}`: {e}"))?;
         }
     }

@@ -7,6 +7,8 @@ pub mod diff;
 pub mod evaluate;
 pub mod explain;
 pub mod fmt;
+pub mod inputs;
+pub mod output;
 pub mod report;
 pub mod rules;
 pub mod scan;
@@ -34,6 +36,9 @@ pub struct Source {
     pub path: String,
     /// The TOML text.
     pub text: String,
+    /// The files read to load it: the ruleset file and every base it extends (none for a
+    /// built-in). Filled in by [`load`]; outputs must not be one of them (`cmd::inputs`).
+    pub files: Vec<String>,
 }
 
 /// Find a ruleset: a built-in id, else a file path. An unreadable file is an error.
@@ -52,6 +57,7 @@ pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
             label: format!("builtin:{spec}"),
             path: path.to_string(),
             text: text.to_string(),
+            files: Vec::new(),
         });
     }
     let text = read_text(spec).map_err(|d| {
@@ -68,6 +74,7 @@ pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
         label: spec.to_string(),
         path: spec.to_string(),
         text,
+        files: vec![spec.to_string()],
     })
 }
 
@@ -105,7 +112,24 @@ pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
 /// Parse and validate a ruleset's text, following `extends` (a built-in id, else a path
 /// relative to the extending file). Prints nothing.
 pub fn load_source(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>) {
-    load_with(&src.text, &src.path, &resolve_base)
+    let (rs, diags, _) = load_source_files(src);
+    (rs, diags)
+}
+
+/// [`load_source`], and the files it read: the source's own and every base file.
+pub fn load_source_files(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>, Vec<String>) {
+    let files = std::cell::RefCell::new(src.files.clone());
+    let resolve = |spec: &str, from: &str| {
+        let base = resolve_base(spec, from);
+        if let Ok((path, _)) = &base {
+            if builtin::get(spec).is_none() {
+                files.borrow_mut().push(path.clone());
+            }
+        }
+        base
+    };
+    let (rs, diags) = load_with(&src.text, &src.path, &resolve);
+    (rs, diags, files.into_inner())
 }
 
 /// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
@@ -129,8 +153,9 @@ pub fn load(
     spec: &str,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
-    let src = source(spec)?;
-    let (rs, diags) = load_source(&src);
+    let mut src = source(spec)?;
+    let (rs, diags, files) = load_source_files(&src);
+    src.files = files;
     write_diagnostics(err, &diags)?;
     Ok((rs, src, diags))
 }
@@ -153,6 +178,12 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
     let Some(rs) = rs else {
         return Ok(None);
     };
+    prepared(input, rs, src).map(Some)
+}
+
+/// Check `--year` against the period of ruleset `rs`, loaded from `src`, and build the
+/// options rows are read with.
+pub fn prepared(input: &InputArgs, rs: Ruleset, src: Source) -> anyhow::Result<Prepared> {
     if let Some(y) = input.year {
         if !input.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
             bail!(
@@ -181,5 +212,5 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
         },
         fraction_percent: input.fraction_percent,
     };
-    Ok(Some(Prepared { rs, src, opts }))
+    Ok(Prepared { rs, src, opts })
 }

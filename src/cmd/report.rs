@@ -12,7 +12,9 @@ use crate::report::html::render_report_html;
 /// Run `ntm report`.
 pub fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
-    let Some(done) = super::summary::collect(&args.input, &args.options, true, err)? else {
+    let to_file = (args.output.as_os_str() != "-").then_some(args.output.as_path());
+    let Some(done) = super::summary::collect(&args.input, &args.options, true, to_file, err)?
+    else {
         return Ok(Exit::Invalid);
     };
     let page = render_report_html(&done.rs, &done.doc(), &done.communes, lang);
@@ -20,7 +22,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyho
         out.write_all(page.as_bytes())?;
         return Ok(Exit::Success);
     }
-    std::fs::write(&args.output, page.as_bytes())
+    super::output::write_file(&args.output, page.as_bytes())
         .with_context(|| format!("writing report {}", args.output.display()))?;
     writeln!(
         err,

@@ -14,12 +14,13 @@ use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
 use crate::data::decode::{self, Encoding, Utf8Watch};
+use crate::data::diags::DataDiags;
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
 use crate::data::sheet::{self, is_workbook};
-use crate::diag::{Diagnostic, has_errors};
-use crate::report::{InputMeta, write_diagnostics};
+use crate::diag::Diagnostic;
+use crate::report::{InputMeta, write_data_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::ruleset::load::hex;
 
@@ -31,12 +32,61 @@ pub const BATCH: usize = 256;
 /// whenever evaluating is slower than reading.
 const ROW_BATCHES: usize = 2;
 
-/// What [`scan`] saw of each file: the reader's end and, when asked, the file's SHA-256.
+/// What [`scan`] saw of each file: the reader's end (its diagnostics taken out into
+/// [`DataDiags`]) and, when asked, the file's SHA-256.
 pub type FileEnds = Vec<(ReadEnd, Option<String>)>;
+
+/// Receives every data diagnostic as it is found, in report order and in batches: how
+/// `--errors-out` is written while the files are read.
+pub type DiagSink<'a> = dyn FnMut(&[Diagnostic]) -> std::io::Result<()> + Send + 'a;
+
+/// A file's diagnostics are passed on once this many are held, so memory stays bounded
+/// however many cells are bad. A file with fewer has its own diagnostics (unknown columns,
+/// replaced characters) before its rows' in the sink; a file with more has them after its
+/// first rows'. The printed report keeps them first either way.
+const SPILL: usize = 4096;
+
+/// Where the reading thread puts diagnostics: the run's bounded record, and the sink.
+struct DiagOut<'s, 'a> {
+    diags: DataDiags,
+    sink: Option<&'s mut DiagSink<'a>>,
+}
+
+impl DiagOut<'_, '_> {
+    fn pass(&mut self, batch: &[Diagnostic]) -> std::io::Result<()> {
+        match self.sink.as_mut() {
+            Some(sink) if !batch.is_empty() => sink(batch),
+            _ => Ok(()),
+        }
+    }
+
+    /// Diagnostics of rows in the middle of a file.
+    fn rows(&mut self, batch: Vec<Diagnostic>) -> std::io::Result<()> {
+        self.pass(&batch)?;
+        batch.into_iter().for_each(|d| self.diags.push(d));
+        Ok(())
+    }
+
+    /// At the end of a file: its own diagnostics (reported before those of its rows since
+    /// `start`), then the rest of its rows'.
+    fn end(
+        &mut self,
+        start: usize,
+        own: Vec<Diagnostic>,
+        rest: Vec<Diagnostic>,
+    ) -> std::io::Result<()> {
+        self.pass(&own)?;
+        self.pass(&rest)?;
+        self.diags.insert(start, own);
+        rest.into_iter().for_each(|d| self.diags.push(d));
+        Ok(())
+    }
+}
 
 /// Read `files` in order on a second thread, handing their good rows (in input order) to
 /// `consume` on this one: parsing and coercing overlap evaluating and writing, so both
-/// cores work. Memory holds a few batches at most (a workbook is loaded whole).
+/// cores work. Memory holds a few batches at most (a workbook is loaded whole), and of the
+/// diagnostics only those printed ([`DataDiags`]); every one goes to `sink` as it is found.
 ///
 /// `-` is standard input, which can be read once.
 pub fn scan<T>(
@@ -45,15 +95,20 @@ pub fn scan<T>(
     rs: &Ruleset,
     opts: &ReadOptions,
     hash: bool,
+    sink: Option<&mut DiagSink<'_>>,
     consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> anyhow::Result<T>,
-) -> anyhow::Result<(T, FileEnds)> {
+) -> anyhow::Result<(T, FileEnds, DataDiags)> {
     if files.iter().filter(|p| is_stdin(p)).count() > 1 {
         bail!("standard input (`-`) can be read only once");
     }
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
-        let reader = scope.spawn(move || -> anyhow::Result<FileEnds> {
+        let reader = scope.spawn(move || -> anyhow::Result<(FileEnds, DataDiags)> {
             let mut ends = Vec::with_capacity(files.len());
+            let mut out = DiagOut {
+                diags: DataDiags::default(),
+                sink,
+            };
             // Commune codes seen in earlier files: duplicates are found across files.
             let mut seen = Seen::default();
             for (i, (path, name)) in files.iter().zip(names).enumerate() {
@@ -69,29 +124,39 @@ pub fn scan<T>(
                     .take(8)
                     .read_to_end(&mut head)
                     .with_context(context)?;
-                let Some(end) = (if is_workbook(name, &head) {
+                let start = out.diags.file_start();
+                let read = if is_workbook(name, &head) {
                     let mut bytes = head;
                     src.read_to_end(&mut bytes).with_context(context)?;
-                    read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx)
+                    read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx, &mut out)
                 } else {
                     let not_utf8 = Arc::clone(&src.not_utf8);
-                    read_csv(head, &mut src, not_utf8, name, i, rs, opts, &mut seen, &tx)
-                        .with_context(context)?
-                }) else {
-                    return Ok(ends);
+                    read_csv(
+                        head, &mut src, not_utf8, name, i, rs, opts, &mut seen, &tx, &mut out,
+                    )
                 };
+                let Some((mut end, own)) = read.with_context(context)? else {
+                    return Ok((ends, out.diags));
+                };
+                // The file's own diagnostics are the first `own` of the rest.
+                let mut rest = std::mem::take(&mut end.diags);
+                let mut first: Vec<Diagnostic> =
+                    unknown_columns(rs, name, &end).into_iter().collect();
+                first.extend(rest.drain(..own));
+                out.end(start, first, rest).with_context(context)?;
                 std::io::copy(&mut src, &mut std::io::sink()).with_context(context)?;
                 let sha256 = src.finish().with_context(context)?;
                 ends.push((end, sha256));
             }
-            Ok(ends)
+            Ok((ends, out.diags))
         });
         let result = consume(&mut rx.into_iter());
-        let ends = reader
+        let read = reader
             .join()
             .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
         let t = result?;
-        Ok((t, ends?))
+        let (ends, diags) = read?;
+        Ok((t, ends, diags))
     })
 }
 
@@ -117,8 +182,9 @@ pub fn display_names(files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// Decode a CSV stream whose first bytes are `head` and send its rows. `None` when the
-/// consumer stopped listening. `seen` holds the commune codes of earlier files.
+/// Decode a CSV stream whose first bytes are `head` and send its rows, with how many of
+/// the end's diagnostics are the file's own (they come first). `None` when the consumer
+/// stopped listening. `seen` holds the commune codes of earlier files.
 #[allow(clippy::too_many_arguments)]
 fn read_csv<R: Read + Send>(
     head: Vec<u8>,
@@ -130,7 +196,8 @@ fn read_csv<R: Read + Send>(
     opts: &ReadOptions,
     seen: &mut Seen,
     tx: &mpsc::SyncSender<Vec<Row>>,
-) -> std::io::Result<Option<ReadEnd>> {
+    out: &mut DiagOut<'_, '_>,
+) -> std::io::Result<Option<(ReadEnd, usize)>> {
     let (encoding, text, replaced) = decode::decode(head, rest, opts.encoding);
     let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
     // CSV parsing runs a thread ahead of the rows' reading (issue #7).
@@ -148,9 +215,10 @@ fn read_csv<R: Read + Send>(
         };
         let rows =
             RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
-        send(rows, tx)
-    });
+        send(rows, tx, out)
+    })?;
     Ok(end.map(|mut end| {
+        let of_rows = end.diags.len();
         if replaced.count() > 0 {
             end.diags.insert(
                 0,
@@ -185,7 +253,8 @@ fn read_csv<R: Read + Send>(
             delimiter: Some(char::from(delimiter)),
             sheet: None,
         };
-        end
+        let own = end.diags.len() - of_rows;
+        (end, own)
     }))
 }
 
@@ -277,8 +346,10 @@ impl RecordSource for Ahead {
     }
 }
 
-/// Open the worksheet of a workbook and send its rows. `None` when the consumer stopped
+/// Open the worksheet of a workbook and send its rows, with how many of the end's
+/// diagnostics are the file's own (they come first). `None` when the consumer stopped
 /// listening. `seen` holds the commune codes of earlier files.
+#[allow(clippy::too_many_arguments)]
 fn read_workbook(
     bytes: &[u8],
     name: &str,
@@ -287,18 +358,20 @@ fn read_workbook(
     opts: &ReadOptions,
     seen: &mut Seen,
     tx: &mpsc::SyncSender<Vec<Row>>,
-) -> Option<ReadEnd> {
+    out: &mut DiagOut<'_, '_>,
+) -> std::io::Result<Option<(ReadEnd, usize)>> {
     let records = match sheet::open(bytes, opts.sheet.as_deref(), name) {
         Ok(records) => records,
         Err(d) => {
-            return Some(ReadEnd {
+            let end = ReadEnd {
                 diags: vec![*d],
                 source: SourceInfo {
                     label: name.to_string(),
                     ..SourceInfo::default()
                 },
                 ..ReadEnd::default()
-            });
+            };
+            return Ok(Some((end, 1)));
         }
     };
     let source = SourceInfo {
@@ -316,7 +389,10 @@ fn read_workbook(
         .collect();
     let rows = RowReader::from_source(records, &source.label, input, rs, opts)
         .with_seen(std::mem::take(seen));
-    let mut end = send(rows, tx)?;
+    let Some(mut end) = send(rows, tx, out)? else {
+        return Ok(None);
+    };
+    let of_rows = end.diags.len();
     *seen = std::mem::take(&mut end.seen);
     for (given, flag) in [
         (opts.encoding.is_some(), "--encoding"),
@@ -339,7 +415,8 @@ fn read_workbook(
             }
         }
     }
-    Some(end)
+    let own = end.diags.len() - of_rows;
+    Ok(Some((end, own)))
 }
 
 /// The warning for an option that does not apply to this kind of file.
@@ -351,24 +428,35 @@ fn ignored(name: &str, option: &str, this: &str, applies: &str) -> Diagnostic {
     .at(name, None, None)
 }
 
-/// Send `rows` in batches (the last one at the end of the file). `None` when the consumer
-/// stopped listening.
+/// Send `rows` in batches (the last one at the end of the file), and their diagnostics to
+/// `out` whenever [`SPILL`] are held. `None` when the consumer stopped listening.
 fn send<S: RecordSource>(
-    mut rows: RowReader<'_, S>,
+    rows: RowReader<'_, S>,
     tx: &mpsc::SyncSender<Vec<Row>>,
-) -> Option<ReadEnd> {
+    out: &mut DiagOut<'_, '_>,
+) -> std::io::Result<Option<ReadEnd>> {
+    let mut rows = rows.pause_at(SPILL);
     let mut batch = Vec::with_capacity(BATCH);
-    while let Some(row) = rows.next_row() {
+    loop {
+        let Some(row) = rows.next_row() else {
+            if rows.paused() {
+                out.rows(rows.take_diags())?;
+                continue;
+            }
+            break;
+        };
         batch.push(row);
         if batch.len() == BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            tx.send(full).ok()?;
+            if tx.send(full).is_err() {
+                return Ok(None);
+            }
         }
     }
-    if !batch.is_empty() {
-        tx.send(batch).ok()?;
+    if !batch.is_empty() && tx.send(batch).is_err() {
+        return Ok(None);
     }
-    Some(rows.finish())
+    Ok(Some(rows.finish()))
 }
 
 /// Every row of every file, read without error, in input order.
@@ -390,60 +478,52 @@ pub fn read_all(
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<AllRows>> {
     let names = display_names(files);
-    let (rows, mut ends) = scan(files, &names, rs, opts, true, |batches| {
+    let (rows, ends, diags) = scan(files, &names, rs, opts, true, None, |batches| {
         Ok(batches.flatten().collect::<Vec<Row>>())
     })?;
-    if !report_ends(rs, &names, &mut ends, err)? {
+    if !report_diags(&diags, err)? {
         return Ok(None);
     }
     Ok(Some(AllRows { rows, names, ends }))
 }
 
-/// Print the diagnostics of every file (see [`end_diagnostics`]); `false` when any is an
+/// Print the data diagnostics (the first ones, then counts by code); `false` when any is an
 /// error, after saying that nothing was evaluated: the caller exits 2.
-pub fn report_ends(
-    rs: &Ruleset,
-    names: &[String],
-    ends: &mut FileEnds,
-    err: &mut dyn Write,
-) -> anyhow::Result<bool> {
-    let diags = end_diagnostics(rs, names, ends);
-    write_diagnostics(err, &diags)?;
-    if has_errors(&diags) {
-        let n = diags.iter().filter(|d| d.is_error()).count();
-        writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
+pub fn report_diags(diags: &DataDiags, err: &mut dyn Write) -> anyhow::Result<bool> {
+    write_data_diagnostics(err, diags)?;
+    if diags.errors() > 0 {
+        writeln!(
+            err,
+            "ntm: {} error(s) in the input; nothing was evaluated",
+            diags.errors()
+        )?;
         return Ok(false);
     }
     Ok(true)
 }
 
-/// The diagnostics of every file, in file order, each file's `unknown-columns` warning first.
-/// Takes them out of `ends`.
-pub fn end_diagnostics(rs: &Ruleset, names: &[String], ends: &mut FileEnds) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for (name, (end, _)) in names.iter().zip(ends.iter_mut()) {
-        let label = if end.source.label.is_empty() {
-            name
-        } else {
-            &end.source.label
-        };
-        if !end.unknown_columns.is_empty() {
-            diags.push(
-                Diagnostic::warning(
-                    "unknown-columns",
-                    format!(
-                        "{} column(s) not in ruleset `{}` are ignored: `{}`",
-                        end.unknown_columns.len(),
-                        rs.id,
-                        end.unknown_columns.join("`, `")
-                    ),
-                )
-                .at(label, Some(end.header_line.unwrap_or(1)), None),
-            );
-        }
-        diags.append(&mut end.diags);
+/// The warning for the columns of a file that the ruleset does not read.
+fn unknown_columns(rs: &Ruleset, name: &str, end: &ReadEnd) -> Option<Diagnostic> {
+    if end.unknown_columns.is_empty() {
+        return None;
     }
-    diags
+    let label = if end.source.label.is_empty() {
+        name
+    } else {
+        &end.source.label
+    };
+    Some(
+        Diagnostic::warning(
+            "unknown-columns",
+            format!(
+                "{} column(s) not in ruleset `{}` are ignored: `{}`",
+                end.unknown_columns.len(),
+                rs.id,
+                end.unknown_columns.join("`, `")
+            ),
+        )
+        .at(label, Some(end.header_line.unwrap_or(1)), None),
+    )
 }
 
 /// The `inputs` of a run's meta: each file's path, digest, rows seen and how it was read.

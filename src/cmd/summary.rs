@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::Exit;
 use crate::cli::{SummaryArgs, SummaryFormat, SummaryOptions};
-use crate::cmd::scan::{input_meta, report_ends, scan};
+use crate::cmd::scan::{input_meta, report_diags, scan};
 use crate::data::columns::{IDENTITY, Ident};
 use crate::data::read::{Row, YearFrom};
 use crate::eval::Evaluator;
@@ -33,7 +33,7 @@ pub const BUILTIN_TARGETS: [(&str, &str, &str); 1] = [(
 /// Run `ntm summary`.
 pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
-    let Some(done) = collect(&args.input, &args.options, false, err)? else {
+    let Some(done) = collect(&args.input, &args.options, false, None, err)? else {
         return Ok(Exit::Invalid);
     };
     let mut doc = done.doc();
@@ -195,10 +195,13 @@ fn targets_source(spec: &str) -> anyhow::Result<(String, String)> {
 
 /// Load the ruleset and targets, read and evaluate every row, aggregate. `None` when the
 /// input is invalid (diagnostics were printed). With `records`, keeps every commune's record.
+/// `output` (`-o`), when given, is refused before any data is read if it is one of the
+/// files the run reads.
 pub fn collect(
     input: &crate::cli::InputArgs,
     options: &SummaryOptions,
     records: bool,
+    output: Option<&std::path::Path>,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Collected>> {
     let Some(super::Prepared { rs, src, mut opts }) = super::prepare(input, err)? else {
@@ -223,6 +226,17 @@ pub fn collect(
             }
         }
     };
+    if let Some(output) = output {
+        let mut inputs = super::inputs::Inputs::default();
+        inputs.add_data(&input.files);
+        inputs.add_ruleset(&src.files);
+        if let Some(spec) = options.targets.as_deref() {
+            if !BUILTIN_TARGETS.iter().any(|(id, _, _)| *id == spec) {
+                inputs.add(std::path::Path::new(spec), format!("targets file {spec}"));
+            }
+        }
+        inputs.check("-o", output)?;
+    }
     opts.keep = keys.keep.clone();
     let names = super::scan::display_names(&input.files);
     let list = targets
@@ -232,8 +246,8 @@ pub fn collect(
     let mut first: Option<(i32, YearFrom)> = None;
     let mut same_year = true;
     let mut notes = 0usize;
-    let ((summariser, communes), mut ends) =
-        scan(&input.files, &names, &rs, &opts, true, |batches| {
+    let ((summariser, communes), ends, diags) =
+        scan(&input.files, &names, &rs, &opts, true, None, |batches| {
             let mut s = Summariser::new(&rs, by, list, rollup);
             // Thresholds resolved once per (zone, year), not per row (issue #7).
             let mut evaluator = Evaluator::new(&rs);
@@ -266,7 +280,7 @@ pub fn collect(
             }
             Ok((s, communes))
         })?;
-    if !report_ends(&rs, &names, &mut ends, err)? {
+    if !report_diags(&diags, err)? {
         return Ok(None);
     }
     let summary = summariser.finish();

@@ -10,7 +10,7 @@ use crate::report::template;
 
 /// Run `ntm template`.
 pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let (rs, _, _) = super::load(&args.rules.rules, err)?;
+    let (rs, src, _) = super::load(&args.rules.rules, err)?;
     let Some(rs) = rs else {
         return Ok(Exit::Invalid);
     };
@@ -34,7 +34,10 @@ pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
     match to_file {
         None => out.write_all(&bytes)?,
         Some(path) => {
-            std::fs::write(path, &bytes)
+            let mut inputs = super::inputs::Inputs::default();
+            inputs.add_ruleset(&src.files);
+            inputs.check("-o", path)?;
+            super::output::write_file(path, &bytes)
                 .with_context(|| format!("writing template {}", path.display()))?;
             writeln!(
                 err,

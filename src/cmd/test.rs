@@ -15,6 +15,7 @@ use crate::cases::coverage::{Coverage, coverage};
 use crate::cases::run::CaseResult;
 use crate::cases::{self, CaseFile, table};
 use crate::cli::TestArgs;
+use crate::cmd::inputs::Inputs;
 use crate::diag::{Diagnostic, has_errors, line_col};
 use crate::report::cases as render;
 use crate::report::write_diagnostics;
@@ -41,6 +42,8 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let mut loaded = Vec::new();
     let mut errors = 0;
     let files = expand(&args.cases)?;
+    // What the run reads besides the case files and `--expect`, which `--bless` rewrites.
+    let mut inputs = Inputs::default();
     for path in &files {
         let name = path.display().to_string();
         // An unreadable file is reported like any other bad case file (`unreadable-file`,
@@ -53,7 +56,15 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
                 continue;
             }
         };
-        let (file, diags) = read(&text, &name, path, args.bless, &mut rulesets, err)?;
+        let (file, diags) = read(
+            &text,
+            &name,
+            path,
+            args.bless,
+            &mut rulesets,
+            &mut inputs,
+            err,
+        )?;
         write_diagnostics(err, &diags)?;
         errors += diags.iter().filter(|d| d.is_error()).count();
         if let Some(l) = file.filter(|_| !has_errors(&diags)) {
@@ -65,7 +76,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     }
     let mut table = None;
     if let Some(expect) = &args.expect {
-        match table_cases(args, expect, &mut rulesets, &mut loaded, err)? {
+        match table_cases(args, expect, &mut rulesets, &mut loaded, &mut inputs, err)? {
             Ok(t) => table = Some(t),
             Err(n) => errors += n,
         }
@@ -105,6 +116,17 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     }
     let failed = results.iter().filter(|r| !r.passed()).count();
     if args.bless {
+        // No file written may be another file the run reads: a case file may be rewritten,
+        // but not over a data file, a ruleset or another case file's `--expect`.
+        for f in &files {
+            inputs.check("a case file", f)?;
+        }
+        if let Some(t) = &table {
+            for f in &files {
+                inputs.add(f, format!("case file {}", f.display()));
+            }
+            inputs.check("--expect", &t.expect)?;
+        }
         bless(&loaded, &per_file, &results, &files, table.as_ref(), err)?;
         return Ok(Exit::Success);
     }
@@ -155,11 +177,14 @@ fn table_cases(
     expect: &Path,
     rulesets: &mut HashMap<String, Option<Ruleset>>,
     loaded: &mut Vec<Loaded>,
+    inputs: &mut Inputs,
     err: &mut dyn Write,
 ) -> anyhow::Result<Result<Table, usize>> {
+    inputs.add_data(&args.input.files);
     let Some(p) = super::prepare(&args.input, err)? else {
         return Ok(Err(1));
     };
+    inputs.add_ruleset(&p.src.files);
     let Some(all) = super::scan::read_all(&args.input.files, &p.rs, &p.opts, err)? else {
         return Ok(Err(1));
     };
@@ -227,6 +252,7 @@ fn read(
     path: &Path,
     bless: bool,
     rulesets: &mut HashMap<String, Option<Ruleset>>,
+    inputs: &mut Inputs,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Option<Loaded>, Vec<Diagnostic>)> {
     let parsed = match cases::parse(text, name) {
@@ -236,7 +262,10 @@ fn read(
     let spec = resolve(parsed.ruleset(), path);
     if !rulesets.contains_key(&spec) {
         let rs = match super::load(&spec, err) {
-            Ok((rs, _, _)) => rs,
+            Ok((rs, src, _)) => {
+                inputs.add_ruleset(&src.files);
+                rs
+            }
             Err(e) => {
                 let (l, c) = line_col(text, parsed.ruleset_span().start);
                 let d = Diagnostic::error("case-unknown-ruleset", format!("{e:#}"))
@@ -260,6 +289,7 @@ fn read(
     let mut rows = HashMap::new();
     for f in parsed.row_files() {
         let data = relative(&f, path);
+        inputs.add(&data, format!("data file {}", data.display()));
         if data.is_file() {
             let opts = crate::data::read::ReadOptions::default();
             if let Some(all) = super::scan::read_all(std::slice::from_ref(&data), rs, &opts, err)? {
@@ -359,13 +389,14 @@ fn bless(
             .iter()
             .find(|p| p.display().to_string() == l.file.path)
             .context("a case file path")?;
-        std::fs::write(path, new).with_context(|| format!("writing case file {}", l.file.path))?;
+        super::output::write_file(path, new.as_bytes())
+            .with_context(|| format!("writing case file {}", l.file.path))?;
         writeln!(err, "ntm: blessed {stale} case(s) in {}", l.file.path)?;
     }
     if let Some(t) = table {
         let bytes = table::bless_csv(&rows, t.with_indicators)
             .with_context(|| format!("writing expected results {}", t.expect.display()))?;
-        std::fs::write(&t.expect, bytes)
+        super::output::write_file(&t.expect, &bytes)
             .with_context(|| format!("writing expected results {}", t.expect.display()))?;
         writeln!(
             err,

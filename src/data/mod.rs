@@ -8,6 +8,7 @@
 pub mod coerce;
 pub mod columns;
 pub mod decode;
+pub mod diags;
 pub mod hash;
 pub mod province;
 pub mod read;

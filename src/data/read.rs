@@ -342,6 +342,9 @@ pub struct RowReader<'a, S: RecordSource> {
     done: bool,
     memo: Memo,
     fractions: Vec<Fractions>,
+    /// See [`RowReader::pause_at`].
+    pause_at: usize,
+    paused: bool,
 }
 
 impl<'a, R: std::io::Read> RowReader<'a, csv::Reader<R>> {
@@ -382,6 +385,8 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             done: true,
             memo: Memo::default(),
             fractions: vec![Fractions::default(); rs.measures.len()],
+            pause_at: usize::MAX,
+            paused: false,
         };
         this.end.seen.file(input, path);
         this.header();
@@ -555,6 +560,10 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         }
         let cols = self.cols.as_ref()?;
         loop {
+            if self.end.diags.len() >= self.pause_at {
+                self.paused = true;
+                return None;
+            }
             match self.rdr.read_record(&mut self.rec.raw) {
                 Ok(false) => {
                     self.done = true;
@@ -726,7 +735,26 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         }
     }
 
-    /// Rows seen, unknown columns and every diagnostic.
+    /// Take the diagnostics found so far, to pass them on while the file is read: memory
+    /// stays bounded however many cells are bad. [`RowReader::finish`] returns the rest.
+    pub fn take_diags(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.end.diags)
+    }
+
+    /// Have [`RowReader::next_row`] stop early whenever `n` diagnostics are held, so the
+    /// caller can take them even in a file where every row is rejected: it then returns
+    /// `None` with [`RowReader::paused`] true, and reading goes on at the next call.
+    pub fn pause_at(mut self, n: usize) -> Self {
+        self.pause_at = n.max(1);
+        self
+    }
+
+    /// Whether the last `None` of [`RowReader::next_row`] was a pause, not the end.
+    pub fn paused(&mut self) -> bool {
+        std::mem::take(&mut self.paused)
+    }
+
+    /// Rows seen, unknown columns and every diagnostic (not taken before).
     pub fn finish(self) -> ReadEnd {
         self.end
     }

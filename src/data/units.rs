@@ -167,7 +167,8 @@ mod tests {
         ] {
             let want = compact(full, code_col, name_col);
             if std::env::var_os("NTM_WRITE_UNITS").is_some() {
-                std::fs::write(path, &want).expect("write the compact list");
+                crate::cmd::output::write_file(std::path::Path::new(path), want.as_bytes())
+                    .expect("write the compact list");
             }
             assert!(
                 compact_text == want,

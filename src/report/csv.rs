@@ -279,8 +279,17 @@ pub const ERRORS_HEADER: [&str; 9] = [
 /// the office that sent the data. `expected` is the diagnostic's help without its leading
 /// "expected ".
 pub fn write_errors_csv(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv::Writer::from_writer(&mut *out);
     w.write_record(ERRORS_HEADER)?;
+    w.flush()?;
+    drop(w);
+    write_errors_rows(out, diags)
+}
+
+/// The rows of [`write_errors_csv`] without its header: `--errors-out` is written in
+/// batches as the diagnostics are found.
+pub fn write_errors_rows(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     for d in diags {
         let (file, line, column) = match &d.location {
             Some(l) => (

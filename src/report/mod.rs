@@ -855,5 +855,44 @@ pub fn write_diagnostics(
     Ok(())
 }
 
+/// Print the data diagnostics of a run: the first [`DIAGNOSTIC_LIMIT`], then how many more
+/// of each code (`… and 1351462 more: 1000000 error[not-a-number], 351462 error[out-of-range]`).
+pub fn write_data_diagnostics(
+    err: &mut dyn std::io::Write,
+    diags: &crate::data::diags::DataDiags,
+) -> std::io::Result<()> {
+    let kept = diags.kept();
+    for d in kept.iter().take(DIAGNOSTIC_LIMIT) {
+        writeln!(err, "{d}")?;
+    }
+    let printed = kept.len().min(DIAGNOSTIC_LIMIT);
+    if diags.total() > printed {
+        let mut counts: Vec<(bool, &str, usize)> = diags.more().collect();
+        for d in &kept[printed..] {
+            match counts
+                .iter_mut()
+                .find(|c| c.0 == d.is_error() && c.1 == d.code)
+            {
+                Some(c) => c.2 += 1,
+                None => counts.push((d.is_error(), d.code, 1)),
+            }
+        }
+        let by_code: Vec<String> = counts
+            .iter()
+            .map(|(error, code, n)| {
+                let severity = if *error { "error" } else { "warning" };
+                format!("{n} {severity}[{code}]")
+            })
+            .collect();
+        writeln!(
+            err,
+            "… and {} more: {}",
+            diags.total() - printed,
+            by_code.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;

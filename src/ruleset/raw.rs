@@ -298,7 +298,8 @@ mod tests {
         let text = serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n";
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/ruleset.schema.json");
         if std::env::var_os("NTM_BLESS_SCHEMA").is_some() {
-            std::fs::write(path, &text).expect("write the schema");
+            crate::cmd::output::write_file(std::path::Path::new(path), text.as_bytes())
+                .expect("write the schema");
         }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
