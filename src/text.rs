@@ -1,8 +1,17 @@
-//! Text comparison rules shared by headers, zone names, provinces and yes/no cells.
+//! Text rules shared by the whole program: how names are compared, and how text from the
+//! input is made safe to show.
 //!
 //! Vietnamese text arrives composed or decomposed, with old or new tone-mark placement
 //! ("Hoà"/"Hòa"). `fold` is the one key used to compare such text against *declared* names;
 //! nothing is ever matched by similarity or guessing.
+//!
+//! Text from the input never reaches a reader raw: [`escape_controls`] writes control and
+//! bidirectional-formatting characters as visible escapes (`\u{1b}`, `\n`) before any
+//! table, diagnostic or explanation shows them, and [`echo`] also shortens a value quoted
+//! in a message.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -71,9 +80,208 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// Is `c` written as an escape by [`escape_controls`]? The C0 and C1 control characters and
+/// DEL (ESC sequences, BEL, NUL, CR, LF, tab…), the bidirectional formatting characters that
+/// reorder what a terminal shows (U+202E RIGHT-TO-LEFT OVERRIDE and the others), the line
+/// and paragraph separators, and the noncharacters U+FFFE and U+FFFF (not allowed in XML).
+pub fn is_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{fffe}'
+                | '\u{ffff}'
+        )
+}
+
+/// Append the escape of one character: `\n`, `\r`, `\t`, `\0` as Rust writes them, any
+/// other as `\u{…}` in lower-case hex (`\u{1b}`, `\u{202e}`); characters that are not
+/// escaped are appended as they are.
+fn push_escaped(out: &mut String, c: char) {
+    if !is_escaped(c) {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\0' => out.push_str("\\0"),
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// `s` with every control and bidirectional-formatting character written as a visible
+/// escape (`\u{1b}`, `\n`, `\u{202e}`), in the style of Rust's `escape_debug` but for those
+/// characters only: Vietnamese letters, other non-ASCII text, quotes and backslashes stay as
+/// they are. What it returns holds no character it would escape, so escaping twice changes
+/// nothing. Borrowed when there is nothing to escape (the usual case).
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    let Some(first) = s.find(is_escaped) else {
+        return Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
+        push_escaped(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// Characters of a value [`echo`] shows before it cuts it short.
+pub const ECHO_CHARS: usize = 60;
+
+/// A value from the input as a message quotes it: escaped as by [`escape_controls`] and, when
+/// longer than [`ECHO_CHARS`] characters (counting each escape as its characters), cut
+/// there and followed by `… (N bytes)`, N being the length of the whole value in bytes with
+/// thousands separated by commas: `aaaa… (104,857,600 bytes)`. It reads only the start of
+/// the value, so a 100 MB cell costs what a short one does.
+pub fn echo(s: &str) -> Cow<'_, str> {
+    // Fast path: short text without anything to escape is shown as it is.
+    if s.len() <= ECHO_CHARS && !s.contains(is_escaped) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(ECHO_CHARS.min(s.len()) + 24);
+    let mut shown = 0;
+    let mut piece = String::new();
+    for c in s.chars() {
+        piece.clear();
+        push_escaped(&mut piece, c);
+        let width = piece.chars().count();
+        if shown + width > ECHO_CHARS {
+            out.push_str("… (");
+            push_thousands(&mut out, s.len());
+            out.push_str(" bytes)");
+            return Cow::Owned(out);
+        }
+        shown += width;
+        out.push_str(&piece);
+    }
+    Cow::Owned(out)
+}
+
+/// `s` cut after `chars` characters and followed by `… (N bytes)` when longer, as is
+/// otherwise; nothing is escaped (for formats that escape in their own way: CSV, JSON).
+pub fn clip(s: &str, chars: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(chars) {
+        None => Cow::Borrowed(s),
+        Some((end, _)) => {
+            let mut out = String::with_capacity(end + 24);
+            out.push_str(&s[..end]);
+            out.push_str("… (");
+            push_thousands(&mut out, s.len());
+            out.push_str(" bytes)");
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// Append `n` with its thousands separated by commas: `104,857,600`.
+fn push_thousands(out: &mut String, n: usize) {
+    let digits = n.to_string();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn controls_and_bidi_are_escaped_and_letters_are_not() {
+        assert_eq!(escape_controls("Xã Hồng Lạc"), "Xã Hồng Lạc");
+        assert!(matches!(escape_controls("Hà Nội"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape_controls("a\u{1b}[31mb\u{7}c\0d\ne\rf\tg"),
+            "a\\u{1b}[31mb\\u{7}c\\0d\\ne\\rf\\tg"
+        );
+        assert_eq!(
+            escape_controls("x\u{202e}y\u{2066}"),
+            "x\\u{202e}y\\u{2066}"
+        );
+        assert_eq!(
+            escape_controls("\u{85}\u{9b}\u{7f}"),
+            "\\u{85}\\u{9b}\\u{7f}"
+        );
+        assert_eq!(escape_controls("\u{2028}\u{fffe}"), "\\u{2028}\\u{fffe}");
+        // Quotes, backslashes and combining marks (decomposed Vietnamese) stay.
+        let decomposed: String = "Đạt".nfd().collect();
+        assert_eq!(escape_controls(&decomposed), decomposed);
+        assert_eq!(escape_controls("a\\n`\""), "a\\n`\"");
+    }
+
+    #[test]
+    fn echo_shortens_long_values_and_says_how_long_they_were() {
+        let big = "a".repeat(100 * 1024 * 1024);
+        let e = echo(&big);
+        assert_eq!(
+            e,
+            format!("{}… (104,857,600 bytes)", "a".repeat(ECHO_CHARS))
+        );
+        assert_eq!(echo("130"), "130");
+        let exact = "đ".repeat(ECHO_CHARS);
+        assert_eq!(echo(&exact), exact);
+        assert_eq!(
+            echo(&"đ".repeat(ECHO_CHARS + 1)),
+            format!("{}… (122 bytes)", "đ".repeat(ECHO_CHARS))
+        );
+        assert_eq!(echo("x\ny"), "x\\ny");
+        // An escape is never cut in the middle.
+        let s = format!("{}\u{1b}tail", "b".repeat(ECHO_CHARS - 3));
+        assert_eq!(
+            echo(&s),
+            format!("{}… (62 bytes)", "b".repeat(ECHO_CHARS - 3))
+        );
+    }
+
+    #[test]
+    fn clip_cuts_without_escaping() {
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("ab\nc", 2), "ab… (4 bytes)");
+        assert_eq!(clip("đạt", 1), "đ… (6 bytes)");
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        for (n, want) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1234567, "1,234,567"),
+        ] {
+            let mut s = String::new();
+            push_thousands(&mut s, n);
+            assert_eq!(s, want);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn escaped_text_holds_no_control_and_escaping_is_idempotent(s in "\\PC*|[\\x00-\\x{a0}\\x{202a}-\\x{202e}a\\\\]*") {
+            let e = escape_controls(&s);
+            prop_assert!(!e.contains(is_escaped));
+            prop_assert_eq!(escape_controls(&e), e.clone());
+            let short = echo(&s);
+            prop_assert!(!short.contains(is_escaped));
+            prop_assert!(short.chars().count() <= ECHO_CHARS + 40);
+            if s.chars().count() <= ECHO_CHARS && !s.contains(is_escaped) {
+                prop_assert_eq!(short, s.clone());
+            }
+        }
+    }
 
     #[test]
     fn composed_and_decomposed_forms_fold_alike() {
