@@ -168,6 +168,27 @@ pub fn echo(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Names from the input for a message, each [`echo`]ed in backticks and joined with `, `; at
+/// most [`ECHO_ITEMS`] of them, then `… (N in all)`.
+pub fn echo_list<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().take(ECHO_ITEMS).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(&echo(item.as_ref()));
+        out.push('`');
+    }
+    if items.len() > ECHO_ITEMS {
+        let _ = write!(out, ", … ({} in all)", items.len());
+    }
+    out
+}
+
+/// Names of a list [`echo_list`] shows.
+pub const ECHO_ITEMS: usize = 30;
+
 /// `s` cut after `chars` characters and followed by `… (N bytes)` when longer, as is
 /// otherwise; nothing is escaped (for formats that escape in their own way: CSV, JSON).
 pub fn clip(s: &str, chars: usize) -> Cow<'_, str> {
@@ -245,6 +266,15 @@ mod tests {
             echo(&s),
             format!("{}… (62 bytes)", "b".repeat(ECHO_CHARS - 3))
         );
+    }
+
+    #[test]
+    fn echo_list_quotes_escapes_and_caps() {
+        assert_eq!(echo_list(&["a", "b\nc"]), "`a`, `b\\nc`");
+        let many: Vec<String> = (0..100).map(|i| i.to_string()).collect();
+        let text = echo_list(&many);
+        assert!(text.starts_with("`0`, `1`"));
+        assert!(text.ends_with("`29`, … (100 in all)"), "{text}");
     }
 
     #[test]

@@ -432,10 +432,10 @@ pub fn end_diagnostics(rs: &Ruleset, names: &[String], ends: &mut FileEnds) -> V
                 Diagnostic::warning(
                     "unknown-columns",
                     format!(
-                        "{} column(s) not in ruleset `{}` are ignored: `{}`",
+                        "{} column(s) not in ruleset `{}` are ignored: {}",
                         end.unknown_columns.len(),
                         rs.id,
-                        end.unknown_columns.join("`, `")
+                        crate::text::echo_list(&end.unknown_columns)
                     ),
                 )
                 .at(label, Some(end.header_line.unwrap_or(1)), None),
