@@ -6,7 +6,7 @@ use std::io::Write;
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::table::new_table;
+use super::table::{esc, esc_row, lines_cell, new_table};
 use crate::diff::{Change, Diff, Direction, Entry, Flip};
 use crate::eval::Status;
 
@@ -107,24 +107,25 @@ fn heading(m: &DiffMeta) -> String {
 
 /// A summary line and one table row per changed commune; communes in one side only after.
 pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
-    writeln!(out, "{}", heading(m))?;
-    writeln!(out, "{}", summary(d))?;
+    writeln!(out, "{}", esc(&heading(m)))?;
+    writeln!(out, "{}", esc(&summary(d)))?;
     if !d.changes.is_empty() {
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             "Commune",
             "Before",
             "After",
             "Change",
             "Criteria that changed",
-        ]);
+        ]));
         for c in &d.changes {
+            let flips: Vec<String> = c.flips.iter().map(flip_text).collect();
             t.add_row([
-                Cell::new(commune(&c.new)),
-                Cell::new(level(c.old.level.as_deref())),
-                Cell::new(level(c.new.level.as_deref())),
+                Cell::new(esc(&commune(&c.new))),
+                Cell::new(esc(level(c.old.level.as_deref()))),
+                Cell::new(esc(level(c.new.level.as_deref()))),
                 Cell::new(direction(c.direction)),
-                Cell::new(c.flips.iter().map(flip_text).collect::<Vec<_>>().join("\n")),
+                Cell::new(lines_cell(&flips)),
             ]);
         }
         writeln!(out, "{t}")?;
@@ -133,11 +134,14 @@ pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()>
         for e in list {
             writeln!(
                 out,
-                "only in {what}: {} ({}:{}), level {}",
-                commune(e),
-                e.file,
-                e.line,
-                level(e.level.as_deref())
+                "{}",
+                esc(&format!(
+                    "only in {what}: {} ({}:{}), level {}",
+                    commune(e),
+                    e.file,
+                    e.line,
+                    level(e.level.as_deref())
+                ))
             )?;
         }
     }

@@ -10,7 +10,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::table::new_table;
+use super::table::{esc, esc_row, new_table};
 use super::{Meta, ValueOut, num_text, required_text, value_out};
 use crate::data::read::{Note, Row, YearFrom};
 use crate::eval::{Outcome, Status};
@@ -414,7 +414,7 @@ fn write_commune(
     if !place.is_empty() {
         title.push_str(&format!(" — {}", place.join(", ")));
     }
-    writeln!(out, "{title}")?;
+    writeln!(out, "{}", esc(&title))?;
     let year_from = match c.year_source {
         YearFrom::Flag => "--year",
         YearFrom::Column => t("year column", "cột năm"),
@@ -425,13 +425,16 @@ fn write_commune(
     };
     writeln!(
         out,
-        "{}:{}; {} {}; {} {} ({year_from})",
-        c.file,
-        c.line,
-        t("ruleset", "bộ tiêu chí"),
-        rs.id,
-        t("assessment year", "năm đánh giá"),
-        c.year
+        "{}",
+        esc(&format!(
+            "{}:{}; {} {}; {} {} ({year_from})",
+            c.file,
+            c.line,
+            t("ruleset", "bộ tiêu chí"),
+            rs.id,
+            t("assessment year", "năm đánh giá"),
+            c.year
+        ))
     )?;
     let zone_name = lang.pick(&c.zone_name, &c.zone_name_vi);
     let zone_from = match &c.overridden {
@@ -450,7 +453,11 @@ fn write_commune(
         crate::ruleset::model::Zoning::Region => t("region", "vùng"),
         crate::ruleset::model::Zoning::Group => t("group", "nhóm"),
     };
-    writeln!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
+    writeln!(
+        out,
+        "{}",
+        esc(&format!("{zone_word} {} {zone_name} ({zone_from})", c.zone))
+    )?;
     let level_name = |id: &Option<String>| match id {
         Some(id) => match rs.level_index(id) {
             Some(i) => format!(
@@ -463,18 +470,24 @@ fn write_commune(
     };
     writeln!(
         out,
-        "{}: {}; {}: {}",
-        t("level reached", "mức đạt"),
-        level_name(&c.level),
-        t("next level", "mức tiếp theo"),
-        level_name(&c.next_level)
+        "{}",
+        esc(&format!(
+            "{}: {}; {}: {}",
+            t("level reached", "mức đạt"),
+            level_name(&c.level),
+            t("next level", "mức tiếp theo"),
+            level_name(&c.next_level)
+        ))
     )?;
     if let Some(tn) = &c.to_next {
         writeln!(
             out,
-            "{}: {}",
-            t("to the next level", "khoảng cách đến mức tiếp theo"),
-            super::table::to_next_text(tn, lang)
+            "{}",
+            esc(&format!(
+                "{}: {}",
+                t("to the next level", "khoảng cách đến mức tiếp theo"),
+                super::table::to_next_text(tn, lang)
+            ))
         )?;
     }
     if c.unverified {
@@ -493,14 +506,31 @@ fn write_commune(
             "đọc là không có số liệu (--lenient)",
         );
         match &n.column {
-            Some(col) => writeln!(out, "! {} `{col}` `{}`: {what}", n.code, n.value)?,
-            None => writeln!(out, "! {}: {what}", n.code)?,
+            Some(col) => writeln!(
+                out,
+                "{}",
+                esc(&format!(
+                    "! {} `{}` `{}`: {what}",
+                    n.code,
+                    crate::text::echo(col),
+                    crate::text::echo(&n.value)
+                ))
+            )?,
+            None => writeln!(out, "{}", esc(&format!("! {}: {what}", n.code)))?,
         }
     }
     if let Some(m) = margin {
         match lang {
-            Lang::En => writeln!(out, "borderline: within {m} of the threshold")?,
-            Lang::Vi => writeln!(out, "sát ngưỡng: cách ngưỡng không quá {m}")?,
+            Lang::En => writeln!(
+                out,
+                "{}",
+                esc(&format!("borderline: within {m} of the threshold"))
+            )?,
+            Lang::Vi => writeln!(
+                out,
+                "{}",
+                esc(&format!("sát ngưỡng: cách ngưỡng không quá {m}"))
+            )?,
         }
     }
 
@@ -522,18 +552,21 @@ fn write_commune(
         };
         writeln!(
             out,
-            "{} — {}: {state}; {}/{} {}, {}/{} {}",
-            l.level,
-            lang.pick(&l.name, &l.name_vi),
-            l.criteria_met,
-            l.criteria_total,
-            t("criteria", "tiêu chí"),
-            l.indicators_met,
-            l.indicators_total,
-            t("indicators", "chỉ tiêu"),
+            "{}",
+            esc(&format!(
+                "{} — {}: {state}; {}/{} {}, {}/{} {}",
+                l.level,
+                lang.pick(&l.name, &l.name_vi),
+                l.criteria_met,
+                l.criteria_total,
+                t("criteria", "tiêu chí"),
+                l.indicators_met,
+                l.indicators_total,
+                t("indicators", "chỉ tiêu")
+            ))
         )?;
         let mut table = new_table();
-        table.set_header([
+        table.set_header(esc_row([
             t("Criterion", "Tiêu chí"),
             t("Indicator", "Chỉ tiêu"),
             t("Value", "Giá trị"),
@@ -541,7 +574,7 @@ fn write_commune(
             t("Status", "Kết quả"),
             t("Gap", "Chênh lệch"),
             t("Verified", "Kiểm chứng"),
-        ]);
+        ]));
         for crit in &l.criteria {
             for (ii, d) in crit.indicators.iter().enumerate() {
                 let crit_cell = if ii == 0 {
@@ -579,7 +612,7 @@ fn write_commune(
                 if d.borderline {
                     status.push_str(&format!(", {}", t("borderline", "sát ngưỡng")));
                 }
-                table.add_row([
+                table.add_row(esc_row([
                     crit_cell,
                     format!("{} {}", d.id, d.measure),
                     value_text(d.value, lang),
@@ -587,7 +620,7 @@ fn write_commune(
                     status,
                     gap_text(d, lang),
                     verified,
-                ]);
+                ]));
             }
         }
         writeln!(out, "{table}")?;
@@ -603,7 +636,7 @@ fn write_commune(
             )
         )?;
         for (k, n) in notes.iter().enumerate() {
-            writeln!(out, "[{}] {n}", k + 1)?;
+            writeln!(out, "{}", esc(&format!("[{}] {n}", k + 1)))?;
         }
     }
     Ok(())

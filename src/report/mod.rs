@@ -856,4 +856,6 @@ pub fn write_diagnostics(
 }
 
 #[cfg(test)]
+mod escape_tests;
+#[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Meta;
-use super::table::new_table;
+use super::table::{esc, esc_row, new_table};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::summary::compare::Comparison;
@@ -633,13 +633,19 @@ pub fn write_summary_table(
     match lang {
         Lang::En => writeln!(
             out,
-            "{} communes, ruleset {} ({}), assessment year {year}",
-            doc.total.communes, rs.id, rs.decision
+            "{}",
+            esc(&format!(
+                "{} communes, ruleset {} ({}), assessment year {year}",
+                doc.total.communes, rs.id, rs.decision
+            ))
         )?,
         Lang::Vi => writeln!(
             out,
-            "{} xã, bộ tiêu chí {} ({}), năm đánh giá {year}",
-            doc.total.communes, rs.id, rs.decision
+            "{}",
+            esc(&format!(
+                "{} xã, bộ tiêu chí {} ({}), năm đánh giá {year}",
+                doc.total.communes, rs.id, rs.decision
+            ))
         )?,
     }
     let by = doc.by.unwrap_or("");
@@ -672,12 +678,12 @@ pub fn write_summary_table(
     let mut head = vec![first_col.clone(), l.t("Communes", "Số xã").to_string()];
     head.extend(doc.levels.iter().map(|h| l.level(h).to_string()));
     head.push(l.t("No level", "Chưa đạt mức nào").to_string());
-    t.set_header(head);
+    t.set_header(esc_row(head));
     for g in &rows {
         let mut r = vec![name(g), g.communes.to_string()];
         r.extend(g.levels.iter().map(|x| l.count_of(x.reached, g.communes)));
         r.push(g.no_level.to_string());
-        t.add_row(r);
+        t.add_row(esc_row(r));
     }
     writeln!(out, "{t}")?;
 
@@ -698,7 +704,7 @@ pub fn write_summary_table(
             .iter()
             .map(|h| format!("{} ({}/{})", l.level(h), h.criteria, h.indicators)),
     );
-    t.set_header(head);
+    t.set_header(esc_row(head));
     for g in &rows {
         let mut r = vec![name(g)];
         r.extend(g.levels.iter().map(|x| {
@@ -708,7 +714,7 @@ pub fn write_summary_table(
                 l.num(x.avg_indicators_met, 1)
             )
         }));
-        t.add_row(r);
+        t.add_row(esc_row(r));
     }
     writeln!(out, "{t}")?;
 
@@ -718,27 +724,33 @@ pub fn write_summary_table(
         match lang {
             Lang::En => writeln!(
                 out,
-                "Communes by criteria met ({}, {} criteria)",
-                l.level(h),
-                h.criteria
+                "{}",
+                esc(&format!(
+                    "Communes by criteria met ({}, {} criteria)",
+                    l.level(h),
+                    h.criteria
+                ))
             )?,
             Lang::Vi => writeln!(
                 out,
-                "Số xã theo số tiêu chí đạt ({}, {} tiêu chí)",
-                l.level(h),
-                h.criteria
+                "{}",
+                esc(&format!(
+                    "Số xã theo số tiêu chí đạt ({}, {} tiêu chí)",
+                    l.level(h),
+                    h.criteria
+                ))
             )?,
         }
         let mut t = new_table();
         let mut head = vec![first_col.clone()];
         head.extend(h.bands.iter().map(|b| l.band(*b, h.criteria)));
-        t.set_header(head);
+        t.set_header(esc_row(head));
         for g in &rows {
             let mut r = vec![name(g)];
             if let Some(x) = g.levels.first() {
                 r.extend(x.bands.iter().map(|n| n.to_string()));
             }
-            t.add_row(r);
+            t.add_row(esc_row(r));
         }
         writeln!(out, "{t}")?;
     }
@@ -752,31 +764,37 @@ pub fn write_summary_table(
         match lang {
             Lang::En => writeln!(
                 out,
-                "Most missed criteria of {} ({} commune(s) working towards it)",
-                l.level(h),
-                x.candidates
+                "{}",
+                esc(&format!(
+                    "Most missed criteria of {} ({} commune(s) working towards it)",
+                    l.level(h),
+                    x.candidates
+                ))
             )?,
             Lang::Vi => writeln!(
                 out,
-                "Tiêu chí chưa đạt nhiều nhất của mức {} ({} xã đang hướng tới)",
-                l.level(h),
-                x.candidates
+                "{}",
+                esc(&format!(
+                    "Tiêu chí chưa đạt nhiều nhất của mức {} ({} xã đang hướng tới)",
+                    l.level(h),
+                    x.candidates
+                ))
             )?,
         }
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             "#",
             l.t("Criterion", "Tiêu chí"),
             l.t("Not met", "Chưa đạt"),
             l.t("No data", "Thiếu dữ liệu"),
-        ]);
+        ]));
         for (i, m) in x.most_missed.iter().enumerate() {
-            t.add_row([
+            t.add_row(esc_row([
                 (i + 1).to_string(),
                 format!("{} {}", m.criterion, l.t(&m.name, &m.name_vi)),
                 l.count_of(m.fail, x.candidates),
                 m.no_data.to_string(),
-            ]);
+            ]));
         }
         writeln!(out, "{t}")?;
     }
@@ -790,51 +808,54 @@ pub fn write_summary_table(
         };
         writeln!(
             out,
-            "{}: {title} ({})",
-            l.t("Targets", "Mục tiêu"),
-            tg.source
+            "{}",
+            esc(&format!(
+                "{}: {title} ({})",
+                l.t("Targets", "Mục tiêu"),
+                tg.source
+            ))
         )?;
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             l.t("Level", "Mức"),
             l.t("Communes", "Phạm vi"),
             l.t("Target", "Mục tiêu"),
             l.t("Reached", "Đạt"),
             l.t("Needed", "Cần"),
             l.t("Verdict", "Kết quả"),
-        ]);
+        ]));
         for c in tg.checks.iter().filter(|c| c.communes > 0) {
             let level = doc
                 .levels
                 .iter()
                 .find(|h| h.id == c.level)
                 .map_or(c.level.as_str(), |h| l.level(h));
-            t.add_row([
+            t.add_row(esc_row([
                 level.to_string(),
                 l.scope(c),
                 l.goal(c),
                 l.count_of(c.reached, c.communes),
                 c.needed.to_string(),
                 l.verdict(c),
-            ]);
+            ]));
         }
         writeln!(out, "{t}")?;
         if let Some(line) = l.out_of_scope(&tg.checks) {
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", esc(&line))?;
         }
     }
 
     // Roll-ups.
     if let Some(r) = &doc.rollups {
         writeln!(out)?;
-        writeln!(out, "{}", l.rollup_rule(r))?;
+        writeln!(out, "{}", esc(&l.rollup_rule(r)))?;
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             first_col.as_str(),
             l.t("Commune conditions", "Điều kiện về xã"),
-        ]);
+        ]));
         for g in r.groups {
-            t.add_row([l.group(&g.group), l.rollup_verdict(g, r.rule)]);
+            t.add_row(esc_row([l.group(&g.group), l.rollup_verdict(g, r.rule)]));
         }
         writeln!(out, "{t}")?;
         writeln!(out, "{}", l.rollup_caveat())?;
@@ -850,25 +871,37 @@ pub fn write_summary_table(
         Lang::En => {
             writeln!(
                 out,
-                "{nd} commune(s) below {} have criteria without data (counted as not reached)",
-                doc.levels.first().map_or("", |h| l.level(h))
+                "{}",
+                esc(&format!(
+                    "{nd} commune(s) below {} have criteria without data (counted as not reached)",
+                    doc.levels.first().map_or("", |h| l.level(h))
+                ))
             )?;
             writeln!(
                 out,
-                "{} of {} verdicts rest on unverified thresholds (see `ntm rules show`)",
-                doc.total.unverified, doc.total.communes
+                "{}",
+                esc(&format!(
+                    "{} of {} verdicts rest on unverified thresholds (see `ntm rules show`)",
+                    doc.total.unverified, doc.total.communes
+                ))
             )?;
         }
         Lang::Vi => {
             writeln!(
                 out,
-                "{nd} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
-                doc.levels.first().map_or("", |h| l.level(h))
+                "{}",
+                esc(&format!(
+                    "{nd} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
+                    doc.levels.first().map_or("", |h| l.level(h))
+                ))
             )?;
             writeln!(
                 out,
-                "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
-                doc.total.unverified, doc.total.communes
+                "{}",
+                esc(&format!(
+                    "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
+                    doc.total.unverified, doc.total.communes
+                ))
             )?;
         }
     }
@@ -886,12 +919,15 @@ fn write_compare(
     writeln!(out)?;
     writeln!(
         out,
-        "{} ({})",
-        l.t(
-            "Computed beside reported figures",
-            "Đối chiếu số liệu tính được với số liệu đã báo cáo"
-        ),
-        c.source
+        "{}",
+        esc(&format!(
+            "{} ({})",
+            l.t(
+                "Computed beside reported figures",
+                "Đối chiếu số liệu tính được với số liệu đã báo cáo"
+            ),
+            c.source
+        ))
     )?;
     let mut t = new_table();
     let group_head = if first_col.is_empty() {
@@ -899,13 +935,13 @@ fn write_compare(
     } else {
         first_col.to_string()
     };
-    t.set_header([
+    t.set_header(esc_row([
         group_head.as_str(),
         l.t("Level", "Mức"),
         l.t("Computed", "Tính được"),
         l.t("Reported", "Đã báo cáo"),
         l.t("Difference", "Chênh lệch"),
-    ]);
+    ]));
     let of = |n: Option<usize>, total: Option<usize>| match (n, total) {
         (Some(n), Some(t)) => format!("{n}/{t}"),
         (Some(n), None) => n.to_string(),
@@ -938,27 +974,33 @@ fn write_compare(
                 parts.join(", ")
             }
         };
-        t.add_row([
+        t.add_row(esc_row([
             group,
             level.to_string(),
             of(r.computed, r.computed_total),
             of(Some(r.reported), r.reported_total),
             diff,
-        ]);
+        ]));
     }
     writeln!(out, "{t}")?;
     match l.lang() {
         Lang::En => writeln!(
             out,
-            "{} of {} reported figures differ from the computed ones",
-            c.differences,
-            c.rows.len()
+            "{}",
+            esc(&format!(
+                "{} of {} reported figures differ from the computed ones",
+                c.differences,
+                c.rows.len()
+            ))
         )?,
         Lang::Vi => writeln!(
             out,
-            "{}/{} số liệu đã báo cáo khác với số liệu tính được",
-            c.differences,
-            c.rows.len()
+            "{}",
+            esc(&format!(
+                "{}/{} số liệu đã báo cáo khác với số liệu tính được",
+                c.differences,
+                c.rows.len()
+            ))
         )?,
     }
     Ok(())

@@ -1,0 +1,220 @@
+//! Text from the input cannot be turned against the reader of a human output: whatever the
+//! names, codes, notes and ruleset texts hold, a rendered table, explanation or diagnostic
+//! holds no control character but its own newlines, and has as many lines as with plain
+//! names.
+
+use proptest::prelude::*;
+
+use super::explain::{Explanation, explain_commune, write_explain_table};
+use super::rules::write_show_table;
+use super::summary::{SummaryDoc, write_summary_table};
+use super::table::{TableOptions, write_table};
+use super::*;
+use crate::data::read::{Note, Row, YearFrom, ZoneFrom};
+use crate::diag::Diagnostic;
+use crate::eval::evaluate;
+use crate::lang::Lang;
+use crate::summary::{Facts, Summariser};
+use crate::text::{echo, is_escaped};
+
+/// Text mixing letters with every kind of character that must not reach a terminal.
+fn hostile() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => any::<char>(),
+            1 => prop::sample::select(vec![
+                '\n', '\r', '\t', '\0', '\u{7}', '\u{1b}', '\u{7f}', '\u{85}', '\u{9b}',
+                '\u{202e}', '\u{2066}', '\u{200f}', '\u{2028}', '\u{fffe}', 'ạ', '|', '#',
+            ]),
+        ],
+        0..16,
+    )
+    .prop_map(String::from_iter)
+}
+
+/// No control character but newlines.
+fn clean(out: &str) -> bool {
+    !out.contains(|c: char| c != '\n' && is_escaped(c))
+}
+
+fn ruleset() -> Ruleset {
+    let (id, path, text) = crate::ruleset::builtin::BUILTIN[0];
+    let (rs, diags) = crate::ruleset::load_str(text, path);
+    rs.unwrap_or_else(|| panic!("{id} must load: {diags:?}"))
+}
+
+fn row(rs: &Ruleset, s: &[String]) -> Row {
+    let t = |i: usize| Some(s[i % s.len()].clone());
+    Row {
+        input: 0,
+        line: 2,
+        code: t(0),
+        name: t(1),
+        district: t(2),
+        province: t(3),
+        zone: 0,
+        zone_from: ZoneFrom::Column,
+        year: rs.period.1,
+        year_from: YearFrom::Column,
+        values: vec![None; rs.measures.len()],
+        kept: Vec::new(),
+        notes: vec![
+            Note {
+                code: "not-a-number",
+                column: t(4),
+                value: s[5 % s.len()].clone(),
+                message: s[6 % s.len()].clone(),
+            },
+            Note {
+                code: "wrong-field-count",
+                column: None,
+                value: String::new(),
+                message: s[7 % s.len()].clone(),
+            },
+        ],
+    }
+}
+
+fn meta(rs: &Ruleset, communes: usize) -> Meta {
+    Meta {
+        ntm_version: "0",
+        ruleset_id: rs.id.clone(),
+        ruleset_sha256: String::new(),
+        ruleset_source: String::new(),
+        year: Some(rs.period.1),
+        year_source: Some(YearFrom::Column),
+        inputs: Vec::new(),
+        communes,
+        unverified_verdicts: 0,
+        notes: 2 * communes,
+    }
+}
+
+/// The evaluate table, the explanation and the summary by a column holding `s`, in `lang`.
+fn render_data(rs: &Ruleset, s: &[String], lang: Lang) -> Vec<String> {
+    let row = row(rs, s);
+    let outcome = evaluate(rs, row.zone, row.year, &row.values);
+    let rec = CommuneRecord::new(rs, 1, &s[8 % s.len()], &row, &outcome, true);
+    let m = meta(rs, 1);
+    let mut table = Vec::new();
+    let opts = TableOptions {
+        margin: None,
+        closest: Some((None, 1)),
+        lang,
+    };
+    write_table(&mut table, rs, &m, &[rec], opts).expect("renders");
+
+    let doc = Explanation {
+        meta: meta(rs, 1),
+        margin: None,
+        communes: vec![explain_commune(
+            rs,
+            1,
+            &s[8 % s.len()],
+            &row,
+            &outcome,
+            None,
+        )],
+    };
+    let mut explain = Vec::new();
+    write_explain_table(&mut explain, rs, &doc, lang).expect("renders");
+
+    let mut sum = Summariser::new(rs, Some(0), Vec::new(), None);
+    for v in s.iter().take(3) {
+        sum.add(&Facts {
+            outcome: &outcome,
+            zone: 0,
+            values: &[Some(v.clone())],
+        });
+    }
+    let summary = sum.finish();
+    let m = meta(rs, 3);
+    let by = s[9 % s.len()].clone();
+    let sdoc = SummaryDoc::new(rs, &m, Some(&by), None, &summary);
+    let mut summary_out = Vec::new();
+    write_summary_table(&mut summary_out, rs, &sdoc, lang).expect("renders");
+
+    [table, explain, summary_out]
+        .into_iter()
+        .map(|b| String::from_utf8(b).expect("utf-8"))
+        .collect()
+}
+
+/// `rules show` of a ruleset whose texts hold `s`.
+fn render_rules(rs: &Ruleset, s: &[String], lang: Lang) -> String {
+    let mut rs = rs.clone();
+    let t = |i: usize| s[i % s.len()].clone();
+    rs.name = t(0);
+    rs.name_vi = t(1);
+    rs.decision = t(2);
+    for (i, l) in rs.levels.iter_mut().enumerate() {
+        l.name = t(i + 3);
+        l.name_vi = t(i + 4);
+        for c in &mut l.criteria {
+            c.name_vi = t(i + 5);
+            for ind in &mut c.indicators {
+                ind.source = t(i + 6);
+            }
+        }
+    }
+    for m in &mut rs.measures {
+        m.name_vi = t(7);
+        m.unit = Some(t(8));
+        m.aliases = vec![t(9), t(10)];
+    }
+    let mut out = Vec::new();
+    write_show_table(&mut out, &rs, None, None, lang).expect("renders");
+    String::from_utf8(out).expect("utf-8")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn human_outputs_hold_no_control_and_their_own_lines(
+        s in prop::collection::vec(hostile(), 11),
+        vi in any::<bool>(),
+    ) {
+        let rs = ruleset();
+        let lang = if vi { Lang::Vi } else { Lang::En };
+        // The same texts without anything to escape: one letter each, distinct where the
+        // hostile ones may be (a summary groups equal values).
+        let plain: Vec<String> = (0..s.len()).map(|i| format!("x{i}")).collect();
+        let got = render_data(&rs, &s, lang);
+        let want = render_data(&rs, &plain, lang);
+        for (g, w) in got.iter().zip(&want) {
+            prop_assert!(clean(g), "{g:?}");
+            // The summary has one row per distinct value: count only what the values cannot
+            // change.
+            if !g.contains("Communes at each level") && !g.contains("Số xã đạt từng mức") {
+                prop_assert_eq!(g.lines().count(), w.lines().count(), "{}", g);
+            }
+        }
+        let got = render_rules(&rs, &s, lang);
+        let want = render_rules(&rs, &plain, lang);
+        prop_assert!(clean(&got), "{got:?}");
+        prop_assert_eq!(got.lines().count(), want.lines().count());
+    }
+
+    #[test]
+    fn a_diagnostic_is_one_line_and_its_help_another(
+        value in hostile(),
+        path in hostile(),
+        help in hostile(),
+    ) {
+        let d = Diagnostic::error("not-a-number", format!("column 2 `x`: `{}` is not valid", echo(&value)))
+            .at(&path, Some(3), Some(2))
+            .cell("x", &value)
+            .help(help);
+        let text = d.to_string();
+        prop_assert!(clean(&text), "{text:?}");
+        prop_assert_eq!(text.lines().count(), 2);
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let files = [check::FileReport::new(&path, &path, None, vec![d])];
+        check::write_text(&mut out, &mut err, &files).expect("writes");
+        let (out, err) = (String::from_utf8(out).expect("utf-8"), String::from_utf8(err).expect("utf-8"));
+        prop_assert!(clean(&out) && clean(&err));
+        prop_assert_eq!((out.lines().count(), err.lines().count()), (1, 2));
+    }
+}
