@@ -218,3 +218,104 @@ proptest! {
         prop_assert_eq!((out.lines().count(), err.lines().count()), (1, 2));
     }
 }
+
+/// Does a CSV field start as a formula would (and is not a number)?
+fn formula(field: &str) -> bool {
+    field.starts_with(['=', '+', '-', '@', '\t', '\r']) && super::csv::excel_safe(field) != field
+}
+
+/// Every field of `csv` (after its `#` lines), checked: no formula, no control character.
+fn assert_csv_safe(csv: &[u8]) {
+    let text = String::from_utf8_lossy(csv);
+    let body: String = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let mut fields = 0;
+    for rec in rdr.records() {
+        for f in rec.expect("a CSV record").iter() {
+            fields += 1;
+            assert!(!formula(f), "formula field {f:?} in\n{text}");
+            assert!(!f.contains(is_escaped), "control character in {f:?}");
+        }
+    }
+    assert!(fields > 0);
+    assert!(clean(&text), "{text:?}");
+}
+
+const FORMULAS: [&str; 4] = ["=1+2", "@SUM(A1:A9)", "+cmd|' /C calc'!A0", "-2+3\u{1b}[2J"];
+
+#[test]
+fn summary_csv_neutralises_hostile_group_values() {
+    let rs = ruleset();
+    let row = row(&rs, &["x".to_string()]);
+    let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+    let mut sum = Summariser::new(&rs, Some(0), Vec::new(), None);
+    for v in FORMULAS {
+        sum.add(&Facts {
+            outcome: &outcome,
+            zone: 0,
+            values: &[Some(v.to_string())],
+        });
+    }
+    let summary = sum.finish();
+    let mut m = meta(&rs, 4);
+    m.inputs.push(InputMeta {
+        path: "a\n=1+2,b.csv".into(),
+        sha256: "0".into(),
+        rows: 4,
+        format: "csv",
+        encoding: None,
+        delimiter: None,
+        sheet: None,
+        header_row: None,
+    });
+    let sdoc = SummaryDoc::new(&rs, &m, Some("@by\nx"), None, &summary);
+    let mut out = Vec::new();
+    super::summary::write_summary_csv(&mut out, &sdoc).expect("writes");
+    assert_csv_safe(&out);
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.contains("group,'=1+2,"), "{text}");
+    assert!(text.contains("# input a\\n=1+2,b.csv sha256"), "{text}");
+    assert!(text.contains("# by @by\\nx\n"), "{text}");
+    // Figures written by ntm stay numbers.
+    assert!(text.contains("total,,,communes,,4\n"), "{text}");
+}
+
+#[test]
+fn template_csv_neutralises_hostile_ruleset_texts() {
+    let mut rs = ruleset();
+    rs.name = FORMULAS[0].into();
+    rs.name_vi = FORMULAS[1].into();
+    for (i, m) in rs.measures.iter_mut().enumerate() {
+        m.id = FORMULAS[i % 4].into();
+        m.name_vi = FORMULAS[(i + 1) % 4].into();
+        m.unit = Some(FORMULAS[(i + 2) % 4].into());
+    }
+    for lang in [Lang::En, Lang::Vi] {
+        let out = super::template::csv(&rs, lang).expect("writes");
+        assert_csv_safe(&out);
+    }
+}
+
+#[test]
+fn errors_csv_neutralises_and_shortens_the_value() {
+    let big = format!("=HYPERLINK(\"x\")\u{1b}{}", "9".repeat(1 << 20));
+    let d = Diagnostic::error("not-a-number", format!("`{}` is not valid", echo(&big)))
+        .at("a.csv", Some(2), Some(3))
+        .cell("@h\n", &big)
+        .help("expected a number");
+    let mut out = Vec::new();
+    super::csv::write_errors_csv(&mut out, &[d]).expect("writes");
+    assert!(out.len() < 1000, "{} bytes", out.len());
+    assert_csv_safe(&out);
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.contains("'=HYPERLINK(\"\"x\"\")\\u{1b}999"), "{text}");
+    assert!(text.contains("… (1,048,592 bytes)"), "{text}");
+}

@@ -334,8 +334,13 @@ pub fn band_key(b: Band) -> String {
 /// provenance lines every CSV output starts with.
 pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::Result<()> {
     super::csv::write_provenance(out, doc.meta)?;
-    writeln!(out, "# by {}", doc.by.unwrap_or("-"))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    writeln!(
+        out,
+        "# by {}",
+        crate::text::escape_controls(doc.by.unwrap_or("-"))
+    )?;
+    // Every text cell through `excel_safe`: a group value or an id may start with `=` or `@`.
+    let mut w = SafeCsv(csv::Writer::from_writer(Vec::new()));
     w.write_record(["scope", "group", "level", "figure", "item", "value"])?;
     let groups =
         std::iter::once(("total", &doc.total)).chain(doc.groups.iter().map(|g| ("group", g)));
@@ -422,8 +427,25 @@ pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::R
             }
         }
     }
-    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+    out.write_all(&w.0.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
     Ok(())
+}
+
+/// A CSV writer whose every field goes through [`super::csv::excel_safe`].
+struct SafeCsv(csv::Writer<Vec<u8>>);
+
+impl SafeCsv {
+    fn write_record<I, S>(&mut self, fields: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.0.write_record(
+            fields
+                .into_iter()
+                .map(|f| super::csv::excel_safe(f.as_ref()).into_owned()),
+        )
+    }
 }
 
 fn rule_key(r: RollupRule) -> &'static str {
