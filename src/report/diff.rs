@@ -148,8 +148,19 @@ pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()>
     Ok(())
 }
 
+/// Text in a Markdown table cell or list item: escaped as the criteria book escapes ruleset
+/// texts (no HTML, link or table structure from a commune name), lines joined by `<br>`.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    md_lines(&[s])
+}
+
+/// Several lines in one Markdown cell, each escaped, joined by `<br>`.
+fn md_lines<S: AsRef<str>>(lines: &[S]) -> String {
+    lines
+        .iter()
+        .map(|l| super::md::esc(l.as_ref()))
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// Markdown for a pull-request comment: a summary line, then a table.
@@ -173,7 +184,7 @@ pub fn md(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
                 level(c.old.level.as_deref()),
                 level(c.new.level.as_deref()),
                 direction(c.direction),
-                md_cell(&flips.join("\n"))
+                md_lines(&flips)
             )?;
         }
     }

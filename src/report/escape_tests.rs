@@ -319,3 +319,152 @@ fn errors_csv_neutralises_and_shortens_the_value() {
     assert!(text.contains("'=HYPERLINK(\"\"x\"\")\\u{1b}999"), "{text}");
     assert!(text.contains("… (1,048,592 bytes)"), "{text}");
 }
+
+/// Ruleset texts a hostile ruleset file could hold, for Markdown and HTML.
+const MARKUP: [&str; 6] = [
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "# heading\n- item | cell",
+    "`code` *em* _em_ &amp;",
+    "<script>alert(1)</script>",
+    "a\u{1b}[2J\u{202e}b",
+];
+
+#[test]
+fn criteria_book_shows_hostile_ruleset_texts_as_text() {
+    let mut rs = ruleset();
+    let t = |i: usize| MARKUP[i % MARKUP.len()].to_string();
+    rs.name = t(0);
+    rs.name_vi = t(1);
+    rs.decision = t(2);
+    rs.notes = Some(t(3));
+    for (i, l) in rs.levels.iter_mut().enumerate() {
+        l.name = t(i);
+        l.name_vi = t(i + 1);
+        l.source = Some(t(i + 2));
+        for c in &mut l.criteria {
+            c.name = t(i + 3);
+            c.name_vi = t(i + 4);
+            for ind in &mut c.indicators {
+                ind.source = t(i + 5);
+                ind.note = Some(t(i));
+            }
+        }
+    }
+    for m in &mut rs.measures {
+        m.name = t(1);
+        m.name_vi = t(4);
+        m.unit = Some(t(0));
+        m.aliases = vec![t(2), t(5)];
+    }
+    let plain = super::md::criteria_book(&ruleset(), Default::default(), Lang::En);
+    for lang in [Lang::En, Lang::Vi] {
+        let book = super::md::criteria_book(&rs, Default::default(), lang);
+        assert!(clean(&book), "{book:?}");
+        for bad in ["<img", "<script", "\n# heading", "\n- item"] {
+            assert!(!book.contains(bad), "{bad} in {book}");
+        }
+        // No link: every `](` is escaped.
+        assert!(!book.replace("\\](", "").contains("]("), "{book}");
+        // Each table row is still one line with its own cells.
+        assert_eq!(book.lines().count(), plain.lines().count(), "{book}");
+        let rows = book.lines().filter(|l| l.starts_with("| `")).count();
+        assert_eq!(
+            rows,
+            rs.measures.len() + rows.saturating_sub(rs.measures.len())
+        );
+    }
+}
+
+#[test]
+fn html_report_shows_hostile_names_as_text() {
+    let rs = ruleset();
+    let s: Vec<String> = MARKUP.iter().map(|m| m.to_string()).collect();
+    let row = row(&rs, &s);
+    let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+    let rec = CommuneRecord::new(&rs, 1, "<b>f.csv</b>", &row, &outcome, true);
+    let mut sum = Summariser::new(&rs, Some(0), Vec::new(), None);
+    for v in &s {
+        sum.add(&Facts {
+            outcome: &outcome,
+            zone: 0,
+            values: &[Some(v.clone())],
+        });
+    }
+    let summary = sum.finish();
+    let m = meta(&rs, s.len());
+    let sdoc = SummaryDoc::new(&rs, &m, Some("<i>district</i>"), None, &summary);
+    for lang in [Lang::En, Lang::Vi] {
+        let page = super::html::render_report_html(&rs, &sdoc, std::slice::from_ref(&rec), lang);
+        for bad in [
+            "<img",
+            "<script",
+            "<b>f",
+            "<i>district",
+            "\u{1b}",
+            "\u{202e}",
+        ] {
+            assert!(!page.contains(bad), "{bad:?} in the page");
+        }
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+}
+
+#[test]
+fn diff_table_and_markdown_show_hostile_names_as_text() {
+    use crate::diff::{Change, Diff, Direction, Entry, Flip};
+    let entry = |name: &str| Entry {
+        key: Some("1".into()),
+        code: Some("1".into()),
+        name: Some(name.into()),
+        file: "d.csv".into(),
+        line: 2,
+        level: Some("standard".into()),
+        rank: 1,
+        criteria: Vec::new(),
+    };
+    let flip = Flip {
+        level: "standard".into(),
+        criterion: "1".into(),
+        from: Some(crate::eval::Status::Pass),
+        to: Some(crate::eval::Status::Fail),
+    };
+    let diff_of = |name: &str| Diff {
+        changes: vec![Change {
+            old: entry(name),
+            new: entry(name),
+            direction: Direction::Down,
+            flips: vec![flip.clone(), flip.clone()],
+        }],
+        unchanged: 0,
+        only_old: vec![entry(name)],
+        only_new: vec![entry(name)],
+    };
+    let m = super::diff::DiffMeta {
+        mode: super::diff::Mode::Snapshots,
+        old: "a.csv".into(),
+        new: "b.csv".into(),
+        against: "r.toml".into(),
+    };
+    let render = |d: &Diff| {
+        let (mut table, mut md) = (Vec::new(), Vec::new());
+        super::diff::table(&mut table, d, &m).expect("writes");
+        super::diff::md(&mut md, d, &m).expect("writes");
+        [table, md].map(|b| String::from_utf8(b).expect("utf-8"))
+    };
+    let plain = render(&diff_of("Xã A"));
+    for name in MARKUP {
+        let got = render(&diff_of(name));
+        for (g, p) in got.iter().zip(&plain) {
+            assert!(clean(g), "{g:?}");
+            assert_eq!(g.lines().count(), p.lines().count(), "{g}");
+        }
+        // Markdown for a pull-request comment: no HTML, no link.
+        assert!(
+            !got[1].contains("<img") && !got[1].contains("<script"),
+            "{}",
+            got[1]
+        );
+        assert!(!got[1].replace("\\](", "").contains("]("), "{}", got[1]);
+    }
+}
