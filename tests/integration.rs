@@ -7,6 +7,7 @@ mod cli;
 mod criteria;
 mod fixtures;
 mod fmt;
+mod hostile;
 mod input;
 mod pipeline;
 mod robust;
