@@ -125,7 +125,7 @@ fn push_escaped(out: &mut String, c: char) {
 /// they are. What it returns holds no character it would escape, so escaping twice changes
 /// nothing. Borrowed when there is nothing to escape (the usual case).
 pub fn escape_controls(s: &str) -> Cow<'_, str> {
-    let Some(first) = s.find(is_escaped) else {
+    let Some(first) = first_escaped(s) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len() + 8);
@@ -134,6 +134,31 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
         push_escaped(&mut out, c);
     }
     Cow::Owned(out)
+}
+
+/// Byte offset of the first character [`is_escaped`] holds, looking at bytes: what
+/// `s.find(is_escaped)` returns, without decoding characters (it runs on every text cell of
+/// the CSV output). The bytes that start such a character in UTF-8 are a C0 control or DEL,
+/// `C2` (C1 controls `C2 80`–`C2 9F`), `D8` (`D8 9C`, U+061C), `E2` (U+200E/F `E2 80 8E/8F`,
+/// U+2028–U+202E `E2 80 A8`–`AE`, U+2066–U+2069 `E2 81 A6`–`A9`) and `EF` (`EF BF BE/BF`).
+fn first_escaped(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    b.iter().enumerate().find_map(|(i, &c)| {
+        let hit = match c {
+            0x00..=0x1f | 0x7f => true,
+            0xc2 => (0x80..=0x9f).contains(&at(i + 1)),
+            0xd8 => at(i + 1) == 0x9c,
+            0xe2 => match at(i + 1) {
+                0x80 => matches!(at(i + 2), 0x8e | 0x8f | 0xa8..=0xae),
+                0x81 => (0xa6..=0xa9).contains(&at(i + 2)),
+                _ => false,
+            },
+            0xef => at(i + 1) == 0xbf && matches!(at(i + 2), 0xbe | 0xbf),
+            _ => false,
+        };
+        hit.then_some(i)
+    })
 }
 
 /// Characters of a value [`echo`] shows before it cuts it short.
@@ -298,7 +323,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_byte_scan_finds_every_escaped_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("ab{c}");
+            let want = is_escaped(c).then_some(2);
+            assert_eq!(first_escaped(&s), want, "{:x}", u32::from(c));
+        }
+    }
+
     proptest! {
+        #[test]
+        fn the_byte_scan_is_find(s in "\\PC*|[\\x00-\\x{a0}\\x{202a}-\\x{202e}\\x{2066}a\\\\]*|.*") {
+            prop_assert_eq!(first_escaped(&s), s.find(is_escaped));
+        }
+
         #[test]
         fn escaped_text_holds_no_control_and_escaping_is_idempotent(s in "\\PC*|[\\x00-\\x{a0}\\x{202a}-\\x{202e}a\\\\]*") {
             let e = escape_controls(&s);
