@@ -644,7 +644,8 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     let msg = format!(
                         "commune `{}` is already in {} for year {}",
                         echo(code),
-                        echo(&first),
+                        // `path:line`: escaped, never cut (the line is at its end).
+                        crate::text::escape_controls(&first),
                         row.year
                     );
                     if ctx.cell_problem(
