@@ -6,7 +6,7 @@ use std::io::Write;
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::table::{esc, esc_row, lines_cell, new_table};
+use super::table::{esc, esc_row, lines_cell, new_table, writeln_esc};
 use crate::diff::{Change, Diff, Direction, Entry, Flip};
 use crate::eval::Status;
 
@@ -132,16 +132,13 @@ pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()>
     }
     for (what, list) in [("OLD", &d.only_old), ("NEW", &d.only_new)] {
         for e in list {
-            writeln!(
+            writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "only in {what}: {} ({}:{}), level {}",
-                    commune(e),
-                    e.file,
-                    e.line,
-                    level(e.level.as_deref())
-                ))
+                "only in {what}: {} ({}:{}), level {}",
+                commune(e),
+                e.file,
+                e.line,
+                level(e.level.as_deref())
             )?;
         }
     }

@@ -10,7 +10,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::table::{esc, esc_row, new_table};
+use super::table::{esc, esc_row, new_table, writeln_esc};
 use super::{Meta, ValueOut, num_text, required_text, value_out};
 use crate::data::read::{Note, Row, YearFrom};
 use crate::eval::{Outcome, Status};
@@ -423,18 +423,15 @@ fn write_commune(
             "năm cuối của giai đoạn",
         ),
     };
-    writeln!(
+    writeln_esc!(
         out,
-        "{}",
-        esc(&format!(
-            "{}:{}; {} {}; {} {} ({year_from})",
-            c.file,
-            c.line,
-            t("ruleset", "bộ tiêu chí"),
-            rs.id,
-            t("assessment year", "năm đánh giá"),
-            c.year
-        ))
+        "{}:{}; {} {}; {} {} ({year_from})",
+        c.file,
+        c.line,
+        t("ruleset", "bộ tiêu chí"),
+        rs.id,
+        t("assessment year", "năm đánh giá"),
+        c.year
     )?;
     let zone_name = lang.pick(&c.zone_name, &c.zone_name_vi);
     let zone_from = match &c.overridden {
@@ -453,11 +450,7 @@ fn write_commune(
         crate::ruleset::model::Zoning::Region => t("region", "vùng"),
         crate::ruleset::model::Zoning::Group => t("group", "nhóm"),
     };
-    writeln!(
-        out,
-        "{}",
-        esc(&format!("{zone_word} {} {zone_name} ({zone_from})", c.zone))
-    )?;
+    writeln_esc!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
     let level_name = |id: &Option<String>| match id {
         Some(id) => match rs.level_index(id) {
             Some(i) => format!(
@@ -468,26 +461,20 @@ fn write_commune(
         },
         None => "—".to_string(),
     };
-    writeln!(
+    writeln_esc!(
         out,
-        "{}",
-        esc(&format!(
-            "{}: {}; {}: {}",
-            t("level reached", "mức đạt"),
-            level_name(&c.level),
-            t("next level", "mức tiếp theo"),
-            level_name(&c.next_level)
-        ))
+        "{}: {}; {}: {}",
+        t("level reached", "mức đạt"),
+        level_name(&c.level),
+        t("next level", "mức tiếp theo"),
+        level_name(&c.next_level)
     )?;
     if let Some(tn) = &c.to_next {
-        writeln!(
+        writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{}: {}",
-                t("to the next level", "khoảng cách đến mức tiếp theo"),
-                super::table::to_next_text(tn, lang)
-            ))
+            "{}: {}",
+            t("to the next level", "khoảng cách đến mức tiếp theo"),
+            super::table::to_next_text(tn, lang)
         )?;
     }
     if c.unverified {
@@ -506,31 +493,20 @@ fn write_commune(
             "đọc là không có số liệu (--lenient)",
         );
         match &n.column {
-            Some(col) => writeln!(
+            Some(col) => writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "! {} `{}` `{}`: {what}",
-                    n.code,
-                    crate::text::echo(col),
-                    crate::text::echo(&n.value)
-                ))
+                "! {} `{}` `{}`: {what}",
+                n.code,
+                crate::text::echo(col),
+                crate::text::echo(&n.value)
             )?,
-            None => writeln!(out, "{}", esc(&format!("! {}: {what}", n.code)))?,
+            None => writeln_esc!(out, "! {}: {what}", n.code)?,
         }
     }
     if let Some(m) = margin {
         match lang {
-            Lang::En => writeln!(
-                out,
-                "{}",
-                esc(&format!("borderline: within {m} of the threshold"))
-            )?,
-            Lang::Vi => writeln!(
-                out,
-                "{}",
-                esc(&format!("sát ngưỡng: cách ngưỡng không quá {m}"))
-            )?,
+            Lang::En => writeln_esc!(out, "borderline: within {m} of the threshold")?,
+            Lang::Vi => writeln_esc!(out, "sát ngưỡng: cách ngưỡng không quá {m}")?,
         }
     }
 
@@ -550,20 +526,17 @@ fn write_commune(
                 _ => t("not reached", "chưa đạt").to_string(),
             }
         };
-        writeln!(
+        writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} — {}: {state}; {}/{} {}, {}/{} {}",
-                l.level,
-                lang.pick(&l.name, &l.name_vi),
-                l.criteria_met,
-                l.criteria_total,
-                t("criteria", "tiêu chí"),
-                l.indicators_met,
-                l.indicators_total,
-                t("indicators", "chỉ tiêu")
-            ))
+            "{} — {}: {state}; {}/{} {}, {}/{} {}",
+            l.level,
+            lang.pick(&l.name, &l.name_vi),
+            l.criteria_met,
+            l.criteria_total,
+            t("criteria", "tiêu chí"),
+            l.indicators_met,
+            l.indicators_total,
+            t("indicators", "chỉ tiêu")
         )?;
         let mut table = new_table();
         table.set_header(esc_row([
@@ -636,7 +609,7 @@ fn write_commune(
             )
         )?;
         for (k, n) in notes.iter().enumerate() {
-            writeln!(out, "{}", esc(&format!("[{}] {n}", k + 1)))?;
+            writeln_esc!(out, "[{}] {n}", k + 1)?;
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::table::{esc, esc_row, lines_cell, new_table};
+use super::table::{esc, esc_row, lines_cell, new_table, writeln_esc};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{IndicatorRef, Origin, Test, Threshold, YearEntry, Zoning};
@@ -71,11 +71,7 @@ pub fn write_list_table(out: &mut dyn Write, entries: &[ListEntry]) -> anyhow::R
         ]));
     }
     writeln!(out, "{t}")?;
-    writeln!(
-        out,
-        "{}",
-        esc(&format!("default: {}", crate::ruleset::builtin::DEFAULT_ID))
-    )?;
+    writeln_esc!(out, "default: {}", crate::ruleset::builtin::DEFAULT_ID)?;
     Ok(())
 }
 
@@ -88,25 +84,22 @@ pub fn write_show_table(
     lang: Lang,
 ) -> anyhow::Result<()> {
     let l = |en: &'static str, vi: &'static str| lang.pick(en, vi);
-    writeln!(out, "{}", esc(&format!("{} — {}", rs.id, rs.name)))?;
+    writeln_esc!(out, "{} — {}", rs.id, rs.name)?;
     writeln!(out, "{}", esc(&rs.name_vi))?;
-    writeln!(
+    writeln_esc!(
         out,
-        "{}",
-        esc(&format!(
-            "{} {}–{}; {}",
-            l("period", "giai đoạn"),
-            rs.period.0,
-            rs.period.1,
-            rs.decision
-        ))
+        "{} {}–{}; {}",
+        l("period", "giai đoạn"),
+        rs.period.0,
+        rs.period.1,
+        rs.decision
     )?;
     let zones: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
     let zkind = match rs.zoning {
         Zoning::Region => l("regions", "vùng"),
         Zoning::Group => l("commune groups", "nhóm xã"),
     };
-    writeln!(out, "{}", esc(&format!("{zkind}: {}", zones.join(", "))))?;
+    writeln_esc!(out, "{zkind}: {}", zones.join(", "))?;
     if let Some(base) = &rs.extends {
         let count = |o: Origin| rs.indicators().filter(|(_, i)| i.origin == o).count();
         writeln!(
@@ -128,30 +121,24 @@ pub fn write_show_table(
     }
     if let Some(z) = zone {
         let y = year.unwrap_or(rs.period.1);
-        writeln!(
+        writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} {} ({}), {y}",
-                l("thresholds for", "ngưỡng áp dụng cho"),
-                rs.zones[z].id,
-                lang.pick(&rs.zones[z].name, &rs.zones[z].name_vi)
-            ))
+            "{} {} ({}), {y}",
+            l("thresholds for", "ngưỡng áp dụng cho"),
+            rs.zones[z].id,
+            lang.pick(&rs.zones[z].name, &rs.zones[z].name_vi)
         )?;
     }
     for o in &rs.overrides {
-        writeln!(
+        writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} {}: `{}` = {} → {} ({})",
-                l("override", "ngoại lệ"),
-                o.id,
-                rs.measures[o.measure].id,
-                l("yes", "có"),
-                rs.zones[o.zone].id,
-                o.source
-            ))
+            "{} {}: `{}` = {} → {} ({})",
+            l("override", "ngoại lệ"),
+            o.id,
+            rs.measures[o.measure].id,
+            l("yes", "có"),
+            rs.zones[o.zone].id,
+            o.source
         )?;
     }
     for (li, level) in rs.levels.iter().enumerate() {
@@ -160,16 +147,13 @@ pub fn write_show_table(
             .requires
             .map(|r| format!(", {} {}", l("requires", "cần đạt trước"), rs.levels[r].id))
             .unwrap_or_default();
-        writeln!(
+        writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} {} — {} / {}{req}",
-                l("Level", "Mức"),
-                level.id,
-                level.name,
-                level.name_vi
-            ))
+            "{} {} — {} / {}{req}",
+            l("Level", "Mức"),
+            level.id,
+            level.name,
+            level.name_vi
         )?;
         let mut t = new_table();
         t.set_header(esc_row([

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Meta;
-use super::table::{esc, esc_row, new_table};
+use super::table::{esc, esc_row, new_table, writeln_esc};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::summary::compare::Comparison;
@@ -653,21 +653,19 @@ pub fn write_summary_table(
         .year
         .map_or_else(|| l.t("mixed", "nhiều năm").to_string(), |y| y.to_string());
     match lang {
-        Lang::En => writeln!(
+        Lang::En => writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} communes, ruleset {} ({}), assessment year {year}",
-                doc.total.communes, rs.id, rs.decision
-            ))
+            "{} communes, ruleset {} ({}), assessment year {year}",
+            doc.total.communes,
+            rs.id,
+            rs.decision
         )?,
-        Lang::Vi => writeln!(
+        Lang::Vi => writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} xã, bộ tiêu chí {} ({}), năm đánh giá {year}",
-                doc.total.communes, rs.id, rs.decision
-            ))
+            "{} xã, bộ tiêu chí {} ({}), năm đánh giá {year}",
+            doc.total.communes,
+            rs.id,
+            rs.decision
         )?,
     }
     let by = doc.by.unwrap_or("");
@@ -744,23 +742,17 @@ pub fn write_summary_table(
     if let (Some(h), Some(_)) = (doc.levels.first(), doc.total.levels.first()) {
         writeln!(out)?;
         match lang {
-            Lang::En => writeln!(
+            Lang::En => writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "Communes by criteria met ({}, {} criteria)",
-                    l.level(h),
-                    h.criteria
-                ))
+                "Communes by criteria met ({}, {} criteria)",
+                l.level(h),
+                h.criteria
             )?,
-            Lang::Vi => writeln!(
+            Lang::Vi => writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "Số xã theo số tiêu chí đạt ({}, {} tiêu chí)",
-                    l.level(h),
-                    h.criteria
-                ))
+                "Số xã theo số tiêu chí đạt ({}, {} tiêu chí)",
+                l.level(h),
+                h.criteria
             )?,
         }
         let mut t = new_table();
@@ -784,23 +776,17 @@ pub fn write_summary_table(
         }
         writeln!(out)?;
         match lang {
-            Lang::En => writeln!(
+            Lang::En => writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "Most missed criteria of {} ({} commune(s) working towards it)",
-                    l.level(h),
-                    x.candidates
-                ))
+                "Most missed criteria of {} ({} commune(s) working towards it)",
+                l.level(h),
+                x.candidates
             )?,
-            Lang::Vi => writeln!(
+            Lang::Vi => writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "Tiêu chí chưa đạt nhiều nhất của mức {} ({} xã đang hướng tới)",
-                    l.level(h),
-                    x.candidates
-                ))
+                "Tiêu chí chưa đạt nhiều nhất của mức {} ({} xã đang hướng tới)",
+                l.level(h),
+                x.candidates
             )?,
         }
         let mut t = new_table();
@@ -828,14 +814,11 @@ pub fn write_summary_table(
             (Lang::Vi, Some(vi)) => vi.as_str(),
             _ => tg.name.as_str(),
         };
-        writeln!(
+        writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{}: {title} ({})",
-                l.t("Targets", "Mục tiêu"),
-                tg.source
-            ))
+            "{}: {title} ({})",
+            l.t("Targets", "Mục tiêu"),
+            tg.source
         )?;
         let mut t = new_table();
         t.set_header(esc_row([
@@ -891,39 +874,29 @@ pub fn write_summary_table(
     let nd: usize = doc.total.levels.first().map_or(0, |x| x.no_data);
     match lang {
         Lang::En => {
-            writeln!(
+            writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "{nd} commune(s) below {} have criteria without data (counted as not reached)",
-                    doc.levels.first().map_or("", |h| l.level(h))
-                ))
+                "{nd} commune(s) below {} have criteria without data (counted as not reached)",
+                doc.levels.first().map_or("", |h| l.level(h))
             )?;
-            writeln!(
+            writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "{} of {} verdicts rest on unverified thresholds (see `ntm rules show`)",
-                    doc.total.unverified, doc.total.communes
-                ))
+                "{} of {} verdicts rest on unverified thresholds (see `ntm rules show`)",
+                doc.total.unverified,
+                doc.total.communes
             )?;
         }
         Lang::Vi => {
-            writeln!(
+            writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "{nd} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
-                    doc.levels.first().map_or("", |h| l.level(h))
-                ))
+                "{nd} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
+                doc.levels.first().map_or("", |h| l.level(h))
             )?;
-            writeln!(
+            writeln_esc!(
                 out,
-                "{}",
-                esc(&format!(
-                    "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
-                    doc.total.unverified, doc.total.communes
-                ))
+                "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
+                doc.total.unverified,
+                doc.total.communes
             )?;
         }
     }
@@ -939,17 +912,14 @@ fn write_compare(
     first_col: &str,
 ) -> anyhow::Result<()> {
     writeln!(out)?;
-    writeln!(
+    writeln_esc!(
         out,
-        "{}",
-        esc(&format!(
-            "{} ({})",
-            l.t(
-                "Computed beside reported figures",
-                "Đối chiếu số liệu tính được với số liệu đã báo cáo"
-            ),
-            c.source
-        ))
+        "{} ({})",
+        l.t(
+            "Computed beside reported figures",
+            "Đối chiếu số liệu tính được với số liệu đã báo cáo"
+        ),
+        c.source
     )?;
     let mut t = new_table();
     let group_head = if first_col.is_empty() {
@@ -1006,23 +976,17 @@ fn write_compare(
     }
     writeln!(out, "{t}")?;
     match l.lang() {
-        Lang::En => writeln!(
+        Lang::En => writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{} of {} reported figures differ from the computed ones",
-                c.differences,
-                c.rows.len()
-            ))
+            "{} of {} reported figures differ from the computed ones",
+            c.differences,
+            c.rows.len()
         )?,
-        Lang::Vi => writeln!(
+        Lang::Vi => writeln_esc!(
             out,
-            "{}",
-            esc(&format!(
-                "{}/{} số liệu đã báo cáo khác với số liệu tính được",
-                c.differences,
-                c.rows.len()
-            ))
+            "{}/{} số liệu đã báo cáo khác với số liệu tính được",
+            c.differences,
+            c.rows.len()
         )?,
     }
     Ok(())

@@ -57,6 +57,15 @@ pub fn to_next_text(t: &crate::report::ToNext, lang: Lang) -> String {
     s
 }
 
+/// `writeln!` of one line that may hold text from the input or a ruleset: the formatted text
+/// with its control characters escaped ([`esc`]), so it stays one line.
+macro_rules! writeln_esc {
+    ($out:expr, $($arg:tt)*) => {
+        writeln!($out, "{}", $crate::report::table::esc(&format!($($arg)*)))
+    };
+}
+pub(crate) use writeln_esc;
+
 /// A one-line cell: `s` with its control characters escaped ([`escape_controls`]).
 pub fn esc(s: &str) -> String {
     escape_controls(s).into_owned()
