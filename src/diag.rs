@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::text::escape_controls;
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -46,6 +48,10 @@ pub struct Diagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<Cell>,
 }
+
+/// Characters of a cell's header and text a diagnostic keeps (`--errors-out`, JSON): enough
+/// for the office to recognise the cell it points to.
+pub const CELL_CHARS: usize = 200;
 
 /// The cell a data problem is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,11 +99,13 @@ impl Diagnostic {
         self
     }
 
-    /// Attach the offending cell's header and text.
+    /// Attach the offending cell's header and text; a text longer than [`CELL_CHARS`]
+    /// characters is kept cut short ([`crate::text::clip`]), so a huge cell is not copied
+    /// into every report of it.
     pub fn cell(mut self, header: &str, value: &str) -> Self {
         self.cell = Some(Cell {
-            header: header.to_string(),
-            value: value.to_string(),
+            header: crate::text::clip(header, CELL_CHARS).into_owned(),
+            value: crate::text::clip(value, CELL_CHARS).into_owned(),
         });
         self
     }
@@ -109,10 +117,14 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `path:line:col: error[code]: message` then `  = help: …`.
+    /// `path:line:col: error[code]: message` then `  = help: …`: one line for the message
+    /// and one for the help, whatever they hold. Control characters in the path, message or
+    /// help (a value quoted from the input) are written as escapes
+    /// ([`escape_controls`]), so a newline in a value cannot forge another diagnostic line
+    /// and an ESC sequence never reaches the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(loc) = &self.location {
-            write!(f, "{}", loc.path)?;
+            write!(f, "{}", escape_controls(&loc.path))?;
             if let Some(line) = loc.line {
                 write!(f, ":{line}")?;
                 if let Some(col) = loc.column {
@@ -125,9 +137,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{sev}[{}]: {}", self.code, self.message)?;
+        write!(
+            f,
+            "{sev}[{}]: {}",
+            self.code,
+            escape_controls(&self.message)
+        )?;
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n  = help: {}", escape_controls(help))?;
         }
         Ok(())
     }
@@ -184,6 +201,37 @@ mod tests {
             d.to_string(),
             "r.toml:3:11: error[unknown-measure]: indicator `10` uses measure `x`\n  = help: declare it under [measures.x]"
         );
+    }
+
+    #[test]
+    fn a_value_with_controls_stays_on_the_diagnostic_line() {
+        // A newline in a quoted value used to forge a second diagnostic on stderr, and an
+        // ESC sequence reached the terminal raw.
+        let d = Diagnostic::error(
+            "not-a-number",
+            "column 2 `x`: `1\nd.csv:9:1: error[forged]: \u{1b}[2J` is not valid",
+        )
+        .at("d\u{202e}.csv", Some(3), Some(2))
+        .help("expected\ra number");
+        let text = d.to_string();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains(|c: char| c != '\n' && crate::text::is_escaped(c)));
+        assert_eq!(
+            text,
+            "d\\u{202e}.csv:3:2: error[not-a-number]: column 2 `x`: `1\\nd.csv:9:1: error[forged]: \\u{1b}[2J` is not valid\n  = help: expected\\ra number"
+        );
+    }
+
+    #[test]
+    fn a_huge_cell_is_kept_cut_short() {
+        let big = "9".repeat(1_000_000);
+        let d = Diagnostic::error("x", "y").cell(&big, &big);
+        let cell = d.cell.expect("a cell");
+        assert_eq!(
+            cell.value,
+            format!("{}… (1,000,000 bytes)", "9".repeat(CELL_CHARS))
+        );
+        assert_eq!(cell.header, cell.value);
     }
 
     #[test]

@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         // A closed pipe (`ntm evaluate … | head`) is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(err, "ntm: error: {e:#}");
+            // Line by line with control characters escaped: a value quoted in the error
+            // cannot reach the terminal raw.
+            let text = format!("{e:#}");
+            let lines: Vec<_> = text.lines().map(ntm::text::escape_controls).collect();
+            let _ = writeln!(err, "ntm: error: {}", lines.join("\n"));
             ExitCode::from(2)
         }
     }

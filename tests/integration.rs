@@ -8,6 +8,7 @@ mod criteria;
 mod files;
 mod fixtures;
 mod fmt;
+mod hostile;
 mod input;
 mod pipeline;
 mod robust;

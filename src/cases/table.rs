@@ -12,7 +12,7 @@ use crate::data::read::Row;
 use crate::data::units::code_key;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::text::fold;
+use crate::text::{echo, fold};
 
 /// The expected-results CSV as read: its header and data records with their lines.
 #[derive(Debug, Clone, Default)]
@@ -108,7 +108,7 @@ pub fn expectations(
                 Ok(y) => Some(y),
                 Err(_) => {
                     diags.push(at(
-                        Diagnostic::error("not-a-year", format!("`{y}` is not a year")),
+                        Diagnostic::error("not-a-year", format!("`{}` is not a year", echo(y))),
                         layout.cols[1].unwrap_or(0),
                     ));
                     continue;
@@ -126,7 +126,11 @@ pub fn expectations(
                 at(
                     Diagnostic::error(
                         "case-unknown-level",
-                        format!("`{level_text}` is not a level of ruleset `{}`", rs.id),
+                        format!(
+                            "`{}` is not a level of ruleset `{}`",
+                            echo(level_text),
+                            rs.id
+                        ),
                     ),
                     level_col,
                 )
@@ -150,7 +154,7 @@ pub fn expectations(
                     diags.push(at(
                         Diagnostic::error(
                             code,
-                            format!("`{id}` is not {what} of ruleset `{}`", rs.id),
+                            format!("`{}` is not {what} of ruleset `{}`", echo(id), rs.id),
                         ),
                         col,
                     ));
@@ -164,7 +168,10 @@ pub fn expectations(
             diags.push(at(
                 Diagnostic::error(
                     "case-expect-duplicate",
-                    format!("commune `{code}` is already expected on line {first}"),
+                    format!(
+                        "commune `{}` is already expected on line {first}",
+                        echo(&code)
+                    ),
                 ),
                 code_col,
             ));
@@ -216,7 +223,11 @@ pub fn cases(
             used[i] = true;
         } else if !bless {
             let what = match &row.code {
-                Some(c) => format!("commune `{c}` (year {}) has no expected row", row.year),
+                Some(c) => format!(
+                    "commune `{}` (year {}) has no expected row",
+                    echo(c),
+                    row.year
+                ),
                 None => "the row has no commune code to match an expected row".to_string(),
             };
             diags.push(
@@ -250,7 +261,7 @@ pub fn cases(
                 diags.push(
                     Diagnostic::error(
                         "case-expect-unmatched",
-                        format!("no data row for commune `{}`{year}", e.code),
+                        format!("no data row for commune `{}`{year}", echo(&e.code)),
                     )
                     .at(expect_path, Some(e.line), None),
                 );

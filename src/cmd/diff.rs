@@ -175,7 +175,10 @@ fn duplicates(entries: &[Entry]) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     DUPLICATE_COMMUNE,
-                    format!("commune code `{k}` is also on line {line}"),
+                    format!(
+                        "commune code `{}` is also on line {line}",
+                        crate::text::echo(k)
+                    ),
                 )
                 .at(&e.file, Some(e.line), None)
                 .help("a snapshot holds each commune once: compare one year's file with another's"),

@@ -14,7 +14,7 @@ use crate::report::Meta;
 use crate::report::explain::{
     Explanation, explain_commune, write_explain_json, write_explain_table,
 };
-use crate::text::fold;
+use crate::text::{echo, escape_controls, fold};
 
 /// Run `ntm explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -28,8 +28,8 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     if found.is_empty() {
         bail!(
             "no commune has the code or name `{}` in {} ({} commune(s) searched: codes exactly, names ignoring case, diacritics and a leading Xã/Phường/Thị trấn)",
-            args.commune,
-            all.names.join(", "),
+            echo(&args.commune),
+            escape_controls(&all.names.join(", ")),
             all.rows.len()
         );
     }
@@ -42,19 +42,20 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
                     .into_iter()
                     .filter_map(|p| p.as_deref())
                     .collect();
+                // One line per match, whatever the names hold.
                 format!(
                     "  {}:{}: code {} {} ({})",
-                    all.names[r.input],
+                    escape_controls(&all.names[r.input]),
                     r.line,
-                    r.code.as_deref().unwrap_or("(none)"),
-                    r.name.as_deref().unwrap_or(""),
-                    place.join(", ")
+                    echo(r.code.as_deref().unwrap_or("(none)")),
+                    echo(r.name.as_deref().unwrap_or("")),
+                    echo(&place.join(", "))
                 )
             })
             .collect();
         bail!(
             "`{}` matches {} communes:\n{}\npass a code to pick one, or --all to explain every match",
-            args.commune,
+            echo(&args.commune),
             found.len(),
             list.join("\n")
         );

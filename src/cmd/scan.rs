@@ -516,10 +516,10 @@ fn unknown_columns(rs: &Ruleset, name: &str, end: &ReadEnd) -> Option<Diagnostic
         Diagnostic::warning(
             "unknown-columns",
             format!(
-                "{} column(s) not in ruleset `{}` are ignored: `{}`",
+                "{} column(s) not in ruleset `{}` are ignored: {}",
                 end.unknown_columns.len(),
                 rs.id,
-                end.unknown_columns.join("`, `")
+                crate::text::echo_list(&end.unknown_columns)
             ),
         )
         .at(label, Some(end.header_line.unwrap_or(1)), None),

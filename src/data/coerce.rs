@@ -381,7 +381,8 @@ fn resolve(
             Err(err(
                 "ambiguous-number",
                 format!(
-                    "one reading: `{text}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point"
+                    "one reading: `{}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point",
+                    crate::text::echo(&text)
                 ),
             ))
         }

@@ -101,10 +101,11 @@ pub fn map_headers(
             Some(prev) => diags.push(at(Diagnostic::error(
                 "duplicate-column",
                 format!(
-                    "column {} `{}` and column {} `{h}` name the same field",
+                    "column {} `{}` and column {} `{}` name the same field",
                     *prev + 1,
-                    headers[*prev],
-                    ci + 1
+                    crate::text::echo(&headers[*prev]),
+                    ci + 1,
+                    crate::text::echo(h)
                 ),
             ))),
             None => *slot = Some(ci),

@@ -18,7 +18,7 @@ use crate::data::units;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
-use crate::text::nfc;
+use crate::text::{echo, echo_list, nfc};
 
 /// How rows are read.
 #[derive(Debug, Clone)]
@@ -531,10 +531,13 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     self.end.diags.push(
                         Diagnostic::error(
                             "missing-column",
-                            format!("the file has no column `{name}`, which the command needs"),
+                            format!(
+                                "the file has no column `{}`, which the command needs",
+                                echo(name)
+                            ),
                         )
                         .at(path, Some(header_line), None)
-                        .help(format!("expected one of `{}`", self.headers.join("`, `"))),
+                        .help(format!("expected one of {}", echo_list(&self.headers))),
                     );
                     return;
                 }
@@ -648,7 +651,10 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 if let Some(first) = self.end.seen.first(code, row.year, self.input, line) {
                     let col = cols.ident(Ident::Code).unwrap_or(0);
                     let msg = format!(
-                        "commune `{code}` is already in {first} for year {}",
+                        "commune `{}` is already in {} for year {}",
+                        echo(code),
+                        // `path:line`: escaped, never cut (the line is at its end).
+                        crate::text::escape_controls(&first),
                         row.year
                     );
                     if ctx.cell_problem(
@@ -724,8 +730,10 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 Diagnostic::error(
                     "percent-as-fraction",
                     format!(
-                        "column {} `{header}`: every value without a `%` sign is between 0 and 1 (`{sample}` on line {line}): fractions, not percentages?",
-                        col + 1
+                        "column {} `{}`: every value without a `%` sign is between 0 and 1 (`{}` on line {line}): fractions, not percentages?",
+                        col + 1,
+                        echo(header),
+                        echo(sample)
                     ),
                 )
                 .at(self.path, Some(self.header_line), Some(col as u64 + 1))
@@ -865,7 +873,12 @@ impl RowCtx<'_> {
         self.diags.push(
             Diagnostic::error(
                 code,
-                format!("column {} `{header}`: `{value}` is not valid", col + 1),
+                format!(
+                    "column {} `{}`: `{}` is not valid",
+                    col + 1,
+                    echo(&header),
+                    echo(value)
+                ),
             )
             .at(self.path, Some(self.line), Some(col as u64 + 1))
             .cell(&header, value)
@@ -890,7 +903,7 @@ impl RowCtx<'_> {
                 .cell(&header, value)
                 .help(format!("expected {expected}"))
         };
-        let msg = format!("column {} `{header}`: {msg}", col + 1);
+        let msg = format!("column {} `{}`: {msg}", col + 1, echo(&header));
         if !self.lenient {
             self.diags.push(at(Diagnostic::error(code, msg)));
             self.ok = false;
@@ -908,7 +921,7 @@ impl RowCtx<'_> {
         self.notes.push(Note {
             code,
             column: Some(header.clone()),
-            value: value.to_string(),
+            value: crate::text::clip(value, crate::diag::CELL_CHARS).into_owned(),
             message: format!("{msg}; {what} is read as no data: expected {expected}"),
         });
         true
@@ -983,9 +996,9 @@ fn read_row(
             Err(e) => {
                 let value = std::str::from_utf8(cell).unwrap_or("").trim();
                 let msg = if e.code == "ambiguous-number" {
-                    format!("`{value}` reads two ways")
+                    format!("`{}` reads two ways", echo(value))
                 } else {
-                    format!("`{value}` is not valid")
+                    format!("`{}` is not valid", echo(value))
                 };
                 cx.cell_problem(e.code, col, value, &msg, &e.expected);
                 values.push(None);
@@ -1063,9 +1076,10 @@ fn check_unit(
             let mut d = Diagnostic::warning(
                 "unknown-commune-code",
                 format!(
-                    "column {} `{}`: `{code}` is not a commune code of the official {list}",
+                    "column {} `{}`: `{}` is not a commune code of the official {list}",
                     col + 1,
-                    cx.header(col)
+                    echo(cx.header(col)),
+                    echo(code)
                 ),
             )
             .at(cx.path, Some(cx.line), Some(col as u64 + 1))
@@ -1083,9 +1097,11 @@ fn check_unit(
             Diagnostic::warning(
                 "commune-name-mismatch",
                 format!(
-                    "column {} `{}`: `{name}` is not the name of commune `{code}`, which is `{official}` in the official {list}",
+                    "column {} `{}`: `{}` is not the name of commune `{}`, which is `{official}` in the official {list}",
                     ncol + 1,
-                    cx.header(ncol)
+                    echo(cx.header(ncol)),
+                    echo(name),
+                    echo(code)
                 ),
             )
             .at(cx.path, Some(cx.line), Some(ncol as u64 + 1))

@@ -89,14 +89,18 @@ pub fn open(
     let Some(name) = name else {
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
         return Err(Box::new(match wanted {
-            Some(w) => {
-                Diagnostic::error("unknown-sheet", format!("the workbook has no sheet `{w}`"))
-                    .at(path, None, None)
-                    .help(format!("its sheets are `{}`", names.join("`, `")))
-            }
+            Some(w) => Diagnostic::error(
+                "unknown-sheet",
+                format!("the workbook has no sheet `{}`", crate::text::echo(w)),
+            )
+            .at(path, None, None)
+            .help(format!("its sheets are {}", crate::text::echo_list(&names))),
             None => Diagnostic::error("unknown-sheet", "the workbook has no visible worksheet")
                 .at(path, None, None)
-                .help(format!("name one with --sheet: `{}`", names.join("`, `"))),
+                .help(format!(
+                    "name one with --sheet: {}",
+                    crate::text::echo_list(&names)
+                )),
         }));
     };
     let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;

@@ -1,10 +1,16 @@
 //! Rendering `ntm test` results: text for people (a diff of expected and actual per failure),
 //! JUnit XML and TAP for CI, JSON for scripts. Decides nothing.
+//!
+//! Names and values from the case files are shown with their control characters escaped
+//! ([`escape_controls`]): each line of text and TAP stays one line, and the JUnit XML stays
+//! well-formed (XML 1.0 cannot hold most control characters even as references).
 
 use std::collections::BTreeSet;
 use std::io::Write;
 
 use serde::Serialize;
+
+use crate::text::escape_controls;
 
 use crate::cases::coverage::{Coverage, Item};
 use crate::cases::run::{CaseResult, Mismatch, Shown, level_text};
@@ -112,10 +118,16 @@ fn coverage_line(c: &Coverage) -> String {
 pub fn text(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     for c in r.results {
         let status = if c.passed() { "PASS" } else { "FAIL" };
-        writeln!(out, "{status} {}:{} {}", c.file, c.line, c.name)?;
+        writeln!(
+            out,
+            "{status} {}:{} {}",
+            escape_controls(&c.file),
+            c.line,
+            escape_controls(&c.name)
+        )?;
         for m in &c.mismatches {
             for l in diff_lines(m) {
-                writeln!(out, "     {l}")?;
+                writeln!(out, "     {}", escape_controls(&l))?;
             }
         }
     }
@@ -130,17 +142,20 @@ pub fn text(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
         r.files()
     )?;
     for c in r.coverage {
-        writeln!(out, "{}", coverage_line(c))?;
+        writeln!(out, "{}", escape_controls(&coverage_line(c)))?;
         if r.list_uncovered {
             for i in c.items.iter().filter(|i| !(i.pass && i.fail)) {
-                writeln!(out, "  uncovered: {}", uncovered(i))?;
+                writeln!(out, "  uncovered: {}", escape_controls(&uncovered(i)))?;
             }
         }
     }
     Ok(())
 }
 
+/// `s` as XML text or attribute value: control characters (and U+FFFE, U+FFFF) first
+/// written as visible escapes, since XML 1.0 cannot hold them, then `&<>"'` as entities.
 fn xml(s: &str) -> String {
+    let s = escape_controls(s);
     let mut o = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -201,7 +216,7 @@ pub fn junit(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
                 out,
                 r#"      <failure message="{}" type="mismatch">{}</failure>"#,
                 xml(&first),
-                xml(&body.join("\n"))
+                body.iter().map(|l| xml(l)).collect::<Vec<_>>().join("\n")
             )?;
             writeln!(out, "    </testcase>")?;
         }
@@ -218,16 +233,18 @@ pub fn tap(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     for (i, c) in r.results.iter().enumerate() {
         let ok = if c.passed() { "ok" } else { "not ok" };
         // `#` starts a directive in a TAP description: keep it out of names.
-        let name = c.name.replace('#', "\\#");
-        writeln!(out, "{ok} {} - {}:{} {name}", i + 1, c.file, c.line)?;
+        // Control characters escaped: a newline in a name cannot forge a TAP line.
+        let name = escape_controls(&c.name).replace('#', "\\#");
+        let file = escape_controls(&c.file).replace('#', "\\#");
+        writeln!(out, "{ok} {} - {file}:{} {name}", i + 1, c.line)?;
         for m in &c.mismatches {
             for l in diff_lines(m) {
-                writeln!(out, "# {l}")?;
+                writeln!(out, "# {}", escape_controls(&l))?;
             }
         }
     }
     for c in r.coverage {
-        writeln!(out, "# {}", coverage_line(c))?;
+        writeln!(out, "# {}", escape_controls(&coverage_line(c)))?;
     }
     Ok(())
 }
@@ -273,4 +290,101 @@ pub fn json(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::run::Actual;
+
+    /// A case name holding everything that breaks XML, a terminal or a TAP stream.
+    const HOSTILE: &str = "a<b>&c\"d']]>\0e\u{1b}[31m\nok 2 - forged\r\u{fffe}\u{202e}#x\u{7}";
+
+    fn report_of(results: &[CaseResult]) -> Report<'_> {
+        Report {
+            results,
+            coverage: &[],
+            list_uncovered: false,
+        }
+    }
+
+    fn hostile_results() -> Vec<CaseResult> {
+        let actual = Actual {
+            level: None,
+            next_level: None,
+            levels: Vec::new(),
+        };
+        let case = |passed: bool| CaseResult {
+            file: format!("cases{HOSTILE}.toml"),
+            name: HOSTILE.to_string(),
+            line: 3,
+            mismatches: if passed {
+                Vec::new()
+            } else {
+                vec![Mismatch {
+                    field: "missing".into(),
+                    of_level: Some(format!("std{HOSTILE}")),
+                    expected: Shown::Ids(vec![HOSTILE.into()]),
+                    actual: Shown::Ids(vec!["1".into()]),
+                }]
+            },
+            actual: actual.clone(),
+            judged: Vec::new(),
+        };
+        vec![case(false), case(true)]
+    }
+
+    #[test]
+    fn junit_is_well_formed_xml_whatever_a_case_name_holds() {
+        let results = hostile_results();
+        let mut out = Vec::new();
+        junit(&mut out, &report_of(&results)).expect("writes");
+        let text = String::from_utf8(out).expect("utf-8");
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{text}"));
+        let cases: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(cases.len(), 2);
+        // The name reads back with its controls as visible escapes, the rest as it was.
+        assert_eq!(
+            cases[0].attribute("name"),
+            Some("a<b>&c\"d']]>\\0e\\u{1b}[31m\\nok 2 - forged\\r\\u{fffe}\\u{202e}#x\\u{7}")
+        );
+        let failure = cases[0]
+            .children()
+            .find(|n| n.has_tag_name("failure"))
+            .expect("a failure");
+        assert!(failure.text().is_some_and(|t| t.contains("\\u{1b}[31m")));
+    }
+
+    #[test]
+    fn tap_and_text_keep_one_line_per_case_and_no_control_character() {
+        let results = hostile_results();
+        for write in [tap, text] {
+            let mut out = Vec::new();
+            write(&mut out, &report_of(&results)).expect("writes");
+            let out = String::from_utf8(out).expect("utf-8");
+            assert!(
+                !out.contains(|c: char| c != '\n' && crate::text::is_escaped(c)),
+                "{out:?}"
+            );
+            // Neither a forged `ok` line nor a line that is not the renderer's.
+            assert!(
+                !out.lines().any(|l| l.starts_with("ok 2 - forged")),
+                "{out}"
+            );
+        }
+        let mut out = Vec::new();
+        tap(&mut out, &report_of(&results)).expect("writes");
+        let out = String::from_utf8(out).expect("utf-8");
+        // Version, plan, `not ok 1`, its three `#` lines (heading, `- id`, `+ id`), `ok 2`.
+        assert_eq!(out.lines().count(), 7, "{out}");
+        assert!(
+            out.lines()
+                .nth(2)
+                .is_some_and(|l| l.ends_with("\\#x\\u{7}"))
+        );
+    }
 }

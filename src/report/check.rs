@@ -8,6 +8,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::text::escape_controls;
 
 /// The result of checking one ruleset.
 #[derive(Debug, Clone, Serialize)]
@@ -58,13 +59,17 @@ impl FileReport {
         }
     }
 
+    /// One line, whatever the path and the id hold (control characters escaped).
     fn summary(&self) -> String {
+        let path = escape_controls(&self.path);
         let mut s = match &self.ruleset {
             Some(rs) if self.errors == 0 => format!(
-                "{}: ok: ruleset `{}`, {} indicators, {} verified",
-                self.path, rs.id, rs.indicators, rs.verified
+                "{path}: ok: ruleset `{}`, {} indicators, {} verified",
+                escape_controls(&rs.id),
+                rs.indicators,
+                rs.verified
             ),
-            _ => format!("{}: {} error(s)", self.path, self.errors),
+            _ => format!("{path}: {} error(s)", self.errors),
         };
         if self.warnings > 0 {
             s.push_str(&format!(", {} warning(s)", self.warnings));
@@ -144,10 +149,12 @@ pub fn annotation(d: &Diagnostic) -> String {
         "title={}",
         escape_property(&format!("ntm {}", d.code))
     ));
-    let mut message = d.message.clone();
+    // Controls escaped first (the Actions log shows ESC sequences as colours); then the
+    // one newline meant, before the help, is encoded as the workflow command wants.
+    let mut message = escape_controls(&d.message).into_owned();
     if let Some(h) = &d.help {
         message.push_str("\n= help: ");
-        message.push_str(h);
+        message.push_str(&escape_controls(h));
     }
     format!("::{kind} {}::{}", props.join(","), escape_data(&message))
 }
@@ -173,7 +180,7 @@ mod tests {
             .help("fix it");
         assert_eq!(
             annotation(&d),
-            "::error file=dir%2Cx/r%3A1.toml,line=3,col=7,title=ntm bad-id::100%25 wrong, a:b%0Anext%0A= help: fix it"
+            "::error file=dir%2Cx/r%3A1.toml,line=3,col=7,title=ntm bad-id::100%25 wrong, a:b\\nnext%0A= help: fix it"
         );
     }
 

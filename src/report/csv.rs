@@ -11,14 +11,29 @@ use std::io::Write;
 use super::{CommuneRecord, Meta, cell};
 use crate::data::read::Note;
 use crate::diag::{Diagnostic, Severity};
+use crate::text::escape_controls;
 
 /// The UTF-8 byte-order mark `--bom` writes first, for Excel.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Text from the input as a spreadsheet will not run it: a cell starting with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return is a formula to Excel, so it gets a leading `'`
-/// (shown as text, not as part of the value). A number (`-5`, `+1,5`) is left as it is.
+/// Text from the input or a ruleset as a CSV cell: the one function every CSV that ntm writes
+/// (evaluate, long, summary, `--errors-out`, template) passes its text through.
+///
+/// Control characters are first written as visible escapes ([`escape_controls`]: `\u{1b}`,
+/// `\n`), so a cell never carries an ESC sequence to a terminal that shows the file. Then a
+/// cell starting with `=`, `+`, `-` or `@` (OWASP's CSV injection list; a leading tab or
+/// carriage return is already an escape by then) is a formula to Excel, so it gets a
+/// leading `'` (shown as text, not as part of the value). A number (`-5`, `+1,5`) is left as
+/// it is.
 pub fn excel_safe(s: &str) -> Cow<'_, str> {
+    match escape_controls(s) {
+        Cow::Borrowed(s) => neutralise(s),
+        Cow::Owned(e) => Cow::Owned(neutralise(&e).into_owned()),
+    }
+}
+
+/// A `'` before a formula-leading cell that is not a number.
+fn neutralise(s: &str) -> Cow<'_, str> {
     let Some(first) = s.chars().next() else {
         return Cow::Borrowed(s);
     };
@@ -146,13 +161,19 @@ pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> 
     writeln!(
         out,
         "# ntm {} ruleset {} sha256 {} ({})",
-        meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
+        meta.ntm_version,
+        escape_controls(&meta.ruleset_id),
+        meta.ruleset_sha256,
+        escape_controls(&meta.ruleset_source)
     )?;
     for i in &meta.inputs {
+        // A newline in a path would start a data row.
         writeln!(
             out,
             "# input {} sha256 {} rows {}",
-            i.path, i.sha256, i.rows
+            escape_controls(&i.path),
+            i.sha256,
+            i.rows
         )?;
     }
     writeln!(
@@ -336,8 +357,10 @@ mod tests {
             ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
-            ("\tx", "'\tx"),
-            ("\rx", "'\rx"),
+            ("\tx", "\\tx"),
+            ("\rx", "\\rx"),
+            ("=\u{1b}[2J", "'=\\u{1b}[2J"),
+            ("a\nb", "a\\nb"),
             ("-", "'-"),
             ("-5", "-5"),
             ("+1,5", "+1,5"),

@@ -6,7 +6,7 @@ use std::io::Write;
 use comfy_table::Cell;
 use serde::Serialize;
 
-use super::table::new_table;
+use super::table::{esc, esc_row, lines_cell, new_table, writeln_esc};
 use crate::diff::{Change, Diff, Direction, Entry, Flip};
 use crate::eval::Status;
 
@@ -107,31 +107,32 @@ fn heading(m: &DiffMeta) -> String {
 
 /// A summary line and one table row per changed commune; communes in one side only after.
 pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
-    writeln!(out, "{}", heading(m))?;
-    writeln!(out, "{}", summary(d))?;
+    writeln!(out, "{}", esc(&heading(m)))?;
+    writeln!(out, "{}", esc(&summary(d)))?;
     if !d.changes.is_empty() {
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             "Commune",
             "Before",
             "After",
             "Change",
             "Criteria that changed",
-        ]);
+        ]));
         for c in &d.changes {
+            let flips: Vec<String> = c.flips.iter().map(flip_text).collect();
             t.add_row([
-                Cell::new(commune(&c.new)),
-                Cell::new(level(c.old.level.as_deref())),
-                Cell::new(level(c.new.level.as_deref())),
+                Cell::new(esc(&commune(&c.new))),
+                Cell::new(esc(level(c.old.level.as_deref()))),
+                Cell::new(esc(level(c.new.level.as_deref()))),
                 Cell::new(direction(c.direction)),
-                Cell::new(c.flips.iter().map(flip_text).collect::<Vec<_>>().join("\n")),
+                Cell::new(lines_cell(&flips)),
             ]);
         }
         writeln!(out, "{t}")?;
     }
     for (what, list) in [("OLD", &d.only_old), ("NEW", &d.only_new)] {
         for e in list {
-            writeln!(
+            writeln_esc!(
                 out,
                 "only in {what}: {} ({}:{}), level {}",
                 commune(e),
@@ -144,8 +145,19 @@ pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()>
     Ok(())
 }
 
+/// Text in a Markdown table cell or list item: escaped as the criteria book escapes ruleset
+/// texts (no HTML, link or table structure from a commune name), lines joined by `<br>`.
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
+    md_lines(&[s])
+}
+
+/// Several lines in one Markdown cell, each escaped, joined by `<br>`.
+fn md_lines<S: AsRef<str>>(lines: &[S]) -> String {
+    lines
+        .iter()
+        .map(|l| super::md::esc(l.as_ref()))
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// Markdown for a pull-request comment: a summary line, then a table.
@@ -169,7 +181,7 @@ pub fn md(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
                 level(c.old.level.as_deref()),
                 level(c.new.level.as_deref()),
                 direction(c.direction),
-                md_cell(&flips.join("\n"))
+                md_lines(&flips)
             )?;
         }
     }

@@ -10,7 +10,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::table::new_table;
+use super::table::{esc, esc_row, new_table, writeln_esc};
 use super::{Meta, ValueOut, num_text, required_text, value_out};
 use crate::data::read::{Note, Row, YearFrom};
 use crate::eval::{Outcome, Status};
@@ -414,7 +414,7 @@ fn write_commune(
     if !place.is_empty() {
         title.push_str(&format!(" — {}", place.join(", ")));
     }
-    writeln!(out, "{title}")?;
+    writeln!(out, "{}", esc(&title))?;
     let year_from = match c.year_source {
         YearFrom::Flag => "--year",
         YearFrom::Column => t("year column", "cột năm"),
@@ -423,7 +423,7 @@ fn write_commune(
             "năm cuối của giai đoạn",
         ),
     };
-    writeln!(
+    writeln_esc!(
         out,
         "{}:{}; {} {}; {} {} ({year_from})",
         c.file,
@@ -450,7 +450,7 @@ fn write_commune(
         crate::ruleset::model::Zoning::Region => t("region", "vùng"),
         crate::ruleset::model::Zoning::Group => t("group", "nhóm"),
     };
-    writeln!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
+    writeln_esc!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
     let level_name = |id: &Option<String>| match id {
         Some(id) => match rs.level_index(id) {
             Some(i) => format!(
@@ -461,7 +461,7 @@ fn write_commune(
         },
         None => "—".to_string(),
     };
-    writeln!(
+    writeln_esc!(
         out,
         "{}: {}; {}: {}",
         t("level reached", "mức đạt"),
@@ -470,7 +470,7 @@ fn write_commune(
         level_name(&c.next_level)
     )?;
     if let Some(tn) = &c.to_next {
-        writeln!(
+        writeln_esc!(
             out,
             "{}: {}",
             t("to the next level", "khoảng cách đến mức tiếp theo"),
@@ -493,14 +493,20 @@ fn write_commune(
             "đọc là không có số liệu (--lenient)",
         );
         match &n.column {
-            Some(col) => writeln!(out, "! {} `{col}` `{}`: {what}", n.code, n.value)?,
-            None => writeln!(out, "! {}: {what}", n.code)?,
+            Some(col) => writeln_esc!(
+                out,
+                "! {} `{}` `{}`: {what}",
+                n.code,
+                crate::text::echo(col),
+                crate::text::echo(&n.value)
+            )?,
+            None => writeln_esc!(out, "! {}: {what}", n.code)?,
         }
     }
     if let Some(m) = margin {
         match lang {
-            Lang::En => writeln!(out, "borderline: within {m} of the threshold")?,
-            Lang::Vi => writeln!(out, "sát ngưỡng: cách ngưỡng không quá {m}")?,
+            Lang::En => writeln_esc!(out, "borderline: within {m} of the threshold")?,
+            Lang::Vi => writeln_esc!(out, "sát ngưỡng: cách ngưỡng không quá {m}")?,
         }
     }
 
@@ -520,7 +526,7 @@ fn write_commune(
                 _ => t("not reached", "chưa đạt").to_string(),
             }
         };
-        writeln!(
+        writeln_esc!(
             out,
             "{} — {}: {state}; {}/{} {}, {}/{} {}",
             l.level,
@@ -530,10 +536,10 @@ fn write_commune(
             t("criteria", "tiêu chí"),
             l.indicators_met,
             l.indicators_total,
-            t("indicators", "chỉ tiêu"),
+            t("indicators", "chỉ tiêu")
         )?;
         let mut table = new_table();
-        table.set_header([
+        table.set_header(esc_row([
             t("Criterion", "Tiêu chí"),
             t("Indicator", "Chỉ tiêu"),
             t("Value", "Giá trị"),
@@ -541,7 +547,7 @@ fn write_commune(
             t("Status", "Kết quả"),
             t("Gap", "Chênh lệch"),
             t("Verified", "Kiểm chứng"),
-        ]);
+        ]));
         for crit in &l.criteria {
             for (ii, d) in crit.indicators.iter().enumerate() {
                 let crit_cell = if ii == 0 {
@@ -579,7 +585,7 @@ fn write_commune(
                 if d.borderline {
                     status.push_str(&format!(", {}", t("borderline", "sát ngưỡng")));
                 }
-                table.add_row([
+                table.add_row(esc_row([
                     crit_cell,
                     format!("{} {}", d.id, d.measure),
                     value_text(d.value, lang),
@@ -587,7 +593,7 @@ fn write_commune(
                     status,
                     gap_text(d, lang),
                     verified,
-                ]);
+                ]));
             }
         }
         writeln!(out, "{table}")?;
@@ -603,7 +609,7 @@ fn write_commune(
             )
         )?;
         for (k, n) in notes.iter().enumerate() {
-            writeln!(out, "[{}] {n}", k + 1)?;
+            writeln_esc!(out, "[{}] {n}", k + 1)?;
         }
     }
     Ok(())

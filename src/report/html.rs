@@ -12,8 +12,11 @@ use super::summary::{GroupOut, Labels, SummaryDoc};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 
-/// Escape text for HTML element content and quoted attribute values.
+/// Escape text for HTML element content and quoted attribute values; control characters
+/// (NUL is not allowed in HTML) become visible escapes first (`\u{1b}`,
+/// [`crate::text::escape_controls`]).
 pub fn esc(s: &str) -> String {
+    let s = crate::text::escape_controls(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -109,7 +109,7 @@ impl Ids {
         let field = |parts: &[&str]| {
             let mut out = Vec::new();
             for p in parts {
-                cell::push_csv_field(&mut out, p.as_bytes());
+                cell::push_csv_field(&mut out, excel_safe(p).as_bytes());
                 out.push(b',');
             }
             out

@@ -17,6 +17,7 @@ use crate::ruleset::Ruleset;
 use crate::ruleset::model::{
     Indicator, IndicatorRef, Test, Threshold, YearEntry, Zoning, in_force,
 };
+use crate::text::escape_controls;
 
 /// Which thresholds to print: every zone and year entry, or those of one zone / one year.
 #[derive(Debug, Clone, Copy, Default)]
@@ -485,18 +486,55 @@ fn verified_word(v: &str, lang: Lang) -> &'static str {
     }
 }
 
-/// Text safe in a Markdown table cell: pipes and emphasis marks escaped, newlines joined.
-fn esc(text: &str) -> String {
+/// Text from a ruleset safe in Markdown, in a table cell or a paragraph: it can show itself
+/// and nothing else.
+///
+/// - `<`, `>` and `&` as HTML entities: no raw HTML (`<img onerror=…>`), no autolink;
+/// - `|` (a table cell), `*` (emphasis), `` ` `` (code) and `\\` with a backslash, and `_`
+///   unless it joins two letters or digits (`thu_nhap` cannot start emphasis);
+/// - `]` before `(` or `[` with a backslash, so no link or image is formed (a lone `[S2]`
+///   reference to a source stays as it is);
+/// - `#`, `>`, `-`, `+`, `=` or `[` first with a backslash (a heading, quote, list item or
+///   link definition);
+/// - line breaks joined with a space, other control characters as visible escapes
+///   (`\\u{1b}`, [`escape_controls`]).
+///
+/// Vietnamese and other letters are kept as they are.
+pub(crate) fn esc(text: &str) -> String {
+    let joined;
+    let text = if text.contains(['\n', '\r']) {
+        joined = text.replace("\r\n", " ").replace(['\n', '\r'], " ");
+        joined.as_str()
+    } else {
+        text
+    };
+    let text = escape_controls(text);
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         match c {
-            '|' | '*' | '\\' => {
+            '#' | '>' | '-' | '+' | '=' | '[' if prev.is_none() => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '*' | '`' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' if !(prev.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push_str("\\_");
+            }
+            ']' if matches!(next, Some('(' | '[')) => out.push_str("\\]"),
             c => out.push(c),
         }
+        prev = Some(c);
     }
     out
 }
@@ -508,5 +546,28 @@ mod tests {
     #[test]
     fn cells_escape_pipes_and_stars_and_join_lines() {
         assert_eq!(esc("a|b*c\nd"), "a\\|b\\*c d");
+    }
+
+    #[test]
+    fn ruleset_text_cannot_make_html_links_or_structure() {
+        assert_eq!(
+            esc("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)&gt;"
+        );
+        assert_eq!(esc("a & b"), "a &amp; b");
+        assert_eq!(esc("[click](javascript:x)"), "\\[click\\](javascript:x)");
+        assert_eq!(esc("![i][r]"), "![i\\][r]");
+        assert_eq!(esc("[r]: http://x"), "\\[r]: http://x");
+        assert_eq!(esc("`x` _y_ thu_nhap"), "\\`x\\` \\_y\\_ thu_nhap");
+        assert_eq!(esc("# h"), "\\# h");
+        assert_eq!(esc("- item"), "\\- item");
+        assert_eq!(esc("> q"), "\\> q");
+        // The escape's backslash is itself escaped: the reader sees `\u{1b}`.
+        assert_eq!(esc("a\u{1b}[2Jb\u{202e}"), "a\\\\u{1b}[2Jb\\\\u{202e}");
+        // What official rulesets hold stays as it is.
+        assert_eq!(
+            esc("Thu nhập bình quân đầu người [S2, S3] (triệu đồng/người/năm)"),
+            "Thu nhập bình quân đầu người [S2, S3] (triệu đồng/người/năm)"
+        );
     }
 }

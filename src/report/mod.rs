@@ -895,4 +895,6 @@ pub fn write_data_diagnostics(
 }
 
 #[cfg(test)]
+mod escape_tests;
+#[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::table::new_table;
+use super::table::{esc, esc_row, lines_cell, new_table, writeln_esc};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{IndicatorRef, Origin, Test, Threshold, YearEntry, Zoning};
@@ -54,24 +54,24 @@ impl ListEntry {
 /// `ntm rules list` as a table.
 pub fn write_list_table(out: &mut dyn Write, entries: &[ListEntry]) -> anyhow::Result<()> {
     let mut t = new_table();
-    t.set_header([
+    t.set_header(esc_row([
         "Ruleset",
         "Period",
         "Decision",
         "Levels",
         "Indicators verified",
-    ]);
+    ]));
     for e in entries {
-        t.add_row([
+        t.add_row(esc_row([
             e.id.clone(),
             format!("{}–{}", e.period[0], e.period[1]),
             e.decision.clone(),
             e.levels.join(" → "),
             format!("{}/{}", e.verified, e.indicators),
-        ]);
+        ]));
     }
     writeln!(out, "{t}")?;
-    writeln!(out, "default: {}", crate::ruleset::builtin::DEFAULT_ID)?;
+    writeln_esc!(out, "default: {}", crate::ruleset::builtin::DEFAULT_ID)?;
     Ok(())
 }
 
@@ -84,9 +84,9 @@ pub fn write_show_table(
     lang: Lang,
 ) -> anyhow::Result<()> {
     let l = |en: &'static str, vi: &'static str| lang.pick(en, vi);
-    writeln!(out, "{} — {}", rs.id, rs.name)?;
-    writeln!(out, "{}", rs.name_vi)?;
-    writeln!(
+    writeln_esc!(out, "{} — {}", rs.id, rs.name)?;
+    writeln!(out, "{}", esc(&rs.name_vi))?;
+    writeln_esc!(
         out,
         "{} {}–{}; {}",
         l("period", "giai đoạn"),
@@ -99,13 +99,13 @@ pub fn write_show_table(
         Zoning::Region => l("regions", "vùng"),
         Zoning::Group => l("commune groups", "nhóm xã"),
     };
-    writeln!(out, "{zkind}: {}", zones.join(", "))?;
+    writeln_esc!(out, "{zkind}: {}", zones.join(", "))?;
     if let Some(base) = &rs.extends {
         let count = |o: Origin| rs.indicators().filter(|(_, i)| i.origin == o).count();
         writeln!(
             out,
             "{}",
-            match lang {
+            esc(&match lang {
                 Lang::En => format!(
                     "extends {base}: {} indicator(s) amended (marked *), {} added (marked +)",
                     count(Origin::Amended),
@@ -116,12 +116,12 @@ pub fn write_show_table(
                     count(Origin::Amended),
                     count(Origin::Own)
                 ),
-            }
+            })
         )?;
     }
     if let Some(z) = zone {
         let y = year.unwrap_or(rs.period.1);
-        writeln!(
+        writeln_esc!(
             out,
             "{} {} ({}), {y}",
             l("thresholds for", "ngưỡng áp dụng cho"),
@@ -130,7 +130,7 @@ pub fn write_show_table(
         )?;
     }
     for o in &rs.overrides {
-        writeln!(
+        writeln_esc!(
             out,
             "{} {}: `{}` = {} → {} ({})",
             l("override", "ngoại lệ"),
@@ -147,7 +147,7 @@ pub fn write_show_table(
             .requires
             .map(|r| format!(", {} {}", l("requires", "cần đạt trước"), rs.levels[r].id))
             .unwrap_or_default();
-        writeln!(
+        writeln_esc!(
             out,
             "{} {} — {} / {}{req}",
             l("Level", "Mức"),
@@ -156,14 +156,14 @@ pub fn write_show_table(
             level.name_vi
         )?;
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             l("Criterion", "Tiêu chí"),
             l("Indicator", "Chỉ tiêu"),
             l("Measure", "Cột dữ liệu"),
             l("Requirement", "Yêu cầu"),
             l("Verified", "Đã đối chiếu"),
             l("Source", "Nguồn"),
-        ]);
+        ]));
         for (ci, crit) in level.criteria.iter().enumerate() {
             for (ii, ind) in crit.indicators.iter().enumerate() {
                 let r = IndicatorRef {
@@ -190,12 +190,12 @@ pub fn write_show_table(
                     _ => "",
                 };
                 t.add_row([
-                    crit_cell,
-                    format!("{mark}{}", ind.id),
-                    m.id.clone(),
+                    esc(&crit_cell),
+                    esc(&format!("{mark}{}", ind.id)),
+                    esc(&m.id),
                     requirement(rs, r, zone, year),
                     verified_label(verified_text(rs, r), lang).to_string(),
-                    ind.source.clone(),
+                    esc(&ind.source),
                 ]);
             }
         }
@@ -204,26 +204,26 @@ pub fn write_show_table(
     writeln!(out)?;
     writeln!(out, "{}", l("Measures (data columns)", "Cột dữ liệu"))?;
     let mut t = new_table();
-    t.set_header([
+    t.set_header(esc_row([
         l("Column", "Cột"),
         l("Kind", "Kiểu"),
         l("Unit", "Đơn vị"),
         l("Vietnamese label", "Tên tiếng Việt"),
         l("Aliases", "Tên khác"),
-    ]);
+    ]));
     for m in &rs.measures {
         let kind = if m.optional {
             format!("{} ({})", m.kind.as_str(), l("optional", "không bắt buộc"))
         } else {
             m.kind.as_str().to_string()
         };
-        t.add_row([
+        t.add_row(esc_row([
             m.id.clone(),
             kind,
             m.unit.clone().unwrap_or_default(),
             m.name_vi.clone(),
             m.aliases.join("; "),
-        ]);
+        ]));
     }
     writeln!(out, "{t}")?;
     Ok(())
@@ -311,6 +311,7 @@ pub fn requirement(
             )
         }
     };
+    // One line per entry, each escaped: a name from the ruleset cannot add a line.
     let lines: Vec<String> = entries
         .iter()
         .map(|e| {
@@ -318,7 +319,7 @@ pub fn requirement(
             format!("{from}{} {}", op.as_str(), fmt_values(e, rs, factor))
         })
         .collect();
-    format!("{derived}{}", lines.join("\n"))
+    format!("{}{}", esc(&derived), lines_cell(&lines))
 }
 
 /// The normalized ruleset (`ntm rules show --format json`).

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::Meta;
-use super::table::new_table;
+use super::table::{esc, esc_row, new_table, writeln_esc};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::summary::compare::Comparison;
@@ -334,8 +334,13 @@ pub fn band_key(b: Band) -> String {
 /// provenance lines every CSV output starts with.
 pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::Result<()> {
     super::csv::write_provenance(out, doc.meta)?;
-    writeln!(out, "# by {}", doc.by.unwrap_or("-"))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    writeln!(
+        out,
+        "# by {}",
+        crate::text::escape_controls(doc.by.unwrap_or("-"))
+    )?;
+    // Every text cell through `excel_safe`: a group value or an id may start with `=` or `@`.
+    let mut w = SafeCsv(csv::Writer::from_writer(Vec::new()));
     w.write_record(["scope", "group", "level", "figure", "item", "value"])?;
     let groups =
         std::iter::once(("total", &doc.total)).chain(doc.groups.iter().map(|g| ("group", g)));
@@ -422,8 +427,25 @@ pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::R
             }
         }
     }
-    out.write_all(&w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+    out.write_all(&w.0.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
     Ok(())
+}
+
+/// A CSV writer whose every field goes through [`super::csv::excel_safe`].
+struct SafeCsv(csv::Writer<Vec<u8>>);
+
+impl SafeCsv {
+    fn write_record<I, S>(&mut self, fields: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.0.write_record(
+            fields
+                .into_iter()
+                .map(|f| super::csv::excel_safe(f.as_ref()).into_owned()),
+        )
+    }
 }
 
 fn rule_key(r: RollupRule) -> &'static str {
@@ -631,15 +653,19 @@ pub fn write_summary_table(
         .year
         .map_or_else(|| l.t("mixed", "nhiều năm").to_string(), |y| y.to_string());
     match lang {
-        Lang::En => writeln!(
+        Lang::En => writeln_esc!(
             out,
             "{} communes, ruleset {} ({}), assessment year {year}",
-            doc.total.communes, rs.id, rs.decision
+            doc.total.communes,
+            rs.id,
+            rs.decision
         )?,
-        Lang::Vi => writeln!(
+        Lang::Vi => writeln_esc!(
             out,
             "{} xã, bộ tiêu chí {} ({}), năm đánh giá {year}",
-            doc.total.communes, rs.id, rs.decision
+            doc.total.communes,
+            rs.id,
+            rs.decision
         )?,
     }
     let by = doc.by.unwrap_or("");
@@ -672,12 +698,12 @@ pub fn write_summary_table(
     let mut head = vec![first_col.clone(), l.t("Communes", "Số xã").to_string()];
     head.extend(doc.levels.iter().map(|h| l.level(h).to_string()));
     head.push(l.t("No level", "Chưa đạt mức nào").to_string());
-    t.set_header(head);
+    t.set_header(esc_row(head));
     for g in &rows {
         let mut r = vec![name(g), g.communes.to_string()];
         r.extend(g.levels.iter().map(|x| l.count_of(x.reached, g.communes)));
         r.push(g.no_level.to_string());
-        t.add_row(r);
+        t.add_row(esc_row(r));
     }
     writeln!(out, "{t}")?;
 
@@ -698,7 +724,7 @@ pub fn write_summary_table(
             .iter()
             .map(|h| format!("{} ({}/{})", l.level(h), h.criteria, h.indicators)),
     );
-    t.set_header(head);
+    t.set_header(esc_row(head));
     for g in &rows {
         let mut r = vec![name(g)];
         r.extend(g.levels.iter().map(|x| {
@@ -708,7 +734,7 @@ pub fn write_summary_table(
                 l.num(x.avg_indicators_met, 1)
             )
         }));
-        t.add_row(r);
+        t.add_row(esc_row(r));
     }
     writeln!(out, "{t}")?;
 
@@ -716,13 +742,13 @@ pub fn write_summary_table(
     if let (Some(h), Some(_)) = (doc.levels.first(), doc.total.levels.first()) {
         writeln!(out)?;
         match lang {
-            Lang::En => writeln!(
+            Lang::En => writeln_esc!(
                 out,
                 "Communes by criteria met ({}, {} criteria)",
                 l.level(h),
                 h.criteria
             )?,
-            Lang::Vi => writeln!(
+            Lang::Vi => writeln_esc!(
                 out,
                 "Số xã theo số tiêu chí đạt ({}, {} tiêu chí)",
                 l.level(h),
@@ -732,13 +758,13 @@ pub fn write_summary_table(
         let mut t = new_table();
         let mut head = vec![first_col.clone()];
         head.extend(h.bands.iter().map(|b| l.band(*b, h.criteria)));
-        t.set_header(head);
+        t.set_header(esc_row(head));
         for g in &rows {
             let mut r = vec![name(g)];
             if let Some(x) = g.levels.first() {
                 r.extend(x.bands.iter().map(|n| n.to_string()));
             }
-            t.add_row(r);
+            t.add_row(esc_row(r));
         }
         writeln!(out, "{t}")?;
     }
@@ -750,13 +776,13 @@ pub fn write_summary_table(
         }
         writeln!(out)?;
         match lang {
-            Lang::En => writeln!(
+            Lang::En => writeln_esc!(
                 out,
                 "Most missed criteria of {} ({} commune(s) working towards it)",
                 l.level(h),
                 x.candidates
             )?,
-            Lang::Vi => writeln!(
+            Lang::Vi => writeln_esc!(
                 out,
                 "Tiêu chí chưa đạt nhiều nhất của mức {} ({} xã đang hướng tới)",
                 l.level(h),
@@ -764,19 +790,19 @@ pub fn write_summary_table(
             )?,
         }
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             "#",
             l.t("Criterion", "Tiêu chí"),
             l.t("Not met", "Chưa đạt"),
             l.t("No data", "Thiếu dữ liệu"),
-        ]);
+        ]));
         for (i, m) in x.most_missed.iter().enumerate() {
-            t.add_row([
+            t.add_row(esc_row([
                 (i + 1).to_string(),
                 format!("{} {}", m.criterion, l.t(&m.name, &m.name_vi)),
                 l.count_of(m.fail, x.candidates),
                 m.no_data.to_string(),
-            ]);
+            ]));
         }
         writeln!(out, "{t}")?;
     }
@@ -788,53 +814,53 @@ pub fn write_summary_table(
             (Lang::Vi, Some(vi)) => vi.as_str(),
             _ => tg.name.as_str(),
         };
-        writeln!(
+        writeln_esc!(
             out,
             "{}: {title} ({})",
             l.t("Targets", "Mục tiêu"),
             tg.source
         )?;
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             l.t("Level", "Mức"),
             l.t("Communes", "Phạm vi"),
             l.t("Target", "Mục tiêu"),
             l.t("Reached", "Đạt"),
             l.t("Needed", "Cần"),
             l.t("Verdict", "Kết quả"),
-        ]);
+        ]));
         for c in tg.checks.iter().filter(|c| c.communes > 0) {
             let level = doc
                 .levels
                 .iter()
                 .find(|h| h.id == c.level)
                 .map_or(c.level.as_str(), |h| l.level(h));
-            t.add_row([
+            t.add_row(esc_row([
                 level.to_string(),
                 l.scope(c),
                 l.goal(c),
                 l.count_of(c.reached, c.communes),
                 c.needed.to_string(),
                 l.verdict(c),
-            ]);
+            ]));
         }
         writeln!(out, "{t}")?;
         if let Some(line) = l.out_of_scope(&tg.checks) {
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", esc(&line))?;
         }
     }
 
     // Roll-ups.
     if let Some(r) = &doc.rollups {
         writeln!(out)?;
-        writeln!(out, "{}", l.rollup_rule(r))?;
+        writeln!(out, "{}", esc(&l.rollup_rule(r)))?;
         let mut t = new_table();
-        t.set_header([
+        t.set_header(esc_row([
             first_col.as_str(),
             l.t("Commune conditions", "Điều kiện về xã"),
-        ]);
+        ]));
         for g in r.groups {
-            t.add_row([l.group(&g.group), l.rollup_verdict(g, r.rule)]);
+            t.add_row(esc_row([l.group(&g.group), l.rollup_verdict(g, r.rule)]));
         }
         writeln!(out, "{t}")?;
         writeln!(out, "{}", l.rollup_caveat())?;
@@ -848,27 +874,29 @@ pub fn write_summary_table(
     let nd: usize = doc.total.levels.first().map_or(0, |x| x.no_data);
     match lang {
         Lang::En => {
-            writeln!(
+            writeln_esc!(
                 out,
                 "{nd} commune(s) below {} have criteria without data (counted as not reached)",
                 doc.levels.first().map_or("", |h| l.level(h))
             )?;
-            writeln!(
+            writeln_esc!(
                 out,
                 "{} of {} verdicts rest on unverified thresholds (see `ntm rules show`)",
-                doc.total.unverified, doc.total.communes
+                doc.total.unverified,
+                doc.total.communes
             )?;
         }
         Lang::Vi => {
-            writeln!(
+            writeln_esc!(
                 out,
                 "{nd} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
                 doc.levels.first().map_or("", |h| l.level(h))
             )?;
-            writeln!(
+            writeln_esc!(
                 out,
                 "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
-                doc.total.unverified, doc.total.communes
+                doc.total.unverified,
+                doc.total.communes
             )?;
         }
     }
@@ -884,7 +912,7 @@ fn write_compare(
     first_col: &str,
 ) -> anyhow::Result<()> {
     writeln!(out)?;
-    writeln!(
+    writeln_esc!(
         out,
         "{} ({})",
         l.t(
@@ -899,13 +927,13 @@ fn write_compare(
     } else {
         first_col.to_string()
     };
-    t.set_header([
+    t.set_header(esc_row([
         group_head.as_str(),
         l.t("Level", "Mức"),
         l.t("Computed", "Tính được"),
         l.t("Reported", "Đã báo cáo"),
         l.t("Difference", "Chênh lệch"),
-    ]);
+    ]));
     let of = |n: Option<usize>, total: Option<usize>| match (n, total) {
         (Some(n), Some(t)) => format!("{n}/{t}"),
         (Some(n), None) => n.to_string(),
@@ -938,23 +966,23 @@ fn write_compare(
                 parts.join(", ")
             }
         };
-        t.add_row([
+        t.add_row(esc_row([
             group,
             level.to_string(),
             of(r.computed, r.computed_total),
             of(Some(r.reported), r.reported_total),
             diff,
-        ]);
+        ]));
     }
     writeln!(out, "{t}")?;
     match l.lang() {
-        Lang::En => writeln!(
+        Lang::En => writeln_esc!(
             out,
             "{} of {} reported figures differ from the computed ones",
             c.differences,
             c.rows.len()
         )?,
-        Lang::Vi => writeln!(
+        Lang::Vi => writeln_esc!(
             out,
             "{}/{} số liệu đã báo cáo khác với số liệu tính được",
             c.differences,

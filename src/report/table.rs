@@ -1,4 +1,8 @@
 //! Human-readable output: comfy-table tables, fitted to the terminal when stdout is one.
+//!
+//! Every text from the input or the ruleset reaches a cell through [`esc`] (or
+//! [`lines_cell`] for a cell of several lines), so a cell has exactly the lines the table
+//! means it to have and no control character reaches the terminal.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,6 +15,7 @@ use crate::data::read::YearFrom;
 use crate::lang::Lang;
 use crate::margin::Margin;
 use crate::ruleset::Ruleset;
+use crate::text::{echo, escape_controls};
 
 /// What the commune table shows besides the usual columns.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +55,41 @@ pub fn to_next_text(t: &crate::report::ToNext, lang: Lang) -> String {
         ));
     }
     s
+}
+
+/// `writeln!` of one line that may hold text from the input or a ruleset: the formatted text
+/// with its control characters escaped ([`esc`]), so it stays one line.
+macro_rules! writeln_esc {
+    ($out:expr, $($arg:tt)*) => {
+        writeln!($out, "{}", $crate::report::table::esc(&format!($($arg)*)))
+    };
+}
+pub(crate) use writeln_esc;
+
+/// A one-line cell: `s` with its control characters escaped ([`escape_controls`]).
+pub fn esc(s: &str) -> String {
+    escape_controls(s).into_owned()
+}
+
+/// A row of one-line cells, each escaped as by [`esc`].
+pub fn esc_row<I, S>(cells: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    cells.into_iter().map(|c| esc(c.as_ref())).collect()
+}
+
+/// A cell of one line per item, each escaped: a newline inside an item cannot add a line.
+pub fn lines_cell<S: AsRef<str>>(items: &[S]) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&escape_controls(item.as_ref()));
+    }
+    out
 }
 
 /// A table preset shared by every human-readable table.
@@ -115,9 +155,10 @@ pub fn write_table(
             .collect();
         blocks.extend(c.notes.iter().map(|n| match &n.column {
             Some(col) => format!(
-                "! {} `{col}` `{}`: {}",
+                "! {} `{}` `{}`: {}",
                 n.code,
-                n.value,
+                echo(col),
+                echo(&n.value),
                 tr("read as no data", "đọc là không có số liệu")
             ),
             None => format!(
@@ -136,13 +177,13 @@ pub fn write_table(
         };
         let mut cells = vec![
             c.row.to_string(),
-            c.code.clone().unwrap_or_default(),
-            c.name.clone().unwrap_or_default(),
-            zone,
-            c.level.clone().unwrap_or_else(|| "—".to_string()),
-            c.next_level.clone().unwrap_or_else(|| "—".to_string()),
+            esc(c.code.as_deref().unwrap_or_default()),
+            esc(c.name.as_deref().unwrap_or_default()),
+            esc(&zone),
+            esc(c.level.as_deref().unwrap_or("—")),
+            esc(c.next_level.as_deref().unwrap_or("—")),
             format!("{}/{}", c.criteria_met, c.criteria_total),
-            blocks.join("\n"),
+            lines_cell(&blocks),
         ];
         if opts.closest.is_some() {
             cells.push(match &c.to_next {
@@ -152,7 +193,7 @@ pub fn write_table(
         }
         if margin.is_some() {
             let near: Vec<String> = c.borderline.iter().map(|b| b.describe_in(lang)).collect();
-            cells.push(near.join("\n"));
+            cells.push(lines_cell(&near));
         }
         t.add_row(cells);
     }
@@ -169,9 +210,9 @@ pub fn write_table(
     let mut parts: Vec<String> = by_level
         .iter()
         .rev()
-        .map(|(i, n)| format!("{n} {}", rs.levels[*i].id))
+        .map(|(i, n)| format!("{n} {}", esc(&rs.levels[*i].id)))
         .collect();
-    let first = rs.levels.first().map_or("", |l| l.id.as_str());
+    let first = esc(rs.levels.first().map_or("", |l| l.id.as_str()));
     parts.push(match lang {
         Lang::En => format!("{below} below {first}"),
         Lang::Vi => format!("{below} chưa đạt {first}"),
@@ -181,15 +222,15 @@ pub fn write_table(
         Lang::En => writeln!(
             out,
             "{n} communes, ruleset {} ({}): {}",
-            rs.id,
-            rs.decision,
+            esc(&rs.id),
+            esc(&rs.decision),
             parts.join(", ")
         )?,
         Lang::Vi => writeln!(
             out,
             "{n} xã, bộ tiêu chí {} ({}): {}",
-            rs.id,
-            rs.decision,
+            esc(&rs.id),
+            esc(&rs.decision),
             parts.join(", ")
         )?,
     }

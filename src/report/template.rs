@@ -143,11 +143,13 @@ pub fn csv(rs: &Ruleset, lang: Lang) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
+        // Ruleset texts as every CSV of ntm writes them (`excel_safe`).
+        let safe = |t: &str| super::csv::excel_safe(t).into_owned();
         let mut title_row = vec![String::new(); cols.len()];
-        title_row[0] = title(rs, lang);
+        title_row[0] = safe(&title(rs, lang));
         w.write_record(&title_row)?;
-        w.write_record(cols.iter().map(|c| c.hint.as_str()))?;
-        w.write_record(cols.iter().map(|c| c.header.as_str()))?;
+        w.write_record(cols.iter().map(|c| safe(&c.hint)))?;
+        w.write_record(cols.iter().map(|c| safe(&c.header)))?;
         w.flush()?;
     }
     Ok(out)

@@ -17,7 +17,7 @@ use super::model::{
 use super::raw::{RawIndicator, RawRuleset};
 use super::source::Sources;
 use crate::diag::Diagnostic;
-use crate::text::fold;
+use crate::text::{echo, fold};
 use threshold::{fixed, number, verified};
 
 /// The region codes the built-in province table uses.
@@ -134,7 +134,10 @@ pub(crate) fn validate(
             cx.err(
                 "bad-zoning",
                 zoning_span.clone(),
-                format!("unknown zoning `{other}`, expected one of `region`, `group`"),
+                format!(
+                    "unknown zoning `{}`, expected one of `region`, `group`",
+                    echo(other)
+                ),
             );
             Zoning::Region
         }
@@ -208,7 +211,7 @@ fn check_id(cx: &mut Ctx<'_>, id: &Spanned<String>, what: &str) {
         cx.err_help(
             "bad-id",
             id.span(),
-            format!("{what} id `{s}` is not a lowercase ascii id"),
+            format!("{what} id `{}` is not a lowercase ascii id", echo(s)),
             "use lowercase letters, digits, `-` and `_`, e.g. `ntm-2021-2025`",
         );
     }
@@ -279,7 +282,7 @@ fn measures(cx: &mut Ctx<'_>, raw: &RawRuleset) -> (Vec<Measure>, HashMap<String
             cx.err_help(
                 "bad-id",
                 span.clone(),
-                format!("measure id `{id}` is not snake_case"),
+                format!("measure id `{}` is not snake_case", echo(id)),
                 "use lowercase letters, digits and `_`, starting with a letter",
             );
         }
@@ -293,7 +296,8 @@ fn measures(cx: &mut Ctx<'_>, raw: &RawRuleset) -> (Vec<Measure>, HashMap<String
                     "unknown-op",
                     m.kind.span(),
                     format!(
-                        "unknown measure kind `{other}`, expected one of `number`, `percent`, `bool`, `count`"
+                        "unknown measure kind `{}`, expected one of `number`, `percent`, `bool`, `count`",
+                        echo(other)
                     ),
                 );
                 MeasureKind::Number
@@ -304,7 +308,11 @@ fn measures(cx: &mut Ctx<'_>, raw: &RawRuleset) -> (Vec<Measure>, HashMap<String
         for (header, span) in names {
             let key = fold(header);
             if let Some(owner) = headers.get(&key) {
-                let msg = format!("header `{header}` of measure `{id}` is already used by {owner}");
+                let msg = format!(
+                    "header `{}` of measure `{}` is already used by {owner}",
+                    echo(header),
+                    echo(id)
+                );
                 cx.err("duplicate-alias", span, msg);
             } else {
                 headers.insert(key, format!("measure `{id}`"));
@@ -645,7 +653,11 @@ fn indicator(
             cx.err(
                 "unknown-op",
                 ri.op.span(),
-                format!("indicator `{iid}`: unknown op `{other}`, expected one of `>=`, `>`, `<=`, `<`, `=`, `yes`, `none`"),
+                format!(
+                    "indicator `{}`: unknown op `{}`, expected one of `>=`, `>`, `<=`, `<`, `=`, `yes`, `none`",
+                    echo(iid),
+                    echo(other)
+                ),
             );
             return None;
         }

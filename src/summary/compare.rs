@@ -123,8 +123,9 @@ pub fn parse(text: &str, path: &str, rs: &Ruleset) -> (Option<Vec<Reported>>, Ve
                 Diagnostic::error(
                     "reported-unknown-level",
                     format!(
-                        "column {} `level`: `{level_cell}` is not a level of ruleset `{}`",
+                        "column {} `level`: `{}` is not a level of ruleset `{}`",
                         lc + 1,
+                        crate::text::echo(level_cell),
                         rs.id
                     ),
                 )
@@ -144,7 +145,11 @@ pub fn parse(text: &str, path: &str, rs: &Ruleset) -> (Option<Vec<Reported>>, Ve
                     diags.push(
                         Diagnostic::error(
                             "reported-bad-count",
-                            format!("column {} `{what}`: `{v}` is not valid", c + 1),
+                            format!(
+                                "column {} `{what}`: `{}` is not valid",
+                                c + 1,
+                                crate::text::echo(v)
+                            ),
                         )
                         .at(path, Some(line), Some(c as u64 + 1))
                         .help("expected a whole number of communes, such as `94`"),
@@ -169,7 +174,7 @@ pub fn parse(text: &str, path: &str, rs: &Ruleset) -> (Option<Vec<Reported>>, Ve
                     "reported-duplicate",
                     format!(
                         "group `{}` level `{}` was already reported on line {}",
-                        group.as_deref().unwrap_or("total"),
+                        crate::text::echo(group.as_deref().unwrap_or("total")),
                         rs.levels[level].id,
                         prev.line
                     ),
