@@ -8,6 +8,7 @@ mod criteria;
 mod fixtures;
 mod fmt;
 mod input;
+mod limits;
 mod pipeline;
 mod robust;
 mod summary;

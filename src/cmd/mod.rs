@@ -71,9 +71,25 @@ pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
     })
 }
 
-/// Read a ruleset file as UTF-8 text.
+/// The largest ruleset file read: 16 MiB. The national rulesets are under 100 kB; a larger
+/// file is not a ruleset, and `/dev/zero` must not fill memory (docs/data.md, "Limits").
+pub const RULESET_LIMIT: u64 = 16 << 20;
+
+/// Read a ruleset file as UTF-8 text, at most [`RULESET_LIMIT`] bytes (`ruleset-too-large`).
 pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    read_text_limited(path, RULESET_LIMIT)
+}
+
+fn read_text_limited(path: &str, limit: u64) -> Result<String, Box<Diagnostic>> {
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(limit + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let bytes = read().map_err(|e| {
         // The same words on every platform, for golden tests and CI logs.
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -84,6 +100,19 @@ pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
         Diagnostic::error("unreadable-file", format!("cannot read `{path}`: {why}"))
             .at(path, None, None)
     })?;
+    if bytes.len() as u64 > limit {
+        return Err(Box::new(
+            Diagnostic::error(
+                "ruleset-too-large",
+                format!(
+                    "`{path}` is larger than {}, the most a ruleset file may hold; it was not read further",
+                    crate::data::records::limit_text(limit)
+                ),
+            )
+            .at(path, None, None)
+            .help("a ruleset is a TOML file of a few hundred kB at most: check the path"),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let (line, col) = crate::diag::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),

@@ -17,6 +17,7 @@ use crate::data::decode::{self, Encoding, Utf8Watch};
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
+use crate::data::records::CsvRecords;
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::{Diagnostic, has_errors};
 use crate::report::{InputMeta, write_diagnostics};
@@ -58,18 +59,24 @@ pub fn scan<T>(
             let mut seen = Seen::default();
             for (i, (path, name)) in files.iter().zip(names).enumerate() {
                 let context = || format!("reading data file {name}");
-                let inner: Box<dyn Read + Send> = if is_stdin(path) {
+                let mut inner: Box<dyn Read + Send> = if is_stdin(path) {
                     Box::new(std::io::stdin())
                 } else {
                     Box::new(std::fs::File::open(path).with_context(context)?)
                 };
-                let mut src = Hashed::new(inner, hash);
                 let mut head = Vec::with_capacity(8);
-                (&mut src)
+                (&mut inner)
                     .take(8)
                     .read_to_end(&mut head)
                     .with_context(context)?;
-                let Some(end) = (if is_workbook(name, &head) {
+                let workbook = is_workbook(name, &head);
+                // UTF-8 text stops at its first invalid byte: nothing after it is read.
+                let utf8 = !workbook
+                    && decode::sniff_bom(&head)
+                        .or(opts.encoding)
+                        .is_none_or(|e| e == Encoding::Utf8);
+                let mut src = Hashed::new(inner, &head, hash, utf8);
+                let Some(end) = (if workbook {
                     let mut bytes = head;
                     src.read_to_end(&mut bytes).with_context(context)?;
                     read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx)
@@ -80,6 +87,14 @@ pub fn scan<T>(
                 }) else {
                     return Ok(ends);
                 };
+                if has_errors(&end.diags) {
+                    // The run stops with exit 2 and names no digest; reading stopped early
+                    // (a record over the limit, invalid UTF-8) and must not go on to the end
+                    // of a stream that may have none (`/dev/zero`).
+                    drop(src);
+                    ends.push((end, None));
+                    continue;
+                }
                 std::io::copy(&mut src, &mut std::io::sink()).with_context(context)?;
                 let sha256 = src.finish().with_context(context)?;
                 ends.push((end, sha256));
@@ -205,7 +220,7 @@ const RECORD_BATCHES: usize = 2;
 /// Parse `rdr` into batches of records and send them, reusing the records of spent
 /// batches so nothing is allocated per record; stops at the end or when nobody listens.
 fn parse_ahead<R: Read>(
-    mut rdr: csv::Reader<R>,
+    mut rdr: CsvRecords<R>,
     to_rows: &mpsc::SyncSender<RecordBatch>,
     recycled: &mpsc::Receiver<Vec<csv::ByteRecord>>,
 ) {
@@ -231,7 +246,10 @@ fn parse_ahead<R: Read>(
             }
         }
         records.truncate(n);
-        if to_rows.send(RecordBatch { records, error }).is_err() || end {
+        // After an error (the stream cannot be read, a record over the limit) nothing more
+        // is read: the row reader stops there.
+        let stop = end || error.is_some();
+        if to_rows.send(RecordBatch { records, error }).is_err() || stop {
             return;
         }
     }
@@ -486,14 +504,27 @@ pub const CHUNK: usize = 1 << 17;
 const CHUNKS: usize = 2;
 
 impl Hashed {
-    fn new(mut inner: Box<dyn Read + Send>, hash: bool) -> Self {
+    /// Read `inner`, whose first bytes `head` were read already (they are hashed and
+    /// checked here, not handed on). `stop_at_invalid_utf8`: the stream is read as UTF-8, so
+    /// nothing is read after the chunk holding its first invalid byte (the row reader stops
+    /// at that record).
+    fn new(
+        mut inner: Box<dyn Read + Send>,
+        head: &[u8],
+        hash: bool,
+        stop_at_invalid_utf8: bool,
+    ) -> Self {
         let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
         let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 1);
         let not_utf8 = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&not_utf8);
+        let mut hasher = hash.then(Sha256::new);
+        if let Some(h) = &mut hasher {
+            h.update(head);
+        }
+        let mut watch = Utf8Watch::default();
+        watch.feed(head);
         let digest = std::thread::spawn(move || {
-            let mut hasher = hash.then(Sha256::new);
-            let mut watch = Utf8Watch::default();
             loop {
                 let mut buf = recycled.try_recv().unwrap_or_default();
                 buf.resize(CHUNK, 0);
@@ -515,6 +546,9 @@ impl Hashed {
                 }
                 if n == 0 || to_parser.send(Ok(buf)).is_err() {
                     break;
+                }
+                if stop_at_invalid_utf8 && !watch.valid(false) {
+                    return None;
                 }
             }
             hasher.map(|h| hex(&h.finalize()))

@@ -118,12 +118,6 @@ pub trait RecordSource {
     }
 }
 
-impl<R: std::io::Read> RecordSource for csv::Reader<R> {
-    fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
-        csv::Reader::read_byte_record(self, rec)
-    }
-}
-
 /// A record whose bytes were checked to be UTF-8: text cells are read as `&str`, measure
 /// cells as bytes (`coerce_bytes`), with no per-field check.
 #[derive(Debug, Default)]
@@ -186,21 +180,8 @@ impl Record {
     }
 }
 
-/// A CSV reader as [`RowReader`] expects it: no header handling (the reader finds the header),
-/// records of any length (the reader checks them against the header), records ending at `\n`.
-///
-/// Ending records at `\n` alone keeps lines and byte offsets right for CRLF files (the csv
-/// crate's own CRLF handling puts every record after the first one line too early); the `\r`
-/// left at the end of a line's last cell is whitespace, which every cell is trimmed of.
-pub fn csv_records<R: std::io::Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .delimiter(delimiter)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader)
-}
+pub use crate::data::records::csv_records;
+use crate::data::records::{CsvRecords, RecordTooLarge};
 
 /// Where a row's zone came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,7 +325,7 @@ pub struct RowReader<'a, S: RecordSource> {
     fractions: Vec<Fractions>,
 }
 
-impl<'a, R: std::io::Read> RowReader<'a, csv::Reader<R>> {
+impl<'a, R: std::io::Read> RowReader<'a, CsvRecords<R>> {
     /// A reader of comma-separated UTF-8 text.
     pub fn new(
         reader: R,
@@ -572,8 +553,12 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     self.end.records += 1;
                     self.end.rejected += 1;
                     self.end.diags.push(csv_error(&e, self.path));
-                    if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                        // The file is in another encoding: every later row would fail too.
+                    if matches!(
+                        e.kind(),
+                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::Io(_)
+                    ) {
+                        // The file is in another encoding, or cannot be read on: every later
+                        // row would fail too.
                         self.done = true;
                         return None;
                     }
@@ -1266,8 +1251,31 @@ fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
         csv::ErrorKind::Utf8 { pos, err } => {
             invalid_utf8(path, pos.as_ref(), err.field(), err.valid_up_to())
         }
+        csv::ErrorKind::Io(io) => match io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<RecordTooLarge>())
+        {
+            Some(big) => record_too_large(path, big),
+            None => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
+        },
         _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
     }
+}
+
+/// `record-too-large`: a record over [`crate::data::records::RECORD_LIMIT`]; nothing after it
+/// is read.
+fn record_too_large(path: &str, big: &RecordTooLarge) -> Diagnostic {
+    Diagnostic::error(
+        "record-too-large",
+        format!(
+            "the record starting at line {} (byte offset {}) is longer than {}, the most a record may hold; the rest of the file was not read",
+            big.line,
+            big.byte,
+            crate::data::records::limit_text(big.limit)
+        ),
+    )
+    .at(path, Some(big.line), None)
+    .help("a commune row is a few kB: look for a quote `\"` that is never closed on that line, or a file that is not CSV text")
 }
 
 #[cfg(test)]

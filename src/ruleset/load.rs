@@ -13,12 +13,13 @@ use super::raw::RawRuleset;
 use super::source::Sources;
 use crate::diag::Diagnostic;
 
-/// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`, reported by
-/// the commands that read files) and the TOML reader.
-pub const CODES: [&str; 5] = [
+/// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`,
+/// `ruleset-too-large`, reported by the commands that read files) and the TOML reader.
+pub const CODES: [&str; 6] = [
     "invalid-toml",
     "invalid-utf8",
     "missing-key",
+    "ruleset-too-large",
     "unknown-key",
     "unreadable-file",
 ];
