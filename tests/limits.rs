@@ -198,3 +198,61 @@ fn a_ruleset_over_16_mib_is_ruleset_too_large_and_extends_of_one_too() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An extending ruleset named `id` whose base is `base`.
+fn extension(id: &str, base: &str) -> String {
+    format!(
+        "[ruleset]\nid = \"{id}\"\nextends = \"{base}\"\nname = \"X\"\nname_vi = \"X\"\ndecision = \"none\"\n"
+    )
+}
+
+#[test]
+fn a_chain_of_nine_ruleset_files_loads() {
+    // 8 files and the built-in base: rejected as `extends-cycle` when the limit was 8.
+    let dir = temp_dir("chain-of-nine");
+    for i in 1..=8 {
+        let base = if i == 8 {
+            "ntm-2021-2025".to_string()
+        } else {
+            format!("{}.toml", i + 1)
+        };
+        std::fs::write(
+            dir.join(format!("{i}.toml")),
+            extension(&format!("c{i}"), &base),
+        )
+        .expect("write");
+    }
+    let top = dir.join("1.toml");
+    let out = ntm(
+        &[
+            "check",
+            "--today",
+            "2024-06-01",
+            top.to_str().expect("path"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_cycle_is_found_by_identity_however_the_path_is_spelled() {
+    let dir = temp_dir("cycle");
+    let name = dir.file_name().and_then(|n| n.to_str()).expect("dir name");
+    // a.toml → ../<dir>/./b.toml → a.toml: the same two files, spelled three ways.
+    std::fs::write(
+        dir.join("a.toml"),
+        extension("a", &format!("../{name}/./b.toml")),
+    )
+    .expect("write");
+    std::fs::write(dir.join("b.toml"), extension("b", "a.toml")).expect("write");
+    let top = dir.join("a.toml");
+    let out = ntm(&["check", top.to_str().expect("path")], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("error[extends-cycle]"), "{err}");
+    // Found at once: the chain named is the two files, not a walk to a depth limit.
+    assert_eq!(err.matches(".toml` → `").count(), 2, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,7 +23,7 @@ use crate::data::coerce::DecimalMark;
 use crate::data::read::ReadOptions;
 use crate::diag::Diagnostic;
 use crate::report::write_diagnostics;
-use crate::ruleset::load::load_with;
+use crate::ruleset::load::{Base, load_with_identity};
 use crate::ruleset::{Ruleset, builtin};
 
 /// A ruleset's text and how to name it.
@@ -134,21 +134,41 @@ fn read_text_limited(path: &str, limit: u64) -> Result<String, Box<Diagnostic>> 
 /// Parse and validate a ruleset's text, following `extends` (a built-in id, else a path
 /// relative to the extending file). Prints nothing.
 pub fn load_source(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>) {
-    load_with(&src.text, &src.path, &resolve_base)
+    let identity = if src.label.starts_with("builtin:") {
+        src.label.clone()
+    } else {
+        identity(&src.path)
+    };
+    load_with_identity(&src.text, &src.path, &identity, &resolve_base)
+}
+
+/// What a ruleset file is, however its path is spelled (`a.toml`, `./a.toml`, `../x/a.toml`, a
+/// link): its canonical path, or the path itself when it has none.
+fn identity(path: &str) -> String {
+    std::fs::canonicalize(path)
+        .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
 }
 
 /// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
 /// to FROM's folder.
-fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
+fn resolve_base(spec: &str, from: &str) -> Result<Base, String> {
     if let Some((path, text)) = builtin::get(spec) {
-        return Ok((path.to_string(), text.to_string()));
+        return Ok(Base {
+            path: path.to_string(),
+            text: text.to_string(),
+            identity: format!("builtin:{spec}"),
+        });
     }
     let dir = std::path::Path::new(from)
         .parent()
         .unwrap_or(std::path::Path::new(""));
     let path = dir.join(spec).to_string_lossy().replace('\\', "/");
     match read_text(&path) {
-        Ok(text) => Ok((path, text)),
+        Ok(text) => Ok(Base {
+            identity: identity(&path),
+            path,
+            text,
+        }),
         Err(d) => Err(format!("{} (not a built-in id either)", d.message)),
     }
 }
