@@ -18,9 +18,10 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 29] = [
+pub const CODES: [&str; 30] = [
     "ambiguous-number",
     "ambiguous-province",
+    "ambiguous-zone",
     "commune-name-mismatch",
     "duplicate-code",
     "duplicate-column",

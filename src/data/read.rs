@@ -17,7 +17,7 @@ use crate::data::province::{Lookup, ProvinceSet, lookup};
 use crate::data::units;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::MeasureKind;
+use crate::ruleset::model::{MeasureKind, ZoneMatch};
 use crate::text::nfc;
 
 /// How rows are read.
@@ -767,7 +767,7 @@ struct Fractions {
 #[derive(Default)]
 struct Memo {
     provinces: FxHashMap<Box<str>, Lookup>,
-    zones: FxHashMap<Box<str>, Option<usize>>,
+    zones: FxHashMap<Box<str>, ZoneMatch>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
     unit_warnings: [usize; 2],
 }
@@ -1100,9 +1100,29 @@ fn zone(
     if let Some(col) = zone_col {
         let cell = rec.get(col).unwrap_or("").trim();
         if !cell.is_empty() {
-            let found = memo(&mut cx.memo.zones, cell, || rs.find_zone(cell));
-            if let Some(z) = found {
-                return (z, ZoneFrom::Column);
+            let found = memo(&mut cx.memo.zones, cell, || rs.match_zone(cell));
+            match found {
+                ZoneMatch::Found(z) => return (z, ZoneFrom::Column),
+                ZoneMatch::Ambiguous(zones) => {
+                    let names: Vec<String> = zones
+                        .iter()
+                        .map(|&z| {
+                            let zone = &rs.zones[z];
+                            let close: Vec<&str> = zone
+                                .spellings()
+                                .filter(|s| crate::text::fold(s) == crate::text::fold(cell))
+                                .collect();
+                            format!("`{}` (`{}`)", zone.id, close.join("`, `"))
+                        })
+                        .collect();
+                    let expected = format!(
+                        "one zone, spelled exactly: `{cell}` matches {} once diacritics are ignored",
+                        names.join(" and ")
+                    );
+                    cx.cell_error("ambiguous-zone", col, cell, &expected);
+                    return (0, ZoneFrom::Column);
+                }
+                ZoneMatch::Unknown => {}
             }
             let ids: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
             let expected = format!("one of `{}` (or a zone name or alias)", ids.join("`, `"));
