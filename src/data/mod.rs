@@ -18,11 +18,12 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 30] = [
+pub const CODES: [&str; 31] = [
     "ambiguous-number",
     "ambiguous-province",
     "ambiguous-zone",
     "commune-name-mismatch",
+    "conflicting-overrides",
     "duplicate-code",
     "duplicate-column",
     "empty-file",

@@ -949,6 +949,7 @@ fn read_row(
             }
         }
     }
+    overrides(rec, cols, rs, &values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
     let province = text(cols.ident(Ident::Province));
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
@@ -1051,6 +1052,47 @@ fn check_unit(
         }
     };
     cx.diags.push(warning);
+}
+
+/// `conflicting-overrides`: the row sets the flags of overrides that move it to different
+/// zones. Which zone applies is not guessed from their order; overrides that agree on the
+/// zone (318/QĐ-TTg's two both name NMM) are fine.
+fn overrides(
+    rec: &Record,
+    cols: &Columns,
+    rs: &Ruleset,
+    values: &[Option<Value>],
+    cx: &mut RowCtx<'_>,
+) {
+    let mut set = rs
+        .overrides
+        .iter()
+        .filter(|o| values.get(o.measure) == Some(&Some(Value::Bool(true))));
+    let Some(first) = set.next() else {
+        return;
+    };
+    let Some(other) = set.find(|o| o.zone != first.zone) else {
+        return;
+    };
+    let Some(col) = cols.measures.get(other.measure).copied().flatten() else {
+        return;
+    };
+    let cell = rec.get(col).unwrap_or("").trim().to_string();
+    let flag = |o: &crate::ruleset::model::Override| {
+        let header = cols.measures[o.measure]
+            .map_or("", |c| cx.header(c))
+            .to_string();
+        format!(
+            "`{header}` (override `{}`, zone `{}`)",
+            o.id, rs.zones[o.zone].id
+        )
+    };
+    let expected = format!(
+        "at most one zone override per row: {} and {} are both set and name different zones",
+        flag(first),
+        flag(other)
+    );
+    cx.cell_error("conflicting-overrides", col, &cell, &expected);
 }
 
 fn year(
