@@ -111,7 +111,7 @@ impl<R: Read> CsvRecords<R> {
             Err(e) => Err(e),
             Ok(false) => Ok(false),
             Ok(true) => {
-                if self.rdr.position().byte() - byte > t.limit {
+                if self.rdr.position().byte().saturating_sub(byte) > t.limit {
                     self.rdr.get_mut().refused = true;
                     return Err(std::io::Error::other(too_large).into());
                 }

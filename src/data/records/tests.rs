@@ -104,3 +104,72 @@ fn an_endless_record_stops_at_the_limit() {
     let e = rdr.read_byte_record(&mut rec).expect_err("too large");
     assert!(e.to_string().contains("longer than 1 MiB"), "{e}");
 }
+
+proptest::proptest! {
+    /// Every data record is reported at the line an editor shows it on, whatever blank or
+    /// whitespace-only lines come before it and whether lines end with LF or CRLF.
+    #[test]
+    fn lines_are_editor_lines(
+        kinds in proptest::collection::vec(0u8..4, 1..60),
+        crlf in proptest::bool::ANY,
+        final_newline in proptest::bool::ANY,
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::new();
+        let mut want = Vec::new();
+        let mut line = 1;
+        for (i, k) in kinds.iter().enumerate() {
+            match k {
+                0 => {}
+                1 => text.push_str(" \t "),
+                2 => text.push_str(",,"),
+                _ => {
+                    // A data record whose quoted cell spans two lines.
+                    text.push_str(&format!("row{i},\"a{end}b\""));
+                    want.push(line);
+                    line += 1;
+                }
+            }
+            line += 1;
+            if i + 1 < kinds.len() || final_newline {
+                text.push_str(end);
+            }
+        }
+        let (got, err) = positions(text.as_bytes(), super::RECORD_LIMIT);
+        proptest::prop_assert_eq!(err, None);
+        let got: Vec<u64> = got
+            .iter()
+            .filter(|(_, _, first)| first.starts_with("row"))
+            .map(|(line, _, _)| *line)
+            .collect();
+        proptest::prop_assert_eq!(got, want);
+    }
+}
+
+/// A reader handing on one byte per read: every record start falls on a chunk's edge.
+struct OneByte<'a>(&'a [u8]);
+
+impl std::io::Read for OneByte<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((b, rest)), Some(out)) => {
+                *out = *b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn lines_are_right_when_every_read_is_one_byte() {
+    let text = b"\nH\n\n\n\"a\nb\",1\n\n\nrow\n\n";
+    let mut rdr = CsvRecords::with_limit(OneByte(text), b',', 1 << 20);
+    let mut rec = csv::ByteRecord::new();
+    let mut lines = Vec::new();
+    while rdr.read_byte_record(&mut rec).expect("reads") {
+        lines.push(rec.position().expect("position").line());
+    }
+    assert_eq!(lines, [2, 5, 9]);
+}
