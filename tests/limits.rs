@@ -256,3 +256,31 @@ fn a_cycle_is_found_by_identity_however_the_path_is_spelled() {
     assert_eq!(err.matches(".toml` → `").count(), 2, "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_endless_workbook_stops_at_the_workbook_limit() {
+    // A name ending in .xlsx is read as a workbook, which is loaded whole: `/dev/zero` under
+    // that name grew without bound.
+    let dir = temp_dir("endless-workbook");
+    let book = dir.join("book.xlsx");
+    let _ = std::fs::remove_file(&book);
+    std::os::unix::fs::symlink("/dev/zero", &book).expect("symlink");
+    let out = ntm(
+        &[
+            "evaluate",
+            "--rules",
+            "examples/ruleset.toml",
+            book.to_str().expect("path"),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error[workbook-too-large]")
+            && stderr(&out).contains("256 MiB (268435456 bytes)"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -78,8 +78,15 @@ pub fn scan<T>(
                 let mut src = Hashed::new(inner, &head, hash, utf8);
                 let Some(end) = (if workbook {
                     let mut bytes = head;
-                    src.read_to_end(&mut bytes).with_context(context)?;
-                    read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx)
+                    (&mut src)
+                        .take(WORKBOOK_LIMIT + 1)
+                        .read_to_end(&mut bytes)
+                        .with_context(context)?;
+                    if bytes.len() as u64 > WORKBOOK_LIMIT {
+                        Some(workbook_too_large(name))
+                    } else {
+                        read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx)
+                    }
                 } else {
                     let not_utf8 = Arc::clone(&src.not_utf8);
                     read_csv(head, &mut src, not_utf8, name, i, rs, opts, &mut seen, &tx)
@@ -108,6 +115,35 @@ pub fn scan<T>(
         let t = result?;
         Ok((t, ends?))
     })
+}
+
+/// The largest workbook read: 256 MiB. A workbook is loaded whole (and unpacked by the
+/// workbook reader), so it is bounded before it is read (docs/data.md, "Limits"); a workbook
+/// of every commune of the country is a few tens of MB.
+pub const WORKBOOK_LIMIT: u64 = 256 << 20;
+
+/// `workbook-too-large`: nothing of the file is read as rows.
+fn workbook_too_large(name: &str) -> ReadEnd {
+    ReadEnd {
+        diags: vec![
+            Diagnostic::error(
+                "workbook-too-large",
+                format!(
+                    "the workbook is larger than {}, the most a workbook may hold; it was not read",
+                    crate::data::records::limit_text(WORKBOOK_LIMIT)
+                ),
+            )
+            .at(name, None, None)
+            .help(
+                "export the sheet as CSV (read as it streams, in any size), or split the workbook",
+            ),
+        ],
+        source: SourceInfo {
+            label: name.to_string(),
+            ..SourceInfo::default()
+        },
+        ..ReadEnd::default()
+    }
 }
 
 /// `-` names standard input.

@@ -18,7 +18,7 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 31] = [
+pub const CODES: [&str; 32] = [
     "ambiguous-number",
     "ambiguous-province",
     "ambiguous-zone",
@@ -48,6 +48,7 @@ pub const CODES: [&str; 31] = [
     "unknown-zone",
     "unreadable-csv",
     "unreadable-workbook",
+    "workbook-too-large",
     "wrong-field-count",
     "year-outside-period",
 ];
