@@ -305,8 +305,7 @@ fn a_zone_two_zones_spell_alike_is_refused_naming_both() {
     assert!(!crate::diag::has_errors(&diags), "{diags:#?}");
     let rs = rs.expect("loads");
     let cases = format!(
-        "{}\n[[cases]]\nname = \"a\"\nzone = \"ḌBSH\"\nexpect = {{ level = \"standard\" }}\n\n[[cases]]\nname = \"b\"\nzone = \"DBSH\"\nexpect = {{ level = \"standard\" }}\n",
-        HEAD
+        "{HEAD}\n[[cases]]\nname = \"a\"\nzone = \"ḌBSH\"\nexpect = {{ level = \"standard\" }}\n\n[[cases]]\nname = \"b\"\nzone = \"DBSH\"\nexpect = {{ level = \"standard\" }}\n"
     );
     let parsed = parse(&cases, "c.toml").expect("parses");
     let (file, diags) = validate(parsed, &rs, &cases, "c.toml", false);
