@@ -284,3 +284,32 @@ fn an_endless_workbook_stops_at_the_workbook_limit() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_cell_over_the_record_limit_is_not_echoed() {
+    // A 1.5 MiB cell in a measure column was echoed whole into stderr (`not-a-number`).
+    let mut csv = b"name,province,income_per_capita\nXa A,Hai Duong,".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', 3 << 19));
+    csv.push(b'\n');
+    let out = ntm(
+        &[
+            "evaluate",
+            "--rules",
+            "examples/ruleset.toml",
+            "--allow-missing",
+            "-",
+        ],
+        &csv,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("<stdin>:2: error[record-too-large]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        out.stderr.len() < 4096,
+        "{} bytes on stderr",
+        out.stderr.len()
+    );
+}
