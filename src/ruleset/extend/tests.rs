@@ -342,9 +342,9 @@ fn load_chain(n: usize) -> (Option<Ruleset>, Vec<Diagnostic>) {
 }
 
 #[test]
-fn a_chain_of_nine_rulesets_is_not_a_cycle() {
-    // Rejected as `extends-cycle` when the depth limit was 8.
-    let (rs, diags) = load_chain(7);
+fn a_chain_of_nine_extending_files_is_not_a_cycle() {
+    // p, c1 … c8 and their base: rejected as `extends-cycle` when the depth limit was 8.
+    let (rs, diags) = load_chain(8);
     assert_eq!(codes(&diags), Vec::<&str>::new());
     assert_eq!(rs.expect("loads").extends.as_deref(), Some("c1"));
 }
