@@ -45,7 +45,7 @@ fn a_huge_cell_is_echoed_short() {
     let dir = scratch("huge");
     let data = dir.join("data.csv");
     let errors = dir.join("errors.csv");
-    let big = "9x".repeat(8 << 20); // 16 MiB in one cell
+    let big = "9x".repeat(450 << 10); // 900 KiB in one cell, under the 1 MiB record limit
     std::fs::write(&data, format!("{HEADER}\n{}", row("10816", "Xã A", &big))).expect("write");
     let (code, _, err) = run(&[
         "evaluate",
@@ -56,10 +56,10 @@ fn a_huge_cell_is_echoed_short() {
         data.to_str().expect("path"),
     ]);
     assert_eq!(code, 2, "{err}");
-    // Was 16 MiB: the cell echoed whole.
+    // Was 900 KiB: the cell echoed whole.
     assert!(err.len() < 2_000, "{} bytes on stderr", err.len());
     assert!(
-        err.contains("9x9x9x9x… (16,777,216 bytes)` is not valid"),
+        err.contains("9x9x9x9x… (921,600 bytes)` is not valid"),
         "{err}"
     );
     let errors = std::fs::read_to_string(&errors).expect("errors.csv");
@@ -68,7 +68,7 @@ fn a_huge_cell_is_echoed_short() {
         "{} bytes in --errors-out",
         errors.len()
     );
-    assert!(errors.contains("… (16,777,216 bytes)"), "{errors}");
+    assert!(errors.contains("… (921,600 bytes)"), "{errors}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -10,6 +10,7 @@ mod fixtures;
 mod fmt;
 mod hostile;
 mod input;
+mod limits;
 mod pipeline;
 mod robust;
 mod summary;

@@ -292,3 +292,29 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_zone_two_zones_spell_alike_is_refused_naming_both() {
+    // The example ruleset with `DBSH` an alias of NMM beside RRD's `ĐBSH`.
+    let text = include_str!("../../examples/ruleset.toml").replacen(
+        "aliases = [\"TDMNPB\"]",
+        "aliases = [\"TDMNPB\", \"DBSH\"]",
+        1,
+    );
+    let (rs, diags) = load_str(&text, "ruleset.toml");
+    assert!(!crate::diag::has_errors(&diags), "{diags:#?}");
+    let rs = rs.expect("loads");
+    let cases = format!(
+        "{HEAD}\n[[cases]]\nname = \"a\"\nzone = \"ḌBSH\"\nexpect = {{ level = \"standard\" }}\n\n[[cases]]\nname = \"b\"\nzone = \"DBSH\"\nexpect = {{ level = \"standard\" }}\n"
+    );
+    let parsed = parse(&cases, "c.toml").expect("parses");
+    let (file, diags) = validate(parsed, &rs, &cases, "c.toml", false);
+    assert_eq!(codes(&diags), ["case-unknown-zone"], "{diags:#?}");
+    assert!(
+        diags[0].message.contains("names zones `NMM` and `RRD`"),
+        "{}",
+        diags[0]
+    );
+    let nmm = rs.zone_index("NMM").expect("NMM");
+    assert_eq!(file.cases.iter().map(|c| c.zone).collect::<Vec<_>>(), [nmm]);
+}

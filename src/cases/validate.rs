@@ -359,7 +359,28 @@ impl Cx<'_> {
     }
 
     fn zone(&mut self, z: &Spanned<String>) -> Option<usize> {
-        let found = self.rs.find_zone(z.get_ref());
+        let matched = self.rs.match_zone(z.get_ref());
+        if let crate::ruleset::model::ZoneMatch::Ambiguous(zones) = &matched {
+            // Never the first of two zones (docs/ruleset.md, `[[zones]]`).
+            let ids: Vec<&str> = zones
+                .iter()
+                .map(|&i| self.rs.zones[i].id.as_str())
+                .collect();
+            let d = Diagnostic::error(
+                "case-unknown-zone",
+                format!(
+                    "`{}` names zones `{}` of ruleset `{}` once diacritics are ignored",
+                    z.get_ref(),
+                    ids.join("` and `"),
+                    self.rs.id
+                ),
+            )
+            .help("spell the zone exactly as one of them declares it");
+            let d = self.at(d, z.span());
+            self.diags.push(d);
+            return None;
+        }
+        let found = matched.found();
         if found.is_none() {
             let ids: Vec<&str> = self.rs.zones.iter().map(|z| z.id.as_str()).collect();
             let d = Diagnostic::error(

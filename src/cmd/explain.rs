@@ -44,15 +44,30 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
                     .collect();
                 // One line per match, whatever the names hold.
                 format!(
-                    "  {}:{}: code {} {} ({})",
+                    "  {}:{}: code {} {} ({}), year {}",
                     escape_controls(&all.names[r.input]),
                     r.line,
                     echo(r.code.as_deref().unwrap_or("(none)")),
                     echo(r.name.as_deref().unwrap_or("")),
-                    echo(&place.join(", "))
+                    echo(&place.join(", ")),
+                    r.year
                 )
             })
             .collect();
+        let code = all.rows[found[0]].code.as_deref();
+        if code.is_some() && found.iter().all(|&i| all.rows[i].code.as_deref() == code) {
+            // One commune, assessed in several years (panel data): no code picks one.
+            let mut years: Vec<i32> = found.iter().map(|&i| all.rows[i].year).collect();
+            years.sort_unstable();
+            let years: Vec<String> = years.iter().map(i32::to_string).collect();
+            bail!(
+                "`{}` is in {} rows, one per assessment year ({}):\n{}\npass --all to explain every year",
+                args.commune,
+                found.len(),
+                years.join(", "),
+                list.join("\n")
+            );
+        }
         bail!(
             "`{}` matches {} communes:\n{}\npass a code to pick one, or --all to explain every match",
             echo(&args.commune),

@@ -25,7 +25,7 @@ use crate::data::coerce::DecimalMark;
 use crate::data::read::ReadOptions;
 use crate::diag::Diagnostic;
 use crate::report::write_diagnostics;
-use crate::ruleset::load::load_with;
+use crate::ruleset::load::{Base, load_with_identity};
 use crate::ruleset::{Ruleset, builtin};
 
 /// A ruleset's text and how to name it.
@@ -78,9 +78,25 @@ pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
     })
 }
 
-/// Read a ruleset file as UTF-8 text.
+/// The largest ruleset file read: 16 MiB. The national rulesets are under 100 kB; a larger
+/// file is not a ruleset, and `/dev/zero` must not fill memory (docs/data.md, "Limits").
+pub const RULESET_LIMIT: u64 = 16 << 20;
+
+/// Read a ruleset file as UTF-8 text, at most [`RULESET_LIMIT`] bytes (`ruleset-too-large`).
 pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    read_text_limited(path, RULESET_LIMIT)
+}
+
+fn read_text_limited(path: &str, limit: u64) -> Result<String, Box<Diagnostic>> {
+    let read = || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)?
+            .take(limit + 1)
+            .read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let bytes = read().map_err(|e| {
         // The same words on every platform, for golden tests and CI logs.
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -91,6 +107,19 @@ pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {
         Diagnostic::error("unreadable-file", format!("cannot read `{path}`: {why}"))
             .at(path, None, None)
     })?;
+    if bytes.len() as u64 > limit {
+        return Err(Box::new(
+            Diagnostic::error(
+                "ruleset-too-large",
+                format!(
+                    "`{path}` is larger than {}, the most a ruleset file may hold; it was not read further",
+                    crate::data::records::limit_text(limit)
+                ),
+            )
+            .at(path, None, None)
+            .help("a ruleset is a TOML file of a few hundred kB at most: check the path"),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let (line, col) = crate::diag::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
@@ -121,29 +150,49 @@ pub fn load_source_files(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>, Vec
     let files = std::cell::RefCell::new(src.files.clone());
     let resolve = |spec: &str, from: &str| {
         let base = resolve_base(spec, from);
-        if let Ok((path, _)) = &base {
+        if let Ok(b) = &base {
             if builtin::get(spec).is_none() {
-                files.borrow_mut().push(path.clone());
+                files.borrow_mut().push(b.path.clone());
             }
         }
         base
     };
-    let (rs, diags) = load_with(&src.text, &src.path, &resolve);
+    let identity = if src.label.starts_with("builtin:") {
+        src.label.clone()
+    } else {
+        identity(&src.path)
+    };
+    let (rs, diags) = load_with_identity(&src.text, &src.path, &identity, &resolve);
     (rs, diags, files.into_inner())
+}
+
+/// What a ruleset file is, however its path is spelled (`a.toml`, `./a.toml`, `../x/a.toml`, a
+/// link): its canonical path, or the path itself when it has none.
+fn identity(path: &str) -> String {
+    std::fs::canonicalize(path)
+        .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
 }
 
 /// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
 /// to FROM's folder.
-fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
+fn resolve_base(spec: &str, from: &str) -> Result<Base, String> {
     if let Some((path, text)) = builtin::get(spec) {
-        return Ok((path.to_string(), text.to_string()));
+        return Ok(Base {
+            path: path.to_string(),
+            text: text.to_string(),
+            identity: format!("builtin:{spec}"),
+        });
     }
     let dir = std::path::Path::new(from)
         .parent()
         .unwrap_or(std::path::Path::new(""));
     let path = dir.join(spec).to_string_lossy().replace('\\', "/");
     match read_text(&path) {
-        Ok(text) => Ok((path, text)),
+        Ok(text) => Ok(Base {
+            identity: identity(&path),
+            path,
+            text,
+        }),
         Err(d) => Err(format!("{} (not a built-in id either)", d.message)),
     }
 }

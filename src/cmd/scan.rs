@@ -18,6 +18,7 @@ use crate::data::diags::DataDiags;
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
+use crate::data::records::CsvRecords;
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
 use crate::report::{InputMeta, write_data_diagnostics};
@@ -113,22 +114,36 @@ pub fn scan<T>(
             let mut seen = Seen::default();
             for (i, (path, name)) in files.iter().zip(names).enumerate() {
                 let context = || format!("reading data file {name}");
-                let inner: Box<dyn Read + Send> = if is_stdin(path) {
+                let mut inner: Box<dyn Read + Send> = if is_stdin(path) {
                     Box::new(std::io::stdin())
                 } else {
                     Box::new(std::fs::File::open(path).with_context(context)?)
                 };
-                let mut src = Hashed::new(inner, hash);
                 let mut head = Vec::with_capacity(8);
-                (&mut src)
+                (&mut inner)
                     .take(8)
                     .read_to_end(&mut head)
                     .with_context(context)?;
+                let workbook = is_workbook(name, &head);
+                // UTF-8 text stops at its first invalid byte: nothing after it is read.
+                let utf8 = !workbook
+                    && decode::sniff_bom(&head)
+                        .or(opts.encoding)
+                        .is_none_or(|e| e == Encoding::Utf8);
+                let mut src = Hashed::new(inner, &head, hash, utf8);
                 let start = out.diags.file_start();
-                let read = if is_workbook(name, &head) {
+                let errors_before = out.diags.errors();
+                let read = if workbook {
                     let mut bytes = head;
-                    src.read_to_end(&mut bytes).with_context(context)?;
-                    read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx, &mut out)
+                    (&mut src)
+                        .take(WORKBOOK_LIMIT + 1)
+                        .read_to_end(&mut bytes)
+                        .with_context(context)?;
+                    if bytes.len() as u64 > WORKBOOK_LIMIT {
+                        Ok(Some((workbook_too_large(name), 1)))
+                    } else {
+                        read_workbook(&bytes, name, i, rs, opts, &mut seen, &tx, &mut out)
+                    }
                 } else {
                     let not_utf8 = Arc::clone(&src.not_utf8);
                     read_csv(
@@ -144,6 +159,14 @@ pub fn scan<T>(
                     unknown_columns(rs, name, &end).into_iter().collect();
                 first.extend(rest.drain(..own));
                 out.end(start, first, rest).with_context(context)?;
+                if out.diags.errors() > errors_before {
+                    // The run stops with exit 2 and names no digest; reading stopped early
+                    // (a record over the limit, invalid UTF-8) and must not go on to the end
+                    // of a stream that may have none (`/dev/zero`).
+                    drop(src);
+                    ends.push((end, None));
+                    continue;
+                }
                 std::io::copy(&mut src, &mut std::io::sink()).with_context(context)?;
                 let sha256 = src.finish().with_context(context)?;
                 ends.push((end, sha256));
@@ -158,6 +181,35 @@ pub fn scan<T>(
         let (ends, diags) = read?;
         Ok((t, ends, diags))
     })
+}
+
+/// The largest workbook read: 256 MiB. A workbook is loaded whole (and unpacked by the
+/// workbook reader), so it is bounded before it is read (docs/data.md, "Limits"); a workbook
+/// of every commune of the country is a few tens of MB.
+pub const WORKBOOK_LIMIT: u64 = 256 << 20;
+
+/// `workbook-too-large`: nothing of the file is read as rows.
+fn workbook_too_large(name: &str) -> ReadEnd {
+    ReadEnd {
+        diags: vec![
+            Diagnostic::error(
+                "workbook-too-large",
+                format!(
+                    "the workbook is larger than {}, the most a workbook may hold; it was not read",
+                    crate::data::records::limit_text(WORKBOOK_LIMIT)
+                ),
+            )
+            .at(name, None, None)
+            .help(
+                "export the sheet as CSV (read as it streams, in any size), or split the workbook",
+            ),
+        ],
+        source: SourceInfo {
+            label: name.to_string(),
+            ..SourceInfo::default()
+        },
+        ..ReadEnd::default()
+    }
 }
 
 /// `-` names standard input.
@@ -274,7 +326,7 @@ const RECORD_BATCHES: usize = 2;
 /// Parse `rdr` into batches of records and send them, reusing the records of spent
 /// batches so nothing is allocated per record; stops at the end or when nobody listens.
 fn parse_ahead<R: Read>(
-    mut rdr: csv::Reader<R>,
+    mut rdr: CsvRecords<R>,
     to_rows: &mpsc::SyncSender<RecordBatch>,
     recycled: &mpsc::Receiver<Vec<csv::ByteRecord>>,
 ) {
@@ -300,7 +352,10 @@ fn parse_ahead<R: Read>(
             }
         }
         records.truncate(n);
-        if to_rows.send(RecordBatch { records, error }).is_err() || end {
+        // After an error (the stream cannot be read, a record over the limit) nothing more
+        // is read: the row reader stops there.
+        let stop = end || error.is_some();
+        if to_rows.send(RecordBatch { records, error }).is_err() || stop {
             return;
         }
     }
@@ -566,14 +621,27 @@ pub const CHUNK: usize = 1 << 17;
 const CHUNKS: usize = 2;
 
 impl Hashed {
-    fn new(mut inner: Box<dyn Read + Send>, hash: bool) -> Self {
+    /// Read `inner`, whose first bytes `head` were read already (they are hashed and
+    /// checked here, not handed on). `stop_at_invalid_utf8`: the stream is read as UTF-8, so
+    /// nothing is read after the chunk holding its first invalid byte (the row reader stops
+    /// at that record).
+    fn new(
+        mut inner: Box<dyn Read + Send>,
+        head: &[u8],
+        hash: bool,
+        stop_at_invalid_utf8: bool,
+    ) -> Self {
         let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
         let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 1);
         let not_utf8 = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&not_utf8);
+        let mut hasher = hash.then(Sha256::new);
+        if let Some(h) = &mut hasher {
+            h.update(head);
+        }
+        let mut watch = Utf8Watch::default();
+        watch.feed(head);
         let digest = std::thread::spawn(move || {
-            let mut hasher = hash.then(Sha256::new);
-            let mut watch = Utf8Watch::default();
             loop {
                 let mut buf = recycled.try_recv().unwrap_or_default();
                 buf.resize(CHUNK, 0);
@@ -595,6 +663,9 @@ impl Hashed {
                 }
                 if n == 0 || to_parser.send(Ok(buf)).is_err() {
                     break;
+                }
+                if stop_at_invalid_utf8 && !watch.valid(false) {
+                    return None;
                 }
             }
             hasher.map(|h| hex(&h.finalize()))

@@ -1,6 +1,7 @@
 //! Commune data: decoding CSV bytes (`decode`), worksheets (`sheet`), header mapping
 //! (`columns`), cell coercion (`coerce`), the province table (`province`), the official lists
-//! of communal units (`units`), reading rows from either source (`read`) and the fast hasher
+//! of communal units (`units`), reading rows from either source (`read`), CSV records with exact positions and a size
+//! cap (`records`) and the fast hasher
 //! of the reader's maps (`hash`).
 //!
 //! Data diagnostic codes are stable and listed in [`CODES`] and docs/data.md.
@@ -12,15 +13,18 @@ pub mod diags;
 pub mod hash;
 pub mod province;
 pub mod read;
+pub mod records;
 pub mod sheet;
 pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 28] = [
+pub const CODES: [&str; 32] = [
     "ambiguous-number",
     "ambiguous-province",
+    "ambiguous-zone",
     "commune-name-mismatch",
+    "conflicting-overrides",
     "duplicate-code",
     "duplicate-column",
     "empty-file",
@@ -36,6 +40,7 @@ pub const CODES: [&str; 28] = [
     "option-ignored",
     "out-of-range",
     "percent-as-fraction",
+    "record-too-large",
     "replaced-characters",
     "unknown-columns",
     "unknown-commune-code",
@@ -44,6 +49,7 @@ pub const CODES: [&str; 28] = [
     "unknown-zone",
     "unreadable-csv",
     "unreadable-workbook",
+    "workbook-too-large",
     "wrong-field-count",
     "year-outside-period",
 ];
@@ -94,6 +100,7 @@ mod tests {
     fn every_code_the_reader_raises_is_listed() {
         let sources = [
             include_str!("read.rs"),
+            include_str!("records.rs"),
             include_str!("coerce.rs"),
             include_str!("columns.rs"),
             include_str!("decode.rs"),

@@ -17,7 +17,7 @@ use crate::data::province::{Lookup, ProvinceSet, lookup};
 use crate::data::units;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::MeasureKind;
+use crate::ruleset::model::{MeasureKind, ZoneMatch};
 use crate::text::{echo, echo_list, nfc};
 
 /// How rows are read.
@@ -118,12 +118,6 @@ pub trait RecordSource {
     }
 }
 
-impl<R: std::io::Read> RecordSource for csv::Reader<R> {
-    fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
-        csv::Reader::read_byte_record(self, rec)
-    }
-}
-
 /// A record whose bytes were checked to be UTF-8: text cells are read as `&str`, measure
 /// cells as bytes (`coerce_bytes`), with no per-field check.
 #[derive(Debug, Default)]
@@ -186,21 +180,8 @@ impl Record {
     }
 }
 
-/// A CSV reader as [`RowReader`] expects it: no header handling (the reader finds the header),
-/// records of any length (the reader checks them against the header), records ending at `\n`.
-///
-/// Ending records at `\n` alone keeps lines and byte offsets right for CRLF files (the csv
-/// crate's own CRLF handling puts every record after the first one line too early); the `\r`
-/// left at the end of a line's last cell is whitespace, which every cell is trimmed of.
-pub fn csv_records<R: std::io::Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .delimiter(delimiter)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader)
-}
+pub use crate::data::records::csv_records;
+use crate::data::records::{CsvRecords, RecordTooLarge};
 
 /// Where a row's zone came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -347,7 +328,7 @@ pub struct RowReader<'a, S: RecordSource> {
     paused: bool,
 }
 
-impl<'a, R: std::io::Read> RowReader<'a, csv::Reader<R>> {
+impl<'a, R: std::io::Read> RowReader<'a, CsvRecords<R>> {
     /// A reader of comma-separated UTF-8 text.
     pub fn new(
         reader: R,
@@ -584,8 +565,12 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     self.end.records += 1;
                     self.end.rejected += 1;
                     self.end.diags.push(csv_error(&e, self.path));
-                    if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                        // The file is in another encoding: every later row would fail too.
+                    if matches!(
+                        e.kind(),
+                        csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::Io(_)
+                    ) {
+                        // The file is in another encoding, or cannot be read on: every later
+                        // row would fail too.
                         self.done = true;
                         return None;
                     }
@@ -818,7 +803,7 @@ struct Fractions {
 #[derive(Default)]
 struct Memo {
     provinces: FxHashMap<Box<str>, Lookup>,
-    zones: FxHashMap<Box<str>, Option<usize>>,
+    zones: FxHashMap<Box<str>, ZoneMatch>,
     /// Official-list warnings of this file so far: unknown codes, name mismatches.
     unit_warnings: [usize; 2],
 }
@@ -1005,6 +990,7 @@ fn read_row(
             }
         }
     }
+    overrides(rec, cols, rs, &values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
     let province = text(cols.ident(Ident::Province));
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
@@ -1112,6 +1098,47 @@ fn check_unit(
     cx.diags.push(warning);
 }
 
+/// `conflicting-overrides`: the row sets the flags of overrides that move it to different
+/// zones. Which zone applies is not guessed from their order; overrides that agree on the
+/// zone (318/QĐ-TTg's two both name NMM) are fine.
+fn overrides(
+    rec: &Record,
+    cols: &Columns,
+    rs: &Ruleset,
+    values: &[Option<Value>],
+    cx: &mut RowCtx<'_>,
+) {
+    let mut set = rs
+        .overrides
+        .iter()
+        .filter(|o| values.get(o.measure) == Some(&Some(Value::Bool(true))));
+    let Some(first) = set.next() else {
+        return;
+    };
+    let Some(other) = set.find(|o| o.zone != first.zone) else {
+        return;
+    };
+    let Some(col) = cols.measures.get(other.measure).copied().flatten() else {
+        return;
+    };
+    let cell = rec.get(col).unwrap_or("").trim().to_string();
+    let flag = |o: &crate::ruleset::model::Override| {
+        let header = cols.measures[o.measure]
+            .map_or("", |c| cx.header(c))
+            .to_string();
+        format!(
+            "`{header}` (override `{}`, zone `{}`)",
+            o.id, rs.zones[o.zone].id
+        )
+    };
+    let expected = format!(
+        "at most one zone override per row: {} and {} are both set and name different zones",
+        flag(first),
+        flag(other)
+    );
+    cx.cell_error("conflicting-overrides", col, &cell, &expected);
+}
+
 fn year(
     rec: &Record,
     cols: &Columns,
@@ -1159,9 +1186,29 @@ fn zone(
     if let Some(col) = zone_col {
         let cell = rec.get(col).unwrap_or("").trim();
         if !cell.is_empty() {
-            let found = memo(&mut cx.memo.zones, cell, || rs.find_zone(cell));
-            if let Some(z) = found {
-                return (z, ZoneFrom::Column);
+            let found = memo(&mut cx.memo.zones, cell, || rs.match_zone(cell));
+            match found {
+                ZoneMatch::Found(z) => return (z, ZoneFrom::Column),
+                ZoneMatch::Ambiguous(zones) => {
+                    let names: Vec<String> = zones
+                        .iter()
+                        .map(|&z| {
+                            let zone = &rs.zones[z];
+                            let close: Vec<&str> = zone
+                                .spellings()
+                                .filter(|s| crate::text::fold(s) == crate::text::fold(cell))
+                                .collect();
+                            format!("`{}` (`{}`)", zone.id, close.join("`, `"))
+                        })
+                        .collect();
+                    let expected = format!(
+                        "one zone, spelled exactly: `{cell}` matches {} once diacritics are ignored",
+                        names.join(" and ")
+                    );
+                    cx.cell_error("ambiguous-zone", col, cell, &expected);
+                    return (0, ZoneFrom::Column);
+                }
+                ZoneMatch::Unknown => {}
             }
             let ids: Vec<&str> = rs.zones.iter().map(|z| z.id.as_str()).collect();
             let expected = format!("one of `{}` (or a zone name or alias)", ids.join("`, `"));
@@ -1310,8 +1357,31 @@ fn csv_error(e: &csv::Error, path: &str) -> Diagnostic {
         csv::ErrorKind::Utf8 { pos, err } => {
             invalid_utf8(path, pos.as_ref(), err.field(), err.valid_up_to())
         }
+        csv::ErrorKind::Io(io) => match io
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<RecordTooLarge>())
+        {
+            Some(big) => record_too_large(path, big),
+            None => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
+        },
         _ => Diagnostic::error("unreadable-csv", e.to_string()).at(path, line, None),
     }
+}
+
+/// `record-too-large`: a record over [`crate::data::records::RECORD_LIMIT`]; nothing after it
+/// is read.
+fn record_too_large(path: &str, big: &RecordTooLarge) -> Diagnostic {
+    Diagnostic::error(
+        "record-too-large",
+        format!(
+            "the record starting at line {} (byte offset {}) is longer than {}, the most a record may hold; the rest of the file was not read",
+            big.line,
+            big.byte,
+            crate::data::records::limit_text(big.limit)
+        ),
+    )
+    .at(path, Some(big.line), None)
+    .help("a commune row is a few kB: look for a quote `\"` that is never closed on that line, or a file that is not CSV text")
 }
 
 #[cfg(test)]

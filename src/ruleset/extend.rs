@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::lint::laxer;
-use super::load::{Resolve, parse, sha256_hex};
+use super::load::{Base, Resolve, parse, sha256_hex};
 use super::model::{Origin, Ruleset, Test, Threshold};
 use super::raw::{RawHeader, RawRuleset};
 use super::source::Sources;
@@ -17,22 +17,26 @@ use super::validate::validate;
 use crate::diag::{Diagnostic, has_errors};
 
 /// Codes of `extends`.
-pub const CODES: [&str; 5] = [
+pub const CODES: [&str; 6] = [
     "bad-extension",
     "extends-cycle",
+    "extends-too-deep",
     "laxer-than-base",
     "unknown-base",
     "unknown-indicator",
 ];
 
-/// How many rulesets a chain of `extends` may hold.
-const MAX_DEPTH: usize = 8;
+/// How many rulesets a chain of `extends` may hold, the extending file included
+/// (`extends-too-deep`; docs/data.md, "Limits"). Real chains hold two or three (national →
+/// province → district trial); the limit bounds what is read, as every base is kept in memory.
+pub const MAX_DEPTH: usize = 32;
 
 struct Chain<'a> {
     sources: Sources,
     resolve: Resolve<'a>,
-    /// Paths of the files being loaded, outermost first.
-    stack: Vec<String>,
+    /// The files being loaded, outermost first: how diagnostics name each, and its identity
+    /// (`load::Base::identity`), which finds cycles however a path is spelled.
+    stack: Vec<(String, String)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -58,7 +62,7 @@ impl Chain<'_> {
     }
 
     /// Parse `text` and, when it extends another ruleset, load that one and merge.
-    fn merged(&mut self, text: &str, path: &str) -> Option<Merged> {
+    fn merged(&mut self, text: &str, path: &str, identity: &str) -> Option<Merged> {
         let raw = match parse(text, path, &mut self.sources) {
             Ok(raw) => raw,
             Err(d) => {
@@ -82,7 +86,11 @@ impl Chain<'_> {
                 sha256: sha256_hex(text.as_bytes()),
             });
         };
-        let (base_path, base_text) = match (self.resolve)(ext.get_ref(), path) {
+        let Base {
+            path: base_path,
+            text: base_text,
+            identity: base_identity,
+        } = match (self.resolve)(ext.get_ref(), path) {
             Ok(found) => found,
             Err(why) => {
                 self.err(
@@ -94,9 +102,16 @@ impl Chain<'_> {
                 return None;
             }
         };
-        self.stack.push(path.to_string());
-        if self.stack.contains(&base_path) || self.stack.len() > MAX_DEPTH {
-            let chain = self.stack.join("` → `");
+        self.stack.push((path.to_string(), identity.to_string()));
+        let names = |stack: &[(String, String)]| {
+            stack
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join("` → `")
+        };
+        if let Some(at) = self.stack.iter().position(|(_, id)| *id == base_identity) {
+            let chain = names(&self.stack[at..]);
             self.err(
                 "extends-cycle",
                 ext.span(),
@@ -105,7 +120,22 @@ impl Chain<'_> {
             self.stack.pop();
             return None;
         }
-        let base = self.merged(&base_text, &base_path);
+        if self.stack.len() >= MAX_DEPTH {
+            let (first, last) = (&self.stack[0].0, path);
+            let between = self.stack.len() - 2;
+            self.err(
+                "extends-too-deep",
+                ext.span(),
+                format!(
+                    "a chain of `extends` may hold at most {MAX_DEPTH} rulesets: `{first}` → {between} more → `{last}` → `{base_path}` holds {}",
+                    self.stack.len() + 1
+                ),
+            );
+            self.help("extend the ruleset the chain is built on directly");
+            self.stack.pop();
+            return None;
+        }
+        let base = self.merged(&base_text, &base_path, &base_identity);
         self.stack.pop();
         let base = base?;
         // The base must be a sound ruleset on its own: its errors are its file's.
@@ -275,6 +305,7 @@ fn merge(cx: &mut Chain<'_>, mut base: RawRuleset, ext: RawRuleset) -> Option<Ra
 pub(crate) fn load(
     text: &str,
     path: &str,
+    identity: &str,
     resolve: Resolve<'_>,
 ) -> (Option<Ruleset>, Vec<Diagnostic>) {
     let mut cx = Chain {
@@ -283,7 +314,7 @@ pub(crate) fn load(
         stack: Vec::new(),
         diags: Vec::new(),
     };
-    let Some(m) = cx.merged(text, path) else {
+    let Some(m) = cx.merged(text, path, identity) else {
         return (None, cx.diags);
     };
     let (rs, diags) = validate(m.raw, &cx.sources, m.sha256);

@@ -12,11 +12,12 @@ use super::model::{IndicatorRef, Op, Origin, Ruleset, Test, Threshold};
 use crate::diag::{Diagnostic, Location};
 
 /// Every code `lint` can emit.
-pub const CODES: [&str; 4] = [
+pub const CODES: [&str; 5] = [
     "laxer-than-required-level",
     "outside-period",
     "unverified",
     "year-gap",
+    "zone-spelling-collision",
 ];
 
 /// Lints a ruleset file may silence for one indicator with `allow = [...]`. `unverified` is not
@@ -39,7 +40,40 @@ pub fn lint(rs: &Ruleset, opts: &LintOptions) -> Vec<Diagnostic> {
     unverified(rs, &mut out);
     year_gap(rs, &mut out);
     laxer_than_required(rs, &mut out);
+    zone_spellings(rs, &mut out);
     out
+}
+
+/// Spellings of two zones that differ only by diacritics (`DBSH`, `ĐBSH`): a cell written
+/// another way still (`Dbsh`, or `ĐBSH` typed without its stroke in a third spelling) matches
+/// both once diacritics are folded, and is then an error (`ambiguous-zone`) instead of a zone.
+/// Spellings equal ignoring case are `duplicate-alias` errors (validate).
+fn zone_spellings(rs: &Ruleset, out: &mut Vec<Diagnostic>) {
+    let mut owners: Vec<(String, usize, &str)> = Vec::new();
+    for (zi, z) in rs.zones.iter().enumerate() {
+        for spelling in z.spellings() {
+            let key = crate::text::fold(spelling);
+            let clash = owners
+                .iter()
+                .find(|(k, owner, _)| *k == key && *owner != zi)
+                .map(|(_, owner, first)| (*owner, *first));
+            if let Some((owner, first)) = clash {
+                out.push(
+                    warn_at(
+                        "zone-spelling-collision",
+                        format!(
+                            "`{spelling}` of zone `{}` and `{first}` of zone `{}` differ only by diacritics: a cell matching neither exactly is refused as naming both",
+                            z.id, rs.zones[owner].id
+                        ),
+                        &z.at,
+                    )
+                    .help("give each zone spellings that stay apart without diacritics, or accept that data must spell them exactly"),
+                );
+            } else if !owners.iter().any(|(k, o, _)| *k == key && *o == zi) {
+                owners.push((key, zi, spelling));
+            }
+        }
+    }
 }
 
 fn warn_at(code: &'static str, message: String, at: &Location) -> Diagnostic {

@@ -13,19 +13,33 @@ use super::raw::RawRuleset;
 use super::source::Sources;
 use crate::diag::Diagnostic;
 
-/// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`, reported by
-/// the commands that read files) and the TOML reader.
-pub const CODES: [&str; 5] = [
+/// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`,
+/// `ruleset-too-large`, reported by the commands that read files) and the TOML reader.
+pub const CODES: [&str; 6] = [
     "invalid-toml",
     "invalid-utf8",
     "missing-key",
+    "ruleset-too-large",
     "unknown-key",
     "unreadable-file",
 ];
 
-/// Finds the base of `extends = SPEC` written in the file FROM: `(spec, from)` → the base's
-/// (path for diagnostics, text), or why it cannot be read.
-pub type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<(String, String), String>;
+/// Finds the base of `extends = SPEC` written in the file FROM: `(spec, from)` → the base,
+/// or why it cannot be read.
+pub type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<Base, String>;
+
+/// A ruleset found for `extends`.
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// How diagnostics name it (the path as written from the extending file's folder, or the
+    /// built-in file's path).
+    pub path: String,
+    /// Its TOML text.
+    pub text: String,
+    /// What it is, whatever the spelling of its path: `builtin:<id>`, or the canonical path of
+    /// a file. Two bases are the same ruleset when their identities are equal (cycles).
+    pub identity: String,
+}
 
 /// Parse and validate ruleset `text`; `path` is only used in diagnostics. `extends` may name
 /// built-in rulesets only (commands that read files use `load_with`).
@@ -39,13 +53,28 @@ pub fn load_with(
     path: &str,
     resolve: Resolve<'_>,
 ) -> (Option<Ruleset>, Vec<Diagnostic>) {
-    extend::load(text, path, resolve)
+    extend::load(text, path, path, resolve)
+}
+
+/// [`load_with`] for a ruleset whose identity (see [`Base::identity`]) is not its `path`: a
+/// file's canonical path, `builtin:<id>`.
+pub fn load_with_identity(
+    text: &str,
+    path: &str,
+    identity: &str,
+    resolve: Resolve<'_>,
+) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    extend::load(text, path, identity, resolve)
 }
 
 /// A resolver that knows the built-in rulesets only.
-pub fn builtin_only(spec: &str, _from: &str) -> Result<(String, String), String> {
+pub fn builtin_only(spec: &str, _from: &str) -> Result<Base, String> {
     match builtin::get(spec) {
-        Some((path, text)) => Ok((path.to_string(), text.to_string())),
+        Some((path, text)) => Ok(Base {
+            path: path.to_string(),
+            text: text.to_string(),
+            identity: format!("builtin:{spec}"),
+        }),
         None => Err(format!(
             "`{spec}` is not a built-in ruleset (files cannot be read here)"
         )),

@@ -73,6 +73,49 @@ pub struct Zone {
     pub name_vi: String,
     /// Other spellings accepted in data.
     pub aliases: Vec<String>,
+    /// Where the zone's `id` is written.
+    pub at: Location,
+}
+
+impl Zone {
+    /// Every spelling that names the zone in data: id, names, aliases.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        [&self.id, &self.name, &self.name_vi]
+            .into_iter()
+            .chain(&self.aliases)
+            .map(String::as_str)
+    }
+}
+
+/// What a zone cell names (see [`Ruleset::match_zone`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneMatch {
+    /// One zone.
+    Found(usize),
+    /// Several zones at the first step that matched anything: never the first of them.
+    Ambiguous(Vec<usize>),
+    /// No zone.
+    Unknown,
+}
+
+impl ZoneMatch {
+    /// The zone, when exactly one matched.
+    pub fn found(&self) -> Option<usize> {
+        match self {
+            ZoneMatch::Found(z) => Some(*z),
+            _ => None,
+        }
+    }
+}
+
+/// Key of the second step of zone matching: NFC, lowercase, spacing collapsed; diacritics
+/// kept (`ĐBSH` ≠ `DBSH`).
+pub fn zone_case_key(s: &str) -> String {
+    crate::text::nfc(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// How a measure's cells are read.
@@ -382,16 +425,36 @@ impl Ruleset {
         self.zones.iter().position(|z| z.id == id)
     }
 
-    /// Index of the zone that `text` names: its id, English or Vietnamese name, or an alias,
-    /// compared with `text::fold` (case, diacritics, spacing).
+    /// Index of the zone that `text` names, when exactly one does (see [`Self::match_zone`]).
     pub fn find_zone(&self, text: &str) -> Option<usize> {
-        let key = crate::text::fold(text);
-        self.zones.iter().position(|z| {
-            [&z.id, &z.name, &z.name_vi]
-                .into_iter()
-                .chain(&z.aliases)
-                .any(|n| crate::text::fold(n) == key)
-        })
+        self.match_zone(text).found()
+    }
+
+    /// The zone(s) `text` names by its id, English or Vietnamese name, or an alias, in three
+    /// steps, each taken only when the one before matched no zone: the same text after NFC
+    /// (trimmed); then ignoring case and spacing ([`zone_case_key`]); then also ignoring
+    /// diacritics (`text::fold`). Several zones at the step that matched are
+    /// [`ZoneMatch::Ambiguous`]: a zone is never picked by declaration order.
+    pub fn match_zone(&self, text: &str) -> ZoneMatch {
+        let nfc = crate::text::nfc(text.trim());
+        let case = zone_case_key(&nfc);
+        let fold = crate::text::fold(&nfc);
+        let steps: [&dyn Fn(&str) -> bool; 3] = [
+            &|n| crate::text::nfc(n.trim()) == nfc,
+            &|n| zone_case_key(n) == case,
+            &|n| crate::text::fold(n) == fold,
+        ];
+        for same in steps {
+            let zones: Vec<usize> = (0..self.zones.len())
+                .filter(|&z| self.zones[z].spellings().any(same))
+                .collect();
+            match zones.len() {
+                0 => continue,
+                1 => return ZoneMatch::Found(zones[0]),
+                _ => return ZoneMatch::Ambiguous(zones),
+            }
+        }
+        ZoneMatch::Unknown
     }
 
     /// Number of indicators over all levels.
@@ -511,6 +574,46 @@ pub fn in_force(entries: &[YearEntry], year: i32) -> &YearEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn zones(spellings: &[(&str, &[&str])]) -> Ruleset {
+        let mut rs = crate::ruleset::load_str(
+            crate::ruleset::builtin::get("ntm-2021-2025")
+                .map(|(_, t)| t)
+                .unwrap_or_default(),
+            "t.toml",
+        )
+        .0
+        .expect("built-in ruleset");
+        rs.zones = spellings
+            .iter()
+            .map(|(id, aliases)| Zone {
+                id: (*id).to_string(),
+                name: format!("{id} name"),
+                name_vi: format!("Vùng {id}"),
+                aliases: aliases.iter().map(|a| (*a).to_string()).collect(),
+                at: rs.period_at.clone(),
+            })
+            .collect();
+        rs
+    }
+
+    #[test]
+    fn a_zone_is_matched_exactly_then_ignoring_case_then_ignoring_diacritics() {
+        // `DBSH` of the second zone was read as the first zone's `ĐBSH` (first fold match).
+        let rs = zones(&[("RRD", &["ĐBSH"]), ("NMM", &["DBSH"])]);
+        assert_eq!(rs.match_zone("DBSH"), ZoneMatch::Found(1));
+        assert_eq!(rs.match_zone(" ĐBSH "), ZoneMatch::Found(0));
+        // Decomposed Đ does not exist, but a decomposed tone mark does: NFC first.
+        assert_eq!(rs.match_zone("vu\u{300}ng RRD"), ZoneMatch::Found(0));
+        assert_eq!(rs.match_zone("dbsh"), ZoneMatch::Found(1));
+        assert_eq!(rs.match_zone("đbsh"), ZoneMatch::Found(0));
+        // Only the fold matches, and it matches both: refused, both named.
+        assert_eq!(rs.match_zone("ḌBSH"), ZoneMatch::Ambiguous(vec![0, 1]));
+        assert_eq!(rs.find_zone("ḌBSH"), None);
+        // An unambiguous fold is still accepted.
+        assert_eq!(rs.match_zone("Vung NMM"), ZoneMatch::Found(1));
+        assert_eq!(rs.match_zone("MRD"), ZoneMatch::Unknown);
+    }
 
     fn entry(from: i32, v: i64) -> YearEntry {
         YearEntry {

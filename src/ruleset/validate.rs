@@ -251,6 +251,7 @@ fn zones(
             name: z.name.clone(),
             name_vi: z.name_vi.clone(),
             aliases: z.aliases.clone(),
+            at: cx.src.locate(z.id.span().start),
         });
     }
     if out.is_empty() {
@@ -259,6 +260,29 @@ fn zones(
             zoning_span,
             "the ruleset declares no `[[zones]]`".into(),
         );
+    }
+    // Data names a zone by any of its spellings, compared after NFC ignoring case (then
+    // diacritics, which `lint` warns about): two zones must not share one.
+    let mut owners: HashMap<String, (usize, String)> = HashMap::new();
+    for (zi, z) in out.iter().enumerate() {
+        for spelling in z.spellings() {
+            let key = super::model::zone_case_key(spelling);
+            match owners.get(&key) {
+                Some((owner, first)) if *owner != zi => {
+                    let msg = format!(
+                        "`{spelling}` of zone `{}` is already a spelling of zone `{}` (`{first}`): a cell could name either",
+                        z.id, out[*owner].id
+                    );
+                    let mut d = Diagnostic::error("duplicate-alias", msg);
+                    d.location = Some(z.at.clone());
+                    cx.diags.push(d);
+                }
+                Some(_) => {}
+                None => {
+                    owners.insert(key, (zi, spelling.to_string()));
+                }
+            }
+        }
     }
     out
 }

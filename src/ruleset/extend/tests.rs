@@ -100,10 +100,16 @@ fn load(text: &str, extra: &[(&str, &str)]) -> (Option<Ruleset>, Vec<Diagnostic>
     let resolve = move |spec: &str, from: &str| {
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
         let path = format!("{dir}/{spec}");
+        // The identity of `dir/./x.toml` is `dir/x.toml`, as a canonical path would be.
+        let identity = path.replace("/./", "/");
         files
             .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(p, t)| (p.clone(), t.clone()))
+            .find(|(p, _)| *p == identity)
+            .map(|(_, t)| crate::ruleset::load::Base {
+                path: path.clone(),
+                text: t.clone(),
+                identity: identity.clone(),
+            })
             .ok_or_else(|| format!("no file `{path}`"))
     };
     load_with(text, "dir/p.toml", &resolve)
@@ -291,6 +297,72 @@ fn a_missing_base_and_a_cycle() {
     let text = HEAD.replace("base.toml", "p.toml");
     let (_, diags) = load(&text, &[("dir/p.toml", &text)]);
     assert_eq!(codes(&diags), ["extends-cycle"]);
+    // The same, spelled another way: found by identity at once, not by the depth limit.
+    let text = HEAD.replace("base.toml", "./p.toml");
+    let (_, diags) = load(&text, &[("dir/p.toml", &text)]);
+    assert_eq!(codes(&diags), ["extends-cycle"]);
+    assert!(
+        diags[0].message.ends_with("`dir/p.toml` → `dir/./p.toml`"),
+        "{}",
+        diags[0]
+    );
+}
+
+/// `dir/p.toml` → `dir/c1.toml` → … → `dir/c{n}.toml` → `dir/base.toml`: `n + 2` rulesets.
+fn chain(n: usize) -> (String, Vec<(String, String)>) {
+    let link = |i: usize, next: &str| {
+        HEAD.replace("base.toml", next)
+            .replace("\"province\"", &format!("\"c{i}\""))
+    };
+    let files: Vec<(String, String)> = (1..=n)
+        .map(|i| {
+            let next = if i == n {
+                "base.toml".to_string()
+            } else {
+                format!("c{}.toml", i + 1)
+            };
+            (format!("dir/c{i}.toml"), link(i, &next))
+        })
+        .collect();
+    let top = if n == 0 {
+        HEAD.to_string()
+    } else {
+        HEAD.replace("base.toml", "c1.toml")
+    };
+    (top, files)
+}
+
+fn load_chain(n: usize) -> (Option<Ruleset>, Vec<Diagnostic>) {
+    let (top, files) = chain(n);
+    let extra: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    load(&top, &extra)
+}
+
+#[test]
+fn a_chain_of_nine_extending_files_is_not_a_cycle() {
+    // p, c1 … c8 and their base: rejected as `extends-cycle` when the depth limit was 8.
+    let (rs, diags) = load_chain(8);
+    assert_eq!(codes(&diags), Vec::<&str>::new());
+    assert_eq!(rs.expect("loads").extends.as_deref(), Some("c1"));
+}
+
+#[test]
+fn a_chain_at_the_depth_limit_loads_and_one_more_is_extends_too_deep() {
+    let (rs, diags) = load_chain(MAX_DEPTH - 2);
+    assert!(rs.is_some(), "{diags:?}");
+    let (rs, diags) = load_chain(MAX_DEPTH - 1);
+    assert!(rs.is_none());
+    assert_eq!(codes(&diags), ["extends-too-deep"]);
+    assert!(
+        diags[0]
+            .message
+            .contains(&format!("at most {MAX_DEPTH} rulesets")),
+        "{}",
+        diags[0]
+    );
 }
 
 #[test]

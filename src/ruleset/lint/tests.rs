@@ -262,3 +262,50 @@ fn codes_are_sorted_unique_and_allowable_ones_are_codes() {
     }
     assert!(!ALLOWABLE.contains(&"unverified"));
 }
+
+/// `SOUND` with `aliases` added to zone 1 and zone 2.
+fn with_zone_aliases(one: &str, two: &str) -> Ruleset {
+    let text = BASE
+        .replace("OP_S", SOUND.op_s)
+        .replace("THRESHOLD_S", SOUND.ts)
+        .replace("ALLOW_S", "")
+        .replace("OP_A", SOUND.op_a)
+        .replace("THRESHOLD_A", SOUND.ta)
+        .replace("VERIFIED_A", SOUND.verified_a)
+        .replace("ALLOW_A", SOUND.allow_a)
+        .replacen(
+            "name_vi = \"Một\"",
+            &format!("name_vi = \"Một\"\naliases = [{one}]"),
+            1,
+        )
+        .replacen(
+            "name_vi = \"Hai\"",
+            &format!("name_vi = \"Hai\"\naliases = [{two}]"),
+            1,
+        );
+    let (rs, diags) = load_str(&text, "t.toml");
+    assert!(diags.is_empty(), "{diags:#?}");
+    rs.expect("valid")
+}
+
+#[test]
+fn zone_spellings_differing_only_by_diacritics_are_reported() {
+    let rs = with_zone_aliases("\"DBSH\"", "\"ĐBSH\"");
+    let found = lint(&rs, &LintOptions::default());
+    assert_eq!(codes(&found), ["zone-spelling-collision"]);
+    assert!(
+        found[0]
+            .message
+            .contains("`ĐBSH` of zone `2` and `DBSH` of zone `1`"),
+        "{}",
+        found[0]
+    );
+    // At the id of the zone declared second.
+    assert_eq!(found[0].location.as_ref().and_then(|l| l.line), Some(16));
+    // Within one zone, or apart even without diacritics: nothing to report.
+    let rs = with_zone_aliases("\"DBSH\", \"ĐBSH\"", "\"ĐNB\"");
+    assert_eq!(
+        codes(&lint(&rs, &LintOptions::default())),
+        Vec::<&str>::new()
+    );
+}

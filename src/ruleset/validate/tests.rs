@@ -301,6 +301,28 @@ fn duplicate_alias() {
 }
 
 #[test]
+fn zone_spellings_equal_ignoring_case_are_duplicate_alias() {
+    // `HAI` could be read as zone 2's name or zone 1's alias: never the first declared.
+    let text = replace(
+        BASE,
+        "name = \"One\"\nname_vi = \"Một\"",
+        "name = \"One\"\nname_vi = \"Một\"\naliases = [\"HAI\"]",
+    );
+    let (rs, diags) = load(&text);
+    assert!(rs.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, "duplicate-alias");
+    assert!(diags[0].message.contains("zone `2`"), "{}", diags[0]);
+    // The same spelling twice in one zone is harmless.
+    let text = replace(
+        BASE,
+        "name = \"One\"\nname_vi = \"Một\"",
+        "name = \"One\"\nname_vi = \"Một\"\naliases = [\"one\", \"MỘT\"]",
+    );
+    assert!(load(&text).0.is_some());
+}
+
+#[test]
 fn duplicate_id() {
     let text = format!("{BASE}\n[[zones]]\nid = \"2\"\nname = \"Again\"\nname_vi = \"Again\"\n");
     assert_only(

@@ -1,0 +1,175 @@
+//! Positions and the size cap of CSV records.
+
+use super::{CsvRecords, RecordTooLarge, csv_records};
+
+/// Each record's (line, byte offset, first field), or the error that ended the stream.
+fn positions(text: &[u8], limit: u64) -> (Vec<(u64, u64, String)>, Option<RecordTooLarge>) {
+    let mut rdr = CsvRecords::with_limit(text, b',', limit);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {
+                let pos = rec.position().expect("position");
+                let first = String::from_utf8_lossy(rec.get(0).unwrap_or_default()).into_owned();
+                out.push((pos.line(), pos.byte(), first));
+            }
+            Ok(false) => return (out, None),
+            Err(e) => {
+                let big = match e.kind() {
+                    csv::ErrorKind::Io(io) => io
+                        .get_ref()
+                        .and_then(|e| e.downcast_ref::<RecordTooLarge>())
+                        .copied(),
+                    _ => None,
+                };
+                return (out, Some(big.expect("record-too-large")));
+            }
+        }
+    }
+}
+
+fn lines(text: &[u8]) -> Vec<u64> {
+    positions(text, super::RECORD_LIMIT)
+        .0
+        .iter()
+        .map(|p| p.0)
+        .collect()
+}
+
+#[test]
+fn blank_lf_lines_count() {
+    // The csv crate alone says 1, 2, 3.
+    assert_eq!(lines(b"H\nrow\n\n\nbadrow\n"), [1, 2, 5]);
+    assert_eq!(lines(b"H\nrow\n\n\nbadrow"), [1, 2, 5]);
+    assert_eq!(lines(b"\n\nH\nrow\n"), [3, 4]);
+    assert_eq!(lines(b"\xEF\xBB\xBF\n\nH\nrow\n"), [3, 4]);
+}
+
+#[test]
+fn blank_crlf_lines_are_records() {
+    assert_eq!(lines(b"H\r\nrow\r\n\r\n\r\nbadrow\r\n"), [1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn byte_offsets_are_record_starts() {
+    let (got, _) = positions(b"H\n\n\nrow\n", 1 << 20);
+    assert_eq!(got[1], (4, 4, "row".to_string()));
+}
+
+#[test]
+fn quoted_newlines_count_from_the_record_start() {
+    assert_eq!(lines(b"H\n\"a\nb\",1\n\nnext\n"), [1, 2, 5]);
+}
+
+#[test]
+fn blank_runs_across_chunks() {
+    // More blank lines than the parser's 64 KiB buffer holds.
+    let mut text = b"H\n".to_vec();
+    text.extend(std::iter::repeat_n(b'\n', 200_000));
+    text.extend_from_slice(b"row\n");
+    assert_eq!(lines(&text), [1, 200_002]);
+}
+
+#[test]
+fn a_record_of_exactly_the_limit_is_read() {
+    // `H\n` is 2 bytes, `xxxxxxx\n` 8.
+    let (got, err) = positions(b"H\nxxxxxxx\n", 8);
+    assert_eq!(got.len(), 2);
+    assert_eq!(err, None);
+    let (got, err) = positions(b"H\nxxxxxxxx", 8);
+    assert_eq!((got.len(), err), (2, None));
+}
+
+#[test]
+fn a_record_over_the_limit_is_an_error_naming_its_line() {
+    let (got, err) = positions(b"H\n\n\nxxxxxxxx\nnext\n", 8);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        err,
+        Some(RecordTooLarge {
+            line: 4,
+            byte: 4,
+            limit: 8
+        })
+    );
+}
+
+#[test]
+fn an_endless_record_stops_at_the_limit() {
+    // A reader that never ends: the cap stops it.
+    let zeros = std::io::repeat(0);
+    let mut rdr = csv_records(zeros, b',');
+    let mut rec = csv::ByteRecord::new();
+    let e = rdr.read_byte_record(&mut rec).expect_err("too large");
+    assert!(e.to_string().contains("longer than 1 MiB"), "{e}");
+}
+
+proptest::proptest! {
+    /// Every data record is reported at the line an editor shows it on, whatever blank or
+    /// whitespace-only lines come before it and whether lines end with LF or CRLF.
+    #[test]
+    fn lines_are_editor_lines(
+        kinds in proptest::collection::vec(0u8..4, 1..60),
+        crlf in proptest::bool::ANY,
+        final_newline in proptest::bool::ANY,
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::new();
+        let mut want = Vec::new();
+        let mut line = 1;
+        for (i, k) in kinds.iter().enumerate() {
+            match k {
+                0 => {}
+                1 => text.push_str(" \t "),
+                2 => text.push_str(",,"),
+                _ => {
+                    // A data record whose quoted cell spans two lines.
+                    text.push_str(&format!("row{i},\"a{end}b\""));
+                    want.push(line);
+                    line += 1;
+                }
+            }
+            line += 1;
+            if i + 1 < kinds.len() || final_newline {
+                text.push_str(end);
+            }
+        }
+        let (got, err) = positions(text.as_bytes(), super::RECORD_LIMIT);
+        proptest::prop_assert_eq!(err, None);
+        let got: Vec<u64> = got
+            .iter()
+            .filter(|(_, _, first)| first.starts_with("row"))
+            .map(|(line, _, _)| *line)
+            .collect();
+        proptest::prop_assert_eq!(got, want);
+    }
+}
+
+/// A reader handing on one byte per read: every record start falls on a chunk's edge.
+struct OneByte<'a>(&'a [u8]);
+
+impl std::io::Read for OneByte<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((b, rest)), Some(out)) => {
+                *out = *b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn lines_are_right_when_every_read_is_one_byte() {
+    let text = b"\nH\n\n\n\"a\nb\",1\n\n\nrow\n\n";
+    let mut rdr = CsvRecords::with_limit(OneByte(text), b',', 1 << 20);
+    let mut rec = csv::ByteRecord::new();
+    let mut lines = Vec::new();
+    while rdr.read_byte_record(&mut rec).expect("reads") {
+        lines.push(rec.position().expect("position").line());
+    }
+    assert_eq!(lines, [2, 5, 9]);
+}
