@@ -154,9 +154,11 @@ pub enum RulesCommand {
 /// Where a ruleset comes from.
 #[derive(Debug, Clone, Args)]
 pub struct RulesArg {
-    /// Built-in ruleset id (`ntm rules list`) or path to a ruleset TOML file.
-    #[arg(long = "rules", short = 'r', value_name = "ID|FILE", default_value = crate::ruleset::builtin::DEFAULT_ID)]
-    pub rules: String,
+    /// Built-in ruleset id (`ntm rules list`) or path to a ruleset TOML file [default: the
+    /// built-in set whose period holds the assessment year: --year, else the `year` column,
+    /// else today; `template`: ntm-2021-2025]
+    #[arg(long = "rules", short = 'r', value_name = "ID|FILE")]
+    pub rules: Option<String>,
 }
 
 /// The commune data and how to read it: shared by every command that reads communes.

@@ -27,7 +27,13 @@ use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
 pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let Some(super::Prepared { rs, src, opts }) = super::prepare(&args.input, err)? else {
+    let Some(super::Prepared {
+        rs,
+        src,
+        opts,
+        chosen,
+    }) = super::prepare(&args.input, err)?
+    else {
         return Ok(Exit::Invalid);
     };
     let fail_below = match &args.fail_below {
@@ -190,6 +196,7 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         ruleset_id: rs.id.clone(),
         ruleset_sha256: rs.sha256.clone(),
         ruleset_source: src.label.clone(),
+        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
         year: first.filter(|_| same_year).map(|f| f.0),
         year_source: first.map(|f| f.1),
         inputs,
@@ -243,6 +250,19 @@ pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
                 closest: args.closest.map(|n| (n, communes)),
                 lang: crate::lang::Lang::resolve(args.lang),
             };
+            if let Some(by) = &meta.ruleset_chosen_by {
+                let note = match opts.lang {
+                    crate::lang::Lang::En => format!(
+                        "ruleset {} chosen by the assessment year ({by}); pass --rules to use another",
+                        meta.ruleset_id
+                    ),
+                    crate::lang::Lang::Vi => format!(
+                        "bộ tiêu chí {} được chọn theo năm đánh giá ({by}); dùng --rules để chọn bộ khác",
+                        meta.ruleset_id
+                    ),
+                };
+                writeln!(err, "{note}")?;
+            }
             write_table(out, &rs, &meta, &table, opts)?;
         }
         Format::Csv => {

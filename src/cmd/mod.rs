@@ -3,6 +3,7 @@
 //! The only place that opens files. Shared here: finding a ruleset by id or path.
 
 pub mod check;
+pub mod choose;
 pub mod diff;
 pub mod evaluate;
 pub mod explain;
@@ -144,25 +145,13 @@ pub struct Prepared {
     pub src: Source,
     /// How rows are read.
     pub opts: ReadOptions,
+    /// The built-in set chosen by year when `--rules` was not given.
+    pub chosen: Option<choose::Choice>,
 }
 
 /// Load the ruleset of `input` (printing its diagnostics) and check `--year` against its
 /// period. `None` when the ruleset has errors (exit 2).
 pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<Prepared>> {
-    let (rs, src, _) = load(&input.rules.rules, err)?;
-    let Some(rs) = rs else {
-        return Ok(None);
-    };
-    if let Some(y) = input.year {
-        if !input.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
-            bail!(
-                "--year {y} is outside the period {}–{} of ruleset `{}` (pass --allow-out-of-period to assess it anyway)",
-                rs.period.0,
-                rs.period.1,
-                rs.id
-            );
-        }
-    }
     let opts = ReadOptions {
         year: input.year,
         allow_out_of_period: input.allow_out_of_period,
@@ -181,5 +170,33 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
         },
         fraction_percent: input.fraction_percent,
     };
-    Ok(Some(Prepared { rs, src, opts }))
+    let chosen = match &input.rules.rules {
+        Some(_) => None,
+        None => Some(choose::choose(input, &opts)?),
+    };
+    let spec = match (&input.rules.rules, &chosen) {
+        (Some(spec), _) => spec.as_str(),
+        (None, Some(c)) => c.id,
+        (None, None) => builtin::DEFAULT_ID,
+    };
+    let (rs, src, _) = load(spec, err)?;
+    let Some(rs) = rs else {
+        return Ok(None);
+    };
+    if let Some(y) = input.year {
+        if !input.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
+            bail!(
+                "--year {y} is outside the period {}–{} of ruleset `{}` (pass --allow-out-of-period to assess it anyway)",
+                rs.period.0,
+                rs.period.1,
+                rs.id
+            );
+        }
+    }
+    Ok(Some(Prepared {
+        rs,
+        src,
+        opts,
+        chosen,
+    }))
 }

@@ -208,7 +208,13 @@ pub fn collect(
     records: bool,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Collected>> {
-    let Some(super::Prepared { rs, src, mut opts }) = super::prepare(input, err)? else {
+    let Some(super::Prepared {
+        rs,
+        src,
+        mut opts,
+        chosen,
+    }) = super::prepare(input, err)?
+    else {
         return Ok(None);
     };
     let mut keys = Keys::default();
@@ -282,6 +288,7 @@ pub fn collect(
         ruleset_id: rs.id.clone(),
         ruleset_sha256: rs.sha256.clone(),
         ruleset_source: src.label.clone(),
+        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
         year: first.filter(|_| same_year).map(|f| f.0),
         year_source: first.map(|f| f.1),
         inputs: input_meta(&names, &ends),

@@ -143,9 +143,13 @@ pub fn write_csv_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
 
 /// The `#` provenance lines every CSV output starts with (the `csv` and `long` formats).
 pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
+    let chosen = match &meta.ruleset_chosen_by {
+        Some(by) => format!(", chosen by {by}"),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "# ntm {} ruleset {} sha256 {} ({})",
+        "# ntm {} ruleset {} sha256 {} ({}{chosen})",
         meta.ntm_version, meta.ruleset_id, meta.ruleset_sha256, meta.ruleset_source
     )?;
     for i in &meta.inputs {
