@@ -10,4 +10,5 @@ mod fmt;
 mod input;
 mod pipeline;
 mod robust;
+mod sheet;
 mod summary;

@@ -11,6 +11,7 @@ pub mod fmt;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod sheet;
 pub mod summary;
 pub mod template;
 pub mod test;

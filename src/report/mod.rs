@@ -15,6 +15,7 @@ pub mod json;
 pub mod long;
 pub mod md;
 pub mod rules;
+pub mod sheet;
 pub mod summary;
 pub mod table;
 pub mod template;

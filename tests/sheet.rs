@@ -1,0 +1,248 @@
+//! `ntm rules sheet` → an office fills three official values in the workbook → `ntm rules
+//! import` → `evaluate` with the result: exactly the verdicts of those three values change,
+//! and they count as verified.
+//!
+//! The filled workbook is written here as an office's spreadsheet program would leave it:
+//! the sheet is read with calamine and written again with rust_xlsxwriter, the entered values
+//! as number cells.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, open_workbook_auto};
+use rust_xlsxwriter::Workbook;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    use clap::Parser;
+    let mut argv = vec!["ntm"];
+    argv.extend_from_slice(args);
+    let cli = ntm::cli::Cli::try_parse_from(argv).expect("arguments parse");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = match ntm::run(cli, &mut out, &mut err) {
+        Ok(code) => code as i32,
+        Err(e) => {
+            err.extend_from_slice(format!("ntm: error: {e:#}").as_bytes());
+            2
+        }
+    };
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+    (code, text(out), text(err))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ntm-sheet-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn s(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// The entries of one row: (level, indicator, zone, from) → (value, decision, annex, item, page).
+type Fill = (
+    (&'static str, &'static str, &'static str),
+    f64,
+    [&'static str; 4],
+);
+
+/// Copy the sheet at `from` to `to`, entering `fills` in the rows they name.
+fn fill(from: &Path, to: &Path, fills: &[Fill]) {
+    let mut book = open_workbook_auto(from).expect("sheet opens");
+    let names = book.sheet_names();
+    let mut wb = Workbook::new();
+    for name in &names {
+        let range = book.worksheet_range(name).expect("sheet");
+        let ws = wb.add_worksheet();
+        ws.set_name(name).expect("name");
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if let Data::String(t) = cell {
+                    ws.write_string(r as u32, c as u16, t).expect("write");
+                }
+            }
+            let key = |i: usize| match row.get(i) {
+                Some(Data::String(t)) => t.clone(),
+                _ => String::new(),
+            };
+            for ((level, ind, zone), value, source) in fills {
+                if key(0) == *level && key(3) == *ind && key(8) == *zone {
+                    ws.write_number(r as u32, 11, *value).expect("value");
+                    for (i, part) in source.iter().enumerate() {
+                        ws.write_string(r as u32, 12 + i as u16, *part)
+                            .expect("source");
+                    }
+                }
+            }
+        }
+    }
+    wb.save(to).expect("save filled sheet");
+}
+
+/// (row, level, indicator) → (status, verified, zone) from `evaluate --format long`.
+fn verdicts(rules: &str) -> BTreeMap<(String, String, String), (String, String, String)> {
+    let (code, out, err) = run(&[
+        "evaluate",
+        "--rules",
+        rules,
+        "examples/communes.csv",
+        "--format",
+        "long",
+    ]);
+    assert!(code == 0 || code == 1, "{err}");
+    let body: String = out
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut rdr = csv::Reader::from_reader(body.as_bytes());
+    let h = rdr.headers().expect("header").clone();
+    let col = |n: &str| h.iter().position(|x| x == n).expect("column");
+    let (row, level, ind, status, verified, zone) = (
+        col("row"),
+        col("level"),
+        col("indicator"),
+        col("status"),
+        col("verified"),
+        col("zone"),
+    );
+    rdr.records()
+        .map(|r| {
+            let r = r.expect("record");
+            (
+                (r[row].to_string(), r[level].to_string(), r[ind].to_string()),
+                (
+                    r[status].to_string(),
+                    r[verified].to_string(),
+                    r[zone].to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn meta_unverified(rules: &str) -> u64 {
+    let (_, out, err) = run(&[
+        "evaluate",
+        "--rules",
+        rules,
+        "examples/communes.csv",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect(&err);
+    v["meta"]["unverified_verdicts"].as_u64().expect("count")
+}
+
+const FILLS: [Fill; 3] = [
+    // 85 → 87: the RRD communes at 86.7 % fail standard 15.1.
+    (
+        ("standard", "15.1", "RRD"),
+        87.0,
+        ["QĐ 99/2022/QĐ-UBND", "I", "15.1", "7"],
+    ),
+    // 70 → 75: Xã Tân Việt (71.4 %) fails advanced 14.d.
+    (
+        ("advanced", "14.d", "RRD"),
+        75.0,
+        ["QĐ 99/2022/QĐ-UBND", "II", "14", "12"],
+    ),
+    // 40 → 45 (decimal entered as 45.0): Xã Hồng Lạc (40.8 %) fails standard 12.1.
+    (
+        ("standard", "12.1", "RRD"),
+        45.0,
+        ["QĐ 99/2022/QĐ-UBND", "I", "12.1", "6"],
+    ),
+];
+
+#[test]
+fn sheet_fill_import_evaluate_round_trip() {
+    let dir = scratch("round-trip");
+    let blank = dir.join("nguong.xlsx");
+    let filled = dir.join("nguong-da-dien.xlsx");
+    let province = dir.join("tinh.toml");
+    let (code, _, err) = run(&["rules", "sheet", "--region", "RRD", "-o", &s(&blank)]);
+    assert_eq!(code, 0, "{err}");
+    fill(&blank, &filled, &FILLS);
+    let import = |out: &Path| {
+        run(&[
+            "rules",
+            "import",
+            &s(&filled),
+            "-o",
+            &s(out),
+            "--id",
+            "tinh-2021-2025",
+            "--name",
+            "Province",
+            "--name-vi",
+            "Tỉnh",
+        ])
+    };
+    let (code, _, err) = import(&province);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read(&province).expect("written");
+
+    // Re-importing the same sheet gives the same bytes.
+    let again = dir.join("tinh-2.toml");
+    assert_eq!(import(&again).0, 0);
+    assert_eq!(std::fs::read(&again).expect("again"), written);
+
+    // The written file passes `ntm check` and is canonical for `ntm fmt`.
+    let (code, _, err) = run(&["check", &s(&province)]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&["fmt", "--check", &s(&province)]);
+    assert_eq!(code, 0, "{err}");
+
+    let before = verdicts("ntm-2021-2025");
+    let after = verdicts(&s(&province));
+    assert_eq!(before.len(), after.len());
+    let filled_inds: Vec<(&str, &str)> = FILLS.iter().map(|((l, i, _), _, _)| (*l, *i)).collect();
+    let mut changed = std::collections::BTreeSet::new();
+    for (key, (status, verified, zone)) in &before {
+        let (status2, verified2, _) = &after[key];
+        let ours = filled_inds.contains(&(key.1.as_str(), key.2.as_str()));
+        if status != status2 {
+            assert!(
+                ours,
+                "{key:?} changed {status} → {status2} but no value of it was entered"
+            );
+            changed.insert((key.1.clone(), key.2.clone()));
+        }
+        if ours && zone == "RRD" {
+            // Every example commune in the RRD is held to the entered value, now verified.
+            assert_eq!(verified2, "true", "{key:?}");
+            assert_eq!(verified, "false", "{key:?}");
+        } else {
+            assert_eq!(verified, verified2, "{key:?}");
+        }
+    }
+    let expected: std::collections::BTreeSet<(String, String)> = filled_inds
+        .iter()
+        .map(|(l, i)| (l.to_string(), i.to_string()))
+        .collect();
+    assert_eq!(changed, expected, "each entered value decides some verdict");
+    assert!(
+        meta_unverified(&s(&province)) <= meta_unverified("ntm-2021-2025"),
+        "meta counts verdicts on the entered values as verified"
+    );
+    let text = String::from_utf8(written).expect("utf-8");
+    assert!(text.contains("extends = \"ntm-2021-2025\""), "{text}");
+    assert!(
+        text.contains("QĐ 99/2022/QĐ-UBND, annex I, item 15.1, p. 7 (RRD)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn import_refuses_to_overwrite_its_sheet() {
+    let dir = scratch("same-file");
+    let blank = dir.join("nguong.xlsx");
+    assert_eq!(
+        run(&["rules", "sheet", "--region", "RRD", "-o", &s(&blank)]).0,
+        0
+    );
+    let (code, _, err) = run(&["rules", "import", &s(&blank), "-o", &s(&blank)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is the sheet being read"), "{err}");
+}
