@@ -246,3 +246,43 @@ fn import_refuses_to_overwrite_its_sheet() {
     assert_eq!(code, 2);
     assert!(err.contains("is the sheet being read"), "{err}");
 }
+
+/// The xlsx sheet: frozen header, protected data sheet with the entry columns unlocked, entry
+/// checks on the value column, and the identification sheet hidden.
+#[test]
+fn xlsx_sheet_is_protected_checked_and_identified() {
+    use std::io::Read;
+    let dir = scratch("xlsx-parts");
+    let path = dir.join("nguong.xlsx");
+    assert_eq!(run(&["rules", "sheet", "-o", &s(&path)]).0, 0);
+    let file = std::fs::File::open(&path).expect("open");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .expect(name)
+            .read_to_string(&mut text)
+            .expect("utf-8");
+        text
+    };
+    let data = part("xl/worksheets/sheet1.xml");
+    assert!(data.contains("<sheetProtection"), "data sheet protected");
+    assert!(data.contains("state=\"frozen\""), "header frozen");
+    assert!(data.contains("<dataValidations"), "entry checks");
+    assert!(
+        data.contains("sqref=\"L2:L"),
+        "checks on the value column (L)"
+    );
+    let styles = part("xl/styles.xml");
+    assert!(styles.contains("locked=\"0\""), "entry columns unlocked");
+    let ident = part("xl/worksheets/sheet2.xml");
+    assert!(
+        ident.contains("<sheetProtection"),
+        "identification protected"
+    );
+    let book = part("xl/workbook.xml");
+    assert!(
+        book.contains("name=\"ntm\" sheetId=\"2\" state=\"hidden\""),
+        "{book}"
+    );
+}

@@ -208,7 +208,8 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
     let mut rows = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.with_context(|| format!("reading sheet {name}"))?;
-        let number = rec.position().map_or(i as u64 + 2, |p| p.line() + 1);
+        // The sheet's row as a spreadsheet program shows it: the `#` line is row 1.
+        let number = i as u64 + 2;
         let cells: Vec<Cell> = rec
             .iter()
             .take(64)
