@@ -371,3 +371,36 @@ fn a_builtin_base_through_load_str() {
     assert_eq!(rs.extends.as_deref(), Some("ntm-2021-2025"));
     assert!(rs.indicators().all(|(_, i)| i.origin == Origin::Inherited));
 }
+
+/// A province may be laxer than an unverified national value only with a warning that names
+/// the national value's basis (its decision may be the better source); laxer than a verified
+/// one stays an error.
+#[test]
+fn laxer_than_an_unverified_base_value_is_a_warning_naming_its_basis() {
+    let (base_path, base_text) = ("dir/nat.toml", BASE);
+    let unverified = base_text.replacen(
+        "threshold = { 1 = 40, 2 = 50 }\nsource = \"s\"\nverified = true",
+        "threshold = { 1 = 40, 2 = 50 }\nsource = \"s\"\nverified = [\"1\"]\nnote = \"zone 2 is a floor carried forward\"",
+        1,
+    );
+    assert_ne!(unverified, base_text);
+    let text = amend("standard", "1.1", "{ 1 = 40, 2 = 45 }").replace("base.toml", "nat.toml");
+    let (rs, diags) = load(&text, &[(base_path, &unverified)]);
+    assert!(rs.is_some(), "{diags:#?}");
+    assert_eq!(codes(&diags), ["laxer-than-unverified-base"]);
+    assert!(
+        diags[0]
+            .message
+            .contains("zone 2 is a floor carried forward"),
+        "{}",
+        diags[0]
+    );
+    // Laxer in the verified zone 1 too: that part is an error.
+    let text = amend("standard", "1.1", "{ 1 = 39, 2 = 45 }").replace("base.toml", "nat.toml");
+    let (rs, diags) = load(&text, &[(base_path, &unverified)]);
+    assert!(rs.is_none());
+    assert_eq!(
+        codes(&diags),
+        ["laxer-than-unverified-base", "laxer-than-base"]
+    );
+}
