@@ -118,6 +118,29 @@ pub fn write_show_table(
                 ),
             }
         )?;
+        let total = rs.indicator_count();
+        let verified = rs
+            .indicators()
+            .filter(|(r, _)| rs.fully_verified(*r))
+            .count();
+        // Amended indicators with a verified value: official values of this ruleset (the base's
+        // own values are inherited unmarked).
+        let own_verified = rs
+            .indicators()
+            .filter(|(r, i)| i.origin == Origin::Amended && verified_text(rs, *r) != "no")
+            .count();
+        writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "indicators verified: {verified}/{total}; values of this ruleset: * and + (the others are {base}'s); {own_verified} amended indicator(s) carry verified values of this ruleset"
+                ),
+                Lang::Vi => format!(
+                    "chỉ tiêu đã đối chiếu: {verified}/{total}; giá trị của bộ này: * và + (còn lại của {base}); {own_verified} chỉ tiêu sửa đổi có giá trị đã đối chiếu của bộ này"
+                ),
+            }
+        )?;
     }
     if let Some(z) = zone {
         let y = year.unwrap_or(rs.period.1);
