@@ -58,6 +58,14 @@ pub fn sheet(args: &SheetArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     let rows = sheet::rows(&rs, scope, args.lang);
     let ident = Ident::new(&rs, scope, args.lang);
     let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    if let Some(path) = to_file {
+        if builtin::get(&args.rules).is_none() && same_file(Path::new(&args.rules), path) {
+            bail!(
+                "-o {} is the ruleset being read; write the sheet to another file",
+                path.display()
+            );
+        }
+    }
     let format = args.format.unwrap_or_else(|| {
         let xlsx = to_file
             .and_then(|p| p.extension())

@@ -173,7 +173,7 @@ pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
 fn unit(kind: MeasureKind, unit: Option<&str>, lang: Lang) -> String {
     match (kind, unit) {
         (MeasureKind::Percent, _) => "%".to_string(),
-        (_, Some(u)) => u.to_string(),
+        (_, Some(u)) => crate::report::template::unit_text(u, lang),
         (MeasureKind::Count, None) => lang.pick("count", "số lượng").to_string(),
         (_, None) => lang.pick("number", "số").to_string(),
     }
