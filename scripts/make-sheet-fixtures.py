@@ -48,12 +48,15 @@ ok = filled({
     ("standard", "3.1"): {11: "85", **SRC},
     ("standard", "15.3"): {11: "15,5", 12: "QĐ 99/2022/QĐ-UBND", 13: "I", 14: "15.3", 15: "7"},
     ("standard", "10", "2025"): {11: "72", 12: "QĐ 99/2022/QĐ-UBND", 13: "I", 14: "10", 15: "5"},
+    # A yes/no row: the entry confirms the requirement.
+    ("standard", "1.1"): {11: "Đạt", 12: "QĐ 99/2022/QĐ-UBND", 13: "I", 14: "1.1", 15: "2"},
 })
 write("rules-import-csv", first, ok)
 write("rules-import-no-source", first, filled({("standard", "3.1"): {11: "85"}}))
 write("rules-import-wrong-kind", first, filled({
     ("standard", "3.1"): {11: "Đạt", **SRC},
     ("model", "3"): {11: "1.5", **SRC},
+    ("standard", "1.1"): {11: "1", **SRC},
 }))
 # A sheet made from another version of the ruleset: its SHA-256 differs.
 sha = first.split("sha256=")[1][:64]

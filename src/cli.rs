@@ -152,11 +152,11 @@ pub enum RulesCommand {
     /// A workbook (or CSV) of a ruleset's thresholds for an office to enter the official
     /// values and their sources in.
     ///
-    /// One row per level × criterion × indicator × zone × year entry of the numeric
-    /// thresholds, with names, measure, unit, comparison, the value `ntm` uses now, whether it
-    /// is verified, its legal source and basis note, and empty columns for the official value
-    /// and its source (decision, annex, item, page). In the xlsx only those columns are
-    /// unlocked. Read it back with `ntm rules import` (docs/provinces.md).
+    /// One row per level × criterion × indicator × zone × year entry (numeric thresholds, and
+    /// yes/no requirements to confirm), with names, measure, unit, comparison, the value `ntm`
+    /// uses now, whether it is verified, its legal source and basis note, and empty columns for
+    /// the official value and its source (decision, annex, item, page). In the xlsx only those
+    /// columns are unlocked. Read it back with `ntm rules import` (docs/provinces.md).
     #[command(after_long_help = "Examples:\n  \
         ntm rules sheet ntm-2021-2025 --region RRD -o nguong-rrd.xlsx\n  \
         ntm rules sheet ntm-2021-2025 --region MRD --year 2025 --format csv -o thresholds.csv")]

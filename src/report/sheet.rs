@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 
 use crate::lang::Lang;
 use crate::ruleset::model::MeasureKind;
-use crate::ruleset::sheet::{self, Ident, PAGE, RefRow, VALUE};
+use crate::ruleset::sheet::{self, Ident, PAGE, RefRow, RowCheck, VALUE};
 
 /// Name of the hidden identification sheet.
 pub const IDENT_SHEET: &str = "ntm";
@@ -110,29 +110,31 @@ pub fn xlsx(rows: &[RefRow], ident: &Ident, lang: Lang) -> Result<Vec<u8>, XlsxE
     // Entry checks on the value column, one per run of rows of the same kind.
     let mut start = 0;
     while start < rows.len() {
-        let kind = rows[start].kind;
+        let kind = rows[start].check;
         let mut end = start;
-        while end + 1 < rows.len() && rows[end + 1].kind == kind {
+        while end + 1 < rows.len() && rows[end + 1].check == kind {
             end += 1;
         }
         let check = match kind {
-            MeasureKind::Percent => Some(
+            RowCheck::Number(MeasureKind::Percent) => Some(
                 DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0)),
             ),
-            MeasureKind::Count => Some(
+            RowCheck::Number(MeasureKind::Count) => Some(
                 DataValidation::new()
                     .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
             ),
-            MeasureKind::Number => Some(
+            RowCheck::Number(MeasureKind::Number | MeasureKind::Bool) => Some(
                 DataValidation::new()
                     .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
             ),
-            MeasureKind::Bool => None,
+            RowCheck::Yes | RowCheck::None => Some(
+                DataValidation::new().allow_list_strings(&[sheet::requirement_word(kind, lang)])?,
+            ),
         };
         if let Some(check) = check {
             let check = check.ignore_blank(true).set_error_message(lang.pick(
-                "Enter the value in the measure's unit (95 for 95 %)",
-                "Nhập giá trị theo đơn vị của chỉ tiêu (95 nghĩa là 95 %)",
+                "Enter the value in the measure's unit (95 for 95 %); a yes/no row takes its requirement",
+                "Nhập giá trị theo đơn vị của chỉ tiêu (95 nghĩa là 95 %); dòng đạt/không đạt nhập đúng yêu cầu",
             ))?;
             ws.add_data_validation(
                 start as u32 + 1,

@@ -227,8 +227,10 @@ fn merge(cx: &mut Chain<'_>, mut base: RawRuleset, ext: RawRuleset) -> Option<Ra
             cx.help("add a new indicator under `[[criteria]]` instead");
             continue;
         };
-        ind.threshold = Some(a.threshold);
-        ind.derived = None;
+        if let Some(t) = a.threshold {
+            ind.threshold = Some(t);
+            ind.derived = None;
+        }
         ind.source = a.source;
         ind.verified = a.verified;
         ind.note = a.note;

@@ -87,16 +87,20 @@ pub fn ruleset_toml(base: &Ruleset, header: &Header, entered: &[Entered]) -> Str
 /// One `[[amendments]]` table.
 fn amendment(base: &Ruleset, r: IndicatorRef, list: &[&Entered]) -> String {
     let ind = base.indicator(r);
-    let Test::Compare(_, Threshold::Fixed(entries)) = &ind.test else {
-        // The sheet has rows for fixed numeric thresholds only.
-        return String::new();
-    };
     let zones: Vec<&str> = base.zones.iter().map(|z| z.id.as_str()).collect();
+    let entries = match &ind.test {
+        Test::Compare(_, Threshold::Fixed(entries)) => entries,
+        Test::Yes | Test::None => return confirmation(base, r, list, &zones),
+        // The sheet has no rows for derived thresholds.
+        Test::Compare(_, Threshold::Derived { .. }) => return String::new(),
+    };
     let mut values: Vec<Vec<Decimal>> = entries.iter().map(|e| e.values.clone()).collect();
     let mut verified: Vec<Vec<bool>> = entries.iter().map(|e| e.verified.clone()).collect();
     let mut entered_at: BTreeSet<(usize, usize)> = BTreeSet::new();
     for e in list {
-        values[e.entry][e.zone] = e.value;
+        if let Some(v) = e.value {
+            values[e.entry][e.zone] = v;
+        }
         verified[e.entry][e.zone] = true;
         entered_at.insert((e.entry, e.zone));
     }
@@ -196,6 +200,59 @@ fn amendment(base: &Ruleset, r: IndicatorRef, list: &[&Entered]) -> String {
                 quote("Each year entry says which values are official and on what basis the others stand.")
             ));
         }
+    }
+    out
+}
+
+/// The amendment of a yes/no indicator: no threshold (the requirement stays), the entered
+/// zones verified with the entered source.
+fn confirmation(base: &Ruleset, r: IndicatorRef, list: &[&Entered], zones: &[&str]) -> String {
+    let ind = base.indicator(r);
+    let mut verified = ind.verified.clone();
+    let mut sources: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in list {
+        verified[e.zone] = true;
+        sources
+            .entry(e.source.as_str())
+            .or_default()
+            .push(zones[e.zone]);
+    }
+    let mut source = sources
+        .iter()
+        .map(|(s, at)| format!("{s} ({})", at.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if list.len() < zones.len() {
+        source.push_str(&format!("; other zones: {}", ind.source));
+    }
+    let flags = if verified.iter().all(|v| *v) {
+        "true".to_string()
+    } else {
+        let on: Vec<&str> = zones
+            .iter()
+            .zip(&verified)
+            .filter(|(_, v)| **v)
+            .map(|(z, _)| *z)
+            .collect();
+        zones_list(&on)
+    };
+    let mut out = String::new();
+    out.push_str("[[amendments]]\n");
+    out.push_str(&format!("level = {}\n", quote(&base.levels[r.level].id)));
+    out.push_str(&format!("indicator = {}\n", quote(&ind.id)));
+    out.push_str(&format!("source = {}\n", quote(&source)));
+    out.push_str(&format!("verified = {flags}\n"));
+    if !verified.iter().all(|v| *v) {
+        let entered: Vec<&str> = list.iter().map(|e| zones[e.zone]).collect();
+        out.push_str(&format!(
+            "note = {}\n",
+            quote(&format!(
+                "Requirement confirmed for {}; for the other zones the basis is that of `{}`: {}",
+                entered.join(", "),
+                base.id,
+                ind.note.clone().unwrap_or_default()
+            ))
+        ));
     }
     out
 }

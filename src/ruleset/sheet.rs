@@ -50,10 +50,28 @@ pub struct RefRow {
     /// The reference cells, in [`COLUMNS`] order up to [`VALUE`] (exclusive), then the
     /// verified mark, the legal source and the basis note.
     pub cells: Vec<String>,
-    /// How the value is read.
-    pub kind: MeasureKind,
-    /// The current value.
-    pub value: Decimal,
+    /// What an entered value must be.
+    pub check: RowCheck,
+}
+
+/// What the official value of a row must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowCheck {
+    /// A number of the measure's kind (`percent`, `count`, `number`).
+    Number(MeasureKind),
+    /// A `yes` indicator: the entry confirms the requirement, `Đạt`.
+    Yes,
+    /// A `none` indicator: the entry confirms the requirement, `Không`.
+    None,
+}
+
+/// The requirement word of a yes/no row in `lang`.
+pub fn requirement_word(check: RowCheck, lang: Lang) -> &'static str {
+    match check {
+        RowCheck::Yes => lang.pick("yes", "Đạt"),
+        RowCheck::None => lang.pick("none", "Không"),
+        RowCheck::Number(_) => "",
+    }
 }
 
 /// Column headers (English, Vietnamese) in order.
@@ -93,12 +111,24 @@ pub fn headers(lang: Lang) -> Vec<&'static str> {
     COLUMNS.iter().map(|(en, vi)| lang.pick(en, vi)).collect()
 }
 
-/// Every reference row of `rs` in `scope`: numeric indicators with fixed thresholds (yes/no
-/// indicators and derived thresholds have no value of their own to enter), in file order,
-/// then by year entry, then by zone.
+/// Every reference row of `rs` in `scope`, in file order, then by year entry, then by zone:
+/// numeric indicators with fixed thresholds, and yes/no indicators (whose official "value"
+/// confirms the requirement). Derived thresholds have no value of their own to enter.
 pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
     let mut out = Vec::new();
     for (r, ind) in rs.indicators() {
+        let check = match &ind.test {
+            Test::Yes => RowCheck::Yes,
+            Test::None => RowCheck::None,
+            Test::Compare(_, Threshold::Fixed(_)) => {
+                RowCheck::Number(rs.measures[ind.measure].kind)
+            }
+            Test::Compare(_, Threshold::Derived { .. }) => continue,
+        };
+        if check != RowCheck::Number(rs.measures[ind.measure].kind) {
+            yes_no_rows(rs, r, scope, lang, check, &mut out);
+            continue;
+        }
         let Test::Compare(op, Threshold::Fixed(entries)) = &ind.test else {
             continue;
         };
@@ -147,11 +177,7 @@ pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
                     zone.id.clone(),
                     e.from.map(|y| y.to_string()).unwrap_or_default(),
                     e.values[zi].normalize().to_string(),
-                    lang.pick(
-                        if verified { "yes" } else { "no" },
-                        if verified { "có" } else { "không" },
-                    )
-                    .to_string(),
+                    verified_word(verified, lang),
                     ind.source.clone(),
                     note,
                 ];
@@ -160,13 +186,77 @@ pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
                     zone: zi,
                     entry: ei,
                     cells,
-                    kind: m.kind,
-                    value: e.values[zi],
+                    check,
                 });
             }
         }
     }
     out
+}
+
+fn verified_word(verified: bool, lang: Lang) -> String {
+    lang.pick(
+        if verified { "yes" } else { "no" },
+        if verified { "có" } else { "không" },
+    )
+    .to_string()
+}
+
+/// The rows of a yes/no indicator: one per zone.
+fn yes_no_rows(
+    rs: &Ruleset,
+    r: IndicatorRef,
+    scope: Scope,
+    lang: Lang,
+    check: RowCheck,
+    out: &mut Vec<RefRow>,
+) {
+    let ind = rs.indicator(r);
+    let level = &rs.levels[r.level];
+    let crit = &level.criteria[r.criterion];
+    let m = &rs.measures[ind.measure];
+    for (zi, zone) in rs.zones.iter().enumerate() {
+        if scope.zone.is_some_and(|z| z != zi) {
+            continue;
+        }
+        let ind_name = match lang {
+            Lang::En => ind.name.as_deref().unwrap_or(&m.name),
+            Lang::Vi => ind.name_vi.as_deref().unwrap_or(&m.name_vi),
+        };
+        let verified = ind.verified[zi];
+        let note = if verified {
+            String::new()
+        } else {
+            ind.note.clone().unwrap_or_default()
+        };
+        let op = match check {
+            RowCheck::None => "none",
+            _ => "yes",
+        };
+        let cells = vec![
+            level.id.clone(),
+            crit.id.clone(),
+            lang.pick(&crit.name, &crit.name_vi).to_string(),
+            ind.id.clone(),
+            ind_name.to_string(),
+            m.id.clone(),
+            lang.pick("yes/no", "đạt/không đạt").to_string(),
+            op.to_string(),
+            zone.id.clone(),
+            String::new(),
+            requirement_word(check, lang).to_string(),
+            verified_word(verified, lang),
+            ind.source.clone(),
+            note,
+        ];
+        out.push(RefRow {
+            at: r,
+            zone: zi,
+            entry: 0,
+            cells,
+            check,
+        });
+    }
 }
 
 /// The unit column: the measure's unit, else its kind.
@@ -310,8 +400,8 @@ pub struct Entered {
     pub zone: usize,
     /// Year entry index.
     pub entry: usize,
-    /// The value, exact.
-    pub value: Decimal,
+    /// The value, exact; `None` for a yes/no row (the entry confirms the requirement).
+    pub value: Option<Decimal>,
     /// Decision, annex, item, page joined.
     pub source: String,
     /// The decision alone.
@@ -436,16 +526,36 @@ pub fn read_filled(
             );
             continue;
         }
-        let parsed = match cells.get(VALUE) {
-            Some(Cell::Number(f)) => Decimal::from_str(&number_text(*f)).ok(),
-            _ => parse_decimal(value),
+        let parsed = match exp.check {
+            RowCheck::Number(kind) => match cells.get(VALUE) {
+                Some(Cell::Number(f)) => Decimal::from_str(&number_text(*f)).ok(),
+                _ => parse_decimal(value),
+            }
+            .filter(|v| kind.admits(*v))
+            .map(Some),
+            RowCheck::Yes | RowCheck::None => {
+                let words: &[&str] = if exp.check == RowCheck::Yes {
+                    &["dat", "yes", "co"]
+                } else {
+                    &["khong", "none", "no"]
+                };
+                let is_text = !matches!(cells.get(VALUE), Some(Cell::Number(_)));
+                (is_text && words.contains(&crate::text::fold(value).as_str())).then_some(None)
+            }
         };
-        let Some(v) = parsed.filter(|v| exp.kind.admits(*v)) else {
-            let expected = match exp.kind {
-                MeasureKind::Percent => "a percentage 0–100 in percent (`95` for 95 %)",
-                MeasureKind::Count => "a whole number ≥ 0",
-                MeasureKind::Number => "a number ≥ 0",
-                MeasureKind::Bool => "a number",
+        let Some(v) = parsed else {
+            let word = requirement_word(exp.check, lang);
+            let expected = match exp.check {
+                RowCheck::Number(MeasureKind::Percent) => {
+                    "a percentage 0–100 in percent (`95` for 95 %)".to_string()
+                }
+                RowCheck::Number(MeasureKind::Count) => "a whole number ≥ 0".to_string(),
+                RowCheck::Number(MeasureKind::Number | MeasureKind::Bool) => {
+                    "a number ≥ 0".to_string()
+                }
+                RowCheck::Yes | RowCheck::None => format!(
+                    "`{word}`, the requirement a yes/no row confirms (a number or another answer is not)"
+                ),
             };
             diags.push(
                 Diagnostic::error(
@@ -472,7 +582,7 @@ pub fn read_filled(
             at: exp.at,
             zone: exp.zone,
             entry: exp.entry,
-            value: v.normalize(),
+            value: v.map(|v| v.normalize()),
             source,
             decision: text[DECISION].clone(),
             row: *row,

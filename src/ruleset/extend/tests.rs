@@ -404,3 +404,24 @@ fn laxer_than_an_unverified_base_value_is_a_warning_naming_its_basis() {
         ["laxer-than-unverified-base", "laxer-than-base"]
     );
 }
+
+/// An amendment without `threshold` keeps the base's test and changes only the source and the
+/// verified mark (what `ntm rules import` writes for a confirmed yes/no requirement).
+#[test]
+fn an_amendment_without_threshold_re_sources_the_base_test() {
+    let text = format!(
+        "{HEAD}\n[[amendments]]\nlevel = \"standard\"\nindicator = \"1.2\"\nsource = \"QĐ 1\"\nverified = true\n"
+    );
+    let (rs, diags) = load(&text, &[]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let rs = rs.expect("valid");
+    assert_eq!(origin(&rs, "standard", "1.2"), Origin::Amended);
+    let (r, ind) = rs
+        .indicators()
+        .find(|(r, i)| rs.levels[r.level].id == "standard" && i.id == "1.2")
+        .expect("1.2");
+    assert_eq!(ind.source, "QĐ 1");
+    // The base's `<= 5` is kept.
+    let t = rs.resolve(r, 0, 2022).0.expect("numeric");
+    assert_eq!(t.value, rust_decimal::Decimal::from(5));
+}

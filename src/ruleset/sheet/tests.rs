@@ -2,8 +2,9 @@
 
 use rust_decimal::Decimal;
 
-use super::{Cell, DECISION, Scope, VALUE, parse_decimal, read_filled, rows};
+use super::{Cell, DECISION, RowCheck, Scope, VALUE, parse_decimal, read_filled, rows};
 use crate::lang::Lang;
+use crate::ruleset::model::MeasureKind;
 use crate::ruleset::{builtin, load_str};
 
 fn d(s: &str) -> Decimal {
@@ -63,25 +64,50 @@ fn an_empty_sheet_enters_nothing() {
 #[test]
 fn value_without_source_and_wrong_kind_are_located() {
     let (expected, mut sheet) = rrd_rows();
-    sheet[0].1[VALUE] = Cell::Number(90.0);
-    sheet[1].1[VALUE] = Cell::Text("Đạt".into());
-    sheet[1].1[DECISION] = Cell::Text("QĐ 1".into());
-    sheet[2].1[VALUE] = Cell::Number(101.0);
-    sheet[2].1[DECISION] = Cell::Text("QĐ 1".into());
-    sheet[3].1[2] = Cell::Text("edited".into());
+    let find = |check: RowCheck, skip: usize| {
+        expected
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.check == check)
+            .nth(skip)
+            .map(|(i, _)| i)
+            .expect("a row of that kind")
+    };
+    let pct = RowCheck::Number(MeasureKind::Percent);
+    let (a, b, c, e) = (find(pct, 0), find(pct, 1), find(pct, 2), find(pct, 3));
+    let (yes, yes2) = (find(RowCheck::Yes, 0), find(RowCheck::Yes, 1));
+    sheet[a].1[VALUE] = Cell::Number(90.0);
+    sheet[b].1[VALUE] = Cell::Text("Đạt".into());
+    sheet[b].1[DECISION] = Cell::Text("QĐ 1".into());
+    sheet[c].1[VALUE] = Cell::Number(101.0);
+    sheet[c].1[DECISION] = Cell::Text("QĐ 1".into());
+    sheet[e].1[2] = Cell::Text("edited".into());
+    // A number in a yes/no row is the wrong kind; its requirement word is accepted.
+    sheet[yes].1[VALUE] = Cell::Number(1.0);
+    sheet[yes].1[DECISION] = Cell::Text("QĐ 1".into());
+    sheet[yes2].1[VALUE] = Cell::Text("đạt".into());
+    sheet[yes2].1[DECISION] = Cell::Text("QĐ 1".into());
     let (entered, diags) = read_filled(&expected, &sheet, Lang::Vi, "s.xlsx");
-    assert!(entered.is_empty());
-    let got: Vec<(&str, Option<u64>)> = diags
+    assert_eq!(entered.len(), 1);
+    assert_eq!(entered[0].value, None);
+    let mut got: Vec<(&str, u64)> = diags
         .iter()
-        .map(|d| (d.code, d.location.as_ref().and_then(|l| l.line)))
+        .map(|d| {
+            (
+                d.code,
+                d.location.as_ref().and_then(|l| l.line).expect("row"),
+            )
+        })
         .collect();
-    assert_eq!(
-        got,
-        [
-            ("missing-sheet-source", Some(2)),
-            ("bad-sheet-value", Some(3)),
-            ("bad-sheet-value", Some(4)),
-            ("edited-reference-column", Some(5)),
-        ]
-    );
+    got.sort_by_key(|g| g.1);
+    let row = |i: usize| i as u64 + 2;
+    let mut want = vec![
+        ("missing-sheet-source", row(a)),
+        ("bad-sheet-value", row(b)),
+        ("bad-sheet-value", row(c)),
+        ("edited-reference-column", row(e)),
+        ("bad-sheet-value", row(yes)),
+    ];
+    want.sort_by_key(|g| g.1);
+    assert_eq!(got, want);
 }
