@@ -286,3 +286,84 @@ fn xlsx_sheet_is_protected_checked_and_identified() {
         "{book}"
     );
 }
+
+/// A CSV sheet saved again by a spreadsheet program in a Vietnamese locale: the one-cell first
+/// row padded with delimiters, `;` as the delimiter and decimal commas in the reference
+/// numbers. It still imports, and the entered value is read exactly.
+#[test]
+fn csv_sheet_resaved_by_a_spreadsheet_imports() {
+    let dir = scratch("resaved");
+    let base = dir.join("ruleset.toml");
+    std::fs::copy("examples/ruleset.toml", &base).expect("copy");
+    let (code, out, err) = run(&[
+        "rules",
+        "sheet",
+        &s(&base),
+        "--region",
+        "RRD",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = out.trim_start_matches('\u{feff}');
+    let (first, rest) = text.split_once("\r\n").expect("two lines");
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(rest.as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    let mut saw_decimal = false;
+    for rec in rdr.records() {
+        let mut cells: Vec<String> = rec.expect("record").iter().map(str::to_string).collect();
+        if cells[10] == "16.5" {
+            cells[10] = "16,5".into();
+            saw_decimal = true;
+        }
+        if cells[3] == "15.3" {
+            cells[11] = "15,5".into();
+            cells[12] = "QĐ 99/2022/QĐ-UBND".into();
+        }
+        w.write_record(&cells).expect("write");
+    }
+    assert!(saw_decimal, "the example has a decimal reference value");
+    let body = String::from_utf8(w.into_inner().expect("csv")).expect("utf-8");
+    let resaved = dir.join("nguong.csv");
+    std::fs::write(&resaved, format!("{first};;;;;;;;\r\n{body}")).expect("write");
+    let out_toml = dir.join("tinh.toml");
+    let (code, _, err) = run(&[
+        "rules",
+        "import",
+        &s(&resaved),
+        "--rules",
+        &s(&base),
+        "-o",
+        &s(&out_toml),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let written = std::fs::read_to_string(&out_toml).expect("written");
+    assert!(written.contains("RRD = 15.5"), "{written}");
+    assert!(written.contains("extends = \"ruleset.toml\""), "{written}");
+}
+
+/// Without --rules, a sheet naming a ruleset that is not built in is refused: a sheet does
+/// not make ntm open a file it names.
+#[test]
+fn a_sheet_naming_a_file_needs_rules() {
+    let dir = scratch("names-a-file");
+    let sheet = dir.join("nguong.csv");
+    let (_, out, _) = run(&[
+        "rules",
+        "sheet",
+        "examples/ruleset.toml",
+        "--region",
+        "RRD",
+        "--format",
+        "csv",
+    ]);
+    let out = out.replace("ruleset=example-2021-2025", "ruleset=/etc/passwd");
+    std::fs::write(&sheet, out).expect("write");
+    let (code, _, err) = run(&["rules", "import", &s(&sheet), "-o", &s(&dir.join("x.toml"))]);
+    assert_eq!(code, 2);
+    assert!(err.contains("which is not built in"), "{err}");
+}

@@ -195,7 +195,11 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
         )
     })?;
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
-    let first = first.trim_end_matches('\r');
+    // A spreadsheet program that saves the CSV again pads the one-cell first row with
+    // delimiters and may quote it.
+    let first = first
+        .trim_end_matches(['\r', ',', ';', '\t'])
+        .trim_matches('"');
     let Some(pairs) = first.strip_prefix("# ") else {
         bail!(
             "{name} does not start with the `# format={}` line of `ntm rules sheet`",
@@ -208,7 +212,14 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
             ident.insert(k.to_string(), v.to_string());
         }
     }
+    let header_line = rest.lines().next().unwrap_or("");
+    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(rest.as_bytes());
@@ -285,7 +296,25 @@ pub fn import(
             return Ok(Exit::Invalid);
         }
     };
-    let spec = args.rules.clone().unwrap_or_else(|| ident.ruleset.clone());
+    // Without --rules, only a built-in id named in the sheet is followed: a sheet must not
+    // make ntm read a file it names.
+    let spec = match &args.rules {
+        Some(spec) => spec.clone(),
+        None if builtin::get(&ident.ruleset).is_some() => ident.ruleset.clone(),
+        None => {
+            let d = Diagnostic::error(
+                "sheet-of-another-ruleset",
+                format!(
+                    "{name} was made from ruleset `{}`, which is not built in",
+                    sheet::short(&ident.ruleset)
+                ),
+            )
+            .at(&name, None, None)
+            .help("pass the ruleset file the sheet was made from: --rules FILE");
+            write_diagnostics(err, &[d])?;
+            return Ok(Exit::Invalid);
+        }
+    };
     let (base, src, _) = super::load(&spec, err)?;
     let Some(base) = base else {
         return Ok(Exit::Invalid);
@@ -295,8 +324,8 @@ pub fn import(
             "sheet-of-another-ruleset",
             format!(
                 "{name} was made from ruleset `{}` (sha256 {}), not from `{}` (sha256 {}) read from {}",
-                ident.ruleset,
-                short_sha(&ident.sha256),
+                sheet::short(&ident.ruleset),
+                sheet::short(&short_sha(&ident.sha256)),
                 base.id,
                 short_sha(&base.sha256),
                 src.label

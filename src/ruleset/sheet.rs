@@ -371,20 +371,20 @@ impl Ident {
         let lang = match self.lang.as_str() {
             "en" => Lang::En,
             "vi" => Lang::Vi,
-            other => return Err(format!("unknown sheet language `{other}`")),
+            other => return Err(format!("unknown sheet language `{}`", short(other))),
         };
-        let zone = match self.zone.as_str() {
-            "" => None,
-            z => Some(
-                rs.zone_index(z)
-                    .ok_or_else(|| format!("the sheet's zone `{z}` is not in `{}`", rs.id))?,
-            ),
-        };
+        let zone =
+            match self.zone.as_str() {
+                "" => None,
+                z => Some(rs.zone_index(z).ok_or_else(|| {
+                    format!("the sheet's zone `{}` is not in `{}`", short(z), rs.id)
+                })?),
+            };
         let year = match self.year.as_str() {
             "" => None,
             y => Some(
                 y.parse::<i32>()
-                    .map_err(|_| format!("the sheet's year `{y}` is not a year"))?,
+                    .map_err(|_| format!("the sheet's year `{}` is not a year", short(y)))?,
             ),
         };
         Ok((Scope { zone, year }, lang))
@@ -474,7 +474,10 @@ pub fn read_filled(
         let mut edited = false;
         let reference = (0..VALUE).chain(PAGE + 1..COLUMNS.len());
         for (ci, want) in reference.zip(exp.cells.iter()) {
-            if text[ci] != want.trim() {
+            // A spreadsheet program may re-spell a number (`16,5` for `16.5` in a Vietnamese
+            // locale) when it saves a CSV: the same number is the same cell.
+            let same_number = || matches!((parse_decimal(&text[ci]), parse_decimal(want)), (Some(a), Some(b)) if a == b);
+            if text[ci] != want.trim() && !same_number() {
                 edited = true;
                 diags.push(
                     Diagnostic::error(
@@ -613,7 +616,7 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 
 /// A cell's text for a message: at most 60 characters, control characters escaped (a sheet
 /// is hostile input).
-fn short(s: &str) -> String {
+pub fn short(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i == 60 {
