@@ -112,7 +112,7 @@ pub fn load_source(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>) {
 
 /// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
 /// to FROM's folder.
-fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
+pub(crate) fn resolve_base(spec: &str, from: &str) -> Result<(String, String), String> {
     if let Some((path, text)) = builtin::get(spec) {
         return Ok((path.to_string(), text.to_string()));
     }
