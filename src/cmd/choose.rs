@@ -93,6 +93,8 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
+    // Whether the chosen set's columns are missing, when the read ahead already tells.
+    let mut probed: Option<bool> = None;
     let (id, by) = if let Some(y) = input.year {
         let Some(id) = holding(&sets, y) else {
             bail!(
@@ -108,11 +110,12 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             .find(|(id, _)| *id == builtin::DEFAULT_ID)
             .ok_or_else(|| anyhow::anyhow!("the default ruleset does not load"))?
             .1;
-        let years = if files.is_empty() {
-            BTreeMap::new()
+        let seen = if files.is_empty() {
+            None
         } else {
-            read_ahead(&files, probe, opts)?.years
+            Some(read_ahead(&files, probe, opts)?)
         };
+        let years = seen.as_ref().map(|s| s.years.clone()).unwrap_or_default();
         let mut by_set: BTreeMap<&str, Vec<(i32, usize)>> = BTreeMap::new();
         for (&y, &n) in &years {
             let Some(id) = holding(&sets, y) else {
@@ -134,6 +137,10 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             1 => {
                 let (id, ys) = by_set.iter().next().expect("one set");
                 let list: Vec<String> = ys.iter().map(|(y, _)| y.to_string()).collect();
+                if *id == builtin::DEFAULT_ID {
+                    // The read ahead was with this very set: its columns are known.
+                    probed = seen.map(|s| s.missing_columns);
+                }
                 (*id, format!("year column {}", list.join(", ")))
             }
             _ => {
@@ -159,7 +166,11 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             .find(|(i, _)| *i == id)
             .expect("chosen is built in")
             .1;
-        if read_ahead(&files, chosen, opts)?.missing_columns {
+        let missing = match probed {
+            Some(m) => m,
+            None => read_ahead(&files, chosen, opts)?.missing_columns,
+        };
+        if missing {
             for (other, rs) in sets.iter().rev() {
                 if *other == id || read_ahead(&files, rs, opts)?.missing_columns {
                     continue;
