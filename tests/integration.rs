@@ -1,6 +1,7 @@
 //! The one integration-test binary: golden CLI cases (trycmd) and tests of the binary as a
 //! user runs it.
 
+mod by_year;
 mod check;
 mod ci_script;
 mod cli;

@@ -5,11 +5,12 @@
 //! check that the data has the chosen set's columns; prints nothing: the caller reports.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
 use crate::cli::InputArgs;
+use crate::data::columns::{Ident, map_headers};
 use crate::data::read::{ReadOptions, YearFrom};
 use crate::ruleset::{Ruleset, builtin, load_str};
 
@@ -59,7 +60,123 @@ struct Seen {
     missing_columns: bool,
 }
 
-fn read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyhow::Result<Seen> {
+/// The header and `year` cells of a plain UTF-8 CSV file, read without coercing a measure
+/// cell: `None` when the file is not one (a workbook, another encoding, no header found in
+/// the first 20 rows), and the full reader must be used.
+struct Light {
+    header: Vec<String>,
+    years: BTreeMap<i32, usize>,
+}
+
+fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut head = [0u8; 8];
+    let n = {
+        use std::io::BufRead;
+        let buf = file.fill_buf().ok()?;
+        let n = buf.len().min(8);
+        head[..n].copy_from_slice(&buf[..n]);
+        n
+    };
+    if crate::data::sheet::is_workbook(&path.to_string_lossy(), &head[..n])
+        || head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+    {
+        return None;
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(input.delimiter.unwrap_or(b','))
+        .from_reader(file);
+    let mut rec = csv::ByteRecord::new();
+    let text = |rec: &csv::ByteRecord| -> Option<Vec<String>> {
+        rec.iter()
+            .map(|c| {
+                std::str::from_utf8(c)
+                    .ok()
+                    .map(|s| crate::text::nfc(s.trim_start_matches('\u{feff}')))
+            })
+            .collect()
+    };
+    // The header: --header-row, else the first of 20 rows that names a measure.
+    let mut row = 0u64;
+    let (header, year_col) = loop {
+        if !rdr.read_byte_record(&mut rec).ok()? || row >= 20 {
+            return None;
+        }
+        row += 1;
+        if input.header_row.is_some_and(|h| h != row) {
+            continue;
+        }
+        let cells = text(&rec)?;
+        let found = sets.iter().find_map(|rs| {
+            let (cols, _) = map_headers(&cells, rs, true, "", row);
+            cols.measures
+                .iter()
+                .any(Option::is_some)
+                .then(|| cols.ident(Ident::Year))
+        });
+        if let Some(year_col) = found {
+            break (cells, year_col);
+        }
+        if input.header_row.is_some() {
+            return None;
+        }
+    };
+    let mut years = BTreeMap::new();
+    if let Some(col) = year_col {
+        while rdr.read_byte_record(&mut rec).ok()? {
+            let cell = rec.get(col).and_then(|c| std::str::from_utf8(c).ok())?;
+            if let Ok(y) = cell.trim().parse::<i32>() {
+                if (1900..=2100).contains(&y) {
+                    *years.entry(y).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    Some(Light { header, years })
+}
+
+/// Whether `header` lacks a required measure column of `rs`.
+fn lacks_columns(header: &[String], rs: &Ruleset) -> bool {
+    let (_, diags) = map_headers(header, rs, false, "", 1);
+    diags.iter().any(|d| d.code == "missing-column")
+}
+
+/// What the data says: from the light read of every file when each is a plain CSV, else
+/// from the full reader.
+fn read_ahead(
+    files: &[PathBuf],
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    input: &InputArgs,
+) -> anyhow::Result<(Seen, Option<Vec<Vec<String>>>)> {
+    let sets: Vec<Ruleset> = builtins().into_iter().map(|(_, rs)| rs).collect();
+    let mut refs: Vec<&Ruleset> = vec![rs];
+    refs.extend(sets.iter());
+    let lights: Option<Vec<Light>> = files.iter().map(|f| light(f, &refs, input)).collect();
+    if let Some(lights) = lights {
+        let mut years = BTreeMap::new();
+        for l in &lights {
+            for (y, n) in &l.years {
+                *years.entry(*y).or_insert(0) += n;
+            }
+        }
+        let missing_columns = lights.iter().any(|l| lacks_columns(&l.header, rs));
+        let headers = lights.into_iter().map(|l| l.header).collect();
+        return Ok((
+            Seen {
+                years,
+                missing_columns,
+            },
+            Some(headers),
+        ));
+    }
+    Ok((full_read_ahead(files, rs, opts)?, None))
+}
+
+fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyhow::Result<Seen> {
     let names = super::scan::display_names(files);
     let mut ahead = opts.clone();
     ahead.year = None;
@@ -95,6 +212,8 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
         .collect();
     // Whether the chosen set's columns are missing, when the read ahead already tells.
     let mut probed: Option<bool> = None;
+    // The files' headers, when the light read could take them.
+    let mut headers: Option<Vec<Vec<String>>> = None;
     let (id, by) = if let Some(y) = input.year {
         let Some(id) = holding(&sets, y) else {
             bail!(
@@ -113,7 +232,9 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
         let seen = if files.is_empty() {
             None
         } else {
-            Some(read_ahead(&files, probe, opts)?)
+            let (seen, h) = read_ahead(&files, probe, opts, input)?;
+            headers = h;
+            Some(seen)
         };
         let years = seen.as_ref().map(|s| s.years.clone()).unwrap_or_default();
         let mut by_set: BTreeMap<&str, Vec<(i32, usize)>> = BTreeMap::new();
@@ -166,13 +287,23 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             .find(|(i, _)| *i == id)
             .expect("chosen is built in")
             .1;
-        let missing = match probed {
-            Some(m) => m,
-            None => read_ahead(&files, chosen, opts)?.missing_columns,
+        if headers.is_none() && probed.is_none() {
+            // --year: the files were not read yet.
+            headers = read_ahead(&files, chosen, opts, input)?.1;
+        }
+        let lacks = |rs: &Ruleset| -> anyhow::Result<bool> {
+            Ok(match &headers {
+                Some(hs) => hs.iter().any(|h| lacks_columns(h, rs)),
+                None => full_read_ahead(&files, rs, opts)?.missing_columns,
+            })
+        };
+        let missing = match (&headers, probed) {
+            (None, Some(m)) => m,
+            _ => lacks(chosen)?,
         };
         if missing {
             for (other, rs) in sets.iter().rev() {
-                if *other == id || read_ahead(&files, rs, opts)?.missing_columns {
+                if *other == id || lacks(rs)? {
                     continue;
                 }
                 bail!(
