@@ -149,14 +149,83 @@ pub enum RulesCommand {
     },
     /// A ruleset's levels, criteria, indicators and thresholds.
     Show(ShowArgs),
+    /// A workbook (or CSV) of a ruleset's thresholds for an office to enter the official
+    /// values and their sources in.
+    ///
+    /// One row per level × criterion × indicator × zone × year entry (numeric thresholds, and
+    /// yes/no requirements to confirm), with names, measure, unit, comparison, the value `ntm`
+    /// uses now, whether it is verified, its legal source and basis note, and empty columns for
+    /// the official value and its source (decision, annex, item, page). In the xlsx only those
+    /// columns are unlocked. Read it back with `ntm rules import` (docs/provinces.md).
+    #[command(after_long_help = "Examples:\n  \
+        ntm rules sheet ntm-2021-2025 --region RRD -o nguong-rrd.xlsx\n  \
+        ntm rules sheet ntm-2021-2025 --region MRD --year 2025 --format csv -o thresholds.csv")]
+    Sheet(SheetArgs),
+    /// Read a filled threshold sheet and write a ruleset that extends the one the sheet was
+    /// made from, with each official value verified and sourced.
+    ///
+    /// Only rows with an official value are overridden; a value needs its decision. The
+    /// written file passes `ntm check`, is canonical for `ntm fmt`, and is the same bytes for
+    /// the same sheet (docs/provinces.md).
+    #[command(after_long_help = "Example:\n  \
+        ntm rules import nguong-rrd.xlsx -o hai-duong.toml --id hai-duong-2021-2025 --name \"Hai Duong\" --name-vi \"Hải Dương\"")]
+    Import(ImportArgs),
+}
+
+/// `ntm rules sheet`.
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Built-in ruleset id or path to a ruleset file.
+    #[arg(value_name = "ID|FILE", default_value = crate::ruleset::builtin::DEFAULT_ID)]
+    pub rules: String,
+    /// Rows for this region or group only (`RRD`, `1`, …).
+    #[arg(long, visible_aliases = ["region", "group"], value_name = "ZONE")]
+    pub zone: Option<String>,
+    /// Only the year entries in force in this year.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Language of the headers and names.
+    #[arg(long, value_enum, default_value_t = crate::lang::Lang::Vi)]
+    pub lang: crate::lang::Lang,
+    /// `xlsx` or `csv` (default: from the -o extension, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<TemplateFormat>,
+    /// Output file (`-` or absent: standard output, csv only).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `ntm rules import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The filled sheet (.xlsx or .csv from `ntm rules sheet`).
+    #[arg(value_name = "SHEET")]
+    pub sheet: PathBuf,
+    /// The ruleset file to write.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// `id` of the written ruleset (default: `<base id>-official`).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// English name of the written ruleset.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Vietnamese name of the written ruleset.
+    #[arg(long)]
+    pub name_vi: Option<String>,
+    /// The base ruleset file, when the sheet was made from a file rather than a built-in set.
+    #[arg(long, value_name = "ID|FILE")]
+    pub rules: Option<String>,
 }
 
 /// Where a ruleset comes from.
 #[derive(Debug, Clone, Args)]
 pub struct RulesArg {
-    /// Built-in ruleset id (`ntm rules list`) or path to a ruleset TOML file.
-    #[arg(long = "rules", short = 'r', value_name = "ID|FILE", default_value = crate::ruleset::builtin::DEFAULT_ID)]
-    pub rules: String,
+    /// Built-in ruleset id (`ntm rules list`) or path to a ruleset TOML file [default: the
+    /// built-in set whose period holds the assessment year: --year, else the `year` column,
+    /// else today; `template`: ntm-2021-2025]
+    #[arg(long = "rules", short = 'r', value_name = "ID|FILE")]
+    pub rules: Option<String>,
 }
 
 /// The commune data and how to read it: shared by every command that reads communes.

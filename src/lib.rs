@@ -39,6 +39,8 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         cli::Command::Rules { command } => match command {
             cli::RulesCommand::List { format } => cmd::rules::list(format, out),
             cli::RulesCommand::Show(args) => cmd::rules::show(&args, out, err),
+            cli::RulesCommand::Sheet(args) => cmd::sheet::sheet(&args, out, err),
+            cli::RulesCommand::Import(args) => cmd::sheet::import(&args, out, err),
         },
         cli::Command::Check(args) => cmd::check::run(&args, out, err),
         cli::Command::Summary(args) => cmd::summary::run(&args, out, err),

@@ -151,3 +151,42 @@ fn every_case_file_code_has_a_golden_case_and_is_its_own() {
         assert!(!ntm::ruleset::codes().contains(&code) && !ntm::data::CODES.contains(&code));
     }
 }
+
+/// Each `rules import` code is documented in docs/provinces.md, shown by a golden case where
+/// the sheet is hand-made, and is no other family's code.
+#[test]
+fn every_sheet_import_code_is_documented_and_its_own() {
+    let doc = std::fs::read_to_string("docs/provinces.md").expect("docs/provinces.md");
+    let mut stderr = String::new();
+    for entry in std::fs::read_dir("tests/cmd").expect("tests/cmd") {
+        let path = entry.expect("an entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("rules-import-") && name.ends_with(".stderr") {
+            stderr.push_str(&std::fs::read_to_string(&path).expect("a golden file"));
+        }
+    }
+    let others: Vec<&str> = ntm::ruleset::codes()
+        .into_iter()
+        .chain(ntm::data::CODES)
+        .chain(ntm::cmd::diff::CODES)
+        .chain(ntm::cases::CODES)
+        .collect();
+    for code in ntm::ruleset::sheet::CODES {
+        assert!(
+            doc.contains(&format!("| `{code}` |")),
+            "`{code}` is not in docs/provinces.md"
+        );
+        assert!(!others.contains(&code), "`{code}` is another family's code");
+    }
+    for code in [
+        "missing-sheet-source",
+        "bad-sheet-value",
+        "edited-reference-column",
+        "sheet-of-another-ruleset",
+    ] {
+        assert!(
+            stderr.contains(&format!("[{code}]")),
+            "no tests/cmd/rules-import-*.stderr shows `{code}`"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The one integration-test binary: golden CLI cases (trycmd) and tests of the binary as a
 //! user runs it.
 
+mod by_year;
 mod check;
 mod ci_script;
 mod cli;
@@ -13,4 +14,5 @@ mod input;
 mod limits;
 mod pipeline;
 mod robust;
+mod sheet;
 mod summary;

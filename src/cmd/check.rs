@@ -80,7 +80,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
 }
 
 /// `YYYY-MM-DD` → (year, month, day), checking the day exists.
-fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+pub(crate) fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     let mut it = s.trim().splitn(3, '-');
     let y: i32 = it.next()?.parse().ok()?;
     let m: u32 = it.next()?.parse().ok()?;
@@ -97,7 +97,7 @@ fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
 }
 
 /// Today's UTC date from the system clock.
-fn system_today() -> (i32, u32, u32) {
+pub(crate) fn system_today() -> (i32, u32, u32) {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -60,7 +60,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
 fn input(args: &DiffArgs, rules: &str) -> InputArgs {
     let mut input = args.input.clone();
     input.rules = RulesArg {
-        rules: rules.to_string(),
+        rules: Some(rules.to_string()),
     };
     input
 }
@@ -135,7 +135,6 @@ fn snapshots(
             .as_deref()
             .map(|c| crate::data::units::code_key(c).into_owned())
     };
-    let rules = &args.input.rules.rules;
     let Some(p) = super::prepare(&args.input, err)? else {
         return Ok(None);
     };
@@ -160,7 +159,10 @@ fn snapshots(
         mode: Mode::Snapshots,
         old: old.to_string(),
         new: new.to_string(),
-        against: format!("{rules} ({})", p.rs.id),
+        against: match &args.input.rules.rules {
+            Some(rules) => format!("{rules} ({})", p.rs.id),
+            None => format!("{} ({})", p.src.label, p.rs.id),
+        },
     };
     Ok(Some((diff(&sides[0], &sides[1]), meta)))
 }

@@ -118,7 +118,9 @@ fn evaluate(
         // ruleset is read, and again with its files once they are known.
         errors.check(&inputs)?;
     }
-    let (rs, src, ruleset_diags) = super::load(&args.input.rules.rules, err)?;
+    let opts = super::read_options(&args.input);
+    let (spec, chosen) = super::ruleset_spec(&args.input, &opts)?;
+    let (rs, src, ruleset_diags) = super::load(&spec, err)?;
     inputs.add_ruleset(&src.files);
     if let Some(errors) = errors.as_deref_mut() {
         errors.check(&inputs)?;
@@ -129,7 +131,7 @@ fn evaluate(
         }
         return Ok(Exit::Invalid);
     };
-    let super::Prepared { rs, src, opts } = super::prepared(&args.input, rs, src)?;
+    super::check_period(&args.input, &rs)?;
     let fail_below = match &args.fail_below {
         None => None,
         Some(id) => match rs.level_index(id) {
@@ -317,6 +319,7 @@ fn evaluate(
         ruleset_id: rs.id.clone(),
         ruleset_sha256: rs.sha256.clone(),
         ruleset_source: src.label.clone(),
+        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
         year: first.filter(|_| same_year).map(|f| f.0),
         year_source: first.map(|f| f.1),
         inputs,
@@ -370,6 +373,19 @@ fn evaluate(
                 closest: args.closest.map(|n| (n, communes)),
                 lang: crate::lang::Lang::resolve(args.lang),
             };
+            if let Some(by) = &meta.ruleset_chosen_by {
+                let note = match opts.lang {
+                    crate::lang::Lang::En => format!(
+                        "ruleset {} chosen by the assessment year ({by}); pass --rules to use another",
+                        meta.ruleset_id
+                    ),
+                    crate::lang::Lang::Vi => format!(
+                        "bộ tiêu chí {} được chọn theo năm đánh giá ({by}); dùng --rules để chọn bộ khác",
+                        meta.ruleset_id
+                    ),
+                };
+                writeln!(err, "{note}")?;
+            }
             write_table(out, &rs, &meta, &table, opts)?;
         }
         Format::Csv => {

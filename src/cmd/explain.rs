@@ -18,7 +18,13 @@ use crate::text::{echo, escape_controls, fold};
 
 /// Run `ntm explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let Some(super::Prepared { rs, src, opts }) = super::prepare(&args.input, err)? else {
+    let Some(super::Prepared {
+        rs,
+        src,
+        opts,
+        chosen,
+    }) = super::prepare(&args.input, err)?
+    else {
         return Ok(Exit::Invalid);
     };
     let Some(all) = read_all(&args.input.files, &rs, &opts, err)? else {
@@ -99,6 +105,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             ruleset_id: rs.id.clone(),
             ruleset_sha256: rs.sha256.clone(),
             ruleset_source: src.label.clone(),
+            ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
             year: same_year.then_some(first.year),
             year_source: Some(first.year_from),
             inputs: input_meta(&all.names, &all.ends),

@@ -3,6 +3,7 @@
 //! The only place that opens files. Shared here: finding a ruleset by id or path.
 
 pub mod check;
+pub mod choose;
 pub mod diff;
 pub mod evaluate;
 pub mod explain;
@@ -12,6 +13,7 @@ pub mod output;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod sheet;
 pub mod summary;
 pub mod template;
 pub mod test;
@@ -175,7 +177,7 @@ fn identity(path: &str) -> String {
 
 /// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
 /// to FROM's folder.
-fn resolve_base(spec: &str, from: &str) -> Result<Base, String> {
+pub(crate) fn resolve_base(spec: &str, from: &str) -> Result<Base, String> {
     if let Some((path, text)) = builtin::get(spec) {
         return Ok(Base {
             path: path.to_string(),
@@ -218,21 +220,44 @@ pub struct Prepared {
     pub src: Source,
     /// How rows are read.
     pub opts: ReadOptions,
+    /// The built-in set chosen by year when `--rules` was not given.
+    pub chosen: Option<choose::Choice>,
 }
 
 /// Load the ruleset of `input` (printing its diagnostics) and check `--year` against its
 /// period. `None` when the ruleset has errors (exit 2).
 pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<Prepared>> {
-    let (rs, src, _) = load(&input.rules.rules, err)?;
+    let opts = read_options(input);
+    let (spec, chosen) = ruleset_spec(input, &opts)?;
+    let (rs, src, _) = load(&spec, err)?;
     let Some(rs) = rs else {
         return Ok(None);
     };
-    prepared(input, rs, src).map(Some)
+    check_period(input, &rs)?;
+    Ok(Some(Prepared {
+        rs,
+        src,
+        opts,
+        chosen,
+    }))
 }
 
-/// Check `--year` against the period of ruleset `rs`, loaded from `src`, and build the
-/// options rows are read with.
-pub fn prepared(input: &InputArgs, rs: Ruleset, src: Source) -> anyhow::Result<Prepared> {
+/// The ruleset to load: `--rules`, else the built-in set chosen by the assessment year.
+pub fn ruleset_spec(
+    input: &InputArgs,
+    opts: &ReadOptions,
+) -> anyhow::Result<(String, Option<choose::Choice>)> {
+    Ok(match &input.rules.rules {
+        Some(spec) => (spec.clone(), None),
+        None => {
+            let chosen = choose::choose(input, opts)?;
+            (chosen.id.to_string(), Some(chosen))
+        }
+    })
+}
+
+/// `--year` must lie in the period of ruleset `rs` unless `--allow-out-of-period`.
+pub fn check_period(input: &InputArgs, rs: &Ruleset) -> anyhow::Result<()> {
     if let Some(y) = input.year {
         if !input.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
             bail!(
@@ -243,7 +268,12 @@ pub fn prepared(input: &InputArgs, rs: Ruleset, src: Source) -> anyhow::Result<P
             );
         }
     }
-    let opts = ReadOptions {
+    Ok(())
+}
+
+/// How rows are read, from the command line.
+pub fn read_options(input: &InputArgs) -> ReadOptions {
+    ReadOptions {
         year: input.year,
         allow_out_of_period: input.allow_out_of_period,
         allow_missing: input.allow_missing,
@@ -260,6 +290,5 @@ pub fn prepared(input: &InputArgs, rs: Ruleset, src: Source) -> anyhow::Result<P
             (false, false) => DecimalMark::Auto,
         },
         fraction_percent: input.fraction_percent,
-    };
-    Ok(Prepared { rs, src, opts })
+    }
 }

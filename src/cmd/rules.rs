@@ -34,7 +34,7 @@ pub fn list(format: RulesFormat, out: &mut dyn Write) -> anyhow::Result<Exit> {
 
 /// Run `ntm rules show`.
 pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let (rs, _, _) = super::load(&args.rules, err)?;
+    let (rs, src, _) = super::load(&args.rules, err)?;
     let Some(rs) = rs else {
         return Ok(Exit::Invalid);
     };
@@ -56,7 +56,11 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     };
     match args.format {
-        ShowFormat::Table => write_show_table(out, &rs, zone, args.year, Lang::resolve(args.lang))?,
+        ShowFormat::Table => {
+            let base = base_of(&src);
+            let lang = Lang::resolve(args.lang);
+            write_show_table(out, &rs, base.as_ref(), zone, args.year, lang)?;
+        }
         ShowFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &RulesetJson::new(&rs, zone, args.year))?;
             writeln!(out)?;
@@ -70,4 +74,18 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     }
     Ok(Exit::Success)
+}
+
+/// The ruleset `src` extends, loaded (its diagnostics were already reported with `src`'s).
+fn base_of(src: &super::Source) -> Option<crate::ruleset::Ruleset> {
+    let value: toml::Value = toml::from_str(&src.text).ok()?;
+    let spec = value.get("ruleset")?.get("extends")?.as_str()?;
+    let base = super::resolve_base(spec, &src.path).ok()?;
+    crate::ruleset::load::load_with_identity(
+        &base.text,
+        &base.path,
+        &base.identity,
+        &super::resolve_base,
+    )
+    .0
 }

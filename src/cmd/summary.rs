@@ -24,11 +24,18 @@ use crate::summary::{Facts, RollupRule, Summariser};
 use crate::text::fold;
 
 /// Built-in targets files: (id, file name, text).
-pub const BUILTIN_TARGETS: [(&str, &str, &str); 1] = [(
-    "targets-2021-2025",
-    "criteria/targets-2021-2025.toml",
-    include_str!("../../criteria/targets-2021-2025.toml"),
-)];
+pub const BUILTIN_TARGETS: [(&str, &str, &str); 2] = [
+    (
+        "targets-2021-2025",
+        "criteria/targets-2021-2025.toml",
+        include_str!("../../criteria/targets-2021-2025.toml"),
+    ),
+    (
+        "targets-2026-2030",
+        "criteria/targets-2026-2030.toml",
+        include_str!("../../criteria/targets-2026-2030.toml"),
+    ),
+];
 
 /// Run `ntm summary`.
 pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -204,7 +211,13 @@ pub fn collect(
     output: Option<&std::path::Path>,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Collected>> {
-    let Some(super::Prepared { rs, src, mut opts }) = super::prepare(input, err)? else {
+    let Some(super::Prepared {
+        rs,
+        src,
+        mut opts,
+        chosen,
+    }) = super::prepare(input, err)?
+    else {
         return Ok(None);
     };
     let mut keys = Keys::default();
@@ -289,6 +302,7 @@ pub fn collect(
         ruleset_id: rs.id.clone(),
         ruleset_sha256: rs.sha256.clone(),
         ruleset_source: src.label.clone(),
+        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
         year: first.filter(|_| same_year).map(|f| f.0),
         year_source: first.map(|f| f.1),
         inputs: input_meta(&names, &ends),
@@ -304,4 +318,27 @@ pub fn collect(
         summary,
         communes,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BUILTIN_TARGETS;
+    use crate::ruleset::{builtin, load_str};
+
+    /// Every built-in targets file names its ruleset and validates against it without a
+    /// diagnostic (levels and zones exist), so `--targets ID` works on that ruleset's data.
+    #[test]
+    fn builtin_targets_fit_their_rulesets() {
+        for (id, path, text) in BUILTIN_TARGETS {
+            let value: toml::Value = toml::from_str(text).expect("toml");
+            let rs_id = value["targets"]["ruleset"].as_str().expect("ruleset key");
+            let (rs_path, rs_text) = builtin::get(rs_id).expect("built-in ruleset");
+            let (rs, _) = load_str(rs_text, rs_path);
+            let rs = rs.expect("ruleset loads");
+            let (targets, diags) =
+                crate::summary::targets::parse(text, path, &rs, &mut |_| Err(String::new()));
+            assert!(diags.is_empty(), "{id}: {diags:?}");
+            assert!(targets.is_some(), "{id}");
+        }
+    }
 }

@@ -10,7 +10,13 @@ use crate::report::template;
 
 /// Run `ntm template`.
 pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let (rs, src, _) = super::load(&args.rules.rules, err)?;
+    let (rs, src, _) = super::load(
+        args.rules
+            .rules
+            .as_deref()
+            .unwrap_or(crate::ruleset::builtin::DEFAULT_ID),
+        err,
+    )?;
     let Some(rs) = rs else {
         return Ok(Exit::Invalid);
     };

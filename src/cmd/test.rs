@@ -204,7 +204,7 @@ fn table_cases(
     if n > 0 {
         return Ok(Err(n));
     }
-    let key = format!("--rules {}", args.input.rules.rules);
+    let key = format!("--rules {}", p.src.label.trim_start_matches("builtin:"));
     rulesets.insert(key.clone(), Some(p.rs));
     loaded.extend(files.into_iter().map(|file| Loaded {
         file,

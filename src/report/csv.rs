@@ -158,13 +158,18 @@ pub fn write_csv_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
 
 /// The `#` provenance lines every CSV output starts with (the `csv` and `long` formats).
 pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
+    let chosen = match &meta.ruleset_chosen_by {
+        Some(by) => format!(", chosen by {by}"),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "# ntm {} ruleset {} sha256 {} ({})",
+        "# ntm {} ruleset {} sha256 {} ({}{})",
         meta.ntm_version,
         escape_controls(&meta.ruleset_id),
         meta.ruleset_sha256,
-        escape_controls(&meta.ruleset_source)
+        escape_controls(&meta.ruleset_source),
+        escape_controls(&chosen)
     )?;
     for i in &meta.inputs {
         // A newline in a path would start a data row.

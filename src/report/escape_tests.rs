@@ -81,6 +81,7 @@ fn meta(rs: &Ruleset, communes: usize) -> Meta {
         ruleset_id: rs.id.clone(),
         ruleset_sha256: String::new(),
         ruleset_source: String::new(),
+        ruleset_chosen_by: None,
         year: Some(rs.period.1),
         year_source: Some(YearFrom::Column),
         inputs: Vec::new(),
@@ -164,7 +165,7 @@ fn render_rules(rs: &Ruleset, s: &[String], lang: Lang) -> String {
         m.aliases = vec![t(9), t(10)];
     }
     let mut out = Vec::new();
-    write_show_table(&mut out, &rs, None, None, lang).expect("renders");
+    write_show_table(&mut out, &rs, None, None, None, lang).expect("renders");
     String::from_utf8(out).expect("utf-8")
 }
 

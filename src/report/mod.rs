@@ -15,6 +15,7 @@ pub mod json;
 pub mod long;
 pub mod md;
 pub mod rules;
+pub mod sheet;
 pub mod summary;
 pub mod table;
 pub mod template;
@@ -39,6 +40,10 @@ pub struct Meta {
     pub ruleset_sha256: String,
     /// `builtin:<id>` or the file path.
     pub ruleset_source: String,
+    /// Why this built-in set was chosen when `--rules` was not given (`year column 2025`,
+    /// `--year 2026`, `today 2026-12-02`); absent when `--rules` named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ruleset_chosen_by: Option<String>,
     /// Assessment year when all rows share one, else null.
     pub year: Option<i32>,
     /// Where the year came from: `flag`, `column`, `period_end` (the first row's when mixed).

@@ -79,6 +79,7 @@ pub fn write_list_table(out: &mut dyn Write, entries: &[ListEntry]) -> anyhow::R
 pub fn write_show_table(
     out: &mut dyn Write,
     rs: &Ruleset,
+    base: Option<&Ruleset>,
     zone: Option<usize>,
     year: Option<i32>,
     lang: Lang,
@@ -117,6 +118,29 @@ pub fn write_show_table(
                     count(Origin::Own)
                 ),
             })
+        )?;
+        let total = rs.indicator_count();
+        let verified = rs
+            .indicators()
+            .filter(|(r, _)| rs.fully_verified(*r))
+            .count();
+        // Amended indicators with a verified value: official values of this ruleset (the base's
+        // own values are inherited unmarked).
+        let own_verified = rs
+            .indicators()
+            .filter(|(r, i)| i.origin == Origin::Amended && verified_text(rs, *r) != "no")
+            .count();
+        writeln!(
+            out,
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "indicators verified: {verified}/{total}; values of this ruleset: * and + (the others are {base}'s); {own_verified} amended indicator(s) carry verified values of this ruleset"
+                ),
+                Lang::Vi => format!(
+                    "chỉ tiêu đã đối chiếu: {verified}/{total}; giá trị của bộ này: * và + (còn lại của {base}); {own_verified} chỉ tiêu sửa đổi có giá trị đã đối chiếu của bộ này"
+                ),
+            }
         )?;
     }
     if let Some(z) = zone {
@@ -189,11 +213,16 @@ pub fn write_show_table(
                     Some("added") => "+ ",
                     _ => "",
                 };
+                let mut requirement = requirement(rs, r, zone, year);
+                if let (Some(base), Origin::Amended) = (base, ind.origin) {
+                    requirement.push('\n');
+                    requirement.push_str(&origin_line(rs, r, base, zone, lang));
+                }
                 t.add_row([
                     esc(&crit_cell),
                     esc(&format!("{mark}{}", ind.id)),
                     esc(&m.id),
-                    requirement(rs, r, zone, year),
+                    lines_cell(&requirement.split('\n').collect::<Vec<_>>()),
                     verified_label(verified_text(rs, r), lang).to_string(),
                     esc(&ind.source),
                 ]);
@@ -624,4 +653,61 @@ pub fn origin_text(rs: &Ruleset, r: IndicatorRef) -> Option<&'static str> {
         Origin::Amended => "amended",
         Origin::Own => "added",
     })
+}
+
+/// Zones whose value (or verified mark) of the amended indicator at `r` differs from `base`'s:
+/// the values this ruleset sets, as opposed to those it keeps from its base.
+pub fn own_zones(rs: &Ruleset, r: IndicatorRef, base: &Ruleset) -> Vec<usize> {
+    let ind = rs.indicator(r);
+    let level = &rs.levels[r.level].id;
+    let Some((rb, bi)) = base
+        .indicators()
+        .find(|(b, bi)| &base.levels[b.level].id == level && bi.id == ind.id)
+    else {
+        return (0..rs.zones.len()).collect();
+    };
+    let mut years = std::collections::BTreeSet::from([rs.period.0]);
+    for t in [&ind.test, &bi.test] {
+        if let Test::Compare(_, Threshold::Fixed(entries)) = t {
+            years.extend(entries.iter().filter_map(|e| e.from));
+        }
+    }
+    (0..rs.zones.len())
+        .filter(|&z| {
+            years.iter().any(|&y| {
+                let (a, av) = rs.resolve(r, z, y);
+                let (b, bv) = base.resolve(rb, z, y);
+                a.map(|t| t.value) != b.map(|t| t.value) || av != bv
+            })
+        })
+        .collect()
+}
+
+/// The origin of an amended indicator's values: which zones this ruleset sets, the others
+/// being its base's.
+fn origin_line(
+    rs: &Ruleset,
+    r: IndicatorRef,
+    base: &Ruleset,
+    zone: Option<usize>,
+    lang: Lang,
+) -> String {
+    let own = own_zones(rs, r, base);
+    let ids: Vec<&str> = own.iter().map(|&z| rs.zones[z].id.as_str()).collect();
+    match (zone, lang) {
+        (Some(z), Lang::En) if own.contains(&z) => "(value of this ruleset)".to_string(),
+        (Some(z), Lang::Vi) if own.contains(&z) => "(giá trị của bộ này)".to_string(),
+        (Some(_), Lang::En) => format!("(value of {})", base.id),
+        (Some(_), Lang::Vi) => format!("(giá trị của {})", base.id),
+        (None, Lang::En) => format!("this ruleset: {}; others: {}", or_none(&ids), base.id),
+        (None, Lang::Vi) => format!("của bộ này: {}; còn lại: {}", or_none(&ids), base.id),
+    }
+}
+
+fn or_none(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        "—".to_string()
+    } else {
+        ids.join(", ")
+    }
 }

@@ -109,7 +109,7 @@ pub fn columns(rs: &Ruleset, lang: Lang) -> Vec<Column> {
 }
 
 /// A unit in the template's language: the rulesets write units in English.
-fn unit_text(unit: &str, lang: Lang) -> String {
+pub(crate) fn unit_text(unit: &str, lang: Lang) -> String {
     match lang {
         Lang::En => unit.to_string(),
         Lang::Vi => match unit {

@@ -448,6 +448,7 @@ proptest! {
             ruleset_id: rs.id.clone(),
             ruleset_sha256: rs.sha256.clone(),
             ruleset_source: "builtin".into(),
+            ruleset_chosen_by: None,
             year: None,
             year_source: None,
             inputs: Vec::new(),

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeSet;
 
-use super::lint::laxer;
 use super::load::{Base, Resolve, parse, sha256_hex};
 use super::model::{Origin, Ruleset, Test, Threshold};
 use super::raw::{RawHeader, RawRuleset};
@@ -17,11 +16,12 @@ use super::validate::validate;
 use crate::diag::{Diagnostic, has_errors};
 
 /// Codes of `extends`.
-pub const CODES: [&str; 6] = [
+pub const CODES: [&str; 7] = [
     "bad-extension",
     "extends-cycle",
     "extends-too-deep",
     "laxer-than-base",
+    "laxer-than-unverified-base",
     "unknown-base",
     "unknown-indicator",
 ];
@@ -257,8 +257,10 @@ fn merge(cx: &mut Chain<'_>, mut base: RawRuleset, ext: RawRuleset) -> Option<Ra
             cx.help("add a new indicator under `[[criteria]]` instead");
             continue;
         };
-        ind.threshold = Some(a.threshold);
-        ind.derived = None;
+        if let Some(t) = a.threshold {
+            ind.threshold = Some(t);
+            ind.derived = None;
+        }
         ind.source = a.source;
         ind.verified = a.verified;
         ind.note = a.note;
@@ -352,25 +354,76 @@ fn laxer_than_base(rs: &Ruleset, base: &Ruleset) -> Vec<Diagnostic> {
             }
         }
         let years: Vec<i32> = years.into_iter().collect();
-        let Some(l) = laxer(rs, r, *op, base, rb, *op_b, &years) else {
+        // Laxer than a verified base value: an error. Laxer than an unverified one (a floor
+        // the project inferred): a warning naming that value's basis, since the province's
+        // decision may well be the better source.
+        type Hit<'a> = (&'a str, i32, rust_decimal::Decimal, rust_decimal::Decimal);
+        let mut verified: Vec<Hit<'_>> = Vec::new();
+        let mut unverified: Vec<Hit<'_>> = Vec::new();
+        for (zi, z) in rs.zones.iter().enumerate() {
+            for &y in &years {
+                let (Some(a), Some(b)) = (rs.resolve(r, zi, y).0, base.resolve(rb, zi, y).0) else {
+                    continue;
+                };
+                if op.laxer(a.value, *op_b, b.value) {
+                    let list = if b.verified {
+                        &mut verified
+                    } else {
+                        &mut unverified
+                    };
+                    if !list.iter().any(|h| h.0 == z.id) {
+                        list.push((z.id.as_str(), y, a.value, b.value));
+                    }
+                }
+            }
+        }
+        if let Some((zone, year, value, other)) = unverified.first() {
+            let zones: Vec<&str> = unverified.iter().map(|u| u.0).collect();
+            let basis = match &bi.test {
+                Test::Compare(_, Threshold::Fixed(entries)) => {
+                    crate::ruleset::model::in_force(entries, *year).note.clone()
+                }
+                _ => None,
+            }
+            .or_else(|| bi.note.clone())
+            .unwrap_or_else(|| "no basis given".to_string());
+            let mut d = Diagnostic::warning(
+                "laxer-than-unverified-base",
+                format!(
+                    "indicator `{}` of level `{level}`: `{} {value}` for zone `{zone}` in {year} is laxer than `{} {other}` of the base ruleset `{}`, an unverified value; zones: `{}`; its basis: {}",
+                    ind.id,
+                    op.as_str(),
+                    op_b.as_str(),
+                    base.id,
+                    zones.join("`, `"),
+                    basis
+                ),
+            )
+            .help("if this value is read in the decision, the base's value is wrong: report it so the national value is corrected");
+            d.location = Some(
+                ind.at
+                    .threshold
+                    .clone()
+                    .unwrap_or_else(|| ind.at.id.clone()),
+            );
+            out.push(d);
+        }
+        let Some((zone, year, value, other)) = verified.first() else {
             continue;
         };
+        let zones: Vec<&str> = verified.iter().map(|h| h.0).collect();
         let mut d = Diagnostic::error(
             "laxer-than-base",
             format!(
-                "indicator `{}` of level `{level}`: `{} {}` for zone `{}` in {} is laxer than `{} {}` of the base ruleset `{}`; zones: `{}`",
+                "indicator `{}` of level `{level}`: `{} {value}` for zone `{zone}` in {year} is laxer than `{} {other}` of the base ruleset `{}`, a verified value; zones: `{}`",
                 ind.id,
                 op.as_str(),
-                l.value,
-                l.zone,
-                l.year,
                 op_b.as_str(),
-                l.other,
                 base.id,
-                l.zones.join("`, `")
+                zones.join("`, `")
             ),
         )
-        .help("a ruleset that extends another may only make thresholds stricter");
+        .help("a ruleset that extends another may only make a verified threshold stricter");
         d.location = Some(
             ind.at
                 .threshold

@@ -4,10 +4,12 @@
 pub mod builtin;
 pub mod extend;
 pub mod fmt;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod model;
 mod raw;
+pub mod sheet;
 pub mod source;
 pub mod validate;
 

@@ -192,7 +192,8 @@ pub(crate) struct RawOverride {
     pub(crate) source: String,
 }
 
-/// `[[amendments]]`: a new threshold for an inherited indicator.
+/// `[[amendments]]`: a new threshold (or, without `threshold`, a new source and verified
+/// mark) for an inherited indicator.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -201,8 +202,11 @@ pub(crate) struct RawAmendment {
     pub(crate) level: Spanned<String>,
     #[cfg_attr(test, schemars(with = "String"))]
     pub(crate) indicator: Spanned<String>,
+    /// Absent: the base's threshold (or `yes`/`none` test) is kept and only `source`,
+    /// `verified` and `note` change, e.g. to record that a province's decision confirms it.
+    #[serde(default)]
     #[cfg_attr(test, schemars(schema_with = "schema::threshold"))]
-    pub(crate) threshold: Spanned<toml::Value>,
+    pub(crate) threshold: Option<Spanned<toml::Value>>,
     pub(crate) source: String,
     #[cfg_attr(test, schemars(schema_with = "schema::verified"))]
     pub(crate) verified: Spanned<toml::Value>,

@@ -443,3 +443,57 @@ fn a_builtin_base_through_load_str() {
     assert_eq!(rs.extends.as_deref(), Some("ntm-2021-2025"));
     assert!(rs.indicators().all(|(_, i)| i.origin == Origin::Inherited));
 }
+
+/// A province may be laxer than an unverified national value only with a warning that names
+/// the national value's basis (its decision may be the better source); laxer than a verified
+/// one stays an error.
+#[test]
+fn laxer_than_an_unverified_base_value_is_a_warning_naming_its_basis() {
+    let (base_path, base_text) = ("dir/nat.toml", BASE);
+    let unverified = base_text.replacen(
+        "threshold = { 1 = 40, 2 = 50 }\nsource = \"s\"\nverified = true",
+        "threshold = { 1 = 40, 2 = 50 }\nsource = \"s\"\nverified = [\"1\"]\nnote = \"zone 2 is a floor carried forward\"",
+        1,
+    );
+    assert_ne!(unverified, base_text);
+    let text = amend("standard", "1.1", "{ 1 = 40, 2 = 45 }").replace("base.toml", "nat.toml");
+    let (rs, diags) = load(&text, &[(base_path, &unverified)]);
+    assert!(rs.is_some(), "{diags:#?}");
+    assert_eq!(codes(&diags), ["laxer-than-unverified-base"]);
+    assert!(
+        diags[0]
+            .message
+            .contains("zone 2 is a floor carried forward"),
+        "{}",
+        diags[0]
+    );
+    // Laxer in the verified zone 1 too: that part is an error.
+    let text = amend("standard", "1.1", "{ 1 = 39, 2 = 45 }").replace("base.toml", "nat.toml");
+    let (rs, diags) = load(&text, &[(base_path, &unverified)]);
+    assert!(rs.is_none());
+    assert_eq!(
+        codes(&diags),
+        ["laxer-than-unverified-base", "laxer-than-base"]
+    );
+}
+
+/// An amendment without `threshold` keeps the base's test and changes only the source and the
+/// verified mark (what `ntm rules import` writes for a confirmed yes/no requirement).
+#[test]
+fn an_amendment_without_threshold_re_sources_the_base_test() {
+    let text = format!(
+        "{HEAD}\n[[amendments]]\nlevel = \"standard\"\nindicator = \"1.2\"\nsource = \"QĐ 1\"\nverified = true\n"
+    );
+    let (rs, diags) = load(&text, &[]);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let rs = rs.expect("valid");
+    assert_eq!(origin(&rs, "standard", "1.2"), Origin::Amended);
+    let (r, ind) = rs
+        .indicators()
+        .find(|(r, i)| rs.levels[r.level].id == "standard" && i.id == "1.2")
+        .expect("1.2");
+    assert_eq!(ind.source, "QĐ 1");
+    // The base's `<= 5` is kept.
+    let t = rs.resolve(r, 0, 2022).0.expect("numeric");
+    assert_eq!(t.value, rust_decimal::Decimal::from(5));
+}

@@ -1,0 +1,318 @@
+//! The built-in ruleset to use when `--rules` is not given: the one whose period holds the
+//! assessment year (`--year`, else the data's `year` column, else today's year).
+//!
+//! Reads the data once ahead of the real pass (standard input excepted) for the years and to
+//! check that the data has the chosen set's columns; prints nothing: the caller reports.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+
+use crate::cli::InputArgs;
+use crate::data::columns::{Ident, map_headers};
+use crate::data::read::{ReadOptions, YearFrom};
+use crate::ruleset::{Ruleset, builtin, load_str};
+
+/// Which built-in ruleset was chosen and why.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// The built-in id.
+    pub id: &'static str,
+    /// Why, for `meta` and stderr: `--year 2026`, `year column 2025`, `today 2026-12-02`.
+    pub by: String,
+}
+
+/// The built-in rulesets with their periods, oldest first.
+fn builtins() -> Vec<(&'static str, Ruleset)> {
+    builtin::BUILTIN
+        .iter()
+        .filter_map(|(id, path, text)| load_str(text, path).0.map(|rs| (*id, rs)))
+        .collect()
+}
+
+fn holding(sets: &[(&'static str, Ruleset)], year: i32) -> Option<&'static str> {
+    sets.iter()
+        .find(|(_, rs)| rs.period.0 <= year && year <= rs.period.1)
+        .map(|(id, _)| *id)
+}
+
+fn periods(sets: &[(&'static str, Ruleset)]) -> String {
+    sets.iter()
+        .map(|(id, rs)| format!("`{id}` {}–{}", rs.period.0, rs.period.1))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Today's date: `NTM_TODAY` (YYYY-MM-DD, for tests) or the system clock.
+fn today() -> anyhow::Result<(i32, u32, u32)> {
+    match std::env::var("NTM_TODAY") {
+        Ok(t) => super::check::parse_date(&t)
+            .ok_or_else(|| anyhow::anyhow!("NTM_TODAY `{t}` is not a date YYYY-MM-DD")),
+        Err(_) => Ok(super::check::system_today()),
+    }
+}
+
+/// What a read ahead saw: the years of the `year` column (with a row count each) and
+/// whether a measure column of the ruleset is missing.
+struct Seen {
+    years: BTreeMap<i32, usize>,
+    missing_columns: bool,
+}
+
+/// The header and `year` cells of a plain UTF-8 CSV file, read without coercing a measure
+/// cell: `None` when the file is not one (a workbook, another encoding, no header found in
+/// the first 20 rows), and the full reader must be used.
+struct Light {
+    header: Vec<String>,
+    years: BTreeMap<i32, usize>,
+}
+
+fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut head = [0u8; 8];
+    let n = {
+        use std::io::BufRead;
+        let buf = file.fill_buf().ok()?;
+        let n = buf.len().min(8);
+        head[..n].copy_from_slice(&buf[..n]);
+        n
+    };
+    if crate::data::sheet::is_workbook(&path.to_string_lossy(), &head[..n])
+        || head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+    {
+        return None;
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(input.delimiter.unwrap_or(b','))
+        .from_reader(file);
+    let mut rec = csv::ByteRecord::new();
+    let text = |rec: &csv::ByteRecord| -> Option<Vec<String>> {
+        rec.iter()
+            .map(|c| {
+                std::str::from_utf8(c)
+                    .ok()
+                    .map(|s| crate::text::nfc(s.trim_start_matches('\u{feff}')))
+            })
+            .collect()
+    };
+    // The header: --header-row, else the first of 20 rows that names a measure.
+    let mut row = 0u64;
+    let (header, year_col) = loop {
+        if !rdr.read_byte_record(&mut rec).ok()? || row >= 20 {
+            return None;
+        }
+        row += 1;
+        if input.header_row.is_some_and(|h| h != row) {
+            continue;
+        }
+        let cells = text(&rec)?;
+        let found = sets.iter().find_map(|rs| {
+            let (cols, _) = map_headers(&cells, rs, true, "", row);
+            cols.measures
+                .iter()
+                .any(Option::is_some)
+                .then(|| cols.ident(Ident::Year))
+        });
+        if let Some(year_col) = found {
+            break (cells, year_col);
+        }
+        if input.header_row.is_some() {
+            return None;
+        }
+    };
+    let mut years = BTreeMap::new();
+    if let Some(col) = year_col {
+        while rdr.read_byte_record(&mut rec).ok()? {
+            let cell = rec.get(col).and_then(|c| std::str::from_utf8(c).ok())?;
+            if let Ok(y) = cell.trim().parse::<i32>() {
+                if (1900..=2100).contains(&y) {
+                    *years.entry(y).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    Some(Light { header, years })
+}
+
+/// Whether `header` lacks a required measure column of `rs`.
+fn lacks_columns(header: &[String], rs: &Ruleset) -> bool {
+    let (_, diags) = map_headers(header, rs, false, "", 1);
+    diags.iter().any(|d| d.code == "missing-column")
+}
+
+/// What the data says: from the light read of every file when each is a plain CSV, else
+/// from the full reader.
+fn read_ahead(
+    files: &[PathBuf],
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    input: &InputArgs,
+) -> anyhow::Result<(Seen, Option<Vec<Vec<String>>>)> {
+    let sets: Vec<Ruleset> = builtins().into_iter().map(|(_, rs)| rs).collect();
+    let mut refs: Vec<&Ruleset> = vec![rs];
+    refs.extend(sets.iter());
+    let lights: Option<Vec<Light>> = files.iter().map(|f| light(f, &refs, input)).collect();
+    if let Some(lights) = lights {
+        let mut years = BTreeMap::new();
+        for l in &lights {
+            for (y, n) in &l.years {
+                *years.entry(*y).or_insert(0) += n;
+            }
+        }
+        let missing_columns = lights.iter().any(|l| lacks_columns(&l.header, rs));
+        let headers = lights.into_iter().map(|l| l.header).collect();
+        return Ok((
+            Seen {
+                years,
+                missing_columns,
+            },
+            Some(headers),
+        ));
+    }
+    Ok((full_read_ahead(files, rs, opts)?, None))
+}
+
+fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyhow::Result<Seen> {
+    let names = super::scan::display_names(files);
+    let mut ahead = opts.clone();
+    ahead.year = None;
+    ahead.allow_missing = true;
+    ahead.allow_out_of_period = true;
+    ahead.lenient = true;
+    let (years, _, diags) = super::scan::scan(files, &names, rs, &ahead, false, None, |batches| {
+        let mut years = BTreeMap::new();
+        for row in batches.flatten() {
+            if row.year_from == YearFrom::Column {
+                *years.entry(row.year).or_insert(0) += 1;
+            }
+        }
+        Ok(years)
+    })?;
+    let missing_columns = diags.kept().iter().any(|d| d.code == "missing-column")
+        || diags.more().any(|(_, code, _)| code == "missing-column");
+    Ok(Seen {
+        years,
+        missing_columns,
+    })
+}
+
+/// Choose the built-in ruleset for `input` (whose `--rules` is not given).
+pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
+    let sets = builtins();
+    let files: Vec<PathBuf> = input
+        .files
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    // Whether the chosen set's columns are missing, when the read ahead already tells.
+    let mut probed: Option<bool> = None;
+    // The files' headers, when the light read could take them.
+    let mut headers: Option<Vec<Vec<String>>> = None;
+    let (id, by) = if let Some(y) = input.year {
+        let Some(id) = holding(&sets, y) else {
+            bail!(
+                "no built-in ruleset covers --year {y} (built in: {}); pass --rules ID|FILE, with --allow-out-of-period to assess {y} against another period's set",
+                periods(&sets)
+            );
+        };
+        (id, format!("--year {y}"))
+    } else {
+        // The `year` column does not depend on the ruleset it is read with.
+        let probe = &sets
+            .iter()
+            .find(|(id, _)| *id == builtin::DEFAULT_ID)
+            .ok_or_else(|| anyhow::anyhow!("the default ruleset does not load"))?
+            .1;
+        let seen = if files.is_empty() {
+            None
+        } else {
+            let (seen, h) = read_ahead(&files, probe, opts, input)?;
+            headers = h;
+            Some(seen)
+        };
+        let years = seen.as_ref().map(|s| s.years.clone()).unwrap_or_default();
+        let mut by_set: BTreeMap<&str, Vec<(i32, usize)>> = BTreeMap::new();
+        for (&y, &n) in &years {
+            let Some(id) = holding(&sets, y) else {
+                bail!(
+                    "year {y} of the `year` column is in no built-in ruleset's period (built in: {}); pass --rules ID|FILE",
+                    periods(&sets)
+                );
+            };
+            by_set.entry(id).or_default().push((y, n));
+        }
+        match by_set.len() {
+            0 => {
+                let (y, m, d) = today()?;
+                let Some(id) = holding(&sets, y).or_else(|| sets.last().map(|(id, _)| *id)) else {
+                    bail!("no built-in ruleset");
+                };
+                (id, format!("today {y:04}-{m:02}-{d:02}"))
+            }
+            1 => {
+                let (id, ys) = by_set.iter().next().expect("one set");
+                let list: Vec<String> = ys.iter().map(|(y, _)| y.to_string()).collect();
+                if *id == builtin::DEFAULT_ID {
+                    // The read ahead was with this very set: its columns are known.
+                    probed = seen.map(|s| s.missing_columns);
+                }
+                (*id, format!("year column {}", list.join(", ")))
+            }
+            _ => {
+                let parts: Vec<String> = by_set
+                    .iter()
+                    .map(|(id, ys)| {
+                        let rows: usize = ys.iter().map(|(_, n)| n).sum();
+                        let list: Vec<String> = ys.iter().map(|(y, _)| y.to_string()).collect();
+                        format!("{} ({rows} row(s), `{id}`)", list.join(", "))
+                    })
+                    .collect();
+                bail!(
+                    "the `year` column spans the periods of two rulesets: {}; split the file by period and evaluate each part (its rows of one period, with --rules of that period), or pass --rules ID|FILE with --allow-out-of-period to assess every row against one set",
+                    parts.join(" and ")
+                );
+            }
+        }
+    };
+    // The data must have the chosen set's columns; if it has another set's, say which.
+    if !files.is_empty() && !input.allow_missing {
+        let chosen = &sets
+            .iter()
+            .find(|(i, _)| *i == id)
+            .expect("chosen is built in")
+            .1;
+        if headers.is_none() && probed.is_none() {
+            // --year: the files were not read yet.
+            headers = read_ahead(&files, chosen, opts, input)?.1;
+        }
+        let lacks = |rs: &Ruleset| -> anyhow::Result<bool> {
+            Ok(match &headers {
+                Some(hs) => hs.iter().any(|h| lacks_columns(h, rs)),
+                None => full_read_ahead(&files, rs, opts)?.missing_columns,
+            })
+        };
+        let missing = match (&headers, probed) {
+            (None, Some(m)) => m,
+            _ => lacks(chosen)?,
+        };
+        if missing {
+            for (other, rs) in sets.iter().rev() {
+                if *other == id || lacks(rs)? {
+                    continue;
+                }
+                bail!(
+                    "the data lacks measure columns of `{id}` (chosen by {by}) but has every column of built-in ruleset `{other}` ({}–{}); pass --year {} or --rules {other}",
+                    rs.period.0,
+                    rs.period.1,
+                    rs.period.1
+                );
+            }
+        }
+    }
+    Ok(Choice { id, by })
+}
