@@ -244,7 +244,7 @@ fn import_refuses_to_overwrite_its_sheet() {
     );
     let (code, _, err) = run(&["rules", "import", &s(&blank), "-o", &s(&blank)]);
     assert_eq!(code, 2);
-    assert!(err.contains("is the sheet being read"), "{err}");
+    assert!(err.contains("is the same file as the sheet"), "{err}");
 }
 
 /// The xlsx sheet: frozen header, protected data sheet with the entry columns unlocked, entry

@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
+use super::inputs::Inputs;
 use crate::Exit;
 use crate::cli::{ImportArgs, SheetArgs, TemplateFormat};
 use crate::diag::{Diagnostic, has_errors};
@@ -28,12 +29,12 @@ const MAX_ROWS: usize = 100_000;
 
 /// Write `bytes` to `path`: the one place these commands write a file.
 pub fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+    super::output::write_file(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Run `ntm rules sheet`.
 pub fn sheet(args: &SheetArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let (rs, _, _) = super::load(&args.rules, err)?;
+    let (rs, src, _) = super::load(&args.rules, err)?;
     let Some(rs) = rs else {
         return Ok(Exit::Invalid);
     };
@@ -59,12 +60,9 @@ pub fn sheet(args: &SheetArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     let ident = Ident::new(&rs, scope, args.lang);
     let to_file = args.output.as_ref().filter(|p| p.as_os_str() != "-");
     if let Some(path) = to_file {
-        if builtin::get(&args.rules).is_none() && same_file(Path::new(&args.rules), path) {
-            bail!(
-                "-o {} is the ruleset being read; write the sheet to another file",
-                path.display()
-            );
-        }
+        let mut inputs = Inputs::default();
+        inputs.add_ruleset(&src.files);
+        inputs.check("-o", path)?;
     }
     let format = args.format.unwrap_or_else(|| {
         let xlsx = to_file
@@ -258,21 +256,6 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
     })
 }
 
-/// Whether two paths are the same file (the second may not exist yet).
-fn same_file(a: &Path, b: &Path) -> bool {
-    let canon = |p: &Path| -> Option<PathBuf> {
-        if let Ok(c) = p.canonicalize() {
-            return Some(c);
-        }
-        let parent = match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.canonicalize().ok()?,
-            _ => std::env::current_dir().ok()?,
-        };
-        Some(parent.join(p.file_name()?))
-    };
-    matches!((canon(a), canon(b)), (Some(x), Some(y)) if x == y)
-}
-
 /// Run `ntm rules import`.
 pub fn import(
     args: &ImportArgs,
@@ -280,12 +263,9 @@ pub fn import(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     let name = args.sheet.display().to_string();
-    if same_file(&args.sheet, &args.output) {
-        bail!(
-            "-o {} is the sheet being read; write the ruleset to another file",
-            args.output.display()
-        );
-    }
+    let mut inputs = Inputs::default();
+    inputs.add(&args.sheet, format!("sheet {name}"));
+    inputs.check("-o", &args.output)?;
     let file = read_sheet(&args.sheet, &name)?;
     let ident = match Ident::from_pairs(&file.ident) {
         Ok(i) => i,
@@ -316,6 +296,8 @@ pub fn import(
         }
     };
     let (base, src, _) = super::load(&spec, err)?;
+    inputs.add_ruleset(&src.files);
+    inputs.check("-o", &args.output)?;
     let Some(base) = base else {
         return Ok(Exit::Invalid);
     };
