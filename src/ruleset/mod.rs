@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod lint;
 pub mod load;
 pub mod model;
+mod precise;
 mod raw;
 pub mod source;
 pub mod validate;
