@@ -35,9 +35,6 @@ pub fn from_digits(neg: bool, digits: &[u8], scale: i64) -> Option<Decimal> {
 }
 
 fn exact(neg: bool, digits: &[u8], scale: i64) -> Option<Decimal> {
-    if digits.is_empty() {
-        return Some(Decimal::ZERO);
-    }
     if !(i64::MIN / 2..=MAX_SCALE).contains(&scale) {
         return None;
     }
@@ -54,7 +51,7 @@ fn exact(neg: bool, digits: &[u8], scale: i64) -> Option<Decimal> {
     }
     let scale = u32::try_from(scale.max(0)).ok()?;
     let n = Decimal::try_from_i128_with_scale(m, scale).ok()?;
-    Some(if neg { -n } else { n })
+    Some(if neg && !n.is_zero() { -n } else { n })
 }
 
 /// Plain decimal text (`-12.5`, `+.5`, `1_000.25`, `6e1`, `0.5E-2`; underscores as TOML writes

@@ -16,7 +16,7 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 29] = [
+pub const CODES: [&str; 31] = [
     "ambiguous-number",
     "ambiguous-province",
     "commune-name-mismatch",
@@ -27,6 +27,7 @@ pub const CODES: [&str; 29] = [
     "invalid-utf8",
     "missing-column",
     "missing-zone",
+    "mixed-percent-scale",
     "no-measure-columns",
     "no-rows",
     "not-a-bool",
@@ -44,6 +45,7 @@ pub const CODES: [&str; 29] = [
     "unknown-zone",
     "unreadable-csv",
     "unreadable-workbook",
+    "workbook-too-large",
     "wrong-field-count",
     "year-outside-period",
 ];
@@ -113,6 +115,7 @@ mod tests {
         // golden cases; at least these are found here, so the scan itself works.
         for code in [
             "duplicate-code",
+            "workbook-too-large",
             "wrong-field-count",
             "not-a-number",
             "unknown-columns",
