@@ -115,13 +115,16 @@ pub fn scan_sheet(bytes: &[u8], sheet: &str) -> Result<Option<Scan>, TooLarge> {
         .file_names()
         .map(|n| (n.replace('\\', "/").to_ascii_lowercase(), n.to_string()))
         .collect();
-    let mut part = |path: &str| -> Option<Vec<u8>> {
-        let name = names
+    let name = |path: &str| -> String {
+        names
             .get(&path.to_ascii_lowercase())
-            .map_or(path, String::as_str);
-        let f = zip.by_name(name).ok()?;
+            .cloned()
+            .unwrap_or_else(|| path.to_string())
+    };
+    // Small parts are read whole; sizes were checked by `check_zip`.
+    let mut part = |path: &str| -> Option<Vec<u8>> {
+        let f = zip.by_name(&name(path)).ok()?;
         let mut out = Vec::new();
-        // Sizes were checked by `check_zip`.
         f.take(MAX_UNPACKED).read_to_end(&mut out).ok()?;
         Some(out)
     };
@@ -134,10 +137,11 @@ pub fn scan_sheet(bytes: &[u8], sheet: &str) -> Result<Option<Scan>, TooLarge> {
     let styles = part("xl/styles.xml")
         .map(|s| percent_styles(&s))
         .unwrap_or_default();
-    let Some(xml) = part(&path) else {
+    // The worksheet streams: it is the large part.
+    let Ok(f) = zip.by_name(&name(&path)) else {
         return Ok(None);
     };
-    scan_cells(&xml, &styles).map(Some)
+    scan_cells(BufReader::new(f.take(MAX_UNPACKED)), &styles).map(Some)
 }
 
 /// The reader settings calamine's worksheet reader uses.
@@ -332,8 +336,8 @@ fn check_any_ref(e: &BytesStart<'_>) -> Result<(), TooLarge> {
 
 /// Every reference of the worksheet XML in the grid, positions followed as calamine's cell
 /// reader follows them; the percent flag of each cell.
-fn scan_cells(xml: &[u8], styles: &[bool]) -> Result<Scan, TooLarge> {
-    let mut r = reader(BufReader::new(xml));
+fn scan_cells<R: BufRead>(xml: R, styles: &[bool]) -> Result<Scan, TooLarge> {
+    let mut r = reader(xml);
     let mut buf = Vec::new();
     let mut scan = Scan::default();
     // Wider than u32, so counting past the grid cannot wrap.
