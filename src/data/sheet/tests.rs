@@ -407,3 +407,29 @@ fn a_raw_workbook_reads() {
         ]
     );
 }
+
+/// Trust issue, precision: a workbook number cell is read at Excel's 15 significant digits,
+/// and one that even then cannot be held exactly is `too-precise`, not rounded to 0.
+#[test]
+fn workbook_numbers_past_the_decimal_limit_are_too_precise() {
+    use crate::data::coerce::{NumberRules, coerce};
+    use crate::ruleset::model::MeasureKind;
+    for x in [1e-30, 1e30, 5e-29] {
+        let text = cell_text(&Data::Float(x));
+        assert_eq!(
+            coerce(&text, MeasureKind::Number, NumberRules::default()).map_err(|e| e.code),
+            Err("too-precise"),
+            "{x} as {text}"
+        );
+    }
+    // And the percent scaling of such a cell keeps every digit or is refused.
+    let text = percent_text(&Data::Float(1e-31)).expect("a number");
+    assert_eq!(
+        coerce(&text, MeasureKind::Percent, NumberRules::default()).map_err(|e| e.code),
+        Err("too-precise"),
+        "{text}"
+    );
+    assert_eq!(percent_text(&Data::Float(0.855)).as_deref(), Some("85.5%"));
+    assert_eq!(percent_text(&Data::Int(1)).as_deref(), Some("100%"));
+    assert_eq!(percent_text(&Data::String("x".into())), None);
+}
