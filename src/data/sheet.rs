@@ -12,6 +12,7 @@
 //! (never rows × columns of a declared range), up to [`MAX_CELLS`] cells and
 //! [`MAX_TEXT`] bytes of text; past any limit, `workbook-too-large`.
 
+mod ods;
 mod xlsx;
 
 use std::io::Cursor;
@@ -108,6 +109,8 @@ pub fn open(
     // Every zipped format (.xlsx, .xlsm, .xlsb, .ods): sized before calamine unpacks it.
     if bytes.starts_with(b"PK") {
         xlsx::check_zip(bytes).map_err(|t| too_large(path, None, t))?;
+        // An .ods: the grid its repeated rows and columns would make, before calamine makes it.
+        ods::check(bytes, MAX_CELLS as u64).map_err(|t| too_large(path, None, t))?;
     }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let format = match &book {

@@ -433,3 +433,47 @@ fn workbook_numbers_past_the_decimal_limit_are_too_precise() {
     assert_eq!(percent_text(&Data::Int(1)).as_deref(), Some("100%"));
     assert_eq!(percent_text(&Data::String("x".into())), None);
 }
+
+/// An OpenDocument spreadsheet whose one table holds `rows` (table-row XML).
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Xã">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        z.start_file(name, stored).expect("zip");
+        z.write_all(text.as_bytes()).expect("zip");
+    }
+    z.finish().expect("zip").into_inner()
+}
+
+/// Trust issue, workbooks bounded, .ods: repeated rows and columns expand into a grid that
+/// calamine builds when it opens the file; a table asking for Excel's whole grid is refused
+/// before that.
+#[test]
+fn an_ods_whose_repeats_span_a_huge_grid_is_workbook_too_large() {
+    let cell = r#"<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>"#;
+    let huge = r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#;
+    let err = open(&ods(huge), None, "b.ods").expect_err("refused");
+    assert_eq!(err.code, "workbook-too-large", "{err:?}");
+    assert!(
+        err.message.contains("1048576 rows × 16384 columns"),
+        "{err:?}"
+    );
+    // Empty rows and columns repeated to the end of the grid, as LibreOffice writes them,
+    // make no grid; a small table reads.
+    let small = format!(
+        r#"<table:table-row>{cell}<table:table-cell table:number-columns-repeated="16383"/></table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#
+    );
+    let s = open(&ods(&small), None, "b.ods").expect("open");
+    assert_eq!(s.format, "ods");
+    assert_eq!(all(s), vec![(1, vec!["1".to_string()])]);
+}
