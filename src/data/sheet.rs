@@ -166,9 +166,21 @@ pub fn open(
             let scan = xlsx::scan_sheet(bytes, &name)
                 .map_err(too_large)?
                 .unwrap_or_default();
-            let mut reader = x
-                .worksheet_cells_reader(&name)
-                .map_err(|e| unreadable(&e))?;
+            let mut reader = match x.worksheet_cells_reader(&name) {
+                Ok(reader) => reader,
+                // A chart sheet holds no cells, as calamine's ranges have it.
+                Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                    return Ok(SheetRecords {
+                        sheet: name,
+                        format,
+                        sheets: sheets.into_iter().map(|(n, _)| n).collect(),
+                        cells: Vec::new(),
+                        width: 0,
+                        next: 0,
+                    });
+                }
+                Err(e) => return Err(unreadable(&e)),
+            };
             check_dimensions(reader.dimensions()).map_err(too_large)?;
             let mut n = 0usize;
             while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
