@@ -8,7 +8,7 @@
 //!
 //! Workbooks are hostile until bounded (docs/input.md, "Workbooks"): a zip's parts are sized
 //! before calamine unpacks them, every cell reference of an `.xlsx` is checked against
-//! Excel's grid before calamine parses it ([`xlsx`]), and only the cells present are kept
+//! Excel's grid before calamine parses it (module `xlsx`), and only the cells present are kept
 //! (never rows × columns of a declared range), up to [`MAX_CELLS`] cells and
 //! [`MAX_TEXT`] bytes of text; past any limit, `workbook-too-large`.
 
