@@ -76,8 +76,15 @@ fn too_large(path: &str, sheet: Option<&str>, t: xlsx::TooLarge) -> Box<Diagnost
         }
         _ => (None, None),
     };
+    if t.code != "workbook-too-large" {
+        return Box::new(
+            Diagnostic::error(t.code, t.message)
+                .at(&at, line, col)
+                .help("the workbook is damaged or was not written by a spreadsheet program: open it in Excel and save it again, or save it as CSV"),
+        );
+    }
     Box::new(
-        Diagnostic::error("workbook-too-large", t.message)
+        Diagnostic::error(t.code, t.message)
             .at(&at, line, col)
             .help(format!(
                 "ntm reads worksheets within Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns) \
@@ -239,6 +246,7 @@ fn check_dimensions(d: Dimensions) -> Result<(), xlsx::TooLarge> {
     let (r, c) = d.end;
     if r >= MAX_ROWS || c >= MAX_COLUMNS || d.start.0 > r || d.start.1 > c {
         return Err(xlsx::TooLarge {
+            code: "workbook-too-large",
             message: format!(
                 "the sheet declares cells up to row {} column {}, outside Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns)",
                 u64::from(r) + 1,
@@ -269,6 +277,7 @@ impl Cells {
     ) -> Result<(), xlsx::TooLarge> {
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
             return Err(xlsx::TooLarge {
+                code: "workbook-too-large",
                 message: format!(
                     "a cell at row {} column {} is outside Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns)",
                     u64::from(row) + 1,
@@ -288,6 +297,7 @@ impl Cells {
         self.text = self.text.saturating_add(text.len());
         if self.cells.len() >= MAX_CELLS || self.text > MAX_TEXT {
             return Err(xlsx::TooLarge {
+                code: "workbook-too-large",
                 message: format!(
                     "the sheet holds more than {MAX_CELLS} cells or {} MB of text, more than ntm reads",
                     MAX_TEXT / (1024 * 1024)

@@ -477,3 +477,16 @@ fn an_ods_whose_repeats_span_a_huge_grid_is_workbook_too_large() {
     assert_eq!(s.format, "ods");
     assert_eq!(all(s), vec![(1, vec!["1".to_string()])]);
 }
+
+/// Found by the `workbook` fuzz target: a declared dimension whose end is before its start
+/// (`A9:B2`) made calamine subtract past zero (a panic with overflow checks, a wrapped row
+/// count without). It is refused before calamine reads it.
+#[test]
+fn a_dimension_that_ends_before_it_starts_is_unreadable_not_a_panic() {
+    for d in ["A9:B2", "C1:B2", "XFD1048576:A1"] {
+        let bytes = raw_xlsx(Some(d), r#"<row r="1"><c r="A1"><v>1</v></c></row>"#);
+        let err = open(&bytes, None, "b.xlsx").expect_err("refused");
+        assert_eq!(err.code, "unreadable-workbook", "{err:?}");
+        assert!(err.message.contains(d), "{err:?}");
+    }
+}

@@ -25,6 +25,9 @@ pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
 /// reference is outside the grid (0-based row and column, when they fit) if it is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TooLarge {
+    /// `workbook-too-large`, or `unreadable-workbook` for a reference calamine cannot take
+    /// (a dimension whose end is before its start).
+    pub code: &'static str,
     /// What was found and the limit it passes.
     pub message: String,
     /// The offending reference as written, with its position when that is a number.
@@ -34,6 +37,7 @@ pub struct TooLarge {
 impl TooLarge {
     pub(super) fn new(message: String) -> Self {
         TooLarge {
+            code: "workbook-too-large",
             message,
             cell: None,
         }
@@ -308,6 +312,7 @@ fn row_ref(r: &[u8]) -> Option<u32> {
 fn outside(what: &str, r: &[u8], pos: Option<(u64, u64)>) -> TooLarge {
     let text: String = String::from_utf8_lossy(r).chars().take(40).collect();
     TooLarge {
+        code: "workbook-too-large",
         message: format!(
             "{what} `{text}` is outside Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns, A1:XFD1048576)"
         ),
@@ -353,9 +358,26 @@ fn scan_cells<R: BufRead>(xml: R, styles: &[bool]) -> Result<Scan, TooLarge> {
             Event::Start(e) => match e.local_name().as_ref() {
                 b"dimension" if !in_data => {
                     if let Some(d) = attr(&e, b"ref") {
+                        let mut corners = Vec::new();
                         for part in d.split(|&b| b == b':') {
-                            cell_ref(part)
-                                .map_err(|pos| outside("the declared dimension", &d, pos))?;
+                            corners.push(
+                                cell_ref(part)
+                                    .map_err(|pos| outside("the declared dimension", &d, pos))?,
+                            );
+                        }
+                        // calamine subtracts the start from the end.
+                        if let [(r0, c0), (r1, c1)] = corners[..] {
+                            if r0 > r1 || c0 > c1 {
+                                let text: String =
+                                    String::from_utf8_lossy(&d).chars().take(40).collect();
+                                return Err(TooLarge {
+                                    code: "unreadable-workbook",
+                                    message: format!(
+                                        "the declared dimension `{text}` ends before it starts"
+                                    ),
+                                    cell: Some((text, None)),
+                                });
+                            }
                         }
                     }
                 }
