@@ -84,7 +84,7 @@ fn too_large(path: &str, sheet: Option<&str>, t: xlsx::TooLarge) -> Box<Diagnost
         );
     }
     Box::new(
-        Diagnostic::error(t.code, t.message)
+        Diagnostic::error("workbook-too-large", t.message)
             .at(&at, line, col)
             .help(format!(
                 "ntm reads worksheets within Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns) \
