@@ -11,6 +11,7 @@ pub mod data;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod exact;
 pub mod lang;
 pub mod margin;
 pub mod report;

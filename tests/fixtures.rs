@@ -286,6 +286,95 @@ pub fn open_document() -> Vec<u8> {
     z.finish().expect("zip").into_inner()
 }
 
+/// Trust issue, Excel percent cells: one clerk typed `100%` (stored as 1, shown as 100 %),
+/// another `100` in the same column; `0.855` shown as `85.5%`. Read as Excel shows them, both
+/// communes have 100 % irrigated area.
+pub fn percent_cells() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let when = ExcelDateTime::from_ymd(2025, 7, 1).expect("date");
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    let whole = Format::new().set_num_format("0%");
+    let one = Format::new().set_num_format("0.0%");
+    let ws = wb.add_worksheet();
+    ws.set_name("Xã").expect("name");
+    let header = [
+        "code",
+        "name",
+        "province",
+        "year",
+        "income_per_capita",
+        "irrigated_area_pct",
+        "stunting_under5_pct",
+        "temporary_houses",
+        "general_plan_approved",
+        "smart_villages",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("write");
+    }
+    for (r, (code, name, irrigated, stunting)) in [
+        ("10816", "Xã Hồng Lạc", (1.0, true), (0.12, true)),
+        ("10825", "Xã Tân Việt", (100.0, false), (0.855, true)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, code).expect("write");
+        ws.write_string(r, 1, name).expect("write");
+        ws.write_string(r, 2, "Hải Dương").expect("write");
+        ws.write_number(r, 3, 2025.0).expect("write");
+        ws.write_number(r, 4, 61.2).expect("write");
+        for (c, (v, pct)) in [(5u16, irrigated), (6, stunting)] {
+            if pct {
+                ws.write_number_with_format(r, c, v, if c == 5 { &whole } else { &one })
+                    .expect("write");
+            } else {
+                ws.write_number(r, c, v).expect("write");
+            }
+        }
+        ws.write_number(r, 7, 0.0).expect("write");
+        ws.write_string(r, 8, "Đạt").expect("write");
+        ws.write_number(r, 9, 0.0).expect("write");
+    }
+    wb.save_to_buffer().expect("save")
+}
+
+/// Trust issue, workbooks bounded: a 2 KB .xlsx whose cell reference `ZZZZZZ99999999` made
+/// ntm allocate 10^18 bytes; written by hand, as no spreadsheet program would write it.
+pub fn out_of_grid() -> Vec<u8> {
+    use std::io::Write;
+    let sheet = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>code</t></is></c><c r="B1" t="inlineStr"><is><t>income_per_capita</t></is></c></row><row><c r="ZZZZZZ99999999"><v>1</v></c></row></sheetData></worksheet>"#;
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Xã" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        z.start_file(name, stored).expect("zip entry");
+        z.write_all(text.as_bytes()).expect("zip write");
+    }
+    z.finish().expect("zip").into_inner()
+}
+
 /// Every fixture: file name and bytes.
 pub fn all() -> Vec<(&'static str, Vec<u8>)> {
     vec![
@@ -297,6 +386,8 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("title-block.xlsx", title_block(false)),
         ("libreoffice.ods", open_document()),
         ("formula-error.xlsx", title_block(true)),
+        ("percent-cells.xlsx", percent_cells()),
+        ("out-of-grid.xlsx", out_of_grid()),
         (
             "no-header.csv",
             b"B\xC3\xA1o c\xC3\xA1o n\xC4\x83m 2025\nx,y\n1,2\n".to_vec(),

@@ -11,10 +11,9 @@
 //! `chưa` are matched byte by byte. Anything else beyond ASCII (other accents, decomposed
 //! letters, Unicode spaces) goes through `str`: Unicode trimming and [`fold`].
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
+use crate::exact;
 use crate::ruleset::model::MeasureKind;
 use crate::text::fold;
 
@@ -346,7 +345,8 @@ fn percent(text: &[u8], sign: bool, rules: NumberRules) -> Result<Decimal, CellE
         if n < Decimal::ZERO || n > Decimal::ONE {
             return Err(err("out-of-range", example));
         }
-        return Ok((n * Decimal::ONE_HUNDRED).normalize());
+        // The point moves two places: no digit is lost.
+        return exact::times_100(n).ok_or_else(too_precise);
     }
     if !MeasureKind::Percent.admits(n) {
         return Err(err("out-of-range", "a percentage between 0 and 100"));
@@ -363,6 +363,9 @@ enum Parsed {
     Ambiguous { grouped: Decimal, decimal: Decimal },
     /// Not a number.
     Bad,
+    /// A number a `Decimal` cannot hold exactly (more than 28 significant digits or
+    /// decimal places): refused, never rounded.
+    TooPrecise,
 }
 
 /// Turn a parse into a value or an error. `percent_example` is set for percent cells: their
@@ -386,6 +389,7 @@ fn resolve(
                 ),
             ))
         }
+        (Parsed::TooPrecise, _) => Err(too_precise()),
         (Parsed::Bad, Some(example)) => Err(err("not-a-number", example)),
         (Parsed::Bad, None) => Err(err("not-a-number", mark.example())),
     }
@@ -465,7 +469,7 @@ fn number(text: &[u8], mark: DecimalMark) -> Parsed {
 
 /// The whole number written by the digits of `int` (marks that group thousands skipped).
 fn whole(neg: bool, int: &[u8]) -> Parsed {
-    decimal(neg, int, &[]).map_or(Parsed::Bad, Parsed::Num)
+    decimal(neg, int, &[])
 }
 
 /// `int.frac`, where a mark was written: `frac` must have digits (`5.` is not a number).
@@ -473,7 +477,7 @@ fn with_frac(neg: bool, int: &[u8], frac: &[u8]) -> Parsed {
     if frac.is_empty() {
         return Parsed::Bad;
     }
-    decimal(neg, int, frac).map_or(Parsed::Bad, Parsed::Num)
+    decimal(neg, int, frac)
 }
 
 /// Most digits read into a `u64` mantissa: any 19 digits fit.
@@ -481,11 +485,11 @@ const FAST_DIGITS: usize = 19;
 
 /// `int.frac` as a decimal with the scale `frac.len()` (`85.50` keeps its two places);
 /// `int` may be empty (`.5`) and holds only digits and thousands marks, `frac` only digits.
-/// Up to [`FAST_DIGITS`] digits, the mantissa is built in place; longer numbers are handed
-/// to `Decimal::from_str`, which rounds what does not fit in 28 places.
-fn decimal(neg: bool, int: &[u8], frac: &[u8]) -> Option<Decimal> {
+/// Up to [`FAST_DIGITS`] digits, the mantissa is built in place; longer numbers are read
+/// by [`long_decimal`], which refuses what a `Decimal` cannot hold exactly.
+fn decimal(neg: bool, int: &[u8], frac: &[u8]) -> Parsed {
     if int.is_empty() && frac.is_empty() {
-        return None;
+        return Parsed::Bad;
     }
     let mut mantissa: u64 = 0;
     let mut n = 0;
@@ -498,27 +502,34 @@ fn decimal(neg: bool, int: &[u8], frac: &[u8]) -> Option<Decimal> {
             n += 1;
         }
     }
-    let scale = u32::try_from(frac.len()).ok()?;
-    let n = Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()?;
-    Some(if neg && !n.is_zero() { -n } else { n })
+    let Some(n) = u32::try_from(frac.len())
+        .ok()
+        .and_then(|scale| Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok())
+    else {
+        // More than 28 decimals: zeros at the end, or too precise.
+        return long_decimal(neg, int, frac);
+    };
+    Parsed::Num(if neg && !n.is_zero() { -n } else { n })
 }
 
-/// [`decimal`] for more than [`FAST_DIGITS`] digits, through the text `int.frac`.
-fn long_decimal(neg: bool, int: &[u8], frac: &[u8]) -> Option<Decimal> {
-    let mut text: String = int
+/// [`decimal`] for more than [`FAST_DIGITS`] digits: exactly ([`crate::exact`]), or
+/// [`Parsed::TooPrecise`] when the value cannot be held (never rounded).
+#[cold]
+fn long_decimal(neg: bool, int: &[u8], frac: &[u8]) -> Parsed {
+    let digits: Vec<u8> = int
         .iter()
-        .filter(|b| b.is_ascii_digit())
-        .map(|&b| char::from(b))
+        .chain(frac)
+        .copied()
+        .filter(u8::is_ascii_digit)
         .collect();
-    if text.is_empty() {
-        text.push('0');
+    let Ok(scale) = i64::try_from(frac.len()) else {
+        return Parsed::TooPrecise;
+    };
+    match exact::from_digits(neg, &digits, scale) {
+        Some(n) if n.is_zero() => Parsed::Num(n.abs()),
+        Some(n) => Parsed::Num(n),
+        None => Parsed::TooPrecise,
     }
-    if !frac.is_empty() {
-        text.push('.');
-        text.extend(frac.iter().map(|&b| char::from(b)));
-    }
-    let n = Decimal::from_str(&text).ok()?;
-    Some(if neg && !n.is_zero() { -n } else { n })
 }
 
 /// Whether `s` is a whole number grouped by `sep` in threes (`1.234.567`).
@@ -539,6 +550,15 @@ fn grouped(s: &[u8], sep: u8) -> bool {
         groups += 1;
     }
     groups > 0
+}
+
+/// A number with more digits than can be held exactly: refused rather than rounded into a
+/// verdict (`59.9999999999999999999999999999` is not 60).
+fn too_precise() -> CellError {
+    err(
+        "too-precise",
+        "a number with at most 28 significant digits and 28 decimal places (zeros at the end do not count): ntm does not round a value into a verdict",
+    )
 }
 
 fn not_a_bool() -> CellError {

@@ -19,7 +19,7 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 32] = [
+pub const CODES: [&str; 34] = [
     "ambiguous-number",
     "ambiguous-province",
     "ambiguous-zone",
@@ -32,6 +32,7 @@ pub const CODES: [&str; 32] = [
     "invalid-utf8",
     "missing-column",
     "missing-zone",
+    "mixed-percent-scale",
     "no-measure-columns",
     "no-rows",
     "not-a-bool",
@@ -42,6 +43,7 @@ pub const CODES: [&str; 32] = [
     "percent-as-fraction",
     "record-too-large",
     "replaced-characters",
+    "too-precise",
     "unknown-columns",
     "unknown-commune-code",
     "unknown-province",
@@ -120,6 +122,7 @@ mod tests {
         // golden cases; at least these are found here, so the scan itself works.
         for code in [
             "duplicate-code",
+            "workbook-too-large",
             "wrong-field-count",
             "not-a-number",
             "unknown-columns",

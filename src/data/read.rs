@@ -698,7 +698,9 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         }
     }
 
-    /// At the end of the file: a percent column whose values all look like fractions.
+    /// At the end of the file: a percent column whose values all look like fractions
+    /// (`percent-as-fraction`), or that mixes fractions and percentages
+    /// (`mixed-percent-scale`): either is a scale ntm would have to guess.
     fn fraction_columns(&mut self) {
         let Some(cols) = &self.cols else {
             return;
@@ -707,10 +709,26 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             let (Some(col), Some((line, sample))) = (*col, f.sample.as_ref()) else {
                 continue;
             };
-            if f.percentage {
+            let header = self.headers.get(col).map_or("", String::as_str);
+            if let Some((pline, percentage)) = &f.percentage {
+                self.end.diags.push(
+                    Diagnostic::error(
+                        "mixed-percent-scale",
+                        format!(
+                            "column {} `{header}` mixes fractions and percentages: `{sample}` on line {line} is at most 1 (a fraction, or {sample} %?), `{percentage}` on line {pline} is a percentage",
+                            col + 1
+                        ),
+                    )
+                    .at(self.path, Some(*line), Some(col as u64 + 1))
+                    .cell(header, sample)
+                    .help(format!(
+                        "write every value of the column on one scale: as percentages (`{}` where `{sample}` means {} %), or `{sample}%` if {sample} % is meant",
+                        fraction_as_percentage(sample),
+                        fraction_as_percentage(sample)
+                    )),
+                );
                 continue;
             }
-            let header = self.headers.get(col).map_or("", String::as_str);
             self.end.diags.push(
                 Diagnostic::error(
                     "percent-as-fraction",
@@ -786,14 +804,15 @@ impl Seen {
     }
 }
 
-/// What a percent column held, for the fraction check (`percent-as-fraction`): among the
-/// cells written without a `%` sign, a value in (0, 1], and whether any is above 1.
+/// What a percent column held, for the scale checks (`percent-as-fraction`,
+/// `mixed-percent-scale`): among the cells written without a `%` sign, the first value in
+/// (0, 1] and the first above 1.
 #[derive(Debug, Clone, Default)]
 struct Fractions {
     /// Line and text of the first value in (0, 1].
     sample: Option<(u64, String)>,
-    /// A value above 1 without a `%` sign: the column holds percentages.
-    percentage: bool,
+    /// Line and text of the first value above 1: the column holds percentages.
+    percentage: Option<(u64, String)>,
 }
 
 /// Memos of per-cell work that repeats across rows (issue #7): province or zone names take
@@ -1020,7 +1039,7 @@ fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Option<Value>) {
     let Some(Value::Num(n)) = v else {
         return;
     };
-    if f.percentage {
+    if f.percentage.is_some() && f.sample.is_some() {
         return;
     }
     // A `%` sign makes a cell explicit: it counts neither way.
@@ -1029,10 +1048,27 @@ fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Option<Value>) {
         return;
     }
     if n > Decimal::ONE {
-        f.percentage = true;
-        f.sample = None;
+        if f.percentage.is_none() {
+            f.percentage = Some((line, cell.to_string()));
+        }
     } else if n > Decimal::ZERO && f.sample.is_none() {
         f.sample = Some((line, cell.to_string()));
+    }
+}
+
+/// A fraction's text as the percentage it would be: `0.85` → `85`, `1` → `100`, moving the
+/// decimal point (either mark) two places without rounding.
+fn fraction_as_percentage(text: &str) -> String {
+    let mark = if text.contains(',') { ',' } else { '.' };
+    let (int, frac) = text.split_once(mark).unwrap_or((text, ""));
+    let frac = format!("{frac:0<2}");
+    let (moved, rest) = frac.split_at(2);
+    let int = format!("{int}{moved}");
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    match rest.trim_end_matches('0') {
+        "" => int.to_string(),
+        rest => format!("{int}{mark}{rest}"),
     }
 }
 

@@ -2,16 +2,40 @@
 //!
 //! Each record is one spreadsheet row, positioned at the row number Excel shows, with one cell
 //! per column from column A, so diagnostics point where the user looks. Cells become the text
-//! the row reader would have read from a CSV export (see [`cell_text`]); giving them meaning
-//! is `read`'s job. Pure: bytes in, records out. A workbook is loaded whole.
+//! the row reader would have read from a CSV export (see [`cell_text`]), a cell shown as a
+//! percentage as the percentage Excel shows (`0.855` in a `0.0%` cell is `85.5%`); giving
+//! them meaning is `read`'s job. Pure: bytes in, records out.
+//!
+//! Workbooks are hostile until bounded (docs/input.md, "Workbooks"): a zip's parts are sized
+//! before calamine unpacks them, every cell reference of an `.xlsx` is checked against
+//! Excel's grid before calamine parses it (module `xlsx`), and only the cells present are kept
+//! (never rows × columns of a declared range), up to [`MAX_CELLS`] cells and
+//! [`MAX_TEXT`] bytes of text; past any limit, `workbook-too-large`.
+
+mod ods;
+mod xlsx;
 
 use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets, open_workbook_auto_from_rs};
+use calamine::{
+    Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, open_workbook_auto_from_rs,
+};
 
 use crate::data::read::RecordSource;
 use crate::diag::Diagnostic;
 use crate::text::nfc;
+
+pub use xlsx::{MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED, is_percent_format};
+
+/// Most non-empty cells ntm keeps of one worksheet (a province of 11,000 communes × 100
+/// columns is 1.1 million).
+pub const MAX_CELLS: usize = 5_000_000;
+/// Most bytes of cell text ntm keeps of one worksheet (a shared string may be repeated in
+/// every cell).
+pub const MAX_TEXT: usize = 256 * 1024 * 1024;
+/// Most fields ntm hands the row reader: rows holding a cell × the sheet's width (a sheet
+/// with one cell in column XFD on every row would otherwise be 16,384 fields a row).
+pub const MAX_FIELDS: u64 = 64_000_000;
 
 /// Do the first bytes of a file, or its name, say it is a workbook?
 pub fn is_workbook(name: &str, head: &[u8]) -> bool {
@@ -32,8 +56,44 @@ pub struct SheetRecords {
     pub format: &'static str,
     /// Every sheet of the workbook, in order.
     pub sheets: Vec<String>,
-    range: Range<Data>,
+    /// The non-empty cells, by row then column (0-based).
+    cells: Vec<SheetCell>,
+    /// Fields of every record: the last column holding a cell, from column A.
+    width: usize,
     next: usize,
+}
+
+/// A `workbook-too-large` diagnostic at `path` (with the sheet, when known) and the cell.
+fn too_large(path: &str, sheet: Option<&str>, t: xlsx::TooLarge) -> Box<Diagnostic> {
+    let at = match sheet {
+        Some(s) => format!("{path}[{s}]"),
+        None => path.to_string(),
+    };
+    let (line, col) = match &t.cell {
+        // A position past any integer is named in the message only.
+        Some((_, Some((r, c)))) if *r < u64::from(u32::MAX) && *c < u64::from(u32::MAX) => {
+            (Some(r + 1), Some(c + 1))
+        }
+        _ => (None, None),
+    };
+    if t.code != "workbook-too-large" {
+        return Box::new(
+            Diagnostic::error(t.code, t.message)
+                .at(&at, line, col)
+                .help("the workbook is damaged or was not written by a spreadsheet program: open it in Excel and save it again, or save it as CSV"),
+        );
+    }
+    Box::new(
+        Diagnostic::error("workbook-too-large", t.message)
+            .at(&at, line, col)
+            .help(format!(
+                "ntm reads worksheets within Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns) \
+                 of at most {MAX_CELLS} cells, {} MB of text and {} MB unpacked; save the sheet \
+                 alone, or as CSV",
+                MAX_TEXT / (1024 * 1024),
+                MAX_UNPACKED / (1024 * 1024)
+            )),
+    )
 }
 
 /// Open the worksheet `wanted` (by name after NFC, exactly or else ignoring case; the first
@@ -53,6 +113,12 @@ pub fn open(
             .help(not_a_workbook_help(bytes)),
         )
     };
+    // Every zipped format (.xlsx, .xlsm, .xlsb, .ods): sized before calamine unpacks it.
+    if bytes.starts_with(b"PK") {
+        xlsx::check_zip(bytes).map_err(|t| too_large(path, None, t))?;
+        // An .ods: the grid its repeated rows and columns would make, before calamine makes it.
+        ods::check(bytes, MAX_CELLS as u64).map_err(|t| too_large(path, None, t))?;
+    }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let format = match &book {
         Sheets::Xls(_) => "xls",
@@ -103,14 +169,217 @@ pub fn open(
                 )),
         }));
     };
-    let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+    let too_large = |t| too_large(path, Some(&name), t);
+    let mut cells = Cells::default();
+    match &mut book {
+        Sheets::Xlsx(x) => {
+            // References checked and percent cells found before calamine parses the sheet.
+            let scan = xlsx::scan_sheet(bytes, &name)
+                .map_err(too_large)?
+                .unwrap_or_default();
+            let mut reader = match x.worksheet_cells_reader(&name) {
+                Ok(reader) => reader,
+                // A chart sheet holds no cells, as calamine's ranges have it.
+                Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                    return Ok(SheetRecords {
+                        sheet: name,
+                        format,
+                        sheets: sheets.into_iter().map(|(n, _)| n).collect(),
+                        cells: Vec::new(),
+                        width: 0,
+                        next: 0,
+                    });
+                }
+                Err(e) => return Err(unreadable(&e)),
+            };
+            check_dimensions(reader.dimensions()).map_err(too_large)?;
+            let mut n = 0usize;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                let percent = scan.percent.get(n).copied().unwrap_or(false);
+                n += 1;
+                cells
+                    .push(
+                        cell.get_position(),
+                        &Data::from(cell.get_value().clone()),
+                        percent,
+                    )
+                    .map_err(too_large)?;
+            }
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| unreadable(&e))?;
+            check_dimensions(reader.dimensions()).map_err(too_large)?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                cells
+                    .push(
+                        cell.get_position(),
+                        &Data::from(cell.get_value().clone()),
+                        false,
+                    )
+                    .map_err(too_large)?;
+            }
+        }
+        // calamine reads .xls and .ods sheets whole, as ranges.
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let range: Range<Data> = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+            if let (Some(start), Some(end)) = (range.start(), range.end()) {
+                check_dimensions(Dimensions { start, end }).map_err(too_large)?;
+            }
+            for (r, c, v) in range.used_cells() {
+                let (r0, c0) = range.start().unwrap_or_default();
+                let pos = (r0 + r as u32, c0 + c as u32);
+                cells.push(pos, v, false).map_err(too_large)?;
+            }
+        }
+    }
+    let (cells, width) = cells.finish().map_err(too_large)?;
     Ok(SheetRecords {
         sheet: name,
         format,
         sheets: sheets.into_iter().map(|(n, _)| n).collect(),
-        range,
+        cells,
+        width,
         next: 0,
     })
+}
+
+/// A declared dimension within Excel's grid.
+fn check_dimensions(d: Dimensions) -> Result<(), xlsx::TooLarge> {
+    let (r, c) = d.end;
+    if r >= MAX_ROWS || c >= MAX_COLUMNS || d.start.0 > r || d.start.1 > c {
+        return Err(xlsx::TooLarge {
+            code: "workbook-too-large",
+            message: format!(
+                "the sheet declares cells up to row {} column {}, outside Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns)",
+                u64::from(r) + 1,
+                u64::from(c) + 1
+            ),
+            cell: Some((String::new(), Some((u64::from(r), u64::from(c))))),
+        });
+    }
+    Ok(())
+}
+
+/// A non-empty cell: 0-based row and column, and its text.
+type SheetCell = (u32, u32, String);
+
+/// The non-empty cells of a sheet as they are read, within the limits.
+#[derive(Debug, Default)]
+struct Cells {
+    cells: Vec<SheetCell>,
+    text: usize,
+}
+
+impl Cells {
+    fn push(
+        &mut self,
+        (row, col): (u32, u32),
+        value: &Data,
+        percent: bool,
+    ) -> Result<(), xlsx::TooLarge> {
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(xlsx::TooLarge {
+                code: "workbook-too-large",
+                message: format!(
+                    "a cell at row {} column {} is outside Excel's grid ({MAX_ROWS} rows × {MAX_COLUMNS} columns)",
+                    u64::from(row) + 1,
+                    u64::from(col) + 1
+                ),
+                cell: Some((String::new(), Some((u64::from(row), u64::from(col))))),
+            });
+        }
+        if matches!(value, Data::Empty) {
+            return Ok(());
+        }
+        let text =
+            if percent { percent_text(value) } else { None }.unwrap_or_else(|| cell_text(value));
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.text = self.text.saturating_add(text.len());
+        if self.cells.len() >= MAX_CELLS || self.text > MAX_TEXT {
+            return Err(xlsx::TooLarge {
+                code: "workbook-too-large",
+                message: format!(
+                    "the sheet holds more than {MAX_CELLS} cells or {} MB of text, more than ntm reads",
+                    MAX_TEXT / (1024 * 1024)
+                ),
+                cell: Some((String::new(), Some((u64::from(row), u64::from(col))))),
+            });
+        }
+        self.cells.push((row, col, text));
+        Ok(())
+    }
+
+    /// The cells by row and column, and the width of a record.
+    fn finish(mut self) -> Result<(Vec<SheetCell>, usize), xlsx::TooLarge> {
+        self.cells.sort_by_key(|&(r, c, _)| (r, c));
+        // A cell given twice: the last one, as a range keeps it.
+        self.cells.dedup_by(|later, earlier| {
+            if (later.0, later.1) == (earlier.0, earlier.1) {
+                std::mem::swap(&mut later.2, &mut earlier.2);
+                true
+            } else {
+                false
+            }
+        });
+        let width = self.cells.iter().map(|&(_, c, _)| c as usize + 1).max();
+        let width = width.unwrap_or(0);
+        let mut rows = 0u64;
+        let mut last = None;
+        for &(r, _, _) in &self.cells {
+            if last != Some(r) {
+                rows += 1;
+                last = Some(r);
+            }
+        }
+        if rows.saturating_mul(width as u64) > MAX_FIELDS {
+            return Err(xlsx::TooLarge::new(format!(
+                "the sheet's {rows} rows × {width} columns are more than the {MAX_FIELDS} fields ntm reads"
+            )));
+        }
+        Ok((self.cells, width))
+    }
+}
+
+/// A number in a cell formatted as a percentage, as Excel shows it: `0.855` → `85.5%`, `1`
+/// → `100%`. The stored value is read as Excel displays it at full precision
+/// ([`excel_number`]) and its decimal point moved two places in the text: nothing is rounded
+/// by the scaling. `None` for a cell that is not a number.
+fn percent_text(value: &Data) -> Option<String> {
+    let text = match value {
+        Data::Float(f) if f.is_finite() => excel_number(*f),
+        Data::Int(i) => i.to_string(),
+        _ => return None,
+    };
+    Some(format!("{}%", times_100(&text)))
+}
+
+/// Plain decimal text × 100, by moving the point: `0.855` → `85.5`, `-1` → `-100`.
+fn times_100(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = format!("{frac:0<2}");
+    let (moved, rest) = frac.split_at(2);
+    let int = format!("{int}{moved}");
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let rest = rest.trim_end_matches('0');
+    let sign = if int == "0" && rest.is_empty() {
+        ""
+    } else {
+        sign
+    };
+    if rest.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{rest}")
+    }
 }
 
 /// What to do about bytes that are not a workbook, by what they start with.
@@ -142,29 +411,31 @@ impl RecordSource for SheetRecords {
         true
     }
 
+    /// The next row holding a cell, as wide as the widest row. Rows without cells are not
+    /// records: the row reader passes over blank rows anyway.
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
-        let Some((row0, col0)) = self.range.start() else {
+        let Some(&(row, _, _)) = self.cells.get(self.next) else {
             return Ok(false);
         };
-        let (height, width) = self.range.get_size();
-        if self.next >= height {
-            return Ok(false);
-        }
         rec.clear();
-        for _ in 0..col0 {
+        let mut col = 0usize;
+        while let Some((r, c, text)) = self.cells.get(self.next) {
+            if *r != row {
+                break;
+            }
+            for _ in col..*c as usize {
+                rec.push_field(b"");
+            }
+            rec.push_field(text.as_bytes());
+            col = *c as usize + 1;
+            self.next += 1;
+        }
+        for _ in col..self.width {
             rec.push_field(b"");
         }
-        for c in 0..width {
-            match self.range.get((self.next, c)) {
-                Some(cell) => rec.push_field(cell_text(cell).as_bytes()),
-                None => rec.push_field(b""),
-            }
-        }
         let mut pos = csv::Position::new();
-        let row = u64::from(row0) + self.next as u64 + 1;
-        pos.set_line(row).set_record(self.next as u64);
+        pos.set_line(u64::from(row) + 1).set_record(u64::from(row));
         rec.set_position(Some(pos));
-        self.next += 1;
         Ok(true)
     }
 }

@@ -7,7 +7,8 @@
 //! be mistaken for data, and a filled template reads back with `ntm evaluate` as it is.
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationRule, Format, FormatBorder, Workbook, XlsxError,
+    Color, DataValidation, DataValidationRule, Format, FormatBorder, Formula, Workbook, XlsxError,
+    utility::column_number_to_name,
 };
 
 use crate::lang::Lang;
@@ -191,9 +192,7 @@ pub fn xlsx(rs: &Ruleset, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             }
             None => None,
             Some(MeasureKind::Bool) => Some(DataValidation::new().allow_list_strings(&[yes, no])?),
-            Some(MeasureKind::Percent) => Some(
-                DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0)),
-            ),
+            Some(MeasureKind::Percent) => Some(percent_check(col, lang)?),
             Some(MeasureKind::Count) => Some(
                 DataValidation::new()
                     .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
@@ -208,6 +207,27 @@ pub fn xlsx(rs: &Ruleset, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ws.set_row_height(2, 45)?;
     ws.set_freeze_panes(3, 0)?;
     wb.save_to_buffer()
+}
+
+/// The entry check of a percent column, saying what `ntm` reads (docs/data.md, "Percentages
+/// written as fractions"): a cell Excel shows as a percentage (`85%` typed, stored 0.85) is
+/// read as shown and must be 0–100 %; any other cell is a percentage 0–100 written without
+/// a sign, and a value in (0, 1] there (`0.85`, `1`) is refused, as `ntm` would refuse the
+/// column for it (`percent-as-fraction`, `mixed-percent-scale`).
+fn percent_check(col: u16, lang: Lang) -> Result<DataValidation, XlsxError> {
+    let c = format!("{}4", column_number_to_name(col));
+    let rule = format!(
+        "AND(ISNUMBER({c}),{c}>=0,IF(LEFT(CELL(\"format\",{c}),1)=\"P\",{c}<=1,OR({c}=0,AND({c}>1,{c}<=100))))"
+    );
+    DataValidation::new()
+        .allow_custom(Formula::new(rule))
+        .set_error_title(lang.pick("Percentage", "Tỷ lệ %"))?
+        .set_error_message(lang.pick(
+            "A percentage from 0 to 100: type 85 or 85%. A value between 0 and 1 such as 0.85 is \
+             a fraction: type 85, or 1% for one percent.",
+            "Tỷ lệ từ 0 đến 100: nhập 85 hoặc 85%. Giá trị từ 0 đến 1 như 0,85 là phân số: \
+             nhập 85, hoặc 1% cho một phần trăm.",
+        ))
 }
 
 #[cfg(test)]

@@ -9,17 +9,19 @@ use sha2::{Digest, Sha256};
 use super::builtin;
 use super::extend;
 use super::model::Ruleset;
+use super::precise;
 use super::raw::RawRuleset;
 use super::source::Sources;
 use crate::diag::Diagnostic;
 
 /// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`,
 /// `ruleset-too-large`, reported by the commands that read files) and the TOML reader.
-pub const CODES: [&str; 6] = [
+pub const CODES: [&str; 7] = [
     "invalid-toml",
     "invalid-utf8",
     "missing-key",
     "ruleset-too-large",
+    "too-precise",
     "unknown-key",
     "unreadable-file",
 ];
@@ -97,7 +99,7 @@ pub(crate) fn parse(
         shifted = format!("{}{text}", " ".repeat(start));
         &shifted
     };
-    toml::from_str::<RawRuleset>(input).map_err(|e| {
+    let raw = toml::from_str::<RawRuleset>(input).map_err(|e| {
         let message = e.message().trim_end().to_string();
         let code = if message.starts_with("unknown field") {
             "unknown-key"
@@ -116,7 +118,23 @@ pub(crate) fn parse(
             },
         });
         Box::new(d)
-    })
+    })?;
+    if let Some((span, text)) = precise::first_inexact(input) {
+        let mut d = Diagnostic::error(
+            "too-precise",
+            format!(
+                "the number `{text}` cannot be held exactly (it would be read as a nearby value)"
+            ),
+        );
+        d.location = Some(sources.locate(span.start.max(start)));
+        d.help = Some(
+            "write at most 15 significant digits in a TOML number, or at most 28 in a quoted \
+             number (\"79.99999999999999999\"); zeros at the end do not count"
+                .to_string(),
+        );
+        return Err(Box::new(d));
+    }
+    Ok(raw)
 }
 
 /// Lowercase hex SHA-256.
@@ -161,6 +179,36 @@ mod tests {
             (loc.path.as_str(), loc.line, loc.column),
             ("b.toml", Some(3), Some(1))
         );
+    }
+
+    /// Trust issue, precision: `79.99999999999999999` was read as the float 80 and the
+    /// threshold stored as 80.
+    #[test]
+    fn a_threshold_that_cannot_be_held_exactly_is_too_precise_at_its_literal() {
+        let (_, builtin) = builtin::get("ntm-2021-2025").expect("built-in");
+        let text = builtin.replacen("threshold = 80\n", "threshold = 79.99999999999999999\n", 1);
+        let Some(at) = text.find("79.99999999999999999") else {
+            // No `value = 80` in the built-in: write a minimal case instead.
+            panic!("the built-in ruleset has no `threshold = 80`");
+        };
+        let line = text[..at].lines().count() as u64;
+        let (rs, diags) = load_str(&text, "r.toml");
+        assert!(rs.is_none());
+        let d = diags
+            .iter()
+            .find(|d| d.code == "too-precise")
+            .expect("too-precise");
+        let loc = d.location.as_ref().expect("located");
+        assert_eq!(loc.line, Some(line));
+        assert!(loc.column.is_some());
+        // Zeros past the limit are exact: accepted.
+        let zeros = builtin.replacen(
+            "threshold = 80\n",
+            "threshold = 80.000000000000000000000000000000\n",
+            1,
+        );
+        let (rs, diags) = load_str(&zeros, "r.toml");
+        assert!(rs.is_some(), "{diags:?}");
     }
 
     #[test]

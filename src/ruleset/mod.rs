@@ -8,6 +8,7 @@ pub mod import;
 pub mod lint;
 pub mod load;
 pub mod model;
+mod precise;
 mod raw;
 pub mod sheet;
 pub mod source;

@@ -1,5 +1,7 @@
 //! Cell coercion: every kind, the number rule of docs/data.md, fractions of percentages.
 
+use std::str::FromStr;
+
 use super::*;
 use proptest::prelude::*;
 
@@ -314,13 +316,13 @@ proptest! {
 }
 
 /// The implementation before `coerce_bytes`, kept as it was (the `str` reading with
-/// `format!` and `Decimal::from_str`): the byte reader must agree with it on every cell.
+/// `format!`), but for one change: numbers are built by `crate::exact`, which refuses what
+/// `Decimal::from_str` used to round (`too-precise`). The byte reader must agree with it on
+/// every cell.
 mod reference {
-    use std::str::FromStr;
-
     use rust_decimal::Decimal;
 
-    use super::super::{CellError, DecimalMark, NumberRules, Value, err};
+    use super::super::{CellError, DecimalMark, NumberRules, Value, err, too_precise};
     use crate::ruleset::model::MeasureKind;
     use crate::text::fold;
 
@@ -396,7 +398,7 @@ mod reference {
             if n < Decimal::ZERO || n > Decimal::ONE {
                 return Err(err("out-of-range", example));
             }
-            return Ok((n * Decimal::ONE_HUNDRED).normalize());
+            return crate::exact::times_100(n).ok_or_else(too_precise);
         }
         if !MeasureKind::Percent.admits(n) {
             return Err(err("out-of-range", "a percentage between 0 and 100"));
@@ -413,6 +415,8 @@ mod reference {
         Ambiguous { grouped: Decimal, decimal: Decimal },
         /// Not a number.
         Bad,
+        /// More digits than a `Decimal` holds exactly.
+        TooPrecise,
     }
 
     /// Turn a parse into a value or an error. `percent_example` is set for percent cells: their
@@ -432,6 +436,7 @@ mod reference {
                     "one reading: `{text}` is {grouped} with a thousands separator or {decimal} with a decimal mark; say which with --decimal-comma or --decimal-point"
                 ),
             )),
+            (Parsed::TooPrecise, _) => Err(too_precise()),
             (Parsed::Bad, Some(example)) => Err(err("not-a-number", example)),
             (Parsed::Bad, None) => Err(err("not-a-number", mark.example())),
         }
@@ -463,7 +468,7 @@ mod reference {
         let dots = body.matches('.').count();
         let commas = body.matches(',').count();
         let forced = mark_char(mark);
-        let num = |int: &str, frac: &str| decimal(neg, int, frac).map_or(Parsed::Bad, Parsed::Num);
+        let num = |int: &str, frac: &str| decimal(neg, int, frac);
         // A written mark needs digits after it: `5.` and `1.234,` are not numbers.
         let with_frac = |int: &str, frac: &str| {
             if frac.is_empty() {
@@ -520,18 +525,21 @@ mod reference {
     }
 
     /// `int.frac` as a decimal; `int` may be empty (`.5`), `frac` not when a mark was written.
-    fn decimal(neg: bool, int: &str, frac: &str) -> Option<Decimal> {
+    fn decimal(neg: bool, int: &str, frac: &str) -> Parsed {
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         if !digits(int) || !digits(frac) || (int.is_empty() && frac.is_empty()) {
-            return None;
+            return Parsed::Bad;
         }
         let int = if int.is_empty() { "0" } else { int };
         let n = if frac.is_empty() {
-            Decimal::from_str(int).ok()?
+            crate::exact::parse(int)
         } else {
-            Decimal::from_str(&format!("{int}.{frac}")).ok()?
+            crate::exact::parse(&format!("{int}.{frac}"))
         };
-        Some(if neg && !n.is_zero() { -n } else { n })
+        match n {
+            Some(n) => Parsed::Num(if neg && !n.is_zero() { -n } else { n }),
+            None => Parsed::TooPrecise,
+        }
     }
 
     /// The digits of `s` if it is a whole number grouped by `sep` in threes (`1.234.567`).
@@ -605,7 +613,7 @@ fn scale_is_kept_as_written() {
 
 #[test]
 fn numbers_longer_than_the_fast_path_read_as_before() {
-    // 19 digits are built in place, 20 and more go through `Decimal::from_str`.
+    // 19 digits are built in place, 20 and more go through `crate::exact`.
     for cell in [
         "9999999999999999999",
         "99999999999999999999",
@@ -624,6 +632,95 @@ fn numbers_longer_than_the_fast_path_read_as_before() {
     assert_eq!(
         coerce("99999999999999999999", MeasureKind::Number, AUTO),
         Ok(num("99999999999999999999"))
+    );
+}
+
+/// Trust issue, precision: `59.9999999999999999999999999999` (30 significant digits) was
+/// rounded to 60 by `Decimal::from_str` and passed `>= 60`.
+#[test]
+fn numbers_past_the_decimal_limit_are_too_precise_not_rounded() {
+    let rules = [AUTO, COMMA, POINT, FRACTION];
+    for (cell, kind) in [
+        ("59.9999999999999999999999999999", MeasureKind::Number),
+        ("59.9999999999999999999999999999", MeasureKind::Percent),
+        ("59.9999999999999999999999999999%", MeasureKind::Percent),
+        ("0.00000000000000000000000000001", MeasureKind::Number),
+        ("79228162514264337593543950336", MeasureKind::Number),
+        ("99.99999999999999999999999999999", MeasureKind::Percent),
+    ] {
+        for r in rules {
+            let cell = if r.decimal == DecimalMark::Comma {
+                cell.replace('.', ",")
+            } else {
+                cell.to_string()
+            };
+            if r.fraction_percent && kind == MeasureKind::Percent && !cell.ends_with('%') {
+                continue;
+            }
+            assert_eq!(code(&cell, kind, r), "too-precise", "{cell} {r:?}");
+            assert_eq!(
+                coerce_bytes(cell.as_bytes(), kind, r).map_err(|e| e.code),
+                Err("too-precise"),
+                "{cell} {r:?}"
+            );
+        }
+    }
+    // With --decimal-comma and thousands points.
+    assert_eq!(
+        code(
+            "1.000,99999999999999999999999999999",
+            MeasureKind::Number,
+            COMMA
+        ),
+        "too-precise"
+    );
+    // A fraction with 29 digits scaled by 100 keeps every digit, or is refused: never
+    // rounded. 28 decimals fit, and so does their ×100.
+    assert_eq!(
+        coerce(
+            "0.5999999999999999999999999999",
+            MeasureKind::Percent,
+            FRACTION
+        ),
+        Ok(num("59.99999999999999999999999999"))
+    );
+    assert_eq!(
+        code(
+            "0.59999999999999999999999999999",
+            MeasureKind::Percent,
+            FRACTION
+        ),
+        "too-precise"
+    );
+    // Zeros at the end are exact: the value is held without them.
+    assert_eq!(
+        coerce(
+            "60.000000000000000000000000000000",
+            MeasureKind::Number,
+            AUTO
+        ),
+        Ok(num("60"))
+    );
+    assert_eq!(
+        coerce(
+            "60,000000000000000000000000000000",
+            MeasureKind::Number,
+            COMMA
+        ),
+        Ok(num("60"))
+    );
+    assert_eq!(
+        coerce(
+            "0.600000000000000000000000000000000",
+            MeasureKind::Percent,
+            FRACTION
+        ),
+        Ok(num("60"))
+    );
+    // At the limit: 28 decimals are held as written.
+    assert_eq!(
+        coerce("59.9999999999999999999999999", MeasureKind::Number, AUTO),
+        Ok(num("59.9999999999999999999999999"))
     );
 }
 
@@ -875,6 +972,18 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "٣",
         "８",
         "ǅ",
+        "ơ",
+        "Ơ",
+        "ẹ",
+        "Ẹ",
+        "ă",
+        "â",
+        "Ð",
+        "o\u{31b}",
+        "e\u{323}",
+        "chơa",
+        "đẹt",
+        "đát",
     ])
 }
 
@@ -900,6 +1009,64 @@ proptest! {
         cell in "[+-]?0{0,3}[0-9]{12,32}([.,][0-9]{0,32})?%?"
     ) {
         agrees(&cell)?;
+    }
+
+    /// At the decimal type's limit (28–29 significant digits, 28 places), with either mark:
+    /// a long number reads as exactly its written value, or is `too-precise`; never a
+    /// neighbour.
+    #[test]
+    fn long_numbers_are_exact_or_too_precise(
+        int in "[1-9][0-9]{0,30}",
+        frac in "[0-9]{1,34}",
+        comma: bool,
+    ) {
+        let (rules, mark) = if comma { (COMMA, ',') } else { (AUTO, '.') };
+        let cell = format!("{int}{mark}{frac}");
+        let written = format!("{int}.{frac}");
+        let written = written.trim_end_matches('0').trim_end_matches('.');
+        match coerce_bytes(cell.as_bytes(), MeasureKind::Number, rules) {
+            Ok(Some(Value::Num(n))) => prop_assert_eq!(n.normalize().to_string(), written),
+            Err(e) => {
+                prop_assert_eq!(e.code, "too-precise", "{}", cell);
+                let sig = written.replace('.', "");
+                let places = written.split_once('.').map_or(0, |(_, f)| f.len());
+                prop_assert!(sig.len() > 28 || places > 28, "{} refused", cell);
+            }
+            other => prop_assert!(false, "{} read as {:?}", cell, other),
+        }
+        prop_assert_eq!(
+            coerce(&cell, MeasureKind::Number, rules),
+            coerce_bytes(cell.as_bytes(), MeasureKind::Number, rules)
+        );
+    }
+
+    /// `--fraction-percent` moves the point two places: every digit of the fraction is kept,
+    /// or the cell is `too-precise`.
+    #[test]
+    fn fractions_scale_without_losing_digits(frac in "[0-9]{1,34}", comma: bool) {
+        let rules = NumberRules {
+            decimal: if comma { DecimalMark::Comma } else { DecimalMark::Point },
+            fraction_percent: true,
+        };
+        let cell = format!("0{}{frac}", if comma { ',' } else { '.' });
+        let padded = format!("{frac:0<2}");
+        let (whole, rest) = padded.split_at(2);
+        let written = format!("{}.{rest}", whole.trim_start_matches('0'));
+        let written = written.trim_end_matches('0').trim_end_matches('.');
+        let written = if written.is_empty() || written.starts_with('.') {
+            format!("0{written}")
+        } else {
+            written.to_string()
+        };
+        let written = if written == "0." { "0".to_string() } else { written };
+        match coerce_bytes(cell.as_bytes(), MeasureKind::Percent, rules) {
+            Ok(Some(Value::Num(n))) => prop_assert_eq!(n.normalize().to_string(), written),
+            Err(e) => {
+                prop_assert_eq!(e.code, "too-precise", "{}", cell);
+                prop_assert!(frac.trim_end_matches('0').len() > 28, "{} refused", cell);
+            }
+            other => prop_assert!(false, "{} read as {:?}", cell, other),
+        }
     }
 
     #[test]
@@ -951,5 +1118,155 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// The yes/no spellings `coerce_bytes` reads byte by byte, with and without accents.
+const YES_NO_SPELLINGS: [&str; 19] = [
+    "đạt",
+    "không đạt",
+    "chưa đạt",
+    "có",
+    "không",
+    "dat",
+    "khong dat",
+    "chua dat",
+    "co",
+    "khong",
+    "yes",
+    "no",
+    "true",
+    "false",
+    "x",
+    "y",
+    "n",
+    "1",
+    "0",
+];
+
+/// Letters next to the ones of the yes/no words: other vowels with and without marks
+/// (ơ/ư, ẹ/ạ, ô/o, ă/a/â, tone marks), other d's (đ, Icelandic Ð, African Ɖ), consonants and
+/// spaces, precomposed and decomposed.
+const NEIGHBOURS: [&str; 62] = [
+    "a", "ă", "â", "á", "à", "ả", "ã", "ạ", "ắ", "ặ", "ấ", "ậ", "e", "ê", "ẹ", "ệ", "é", "o", "ô",
+    "ơ", "ó", "ò", "ọ", "ố", "ộ", "ớ", "ợ", "u", "ư", "ú", "ụ", "ứ", "ự", "d", "đ", "Ð", "ɖ", "i",
+    "ị", "y", "c", "k", "h", "g", "n", "t", "s", "x", " ", "  ", "\t", "\u{a0}", "e\u{323}",
+    "o\u{31b}", "u\u{31b}", "a\u{306}", "a\u{302}", "a\u{323}", "d\u{335}", "\u{323}", "\u{301}",
+    "\u{309}",
+];
+
+/// Every spelling one edit away from an accepted one: each letter replaced by a neighbour
+/// (in either case), dropped, doubled, or a neighbour put before it; the whole word in upper
+/// case and decomposed.
+fn near_spellings() -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = Vec::new();
+    for word in YES_NO_SPELLINGS {
+        let chars: Vec<char> = word.chars().collect();
+        out.push(word.to_uppercase());
+        out.push(word.nfd().collect());
+        out.push(word.to_uppercase().nfd().collect());
+        for i in 0..=chars.len() {
+            let (before, after) = chars.split_at(i);
+            let before: String = before.iter().collect();
+            if let Some((c, rest)) = after.split_first() {
+                let rest: String = rest.iter().collect();
+                out.push(format!("{before}{rest}"));
+                out.push(format!("{before}{c}{c}{rest}"));
+                for n in NEIGHBOURS {
+                    out.push(format!("{before}{n}{rest}"));
+                    out.push(format!("{before}{}{rest}", n.to_uppercase()));
+                }
+            }
+            let after: String = after.iter().collect();
+            for n in NEIGHBOURS {
+                out.push(format!("{before}{n}{after}"));
+            }
+        }
+    }
+    out
+}
+
+/// Trust issue, yes/no near-spellings: no test noticed when the byte-level reader was widened
+/// to read `chơa đạt` as no or `đẹt` as yes. Every spelling one edit away from an accepted
+/// one reads as the reference reads it (folding: tone marks and ô/ơ/ă/â on a letter aside,
+/// every letter counts).
+#[test]
+fn near_spellings_of_yes_no_read_as_the_reference_reads_them() {
+    let spellings = near_spellings();
+    assert!(spellings.len() > 10_000, "{}", spellings.len());
+    for cell in &spellings {
+        let want = reference::coerce(cell, MeasureKind::Bool, AUTO);
+        assert_eq!(
+            coerce_bytes(cell.as_bytes(), MeasureKind::Bool, AUTO),
+            want,
+            "{cell:?}"
+        );
+        assert_eq!(coerce(cell, MeasureKind::Bool, AUTO), want, "{cell:?}");
+    }
+}
+
+/// Near-misses of the yes/no words that must be rejected: a letter changed for another
+/// (`ơ` is not `ư`, `ẹ` is not `ạ`, Icelandic `Ð` is not `Đ`), dropped or doubled.
+#[test]
+fn near_misses_of_yes_no_are_not_a_bool() {
+    for cell in [
+        "chơa đạt",
+        "CHƠA ĐẠT",
+        "cho\u{31b}a đạt",
+        "đẹt",
+        "ĐẸT",
+        "đe\u{323}t",
+        "đet",
+        "đệt",
+        "chưa đẹt",
+        "không đẹt",
+        "khong det",
+        "chua det",
+        "chưa đọt",
+        "khưng",
+        "kông",
+        "khôg",
+        "khônng",
+        "khôngg",
+        "hông",
+        "ko",
+        "k",
+        "đạtt",
+        "đđạt",
+        "đạ",
+        "ạt",
+        "đt",
+        "khôn đạt",
+        "chư đạt",
+        "chưa đạ",
+        "không đạ",
+        "không đạt x",
+        "đạt đạt",
+        "cư",
+        "cóo",
+        "c",
+        "ó",
+        "ɖạt",
+        "dạtt",
+        "yess",
+        "ye",
+        "tru",
+        "fals",
+        "xx",
+        "00",
+        "11",
+        "10",
+    ] {
+        assert_eq!(
+            coerce_bytes(cell.as_bytes(), MeasureKind::Bool, AUTO).map_err(|e| e.code),
+            Err("not-a-bool"),
+            "{cell:?}"
+        );
+        assert_eq!(
+            reference::coerce(cell, MeasureKind::Bool, AUTO).map_err(|e| e.code),
+            Err("not-a-bool"),
+            "{cell:?}"
+        );
     }
 }

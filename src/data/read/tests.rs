@@ -157,10 +157,61 @@ fn a_percent_column_of_fractions_is_rejected() {
 #[test]
 fn a_percent_column_with_percentages_passes() {
     assert!(fraction_diags(&["0", "0", ""]).is_empty());
-    assert!(fraction_diags(&["0.5", "12", "30"]).is_empty());
     assert!(fraction_diags(&["85"]).is_empty());
     assert!(fraction_diags(&["0.8%", "1%"]).is_empty());
     assert!(fraction_diags(&["", ""]).is_empty());
+}
+
+/// Trust issue, Excel percent cells: a column where one clerk typed `1` (Excel's `100%`) and
+/// another `100` was read as 1 and 100: the first commune failed without a word. A column
+/// mixing fractions (at most 1) and percentages is an error naming a row of each.
+#[test]
+fn a_percent_column_mixing_fractions_and_percentages_is_rejected() {
+    let mixed = [("mixed-percent-scale", true)];
+    assert_eq!(fraction_diags(&["1", "100"]), mixed);
+    assert_eq!(fraction_diags(&["100", "0.855", "90"]), mixed);
+    assert_eq!(fraction_diags(&["0.5", "12", "30"]), mixed);
+    assert_eq!(fraction_diags(&["0", "\"0,85\"", "85"]), mixed);
+    // Explicit cells and zeros count neither way.
+    assert!(fraction_diags(&["1%", "100", "0"]).is_empty());
+    assert!(fraction_diags(&["0.5%", "12", "30"]).is_empty());
+    let rows: Vec<String> = ["100", "1", "0.9"]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("C{i},X,Hải Dương,2025,61,{p},12,0,Đạt,0"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let (_, ends) = read_files(&[file(&rows)], &opts(false));
+    let d = ends[0]
+        .diags
+        .iter()
+        .find(|d| d.code == "mixed-percent-scale")
+        .expect("mixed");
+    // Located at the first fraction, naming the first percentage's line too.
+    let loc = d.location.as_ref().expect("located");
+    assert_eq!((loc.line, loc.column), (Some(3), Some(6)));
+    assert!(d.message.contains("`1` on line 3"), "{}", d.message);
+    assert!(d.message.contains("`100` on line 2"), "{}", d.message);
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("`100` where `1` means 100 %")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_fraction_is_shown_as_its_percentage() {
+    for (f, p) in [
+        ("1", "100"),
+        ("0.855", "85.5"),
+        ("0,85", "85"),
+        ("0.5", "50"),
+        (".5", "50"),
+        ("0.0001", "0.01"),
+    ] {
+        assert_eq!(fraction_as_percentage(f), p, "{f}");
+    }
 }
 
 #[test]

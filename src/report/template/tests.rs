@@ -93,3 +93,47 @@ fn csv_has_a_bom_then_title_hint_and_header_rows_of_equal_width() {
     assert!(rows.iter().all(|r| r.len() == width));
     assert_eq!(&rows[2][0], "Mã xã");
 }
+
+/// The xlsx template's entry check on percent columns agrees with the reader: a cell shown as
+/// a percentage is read as shown (0–100 %), any other cell is a percentage written without a
+/// sign and a value in (0, 1] there is refused (ntm refuses such a column).
+#[test]
+fn the_percent_entry_check_says_what_the_reader_reads() {
+    use std::io::Read as _;
+    let rs = load_str(
+        include_str!("../../../examples/ruleset.toml"),
+        "examples/ruleset.toml",
+    )
+    .0
+    .expect("ruleset");
+    let bytes = xlsx(&rs, Lang::Vi).expect("xlsx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("sheet")
+        .read_to_string(&mut sheet)
+        .expect("read");
+    let cols = columns(&rs, Lang::Vi);
+    let percent: Vec<usize> = cols
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == Some(MeasureKind::Percent))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!percent.is_empty());
+    for i in percent {
+        let c = column_number_to_name(i as u16);
+        let rule = format!(
+            "AND(ISNUMBER({c}4),{c}4&gt;=0,IF(LEFT(CELL(\"format\",{c}4),1)=\"P\",{c}4&lt;=1,OR({c}4=0,AND({c}4&gt;1,{c}4&lt;=100))))"
+        );
+        let rule_q = rule.replace('"', "&quot;");
+        assert!(
+            sheet.contains(&rule) || sheet.contains(&rule_q),
+            "no percent check on column {c}: {sheet}"
+        );
+    }
+    assert!(
+        !sheet.contains("type=\"decimal\""),
+        "a 0–100 decimal check is left"
+    );
+}

@@ -55,7 +55,10 @@ pub(crate) fn number(v: &toml::Value) -> Option<Decimal> {
         toml::Value::Integer(i) => Some(Decimal::from(*i)),
         // `{f}` prints the shortest text that reads back as the same float: the literal as written.
         toml::Value::Float(f) if f.is_finite() => Decimal::from_str(&format!("{f}")).ok(),
-        toml::Value::String(s) => Decimal::from_str(s.trim()).ok(),
+        // Exactly, or not at all (too-precise is reported at the literal by `load`).
+        toml::Value::String(s) => {
+            crate::exact::parse(s.trim()).filter(|_| !s.contains(['e', 'E', '_']))
+        }
         _ => None,
     }
 }
