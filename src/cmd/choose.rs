@@ -1,8 +1,9 @@
 //! The built-in ruleset to use when `--rules` is not given: the one whose period holds the
 //! assessment year (`--year`, else the data's `year` column, else today's year).
 //!
-//! Reads the data once ahead of the real pass (standard input excepted) for the years and to
-//! check that the data has the chosen set's columns; prints nothing: the caller reports.
+//! Reads the data once ahead of the real pass (regular files only: not standard input, a pipe
+//! or a device) for the years and to check that the data has the chosen set's columns; prints
+//! nothing: the caller reports.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ pub struct Choice {
     pub id: &'static str,
     /// Why, for `meta` and stderr: `--year 2026`, `year column 2025`, `today 2026-12-02`.
     pub by: String,
+    /// Inputs that were not read ahead for their years (standard input, pipes, devices).
+    pub unread: Vec<String>,
 }
 
 /// The built-in rulesets with their periods, oldest first.
@@ -84,11 +87,9 @@ fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
     {
         return None;
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(input.delimiter.unwrap_or(b','))
-        .from_reader(file);
+    // Records capped as the row reader caps them: a record over the limit ends the light
+    // read, and the full reader reports it.
+    let mut rdr = crate::data::records::csv_records(file, input.delimiter.unwrap_or(b','));
     let mut rec = csv::ByteRecord::new();
     let text = |rec: &csv::ByteRecord| -> Option<Vec<String>> {
         rec.iter()
@@ -203,10 +204,13 @@ fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyho
 /// Choose the built-in ruleset for `input` (whose `--rules` is not given).
 pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
     let sets = builtins();
+    // Only regular files are read ahead: standard input, a pipe (`<(…)`) or a device can be
+    // read once, or never ends (`/dev/zero`); for those the set in force today is used, and
+    // the real pass reports a year outside its period.
     let files: Vec<PathBuf> = input
         .files
         .iter()
-        .filter(|p| p.as_os_str() != "-")
+        .filter(|p| p.as_os_str() != "-" && std::fs::metadata(p).is_ok_and(|m| m.is_file()))
         .cloned()
         .collect();
     // Whether the chosen set's columns are missing, when the read ahead already tells.
@@ -314,5 +318,17 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             }
         }
     }
-    Ok(Choice { id, by })
+    let unread = input
+        .files
+        .iter()
+        .filter(|p| !files.contains(p))
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                super::scan::STDIN_NAME.to_string()
+            } else {
+                p.display().to_string()
+            }
+        })
+        .collect();
+    Ok(Choice { id, by, unread })
 }

@@ -119,7 +119,7 @@ fn evaluate(
         errors.check(&inputs)?;
     }
     let opts = super::read_options(&args.input);
-    let (spec, chosen) = super::ruleset_spec(&args.input, &opts)?;
+    let (spec, chosen) = super::ruleset_spec(&args.input, &opts, err)?;
     let (rs, src, ruleset_diags) = super::load(&spec, err)?;
     inputs.add_ruleset(&src.files);
     if let Some(errors) = errors.as_deref_mut() {

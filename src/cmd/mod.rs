@@ -228,7 +228,7 @@ pub struct Prepared {
 /// period. `None` when the ruleset has errors (exit 2).
 pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<Prepared>> {
     let opts = read_options(input);
-    let (spec, chosen) = ruleset_spec(input, &opts)?;
+    let (spec, chosen) = ruleset_spec(input, &opts, err)?;
     let (rs, src, _) = load(&spec, err)?;
     let Some(rs) = rs else {
         return Ok(None);
@@ -243,14 +243,27 @@ pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<
 }
 
 /// The ruleset to load: `--rules`, else the built-in set chosen by the assessment year.
+///
+/// When the year was not read from every input (standard input, a pipe or a device is not
+/// read ahead) and no `--year` was given, says on `err` which set was taken and how to pick.
 pub fn ruleset_spec(
     input: &InputArgs,
     opts: &ReadOptions,
+    err: &mut dyn Write,
 ) -> anyhow::Result<(String, Option<choose::Choice>)> {
     Ok(match &input.rules.rules {
         Some(spec) => (spec.clone(), None),
         None => {
             let chosen = choose::choose(input, opts)?;
+            if input.year.is_none() && !chosen.unread.is_empty() {
+                writeln!(
+                    err,
+                    "ntm: ruleset `{}` chosen by {}: {} is not read ahead for its year; pass --year YEAR or --rules ID|FILE to choose another",
+                    chosen.id,
+                    chosen.by,
+                    crate::text::echo_list(&chosen.unread)
+                )?;
+            }
             (chosen.id.to_string(), Some(chosen))
         }
     })
