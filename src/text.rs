@@ -4,6 +4,8 @@
 //! ("Hoà"/"Hòa"). `fold` is the one key used to compare such text against *declared* names;
 //! nothing is ever matched by similarity or guessing.
 
+pub mod suggest;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 

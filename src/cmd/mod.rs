@@ -2,6 +2,7 @@
 //!
 //! The only place that opens files. Shared here: finding a ruleset by id or path.
 
+pub mod app;
 pub mod check;
 pub mod diff;
 pub mod evaluate;

@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, bail};
@@ -20,6 +20,8 @@ use crate::data::read::{
 };
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
+use crate::report::console;
+use crate::report::progress::Progress;
 use crate::report::{InputMeta, write_data_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::ruleset::load::hex;
@@ -50,6 +52,8 @@ const SPILL: usize = 4096;
 struct DiagOut<'s, 'a> {
     diags: DataDiags,
     sink: Option<&'s mut DiagSink<'a>>,
+    /// The progress line on a terminal, counted per batch sent.
+    progress: Progress,
 }
 
 impl DiagOut<'_, '_> {
@@ -105,9 +109,15 @@ pub fn scan<T>(
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
         let reader = scope.spawn(move || -> anyhow::Result<(FileEnds, DataDiags)> {
             let mut ends = Vec::with_capacity(files.len());
+            // Bytes of total: unknown when standard input is among the files.
+            let total = files
+                .iter()
+                .map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
+                .sum();
             let mut out = DiagOut {
                 diags: DataDiags::default(),
                 sink,
+                progress: Progress::new(console::get().progress, total),
             };
             // Commune codes seen in earlier files: duplicates are found across files.
             let mut seen = Seen::default();
@@ -118,7 +128,7 @@ pub fn scan<T>(
                 } else {
                     Box::new(std::fs::File::open(path).with_context(context)?)
                 };
-                let mut src = Hashed::new(inner, hash);
+                let mut src = Hashed::new(inner, hash, Arc::clone(&out.progress.bytes));
                 let mut head = Vec::with_capacity(8);
                 (&mut src)
                     .take(8)
@@ -451,6 +461,7 @@ fn send<S: RecordSource>(
             if tx.send(full).is_err() {
                 return Ok(None);
             }
+            out.progress.rows(BATCH);
         }
     }
     if !batch.is_empty() && tx.send(batch).is_err() {
@@ -566,7 +577,7 @@ pub const CHUNK: usize = 1 << 17;
 const CHUNKS: usize = 2;
 
 impl Hashed {
-    fn new(mut inner: Box<dyn Read + Send>, hash: bool) -> Self {
+    fn new(mut inner: Box<dyn Read + Send>, hash: bool, read: Arc<AtomicU64>) -> Self {
         let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
         let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 1);
         let not_utf8 = Arc::new(AtomicBool::new(false));
@@ -585,6 +596,7 @@ impl Hashed {
                     }
                 };
                 buf.truncate(n);
+                read.fetch_add(n as u64, Ordering::Relaxed);
                 if let Some(h) = &mut hasher {
                     h.update(&buf);
                 }

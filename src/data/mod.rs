@@ -17,7 +17,7 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 28] = [
+pub const CODES: [&str; 29] = [
     "ambiguous-number",
     "ambiguous-province",
     "commune-name-mismatch",
@@ -28,6 +28,7 @@ pub const CODES: [&str; 28] = [
     "invalid-utf8",
     "missing-column",
     "missing-zone",
+    "no-code-column",
     "no-measure-columns",
     "no-rows",
     "not-a-bool",

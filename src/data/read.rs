@@ -493,6 +493,11 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         if fatal {
             return;
         }
+        if cols.ident(Ident::Code).is_none() {
+            let misnamed = super::columns::misnamed_code(&cols.unknown);
+            let at = |d: Diagnostic| d.at(path, Some(header_line), None);
+            self.end.diags.extend(misnamed.map(at));
+        }
         let zone_col = cols.ident(match rs.zoning {
             crate::ruleset::model::Zoning::Region => Ident::Region,
             crate::ruleset::model::Zoning::Group => Ident::Group,
@@ -534,7 +539,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                             format!("the file has no column `{name}`, which the command needs"),
                         )
                         .at(path, Some(header_line), None)
-                        .help(format!("expected one of `{}`", self.headers.join("`, `"))),
+                        .help(super::columns::keep_help(name, &self.headers)),
                     );
                     return;
                 }

@@ -11,7 +11,7 @@ use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets, open_workbo
 
 use crate::data::read::RecordSource;
 use crate::diag::Diagnostic;
-use crate::text::nfc;
+use crate::text::{fold, nfc, suggest};
 
 /// Do the first bytes of a file, or its name, say it is a workbook?
 pub fn is_workbook(name: &str, head: &[u8]) -> bool {
@@ -78,6 +78,12 @@ pub fn open(
                 .iter()
                 .find(|(n, _)| nfc(n) == w)
                 .or_else(|| sheets.iter().find(|(n, _)| nfc(n).to_lowercase() == lower))
+                .or_else(|| {
+                    // As headers are matched (`--sheet Xa` is "Xã"), when only one sheet is.
+                    let key = fold(&w);
+                    let mut folded = sheets.iter().filter(|(n, _)| fold(n) == key);
+                    folded.next().filter(|_| folded.next().is_none())
+                })
                 .map(|(n, _)| n.clone())
         }
         // Hidden sheets often hold lookup lists: the default is the first one a user sees.
@@ -90,9 +96,13 @@ pub fn open(
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
         return Err(Box::new(match wanted {
             Some(w) => {
+                let listed = format!("its sheets are `{}`", names.join("`, `"));
                 Diagnostic::error("unknown-sheet", format!("the workbook has no sheet `{w}`"))
                     .at(path, None, None)
-                    .help(format!("its sheets are `{}`", names.join("`, `")))
+                    .help(match suggest::closest(w, names.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`? {listed}"),
+                        None => listed,
+                    })
             }
             None => Diagnostic::error("unknown-sheet", "the workbook has no visible worksheet")
                 .at(path, None, None)
