@@ -57,3 +57,11 @@ fn builtin_rulesets_are_in_canonical_form() {
     let (code, out, err) = ntm(&args);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
 }
+
+/// The README and the golden cases run `examples/ruleset.toml`: it stays canonical, so
+/// `ntm fmt --check` passes on the example users copy.
+#[test]
+fn example_ruleset_is_in_canonical_form() {
+    let (code, _, err) = ntm(&["fmt", "--check", &format!("{ROOT}/examples/ruleset.toml")]);
+    assert_eq!(code, 0, "{err}");
+}
