@@ -99,9 +99,20 @@ pub fn open(
                 let listed = format!("its sheets are `{}`", names.join("`, `"));
                 Diagnostic::error("unknown-sheet", format!("the workbook has no sheet `{w}`"))
                     .at(path, None, None)
-                    .help(match suggest::closest(w, names.iter().copied()) {
-                        Some(near) => format!("did you mean `{near}`? {listed}"),
-                        None => listed,
+                    .help({
+                        let key = fold(w);
+                        let alike: Vec<&str> =
+                            names.iter().copied().filter(|n| fold(n) == key).collect();
+                        if alike.len() > 1 {
+                            format!(
+                                "`{w}` could be `{}` (ignoring case and diacritics): name one exactly; {listed}",
+                                alike.join("` or `")
+                            )
+                        } else if let Some(near) = suggest::closest(w, names.iter().copied()) {
+                            format!("did you mean `{near}`? {listed}")
+                        } else {
+                            listed
+                        }
                     })
             }
             None => Diagnostic::error("unknown-sheet", "the workbook has no visible worksheet")
