@@ -180,8 +180,15 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
     /// Print ntm's man page (roff), generated from the same definition as --help.
-    #[command(after_long_help = "Example:\n  ntm man > ~/.local/share/man/man1/ntm.1")]
-    Man,
+    #[command(
+        after_long_help = "Examples:\n  ntm man > ~/.local/share/man/man1/ntm.1\n  \
+        ntm man evaluate > ~/.local/share/man/man1/ntm-evaluate.1"
+    )]
+    Man {
+        /// A subcommand's page (`ntm-evaluate(1)`) instead of the main one.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 /// `ntm rules …`.

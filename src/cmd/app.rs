@@ -85,9 +85,32 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> anyhow::
     Ok(Exit::Success)
 }
 
-/// Run `ntm man`.
-pub fn man(out: &mut dyn Write) -> anyhow::Result<Exit> {
-    clap_mangen::Man::new(command(false, true)).render(out)?;
+/// Run `ntm man [SUBCOMMAND]`: the main page, whose SUBCOMMANDS section refers to
+/// `ntm-evaluate(1)` and the others, or one of those.
+pub fn man(subcommand: Option<&str>, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    let mut cmd = command(false, true);
+    // Built, so that subcommands carry their full names (`ntm-evaluate`).
+    cmd.build();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) if name != "help" => sub.clone(),
+            _ => {
+                let names: Vec<&str> = cmd
+                    .get_subcommands()
+                    .map(clap::Command::get_name)
+                    .filter(|n| *n != "help")
+                    .collect();
+                anyhow::bail!(
+                    "`{name}` is not a subcommand: expected one of `{}`",
+                    names.join("`, `")
+                );
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page).render(&mut roff)?;
+    out.write_all(&roff)?;
     Ok(Exit::Success)
 }
 
@@ -136,6 +159,17 @@ mod tests {
     #[test]
     fn diff_still_needs_two_files() {
         assert!(parse(false, &["ntm", "diff"]).is_err());
+    }
+
+    #[test]
+    fn man_pages_of_subcommands_carry_their_full_names() {
+        let mut page = Vec::new();
+        assert!(man(Some("evaluate"), &mut page).is_ok());
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains(".TH ntm-evaluate 1"), "{page}");
+        assert!(page.contains("fail\\-below"), "{page}");
+        assert!(man(Some("evaluat"), &mut Vec::new()).is_err());
+        assert!(man(Some("help"), &mut Vec::new()).is_err());
     }
 
     #[test]
