@@ -181,6 +181,20 @@ pub fn keep_help(name: &str, headers: &[String]) -> String {
     }
 }
 
+/// For a row that names no measure: its first cell close to a measure's name, as "`X` is not
+/// a known header; did you mean `Y`, column `id`?". Only a suggestion.
+pub fn near_measure(headers: &[String], ruleset: &Ruleset) -> Option<String> {
+    headers.iter().find_map(|h| {
+        ruleset.measures.iter().find_map(|m| {
+            let name = suggest::closest(h, measure_names(m))?;
+            Some(format!(
+                "`{h}` is not a known header; did you mean `{name}`, column `{}`?",
+                m.id
+            ))
+        })
+    })
+}
+
 /// The help of a missing measure column speaks of at most this many measures.
 const SHOWN: usize = 5;
 

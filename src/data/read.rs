@@ -406,6 +406,8 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
     fn find_header(&mut self) -> Option<(Columns, Vec<Diagnostic>)> {
         let path = self.path;
         let mut seen = 0usize;
+        // The first row with a cell close to a measure's name, for the error's help.
+        let mut near: Option<String> = None;
         loop {
             match self.rdr.read_record(&mut self.rec.raw) {
                 Ok(true) => {
@@ -424,7 +426,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                         )
                         .at(path, None, None)
                         .help("count lines (worksheet rows) from 1, as shown to the left of Excel's grid"),
-                        (_, None) => header_not_found(path, self.rs, seen),
+                        (_, None) => header_not_found(path, self.rs, seen, near.as_deref()),
                     };
                     self.end.diags.push(d);
                     return None;
@@ -473,8 +475,13 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.headers = headers;
                 return Some(mapped);
             }
+            if near.is_none() {
+                near = super::columns::near_measure(&headers, self.rs)
+                    .map(|s| format!("line {line}: {s}"));
+            }
             if seen == HEADER_SCAN {
-                self.end.diags.push(header_not_found(path, self.rs, seen));
+                let d = header_not_found(path, self.rs, seen, near.as_deref());
+                self.end.diags.push(d);
                 return None;
             }
         }
@@ -1231,7 +1238,7 @@ fn is_blank(rec: &Record) -> bool {
     })
 }
 
-fn header_not_found(path: &str, rs: &Ruleset, seen: usize) -> Diagnostic {
+fn header_not_found(path: &str, rs: &Ruleset, seen: usize, near: Option<&str>) -> Diagnostic {
     Diagnostic::error(
         "header-not-found",
         format!(
@@ -1240,10 +1247,11 @@ fn header_not_found(path: &str, rs: &Ruleset, seen: usize) -> Diagnostic {
         ),
     )
     .at(path, None, None)
-    .help(
-        "headers must be measure ids, labels or aliases (`ntm rules show` lists them); \
+    .help(format!(
+        "{}headers must be measure ids, labels or aliases (`ntm rules show` lists them); \
          if the header is further down, pass --header-row N",
-    )
+        near.map(|n| format!("{n}; ")).unwrap_or_default()
+    ))
 }
 
 fn wrong_field_count(path: &str, line: u64, len: usize, expected: usize) -> Diagnostic {
