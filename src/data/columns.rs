@@ -184,14 +184,19 @@ pub fn keep_help(name: &str, headers: &[String]) -> String {
 /// For a row that names no measure: its first cell close to a measure's name, as "`X` is not
 /// a known header; did you mean `Y`, column `id`?". Only a suggestion.
 pub fn near_measure(headers: &[String], ruleset: &Ruleset) -> Option<String> {
+    let (owners, all): (Vec<&Measure>, Vec<&str>) = ruleset
+        .measures
+        .iter()
+        .flat_map(|m| measure_names(m).into_iter().map(move |n| (m, n)))
+        .unzip();
+    let names = suggest::Names::new(all);
     headers.iter().find_map(|h| {
-        ruleset.measures.iter().find_map(|m| {
-            let name = suggest::closest(h, measure_names(m))?;
-            Some(format!(
-                "`{h}` is not a known header; did you mean `{name}`, column `{}`?",
-                m.id
-            ))
-        })
+        let (i, _) = names.closest_at(h)?;
+        Some(format!(
+            "`{h}` is not a known header; did you mean `{}`, column `{}`?",
+            names.name(i),
+            owners[i].id
+        ))
     })
 }
 
@@ -205,12 +210,12 @@ const SHOWN: usize = 5;
 fn accepted_headers(missing: &[&Measure], unknown: &[String]) -> String {
     let mut parts = Vec::new();
     for m in missing.iter().take(SHOWN) {
-        let names = measure_names(m);
+        let names = suggest::Names::new(measure_names(m));
         let best = unknown
             .iter()
             .filter_map(|u| {
-                let name = suggest::closest(u, names.iter().copied())?;
-                Some((suggest::closeness(u, name), u, name))
+                let (name, closeness) = names.closest_with(u)?;
+                Some((closeness, u, name))
             })
             .fold(None, |best: Option<(f64, &String, &str)>, c| match best {
                 Some(b) if b.0 >= c.0 => Some(b),

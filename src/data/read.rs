@@ -475,7 +475,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.headers = headers;
                 return Some(mapped);
             }
-            if near.is_none() {
+            if near.is_none() && seen <= NEAR_ROWS {
                 near = super::columns::near_measure(&headers, self.rs)
                     .map(|s| format!("line {line}: {s}"));
             }
@@ -1237,6 +1237,9 @@ fn is_blank(rec: &Record) -> bool {
         cell.iter().all(|&b| is_space(b)) || rec.get(i).is_none_or(|c| c.trim().is_empty())
     })
 }
+
+/// Rows searched for a header close to a measure's name (a header sits near the top).
+const NEAR_ROWS: usize = 3;
 
 fn header_not_found(path: &str, rs: &Ruleset, seen: usize, near: Option<&str>) -> Diagnostic {
     Diagnostic::error(
