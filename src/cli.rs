@@ -10,19 +10,50 @@ use crate::lang::Lang;
 
 /// Evaluate Vietnam's New Rural Development (Nông thôn mới) commune criteria.
 ///
-/// Reads commune indicator values (CSV) and a ruleset (TOML; the official sets are built in),
-/// and reports the level each commune reaches and exactly what blocks the next one.
+/// Reads commune indicator values (CSV files or workbooks: .xlsx, .xlsm, .xlsb, .xls, .ods;
+/// standard input when no file is given and it is not a terminal) and a ruleset (TOML; the
+/// official sets are built in), and reports the level each commune reaches and exactly what
+/// blocks the next one.
 #[derive(Debug, Parser)]
 #[command(name = "ntm", version, propagate_version = true)]
 #[command(
-    after_long_help = "Exit codes: 0 success; 1 findings (--fail-below matched, --strict-sources \
-    found unverified verdicts, `check` found errors or, with --deny warnings, warnings, \
-    `summary --compare` found figures that differ); 2 bad usage, unreadable or invalid input."
+    after_long_help = "Exit codes: 0 success (also when the reader of the output closes the \
+    pipe early); 1 findings (`evaluate --fail-below` matched, `evaluate --strict-sources` found \
+    unverified verdicts, `check` found errors or, with --deny warnings, warnings, \
+    `summary --compare` found figures that differ, `test` had a failing case or coverage below \
+    --min-coverage, `diff --fail-on-change`/`--fail-on-down` matched, `fmt --check`/`--diff` \
+    found a file not in canonical form); 2 bad usage, unreadable or invalid input, or a file \
+    that could not be written."
 )]
 pub struct Cli {
+    /// Flags of every subcommand.
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Flags that apply to every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print only errors and results: no warnings, no progress line, no "wrote …" notes.
+    #[arg(short = 'q', long, global = true, help_heading = "Global options")]
+    pub quiet: bool,
+    /// Colour errors and warnings: `auto` on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true, help_heading = "Global options")]
+    pub color: ColorWhen,
+}
+
+/// When to colour errors and warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When standard error is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Subcommands.
@@ -118,6 +149,7 @@ pub enum Command {
         with --fail-on-down a commune loses one; 2 unreadable or invalid input.\n\n\
         Details: docs/diff.md.")]
     #[command(mut_arg("files", |a| a
+        .required(true)
         .value_names(["OLD", "NEW"])
         .num_args(2)
         .help("OLD and NEW: two data files (CSV or workbooks), or two rulesets with --data")
@@ -136,6 +168,27 @@ pub enum Command {
         Canonical order: docs/ruleset.md, \"Formatting\"."
     )]
     Fmt(FmtArgs),
+    /// Print a shell completion script for ntm.
+    #[command(after_long_help = "Examples:\n  \
+        ntm completions bash > ~/.local/share/bash-completion/completions/ntm\n  \
+        ntm completions zsh > ~/.zfunc/_ntm\n  \
+        ntm completions fish > ~/.config/fish/completions/ntm.fish\n  \
+        ntm completions powershell >> $PROFILE")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print ntm's man page (roff), generated from the same definition as --help.
+    #[command(
+        after_long_help = "Examples:\n  ntm man > ~/.local/share/man/man1/ntm.1\n  \
+        ntm man evaluate > ~/.local/share/man/man1/ntm-evaluate.1"
+    )]
+    Man {
+        /// A subcommand's page (`ntm-evaluate(1)`) instead of the main one.
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 /// `ntm rules …`.
@@ -232,8 +285,9 @@ pub struct RulesArg {
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Commune data (one commune per row): CSV files, or workbooks (.xlsx, .xlsm, .xlsb, .xls,
-    /// .ods); `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
+    /// .ods); `-` reads standard input, which is also read when no file is given and it is
+    /// not a terminal.
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Worksheet to read from workbooks (default: the first).
     #[arg(long, value_name = "NAME")]

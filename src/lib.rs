@@ -50,5 +50,7 @@ pub fn run(cli: cli::Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         cli::Command::Template(args) => cmd::template::run(&args, out, err),
         cli::Command::Diff(args) => cmd::diff::run(&args, out, err),
         cli::Command::Fmt(args) => cmd::fmt::run(&args, out, err),
+        cli::Command::Completions { shell } => cmd::app::completions(shell, out),
+        cli::Command::Man { subcommand } => cmd::app::man(subcommand.as_deref(), out),
     }
 }

@@ -1,9 +1,9 @@
 //! The `ntm` binary: parse arguments, run, map the outcome to an exit code.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use ntm::report::console::{self, Console};
 
 /// mimalloc: rows are allocated on the reading thread and freed on the rendering threads,
 /// which glibc's allocator serialises on its arena lock (issue #7, docs/performance.md).
@@ -11,7 +11,18 @@ use clap::Parser;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = ntm::cli::Cli::parse();
+    // The built-in rulesets are parsed for `--version` only.
+    let long_version = std::env::args_os().any(|a| a == "--version");
+    let cmd = ntm::cmd::app::command(io::stdin().is_terminal(), long_version);
+    let cli = ntm::cmd::app::cli(&cmd.get_matches()).unwrap_or_else(|e| e.exit());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (color, quiet) = (cli.global.color, cli.global.quiet);
+    console::init(Console::new(
+        color,
+        quiet,
+        io::stderr().is_terminal(),
+        no_color,
+    ));
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
@@ -26,7 +37,7 @@ fn main() -> ExitCode {
             // cannot reach the terminal raw.
             let text = format!("{e:#}");
             let lines: Vec<_> = text.lines().map(ntm::text::escape_controls).collect();
-            let _ = writeln!(err, "ntm: error: {}", lines.join("\n"));
+            let _ = writeln!(err, "{}{}", console::error_prefix(), lines.join("\n"));
             ExitCode::from(2)
         }
     }

@@ -13,6 +13,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+pub mod suggest;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 

@@ -190,3 +190,42 @@ fn every_sheet_import_code_is_documented_and_its_own() {
         );
     }
 }
+
+/// The progress line is drawn only when standard error is a terminal: a run long enough to
+/// draw it (well past the first 250 ms in a debug build) prints nothing on a piped stderr.
+#[test]
+fn no_progress_line_when_stderr_is_not_a_terminal() {
+    let dir = std::env::temp_dir().join(format!("ntm-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let data = dir.join("many.csv");
+    let mut csv = String::from(
+        "code,province,income_per_capita,irrigated_area_pct,stunting_under5_pct,temporary_houses,general_plan_approved,smart_villages\n",
+    );
+    for i in 0..60_000 {
+        csv.push_str(&format!("{},Hải Dương,61,85,12,0,yes,0\n", 100_000 + i));
+    }
+    std::fs::write(&data, csv).expect("data");
+    let started = std::time::Instant::now();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args([
+            "evaluate",
+            "--rules",
+            "examples/ruleset.toml",
+            "--format",
+            "csv",
+        ])
+        .arg(&data)
+        .output()
+        .expect("runs");
+    let took = started.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("rows read"), "{err}");
+    assert!(!err.contains('\r'), "{err:?}");
+    // Long enough that a terminal would have seen the line (a debug build reads about
+    // 30,000 rows a second; a release build may be done before the first 250 ms).
+    if cfg!(debug_assertions) {
+        assert!(took > std::time::Duration::from_millis(250), "{took:?}");
+    }
+}

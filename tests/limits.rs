@@ -335,3 +335,53 @@ fn a_cell_over_the_record_limit_is_not_echoed() {
         out.stderr.len()
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn side_files_on_dev_zero_stop_at_their_limit() {
+    // Targets, reported figures, expected results and threshold sheets are read capped, as
+    // rulesets are: an endless device is refused, never read to the end.
+    for args in [
+        &[
+            "summary",
+            "--rules",
+            "examples/ruleset.toml",
+            "--compare",
+            "/dev/zero",
+            "examples/ruleset-communes.csv",
+        ][..],
+        &[
+            "summary",
+            "--rules",
+            "examples/ruleset.toml",
+            "--targets",
+            "/dev/zero",
+            "examples/ruleset-communes.csv",
+        ][..],
+        &[
+            "test",
+            "--rules",
+            "examples/ruleset.toml",
+            "--data",
+            "examples/ruleset-communes.csv",
+            "--expect",
+            "/dev/zero",
+        ][..],
+        &[
+            "rules",
+            "import",
+            "/dev/zero",
+            "-o",
+            "/tmp/ntm-never-written.toml",
+        ][..],
+        &["check", "/dev/zero"][..],
+    ] {
+        let out = ntm(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("larger than"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -9,8 +9,11 @@ use anyhow::bail;
 use crate::Exit;
 use crate::cli::{CheckArgs, CheckFormat, Deny};
 use crate::diag::Severity;
-use crate::report::check::{FileReport, RulesetSummary, write_github, write_json, write_text};
+use crate::report::check::{
+    FileReport, RulesetSummary, TargetsSummary, write_github, write_json, write_text,
+};
 use crate::ruleset::lint::{self, LintOptions};
+use crate::summary::targets;
 
 /// Run `ntm check`.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -36,6 +39,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     let mut unreadable = false;
     let mut files = Vec::new();
     for spec in &args.rules {
+        if let Some(report) = targets_file(spec) {
+            files.push(report);
+            continue;
+        }
         let src = match super::try_source(spec) {
             Ok(src) => src,
             Err(d) => {
@@ -77,6 +84,43 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     } else {
         Exit::Success
     })
+}
+
+/// When `spec` is a targets file (a TOML file with a `[targets]` table and no `[ruleset]`),
+/// its report: validated against the ruleset it names (`ruleset = "…"`, a built-in id or a
+/// file), else the default one; any `column` is accepted, as the data is not known here.
+/// `None` for anything else, which is checked as a ruleset.
+fn targets_file(spec: &str) -> Option<FileReport> {
+    if crate::ruleset::builtin::get(spec).is_some() {
+        return None;
+    }
+    let text = super::read_text(spec).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    let head = table.get("targets")?.as_table()?;
+    if table.contains_key("ruleset") {
+        return None;
+    }
+    let rules = head
+        .get("ruleset")
+        .and_then(toml::Value::as_str)
+        .unwrap_or(crate::ruleset::builtin::DEFAULT_ID);
+    let loaded = super::try_source(rules).map(|src| super::load_source(&src).0);
+    let Ok(Some(rs)) = loaded else {
+        let d = crate::diag::Diagnostic::error(
+            "invalid-targets",
+            format!("targets file: its ruleset `{rules}` cannot be loaded"),
+        )
+        .at(spec, None, None)
+        .help("check the ruleset with `ntm check`; name it with `ruleset = \"…\"` under [targets]");
+        return Some(FileReport::new(spec, spec, None, vec![d]));
+    };
+    let (targets, diags) = targets::parse(&text, spec, &rs, &mut |_| Ok(0));
+    let mut report = FileReport::new(spec, spec, None, diags);
+    report.targets = targets.map(|t| TargetsSummary {
+        ruleset: rs.id.clone(),
+        targets: t.targets.len(),
+    });
+    Some(report)
 }
 
 /// `YYYY-MM-DD` → (year, month, day), checking the day exists.

@@ -62,9 +62,12 @@ fn read_and_format(path: &str) -> Result<(String, String), Box<Diagnostic>> {
             .help("built-in rulesets cannot be rewritten; give the path of a ruleset file"),
         ));
     }
-    let text = super::read_text(path)?;
+    let text = super::read_text(path).map_err(|d| Box::new(not_toml_help(*d, path)))?;
     match fmt::format(&text) {
-        Ok(formatted) => Ok((text, formatted)),
+        Ok(formatted) => match not_a_ruleset(&text, path) {
+            Some(d) => Err(Box::new(d)),
+            None => Ok((text, formatted)),
+        },
         Err(e) => {
             let (line, col) = match e.span() {
                 Some(s) => {
@@ -73,10 +76,53 @@ fn read_and_format(path: &str) -> Result<(String, String), Box<Diagnostic>> {
                 }
                 None => (None, None),
             };
-            Err(Box::new(
+            Err(Box::new(not_toml_help(
                 Diagnostic::error("invalid-toml", e.message().trim_end().to_string())
                     .at(path, line, col),
-            ))
+                path,
+            )))
         }
+    }
+}
+
+/// A file that is valid TOML but has no `[ruleset]` table is not a ruleset: `fmt` would
+/// rewrite it by rules that are not its own. A targets file is named as one.
+fn not_a_ruleset(text: &str, path: &str) -> Option<Diagnostic> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    if table.contains_key("ruleset") {
+        return None;
+    }
+    let (what, help) = if table.contains_key("targets") {
+        (
+            "a targets file",
+            "`ntm fmt` formats ruleset files only; `ntm check` validates a targets file (docs/targets.md)",
+        )
+    } else {
+        (
+            "not a ruleset",
+            "`ntm fmt` formats ruleset files, which start with a [ruleset] table (docs/ruleset.md)",
+        )
+    };
+    Some(
+        Diagnostic::error(
+            "missing-key",
+            format!("`{path}` is {what}: it has no [ruleset] table"),
+        )
+        .at(path, None, None)
+        .help(help),
+    )
+}
+
+/// A data file given to `fmt` (by its extension) is named as one.
+fn not_toml_help(d: Diagnostic, path: &str) -> Diagnostic {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let data = matches!(
+        ext.as_deref(),
+        Some("csv" | "tsv" | "txt" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    );
+    if data && d.code != "unreadable-file" {
+        d.help("this looks like commune data: `ntm fmt` formats ruleset TOML files")
+    } else {
+        d
     }
 }

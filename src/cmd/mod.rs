@@ -2,6 +2,7 @@
 //!
 //! The only place that opens files. Shared here: finding a ruleset by id or path.
 
+pub mod app;
 pub mod check;
 pub mod choose;
 pub mod diff;
@@ -20,7 +21,7 @@ pub mod test;
 
 use std::io::Write;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
 use crate::cli::InputArgs;
 use crate::data::coerce::DecimalMark;
@@ -83,6 +84,43 @@ pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
 /// The largest ruleset file read: 16 MiB. The national rulesets are under 100 kB; a larger
 /// file is not a ruleset, and `/dev/zero` must not fill memory (docs/data.md, "Limits").
 pub const RULESET_LIMIT: u64 = 16 << 20;
+
+/// The most bytes read of a side file: a targets file, reported figures (`--compare`),
+/// expected test results, a threshold sheet. Each is a few kB to a few MB; the cap keeps a
+/// device or a wrong path (`/dev/zero`) from being read without end (docs/data.md, "Limits").
+pub const SIDE_FILE_LIMIT: u64 = 64 << 20;
+
+/// Read at most `limit` bytes of `path`, `what` naming it in errors (`reported figures`):
+/// a longer file is an error naming the limit, read no further.
+pub fn read_capped(path: &std::path::Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let context = || format!("reading {what} {}", path.display());
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .with_context(context)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(context)?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "{what} {} is larger than {}, the most ntm reads of such a file; it was not read further",
+            path.display(),
+            crate::data::records::limit_text(limit)
+        );
+    }
+    Ok(bytes)
+}
+
+/// [`read_capped`] as UTF-8 text.
+pub fn read_capped_text(path: &std::path::Path, limit: u64, what: &str) -> anyhow::Result<String> {
+    String::from_utf8(read_capped(path, limit, what)?).map_err(|e| {
+        anyhow::anyhow!(
+            "{what} {} is not UTF-8 text (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
 
 /// Read a ruleset file as UTF-8 text, at most [`RULESET_LIMIT`] bytes (`ruleset-too-large`).
 pub fn read_text(path: &str) -> Result<String, Box<Diagnostic>> {

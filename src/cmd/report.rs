@@ -24,11 +24,13 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyho
     }
     super::output::write_file(&args.output, page.as_bytes())
         .with_context(|| format!("writing report {}", args.output.display()))?;
-    writeln!(
-        err,
-        "ntm: wrote {} ({} communes)",
-        args.output.display(),
-        done.summary.total.communes
-    )?;
+    if !crate::report::console::get().quiet {
+        writeln!(
+            err,
+            "ntm: wrote {} ({} communes)",
+            args.output.display(),
+            done.summary.total.communes
+        )?;
+    }
     Ok(Exit::Success)
 }

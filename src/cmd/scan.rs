@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
 use anyhow::{Context, bail};
@@ -21,6 +21,8 @@ use crate::data::read::{
 use crate::data::records::CsvRecords;
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
+use crate::report::console;
+use crate::report::progress::Progress;
 use crate::report::{InputMeta, write_data_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::ruleset::load::hex;
@@ -51,6 +53,8 @@ const SPILL: usize = 4096;
 struct DiagOut<'s, 'a> {
     diags: DataDiags,
     sink: Option<&'s mut DiagSink<'a>>,
+    /// The progress line on a terminal, counted per batch sent.
+    progress: Progress,
 }
 
 impl DiagOut<'_, '_> {
@@ -106,9 +110,15 @@ pub fn scan<T>(
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
         let reader = scope.spawn(move || -> anyhow::Result<(FileEnds, DataDiags)> {
             let mut ends = Vec::with_capacity(files.len());
+            // Bytes of total: unknown when standard input is among the files.
+            let total = files
+                .iter()
+                .map(|p| std::fs::metadata(p).ok().map(|m| m.len()))
+                .sum();
             let mut out = DiagOut {
                 diags: DataDiags::default(),
                 sink,
+                progress: Progress::new(console::get().progress, total),
             };
             // Commune codes seen in earlier files: duplicates are found across files.
             let mut seen = Seen::default();
@@ -130,7 +140,8 @@ pub fn scan<T>(
                     && decode::sniff_bom(&head)
                         .or(opts.encoding)
                         .is_none_or(|e| e == Encoding::Utf8);
-                let mut src = Hashed::new(inner, &head, hash, utf8);
+                let mut src =
+                    Hashed::new(inner, &head, hash, utf8, Arc::clone(&out.progress.bytes));
                 let start = out.diags.file_start();
                 let errors_before = out.diags.errors();
                 let read = if workbook {
@@ -506,6 +517,7 @@ fn send<S: RecordSource>(
             if tx.send(full).is_err() {
                 return Ok(None);
             }
+            out.progress.rows(BATCH);
         }
     }
     if !batch.is_empty() && tx.send(batch).is_err() {
@@ -624,12 +636,13 @@ impl Hashed {
     /// Read `inner`, whose first bytes `head` were read already (they are hashed and
     /// checked here, not handed on). `stop_at_invalid_utf8`: the stream is read as UTF-8, so
     /// nothing is read after the chunk holding its first invalid byte (the row reader stops
-    /// at that record).
+    /// at that record). `read` counts the bytes read, for the progress line.
     fn new(
         mut inner: Box<dyn Read + Send>,
         head: &[u8],
         hash: bool,
         stop_at_invalid_utf8: bool,
+        read: Arc<AtomicU64>,
     ) -> Self {
         let (to_parser, chunks) = mpsc::sync_channel(CHUNKS);
         let (spent, recycled) = mpsc::sync_channel::<Vec<u8>>(CHUNKS + 1);
@@ -641,6 +654,7 @@ impl Hashed {
         }
         let mut watch = Utf8Watch::default();
         watch.feed(head);
+        read.fetch_add(head.len() as u64, Ordering::Relaxed);
         let digest = std::thread::spawn(move || {
             loop {
                 let mut buf = recycled.try_recv().unwrap_or_default();
@@ -653,6 +667,7 @@ impl Hashed {
                     }
                 };
                 buf.truncate(n);
+                read.fetch_add(n as u64, Ordering::Relaxed);
                 if let Some(h) = &mut hasher {
                     h.update(&buf);
                 }

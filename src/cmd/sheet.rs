@@ -116,7 +116,7 @@ fn read_sheet(path: &Path, name: &str) -> anyhow::Result<SheetFile> {
             meta.len()
         );
     }
-    let bytes = std::fs::read(path).with_context(|| format!("reading sheet {name}"))?;
+    let bytes = super::read_capped(path, MAX_SHEET_BYTES, "sheet")?;
     if crate::data::sheet::is_workbook(name, &bytes[..bytes.len().min(8)]) {
         read_xlsx(bytes, name)
     } else {

@@ -46,8 +46,7 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     let mut doc = done.doc();
     if let Some(path) = &args.compare {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading reported figures {name}"))?;
+        let text = super::read_capped_text(path, super::SIDE_FILE_LIMIT, "reported figures")?;
         let (rows, diags) = compare::parse(&text, &name, &done.rs);
         write_diagnostics(err, &diags)?;
         let Some(rows) = rows else {
@@ -190,7 +189,12 @@ fn targets_source(spec: &str) -> anyhow::Result<(String, String)> {
     if let Some((_, path, text)) = BUILTIN_TARGETS.iter().find(|(id, _, _)| *id == spec) {
         return Ok((path.to_string(), text.to_string()));
     }
-    let text = std::fs::read_to_string(spec).with_context(|| {
+    let text = super::read_capped_text(
+        std::path::Path::new(spec),
+        super::SIDE_FILE_LIMIT,
+        "targets file",
+    )
+    .with_context(|| {
         let ids: Vec<&str> = BUILTIN_TARGETS.iter().map(|(id, _, _)| *id).collect();
         format!(
             "reading targets `{spec}` (not a built-in id: expected `{}`, or a file path)",

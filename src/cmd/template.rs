@@ -1,8 +1,8 @@
 //! `ntm template`: write an empty data sheet for a ruleset (layout in `report::template`).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
 use crate::Exit;
 use crate::cli::{TemplateArgs, TemplateFormat};
@@ -31,6 +31,7 @@ pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             TemplateFormat::Csv
         }
     });
+    terminal_check(format, to_file.is_none(), std::io::stdout().is_terminal())?;
     let bytes = match format {
         TemplateFormat::Csv => template::csv(&rs, args.lang)?,
         TemplateFormat::Xlsx => {
@@ -45,14 +46,48 @@ pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             inputs.check("-o", path)?;
             super::output::write_file(path, &bytes)
                 .with_context(|| format!("writing template {}", path.display()))?;
-            writeln!(
-                err,
-                "ntm: wrote {} ({} columns for ruleset `{}`)",
-                path.display(),
-                template::columns(&rs, args.lang).len(),
-                rs.id
-            )?;
+            if !crate::report::console::get().quiet {
+                writeln!(
+                    err,
+                    "ntm: wrote {} ({} columns for ruleset `{}`)",
+                    path.display(),
+                    template::columns(&rs, args.lang).len(),
+                    rs.id
+                )?;
+            }
         }
     }
     Ok(Exit::Success)
+}
+
+/// A workbook is binary: refuse to write it to a terminal, where it would only garble the
+/// screen.
+fn terminal_check(
+    format: TemplateFormat,
+    to_stdout: bool,
+    stdout_terminal: bool,
+) -> anyhow::Result<()> {
+    if format == TemplateFormat::Xlsx && to_stdout && stdout_terminal {
+        bail!(
+            "an xlsx workbook is not written to a terminal: pass `-o FILE.xlsx` (or redirect standard output to a file)"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xlsx_to_a_terminal_is_refused_and_says_to_pass_o() {
+        let e = terminal_check(TemplateFormat::Xlsx, true, true).map_err(|e| e.to_string());
+        assert!(
+            matches!(&e, Err(m) if m.contains("pass `-o FILE.xlsx`")),
+            "{e:?}"
+        );
+        assert!(terminal_check(TemplateFormat::Xlsx, true, false).is_ok());
+        assert!(terminal_check(TemplateFormat::Xlsx, false, true).is_ok());
+        assert!(terminal_check(TemplateFormat::Csv, true, true).is_ok());
+    }
 }

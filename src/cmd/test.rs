@@ -225,7 +225,7 @@ fn read_expected(path: &Path, name: &str, bless: bool) -> anyhow::Result<table::
             records: Vec::new(),
         });
     }
-    let bytes = std::fs::read(path).with_context(|| format!("reading expected results {name}"))?;
+    let bytes = super::read_capped(path, super::SIDE_FILE_LIMIT, "expected results")?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::text::fold;
+use crate::ruleset::model::Measure;
+use crate::text::{fold, suggest};
 
 /// The identity fields a data row may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,28 +122,139 @@ pub fn map_headers(
         )));
         return (cols, diags);
     }
-    let missing: Vec<&str> = ruleset
+    let missing_measures: Vec<&Measure> = ruleset
         .measures
         .iter()
         .zip(&cols.measures)
         .filter(|(m, c)| c.is_none() && !m.optional)
-        .map(|(m, _)| m.id.as_str())
+        .map(|(m, _)| m)
         .collect();
+    let missing: Vec<&str> = missing_measures.iter().map(|m| m.id.as_str()).collect();
     if !missing.is_empty() {
         let msg = format!(
             "{} measure column(s) missing: `{}`",
             missing.len(),
             missing.join("`, `")
         );
+        let accepted = accepted_headers(&missing_measures, &cols.unknown);
         diags.push(if allow_missing {
-            at(Diagnostic::warning("missing-column", msg)
-                .help("--allow-missing: their indicators are `no data`"))
+            at(Diagnostic::warning("missing-column", msg).help(format!(
+                "{accepted}; --allow-missing: their indicators are `no data`"
+            )))
         } else {
-            at(Diagnostic::error("missing-column", msg)
-                .help("add the columns, or pass --allow-missing to read them as no data"))
+            at(Diagnostic::error("missing-column", msg).help(format!(
+                "{accepted}; add the columns, or pass --allow-missing to read them as no data"
+            )))
         });
     }
     (cols, diags)
+}
+
+/// The warning for a file without a commune-code column one of whose headers is close to
+/// a code header (`cod`, `ma xa`): its rows have no code, so duplicates are not found and
+/// `diff` cannot match them. `None` when no header looks like a misnamed code column.
+pub fn misnamed_code(unknown: &[String]) -> Option<Diagnostic> {
+    let (_, names) = IDENTITY[0];
+    let (header, name) = unknown
+        .iter()
+        .find_map(|u| Some((u, suggest::closest(u, names.iter().copied())?)))?;
+    Some(
+        Diagnostic::warning(
+            "no-code-column",
+            format!(
+                "no commune code column was found: `{header}` is not a known header; did you mean `{name}`?"
+            ),
+        )
+        .help(format!(
+            "accepted headers: `{}`; without codes, duplicate communes are not found and `diff` cannot match rows",
+            names.join("`, `")
+        )),
+    )
+}
+
+/// The help of a column a command needs (`--by NAME`) that the file lacks: the closest
+/// header first when one is close (`distrct` → `district`), then every header.
+pub fn keep_help(name: &str, headers: &[String]) -> String {
+    let all = format!("expected one of {}", crate::text::echo_list(headers));
+    match suggest::closest(name, headers.iter().map(String::as_str)) {
+        Some(h) => format!("did you mean `{}`? {all}", crate::text::echo(h)),
+        None => all,
+    }
+}
+
+/// For a row that names no measure: its first cell close to a measure's name, as "`X` is not
+/// a known header; did you mean `Y`, column `id`?". Only a suggestion.
+pub fn near_measure(headers: &[String], ruleset: &Ruleset) -> Option<String> {
+    let (owners, all): (Vec<&Measure>, Vec<&str>) = ruleset
+        .measures
+        .iter()
+        .flat_map(|m| measure_names(m).into_iter().map(move |n| (m, n)))
+        .unzip();
+    let names = suggest::Names::new(all);
+    headers.iter().find_map(|h| {
+        let (i, _) = names.closest_at(h)?;
+        Some(format!(
+            "`{}` is not a known header; did you mean `{}`, column `{}`?",
+            crate::text::echo(h),
+            names.name(i),
+            owners[i].id
+        ))
+    })
+}
+
+/// The help of a missing measure column speaks of at most this many measures.
+const SHOWN: usize = 5;
+
+/// The help of a missing measure column: for each measure, the closest of the file's unknown
+/// headers when one is close ("`X` is not a known header; did you mean `Y`, column `id`?"),
+/// then the headers each measure is accepted under (Vietnamese label, English label, aliases).
+/// Only a suggestion: the header is never read as the measure.
+fn accepted_headers(missing: &[&Measure], unknown: &[String]) -> String {
+    let mut parts = Vec::new();
+    for m in missing.iter().take(SHOWN) {
+        let names = suggest::Names::new(measure_names(m));
+        let best = unknown
+            .iter()
+            .filter_map(|u| {
+                let (name, closeness) = names.closest_with(u)?;
+                Some((closeness, u, name))
+            })
+            .fold(None, |best: Option<(f64, &String, &str)>, c| match best {
+                Some(b) if b.0 >= c.0 => Some(b),
+                _ => Some(c),
+            });
+        if let Some((_, header, name)) = best {
+            parts.push(format!(
+                "`{header}` is not a known header; did you mean `{name}`, column `{}`?",
+                m.id
+            ));
+        }
+    }
+    let mut accepted: Vec<String> = missing
+        .iter()
+        .take(SHOWN)
+        .map(|m| format!("`{}` as `{}`", m.id, measure_names(m)[1..].join("` or `")))
+        .collect();
+    if missing.len() > SHOWN {
+        accepted.push(format!(
+            "… {} more (`ntm rules show` lists every measure)",
+            missing.len() - SHOWN
+        ));
+    }
+    parts.push(format!("accepted headers: {}", accepted.join(", ")));
+    parts.join("; ")
+}
+
+/// The headers a measure is read from: its id, Vietnamese label, English label and aliases,
+/// without repeats.
+fn measure_names(m: &Measure) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for n in [&m.id, &m.name_vi, &m.name].into_iter().chain(&m.aliases) {
+        if !n.is_empty() && !names.iter().any(|k| fold(k) == fold(n)) {
+            names.push(n);
+        }
+    }
+    names
 }
 
 #[derive(Debug, Clone, Copy)]

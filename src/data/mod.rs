@@ -19,7 +19,7 @@ pub mod units;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.
-pub const CODES: [&str; 34] = [
+pub const CODES: [&str; 35] = [
     "ambiguous-number",
     "ambiguous-province",
     "ambiguous-zone",
@@ -33,6 +33,7 @@ pub const CODES: [&str; 34] = [
     "missing-column",
     "missing-zone",
     "mixed-percent-scale",
+    "no-code-column",
     "no-measure-columns",
     "no-rows",
     "not-a-bool",

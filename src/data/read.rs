@@ -18,7 +18,7 @@ use crate::data::units;
 use crate::diag::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{MeasureKind, ZoneMatch};
-use crate::text::{echo, echo_list, nfc};
+use crate::text::{echo, nfc};
 
 /// How rows are read.
 #[derive(Debug, Clone)]
@@ -387,6 +387,8 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
     fn find_header(&mut self) -> Option<(Columns, Vec<Diagnostic>)> {
         let path = self.path;
         let mut seen = 0usize;
+        // The first row with a cell close to a measure's name, for the error's help.
+        let mut near: Option<String> = None;
         loop {
             match self.rdr.read_record(&mut self.rec.raw) {
                 Ok(true) => {
@@ -405,7 +407,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                         )
                         .at(path, None, None)
                         .help("count lines (worksheet rows) from 1, as shown to the left of Excel's grid"),
-                        (_, None) => header_not_found(path, self.rs, seen),
+                        (_, None) => header_not_found(path, self.rs, seen, near.as_deref()),
                     };
                     self.end.diags.push(d);
                     return None;
@@ -454,8 +456,13 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.headers = headers;
                 return Some(mapped);
             }
+            if near.is_none() && seen <= NEAR_ROWS {
+                near = super::columns::near_measure(&headers, self.rs)
+                    .map(|s| format!("line {line}: {s}"));
+            }
             if seen == HEADER_SCAN {
-                self.end.diags.push(header_not_found(path, self.rs, seen));
+                let d = header_not_found(path, self.rs, seen, near.as_deref());
+                self.end.diags.push(d);
                 return None;
             }
         }
@@ -473,6 +480,11 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
         self.end.unknown_columns = cols.unknown.clone();
         if fatal {
             return;
+        }
+        if cols.ident(Ident::Code).is_none() {
+            let misnamed = super::columns::misnamed_code(&cols.unknown);
+            let at = |d: Diagnostic| d.at(path, Some(header_line), None);
+            self.end.diags.extend(misnamed.map(at));
         }
         let zone_col = cols.ident(match rs.zoning {
             crate::ruleset::model::Zoning::Region => Ident::Region,
@@ -518,7 +530,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                             ),
                         )
                         .at(path, Some(header_line), None)
-                        .help(format!("expected one of {}", echo_list(&self.headers))),
+                        .help(super::columns::keep_help(name, &self.headers)),
                     );
                     return;
                 }
@@ -1325,7 +1337,10 @@ fn is_blank(rec: &Record) -> bool {
     })
 }
 
-fn header_not_found(path: &str, rs: &Ruleset, seen: usize) -> Diagnostic {
+/// Rows searched for a header close to a measure's name (a header sits near the top).
+const NEAR_ROWS: usize = 3;
+
+fn header_not_found(path: &str, rs: &Ruleset, seen: usize, near: Option<&str>) -> Diagnostic {
     Diagnostic::error(
         "header-not-found",
         format!(
@@ -1334,10 +1349,11 @@ fn header_not_found(path: &str, rs: &Ruleset, seen: usize) -> Diagnostic {
         ),
     )
     .at(path, None, None)
-    .help(
-        "headers must be measure ids, labels or aliases (`ntm rules show` lists them); \
+    .help(format!(
+        "{}headers must be measure ids, labels or aliases (`ntm rules show` lists them); \
          if the header is further down, pass --header-row N",
-    )
+        near.map(|n| format!("{n}; ")).unwrap_or_default()
+    ))
 }
 
 fn wrong_field_count(path: &str, line: u64, len: usize, expected: usize) -> Diagnostic {

@@ -23,7 +23,7 @@ use calamine::{
 
 use crate::data::read::RecordSource;
 use crate::diag::Diagnostic;
-use crate::text::nfc;
+use crate::text::{fold, nfc, suggest};
 
 pub use xlsx::{MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED, is_percent_format};
 
@@ -144,6 +144,12 @@ pub fn open(
                 .iter()
                 .find(|(n, _)| nfc(n) == w)
                 .or_else(|| sheets.iter().find(|(n, _)| nfc(n).to_lowercase() == lower))
+                .or_else(|| {
+                    // As headers are matched (`--sheet Xa` is "Xã"), when only one sheet is.
+                    let key = fold(&w);
+                    let mut folded = sheets.iter().filter(|(n, _)| fold(n) == key);
+                    folded.next().filter(|_| folded.next().is_none())
+                })
                 .map(|(n, _)| n.clone())
         }
         // Hidden sheets often hold lookup lists: the default is the first one a user sees.
@@ -155,12 +161,31 @@ pub fn open(
     let Some(name) = name else {
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
         return Err(Box::new(match wanted {
-            Some(w) => Diagnostic::error(
-                "unknown-sheet",
-                format!("the workbook has no sheet `{}`", crate::text::echo(w)),
-            )
-            .at(path, None, None)
-            .help(format!("its sheets are {}", crate::text::echo_list(&names))),
+            Some(w) => {
+                let listed = format!("its sheets are {}", crate::text::echo_list(&names));
+                Diagnostic::error("unknown-sheet", format!("the workbook has no sheet `{}`", crate::text::echo(w)))
+                    .at(path, None, None)
+                    .help({
+                        let key = fold(w);
+                        let alike: Vec<&str> =
+                            names.iter().copied().filter(|n| fold(n) == key).collect();
+                        if alike.len() > 1 {
+                            format!(
+                                "`{}` could be `{}` (ignoring case and diacritics): name one exactly; {listed}",
+                                crate::text::echo(w),
+                                alike
+                                    .iter()
+                                    .map(|n| crate::text::echo(n))
+                                    .collect::<Vec<_>>()
+                                    .join("` or `")
+                            )
+                        } else if let Some(near) = suggest::closest(w, names.iter().copied()) {
+                            format!("did you mean `{}`? {listed}", crate::text::echo(near))
+                        } else {
+                            listed
+                        }
+                    })
+            }
             None => Diagnostic::error("unknown-sheet", "the workbook has no visible worksheet")
                 .at(path, None, None)
                 .help(format!(

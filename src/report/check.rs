@@ -19,12 +19,24 @@ pub struct FileReport {
     pub path: String,
     /// What was loaded, when the ruleset is valid.
     pub ruleset: Option<RulesetSummary>,
+    /// For a targets file: what was loaded, when it is valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<TargetsSummary>,
     /// Errors found.
     pub errors: usize,
     /// Warnings found.
     pub warnings: usize,
     /// Every finding, errors and warnings, in the order found.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A valid targets file in a check report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetsSummary {
+    /// The ruleset its levels and zones were checked against.
+    pub ruleset: String,
+    /// Number of targets.
+    pub targets: usize,
 }
 
 /// A valid ruleset in a check report.
@@ -53,6 +65,7 @@ impl FileReport {
             input: input.to_string(),
             path: path.to_string(),
             ruleset,
+            targets: None,
             errors,
             warnings: diagnostics.len() - errors,
             diagnostics,
@@ -61,15 +74,29 @@ impl FileReport {
 
     /// One line, whatever the path and the id hold (control characters escaped).
     fn summary(&self) -> String {
-        let path = escape_controls(&self.path);
-        let mut s = match &self.ruleset {
-            Some(rs) if self.errors == 0 => format!(
-                "{path}: ok: ruleset `{}`, {} indicators, {} verified",
+        // A built-in is named by its id, as given, and where its text comes from.
+        let name = if self.input == self.path {
+            escape_controls(&self.path).into_owned()
+        } else {
+            format!(
+                "{} ({})",
+                escape_controls(&self.input),
+                escape_controls(&self.path)
+            )
+        };
+        let mut s = match (&self.ruleset, &self.targets) {
+            (Some(rs), _) if self.errors == 0 => format!(
+                "{name}: ok: ruleset `{}`, {} indicators, {} verified",
                 escape_controls(&rs.id),
                 rs.indicators,
                 rs.verified
             ),
-            _ => format!("{path}: {} error(s)", self.errors),
+            (_, Some(t)) if self.errors == 0 => format!(
+                "{name}: ok: targets file, {} target(s) on ruleset `{}`",
+                t.targets,
+                escape_controls(&t.ruleset)
+            ),
+            _ => format!("{name}: {} error(s)", self.errors),
         };
         if self.warnings > 0 {
             s.push_str(&format!(", {} warning(s)", self.warnings));
@@ -94,8 +121,8 @@ pub fn write_text(
     files: &[FileReport],
 ) -> std::io::Result<()> {
     for f in files {
-        for d in &f.diagnostics {
-            writeln!(err, "{d}")?;
+        for d in f.diagnostics.iter().filter(|d| super::console::shows(d)) {
+            writeln!(err, "{}", super::console::diagnostic(d))?;
         }
     }
     for f in files {
@@ -197,8 +224,11 @@ mod tests {
             Diagnostic::warning("unverified", "b"),
             Diagnostic::warning("year-gap", "c"),
         ];
-        let f = FileReport::new("x", "x.toml", None, diags);
+        let f = FileReport::new("x.toml", "x.toml", None, diags.clone());
         assert_eq!((f.errors, f.warnings), (1, 2));
         assert_eq!(f.summary(), "x.toml: 1 error(s), 2 warning(s)");
+        // A built-in is named by the id the user gave, then where its text comes from.
+        let b = FileReport::new("x", "criteria/x.toml", None, diags);
+        assert_eq!(b.summary(), "x (criteria/x.toml): 1 error(s), 2 warning(s)");
     }
 }

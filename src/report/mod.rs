@@ -7,6 +7,7 @@
 pub mod cases;
 pub mod cell;
 pub mod check;
+pub mod console;
 pub mod csv;
 pub mod diff;
 pub mod explain;
@@ -14,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod long;
 pub mod md;
+pub mod progress;
 pub mod rules;
 pub mod sheet;
 pub mod summary;
@@ -851,11 +853,13 @@ pub fn write_diagnostics(
     err: &mut dyn std::io::Write,
     diags: &[crate::diag::Diagnostic],
 ) -> std::io::Result<()> {
-    for d in diags.iter().take(DIAGNOSTIC_LIMIT) {
-        writeln!(err, "{d}")?;
+    let shown = diags.iter().filter(|d| console::shows(d));
+    for d in shown.clone().take(DIAGNOSTIC_LIMIT) {
+        writeln!(err, "{}", console::diagnostic(d))?;
     }
-    if diags.len() > DIAGNOSTIC_LIMIT {
-        writeln!(err, "… and {} more", diags.len() - DIAGNOSTIC_LIMIT)?;
+    let n = shown.count();
+    if n > DIAGNOSTIC_LIMIT {
+        writeln!(err, "… and {} more", n - DIAGNOSTIC_LIMIT)?;
     }
     Ok(())
 }
@@ -866,13 +870,23 @@ pub fn write_data_diagnostics(
     err: &mut dyn std::io::Write,
     diags: &crate::data::diags::DataDiags,
 ) -> std::io::Result<()> {
-    let kept = diags.kept();
+    // Under `-q` warnings are neither printed nor counted.
+    let kept: Vec<&crate::diag::Diagnostic> =
+        diags.kept().iter().filter(|d| console::shows(d)).collect();
     for d in kept.iter().take(DIAGNOSTIC_LIMIT) {
-        writeln!(err, "{d}")?;
+        writeln!(err, "{}", console::diagnostic(d))?;
     }
     let printed = kept.len().min(DIAGNOSTIC_LIMIT);
-    if diags.total() > printed {
-        let mut counts: Vec<(bool, &str, usize)> = diags.more().collect();
+    let total = if console::get().quiet {
+        diags.errors()
+    } else {
+        diags.total()
+    };
+    if total > printed {
+        let mut counts: Vec<(bool, &str, usize)> = diags
+            .more()
+            .filter(|(error, _, _)| *error || !console::get().quiet)
+            .collect();
         for d in &kept[printed..] {
             match counts
                 .iter_mut()
@@ -892,7 +906,7 @@ pub fn write_data_diagnostics(
         writeln!(
             err,
             "… and {} more: {}",
-            diags.total() - printed,
+            total - printed,
             by_code.join(", ")
         )?;
     }

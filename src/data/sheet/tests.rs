@@ -490,3 +490,20 @@ fn a_dimension_that_ends_before_it_starts_is_unreadable_not_a_panic() {
         assert!(err.message.contains(d), "{err:?}");
     }
 }
+
+#[test]
+fn sheet_names_match_without_diacritics_only_when_one_sheet_does() {
+    let bytes = book(&[("Một", &[(0, 0, "a")]), ("Xã", &[(0, 0, "b")])]);
+    let s = open(&bytes, Some("xa"), "b.xlsx").expect("open");
+    assert_eq!(s.sheet, "Xã");
+    // Two sheets fold alike ("Xã", "Xà"): neither is picked; both are named.
+    let bytes = book(&[("Xã", &[(0, 0, "a")]), ("Xà", &[(0, 0, "b")])]);
+    let err = open(&bytes, Some("xa"), "b.xlsx").expect_err("ambiguous");
+    assert_eq!(err.code, "unknown-sheet");
+    assert_eq!(
+        err.help.as_deref(),
+        Some(
+            "`xa` could be `Xã` or `Xà` (ignoring case and diacritics): name one exactly; its sheets are `Xã`, `Xà`"
+        )
+    );
+}
