@@ -1,14 +1,28 @@
 #!/usr/bin/env bash
 # Whole-program benchmark of `ntm evaluate` (issue #7); figures go in docs/performance.md.
 #
-#   scripts/bench.sh [ROWS...]        default: 150 10000 100000 1000000
+#   scripts/bench.sh [--peers] [ROWS...]        default: 150 10000 100000 1000000
 #
 # Generates seeded data from data/vn-admin-units-2024.csv (scripts/gen_communes.py), then
 # times, with /usr/bin/time -v, the csv-crate parse-only baseline (examples/parse_only.rs)
 # and `ntm evaluate FILE --format csv` with the embedded default ruleset, and prints
 # rows, MB, seconds, MB/s, peak RSS and the ratio of ntm's speed to the baseline's.
+#
+# --peers also runs the same evaluation in DuckDB and Polars over each file (scripts/peers/:
+# SQL and expressions generated from `ntm rules show --format json`), each writing its CSV to a
+# file as ntm does, prints their times and the ratios to ntm's, and checks that they reach
+# the same level for every commune. It needs python3; duckdb and polars are installed with pip
+# into a virtual environment under the target directory ($target/peers-venv) on first use.
+# Without python3 or the packages, the peers are skipped with a message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+peers=false
+args=()
+for a in "$@"; do
+  if [ "$a" = --peers ]; then peers=true; else args+=("$a"); fi
+done
+set -- ${args[@]+"${args[@]}"}
 
 if [ ! -x /usr/bin/time ]; then
   echo "installing GNU time (apt package \`time\`)" >&2
@@ -63,3 +77,46 @@ start=$(date +%s%N)
 for _ in $(seq 20); do "$ntm" evaluate "$f" >/dev/null; done
 echo "150 rows, default table output: $(( ($(date +%s%N) - start) / 20000000 )) ms mean of 20 runs"
 echo "ratio = parse-only seconds / ntm seconds (issue #7 asks for >= 0.50)"
+
+$peers || exit 0
+
+# The peers' Python: a virtual environment with duckdb and polars, made on first use.
+peer_python() {
+  local venv=$target/peers-venv
+  if ! command -v python3 >/dev/null; then
+    echo "peers skipped: no python3" >&2
+    return 1
+  fi
+  if ! "$venv/bin/python" -c 'import duckdb, polars' 2>/dev/null; then
+    echo "installing duckdb and polars with pip into $venv" >&2
+    { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet duckdb polars; } >&2 ||
+      { echo "peers skipped: could not install duckdb and polars with pip" >&2; return 1; }
+  fi
+  echo "$venv/bin/python"
+}
+py=$(peer_python) || exit 0
+plan="$dir/peers-plan.json"
+python3 scripts/peers/plan.py "$ntm" > "$plan"
+echo
+echo "peers: $("$py" -c 'import duckdb, polars, sys; print(f"duckdb {duckdb.__version__}, polars {polars.__version__}, python {sys.version.split()[0]}")')"
+echo "python start-up with both imports: $(measure "$py" -c 'import duckdb, polars' | cut -d' ' -f1) s (in each peer's time)"
+printf '%-9s %8s %9s %9s %9s %9s %9s %8s %8s\n' \
+  rows ntm_s duckdb_s polars_s ntm_RSS duck_RSS pol_RSS duck/ntm pol/ntm
+for n in "${sizes[@]}"; do
+  f="$dir/communes-$n.csv"
+  [ -s "$f" ] || python3 scripts/gen_communes.py "$n" > "$f"
+  cat "$f" > /dev/null
+  # Every program writes its CSV to a file: ntm through its stdout, the peers by themselves.
+  read -r ns nrss < <(measure sh -c 'exec "$0" evaluate "$1" --format csv > "$2"' \
+    "$ntm" "$f" "$dir/peers-ntm-$n.csv")
+  read -r ds drss < <(measure "$py" scripts/peers/duckdb_eval.py "$plan" "$f" "$dir/peers-duckdb-$n.csv")
+  read -r ps prss < <(measure "$py" scripts/peers/polars_eval.py "$plan" "$f" "$dir/peers-polars-$n.csv")
+  awk -v n="$n" -v ns="$ns" -v ds="$ds" -v ps="$ps" -v nrss="$nrss" -v drss="$drss" -v prss="$prss" 'BEGIN {
+    dr = (ns >= 0.02 ? sprintf("%8.1f", ds / ns) : sprintf("%8s", "-"))
+    pr = (ns >= 0.02 ? sprintf("%8.1f", ps / ns) : sprintf("%8s", "-"))
+    printf "%-9d %8.3f %9.3f %9.3f %8dK %8dK %8dK %s %s\n", n, ns, ds, ps, nrss, drss, prss, dr, pr
+  }'
+  python3 scripts/peers/agree.py "$dir/peers-ntm-$n.csv" \
+    duckdb="$dir/peers-duckdb-$n.csv" polars="$dir/peers-polars-$n.csv"
+done
+echo "duck/ntm, pol/ntm = the peer's seconds / ntm's seconds (how many times longer the peer takes)"
