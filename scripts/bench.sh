@@ -95,28 +95,47 @@ peer_python() {
   echo "$venv/bin/python"
 }
 py=$(peer_python) || exit 0
+
+# Runs "$@" with stdout discarded; prints "seconds peak_rss_kb cpu_seconds" (user + system:
+# on a shared machine the CPU a program spends says more than its wall-clock time).
+measure_cpu() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; rm -f "$log"; return 1; }
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+    /Maximum resident set size/ { rss = $2 }
+    /User time \(seconds\)/ || /System time \(seconds\)/ { cpu += $2 }
+    END { printf "%.3f %d %.2f\n", s, rss, cpu }' "$log"
+  rm -f "$log"
+}
 plan="$dir/peers-plan.json"
 python3 scripts/peers/plan.py "$ntm" > "$plan"
 echo
 echo "peers: $("$py" -c 'import duckdb, polars, sys; print(f"duckdb {duckdb.__version__}, polars {polars.__version__}, python {sys.version.split()[0]}")')"
-echo "python start-up with both imports: $(measure "$py" -c 'import duckdb, polars' | cut -d' ' -f1) s (in each peer's time)"
-printf '%-9s %8s %9s %9s %9s %9s %9s %8s %8s\n' \
-  rows ntm_s duckdb_s polars_s ntm_RSS duck_RSS pol_RSS duck/ntm pol/ntm
+echo "python start-up with both imports: $(measure_cpu "$py" -c 'import duckdb, polars' | awk '{print $1 " s wall, " $3 " s CPU"}') (in each peer's figures)"
+printf '%-9s %15s %15s %15s %9s %9s %9s %15s %15s\n' \
+  rows 'ntm s (CPU)' 'duckdb s (CPU)' 'polars s (CPU)' ntm_RSS duck_RSS pol_RSS duck/ntm pol/ntm
 for n in "${sizes[@]}"; do
   f="$dir/communes-$n.csv"
   [ -s "$f" ] || python3 scripts/gen_communes.py "$n" > "$f"
   cat "$f" > /dev/null
   # Every program writes its CSV to a file: ntm through its stdout, the peers by themselves.
-  read -r ns nrss < <(measure sh -c 'exec "$0" evaluate "$1" --format csv > "$2"' \
+  read -r ns nrss nc < <(measure_cpu sh -c 'exec "$0" evaluate "$1" --format csv > "$2"' \
     "$ntm" "$f" "$dir/peers-ntm-$n.csv")
-  read -r ds drss < <(measure "$py" scripts/peers/duckdb_eval.py "$plan" "$f" "$dir/peers-duckdb-$n.csv")
-  read -r ps prss < <(measure "$py" scripts/peers/polars_eval.py "$plan" "$f" "$dir/peers-polars-$n.csv")
-  awk -v n="$n" -v ns="$ns" -v ds="$ds" -v ps="$ps" -v nrss="$nrss" -v drss="$drss" -v prss="$prss" 'BEGIN {
-    dr = (ns >= 0.02 ? sprintf("%8.1f", ds / ns) : sprintf("%8s", "-"))
-    pr = (ns >= 0.02 ? sprintf("%8.1f", ps / ns) : sprintf("%8s", "-"))
-    printf "%-9d %8.3f %9.3f %9.3f %8dK %8dK %8dK %s %s\n", n, ns, ds, ps, nrss, drss, prss, dr, pr
-  }'
+  read -r ds drss dc < <(measure_cpu "$py" scripts/peers/duckdb_eval.py "$plan" "$f" "$dir/peers-duckdb-$n.csv")
+  read -r ps prss pc < <(measure_cpu "$py" scripts/peers/polars_eval.py "$plan" "$f" "$dir/peers-polars-$n.csv")
+  awk -v n="$n" -v ns="$ns" -v ds="$ds" -v ps="$ps" -v nc="$nc" -v dc="$dc" -v pc="$pc" \
+    -v nrss="$nrss" -v drss="$drss" -v prss="$prss" '
+    function ratio(p, q, pc, qc) {
+      return (q >= 0.02 && qc >= 0.02 ? sprintf("%.1f (%.1f)", p / q, pc / qc) : "-")
+    }
+    BEGIN {
+      printf "%-9d %15s %15s %15s %8dK %8dK %8dK %15s %15s\n", n,
+        sprintf("%.2f (%.2f)", ns, nc), sprintf("%.2f (%.2f)", ds, dc), sprintf("%.2f (%.2f)", ps, pc),
+        nrss, drss, prss, ratio(ds, ns, dc, nc), ratio(ps, ns, pc, nc)
+    }'
   python3 scripts/peers/agree.py "$dir/peers-ntm-$n.csv" \
     duckdb="$dir/peers-duckdb-$n.csv" polars="$dir/peers-polars-$n.csv"
 done
-echo "duck/ntm, pol/ntm = the peer's seconds / ntm's seconds (how many times longer the peer takes)"
+echo "duck/ntm, pol/ntm = the peer's seconds / ntm's seconds, wall (CPU): how many times longer the peer takes"
