@@ -6,6 +6,7 @@ mod check;
 mod ci_script;
 mod cli;
 mod criteria;
+mod docs;
 mod files;
 mod fixtures;
 mod fmt;
