@@ -2,7 +2,8 @@
 //!
 //! The pure core is `ruleset` (format, validation, model) and `eval`; `data` reads commune
 //! rows; `report` renders outcomes; `cmd` wires them together and is the only place that
-//! opens files.
+//! opens files (a ruleset is opened by `ruleset::open`, reading through the `Files` that `cmd`
+//! supplies).
 
 pub mod cases;
 pub mod cli;

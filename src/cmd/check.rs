@@ -36,15 +36,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     let mut unreadable = false;
     let mut files = Vec::new();
     for spec in &args.rules {
-        let src = match super::try_source(spec) {
-            Ok(src) => src,
+        let (rs, mut diags, src) = match crate::ruleset::open(spec, &super::Disk) {
+            Ok(o) => (o.ruleset, o.diags, o.source),
             Err(d) => {
                 unreadable = true;
                 files.push(FileReport::new(spec, spec, None, vec![*d]));
                 continue;
             }
         };
-        let (rs, mut diags) = super::load_source(&src);
         let summary = rs.map(|rs| {
             diags.extend(lint::lint(&rs, &opts));
             RulesetSummary {

@@ -23,7 +23,7 @@ use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
 use crate::report::{InputMeta, write_data_diagnostics};
 use crate::ruleset::Ruleset;
-use crate::ruleset::load::hex;
+use crate::ruleset::parse::hex;
 
 /// Rows are handed between threads in batches this long.
 pub const BATCH: usize = 256;

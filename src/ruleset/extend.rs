@@ -8,12 +8,29 @@
 
 use std::collections::BTreeSet;
 
-use super::load::{Base, Resolve, parse, sha256_hex};
 use super::model::{Origin, Ruleset, Test, Threshold};
+use super::parse::{parse, sha256_hex};
 use super::raw::{RawHeader, RawRuleset};
 use super::source::Sources;
 use super::validate::validate;
 use crate::diag::{Diagnostic, has_errors};
+
+/// Finds the base of `extends = SPEC` written in the file FROM: `(spec, from)` → the base,
+/// or why it cannot be read.
+pub type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<Base, String>;
+
+/// A ruleset found for `extends`.
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// How diagnostics name it (the path as written from the extending file's folder, or the
+    /// built-in file's path).
+    pub path: String,
+    /// Its TOML text.
+    pub text: String,
+    /// What it is, whatever the spelling of its path: `builtin:<id>`, or the canonical path of
+    /// a file. Two bases are the same ruleset when their identities are equal (cycles).
+    pub identity: String,
+}
 
 /// Codes of `extends`.
 pub const CODES: [&str; 7] = [
@@ -35,7 +52,7 @@ struct Chain<'a> {
     sources: Sources,
     resolve: Resolve<'a>,
     /// The files being loaded, outermost first: how diagnostics name each, and its identity
-    /// (`load::Base::identity`), which finds cycles however a path is spelled.
+    /// (`Base::identity`), which finds cycles however a path is spelled.
     stack: Vec<(String, String)>,
     diags: Vec<Diagnostic>,
 }
