@@ -353,12 +353,15 @@ pub(crate) fn load(
 /// be stricter than the national set.
 fn laxer_than_base(rs: &Ruleset, base: &Ruleset) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, ind) in rs.indicators().filter(|(_, i)| i.origin == Origin::Amended) {
-        let level = &rs.levels[r.level].id;
+    for at in rs
+        .walk()
+        .filter(|at| at.indicator.origin == Origin::Amended)
+    {
+        let (r, ind, level) = (at.r, at.indicator, &at.level.id);
         let found = base
-            .indicators()
-            .find(|(b, bi)| &base.levels[b.level].id == level && bi.id == ind.id);
-        let Some((rb, bi)) = found else {
+            .walk()
+            .find(|b| &b.level.id == level && b.indicator.id == ind.id);
+        let Some((rb, bi)) = found.map(|b| (b.r, b.indicator)) else {
             continue;
         };
         let (Test::Compare(op, _), Test::Compare(op_b, _)) = (&ind.test, &bi.test) else {
