@@ -5,7 +5,6 @@
 //! opens files (a ruleset is opened by `ruleset::open`, reading through the `Files` that `cmd`
 //! supplies).
 
-pub mod cases;
 pub mod cli;
 pub mod cmd;
 pub mod data;
@@ -18,6 +17,7 @@ pub mod margin;
 pub mod report;
 pub mod ruleset;
 pub mod summary;
+pub mod test;
 pub mod text;
 
 use std::io::Write;
