@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::data::coerce::Value;
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{IndicatorRef, Op, Resolved, Test};
+use crate::ruleset::model::{Op, Resolved, Test};
 
 /// The verdict on one indicator or criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -323,31 +323,20 @@ impl<'r> Evaluator<'r> {
     fn resolve(&self, zone: usize, year: i32) -> Plan {
         let rs = self.rs;
         let mut steps = Vec::with_capacity(rs.indicator_count());
-        for (li, level) in rs.levels.iter().enumerate() {
-            for (ci, crit) in level.criteria.iter().enumerate() {
-                for (ii, ind) in crit.indicators.iter().enumerate() {
-                    let r = IndicatorRef {
-                        level: li,
-                        criterion: ci,
-                        indicator: ii,
-                    };
-                    let (threshold, verified) = rs.resolve(r, zone, year);
-                    let check = match (&ind.test, threshold) {
-                        (Test::Yes, _) => Check::Yes,
-                        (Test::None, _) => Check::Zero,
-                        (Test::Compare(op, _), Some(t)) => {
-                            Check::Compare(*op, Threshold::new(t.value))
-                        }
-                        (Test::Compare(..), None) => Check::Unresolved,
-                    };
-                    steps.push(Step {
-                        measure: ind.measure,
-                        check,
-                        threshold,
-                        verified,
-                    });
-                }
-            }
+        for (r, ind) in rs.indicators() {
+            let (threshold, verified) = rs.resolve(r, zone, year);
+            let check = match (&ind.test, threshold) {
+                (Test::Yes, _) => Check::Yes,
+                (Test::None, _) => Check::Zero,
+                (Test::Compare(op, _), Some(t)) => Check::Compare(*op, Threshold::new(t.value)),
+                (Test::Compare(..), None) => Check::Unresolved,
+            };
+            steps.push(Step {
+                measure: ind.measure,
+                check,
+                threshold,
+                verified,
+            });
         }
         Plan { zone, year, steps }
     }

@@ -2,9 +2,9 @@
 //!
 //! The pure core is `ruleset` (format, validation, model) and `eval`; `data` reads commune
 //! rows; `report` renders outcomes; `cmd` wires them together and is the only place that
-//! opens files.
+//! opens files (a ruleset is opened by `ruleset::open`, reading through the `Files` that `cmd`
+//! supplies).
 
-pub mod cases;
 pub mod cli;
 pub mod cmd;
 pub mod data;
@@ -17,6 +17,7 @@ pub mod margin;
 pub mod report;
 pub mod ruleset;
 pub mod summary;
+pub mod test;
 pub mod text;
 
 use std::io::Write;

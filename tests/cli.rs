@@ -75,7 +75,7 @@ fn every_targets_diagnostic_code_is_documented() {
 #[test]
 fn every_case_file_diagnostic_code_is_documented() {
     let doc = std::fs::read_to_string("docs/testing.md").expect("docs/testing.md");
-    for code in ntm::cases::CODES {
+    for code in ntm::test::CODES {
         assert!(
             doc.contains(&format!("| `{code}` |")),
             "`{code}` is not in docs/testing.md"
@@ -137,7 +137,7 @@ fn every_case_file_code_has_a_golden_case_and_is_its_own() {
         .chain(ntm::data::CODES)
         .chain(ntm::cmd::diff::CODES)
         .collect();
-    for code in ntm::cases::CODES {
+    for code in ntm::test::CODES {
         assert!(
             stderr.contains(&format!("[{code}]")),
             "no tests/cmd/test-*.stderr shows `{code}`"
@@ -169,7 +169,7 @@ fn every_sheet_import_code_is_documented_and_its_own() {
         .into_iter()
         .chain(ntm::data::CODES)
         .chain(ntm::cmd::diff::CODES)
-        .chain(ntm::cases::CODES)
+        .chain(ntm::test::CODES)
         .collect();
     for code in ntm::ruleset::sheet::CODES {
         assert!(

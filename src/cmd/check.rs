@@ -43,15 +43,14 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
             files.push(report);
             continue;
         }
-        let src = match super::try_source(spec) {
-            Ok(src) => src,
+        let (rs, mut diags, src) = match crate::ruleset::open(spec, &super::Disk) {
+            Ok(o) => (o.ruleset, o.diags, o.source),
             Err(d) => {
                 unreadable = true;
                 files.push(FileReport::new(spec, spec, None, vec![*d]));
                 continue;
             }
         };
-        let (rs, mut diags) = super::load_source(&src);
         let summary = rs.map(|rs| {
             diags.extend(lint::lint(&rs, &opts));
             RulesetSummary {
@@ -104,7 +103,7 @@ fn targets_file(spec: &str) -> Option<FileReport> {
         .get("ruleset")
         .and_then(toml::Value::as_str)
         .unwrap_or(crate::ruleset::builtin::DEFAULT_ID);
-    let loaded = super::try_source(rules).map(|src| super::load_source(&src).0);
+    let loaded = crate::ruleset::open(rules, &super::Disk).map(|o| o.ruleset);
     let Ok(Some(rs)) = loaded else {
         let d = crate::diag::Diagnostic::error(
             "invalid-targets",

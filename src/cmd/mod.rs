@@ -1,6 +1,7 @@
 //! One file per subcommand: load → validate → read → evaluate → report.
 //!
-//! The only place that opens files. Shared here: finding a ruleset by id or path.
+//! The only place that opens files. Shared here: reading ruleset files ([`Disk`], for
+//! `ruleset::open`) and preparing the ruleset and read options of a command.
 
 pub mod app;
 pub mod check;
@@ -28,57 +29,20 @@ use crate::data::coerce::DecimalMark;
 use crate::data::read::ReadOptions;
 use crate::diag::Diagnostic;
 use crate::report::write_diagnostics;
-use crate::ruleset::load::{Base, load_with_identity};
-use crate::ruleset::{Ruleset, builtin};
+use crate::ruleset::{Files, Ruleset, Source};
 
-/// A ruleset's text and how to name it.
-pub struct Source {
-    /// `builtin:<id>` or the path.
-    pub label: String,
-    /// Path used in diagnostics.
-    pub path: String,
-    /// The TOML text.
-    pub text: String,
-    /// The files read to load it: the ruleset file and every base it extends (none for a
-    /// built-in). Filled in by [`load`]; outputs must not be one of them (`cmd::inputs`).
-    pub files: Vec<String>,
-}
+/// The files on disk, as rulesets read them: bounded by [`RULESET_LIMIT`].
+pub struct Disk;
 
-/// Find a ruleset: a built-in id, else a file path. An unreadable file is an error.
-pub fn source(spec: &str) -> anyhow::Result<Source> {
-    try_source(spec).map_err(|d| match d.help {
-        Some(help) => anyhow::anyhow!("{}; {help}", d.message),
-        None => anyhow::anyhow!("{}", d.message),
-    })
-}
-
-/// Find a ruleset: a built-in id, else a file path; an unreadable file is a diagnostic
-/// (`unreadable-file`, or `invalid-utf8` for a file that is not UTF-8 text).
-pub fn try_source(spec: &str) -> Result<Source, Box<Diagnostic>> {
-    if let Some((path, text)) = builtin::get(spec) {
-        return Ok(Source {
-            label: format!("builtin:{spec}"),
-            path: path.to_string(),
-            text: text.to_string(),
-            files: Vec::new(),
-        });
+impl Files for Disk {
+    fn read(&self, path: &str) -> Result<String, Box<Diagnostic>> {
+        read_text(path)
     }
-    let text = read_text(spec).map_err(|d| {
-        if d.code != "unreadable-file" {
-            return d;
-        }
-        let ids: Vec<&str> = builtin::BUILTIN.iter().map(|(id, _, _)| *id).collect();
-        Box::new(d.help(format!(
-            "give a ruleset file or a built-in id: `{}`",
-            ids.join("`, `")
-        )))
-    })?;
-    Ok(Source {
-        label: spec.to_string(),
-        path: spec.to_string(),
-        text,
-        files: vec![spec.to_string()],
-    })
+
+    fn identity(&self, path: &str) -> String {
+        std::fs::canonicalize(path)
+            .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
+    }
 }
 
 /// The largest ruleset file read: 16 MiB. The national rulesets are under 100 kB; a larger
@@ -178,75 +142,18 @@ fn read_text_limited(path: &str, limit: u64) -> Result<String, Box<Diagnostic>> 
     })
 }
 
-/// Parse and validate a ruleset's text, following `extends` (a built-in id, else a path
-/// relative to the extending file). Prints nothing.
-pub fn load_source(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>) {
-    let (rs, diags, _) = load_source_files(src);
-    (rs, diags)
-}
-
-/// [`load_source`], and the files it read: the source's own and every base file.
-pub fn load_source_files(src: &Source) -> (Option<Ruleset>, Vec<Diagnostic>, Vec<String>) {
-    let files = std::cell::RefCell::new(src.files.clone());
-    let resolve = |spec: &str, from: &str| {
-        let base = resolve_base(spec, from);
-        if let Ok(b) = &base {
-            if builtin::get(spec).is_none() {
-                files.borrow_mut().push(b.path.clone());
-            }
-        }
-        base
-    };
-    let identity = if src.label.starts_with("builtin:") {
-        src.label.clone()
-    } else {
-        identity(&src.path)
-    };
-    let (rs, diags) = load_with_identity(&src.text, &src.path, &identity, &resolve);
-    (rs, diags, files.into_inner())
-}
-
-/// What a ruleset file is, however its path is spelled (`a.toml`, `./a.toml`, `../x/a.toml`, a
-/// link): its canonical path, or the path itself when it has none.
-fn identity(path: &str) -> String {
-    std::fs::canonicalize(path)
-        .map_or_else(|_| path.to_string(), |p| p.to_string_lossy().into_owned())
-}
-
-/// The base named by `extends = SPEC` in the file FROM: a built-in id, else a file path relative
-/// to FROM's folder.
-pub(crate) fn resolve_base(spec: &str, from: &str) -> Result<Base, String> {
-    if let Some((path, text)) = builtin::get(spec) {
-        return Ok(Base {
-            path: path.to_string(),
-            text: text.to_string(),
-            identity: format!("builtin:{spec}"),
-        });
-    }
-    let dir = std::path::Path::new(from)
-        .parent()
-        .unwrap_or(std::path::Path::new(""));
-    let path = dir.join(spec).to_string_lossy().replace('\\', "/");
-    match read_text(&path) {
-        Ok(text) => Ok(Base {
-            identity: identity(&path),
-            path,
-            text,
-        }),
-        Err(d) => Err(format!("{} (not a built-in id either)", d.message)),
-    }
-}
-
-/// Load and validate; print its diagnostics. `None` when it has errors.
+/// Open ruleset `spec` (`ruleset::open`) from disk and print its diagnostics. `None` when it
+/// has errors; `Err` when it cannot be read.
 pub fn load(
     spec: &str,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
-    let mut src = source(spec)?;
-    let (rs, diags, files) = load_source_files(&src);
-    src.files = files;
-    write_diagnostics(err, &diags)?;
-    Ok((rs, src, diags))
+    let opened = crate::ruleset::open(spec, &Disk).map_err(|d| match d.help {
+        Some(help) => anyhow::anyhow!("{}; {help}", d.message),
+        None => anyhow::anyhow!("{}", d.message),
+    })?;
+    write_diagnostics(err, &opened.diags)?;
+    Ok((opened.ruleset, opened.source, opened.diags))
 }
 
 /// What a command that reads communes starts from: the valid ruleset, its source, and the

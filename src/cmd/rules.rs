@@ -57,7 +57,7 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
     };
     match args.format {
         ShowFormat::Table => {
-            let base = base_of(&src);
+            let base = crate::ruleset::open::base_of(&src, &super::Disk);
             let lang = Lang::resolve(args.lang);
             write_show_table(out, &rs, base.as_ref(), zone, args.year, lang)?;
         }
@@ -74,18 +74,4 @@ pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow
         }
     }
     Ok(Exit::Success)
-}
-
-/// The ruleset `src` extends, loaded (its diagnostics were already reported with `src`'s).
-fn base_of(src: &super::Source) -> Option<crate::ruleset::Ruleset> {
-    let value: toml::Value = toml::from_str(&src.text).ok()?;
-    let spec = value.get("ruleset")?.get("extends")?.as_str()?;
-    let base = super::resolve_base(spec, &src.path).ok()?;
-    crate::ruleset::load::load_with_identity(
-        &base.text,
-        &base.path,
-        &base.identity,
-        &super::resolve_base,
-    )
-    .0
 }

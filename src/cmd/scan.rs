@@ -25,7 +25,7 @@ use crate::report::console;
 use crate::report::progress::Progress;
 use crate::report::{InputMeta, write_data_diagnostics};
 use crate::ruleset::Ruleset;
-use crate::ruleset::load::hex;
+use crate::ruleset::parse::hex;
 
 /// Rows are handed between threads in batches this long.
 pub const BATCH: usize = 256;

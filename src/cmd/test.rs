@@ -11,15 +11,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::Exit;
-use crate::cases::coverage::{Coverage, coverage};
-use crate::cases::run::CaseResult;
-use crate::cases::{self, CaseFile, table};
 use crate::cli::TestArgs;
 use crate::cmd::inputs::Inputs;
 use crate::diag::{Diagnostic, has_errors, line_col};
 use crate::report::cases as render;
 use crate::report::write_diagnostics;
 use crate::ruleset::{Ruleset, builtin};
+use crate::test::coverage::{Coverage, coverage};
+use crate::test::run::CaseResult;
+use crate::test::{self, CaseFile, table};
 
 /// A case file read and validated against its ruleset.
 struct Loaded {
@@ -92,7 +92,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow:
     let mut per_file = Vec::with_capacity(loaded.len());
     for l in &loaded {
         let r = match rulesets.get(&l.ruleset) {
-            Some(Some(rs)) => cases::run::run(rs, &l.file),
+            Some(Some(rs)) => test::run::run(rs, &l.file),
             _ => Vec::new(),
         };
         per_file.push(r.len());
@@ -255,7 +255,7 @@ fn read(
     inputs: &mut Inputs,
     err: &mut dyn Write,
 ) -> anyhow::Result<(Option<Loaded>, Vec<Diagnostic>)> {
-    let parsed = match cases::parse(text, name) {
+    let parsed = match test::parse(text, name) {
         Ok(p) => p,
         Err(d) => return Ok((None, vec![*d])),
     };
@@ -297,7 +297,7 @@ fn read(
             }
         }
     }
-    let (file, diags) = cases::validate_with_rows(parsed, rs, text, name, bless, &rows);
+    let (file, diags) = test::validate_with_rows(parsed, rs, text, name, bless, &rows);
     let loaded = Loaded {
         file,
         text: None,
@@ -383,7 +383,7 @@ fn bless(
         if stale == 0 {
             continue;
         }
-        let new = cases::bless::bless(text, mine)
+        let new = test::bless::bless(text, mine)
             .map_err(|e| anyhow::anyhow!("blessing {}: {e}", l.file.path))?;
         let path = paths
             .iter()

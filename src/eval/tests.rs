@@ -9,6 +9,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::data::coerce::{NumberRules, coerce};
+use crate::ruleset::model::IndicatorRef;
 
 /// Header and three zones (`1`, `2`, `3`, indices 0, 1, 2) shared by every ruleset here.
 const HEAD: &str = r#"

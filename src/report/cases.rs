@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::text::escape_controls;
 
-use crate::cases::coverage::{Coverage, Item};
-use crate::cases::run::{CaseResult, Mismatch, Shown, level_text};
+use crate::test::coverage::{Coverage, Item};
+use crate::test::run::{CaseResult, Mismatch, Shown, level_text};
 
 /// Everything a renderer shows.
 pub struct Report<'a> {
@@ -295,7 +295,7 @@ pub fn json(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::run::Actual;
+    use crate::test::run::Actual;
 
     /// A case name holding everything that breaks XML, a terminal or a TAP stream.
     const HOSTILE: &str = "a<b>&c\"d']]>\0e\u{1b}[31m\nok 2 - forged\r\u{fffe}\u{202e}#x\u{7}";

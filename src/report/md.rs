@@ -15,7 +15,7 @@ use super::rules::verified_text;
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{
-    Indicator, IndicatorRef, Test, Threshold, YearEntry, Zoning, in_force,
+    Indicator, IndicatorRef, Placed, Test, Threshold, YearEntry, Zoning, in_force,
 };
 use crate::text::escape_controls;
 
@@ -167,52 +167,50 @@ pub fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
         );
         let mut varying: Vec<IndicatorRef> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
-        for (ci, crit) in level.criteria.iter().enumerate() {
-            for (ii, ind) in crit.indicators.iter().enumerate() {
-                let r = IndicatorRef {
-                    level: li,
-                    criterion: ci,
-                    indicator: ii,
-                };
-                let crit_cell = if ii == 0 {
-                    let mut c =
-                        format!("{} {}", crit.id, esc(lang.pick(&crit.name, &crit.name_vi)));
-                    if let Some(n) = crit.at_least {
-                        let _ = write!(
-                            c,
-                            " ({} {n} {} {})",
-                            t("at least", "ít nhất"),
-                            t("of", "trong"),
-                            crit.indicators.len()
-                        );
-                    }
-                    c
-                } else {
-                    String::new()
-                };
-                let m = &rs.measures[ind.measure];
-                let label = match lang {
-                    Lang::En => ind.name.as_deref().unwrap_or(&m.name),
-                    Lang::Vi => ind.name_vi.as_deref().unwrap_or(&m.name_vi),
-                };
-                let unit = m
-                    .unit
-                    .as_deref()
-                    .map(|u| format!(", {}", esc(u)))
-                    .unwrap_or_default();
-                let req = requirement_cell(rs, r, ind, scope, lang, &mut varying);
-                let _ = writeln!(
-                    s,
-                    "| {crit_cell} | {} | {} (`{}`{unit}) | {req} | {} | {} |",
-                    ind.id,
-                    esc(label),
-                    m.id,
-                    verified_word(verified_text(rs, r), lang),
-                    esc(&ind.source)
-                );
-                for note in indicator_notes(ind) {
-                    notes.push(format!("**{}** — {}", ind.id, esc(note)));
+        for Placed {
+            r,
+            criterion: crit,
+            indicator: ind,
+            ..
+        } in rs.walk_level(li)
+        {
+            let crit_cell = if r.indicator == 0 {
+                let mut c = format!("{} {}", crit.id, esc(lang.pick(&crit.name, &crit.name_vi)));
+                if let Some(n) = crit.at_least {
+                    let _ = write!(
+                        c,
+                        " ({} {n} {} {})",
+                        t("at least", "ít nhất"),
+                        t("of", "trong"),
+                        crit.indicators.len()
+                    );
                 }
+                c
+            } else {
+                String::new()
+            };
+            let m = &rs.measures[ind.measure];
+            let label = match lang {
+                Lang::En => ind.name.as_deref().unwrap_or(&m.name),
+                Lang::Vi => ind.name_vi.as_deref().unwrap_or(&m.name_vi),
+            };
+            let unit = m
+                .unit
+                .as_deref()
+                .map(|u| format!(", {}", esc(u)))
+                .unwrap_or_default();
+            let req = requirement_cell(rs, r, ind, scope, lang, &mut varying);
+            let _ = writeln!(
+                s,
+                "| {crit_cell} | {} | {} (`{}`{unit}) | {req} | {} | {} |",
+                ind.id,
+                esc(label),
+                m.id,
+                verified_word(verified_text(rs, r), lang),
+                esc(&ind.source)
+            );
+            for note in indicator_notes(ind) {
+                notes.push(format!("**{}** — {}", ind.id, esc(note)));
             }
         }
         s.push('\n');

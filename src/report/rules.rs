@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::table::{esc, esc_row, lines_cell, new_table, writeln_esc};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{IndicatorRef, Origin, Test, Threshold, YearEntry, Zoning};
+use crate::ruleset::model::{IndicatorRef, Origin, Placed, Test, Threshold, YearEntry, Zoning};
 
 /// A line of `ntm rules list`.
 #[derive(Debug, Clone, Serialize)]
@@ -188,45 +188,44 @@ pub fn write_show_table(
             l("Verified", "Đã đối chiếu"),
             l("Source", "Nguồn"),
         ]));
-        for (ci, crit) in level.criteria.iter().enumerate() {
-            for (ii, ind) in crit.indicators.iter().enumerate() {
-                let r = IndicatorRef {
-                    level: li,
-                    criterion: ci,
-                    indicator: ii,
-                };
-                let crit_cell = if ii == 0 {
-                    let at_least = crit
-                        .at_least
-                        .map(|n| match lang {
-                            Lang::En => format!(" (at least {n} of {})", crit.indicators.len()),
-                            Lang::Vi => format!(" (đạt ít nhất {n}/{})", crit.indicators.len()),
-                        })
-                        .unwrap_or_default();
-                    format!("{} {}{at_least}", crit.id, crit.name_vi)
-                } else {
-                    String::new()
-                };
-                let m = &rs.measures[ind.measure];
-                let mark = match origin_text(rs, r) {
-                    Some("amended") => "* ",
-                    Some("added") => "+ ",
-                    _ => "",
-                };
-                let mut requirement = requirement(rs, r, zone, year);
-                if let (Some(base), Origin::Amended) = (base, ind.origin) {
-                    requirement.push('\n');
-                    requirement.push_str(&origin_line(rs, r, base, zone, lang));
-                }
-                t.add_row([
-                    esc(&crit_cell),
-                    esc(&format!("{mark}{}", ind.id)),
-                    esc(&m.id),
-                    lines_cell(&requirement.split('\n').collect::<Vec<_>>()),
-                    verified_label(verified_text(rs, r), lang).to_string(),
-                    esc(&ind.source),
-                ]);
+        for Placed {
+            r,
+            criterion: crit,
+            indicator: ind,
+            ..
+        } in rs.walk_level(li)
+        {
+            let crit_cell = if r.indicator == 0 {
+                let at_least = crit
+                    .at_least
+                    .map(|n| match lang {
+                        Lang::En => format!(" (at least {n} of {})", crit.indicators.len()),
+                        Lang::Vi => format!(" (đạt ít nhất {n}/{})", crit.indicators.len()),
+                    })
+                    .unwrap_or_default();
+                format!("{} {}{at_least}", crit.id, crit.name_vi)
+            } else {
+                String::new()
+            };
+            let m = &rs.measures[ind.measure];
+            let mark = match origin_text(rs, r) {
+                Some("amended") => "* ",
+                Some("added") => "+ ",
+                _ => "",
+            };
+            let mut requirement = requirement(rs, r, zone, year);
+            if let (Some(base), Origin::Amended) = (base, ind.origin) {
+                requirement.push('\n');
+                requirement.push_str(&origin_line(rs, r, base, zone, lang));
             }
+            t.add_row([
+                esc(&crit_cell),
+                esc(&format!("{mark}{}", ind.id)),
+                esc(&m.id),
+                lines_cell(&requirement.split('\n').collect::<Vec<_>>()),
+                verified_label(verified_text(rs, r), lang).to_string(),
+                esc(&ind.source),
+            ]);
         }
         writeln!(out, "{t}")?;
     }

@@ -8,12 +8,29 @@
 
 use std::collections::BTreeSet;
 
-use super::load::{Base, Resolve, parse, sha256_hex};
 use super::model::{Origin, Ruleset, Test, Threshold};
+use super::parse::{parse, sha256_hex};
 use super::raw::{RawHeader, RawRuleset};
 use super::source::Sources;
 use super::validate::validate;
 use crate::diag::{Diagnostic, has_errors};
+
+/// Finds the base of `extends = SPEC` written in the file FROM: `(spec, from)` → the base,
+/// or why it cannot be read.
+pub type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<Base, String>;
+
+/// A ruleset found for `extends`.
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// How diagnostics name it (the path as written from the extending file's folder, or the
+    /// built-in file's path).
+    pub path: String,
+    /// Its TOML text.
+    pub text: String,
+    /// What it is, whatever the spelling of its path: `builtin:<id>`, or the canonical path of
+    /// a file. Two bases are the same ruleset when their identities are equal (cycles).
+    pub identity: String,
+}
 
 /// Codes of `extends`.
 pub const CODES: [&str; 7] = [
@@ -35,7 +52,7 @@ struct Chain<'a> {
     sources: Sources,
     resolve: Resolve<'a>,
     /// The files being loaded, outermost first: how diagnostics name each, and its identity
-    /// (`load::Base::identity`), which finds cycles however a path is spelled.
+    /// (`Base::identity`), which finds cycles however a path is spelled.
     stack: Vec<(String, String)>,
     diags: Vec<Diagnostic>,
 }
@@ -336,12 +353,15 @@ pub(crate) fn load(
 /// be stricter than the national set.
 fn laxer_than_base(rs: &Ruleset, base: &Ruleset) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (r, ind) in rs.indicators().filter(|(_, i)| i.origin == Origin::Amended) {
-        let level = &rs.levels[r.level].id;
+    for at in rs
+        .walk()
+        .filter(|at| at.indicator.origin == Origin::Amended)
+    {
+        let (r, ind, level) = (at.r, at.indicator, &at.level.id);
         let found = base
-            .indicators()
-            .find(|(b, bi)| &base.levels[b.level].id == level && bi.id == ind.id);
-        let Some((rb, bi)) = found else {
+            .walk()
+            .find(|b| &b.level.id == level && b.indicator.id == ind.id);
+        let Some((rb, bi)) = found.map(|b| (b.r, b.indicator)) else {
             continue;
         };
         let (Test::Compare(op, _), Test::Compare(op_b, _)) = (&ind.test, &bi.test) else {

@@ -1,17 +1,14 @@
-//! Ruleset text → validated `Ruleset`: TOML parsing, `extends` (see `extend`), then `validate`.
+//! Ruleset text → validated `Ruleset`: TOML parsing (`parse`), `extends` (see `extend`), then
+//! `validate`.
 //!
-//! Takes text, never a path on disk (reading files is the commands' job, passed in as a
-//! `Resolve` function for the bases of `extends`), so the built-in rulesets and user files go
-//! through exactly the same checks.
-
-use sha2::{Digest, Sha256};
+//! Takes text, never a path on disk (a ruleset named by id or path is found by `open`, which
+//! passes a `Resolve` function for the bases of `extends`), so the built-in rulesets and user
+//! files go through exactly the same checks.
 
 use super::builtin;
 use super::extend;
+pub use super::extend::{Base, Resolve};
 use super::model::Ruleset;
-use super::precise;
-use super::raw::RawRuleset;
-use super::source::Sources;
 use crate::diag::Diagnostic;
 
 /// Codes of reading a ruleset: the file itself (`unreadable-file`, `invalid-utf8`,
@@ -25,23 +22,6 @@ pub const CODES: [&str; 7] = [
     "unknown-key",
     "unreadable-file",
 ];
-
-/// Finds the base of `extends = SPEC` written in the file FROM: `(spec, from)` → the base,
-/// or why it cannot be read.
-pub type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<Base, String>;
-
-/// A ruleset found for `extends`.
-#[derive(Debug, Clone)]
-pub struct Base {
-    /// How diagnostics name it (the path as written from the extending file's folder, or the
-    /// built-in file's path).
-    pub path: String,
-    /// Its TOML text.
-    pub text: String,
-    /// What it is, whatever the spelling of its path: `builtin:<id>`, or the canonical path of
-    /// a file. Two bases are the same ruleset when their identities are equal (cycles).
-    pub identity: String,
-}
 
 /// Parse and validate ruleset `text`; `path` is only used in diagnostics. `extends` may name
 /// built-in rulesets only (commands that read files use `load_with`).
@@ -83,75 +63,6 @@ pub fn builtin_only(spec: &str, _from: &str) -> Result<Base, String> {
     }
 }
 
-/// Parse one file of a ruleset into `sources`. Its spans are offsets in the sources' virtual
-/// text: the TOML reader is given the text behind as many spaces as the file's start offset
-/// (leading spaces are insignificant in TOML), so every span comes out already shifted.
-pub(crate) fn parse(
-    text: &str,
-    path: &str,
-    sources: &mut Sources,
-) -> Result<RawRuleset, Box<Diagnostic>> {
-    let start = sources.add(path, text);
-    let shifted;
-    let input = if start == 0 {
-        text
-    } else {
-        shifted = format!("{}{text}", " ".repeat(start));
-        &shifted
-    };
-    let raw = toml::from_str::<RawRuleset>(input).map_err(|e| {
-        let message = e.message().trim_end().to_string();
-        let code = if message.starts_with("unknown field") {
-            "unknown-key"
-        } else if message.starts_with("missing field") {
-            "missing-key"
-        } else {
-            "invalid-toml"
-        };
-        let mut d = Diagnostic::error(code, message);
-        d.location = Some(match e.span() {
-            Some(s) => sources.locate(s.start.max(start)),
-            None => crate::diag::Location {
-                path: path.to_string(),
-                line: None,
-                column: None,
-            },
-        });
-        Box::new(d)
-    })?;
-    if let Some((span, text)) = precise::first_inexact(input) {
-        let mut d = Diagnostic::error(
-            "too-precise",
-            format!(
-                "the number `{text}` cannot be held exactly (it would be read as a nearby value)"
-            ),
-        );
-        d.location = Some(sources.locate(span.start.max(start)));
-        d.help = Some(
-            "write at most 15 significant digits in a TOML number, or at most 28 in a quoted \
-             number (\"79.99999999999999999\"); zeros at the end do not count"
-                .to_string(),
-        );
-        return Err(Box::new(d));
-    }
-    Ok(raw)
-}
-
-/// Lowercase hex SHA-256.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,20 +76,6 @@ mod tests {
         assert_eq!(diags[0].code, "unknown-key");
         let loc = diags[0].location.as_ref().map(|l| l.line);
         assert_eq!(loc, Some(Some(3)));
-    }
-
-    #[test]
-    fn spans_of_a_second_file_point_into_it() {
-        let mut sources = Sources::default();
-        let first = "[ruleset]\nid = \"a\"\n";
-        assert!(parse(first, "a.toml", &mut sources).is_err());
-        let second = "[ruleset]\nid = \"b\"\nnmae = 1\n";
-        let d = parse(second, "b.toml", &mut sources).expect_err("unknown key");
-        let loc = d.location.expect("located");
-        assert_eq!(
-            (loc.path.as_str(), loc.line, loc.column),
-            ("b.toml", Some(3), Some(1))
-        );
     }
 
     /// Trust issue, precision: `79.99999999999999999` was read as the float 80 and the
@@ -209,13 +106,5 @@ mod tests {
         );
         let (rs, diags) = load_str(&zeros, "r.toml");
         assert!(rs.is_some(), "{diags:?}");
-    }
-
-    #[test]
-    fn sha256_of_empty_input() {
-        assert_eq!(
-            sha256_hex(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }

@@ -409,6 +409,19 @@ pub struct IndicatorRef {
     pub indicator: usize,
 }
 
+/// One indicator met on [`Ruleset::walk`]: its address, and the level and criterion it sits in.
+#[derive(Debug, Clone, Copy)]
+pub struct Placed<'a> {
+    /// Its address.
+    pub r: IndicatorRef,
+    /// The level it belongs to.
+    pub level: &'a Level,
+    /// The criterion it belongs to.
+    pub criterion: &'a Criterion,
+    /// The indicator.
+    pub indicator: &'a Indicator,
+}
+
 impl Ruleset {
     /// The indicator at `r`.
     pub fn indicator(&self, r: IndicatorRef) -> &Indicator {
@@ -464,20 +477,37 @@ impl Ruleset {
 
     /// Every indicator with its address, level by level in file order.
     pub fn indicators(&self) -> impl Iterator<Item = (IndicatorRef, &Indicator)> {
-        self.levels.iter().enumerate().flat_map(|(l, level)| {
+        self.walk().map(|at| (at.r, at.indicator))
+    }
+
+    /// Every indicator with its address, level and criterion: the level → criterion →
+    /// indicator walk, level by level in file order.
+    pub fn walk(&self) -> impl Iterator<Item = Placed<'_>> {
+        (0..self.levels.len()).flat_map(move |l| self.walk_level(l))
+    }
+
+    /// [`Ruleset::walk`] over level `l` only (nothing when there is no such level).
+    pub fn walk_level(&self, l: usize) -> impl Iterator<Item = Placed<'_>> {
+        self.levels.get(l).into_iter().flat_map(move |level| {
             level
                 .criteria
                 .iter()
                 .enumerate()
-                .flat_map(move |(c, crit)| {
-                    crit.indicators.iter().enumerate().map(move |(i, ind)| {
-                        let r = IndicatorRef {
-                            level: l,
-                            criterion: c,
-                            indicator: i,
-                        };
-                        (r, ind)
-                    })
+                .flat_map(move |(c, criterion)| {
+                    criterion
+                        .indicators
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, indicator)| Placed {
+                            r: IndicatorRef {
+                                level: l,
+                                criterion: c,
+                                indicator: i,
+                            },
+                            level,
+                            criterion,
+                            indicator,
+                        })
                 })
         })
     }
@@ -595,6 +625,32 @@ mod tests {
             })
             .collect();
         rs
+    }
+
+    #[test]
+    fn the_walk_meets_every_indicator_once_in_file_order_with_its_level_and_criterion() {
+        let rs = zones(&[]);
+        let mut n = 0;
+        for (k, at) in rs.walk().enumerate() {
+            assert!(std::ptr::eq(at.indicator, rs.indicator(at.r)));
+            assert!(std::ptr::eq(at.level, &rs.levels[at.r.level]));
+            assert!(std::ptr::eq(
+                at.criterion,
+                &rs.levels[at.r.level].criteria[at.r.criterion]
+            ));
+            assert_eq!(rs.indicators().nth(k).map(|(r, _)| r), Some(at.r));
+            n += 1;
+        }
+        assert_eq!(n, rs.indicator_count());
+        assert!(n > 0 && rs.levels.len() > 1);
+        let by_level: usize = (0..rs.levels.len())
+            .map(|l| {
+                assert!(rs.walk_level(l).all(|at| at.r.level == l));
+                rs.walk_level(l).count()
+            })
+            .sum();
+        assert_eq!(by_level, n);
+        assert_eq!(rs.walk_level(rs.levels.len()).count(), 0);
     }
 
     #[test]

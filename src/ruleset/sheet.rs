@@ -116,7 +116,8 @@ pub fn headers(lang: Lang) -> Vec<&'static str> {
 /// confirms the requirement). Derived thresholds have no value of their own to enter.
 pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
     let mut out = Vec::new();
-    for (r, ind) in rs.indicators() {
+    for at in rs.walk() {
+        let (r, ind) = (at.r, at.indicator);
         let check = match &ind.test {
             Test::Yes => RowCheck::Yes,
             Test::None => RowCheck::None,
@@ -132,8 +133,7 @@ pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
         let Test::Compare(op, Threshold::Fixed(entries)) = &ind.test else {
             continue;
         };
-        let level = &rs.levels[r.level];
-        let crit = &level.criteria[r.criterion];
+        let (level, crit) = (at.level, at.criterion);
         let m = &rs.measures[ind.measure];
         let kept: Vec<usize> = match scope.year {
             Some(y) => {

@@ -98,7 +98,8 @@ impl Coverage {
 pub fn coverage<'a>(rs: &Ruleset, judged: impl IntoIterator<Item = &'a Side>) -> Coverage {
     let seen: HashSet<Side> = judged.into_iter().copied().collect();
     let mut items = Vec::new();
-    for (n, (r, ind)) in rs.indicators().enumerate() {
+    for (n, at) in rs.walk().enumerate() {
+        let (r, ind) = (at.r, at.indicator);
         let Test::Compare(op, _) = &ind.test else {
             continue;
         };
@@ -120,8 +121,8 @@ pub fn coverage<'a>(rs: &Ruleset, judged: impl IntoIterator<Item = &'a Side>) ->
                     passed,
                 };
                 items.push(Item {
-                    level: rs.levels[r.level].id.clone(),
-                    criterion: rs.levels[r.level].criteria[r.criterion].id.clone(),
+                    level: at.level.id.clone(),
+                    criterion: at.criterion.id.clone(),
                     indicator: ind.id.clone(),
                     zone: zone.id.clone(),
                     from: t.from,

@@ -1,5 +1,5 @@
-//! Ruleset test cases (`ntm test`): the case-file model, its validation against a ruleset,
-//! running cases, boundary coverage and rewriting expectations (`--bless`).
+//! The model of `ntm test`, ruleset test cases: the case-file format, its validation against a
+//! ruleset, running cases, boundary coverage and rewriting expectations (`--bless`).
 //!
 //! Pure: takes text and a validated `Ruleset`, returns values and diagnostics. Values go through
 //! the same coercion as CSV cells (`data::coerce`) and header matching (`data::columns`), and

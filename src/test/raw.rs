@@ -1,6 +1,6 @@
 //! A test-case file exactly as written: serde structs with `deny_unknown_fields` and spans.
 //!
-//! Nothing here checks meaning: `cases::validate` reads these against the ruleset (measures,
+//! Nothing here checks meaning: `test::validate` reads these against the ruleset (measures,
 //! zones, levels) and says precisely what is wrong and where.
 
 use indexmap::IndexMap;
