@@ -16,6 +16,7 @@ pub mod long;
 pub mod md;
 pub mod rules;
 pub mod sheet;
+pub mod sink;
 pub mod summary;
 pub mod table;
 pub mod template;
