@@ -1,6 +1,6 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::mpsc;
 
 use anyhow::{Context, bail};
@@ -16,7 +16,7 @@ use crate::eval::{Evaluator, Outcome};
 use crate::margin::Margin;
 use crate::report::csv::{BOM, write_errors_csv, write_errors_rows};
 use crate::report::sink::{Piece, Shape, Sink, SinkOptions};
-use crate::report::{Meta, RecordSlot, RulesetSummary, borderline_records, write_data_diagnostics};
+use crate::report::{Meta, RecordSlot, borderline_records, write_data_diagnostics};
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
@@ -154,7 +154,10 @@ fn evaluate(
             margin: args.margin,
             closest: args.closest,
             lang: crate::lang::Lang::resolve(args.lang),
+            // Compact for programs; indented for people, or a terminal.
+            pretty: args.pretty || std::io::stdout().is_terminal(),
         },
+        out,
         // Private, and gone however the run ends (`Scratch`).
         || {
             let spool = Scratch::create("ntm-evaluate").context("creating the output spool")?;
@@ -249,7 +252,16 @@ fn evaluate(
     }
     if diags.errors() > 0 {
         let n = diags.errors();
-        writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
+        if output.streamed() {
+            // JSON and NDJSON stream: the communes read before the error are out, and the
+            // sink, dropped, ends them so that no parser takes them for complete.
+            writeln!(
+                err,
+                "ntm: {n} error(s) in the input; the output above is incomplete"
+            )?;
+        } else {
+            writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
+        }
         return Ok(Exit::Invalid);
     }
 
@@ -266,7 +278,7 @@ fn evaluate(
         unverified_verdicts: tally.unverified,
         notes: tally.notes,
     };
-    let meta = output.finish(out, err, meta, &RulesetSummary::new(&rs))?;
+    let meta = output.finish(err, meta)?;
     let below = tally.below;
 
     let mut exit = Exit::Success;

@@ -15,7 +15,10 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use anyhow::{Context, bail};
 
 use super::csv::{BOM, CsvSink, write_csv_head};
-use super::json::{write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta};
+use super::json::{
+    NDJSON_FAILED, write_json_commune, write_json_head, write_json_tail, write_ndjson_commune,
+    write_ndjson_meta,
+};
 use super::long::{LongSink, write_long_head};
 use super::table::{TableOptions, write_table};
 use super::{CommuneRecord, Meta, RulesetSummary};
@@ -45,6 +48,8 @@ pub struct Shape<'a> {
     margin: Option<Margin>,
     /// `--closest`: each commune's bytes are placed apart so they can be reordered.
     closest: bool,
+    /// `--pretty` JSON.
+    pretty: bool,
 }
 
 /// One variant per output format.
@@ -68,13 +73,27 @@ pub struct SinkOptions {
     pub closest: Option<Option<usize>>,
     /// Language of the table and its notes.
     pub lang: Lang,
+    /// JSON indented for people rather than compact.
+    pub pretty: bool,
 }
 
 /// The output of one run of `evaluate`.
+///
+/// JSON and NDJSON put their provenance last, so without `--closest` they stream: each batch
+/// goes to the output as it is appended, and a sink dropped before [`Sink::finish`] (a failed
+/// run) ends what it wrote so that no parser takes it for complete. Every other output is
+/// spooled and written by `finish` only, so a failed run writes nothing.
 pub struct Sink<'a> {
     shape: Shape<'a>,
     opts: SinkOptions,
-    /// The body of every format but the table, in input order.
+    out: &'a mut dyn Write,
+    /// Streaming: the bytes go to `out` as they come.
+    stream: bool,
+    /// Something was written to `out`.
+    started: bool,
+    /// `finish` ran.
+    done: bool,
+    /// The body of the CSV formats, and of JSON and NDJSON under `--closest`, in input order.
     spool: Option<BufWriter<Box<dyn Spool + 'a>>>,
     /// With `--closest`, each commune's place in the spool and its ranking key: the only
     /// per-commune state kept (a few words each), so the output can be reordered at the end
@@ -136,11 +155,13 @@ enum Body<'w> {
 }
 
 impl<'a> Sink<'a> {
-    /// The sink of `format`; `spool` opens its spool when the format needs one.
+    /// The sink of `format`, writing to `out`; `spool` opens its spool when the format needs
+    /// one.
     pub fn new(
         format: Format,
         rs: &'a Ruleset,
         opts: SinkOptions,
+        out: &'a mut dyn Write,
         spool: impl FnOnce() -> anyhow::Result<Box<dyn Spool + 'a>>,
     ) -> anyhow::Result<Self> {
         let kind = match format {
@@ -150,8 +171,13 @@ impl<'a> Sink<'a> {
             Format::Json => Kind::Json,
             Format::Ndjson => Kind::Ndjson,
         };
+        let stream = match kind {
+            Kind::Json | Kind::Ndjson => opts.closest.is_none(),
+            Kind::Table | Kind::Csv | Kind::Long => false,
+        };
         let spool = match kind {
             Kind::Table => None,
+            _ if stream => None,
             Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => {
                 Some(BufWriter::with_capacity(1 << 16, spool()?))
             }
@@ -162,8 +188,13 @@ impl<'a> Sink<'a> {
                 rs,
                 margin: opts.margin,
                 closest: opts.closest.is_some(),
+                pretty: opts.pretty,
             },
             opts,
+            out,
+            stream,
+            started: false,
+            done: false,
             spool,
             segments: Vec::new(),
             spooled: 0,
@@ -191,6 +222,29 @@ impl<'a> Sink<'a> {
         }
         if let Some(spool) = self.spool.as_mut() {
             spool.write_all(&piece.bytes)?;
+        } else if self.stream && !piece.bytes.is_empty() {
+            self.start()?;
+            self.out.write_all(&piece.bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Whether some of the output was written already (JSON and NDJSON stream).
+    pub fn streamed(&self) -> bool {
+        self.started
+    }
+
+    /// Write what precedes the communes, once.
+    fn start(&mut self) -> anyhow::Result<()> {
+        if !self.started {
+            self.started = true;
+            if self.shape.kind == Kind::Json {
+                write_json_head(
+                    self.out,
+                    &RulesetSummary::new(self.shape.rs),
+                    self.opts.pretty,
+                )?;
+            }
         }
         Ok(())
     }
@@ -198,22 +252,13 @@ impl<'a> Sink<'a> {
     /// Write the whole output to `out` (notes for people to `err`): `meta` speaks of every
     /// commune appended. Returns the meta as written, which with `--closest N` counts the
     /// communes listed.
-    pub fn finish(
-        self,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-        mut meta: Meta,
-        summary: &RulesetSummary,
-    ) -> anyhow::Result<Meta> {
-        let Sink {
-            shape,
-            opts,
-            spool,
-            segments,
-            mut records,
-            communes,
-            ..
-        } = self;
+    pub fn finish(mut self, err: &mut dyn Write, mut meta: Meta) -> anyhow::Result<Meta> {
+        self.done = true;
+        let (shape, opts, communes) = (self.shape, self.opts, self.communes);
+        let segments = std::mem::take(&mut self.segments);
+        let mut records = std::mem::take(&mut self.records);
+        let spool = self.spool.take();
+        let summary = &RulesetSummary::new(shape.rs);
         if shape.kind == Kind::Table && communes > TABLE_MAX_COMMUNES {
             bail!(
                 "--format table: {communes} communes, more than the {TABLE_MAX_COMMUNES} a table \
@@ -249,6 +294,12 @@ impl<'a> Sink<'a> {
             None => None,
         };
         let json = shape.kind == Kind::Json;
+        let any = meta.communes > 0;
+        let pretty = opts.pretty;
+        if shape.kind == Kind::Json {
+            self.start()?;
+        }
+        let out = &mut *self.out;
         let mut copy_body = |out: &mut dyn Write| -> anyhow::Result<()> {
             let Some(spool) = spool.as_mut() else {
                 return Ok(());
@@ -291,13 +342,32 @@ impl<'a> Sink<'a> {
                 write_long_head(out, &meta)?;
                 copy_body(out)?;
             }
-            Kind::Json => write_json_around(out, &meta, summary, meta.communes, copy_body)?,
-            Kind::Ndjson => {
-                write_ndjson_meta(out, &meta, summary)?;
+            Kind::Json => {
                 copy_body(out)?;
+                write_json_tail(out, &meta, any, pretty)?;
+            }
+            Kind::Ndjson => {
+                copy_body(out)?;
+                write_ndjson_meta(out, &meta, summary)?;
             }
         }
         Ok(meta)
+    }
+}
+
+impl Drop for Sink<'_> {
+    /// A run that fails after streaming communes: JSON is left without its closing `]` and
+    /// `meta` (no parser accepts it), NDJSON gets a last line that is not JSON
+    /// ([`NDJSON_FAILED`]) in place of its `meta` line.
+    fn drop(&mut self) {
+        if self.started && !self.done {
+            if self.shape.kind == Kind::Ndjson {
+                let _ = self.out.write_all(NDJSON_FAILED);
+            } else {
+                let _ = self.out.write_all(b"\n");
+            }
+            let _ = self.out.flush();
+        }
     }
 }
 
@@ -417,7 +487,7 @@ impl Writer<'_, '_> {
                 one.write(shape.rs, rec, values, outcome, shape.margin)?;
                 one.finish()?;
             }
-            Kind::Json => write_json_commune(bytes, rec.row == 1, rec)?,
+            Kind::Json => write_json_commune(bytes, rec.row == 1, rec, shape.pretty)?,
             Kind::Ndjson => write_ndjson_commune(bytes, rec)?,
             Kind::Table => {}
         }

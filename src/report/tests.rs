@@ -457,17 +457,23 @@ proptest! {
             notes: 0,
         };
         let summary = RulesetSummary::new(rs);
-        let mut whole = Vec::new();
-        json::write_json(&mut whole, &meta, &summary, &records).expect("writes");
-        let mut streamed = Vec::new();
-        json::write_json_around(&mut streamed, &meta, &summary, records.len(), |out| {
-            for (i, rec) in records.iter().enumerate() {
-                json::write_json_commune(out, i == 0, rec)?;
-            }
-            Ok(())
-        })
-        .expect("writes");
-        prop_assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole));
+        // Written piece by piece (head, communes, tail), the document is byte for byte what
+        // serde_json writes for the whole, compact and pretty.
+        let doc = json::Document {
+            ruleset: &summary,
+            communes: &records,
+            meta: &meta,
+        };
+        let mut compact = Vec::new();
+        json::write_json(&mut compact, &meta, &summary, &records, false).expect("writes");
+        let mut whole = serde_json::to_vec(&doc).expect("serialises");
+        whole.push(b'\n');
+        prop_assert_eq!(String::from_utf8_lossy(&compact), String::from_utf8_lossy(&whole));
+        let mut pretty = Vec::new();
+        json::write_json(&mut pretty, &meta, &summary, &records, true).expect("writes");
+        let mut whole = serde_json::to_vec_pretty(&doc).expect("serialises");
+        whole.push(b'\n');
+        prop_assert_eq!(String::from_utf8_lossy(&pretty), String::from_utf8_lossy(&whole));
     }
 }
 
