@@ -156,6 +156,7 @@ fn evaluate(
             lang: crate::lang::Lang::resolve(args.lang),
             // Compact for programs; indented for people, or a terminal.
             pretty: args.pretty || std::io::stdout().is_terminal(),
+            table_max: crate::report::sink::TABLE_MAX_COMMUNES,
         },
         out,
         // Private, and gone however the run ends (`Scratch`).

@@ -75,6 +75,8 @@ pub struct SinkOptions {
     pub lang: Lang,
     /// JSON indented for people rather than compact.
     pub pretty: bool,
+    /// The most communes `--format table` takes ([`TABLE_MAX_COMMUNES`]).
+    pub table_max: usize,
 }
 
 /// The output of one run of `evaluate`.
@@ -211,7 +213,7 @@ impl<'a> Sink<'a> {
     /// Add a batch, the one after the last appended.
     pub fn append(&mut self, piece: Piece) -> anyhow::Result<()> {
         self.communes += piece.communes;
-        let room = TABLE_MAX_COMMUNES.saturating_sub(self.records.len());
+        let room = self.opts.table_max.saturating_sub(self.records.len());
         self.records.extend(piece.records.into_iter().take(room));
         for seg in piece.segments {
             self.segments.push(Placed {
@@ -259,11 +261,11 @@ impl<'a> Sink<'a> {
         let mut records = std::mem::take(&mut self.records);
         let spool = self.spool.take();
         let summary = &RulesetSummary::new(shape.rs);
-        if shape.kind == Kind::Table && communes > TABLE_MAX_COMMUNES {
+        if shape.kind == Kind::Table && communes > opts.table_max {
             bail!(
-                "--format table: {communes} communes, more than the {TABLE_MAX_COMMUNES} a table \
-                 is laid out for in memory; use --format csv (or long, json, ndjson), which \
-                 stream at any size"
+                "--format table: {communes} communes, more than the {} a table is laid out for \
+                 in memory; use --format csv (or long, json, ndjson), which stream at any size",
+                opts.table_max
             );
         }
         // --closest: the order to list communes in, and the count listed.
