@@ -10,13 +10,13 @@ use crate::cli::EvaluateArgs;
 use crate::cmd::inputs::Inputs;
 use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
-use crate::data::read::{Row, YearFrom};
+use crate::data::read::Row;
 use crate::diag::Diagnostic;
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::Margin;
 use crate::report::csv::{BOM, write_errors_csv, write_errors_rows};
 use crate::report::sink::{Piece, Shape, Sink, SinkOptions};
-use crate::report::{Meta, RecordSlot, borderline_records, write_data_diagnostics};
+use crate::report::{RecordSlot, RunTally, borderline_records, write_data_diagnostics};
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
@@ -165,7 +165,8 @@ fn evaluate(
             Ok(Box::new(spool))
         },
     )?;
-    let mut tally = Tally::default();
+    let mut tally = RunTally::default();
+    let mut below = 0;
     let ctx = BatchCtx {
         rs: &rs,
         names: &names,
@@ -203,7 +204,8 @@ fn evaluate(
         diag_sink,
         |batches| {
             let mut merge = |r: Rendered| -> anyhow::Result<()> {
-                tally.add(&r);
+                tally.merge(&r.tally);
+                below += r.below;
                 output.append(r.piece)
             };
             // Batches alternate between a helper thread and this one, and are merged in input
@@ -266,21 +268,13 @@ fn evaluate(
         return Ok(Exit::Invalid);
     }
 
-    let meta = Meta {
-        ntm_version: env!("CARGO_PKG_VERSION"),
-        ruleset_id: rs.id.clone(),
-        ruleset_sha256: rs.sha256.clone(),
-        ruleset_source: src.label.clone(),
-        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
-        year: tally.first.filter(|_| tally.same_year).map(|f| f.0),
-        year_source: tally.first.map(|f| f.1),
+    let meta = tally.meta(
+        &rs,
+        &src.label,
+        chosen.as_ref().map(|c| c.by.as_str()),
         inputs,
-        communes: tally.communes,
-        unverified_verdicts: tally.unverified,
-        notes: tally.notes,
-    };
+    );
     let meta = output.finish(err, meta)?;
-    let below = tally.below;
 
     let mut exit = Exit::Success;
     if let Some(level) = fail_below {
@@ -314,54 +308,11 @@ struct BatchCtx<'a> {
     margin: Option<Margin>,
 }
 
-/// What the run's meta and exit code are built from, counted batch by batch.
-struct Tally {
-    first: Option<(i32, YearFrom)>,
-    same_year: bool,
-    communes: usize,
-    unverified: usize,
-    notes: usize,
-    below: usize,
-}
-
-impl Default for Tally {
-    fn default() -> Self {
-        Tally {
-            first: None,
-            same_year: true,
-            communes: 0,
-            unverified: 0,
-            notes: 0,
-            below: 0,
-        }
-    }
-}
-
-impl Tally {
-    /// Count a batch, the one after the last counted.
-    fn add(&mut self, r: &Rendered) {
-        if let Some((y, from)) = r.first {
-            match self.first {
-                None => self.first = Some((y, from)),
-                Some((fy, _)) => self.same_year &= fy == y,
-            }
-        }
-        self.same_year &= r.same_year;
-        self.communes += r.communes;
-        self.unverified += r.unverified;
-        self.notes += r.notes;
-        self.below += r.below;
-    }
-}
-
 /// One batch of communes, evaluated and rendered.
 struct Rendered {
     piece: Piece,
-    first: Option<(i32, YearFrom)>,
-    same_year: bool,
-    communes: usize,
-    unverified: usize,
-    notes: usize,
+    tally: RunTally,
+    /// Communes below `--fail-below`.
     below: usize,
 }
 
@@ -372,9 +323,8 @@ fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Resul
 
 /// Evaluate and render `rows`, the first of which is commune `start + 1` of the output.
 fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Rendered> {
-    let first = rows.first().map(|f| (f.year, f.year_from));
-    let mut same_year = true;
-    let (mut unverified, mut notes, mut below) = (0, 0, 0);
+    let mut tally = RunTally::default();
+    let mut below = 0;
     let piece = cx.shape.render(rows.len(), |w| {
         // One evaluator and one outcome for the whole batch: thresholds are resolved once per
         // (zone, year) and the outcome's vectors are reused (issue #7).
@@ -384,7 +334,6 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
         let mut record = RecordSlot::default();
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
-            same_year &= first.is_none_or(|(y, _)| y == row.year);
             let outcome: &Outcome = match slot.as_mut() {
                 Some(o) => {
                     evaluator.evaluate_into(row.zone, row.year, &row.values, o);
@@ -392,8 +341,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                 }
                 None => slot.insert(evaluator.evaluate(row.zone, row.year, &row.values)),
             };
-            unverified += usize::from(outcome.unverified);
-            notes += row.notes.len();
+            tally.row(row, outcome.unverified);
             let file = &cx.names[row.input];
             let rec = record.fill(cx.rs, position, file, row, outcome, cx.all_levels);
             rec.borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
@@ -406,11 +354,7 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
     })?;
     Ok(Rendered {
         piece,
-        first,
-        same_year,
-        communes: rows.len(),
-        unverified,
-        notes,
+        tally,
         below,
     })
 }

@@ -689,3 +689,31 @@ fn a_table_of_more_communes_than_it_holds_is_refused_and_prints_nothing() {
     result.expect("finished").expect("three fit");
     assert!(!out.is_empty());
 }
+
+proptest! {
+    #[test]
+    fn a_tally_merged_batch_by_batch_is_the_tally_of_every_row(
+        years in prop::collection::vec(2024i32..2026, 0..12),
+        cut in 0usize..12,
+    ) {
+        let rs = &RULESETS[1];
+        let rows: Vec<Row> = years
+            .iter()
+            .map(|&year| Row { year, ..empty_row(rs) })
+            .collect();
+        let cut = cut.min(rows.len());
+        let mut whole = RunTally::default();
+        let (mut head, mut tail) = (RunTally::default(), RunTally::default());
+        for (i, row) in rows.iter().enumerate() {
+            whole.row(row, i % 3 == 0);
+            if i < cut { &mut head } else { &mut tail }.row(row, i % 3 == 0);
+        }
+        head.merge(&tail);
+        let (a, b) = (whole.meta(rs, "x", None, Vec::new()), head.meta(rs, "x", None, Vec::new()));
+        prop_assert_eq!(a.year, b.year);
+        prop_assert_eq!(a.year, years.first().filter(|&&y| years.iter().all(|&z| z == y)).copied());
+        prop_assert_eq!(a.year_source.is_some(), b.year_source.is_some());
+        prop_assert_eq!((a.communes, a.unverified_verdicts), (b.communes, b.unverified_verdicts));
+        prop_assert_eq!(a.communes, rows.len());
+    }
+}
