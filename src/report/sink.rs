@@ -102,7 +102,7 @@ pub struct Sink<'a> {
     /// without holding it in memory.
     segments: Vec<Placed>,
     spooled: u64,
-    /// The table's records (at most [`TABLE_MAX_COMMUNES`]).
+    /// The table's records (none once there are more than `table_max`).
     records: Vec<CommuneRecord>,
     /// Communes appended.
     communes: usize,
@@ -213,8 +213,12 @@ impl<'a> Sink<'a> {
     /// Add a batch, the one after the last appended.
     pub fn append(&mut self, piece: Piece) -> anyhow::Result<()> {
         self.communes += piece.communes;
-        let room = self.opts.table_max.saturating_sub(self.records.len());
-        self.records.extend(piece.records.into_iter().take(room));
+        if self.communes > self.opts.table_max {
+            // The table is refused at the end: what it kept is let go at once.
+            self.records = Vec::new();
+        } else {
+            self.records.extend(piece.records);
+        }
         for seg in piece.segments {
             self.segments.push(Placed {
                 seg,
