@@ -14,6 +14,8 @@
 # the same level for every commune. It needs python3; duckdb and polars are installed with pip
 # into a virtual environment under the target directory ($target/peers-venv) on first use.
 # Without python3 or the packages, the peers are skipped with a message.
+# FORMATS="json ndjson long table" also times those formats on the same file, right after
+# csv, each on a line of its own with its time as a multiple of csv's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +31,7 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y time >/dev/null
 fi
 
+read -r -a formats <<<"${FORMATS:-}"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(150 10000 100000 1000000)
 dir=${BENCH_DIR:-target/bench-data}
@@ -69,6 +72,16 @@ for n in "${sizes[@]}"; do
     ratio = (ps >= 0.02 && es >= 0.02 ? sprintf("%7.2f", ps / es) : sprintf("%7s", "-"))
     printf "%-9d %-9.1f %8.3f %8.3f %s %8dK %8dK %s\n", n, mb, ps, es, rate, prss, erss, ratio
   }'
+  for fmt in "${formats[@]}"; do
+    if read -r fs frss < <(measure "$ntm" evaluate "$f" --format "$fmt" 2>/dev/null); then
+      awk -v f="$fmt" -v fs="$fs" -v es="$es" -v frss="$frss" 'BEGIN {
+        printf "  --format %-7s %8.3f s  peak RSS %8dK  %s x csv\n", f, fs, frss,
+          (es >= 0.02 ? sprintf("%.2f", fs / es) : "-")
+      }'
+    else
+      echo "  --format $fmt refused or failed (exit non-zero)"
+    fi
+  done
 done
 # Start-up plus one province: /usr/bin/time counts only in 10 ms steps, so take a mean.
 f="$dir/communes-150.csv"

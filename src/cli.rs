@@ -372,6 +372,10 @@ pub struct EvaluateArgs {
     /// Excel reads Vietnamese text correctly.
     #[arg(long)]
     pub bom: bool,
+    /// Indent JSON for people (`--format json`); compact otherwise, unless stdout is a
+    /// terminal.
+    #[arg(long)]
+    pub pretty: bool,
 }
 
 /// `ntm explain`.

@@ -1,29 +1,22 @@
 //! `ntm evaluate`: read commune files, evaluate every row, render, decide the exit code.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{IsTerminal, Write};
 use std::sync::mpsc;
 
 use anyhow::{Context, bail};
 
 use crate::Exit;
-use crate::cli::{EvaluateArgs, Format};
+use crate::cli::EvaluateArgs;
 use crate::cmd::inputs::Inputs;
 use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
-use crate::data::read::{Row, YearFrom};
+use crate::data::read::Row;
 use crate::diag::Diagnostic;
-
 use crate::eval::{Evaluator, Outcome};
-use crate::margin::{Closeness, Margin, rank};
-use crate::report::csv::{BOM, CsvSink, write_csv_head, write_errors_csv, write_errors_rows};
-use crate::report::json::{
-    write_json_around, write_json_commune, write_ndjson_commune, write_ndjson_meta,
-};
-use crate::report::long::{LongSink, write_long_head};
-use crate::report::table::{TableOptions, write_table};
-use crate::report::{
-    CommuneRecord, Meta, RecordSlot, RulesetSummary, borderline_records, write_data_diagnostics,
-};
+use crate::margin::Margin;
+use crate::report::csv::{BOM, write_errors_csv, write_errors_rows};
+use crate::report::sink::{Piece, Shape, Sink, SinkOptions};
+use crate::report::{RecordSlot, RunTally, borderline_records, write_data_diagnostics};
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
@@ -148,38 +141,39 @@ fn evaluate(
     };
     let names = display_names(&args.input.files);
 
-    // One pass reads, validates, evaluates and renders each row as it comes, into a spool
-    // file for every format but the table: the output's head (row counts, digests, the
-    // shared year, unverified verdicts) is known only at the end, and a file with a bad
-    // cell must print nothing but its diagnostics. Memory stays flat however long the file
-    // (issue #7, docs/performance.md).
-    let mut first: Option<(i32, YearFrom)> = None;
-    let mut same_year = true;
-    let mut communes = 0usize;
-    let mut unverified = 0usize;
-    let mut notes = 0usize;
-    let mut below = 0usize;
-    let mut table: Vec<CommuneRecord> = Vec::new();
-    // With --closest, where each commune's bytes are in the spool and its ranking key: the
-    // only per-commune state kept (a few words each), so the output can be reordered at the
-    // end without holding it in memory.
-    let mut segments: Vec<Placed> = Vec::new();
-    let mut spooled = 0u64;
-    let mut spool = match args.format {
-        Format::Table => None,
-        Format::Csv | Format::Json | Format::Ndjson | Format::Long => {
-            // Private, and gone however the run ends (`Scratch`).
-            Some(Scratch::create("ntm-evaluate").context("creating the output spool")?)
-        }
-    };
+    // One pass reads, validates, evaluates and renders each row as it comes, into the sink:
+    // it holds the body until the output's head (row counts, digests, the shared year,
+    // unverified verdicts) is known at the end, since a file with a bad cell must print
+    // nothing but its diagnostics. Memory stays flat however long the file (issue #7,
+    // docs/performance.md).
+    let mut output = Sink::new(
+        args.format,
+        &rs,
+        SinkOptions {
+            bom: args.bom,
+            margin: args.margin,
+            closest: args.closest,
+            lang: crate::lang::Lang::resolve(args.lang),
+            // Compact for programs; indented for people, or a terminal.
+            pretty: args.pretty || std::io::stdout().is_terminal(),
+            table_max: crate::report::sink::TABLE_MAX_COMMUNES,
+        },
+        out,
+        // Private, and gone however the run ends (`Scratch`).
+        || {
+            let spool = Scratch::create("ntm-evaluate").context("creating the output spool")?;
+            Ok(Box::new(spool))
+        },
+    )?;
+    let mut tally = RunTally::default();
+    let mut below = 0;
     let ctx = BatchCtx {
         rs: &rs,
         names: &names,
-        format: args.format,
+        shape: output.shape(),
         all_levels: args.all_levels,
         fail_below,
         margin: args.margin,
-        closest: args.closest.is_some(),
     };
     // --errors-out is written as the diagnostics are found, so none is held in memory.
     let mut errors_file = match errors.as_deref() {
@@ -200,41 +194,19 @@ fn evaluate(
             })
         }
     });
-    let sink = write_rows.as_mut().map(|w| w as &mut DiagSink<'_>);
+    let diag_sink = write_rows.as_mut().map(|w| w as &mut DiagSink<'_>);
     let ends = scan(
         &args.input.files,
         &names,
         &rs,
         &opts,
         true,
-        sink,
+        diag_sink,
         |batches| {
-            let mut body = spool
-                .as_mut()
-                .map(|s| std::io::BufWriter::with_capacity(1 << 16, &mut s.file));
             let mut merge = |r: Rendered| -> anyhow::Result<()> {
-                if let Some((y, from)) = r.first {
-                    match first {
-                        None => first = Some((y, from)),
-                        Some((fy, _)) => same_year &= fy == y,
-                    }
-                }
-                same_year &= r.same_year;
-                unverified += r.unverified;
-                notes += r.notes;
+                tally.merge(&r.tally);
                 below += r.below;
-                table.extend(r.records);
-                for seg in r.segments {
-                    segments.push(Placed {
-                        seg,
-                        offset: spooled,
-                    });
-                    spooled += seg.len;
-                }
-                if let Some(body) = body.as_mut() {
-                    body.write_all(&r.bytes)?;
-                }
-                Ok(())
+                output.append(r.piece)
             };
             // Batches alternate between a helper thread and this one, and are merged in input
             // order: with the reading thread, both cores stay busy.
@@ -249,6 +221,7 @@ fn evaluate(
                         }
                     }
                 });
+                let mut communes = 0usize;
                 let mut pending = false;
                 for (k, rows) in batches.enumerate() {
                     let start = communes;
@@ -271,11 +244,7 @@ fn evaluate(
                     merge(helper_result(&from_helper)?)?;
                 }
                 Ok(())
-            })?;
-            if let Some(mut body) = body {
-                body.flush()?;
-            }
-            Ok(())
+            })
         },
     )?;
     let (_, ends, diags) = ends;
@@ -286,128 +255,26 @@ fn evaluate(
     }
     if diags.errors() > 0 {
         let n = diags.errors();
-        writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
+        if output.streamed() {
+            // JSON and NDJSON stream: the communes read before the error are out, and the
+            // sink, dropped, ends them so that no parser takes them for complete.
+            writeln!(
+                err,
+                "ntm: {n} error(s) in the input; the output above is incomplete"
+            )?;
+        } else {
+            writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
+        }
         return Ok(Exit::Invalid);
     }
 
-    // --closest: the order to list communes in, and the count listed.
-    let order: Option<Vec<usize>> = args.closest.map(|n| {
-        let keys: Vec<(Option<Closeness>, usize)> =
-            segments.iter().map(|p| (p.seg.key, p.seg.row)).collect();
-        let mut order = rank(&keys);
-        if let Some(n) = n {
-            order.truncate(n);
-        }
-        order
-    });
-    let (listed, unverified) = match &order {
-        Some(o) => (
-            o.len(),
-            o.iter().filter(|&&i| segments[i].seg.unverified).count(),
-        ),
-        None => (communes, unverified),
-    };
-    if let Some(o) = &order {
-        let mut slots: Vec<Option<CommuneRecord>> = table.into_iter().map(Some).collect();
-        table = o
-            .iter()
-            .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
-            .collect();
-    }
-    let meta = Meta {
-        ntm_version: env!("CARGO_PKG_VERSION"),
-        ruleset_id: rs.id.clone(),
-        ruleset_sha256: rs.sha256.clone(),
-        ruleset_source: src.label.clone(),
-        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
-        year: first.filter(|_| same_year).map(|f| f.0),
-        year_source: first.map(|f| f.1),
+    let meta = tally.meta(
+        &rs,
+        &src.label,
+        chosen.as_ref().map(|c| c.by.as_str()),
         inputs,
-        communes: listed,
-        unverified_verdicts: unverified,
-        notes,
-    };
-    let summary = RulesetSummary::new(&rs);
-
-    let json = args.format == Format::Json;
-    let mut copy_body = |out: &mut dyn Write| -> anyhow::Result<()> {
-        let Some(spool) = spool.as_mut() else {
-            return Ok(());
-        };
-        match &order {
-            None => {
-                spool.file.seek(SeekFrom::Start(0))?;
-                // In 1 MiB reads rather than io::copy's 8 KiB: the spool can be gigabytes.
-                let mut body = std::io::BufReader::with_capacity(1 << 20, &mut spool.file);
-                std::io::copy(&mut body, out).context("copying the output spool")?;
-            }
-            Some(order) => {
-                let mut buf = Vec::new();
-                for (k, &i) in order.iter().enumerate() {
-                    let p = &segments[i];
-                    spool.file.seek(SeekFrom::Start(p.offset))?;
-                    buf.clear();
-                    (&mut spool.file)
-                        .take(p.seg.len)
-                        .read_to_end(&mut buf)
-                        .context("reading the output spool")?;
-                    // JSON array elements carry their separator: only the first commune of
-                    // the input has none, so re-punctuate for the new order.
-                    let mut bytes = buf.as_slice();
-                    if json {
-                        bytes = bytes.strip_prefix(b",").unwrap_or(bytes);
-                        if k > 0 {
-                            out.write_all(b",")?;
-                        }
-                    }
-                    out.write_all(bytes)?;
-                }
-            }
-        }
-        Ok(())
-    };
-    match args.format {
-        Format::Table => {
-            let opts = TableOptions {
-                margin: args.margin,
-                closest: args.closest.map(|n| (n, communes)),
-                lang: crate::lang::Lang::resolve(args.lang),
-            };
-            if let Some(by) = &meta.ruleset_chosen_by {
-                let note = match opts.lang {
-                    crate::lang::Lang::En => format!(
-                        "ruleset {} chosen by the assessment year ({by}); pass --rules to use another",
-                        meta.ruleset_id
-                    ),
-                    crate::lang::Lang::Vi => format!(
-                        "bộ tiêu chí {} được chọn theo năm đánh giá ({by}); dùng --rules để chọn bộ khác",
-                        meta.ruleset_id
-                    ),
-                };
-                writeln!(err, "{note}")?;
-            }
-            write_table(out, &rs, &meta, &table, opts)?;
-        }
-        Format::Csv => {
-            if args.bom {
-                out.write_all(BOM)?;
-            }
-            write_csv_head(out, &meta)?;
-            copy_body(out)?;
-        }
-        Format::Json => write_json_around(out, &meta, &summary, listed, copy_body)?,
-        Format::Ndjson => {
-            write_ndjson_meta(out, &meta, &summary)?;
-            copy_body(out)?;
-        }
-        Format::Long => {
-            if args.bom {
-                out.write_all(BOM)?;
-            }
-            write_long_head(out, &meta)?;
-            copy_body(out)?;
-        }
-    }
+    );
+    let meta = output.finish(err, meta)?;
 
     let mut exit = Exit::Success;
     if let Some(level) = fail_below {
@@ -431,46 +298,22 @@ fn evaluate(
     Ok(exit)
 }
 
-/// What every batch is rendered with.
+/// What every batch is evaluated and rendered with.
 struct BatchCtx<'a> {
     rs: &'a Ruleset,
     names: &'a [String],
-    format: Format,
+    shape: Shape<'a>,
     all_levels: bool,
     fail_below: Option<usize>,
     margin: Option<Margin>,
-    closest: bool,
-}
-
-/// One commune's bytes in a batch, with what `--closest` ranks it by.
-#[derive(Debug, Clone, Copy)]
-struct Segment {
-    key: Option<Closeness>,
-    row: usize,
-    len: u64,
-    unverified: bool,
-}
-
-/// A segment and where it starts in the spool.
-struct Placed {
-    seg: Segment,
-    offset: u64,
 }
 
 /// One batch of communes, evaluated and rendered.
-#[derive(Default)]
 struct Rendered {
-    /// CSV rows, JSON array elements or NDJSON lines.
-    bytes: Vec<u8>,
-    /// The records themselves, for the table only.
-    records: Vec<CommuneRecord>,
-    first: Option<(i32, YearFrom)>,
-    same_year: bool,
-    unverified: usize,
-    notes: usize,
+    piece: Piece,
+    tally: RunTally,
+    /// Communes below `--fail-below`.
     below: usize,
-    /// With --closest, one per commune, in input order.
-    segments: Vec<Segment>,
 }
 
 fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Result<Rendered> {
@@ -480,33 +323,17 @@ fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Resul
 
 /// Evaluate and render `rows`, the first of which is commune `start + 1` of the output.
 fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Rendered> {
-    let mut r = Rendered {
-        first: rows.first().map(|f| (f.year, f.year_from)),
-        same_year: true,
-        ..Rendered::default()
-    };
-    let mut bytes = Vec::with_capacity(rows.len() * 512);
-    let mut csv_bytes = Vec::new();
-    let mut long_bytes = Vec::new();
-    {
-        let mut csv = match cx.format {
-            Format::Csv => Some(CsvSink::body(&mut csv_bytes)),
-            Format::Table | Format::Json | Format::Ndjson | Format::Long => None,
-        };
-        let mut long = match cx.format {
-            Format::Long => Some(LongSink::body(&mut long_bytes)),
-            Format::Table | Format::Csv | Format::Json | Format::Ndjson => None,
-        };
+    let mut tally = RunTally::default();
+    let mut below = 0;
+    let piece = cx.shape.render(rows.len(), |w| {
         // One evaluator and one outcome for the whole batch: thresholds are resolved once per
         // (zone, year) and the outcome's vectors are reused (issue #7).
         let mut evaluator = Evaluator::new(cx.rs);
         let mut slot = None;
-        // One record too, refilled row by row, for every format that renders it at once
-        // (the table keeps its records).
+        // One record too, refilled row by row.
         let mut record = RecordSlot::default();
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
-            r.same_year &= r.first.is_none_or(|(y, _)| y == row.year);
             let outcome: &Outcome = match slot.as_mut() {
                 Some(o) => {
                     evaluator.evaluate_into(row.zone, row.year, &row.values, o);
@@ -514,66 +341,20 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                 }
                 None => slot.insert(evaluator.evaluate(row.zone, row.year, &row.values)),
             };
-            r.unverified += usize::from(outcome.unverified);
-            r.notes += row.notes.len();
+            tally.row(row, outcome.unverified);
             let file = &cx.names[row.input];
             let rec = record.fill(cx.rs, position, file, row, outcome, cx.all_levels);
             rec.borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if let Some(level) = cx.fail_below {
-                r.below += usize::from(!rec.levels[level].reached);
+                below += usize::from(!rec.levels[level].reached);
             }
-            if cx.closest {
-                // One commune at a time, so each one's bytes can be placed on their own.
-                let start = bytes.len();
-                match cx.format {
-                    Format::Csv => {
-                        let mut one = CsvSink::body(&mut bytes);
-                        one.write(rec)?;
-                        one.finish()?;
-                    }
-                    Format::Long => {
-                        let mut one = LongSink::body(&mut bytes);
-                        one.write(cx.rs, rec, &row.values, outcome, cx.margin)?;
-                        one.finish()?;
-                    }
-                    Format::Json => write_json_commune(&mut bytes, position == 1, rec)?,
-                    Format::Ndjson => write_ndjson_commune(&mut bytes, rec)?,
-                    Format::Table => {}
-                }
-                r.segments.push(Segment {
-                    key: rec.to_next.map(|t| t.key),
-                    row: position,
-                    len: (bytes.len() - start) as u64,
-                    unverified: outcome.unverified,
-                });
-                if cx.format == Format::Table {
-                    r.records.extend(record.take());
-                }
-                continue;
-            }
-            match (cx.format, csv.as_mut(), long.as_mut()) {
-                (Format::Csv, Some(csv), _) => csv.write(rec)?,
-                (Format::Long, _, Some(long)) => {
-                    long.write(cx.rs, rec, &row.values, outcome, cx.margin)?;
-                }
-                (Format::Json, _, _) => write_json_commune(&mut bytes, position == 1, rec)?,
-                (Format::Ndjson, _, _) => write_ndjson_commune(&mut bytes, rec)?,
-                (Format::Table | Format::Csv | Format::Long, _, _) => {
-                    r.records.extend(record.take());
-                }
-            }
+            w.write(rec, &row.values, outcome)?;
         }
-        if let Some(csv) = csv {
-            csv.finish()?;
-        }
-        if let Some(long) = long {
-            long.finish()?;
-        }
-    }
-    r.bytes = match cx.format {
-        Format::Csv if !cx.closest => csv_bytes,
-        Format::Long if !cx.closest => long_bytes,
-        Format::Table | Format::Csv | Format::Json | Format::Ndjson | Format::Long => bytes,
-    };
-    Ok(r)
+        Ok(())
+    })?;
+    Ok(Rendered {
+        piece,
+        tally,
+        below,
+    })
 }

@@ -10,7 +10,7 @@ use crate::cmd::scan::{input_meta, read_all};
 use crate::data::read::Row;
 use crate::eval::evaluate;
 use crate::lang::Lang;
-use crate::report::Meta;
+use crate::report::RunTally;
 use crate::report::explain::{
     Explanation, explain_commune, write_explain_json, write_explain_table,
 };
@@ -83,11 +83,11 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     }
 
     let mut communes = Vec::with_capacity(found.len());
-    let mut unverified = 0;
+    let mut tally = RunTally::default();
     for &i in &found {
         let row = &all.rows[i];
         let outcome = evaluate(&rs, row.zone, row.year, &row.values);
-        unverified += usize::from(outcome.unverified);
+        tally.row(row, outcome.unverified);
         communes.push(explain_commune(
             &rs,
             i + 1,
@@ -97,22 +97,13 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             args.margin,
         ));
     }
-    let first = &all.rows[found[0]];
-    let same_year = found.iter().all(|&i| all.rows[i].year == first.year);
     let doc = Explanation {
-        meta: Meta {
-            ntm_version: env!("CARGO_PKG_VERSION"),
-            ruleset_id: rs.id.clone(),
-            ruleset_sha256: rs.sha256.clone(),
-            ruleset_source: src.label.clone(),
-            ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
-            year: same_year.then_some(first.year),
-            year_source: Some(first.year_from),
-            inputs: input_meta(&all.names, &all.ends),
-            communes: communes.len(),
-            unverified_verdicts: unverified,
-            notes: found.iter().map(|&i| all.rows[i].notes.len()).sum(),
-        },
+        meta: tally.meta(
+            &rs,
+            &src.label,
+            chosen.as_ref().map(|c| c.by.as_str()),
+            input_meta(&all.names, &all.ends),
+        ),
         margin: args.margin.map(|m| m.to_string()),
         communes,
     };

@@ -10,13 +10,13 @@ use crate::Exit;
 use crate::cli::{SummaryArgs, SummaryFormat, SummaryOptions};
 use crate::cmd::scan::{input_meta, report_diags, scan};
 use crate::data::columns::{IDENTITY, Ident};
-use crate::data::read::{Row, YearFrom};
+use crate::data::read::Row;
 use crate::eval::Evaluator;
 use crate::lang::Lang;
 use crate::report::summary::{
     CompareOut, SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
 };
-use crate::report::{CommuneRecord, Meta, write_diagnostics};
+use crate::report::{CommuneRecord, Meta, RunTally, write_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::summary::compare;
 use crate::summary::targets::{self, Targets};
@@ -260,9 +260,7 @@ pub fn collect(
         .as_ref()
         .map(|t| t.targets.clone())
         .unwrap_or_default();
-    let mut first: Option<(i32, YearFrom)> = None;
-    let mut same_year = true;
-    let mut notes = 0usize;
+    let mut tally = RunTally::default();
     let ((summariser, communes), ends, diags) =
         scan(&input.files, &names, &rs, &opts, true, None, |batches| {
             let mut s = Summariser::new(&rs, by, list, rollup);
@@ -272,12 +270,8 @@ pub fn collect(
             let mut position = 0usize;
             for row in batches.flatten() {
                 position += 1;
-                notes += row.notes.len();
-                match first {
-                    None => first = Some((row.year, row.year_from)),
-                    Some((y, _)) => same_year &= y == row.year,
-                }
                 let outcome = evaluator.evaluate(row.zone, row.year, &row.values);
+                tally.row(&row, outcome.unverified);
                 let values = keys.values(&rs, &row);
                 s.add(&Facts {
                     outcome: &outcome,
@@ -301,19 +295,12 @@ pub fn collect(
         return Ok(None);
     }
     let summary = summariser.finish();
-    let meta = Meta {
-        ntm_version: env!("CARGO_PKG_VERSION"),
-        ruleset_id: rs.id.clone(),
-        ruleset_sha256: rs.sha256.clone(),
-        ruleset_source: src.label.clone(),
-        ruleset_chosen_by: chosen.as_ref().map(|c| c.by.clone()),
-        year: first.filter(|_| same_year).map(|f| f.0),
-        year_source: first.map(|f| f.1),
-        inputs: input_meta(&names, &ends),
-        communes: summary.total.communes,
-        unverified_verdicts: summary.total.unverified,
-        notes,
-    };
+    let meta = tally.meta(
+        &rs,
+        &src.label,
+        chosen.as_ref().map(|c| c.by.as_str()),
+        input_meta(&names, &ends),
+    );
     Ok(Some(Collected {
         rs,
         meta,

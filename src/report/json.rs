@@ -6,33 +6,55 @@ use serde::Serialize;
 
 use super::{CommuneRecord, Meta, RulesetSummary};
 
+/// The whole document, as `serde_json` would write it: the test of the streamed form.
+#[cfg(test)]
 #[derive(Serialize)]
-struct Document<'a> {
-    meta: &'a Meta,
-    ruleset: &'a RulesetSummary,
-    communes: &'a [CommuneRecord],
+pub(crate) struct Document<'a> {
+    pub ruleset: &'a RulesetSummary,
+    pub communes: &'a [CommuneRecord],
+    pub meta: &'a Meta,
 }
 
-/// One JSON document: `{"meta", "ruleset", "communes"}`.
+/// One JSON document, `{"ruleset", "communes", "meta"}`: compact, or `pretty` (two spaces a
+/// level, as `serde_json`'s pretty printer).
 pub fn write_json(
     out: &mut dyn Write,
     meta: &Meta,
     ruleset: &RulesetSummary,
     communes: &[CommuneRecord],
+    pretty: bool,
 ) -> anyhow::Result<()> {
-    let doc = Document {
-        meta,
-        ruleset,
-        communes,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)?;
+    write_json_head(out, ruleset, pretty)?;
+    for (i, c) in communes.iter().enumerate() {
+        write_json_commune(out, i == 0, c, pretty)?;
+    }
+    write_json_tail(out, meta, !communes.is_empty(), pretty)
+}
+
+/// [`write_json`]'s document up to the opening of its `communes` array: what is known before
+/// the first commune, so the communes can be written as they are evaluated.
+pub fn write_json_head(
+    out: &mut dyn Write,
+    ruleset: &RulesetSummary,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    if pretty {
+        out.write_all(b"{\n  \"ruleset\": ")?;
+        ruleset.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out,
+            Nested::new(2),
+        ))?;
+        out.write_all(b",\n  \"communes\": [")?;
+    } else {
+        out.write_all(b"{\"ruleset\":")?;
+        serde_json::to_writer(&mut *out, ruleset)?;
+        out.write_all(b",\"communes\":[")?;
+    }
     Ok(())
 }
 
-/// One commune of [`write_json`]'s `communes` array, for a body written before its head is
-/// known: `first` says whether it opens the array. [`write_json_around`] puts head and tail
-/// around such a body; the bytes equal [`write_json`]'s.
+/// One commune of [`write_json`]'s `communes` array: `first` says whether it opens the
+/// array (every other one carries its leading comma).
 ///
 /// Generic over the writer so that a `Vec<u8>` is written to without a call through a
 /// vtable for every token (issue #7).
@@ -40,28 +62,76 @@ pub fn write_json_commune<W: Write + ?Sized>(
     out: &mut W,
     first: bool,
     c: &CommuneRecord,
+    pretty: bool,
 ) -> anyhow::Result<()> {
-    out.write_all(if first { b"\n    " } else { b",\n    " })?;
-    let mut ser = serde_json::Serializer::with_formatter(out, Nested::default());
-    c.serialize(&mut ser)?;
+    if pretty {
+        out.write_all(if first { b"\n    " } else { b",\n    " })?;
+        let mut ser = serde_json::Serializer::with_formatter(out, Nested::new(4));
+        c.serialize(&mut ser)?;
+    } else {
+        if !first {
+            out.write_all(b",")?;
+        }
+        let mut ser = serde_json::Serializer::new(out);
+        c.serialize(&mut ser)?;
+    }
     Ok(())
 }
 
-/// `serde_json`'s pretty formatter (two spaces a level) for a value nested two levels deep in
-/// a pretty document: every new line is indented four more spaces. Serialising a commune
-/// with it gives what serialising the whole document gives for that commune, without
-/// serialising it apart and indenting its lines afterwards.
-#[derive(Default)]
+/// The end of [`write_json`]'s document after its communes: the array closed, then `meta`,
+/// known only once every commune was read. `any` says whether the array has a commune.
+pub fn write_json_tail(
+    out: &mut dyn Write,
+    meta: &Meta,
+    any: bool,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    if pretty {
+        out.write_all(if any {
+            b"\n  ],\n  \"meta\": "
+        } else {
+            b"],\n  \"meta\": "
+        })?;
+        meta.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut *out,
+            Nested::new(2),
+        ))?;
+        out.write_all(b"\n}\n")?;
+    } else {
+        out.write_all(b"],\"meta\":")?;
+        serde_json::to_writer(&mut *out, meta)?;
+        out.write_all(b"}\n")?;
+    }
+    Ok(())
+}
+
+/// `serde_json`'s pretty formatter (two spaces a level) for a value nested in a pretty
+/// document: every new line is indented `base` more spaces. Serialising a value with it
+/// gives what serialising the whole document gives for that value, without serialising it
+/// apart and indenting its lines afterwards.
 struct Nested {
+    base: usize,
     depth: usize,
     has_value: bool,
 }
 
 impl Nested {
+    fn new(base: usize) -> Self {
+        Nested {
+            base,
+            depth: 0,
+            has_value: false,
+        }
+    }
+
     fn new_line<W: Write + ?Sized>(&self, out: &mut W, comma: bool) -> std::io::Result<()> {
-        out.write_all(if comma { b",\n    " } else { b"\n    " })?;
-        for _ in 0..self.depth {
-            out.write_all(b"  ")?;
+        out.write_all(if comma { b",\n" } else { b"\n" })?;
+        const SPACES: &[u8] = b"                                ";
+        let mut n = self.base + 2 * self.depth;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            out.write_all(&SPACES[..k])?;
+            n -= k;
         }
         Ok(())
     }
@@ -127,36 +197,6 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
-/// Write [`write_json`]'s document around a body of `communes` communes that `body` writes
-/// with [`write_json_commune`].
-pub fn write_json_around(
-    out: &mut dyn Write,
-    meta: &Meta,
-    ruleset: &RulesetSummary,
-    communes: usize,
-    body: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let doc = Document {
-        meta,
-        ruleset,
-        communes: &[],
-    };
-    let head = serde_json::to_vec_pretty(&doc)?;
-    match head.strip_suffix(b"[]\n}") {
-        Some(open) if communes > 0 => {
-            out.write_all(open)?;
-            out.write_all(b"[")?;
-            body(out)?;
-            out.write_all(b"\n  ]\n}\n")?;
-        }
-        _ => {
-            out.write_all(&head)?;
-            writeln!(out)?;
-        }
-    }
-    Ok(())
-}
-
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Line<'a> {
@@ -168,21 +208,21 @@ enum Line<'a> {
     Commune(&'a CommuneRecord),
 }
 
-/// NDJSON: a `{"type":"meta",…}` line, then one `{"type":"commune",…}` line per commune.
+/// NDJSON: one `{"type":"commune",…}` line per commune, then a `{"type":"meta",…}` line.
 pub fn write_ndjson(
     out: &mut dyn Write,
     meta: &Meta,
     ruleset: &RulesetSummary,
     communes: &[CommuneRecord],
 ) -> anyhow::Result<()> {
-    write_ndjson_meta(out, meta, ruleset)?;
     for c in communes {
         write_ndjson_commune(out, c)?;
     }
-    Ok(())
+    write_ndjson_meta(out, meta, ruleset)
 }
 
-/// The `{"type":"meta",…}` line of [`write_ndjson`].
+/// The `{"type":"meta",…}` line that ends [`write_ndjson`]: a stream without it is not
+/// complete.
 pub fn write_ndjson_meta(
     out: &mut dyn Write,
     meta: &Meta,
@@ -203,3 +243,8 @@ pub fn write_ndjson_commune<W: Write + ?Sized>(
     out.write_all(b"\n")?;
     Ok(())
 }
+
+/// What ends a streamed NDJSON output whose run failed after communes were written: a line
+/// that is not JSON, so no reader takes the stream for a complete one (README, "JSON
+/// contract").
+pub const NDJSON_FAILED: &[u8] = b"{\"type\":\"failed\"\n";

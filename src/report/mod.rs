@@ -18,6 +18,7 @@ pub mod md;
 pub mod progress;
 pub mod rules;
 pub mod sheet;
+pub mod sink;
 pub mod summary;
 pub mod table;
 pub mod template;
@@ -58,6 +59,85 @@ pub struct Meta {
     pub unverified_verdicts: usize,
     /// Notes on communes: cells and rows `--lenient` read as no data.
     pub notes: usize,
+}
+
+/// What a command's [`Meta`] is built from, counted row by row (or batch by batch, in input
+/// order, with [`RunTally::merge`]): the one place every command's meta comes from.
+#[derive(Debug, Clone)]
+pub struct RunTally {
+    /// The first row's year and where it came from.
+    first: Option<(i32, YearFrom)>,
+    /// Every row has the first row's year.
+    same_year: bool,
+    /// Communes counted.
+    pub communes: usize,
+    /// Of which with a verdict resting on unverified content.
+    pub unverified: usize,
+    /// Notes on them (`--lenient`).
+    pub notes: usize,
+}
+
+impl Default for RunTally {
+    fn default() -> Self {
+        RunTally {
+            first: None,
+            same_year: true,
+            communes: 0,
+            unverified: 0,
+            notes: 0,
+        }
+    }
+}
+
+impl RunTally {
+    /// Count one evaluated row.
+    pub fn row(&mut self, row: &Row, unverified: bool) {
+        match self.first {
+            None => self.first = Some((row.year, row.year_from)),
+            Some((y, _)) => self.same_year &= y == row.year,
+        }
+        self.communes += 1;
+        self.unverified += usize::from(unverified);
+        self.notes += row.notes.len();
+    }
+
+    /// Count `later`'s rows, which follow these.
+    pub fn merge(&mut self, later: &RunTally) {
+        if let Some((y, from)) = later.first {
+            match self.first {
+                None => self.first = Some((y, from)),
+                Some((fy, _)) => self.same_year &= fy == y,
+            }
+        }
+        self.same_year &= later.same_year;
+        self.communes += later.communes;
+        self.unverified += later.unverified;
+        self.notes += later.notes;
+    }
+
+    /// The run's meta: `source` is the ruleset's label, `chosen_by` why a built-in set was
+    /// chosen (without `--rules`).
+    pub fn meta(
+        &self,
+        rs: &Ruleset,
+        source: &str,
+        chosen_by: Option<&str>,
+        inputs: Vec<InputMeta>,
+    ) -> Meta {
+        Meta {
+            ntm_version: env!("CARGO_PKG_VERSION"),
+            ruleset_id: rs.id.clone(),
+            ruleset_sha256: rs.sha256.clone(),
+            ruleset_source: source.to_owned(),
+            ruleset_chosen_by: chosen_by.map(str::to_owned),
+            year: self.first.filter(|_| self.same_year).map(|f| f.0),
+            year_source: self.first.map(|f| f.1),
+            inputs,
+            communes: self.communes,
+            unverified_verdicts: self.unverified,
+            notes: self.notes,
+        }
+    }
 }
 
 /// One input file.

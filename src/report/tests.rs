@@ -1,7 +1,8 @@
 //! Records and rendered rows of random communes of every built-in ruleset (issue #7): a
 //! record refilled row after row (`RecordSlot`) is the record `new` builds; the CSV and long
 //! sinks write what the `csv` crate and `fmt` wrote before they were made cheaper; streamed
-//! JSON is the whole document; the closeness key is what sorting every cost gives.
+//! JSON is the whole document, and so is what the output `Sink` writes, batch by batch; the
+//! closeness key is what sorting every cost gives.
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -457,17 +458,23 @@ proptest! {
             notes: 0,
         };
         let summary = RulesetSummary::new(rs);
-        let mut whole = Vec::new();
-        json::write_json(&mut whole, &meta, &summary, &records).expect("writes");
-        let mut streamed = Vec::new();
-        json::write_json_around(&mut streamed, &meta, &summary, records.len(), |out| {
-            for (i, rec) in records.iter().enumerate() {
-                json::write_json_commune(out, i == 0, rec)?;
-            }
-            Ok(())
-        })
-        .expect("writes");
-        prop_assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole));
+        // Written piece by piece (head, communes, tail), the document is byte for byte what
+        // serde_json writes for the whole, compact and pretty.
+        let doc = json::Document {
+            ruleset: &summary,
+            communes: &records,
+            meta: &meta,
+        };
+        let mut compact = Vec::new();
+        json::write_json(&mut compact, &meta, &summary, &records, false).expect("writes");
+        let mut whole = serde_json::to_vec(&doc).expect("serialises");
+        whole.push(b'\n');
+        prop_assert_eq!(String::from_utf8_lossy(&compact), String::from_utf8_lossy(&whole));
+        let mut pretty = Vec::new();
+        json::write_json(&mut pretty, &meta, &summary, &records, true).expect("writes");
+        let mut whole = serde_json::to_vec_pretty(&doc).expect("serialises");
+        whole.push(b'\n');
+        prop_assert_eq!(String::from_utf8_lossy(&pretty), String::from_utf8_lossy(&whole));
     }
 }
 
@@ -536,4 +543,177 @@ fn a_sink_dropped_without_finish_still_writes_its_rows() {
     assert!(
         String::from_utf8_lossy(&got).starts_with("1,\"d/f,1.csv\",2,'=1,\"Xã \"\"A\"\", B\",")
     );
+}
+
+/// A meta for `communes` communes of `rs`.
+fn meta_of(rs: &Ruleset, communes: usize) -> Meta {
+    Meta {
+        ntm_version: "0",
+        ruleset_id: rs.id.clone(),
+        ruleset_sha256: rs.sha256.clone(),
+        ruleset_source: "builtin".into(),
+        ruleset_chosen_by: None,
+        year: None,
+        year_source: None,
+        inputs: Vec::new(),
+        communes,
+        unverified_verdicts: 0,
+        notes: 0,
+    }
+}
+
+/// What a [`sink::Sink`] of `format` writes for `rows`, appended in batches of `batch`, with
+/// the result of `finish` (or `None`: dropped without it, as a failed run).
+fn through_sink(
+    format: crate::cli::Format,
+    opts: sink::SinkOptions,
+    rs: &Ruleset,
+    rows: &[Row],
+    batch: usize,
+    finish: bool,
+) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
+    let mut out = Vec::new();
+    let result = {
+        let mut output = sink::Sink::new(format, rs, opts, &mut out, || {
+            Ok(Box::new(std::io::Cursor::new(Vec::new())))
+        })
+        .expect("a sink");
+        let shape = output.shape();
+        for (k, chunk) in rows.chunks(batch).enumerate() {
+            let piece = shape
+                .render(chunk.len(), |w| {
+                    for (i, row) in chunk.iter().enumerate() {
+                        let outcome = evaluate(rs, row.zone, row.year, &row.values);
+                        let rec = record(rs, k * batch + i, row, false, opts.margin);
+                        w.write(&rec, &row.values, &outcome)?;
+                    }
+                    Ok(())
+                })
+                .expect("renders");
+            output.append(piece).expect("appends");
+        }
+        finish.then(|| output.finish(&mut std::io::sink(), meta_of(rs, rows.len())))
+    };
+    (result, out)
+}
+
+fn sink_options(pretty: bool) -> sink::SinkOptions {
+    sink::SinkOptions {
+        bom: false,
+        margin: None,
+        closest: None,
+        lang: crate::lang::Lang::En,
+        pretty,
+        table_max: sink::TABLE_MAX_COMMUNES,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn the_sink_streams_the_whole_json_document(
+        (rs, rows, _all, _margin) in communes(),
+        batch in 1usize..5,
+        pretty in any::<bool>(),
+    ) {
+        let (result, got) =
+            through_sink(crate::cli::Format::Json, sink_options(pretty), rs, &rows, batch, true);
+        let meta = result.expect("finished").expect("writes");
+        let records: Vec<CommuneRecord> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| record(rs, i, row, false, None))
+            .collect();
+        let mut want = Vec::new();
+        json::write_json(&mut want, &meta, &RulesetSummary::new(rs), &records, pretty)
+            .expect("writes");
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+    }
+}
+
+#[test]
+fn a_failed_streamed_run_is_no_complete_json_or_ndjson() {
+    let rs = &RULESETS[1];
+    let rows = vec![empty_row(rs), empty_row(rs), empty_row(rs)];
+    let (_, json) = through_sink(
+        crate::cli::Format::Json,
+        sink_options(false),
+        rs,
+        &rows,
+        2,
+        false,
+    );
+    assert!(
+        json.starts_with(b"{\"ruleset\":"),
+        "the communes were streamed"
+    );
+    assert!(serde_json::from_slice::<serde_json::Value>(&json).is_err());
+    let (_, nd) = through_sink(
+        crate::cli::Format::Ndjson,
+        sink_options(false),
+        rs,
+        &rows,
+        2,
+        false,
+    );
+    let text = String::from_utf8_lossy(&nd);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "three communes and the end: {text}");
+    assert_eq!(lines[3], "{\"type\":\"failed\"");
+    assert!(serde_json::from_str::<serde_json::Value>(lines[3]).is_err());
+    assert!(!text.contains("\"type\":\"meta\""));
+}
+
+#[test]
+fn a_table_of_more_communes_than_it_holds_is_refused_and_prints_nothing() {
+    let rs = &RULESETS[1];
+    let rows = vec![empty_row(rs), empty_row(rs), empty_row(rs)];
+    let opts = sink::SinkOptions {
+        table_max: 2,
+        ..sink_options(false)
+    };
+    let (result, out) = through_sink(crate::cli::Format::Table, opts, rs, &rows, 2, true);
+    let err = result.expect("finished").expect_err("refused");
+    assert!(
+        format!("{err}").contains("3 communes, more than the 2"),
+        "{err}"
+    );
+    assert!(format!("{err}").contains("use --format csv"), "{err}");
+    assert!(out.is_empty());
+    let opts = sink::SinkOptions {
+        table_max: 3,
+        ..sink_options(false)
+    };
+    let (result, out) = through_sink(crate::cli::Format::Table, opts, rs, &rows, 2, true);
+    result.expect("finished").expect("three fit");
+    assert!(!out.is_empty());
+}
+
+proptest! {
+    #[test]
+    fn a_tally_merged_batch_by_batch_is_the_tally_of_every_row(
+        years in prop::collection::vec(2024i32..2026, 0..12),
+        cut in 0usize..12,
+    ) {
+        let rs = &RULESETS[1];
+        let rows: Vec<Row> = years
+            .iter()
+            .map(|&year| Row { year, ..empty_row(rs) })
+            .collect();
+        let cut = cut.min(rows.len());
+        let mut whole = RunTally::default();
+        let (mut head, mut tail) = (RunTally::default(), RunTally::default());
+        for (i, row) in rows.iter().enumerate() {
+            whole.row(row, i % 3 == 0);
+            if i < cut { &mut head } else { &mut tail }.row(row, i % 3 == 0);
+        }
+        head.merge(&tail);
+        let (a, b) = (whole.meta(rs, "x", None, Vec::new()), head.meta(rs, "x", None, Vec::new()));
+        prop_assert_eq!(a.year, b.year);
+        prop_assert_eq!(a.year, years.first().filter(|&&y| years.iter().all(|&z| z == y)).copied());
+        prop_assert_eq!(a.year_source.is_some(), b.year_source.is_some());
+        prop_assert_eq!((a.communes, a.unverified_verdicts), (b.communes, b.unverified_verdicts));
+        prop_assert_eq!(a.communes, rows.len());
+    }
 }

@@ -1,0 +1,516 @@
+//! The output seam of `ntm evaluate`: one [`Sink`] per run, built from `--format`, that
+//! takes the evaluated communes batch by batch and writes the whole output at the end.
+//!
+//! What a format needs besides its records stays private here: the spool that holds the body
+//! while its head (row counts, digests, the shared year) is unknown, the byte segments that
+//! `--closest` reorders, the JSON array's commas, the table's kept records. Adding a format is
+//! one [`Kind`] variant, its arms in this file, and its renderer's file.
+//!
+//! Batches are rendered on several threads with a [`Shape`] (shared, read-only) and appended
+//! to the sink in input order on one; the bytes equal those of rendering the communes one
+//! after the other.
+
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+
+use anyhow::{Context, bail};
+
+use super::csv::{BOM, CsvSink, write_csv_head};
+use super::json::{
+    NDJSON_FAILED, write_json_commune, write_json_head, write_json_tail, write_ndjson_commune,
+    write_ndjson_meta,
+};
+use super::long::{LongSink, write_long_head};
+use super::table::{TableOptions, write_table};
+use super::{CommuneRecord, Meta, RulesetSummary};
+use crate::cli::Format;
+use crate::data::coerce::Value;
+use crate::eval::Outcome;
+use crate::lang::Lang;
+use crate::margin::{Closeness, Margin, rank};
+use crate::ruleset::Ruleset;
+
+/// The most communes `--format table` renders: it lays the whole table out in memory
+/// (about 9 KB a commune), so past this a run is refused, after reading every row, with
+/// advice to use a streamed format (docs/performance.md, "Memory").
+pub const TABLE_MAX_COMMUNES: usize = 100_000;
+
+/// Where a sink keeps the body until its head is known: a private temporary file, opened by
+/// the caller (only `src/cmd/` opens files).
+pub trait Spool: Read + Write + Seek + Send {}
+
+impl<T: Read + Write + Seek + Send> Spool for T {}
+
+/// How the output is laid out: what every batch is rendered with.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape<'a> {
+    kind: Kind,
+    rs: &'a Ruleset,
+    margin: Option<Margin>,
+    /// `--closest`: each commune's bytes are placed apart so they can be reordered.
+    closest: bool,
+    /// `--pretty` JSON.
+    pretty: bool,
+}
+
+/// One variant per output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Table,
+    Csv,
+    Long,
+    Json,
+    Ndjson,
+}
+
+/// What [`Sink::new`] needs to know besides the format.
+#[derive(Debug, Clone, Copy)]
+pub struct SinkOptions {
+    /// `--bom`: a UTF-8 byte order mark before the CSV formats.
+    pub bom: bool,
+    /// `--margin`.
+    pub margin: Option<Margin>,
+    /// `--closest [N]`.
+    pub closest: Option<Option<usize>>,
+    /// Language of the table and its notes.
+    pub lang: Lang,
+    /// JSON indented for people rather than compact.
+    pub pretty: bool,
+    /// The most communes `--format table` takes ([`TABLE_MAX_COMMUNES`]).
+    pub table_max: usize,
+}
+
+/// The output of one run of `evaluate`.
+///
+/// JSON and NDJSON put their provenance last, so without `--closest` they stream: each batch
+/// goes to the output as it is appended, and a sink dropped before [`Sink::finish`] (a failed
+/// run) ends what it wrote so that no parser takes it for complete. Every other output is
+/// spooled and written by `finish` only, so a failed run writes nothing.
+pub struct Sink<'a> {
+    shape: Shape<'a>,
+    opts: SinkOptions,
+    out: &'a mut dyn Write,
+    /// Streaming: the bytes go to `out` as they come.
+    stream: bool,
+    /// Something was written to `out`.
+    started: bool,
+    /// `finish` ran.
+    done: bool,
+    /// The body of the CSV formats, and of JSON and NDJSON under `--closest`, in input order.
+    spool: Option<BufWriter<Box<dyn Spool + 'a>>>,
+    /// With `--closest`, each commune's place in the spool and its ranking key: the only
+    /// per-commune state kept (a few words each), so the output can be reordered at the end
+    /// without holding it in memory.
+    segments: Vec<Placed>,
+    spooled: u64,
+    /// The table's records (none once there are more than `table_max`).
+    records: Vec<CommuneRecord>,
+    /// Communes appended.
+    communes: usize,
+}
+
+/// One commune's bytes in a batch, with what `--closest` ranks it by.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    key: Option<Closeness>,
+    row: usize,
+    len: u64,
+    unverified: bool,
+}
+
+/// A segment and where it starts in the spool.
+#[derive(Debug)]
+struct Placed {
+    seg: Segment,
+    offset: u64,
+}
+
+/// One batch of communes, rendered by [`Shape::render`], to append with [`Sink::append`].
+#[derive(Debug, Default)]
+pub struct Piece {
+    /// CSV rows, JSON array elements or NDJSON lines.
+    bytes: Vec<u8>,
+    /// The records themselves, for the table only.
+    records: Vec<CommuneRecord>,
+    /// With `--closest`, one per commune, in input order.
+    segments: Vec<Segment>,
+    communes: usize,
+}
+
+/// Renders the communes of one batch ([`Shape::render`]).
+pub struct Writer<'w, 'a> {
+    shape: &'w Shape<'a>,
+    body: Body<'w>,
+    records: Vec<CommuneRecord>,
+    segments: Vec<Segment>,
+    communes: usize,
+}
+
+/// Where a batch's bytes go.
+enum Body<'w> {
+    /// Rows written through one sink for the whole batch.
+    Csv(CsvSink<'w>),
+    Long(LongSink<'w>),
+    /// Written commune by commune (JSON, NDJSON, and every format under `--closest`).
+    Bytes(&'w mut Vec<u8>),
+    /// Nothing: the table keeps records.
+    None,
+}
+
+impl<'a> Sink<'a> {
+    /// The sink of `format`, writing to `out`; `spool` opens its spool when the format needs
+    /// one.
+    pub fn new(
+        format: Format,
+        rs: &'a Ruleset,
+        opts: SinkOptions,
+        out: &'a mut dyn Write,
+        spool: impl FnOnce() -> anyhow::Result<Box<dyn Spool + 'a>>,
+    ) -> anyhow::Result<Self> {
+        let kind = match format {
+            Format::Table => Kind::Table,
+            Format::Csv => Kind::Csv,
+            Format::Long => Kind::Long,
+            Format::Json => Kind::Json,
+            Format::Ndjson => Kind::Ndjson,
+        };
+        let stream = match kind {
+            Kind::Json | Kind::Ndjson => opts.closest.is_none(),
+            Kind::Table | Kind::Csv | Kind::Long => false,
+        };
+        let spool = match kind {
+            Kind::Table => None,
+            _ if stream => None,
+            Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => {
+                Some(BufWriter::with_capacity(1 << 16, spool()?))
+            }
+        };
+        Ok(Sink {
+            shape: Shape {
+                kind,
+                rs,
+                margin: opts.margin,
+                closest: opts.closest.is_some(),
+                pretty: opts.pretty,
+            },
+            opts,
+            out,
+            stream,
+            started: false,
+            done: false,
+            spool,
+            segments: Vec::new(),
+            spooled: 0,
+            records: Vec::new(),
+            communes: 0,
+        })
+    }
+
+    /// What batches are rendered with, on any thread.
+    pub fn shape(&self) -> Shape<'a> {
+        self.shape
+    }
+
+    /// Add a batch, the one after the last appended.
+    pub fn append(&mut self, piece: Piece) -> anyhow::Result<()> {
+        self.communes += piece.communes;
+        if self.communes > self.opts.table_max {
+            // The table is refused at the end: what it kept is let go at once.
+            self.records = Vec::new();
+        } else {
+            self.records.extend(piece.records);
+        }
+        for seg in piece.segments {
+            self.segments.push(Placed {
+                seg,
+                offset: self.spooled,
+            });
+            self.spooled += seg.len;
+        }
+        if let Some(spool) = self.spool.as_mut() {
+            spool.write_all(&piece.bytes)?;
+        } else if self.stream && !piece.bytes.is_empty() {
+            self.start()?;
+            self.out.write_all(&piece.bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Whether some of the output was written already (JSON and NDJSON stream).
+    pub fn streamed(&self) -> bool {
+        self.started
+    }
+
+    /// Write what precedes the communes, once.
+    fn start(&mut self) -> anyhow::Result<()> {
+        if !self.started {
+            self.started = true;
+            if self.shape.kind == Kind::Json {
+                write_json_head(
+                    self.out,
+                    &RulesetSummary::new(self.shape.rs),
+                    self.opts.pretty,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write the whole output to `out` (notes for people to `err`): `meta` speaks of every
+    /// commune appended. Returns the meta as written, which with `--closest N` counts the
+    /// communes listed.
+    pub fn finish(mut self, err: &mut dyn Write, mut meta: Meta) -> anyhow::Result<Meta> {
+        self.done = true;
+        let (shape, opts, communes) = (self.shape, self.opts, self.communes);
+        let segments = std::mem::take(&mut self.segments);
+        let mut records = std::mem::take(&mut self.records);
+        let spool = self.spool.take();
+        let summary = &RulesetSummary::new(shape.rs);
+        if shape.kind == Kind::Table && communes > opts.table_max {
+            bail!(
+                "--format table: {communes} communes, more than the {} a table is laid out for \
+                 in memory; use --format csv (or long, json, ndjson), which stream at any size",
+                opts.table_max
+            );
+        }
+        // --closest: the order to list communes in, and the count listed.
+        let order: Option<Vec<usize>> = opts.closest.map(|n| {
+            let keys: Vec<(Option<Closeness>, usize)> =
+                segments.iter().map(|p| (p.seg.key, p.seg.row)).collect();
+            let mut order = rank(&keys);
+            if let Some(n) = n {
+                order.truncate(n);
+            }
+            order
+        });
+        if let Some(o) = &order {
+            meta.communes = o.len();
+            meta.unverified_verdicts = o.iter().filter(|&&i| segments[i].seg.unverified).count();
+            let mut slots: Vec<Option<CommuneRecord>> = records.into_iter().map(Some).collect();
+            records = o
+                .iter()
+                .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+                .collect();
+        }
+        let mut spool = match spool {
+            Some(s) => Some(
+                s.into_inner()
+                    .map_err(|e| e.into_error())
+                    .context("writing the output spool")?,
+            ),
+            None => None,
+        };
+        let json = shape.kind == Kind::Json;
+        let any = meta.communes > 0;
+        let pretty = opts.pretty;
+        if shape.kind == Kind::Json {
+            self.start()?;
+        }
+        let out = &mut *self.out;
+        let mut copy_body = |out: &mut dyn Write| -> anyhow::Result<()> {
+            let Some(spool) = spool.as_mut() else {
+                return Ok(());
+            };
+            copy_spool(spool, &segments, order.as_deref(), json, out)
+        };
+        match shape.kind {
+            Kind::Table => {
+                let table = TableOptions {
+                    margin: opts.margin,
+                    closest: opts.closest.map(|n| (n, communes)),
+                    lang: opts.lang,
+                };
+                if let Some(by) = &meta.ruleset_chosen_by {
+                    let note = match opts.lang {
+                        Lang::En => format!(
+                            "ruleset {} chosen by the assessment year ({by}); pass --rules to use another",
+                            meta.ruleset_id
+                        ),
+                        Lang::Vi => format!(
+                            "bộ tiêu chí {} được chọn theo năm đánh giá ({by}); dùng --rules để chọn bộ khác",
+                            meta.ruleset_id
+                        ),
+                    };
+                    writeln!(err, "{note}")?;
+                }
+                write_table(out, shape.rs, &meta, &records, table)?;
+            }
+            Kind::Csv => {
+                if opts.bom {
+                    out.write_all(BOM)?;
+                }
+                write_csv_head(out, &meta)?;
+                copy_body(out)?;
+            }
+            Kind::Long => {
+                if opts.bom {
+                    out.write_all(BOM)?;
+                }
+                write_long_head(out, &meta)?;
+                copy_body(out)?;
+            }
+            Kind::Json => {
+                copy_body(out)?;
+                write_json_tail(out, &meta, any, pretty)?;
+            }
+            Kind::Ndjson => {
+                copy_body(out)?;
+                write_ndjson_meta(out, &meta, summary)?;
+            }
+        }
+        Ok(meta)
+    }
+}
+
+impl Drop for Sink<'_> {
+    /// A run that fails after streaming communes: JSON is left without its closing `]` and
+    /// `meta` (no parser accepts it), NDJSON gets a last line that is not JSON
+    /// ([`NDJSON_FAILED`]) in place of its `meta` line.
+    fn drop(&mut self) {
+        if self.started && !self.done {
+            if self.shape.kind == Kind::Ndjson {
+                let _ = self.out.write_all(NDJSON_FAILED);
+            } else {
+                let _ = self.out.write_all(b"\n");
+            }
+            let _ = self.out.flush();
+        }
+    }
+}
+
+/// Copy the spooled body to `out`, in input order or in `order` (`--closest`).
+fn copy_spool(
+    spool: &mut Box<dyn Spool + '_>,
+    segments: &[Placed],
+    order: Option<&[usize]>,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let Some(order) = order else {
+        spool.seek(SeekFrom::Start(0))?;
+        // In 1 MiB reads rather than io::copy's 8 KiB: the spool can be gigabytes.
+        let mut body = std::io::BufReader::with_capacity(1 << 20, spool);
+        std::io::copy(&mut body, out).context("copying the output spool")?;
+        return Ok(());
+    };
+    let mut buf = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        let p = &segments[i];
+        spool.seek(SeekFrom::Start(p.offset))?;
+        buf.clear();
+        (&mut *spool)
+            .take(p.seg.len)
+            .read_to_end(&mut buf)
+            .context("reading the output spool")?;
+        // JSON array elements carry their separator: only the first commune of the input
+        // has none, so re-punctuate for the new order.
+        let mut bytes = buf.as_slice();
+        if json {
+            bytes = bytes.strip_prefix(b",").unwrap_or(bytes);
+            if k > 0 {
+                out.write_all(b",")?;
+            }
+        }
+        out.write_all(bytes)?;
+    }
+    Ok(())
+}
+
+impl<'a> Shape<'a> {
+    /// Render one batch of `rows` communes: `f` writes each through the [`Writer`].
+    pub fn render(
+        &self,
+        rows: usize,
+        f: impl FnOnce(&mut Writer<'_, 'a>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Piece> {
+        let mut bytes = Vec::with_capacity(rows * 512);
+        let (records, segments, communes) = {
+            let body = match (self.kind, self.closest) {
+                (Kind::Csv, false) => Body::Csv(CsvSink::body(&mut bytes)),
+                (Kind::Long, false) => Body::Long(LongSink::body(&mut bytes)),
+                (Kind::Table, _) => Body::None,
+                (Kind::Csv | Kind::Long, true) | (Kind::Json | Kind::Ndjson, _) => {
+                    Body::Bytes(&mut bytes)
+                }
+            };
+            let mut w = Writer {
+                shape: self,
+                body,
+                records: Vec::new(),
+                segments: Vec::new(),
+                communes: 0,
+            };
+            f(&mut w)?;
+            match w.body {
+                Body::Csv(csv) => csv.finish()?,
+                Body::Long(long) => long.finish()?,
+                Body::Bytes(_) | Body::None => {}
+            }
+            (w.records, w.segments, w.communes)
+        };
+        Ok(Piece {
+            bytes,
+            records,
+            segments,
+            communes,
+        })
+    }
+}
+
+impl Writer<'_, '_> {
+    /// Render one commune: `rec` is its record, `values` and `outcome` what it was evaluated
+    /// from (the long format lists every indicator).
+    pub fn write(
+        &mut self,
+        rec: &CommuneRecord,
+        values: &[Option<Value>],
+        outcome: &Outcome,
+    ) -> anyhow::Result<()> {
+        self.communes += 1;
+        let shape = self.shape;
+        let bytes = match &mut self.body {
+            Body::Csv(csv) => return csv.write(rec),
+            Body::Long(long) => return long.write(shape.rs, rec, values, outcome, shape.margin),
+            Body::None => {
+                if shape.closest {
+                    self.segments.push(segment(rec, outcome, 0));
+                }
+                if self.records.len() < TABLE_MAX_COMMUNES {
+                    self.records.push(rec.clone());
+                }
+                return Ok(());
+            }
+            Body::Bytes(bytes) => &mut **bytes,
+        };
+        let start = bytes.len();
+        match shape.kind {
+            Kind::Csv => {
+                let mut one = CsvSink::body(bytes);
+                one.write(rec)?;
+                one.finish()?;
+            }
+            Kind::Long => {
+                let mut one = LongSink::body(bytes);
+                one.write(shape.rs, rec, values, outcome, shape.margin)?;
+                one.finish()?;
+            }
+            Kind::Json => write_json_commune(bytes, rec.row == 1, rec, shape.pretty)?,
+            Kind::Ndjson => write_ndjson_commune(bytes, rec)?,
+            Kind::Table => {}
+        }
+        if shape.closest {
+            let len = (bytes.len() - start) as u64;
+            self.segments.push(segment(rec, outcome, len));
+        }
+        Ok(())
+    }
+}
+
+/// `rec`'s segment of `len` bytes.
+fn segment(rec: &CommuneRecord, outcome: &Outcome, len: u64) -> Segment {
+    Segment {
+        key: rec.to_next.map(|t| t.key),
+        row: rec.row,
+        len,
+        unverified: outcome.unverified,
+    }
+}
