@@ -77,7 +77,7 @@ impl ErrorsOut<'_> {
 
     /// Start the replacement: its header is written, its rows follow as they are found.
     fn open(&self) -> anyhow::Result<AtomicFile> {
-        let mut w = AtomicFile::create(self.path).with_context(|| self.context())?;
+        let mut w = AtomicFile::begin(self.path).with_context(|| self.context())?;
         if self.bom {
             w.write_all(BOM).with_context(|| self.context())?;
         }

@@ -29,7 +29,7 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Start writing `path`: create an empty temporary file beside it (readable by the owner
     /// only until committed). Fails when the folder does not exist or cannot be written.
-    pub fn create(path: &Path) -> io::Result<Self> {
+    pub fn begin(path: &Path) -> io::Result<Self> {
         // Through a symbolic link, the file it points to is replaced, not the link.
         let target = match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
@@ -198,7 +198,7 @@ impl Drop for Scratch {
 
 /// Write `bytes` to `path` atomically.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = AtomicFile::create(path)?;
+    let mut f = AtomicFile::begin(path)?;
     f.write_all(bytes)?;
     f.commit()
 }
@@ -305,7 +305,7 @@ mod tests {
     /// What every write site does: render into the writer, commit only when all is written.
     fn render_then_commit(path: &Path, body: &[u8], fail_after: usize) -> io::Result<()> {
         let mut w = FailAfter {
-            inner: AtomicFile::create(path)?,
+            inner: AtomicFile::begin(path)?,
             left: fail_after,
         };
         for chunk in body.chunks(1000) {
@@ -335,7 +335,7 @@ mod tests {
         let d = dir("rename");
         let target = d.join("taken");
         std::fs::create_dir_all(target.join("inside")).expect("a folder in the way");
-        let mut f = AtomicFile::create(&target).expect("create");
+        let mut f = AtomicFile::begin(&target).expect("create");
         f.write_all(b"report").expect("write");
         assert!(f.commit().is_err(), "a file cannot replace a folder");
         assert_eq!(names(&d), ["taken"]);
@@ -346,7 +346,7 @@ mod tests {
     fn the_temporary_file_is_hidden_beside_the_target_and_private() {
         let d = dir("temp");
         let path = d.join("report.html");
-        let f = AtomicFile::create(&path).expect("create");
+        let f = AtomicFile::begin(&path).expect("create");
         let temp = f.temp_path().to_path_buf();
         assert_eq!(temp.parent(), Some(d.as_path()));
         let name = temp
