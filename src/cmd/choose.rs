@@ -150,12 +150,12 @@ fn lacks_columns(header: &[String], rs: &Ruleset) -> bool {
 fn read_ahead(
     files: &[PathBuf],
     rs: &Ruleset,
+    sets: &[(&'static str, Ruleset)],
     opts: &ReadOptions,
     input: &InputArgs,
 ) -> anyhow::Result<(Seen, Option<Vec<Vec<String>>>)> {
-    let sets: Vec<Ruleset> = builtins().into_iter().map(|(_, rs)| rs).collect();
     let mut refs: Vec<&Ruleset> = vec![rs];
-    refs.extend(sets.iter());
+    refs.extend(sets.iter().map(|(_, rs)| rs));
     let lights: Option<Vec<Light>> = files.iter().map(|f| light(f, &refs, input)).collect();
     if let Some(lights) = lights {
         let mut years = BTreeMap::new();
@@ -235,7 +235,7 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
         let seen = if files.is_empty() {
             None
         } else {
-            let (seen, h) = read_ahead(&files, probe, opts, input)?;
+            let (seen, h) = read_ahead(&files, probe, &sets, opts, input)?;
             headers = h;
             Some(seen)
         };
@@ -292,7 +292,7 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             .1;
         if headers.is_none() && probed.is_none() {
             // --year: the files were not read yet.
-            headers = read_ahead(&files, chosen, opts, input)?.1;
+            headers = read_ahead(&files, chosen, &sets, opts, input)?.1;
         }
         let lacks = |rs: &Ruleset| -> anyhow::Result<bool> {
             Ok(match &headers {
