@@ -236,7 +236,7 @@ pub fn clip(s: &str, chars: usize) -> Cow<'_, str> {
 fn push_thousands(out: &mut String, n: usize) {
     let digits = n.to_string();
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);

@@ -44,10 +44,10 @@ pub fn cli(matches: &ArgMatches) -> Result<Cli, clap::Error> {
         Command::Report(a) => Some(&mut a.input.files),
         _ => None,
     };
-    if let Some(files) = files {
-        if files.is_empty() {
-            files.push(PathBuf::from("-"));
-        }
+    if let Some(files) = files
+        && files.is_empty()
+    {
+        files.push(PathBuf::from("-"));
     }
     Ok(cli)
 }

@@ -129,10 +129,10 @@ fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
     if let Some(col) = year_col {
         while rdr.read_byte_record(&mut rec).ok()? {
             let cell = rec.get(col).and_then(|c| std::str::from_utf8(c).ok())?;
-            if let Ok(y) = cell.trim().parse::<i32>() {
-                if (1900..=2100).contains(&y) {
-                    *years.entry(y).or_insert(0) += 1;
-                }
+            if let Ok(y) = cell.trim().parse::<i32>()
+                && (1900..=2100).contains(&y)
+            {
+                *years.entry(y).or_insert(0) += 1;
             }
         }
     }

@@ -277,15 +277,15 @@ fn evaluate(
     let meta = output.finish(err, meta)?;
 
     let mut exit = Exit::Success;
-    if let Some(level) = fail_below {
-        if below > 0 {
-            writeln!(
-                err,
-                "ntm: {below} commune(s) below `{}` (--fail-below)",
-                rs.levels[level].id
-            )?;
-            exit = Exit::Findings;
-        }
+    if let Some(level) = fail_below
+        && below > 0
+    {
+        writeln!(
+            err,
+            "ntm: {below} commune(s) below `{}` (--fail-below)",
+            rs.levels[level].id
+        )?;
+        exit = Exit::Findings;
     }
     if args.strict_sources && meta.unverified_verdicts > 0 {
         writeln!(

@@ -216,15 +216,16 @@ pub fn ruleset_spec(
 
 /// `--year` must lie in the period of ruleset `rs` unless `--allow-out-of-period`.
 pub fn check_period(input: &InputArgs, rs: &Ruleset) -> anyhow::Result<()> {
-    if let Some(y) = input.year {
-        if !input.allow_out_of_period && (y < rs.period.0 || y > rs.period.1) {
-            bail!(
-                "--year {y} is outside the period {}–{} of ruleset `{}` (pass --allow-out-of-period to assess it anyway)",
-                rs.period.0,
-                rs.period.1,
-                rs.id
-            );
-        }
+    if let Some(y) = input.year
+        && !input.allow_out_of_period
+        && (y < rs.period.0 || y > rs.period.1)
+    {
+        bail!(
+            "--year {y} is outside the period {}–{} of ruleset `{}` (pass --allow-out-of-period to assess it anyway)",
+            rs.period.0,
+            rs.period.1,
+            rs.id
+        );
     }
     Ok(())
 }

@@ -247,10 +247,10 @@ pub fn collect(
         let mut inputs = super::inputs::Inputs::default();
         inputs.add_data(&input.files);
         inputs.add_ruleset(&src.files);
-        if let Some(spec) = options.targets.as_deref() {
-            if !BUILTIN_TARGETS.iter().any(|(id, _, _)| *id == spec) {
-                inputs.add(std::path::Path::new(spec), format!("targets file {spec}"));
-            }
+        if let Some(spec) = options.targets.as_deref()
+            && !BUILTIN_TARGETS.iter().any(|(id, _, _)| *id == spec)
+        {
+            inputs.add(std::path::Path::new(spec), format!("targets file {spec}"));
         }
         inputs.check("-o", output)?;
     }

@@ -285,7 +285,8 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
         // A count is whole and written without trailing zeros.
         MeasureKind::Count => {
             let unit = u64::try_from(unit).ok()?;
-            (mantissa % unit == 0)
+            mantissa
+                .is_multiple_of(unit)
                 .then(|| whole(mantissa / unit, 0))
                 .flatten()
         }

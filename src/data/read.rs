@@ -423,12 +423,11 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             seen += 1;
             let line = self.rec.position().map_or(seen as u64, |p| p.line());
             let mut headers: Vec<String> = self.rec.iter().map(|h| nfc(h.trim())).collect();
-            if seen == 1 {
-                if let Some(first) = headers.first_mut() {
-                    if let Some(rest) = first.strip_prefix('\u{feff}') {
-                        *first = rest.to_string();
-                    }
-                }
+            if seen == 1
+                && let Some(first) = headers.first_mut()
+                && let Some(rest) = first.strip_prefix('\u{feff}')
+            {
+                *first = rest.to_string();
             }
             match self.opts.header_row {
                 Some(n) if line < n => continue,
@@ -644,25 +643,25 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 shifted,
                 &mut ctx,
             );
-            if let Some(code) = row.code.as_deref() {
-                if let Some(first) = self.end.seen.first(code, row.year, self.input, line) {
-                    let col = cols.ident(Ident::Code).unwrap_or(0);
-                    let msg = format!(
-                        "commune `{}` is already in {} for year {}",
-                        echo(code),
-                        // `path:line`: escaped, never cut (the line is at its end).
-                        crate::text::escape_controls(&first),
-                        row.year
-                    );
-                    if ctx.cell_problem(
-                        "duplicate-code",
-                        col,
-                        code,
-                        &msg,
-                        "one row per commune and assessment year, across all input files",
-                    ) {
-                        row.values.iter_mut().for_each(|v| *v = None);
-                    }
+            if let Some(code) = row.code.as_deref()
+                && let Some(first) = self.end.seen.first(code, row.year, self.input, line)
+            {
+                let col = cols.ident(Ident::Code).unwrap_or(0);
+                let msg = format!(
+                    "commune `{}` is already in {} for year {}",
+                    echo(code),
+                    // `path:line`: escaped, never cut (the line is at its end).
+                    crate::text::escape_controls(&first),
+                    row.year
+                );
+                if ctx.cell_problem(
+                    "duplicate-code",
+                    col,
+                    code,
+                    &msg,
+                    "one row per commune and assessment year, across all input files",
+                ) {
+                    row.values.iter_mut().for_each(|v| *v = None);
                 }
             }
             row.notes = std::mem::take(&mut ctx.notes);

@@ -43,7 +43,7 @@ impl std::fmt::Display for RecordTooLarge {
 
 /// A byte limit as people read it: `1 MiB (1048576 bytes)`, or `N bytes`.
 pub fn limit_text(limit: u64) -> String {
-    if limit >= 1 << 20 && limit % (1 << 20) == 0 {
+    if limit >= 1 << 20 && limit.is_multiple_of(1 << 20) {
         format!("{} MiB ({limit} bytes)", limit >> 20)
     } else {
         format!("{limit} bytes")

@@ -945,11 +945,10 @@ proptest! {
         let rs = &*PROP_RULESET;
         let out = evaluate(rs, z, year, &values);
         for (i, lo) in out.levels.iter().enumerate() {
-            if lo.reached {
-                if let Some(r) = rs.levels[i].requires {
+            if lo.reached
+                && let Some(r) = rs.levels[i].requires {
                     prop_assert!(out.levels[r].reached, "level {} reached without {}", i, r);
                 }
-            }
         }
         match out.next_level {
             Some(n) => {

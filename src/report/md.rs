@@ -294,10 +294,10 @@ fn indicator_notes(ind: &Indicator) -> Vec<&str> {
     let mut notes: Vec<&str> = ind.note.as_deref().into_iter().collect();
     if let Test::Compare(_, Threshold::Fixed(entries)) = &ind.test {
         for e in entries {
-            if let Some(n) = e.note.as_deref() {
-                if !notes.contains(&n) {
-                    notes.push(n);
-                }
+            if let Some(n) = e.note.as_deref()
+                && !notes.contains(&n)
+            {
+                notes.push(n);
             }
         }
     }

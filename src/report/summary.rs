@@ -958,10 +958,10 @@ fn write_compare(
                     let d = n as i64 - r.reported as i64;
                     parts.push(format!("{d:+}"));
                 }
-                if let (Some(ct), Some(rt)) = (r.computed_total, r.reported_total) {
-                    if ct != rt {
-                        parts.push(format!("{} {ct} ≠ {rt}", l.t("communes", "số xã")));
-                    }
+                if let (Some(ct), Some(rt)) = (r.computed_total, r.reported_total)
+                    && ct != rt
+                {
+                    parts.push(format!("{} {ct} ≠ {rt}", l.t("communes", "số xã")));
                 }
                 parts.join(", ")
             }

@@ -211,17 +211,17 @@ fn merge(cx: &mut Chain<'_>, mut base: RawRuleset, ext: RawRuleset) -> Option<Ra
         ),
     ];
     for (key, own, theirs) in inherited {
-        if let Some((span, value)) = own {
-            if Some(&value) != theirs.as_ref() {
-                cx.err(
-                    "bad-extension",
-                    span,
-                    format!(
-                        "`{key}` differs from the base's `{}`: an extending ruleset inherits it",
-                        theirs.unwrap_or_default()
-                    ),
-                );
-            }
+        if let Some((span, value)) = own
+            && Some(&value) != theirs.as_ref()
+        {
+            cx.err(
+                "bad-extension",
+                span,
+                format!(
+                    "`{key}` differs from the base's `{}`: an extending ruleset inherits it",
+                    theirs.unwrap_or_default()
+                ),
+            );
         }
     }
     for c in &mut base.criteria {

@@ -93,24 +93,25 @@ fn name(rs: &Ruleset, r: IndicatorRef) -> String {
 
 fn period(rs: &Ruleset, opts: &LintOptions, out: &mut Vec<Diagnostic>) {
     let (first, last) = rs.period;
-    if let Some(y) = opts.year {
-        if y < first || y > last {
-            out.push(
-                warn_at(
-                    "outside-period",
-                    format!(
-                        "assessment year {y} is outside the period {first}–{last} of ruleset `{}`",
-                        rs.id
-                    ),
-                    &rs.period_at,
-                )
-                .help("use the ruleset whose period covers the year (`ntm rules list`)"),
-            );
-        }
+    if let Some(y) = opts.year
+        && (y < first || y > last)
+    {
+        out.push(
+            warn_at(
+                "outside-period",
+                format!(
+                    "assessment year {y} is outside the period {first}–{last} of ruleset `{}`",
+                    rs.id
+                ),
+                &rs.period_at,
+            )
+            .help("use the ruleset whose period covers the year (`ntm rules list`)"),
+        );
     }
-    if let Some((y, m, d)) = opts.today {
-        if y > last {
-            out.push(
+    if let Some((y, m, d)) = opts.today
+        && y > last
+    {
+        out.push(
                 warn_at(
                     "outside-period",
                     format!(
@@ -121,7 +122,6 @@ fn period(rs: &Ruleset, opts: &LintOptions, out: &mut Vec<Diagnostic>) {
                 )
                 .help("fine for assessing past years; for current assessments use the ruleset in force (`ntm rules list`)"),
             );
-        }
     }
 }
 

@@ -88,10 +88,10 @@ pub fn load(mut src: Source, files: &dyn Files) -> Opened {
     let read = RefCell::new(std::mem::take(&mut src.files));
     let resolve = |spec: &str, from: &str| {
         let found = base(spec, from, files);
-        if let Ok(b) = &found {
-            if builtin::get(spec).is_none() {
-                read.borrow_mut().push(b.path.clone());
-            }
+        if let Ok(b) = &found
+            && builtin::get(spec).is_none()
+        {
+            read.borrow_mut().push(b.path.clone());
         }
         found
     };

@@ -107,10 +107,10 @@ pub fn coverage<'a>(rs: &Ruleset, judged: impl IntoIterator<Item = &'a Side>) ->
             let mut entries = BTreeSet::new();
             let mut list = Vec::new();
             for year in rs.period.0..=rs.period.1 {
-                if let (Some(t), _) = rs.resolve(r, z, year) {
-                    if entries.insert(t.from) {
-                        list.push(t);
-                    }
+                if let (Some(t), _) = rs.resolve(r, z, year)
+                    && entries.insert(t.from)
+                {
+                    list.push(t);
                 }
             }
             for t in list {

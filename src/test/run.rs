@@ -194,15 +194,15 @@ pub fn compare(rs: &Ruleset, e: &Expect, actual: &Actual) -> Vec<Mismatch> {
     let (missing, missing_ind) = actual.next_missing();
     let mut ids =
         |field: String, of: Option<String>, want: &Option<Vec<String>>, got: &[String]| {
-            if let Some(want) = want {
-                if !same_set(want, got) {
-                    out.push(Mismatch {
-                        field,
-                        of_level: of,
-                        expected: Shown::Ids(want.clone()),
-                        actual: Shown::Ids(got.to_vec()),
-                    });
-                }
+            if let Some(want) = want
+                && !same_set(want, got)
+            {
+                out.push(Mismatch {
+                    field,
+                    of_level: of,
+                    expected: Shown::Ids(want.clone()),
+                    actual: Shown::Ids(got.to_vec()),
+                });
             }
         };
     let next = actual.next_level.clone();
@@ -218,26 +218,26 @@ pub fn compare(rs: &Ruleset, e: &Expect, actual: &Actual) -> Vec<Mismatch> {
         let Some(got) = actual.level(id) else {
             continue;
         };
-        if let Some(r) = le.reached {
-            if r != got.reached {
-                out.push(Mismatch {
-                    field: format!("levels.{id}.reached"),
-                    of_level: Some(id.clone()),
-                    expected: Shown::Bool(r),
-                    actual: Shown::Bool(got.reached),
-                });
-            }
+        if let Some(r) = le.reached
+            && r != got.reached
+        {
+            out.push(Mismatch {
+                field: format!("levels.{id}.reached"),
+                of_level: Some(id.clone()),
+                expected: Shown::Bool(r),
+                actual: Shown::Bool(got.reached),
+            });
         }
         let mut ids = |field: String, want: &Option<Vec<String>>, got: &[String]| {
-            if let Some(want) = want {
-                if !same_set(want, got) {
-                    out.push(Mismatch {
-                        field,
-                        of_level: Some(id.clone()),
-                        expected: Shown::Ids(want.clone()),
-                        actual: Shown::Ids(got.to_vec()),
-                    });
-                }
+            if let Some(want) = want
+                && !same_set(want, got)
+            {
+                out.push(Mismatch {
+                    field,
+                    of_level: Some(id.clone()),
+                    expected: Shown::Ids(want.clone()),
+                    actual: Shown::Ids(got.to_vec()),
+                });
             }
         };
         ids(format!("levels.{id}.missing"), &le.missing, &got.missing);

@@ -366,18 +366,18 @@ fn scan_cells<R: BufRead>(xml: R, styles: &[bool]) -> Result<Scan, TooLarge> {
                             );
                         }
                         // calamine subtracts the start from the end.
-                        if let [(r0, c0), (r1, c1)] = corners[..] {
-                            if r0 > r1 || c0 > c1 {
-                                let text: String =
-                                    String::from_utf8_lossy(&d).chars().take(40).collect();
-                                return Err(TooLarge {
-                                    code: "unreadable-workbook",
-                                    message: format!(
-                                        "the declared dimension `{text}` ends before it starts"
-                                    ),
-                                    cell: Some((text, None)),
-                                });
-                            }
+                        if let [(r0, c0), (r1, c1)] = corners[..]
+                            && (r0 > r1 || c0 > c1)
+                        {
+                            let text: String =
+                                String::from_utf8_lossy(&d).chars().take(40).collect();
+                            return Err(TooLarge {
+                                code: "unreadable-workbook",
+                                message: format!(
+                                    "the declared dimension `{text}` ends before it starts"
+                                ),
+                                cell: Some((text, None)),
+                            });
                         }
                     }
                 }
