@@ -107,6 +107,35 @@ struct SheetFile {
     rows: Vec<(u64, Vec<Cell>)>,
 }
 
+impl SheetFile {
+    fn new(ident: BTreeMap<String, String>) -> Self {
+        SheetFile {
+            ident,
+            header: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Take row `number` of sheet `name`: the header when `is_header`, else one of at most
+    /// [`MAX_ROWS`] rows (more is an error).
+    fn push(
+        &mut self,
+        name: &str,
+        number: u64,
+        cells: Vec<Cell>,
+        is_header: bool,
+    ) -> anyhow::Result<()> {
+        if is_header {
+            self.header = cells.iter().map(Cell::text).collect();
+        } else if self.rows.len() == MAX_ROWS {
+            bail!("{name} has more than {MAX_ROWS} rows; a threshold sheet has far fewer");
+        } else {
+            self.rows.push((number, cells));
+        }
+        Ok(())
+    }
+}
+
 /// Read a sheet file: an xlsx workbook written by `rules sheet`, or its CSV form.
 fn read_sheet(path: &Path, name: &str) -> anyhow::Result<SheetFile> {
     let meta = std::fs::metadata(path).with_context(|| format!("reading sheet {name}"))?;
@@ -163,25 +192,13 @@ fn read_xlsx(bytes: Vec<u8>, name: &str) -> anyhow::Result<SheetFile> {
         .worksheet_range(&data_name)
         .map_err(|e| anyhow::anyhow!("reading {name}: {e}"))?;
     let (first_row, _) = range.start().unwrap_or((0, 0));
-    let mut header = Vec::new();
-    let mut rows = Vec::new();
+    let mut file = SheetFile::new(ident);
     for (i, row) in range.rows().enumerate() {
         let number = u64::from(first_row) + i as u64 + 1;
         let cells: Vec<Cell> = row.iter().take(64).map(data_cell).collect();
-        if number == 1 {
-            header = cells.iter().map(Cell::text).collect();
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            bail!("{name} has more than {MAX_ROWS} rows; a threshold sheet has far fewer");
-        }
-        rows.push((number, cells));
+        file.push(name, number, cells, number == 1)?;
     }
-    Ok(SheetFile {
-        ident,
-        header,
-        rows,
-    })
+    Ok(file)
 }
 
 fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
@@ -221,8 +238,7 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
         .has_headers(false)
         .flexible(true)
         .from_reader(rest.as_bytes());
-    let mut header = Vec::new();
-    let mut rows = Vec::new();
+    let mut file = SheetFile::new(ident);
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.with_context(|| format!("reading sheet {name}"))?;
         // The sheet's row as a spreadsheet program shows it: the `#` line is row 1.
@@ -240,20 +256,9 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
                 }
             })
             .collect();
-        if i == 0 {
-            header = cells.iter().map(Cell::text).collect();
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            bail!("{name} has more than {MAX_ROWS} rows; a threshold sheet has far fewer");
-        }
-        rows.push((number, cells));
+        file.push(name, number, cells, i == 0)?;
     }
-    Ok(SheetFile {
-        ident,
-        header,
-        rows,
-    })
+    Ok(file)
 }
 
 /// Run `ntm rules import`.
