@@ -14,6 +14,7 @@ pub mod eval;
 pub mod exact;
 pub mod lang;
 pub mod margin;
+pub mod record;
 pub mod report;
 pub mod ruleset;
 pub mod summary;

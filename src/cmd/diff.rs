@@ -15,6 +15,7 @@ use crate::data::read::Row;
 use crate::diag::Diagnostic;
 use crate::diff::{Diff, Entry, diff};
 use crate::eval::Evaluator;
+use crate::record::{Meta, RunTally};
 use crate::report::diff as render;
 use crate::report::diff::{DiffMeta, Mode};
 use crate::report::write_diagnostics;
@@ -65,27 +66,36 @@ fn input(args: &DiffArgs, rules: &str) -> InputArgs {
     input
 }
 
-/// Evaluate `files` under the prepared ruleset; entries keyed by `key`. `None` when the input
-/// is invalid (diagnostics printed).
+/// Evaluate `files` under the prepared ruleset; entries keyed by `key`, and the side's
+/// provenance (built by `RunTally`, as for every command). `None` when the input is invalid
+/// (diagnostics printed).
 fn entries(
     p: &super::Prepared,
     files: &[PathBuf],
     err: &mut dyn Write,
     key: impl Fn(&Row) -> Option<String>,
-) -> anyhow::Result<Option<Vec<Entry>>> {
+) -> anyhow::Result<Option<(Vec<Entry>, Meta)>> {
     let Some(all) = super::scan::read_all(files, &p.rs, &p.opts, err)? else {
         return Ok(None);
     };
     let mut evaluator = Evaluator::new(&p.rs);
+    let mut tally = RunTally::default();
     let entries = all
         .rows
         .iter()
         .map(|row| {
             let outcome = evaluator.evaluate(row.zone, row.year, &row.values);
+            tally.row(row, outcome.unverified);
             Entry::new(&p.rs, &all.names[row.input], row, &outcome, key(row))
         })
         .collect();
-    Ok(Some(entries))
+    let meta = tally.meta(
+        &p.rs,
+        &p.src.label,
+        p.chosen.as_ref().map(|c| c.by.as_str()),
+        super::scan::input_meta(&all.names, &all.ends),
+    );
+    Ok(Some((entries, meta)))
 }
 
 /// Two rulesets, the same data: rows match by file and line.
@@ -97,27 +107,30 @@ fn rulesets(
 ) -> anyhow::Result<Option<(Diff, DiffMeta)>> {
     let key = |r: &Row| Some(format!("{}:{}", r.input, r.line));
     let mut sides = Vec::with_capacity(2);
-    let mut ids = Vec::with_capacity(2);
+    let mut runs = Vec::with_capacity(2);
     for spec in [old, new] {
         let Some(p) = super::prepare(&input(args, spec), err)? else {
             return Ok(None);
         };
-        let Some(e) = entries(&p, &args.data, err, key)? else {
+        let Some((e, meta)) = entries(&p, &args.data, err, key)? else {
             return Ok(None);
         };
-        ids.push(p.rs.id);
         sides.push(e);
+        runs.push(meta);
     }
+    let [old_run, new_run] = <[Meta; 2]>::try_from(runs)
+        .map_err(|_| anyhow::anyhow!("diff evaluates exactly two sides"))?;
     let meta = DiffMeta {
         mode: Mode::Rulesets,
-        old: format!("{old} ({})", ids[0]),
-        new: format!("{new} ({})", ids[1]),
+        old: format!("{old} ({})", old_run.ruleset_id),
+        new: format!("{new} ({})", new_run.ruleset_id),
         against: args
             .data
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
+        runs: Some([old_run, new_run]),
     };
     Ok(Some((diff(&sides[0], &sides[1]), meta)))
 }
@@ -139,10 +152,12 @@ fn snapshots(
         return Ok(None);
     };
     let mut sides = Vec::with_capacity(2);
+    let mut runs = Vec::with_capacity(2);
     for file in [old, new] {
-        let Some(e) = entries(&p, &[PathBuf::from(file)], err, key)? else {
+        let Some((e, meta)) = entries(&p, &[PathBuf::from(file)], err, key)? else {
             return Ok(None);
         };
+        runs.push(meta);
         let dups = duplicates(&e);
         if !dups.is_empty() {
             write_diagnostics(err, &dups)?;
@@ -163,6 +178,7 @@ fn snapshots(
             Some(rules) => format!("{rules} ({})", p.rs.id),
             None => format!("{} ({})", p.src.label, p.rs.id),
         },
+        runs: <[Meta; 2]>::try_from(runs).ok(),
     };
     Ok(Some((diff(&sides[0], &sides[1]), meta)))
 }

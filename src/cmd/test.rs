@@ -14,7 +14,7 @@ use crate::Exit;
 use crate::cli::TestArgs;
 use crate::cmd::inputs::Inputs;
 use crate::diag::{Diagnostic, has_errors, line_col};
-use crate::report::cases as render;
+use crate::report::test as render;
 use crate::report::write_diagnostics;
 use crate::ruleset::{Ruleset, builtin};
 use crate::test::coverage::{Coverage, coverage};

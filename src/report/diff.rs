@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::table::{esc, esc_row, lines_cell, new_table, writeln_esc};
 use crate::diff::{Change, Diff, Direction, Entry, Flip};
 use crate::eval::Status;
+use crate::record::Meta;
 
 /// Which form of `diff` ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,6 +32,17 @@ pub struct DiffMeta {
     pub new: String,
     /// The data files (rulesets form) or the ruleset (snapshots form).
     pub against: String,
+    /// The provenance of the OLD and NEW runs (each built by `RunTally`, as for every
+    /// command), written under `meta` in JSON.
+    #[serde(skip)]
+    pub runs: Option<[Meta; 2]>,
+}
+
+/// The provenance of both sides, in JSON.
+#[derive(Serialize)]
+struct Runs<'a> {
+    old: &'a Meta,
+    new: &'a Meta,
 }
 
 fn level(l: Option<&str>) -> &str {
@@ -261,11 +273,13 @@ struct OneSide<'a> {
 struct DiffJson<'a> {
     ntm_version: &'static str,
     #[serde(flatten)]
-    meta: &'a DiffMeta,
+    compared: &'a DiffMeta,
     summary: Summary,
     changes: Vec<ChangeOut<'a>>,
     only_old: Vec<OneSide<'a>>,
     only_new: Vec<OneSide<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<Runs<'a>>,
 }
 
 fn one_side(list: &[Entry]) -> Vec<OneSide<'_>> {
@@ -284,7 +298,7 @@ fn one_side(list: &[Entry]) -> Vec<OneSide<'_>> {
 pub fn json(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
     let doc = DiffJson {
         ntm_version: env!("CARGO_PKG_VERSION"),
-        meta: m,
+        compared: m,
         summary: Summary {
             level_changes: d.up() + d.down(),
             up: d.up(),
@@ -297,6 +311,7 @@ pub fn json(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> 
         changes: d.changes.iter().map(ChangeOut::new).collect(),
         only_old: one_side(&d.only_old),
         only_new: one_side(&d.only_new),
+        meta: m.runs.as_ref().map(|[old, new]| Runs { old, new }),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

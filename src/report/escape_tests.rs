@@ -14,6 +14,7 @@ use crate::data::read::{Note, Row, YearFrom, ZoneFrom};
 use crate::diag::Diagnostic;
 use crate::eval::evaluate;
 use crate::lang::Lang;
+use crate::ruleset::Ruleset;
 use crate::summary::{Facts, Summariser};
 use crate::text::{echo, is_escaped};
 
@@ -442,6 +443,7 @@ fn diff_table_and_markdown_show_hostile_names_as_text() {
         old: "a.csv".into(),
         new: "b.csv".into(),
         against: "r.toml".into(),
+        runs: None,
     };
     let render = |d: &Diff| {
         let (mut table, mut md) = (Vec::new(), Vec::new());

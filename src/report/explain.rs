@@ -275,7 +275,7 @@ pub fn indicator_detail(
         note: ind.note.clone(),
         threshold_note,
         gap: dist.map(|d| d.gap.normalize()),
-        gap_pct: dist.and_then(|d| d.relative).map(super::long::pct),
+        gap_pct: dist.and_then(|d| d.relative).map(crate::record::pct),
         borderline,
     }
 }

@@ -238,7 +238,7 @@ impl<'w> LongSink<'w> {
             word(buf, status_text(io.status));
             word(buf, bool_text(io.verified));
             decimal(buf, dist.map(|d| d.gap.normalize()));
-            decimal(buf, dist.and_then(|d| d.relative).map(pct));
+            decimal(buf, dist.and_then(|d| d.relative).map(crate::record::pct));
             word(buf, bool_text(borderline));
             buf.extend_from_slice(&self.notes);
             buf.push(b'\n');
@@ -252,13 +252,6 @@ impl<'w> LongSink<'w> {
         self.rows.finish()?;
         Ok(())
     }
-}
-
-/// A relative gap as a percentage rounded to 2 decimals, as in explain's `gap_pct`.
-pub fn pct(relative: Decimal) -> Decimal {
-    (relative * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        .normalize()
 }
 
 fn bool_text(b: bool) -> &'static str {

@@ -11,9 +11,13 @@ use proptest::prelude::*;
 
 use super::csv::{CsvSink, excel_safe, notes_cell};
 use super::*;
+use crate::data::coerce::Value;
 use crate::data::read::{Note, YearFrom};
+use crate::data::read::{Row, ZoneFrom};
+use crate::eval::Outcome;
 use crate::eval::evaluate;
 use crate::margin::Margin;
+use crate::ruleset::Ruleset;
 use crate::ruleset::model::{MeasureKind, Test};
 
 static RULESETS: LazyLock<Vec<Ruleset>> = LazyLock::new(|| {
@@ -407,7 +411,7 @@ fn long_rows_with_csv_crate(
             dist.map(|d| d.gap.normalize().to_string())
                 .unwrap_or_default(),
             dist.and_then(|d| d.relative)
-                .map(|r| long::pct(r).to_string())
+                .map(|r| crate::record::pct(r).to_string())
                 .unwrap_or_default(),
             bool_text(borderline),
             excel_safe(&notes_cell(&rec.notes)).into_owned(),
