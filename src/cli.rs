@@ -422,7 +422,8 @@ pub struct SummaryOptions {
     /// (docs/targets.md).
     #[arg(long, value_name = "ID|FILE")]
     pub targets: Option<String>,
-    /// Language of the labels and numbers (default: from LANG, else English).
+    /// Language of the labels and numbers (default: from LANG, else English): counts are
+    /// grouped as `1.192/20.000 (5,9%)` in vi, `1,192/20,000 (5.9%)` in en.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }
