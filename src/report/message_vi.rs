@@ -188,15 +188,21 @@ mod tests {
             .cell("h\n", &big);
         let text = message_vi(&d);
         assert!(!text.contains('\u{1b}') && !text.contains('\n'), "{text}");
-        assert!(text.starts_with("cột 3 `h\\n`: giá trị `x\\u{1b}[2J999"), "{text}");
+        assert!(
+            text.starts_with("cột 3 `h\\n`: giá trị `x\\u{1b}[2J999"),
+            "{text}"
+        );
         assert!(text.contains("… ("), "{text}");
         assert!(text.len() < 400, "{} bytes", text.len());
     }
 
     #[test]
     fn row_and_file_problems_have_no_column() {
-        let d = Diagnostic::error("wrong-field-count", "the row has 11 fields, the header has 10")
-            .at("a.csv", Some(6), None);
+        let d = Diagnostic::error(
+            "wrong-field-count",
+            "the row has 11 fields, the header has 10",
+        )
+        .at("a.csv", Some(6), None);
         assert!(message_vi(&d).starts_with("số ô của dòng này"));
         let d = Diagnostic::error("missing-zone", "…")
             .at("a.csv", Some(6), Some(3))
@@ -220,7 +226,10 @@ mod tests {
             "wrong-field-count",
             "the row has 3 fields, the header has 4; every measure of this row is read as no data (--lenient)",
         );
-        assert!(message_vi(&d).ends_with("mọi chỉ tiêu của dòng này được tính là không có số liệu (--lenient)"));
+        assert!(
+            message_vi(&d)
+                .ends_with("mọi chỉ tiêu của dòng này được tính là không có số liệu (--lenient)")
+        );
     }
 
     #[test]

@@ -975,7 +975,12 @@ fn write_compare(
                 if let (Some(ct), Some(rt)) = (r.computed_total, r.reported_total)
                     && ct != rt
                 {
-                    parts.push(format!("{} {} ≠ {}", l.t("communes", "số xã"), l.n(ct), l.n(rt)));
+                    parts.push(format!(
+                        "{} {} ≠ {}",
+                        l.t("communes", "số xã"),
+                        l.n(ct),
+                        l.n(rt)
+                    ));
                 }
                 parts.join(", ")
             }
