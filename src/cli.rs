@@ -415,7 +415,8 @@ pub enum ExplainFormat {
 #[derive(Debug, Args)]
 pub struct SummaryOptions {
     /// Group communes by this column: `district`, `province`, `region` (or `group`: the zone
-    /// the thresholds come from), or any other header of the file.
+    /// the thresholds come from), or any other header of the file. Groups are listed in
+    /// Vietnamese alphabetical order (Đ after D; "Huyện", "Thành phố"… left out).
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
     /// Check targets: a built-in id (`targets-2021-2025`) or a targets TOML file
