@@ -364,8 +364,9 @@ pub struct EvaluateArgs {
     /// long never change with it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
-    /// Write every rejected cell and row (file, line, column, value, code, expected) to this
-    /// CSV file, for the office that sent the data; written even when the run fails.
+    /// Write every rejected cell and row (file, line, column, value, code, expected, the
+    /// message in English and in Vietnamese) to this CSV file, for the office that sent the
+    /// data; written even when the run fails.
     #[arg(long, value_name = "FILE")]
     pub errors_out: Option<PathBuf>,
     /// Start CSV output (`--format csv|long`, `--errors-out`) with a UTF-8 byte-order mark, so
