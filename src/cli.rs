@@ -364,8 +364,9 @@ pub struct EvaluateArgs {
     /// long never change with it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
-    /// Write every rejected cell and row (file, line, column, value, code, expected) to this
-    /// CSV file, for the office that sent the data; written even when the run fails.
+    /// Write every rejected cell and row (file, line, column, value, code, expected, the
+    /// message in English and in Vietnamese) to this CSV file, for the office that sent the
+    /// data; written even when the run fails.
     #[arg(long, value_name = "FILE")]
     pub errors_out: Option<PathBuf>,
     /// Start CSV output (`--format csv|long`, `--errors-out`) with a UTF-8 byte-order mark, so
@@ -415,14 +416,16 @@ pub enum ExplainFormat {
 #[derive(Debug, Args)]
 pub struct SummaryOptions {
     /// Group communes by this column: `district`, `province`, `region` (or `group`: the zone
-    /// the thresholds come from), or any other header of the file.
+    /// the thresholds come from), or any other header of the file. Groups are listed in
+    /// Vietnamese alphabetical order (Đ after D; "Huyện", "Thành phố"… left out).
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
     /// Check targets: a built-in id (`targets-2021-2025`) or a targets TOML file
     /// (docs/targets.md).
     #[arg(long, value_name = "ID|FILE")]
     pub targets: Option<String>,
-    /// Language of the labels and numbers (default: from LANG, else English).
+    /// Language of the labels and numbers (default: from LANG, else English): counts are
+    /// grouped as `1.192/20.000 (5,9%)` in vi, `1,192/20,000 (5.9%)` in en.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
 }

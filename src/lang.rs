@@ -1,7 +1,8 @@
 //! Language of human-readable output (`--lang vi|en`) and Vietnamese number style.
 //!
 //! Machine formats (CSV, JSON) never change with the language: numbers there are always
-//! `62.2` and keys English. Human text (tables, summaries, HTML) follows `Lang`.
+//! `62.2` and keys English. Human text (tables, summaries, HTML) follows `Lang`, counts
+//! included: `1.192/20.000 (5,9%)` in Vietnamese, `1,192/20,000 (5.9%)` in English.
 
 use rust_decimal::Decimal;
 
@@ -73,6 +74,36 @@ impl Lang {
         out
     }
 
+    /// A count as people read it, thousands grouped in this language: `En` `20,000`, `Vi`
+    /// `20.000`; below 1000 as it is. The one way human output writes a count (a number of
+    /// communes, rows, verdicts); CSV and JSON write counts ungrouped.
+    pub fn count(self, n: impl Into<u64>) -> String {
+        let digits = n.into().to_string();
+        let sep = match self {
+            Lang::En => ',',
+            Lang::Vi => '.',
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// `part/whole (share%)` with both counts grouped: `1,192/20,000 (5.9%)` in English,
+    /// `1.192/20.000 (5,9%)` in Vietnamese.
+    pub fn count_of(self, part: usize, whole: usize) -> String {
+        format!(
+            "{}/{} ({})",
+            self.count(part as u64),
+            self.count(whole as u64),
+            self.percent(part, whole)
+        )
+    }
+
     /// `part` of `whole` as a percentage with one decimal, cut (not rounded) so a share never
     /// shows as meeting a target it misses (79.96% is `79.9%`, not `80.0%`), which is also how
     /// provinces print it: 94/151 is "62,2%" in Vietnamese. `–` when `whole` is zero.
@@ -108,6 +139,35 @@ mod tests {
         assert_eq!(Lang::Vi.decimal(Decimal::new(-1234567, 0), 0), "-1.234.567");
         assert_eq!(Lang::En.decimal(Decimal::new(195, 1), 1), "19.5");
         assert_eq!(Lang::En.decimal(Decimal::new(5, 2), 1), "0.1");
+    }
+
+    #[test]
+    fn counts_group_thousands_by_language() {
+        assert_eq!(Lang::En.count(1192u64), "1,192");
+        assert_eq!(Lang::Vi.count(1192u64), "1.192");
+        assert_eq!(Lang::Vi.count(20_000u64), "20.000");
+        assert_eq!(Lang::En.count(999u64), "999");
+        assert_eq!(Lang::En.count(0u64), "0");
+        assert_eq!(Lang::Vi.count(1_234_567u64), "1.234.567");
+        assert_eq!(Lang::En.count(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(Lang::Vi.count_of(1192, 20_000), "1.192/20.000 (5,9%)");
+        assert_eq!(Lang::En.count_of(1192, 20_000), "1,192/20,000 (5.9%)");
+        assert_eq!(Lang::Vi.count_of(94, 151), "94/151 (62,2%)");
+    }
+
+    proptest::proptest! {
+        /// Taking the separators out gives the number back, and every group after the first
+        /// has three digits.
+        #[test]
+        fn grouping_keeps_the_number(n: u64, vi: bool) {
+            let (lang, sep) = if vi { (Lang::Vi, '.') } else { (Lang::En, ',') };
+            let text = lang.count(n);
+            let plain: String = text.chars().filter(|c| *c != sep).collect();
+            proptest::prop_assert_eq!(plain, n.to_string());
+            let groups: Vec<&str> = text.split(sep).collect();
+            proptest::prop_assert!(groups[0].len() <= 3 && !groups[0].is_empty());
+            proptest::prop_assert!(groups[1..].iter().all(|g| g.len() == 3));
+        }
     }
 
     #[test]

@@ -299,7 +299,8 @@ pub fn rollup(group: Option<String>, communes: usize, standard: usize, higher: u
 /// Every figure of a summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
-    /// Groups sorted by value (the empty value first); empty without `--by`.
+    /// Groups in Vietnamese alphabetical order of their value (`text::collate`: đ after d,
+    /// "Huyện"/"Thành phố"… left out), the empty value first; empty without `--by`.
     pub groups: Vec<Group>,
     /// Every commune.
     pub total: Tally,
@@ -362,11 +363,13 @@ impl<'a> Summariser<'a> {
 
     /// The figures.
     pub fn finish(self) -> Summary {
-        let groups: Vec<Group> = self
+        let mut groups: Vec<Group> = self
             .groups
             .into_iter()
             .map(|(_, (key, tally))| Group { key, tally })
             .collect();
+        // Vietnamese alphabetical order, the empty value first: one order for every format.
+        groups.sort_by_cached_key(|g| g.key.as_deref().map(crate::text::collate::key));
         let rollups = match self.rollup {
             Some((_, s, h)) => groups
                 .iter()

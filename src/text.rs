@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+pub mod collate;
 pub mod suggest;
 
 use unicode_normalization::UnicodeNormalization;

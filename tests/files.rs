@@ -321,7 +321,11 @@ fn errors_out_is_rewritten_by_a_run_that_stops_before_reading_data() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let text = read();
     assert!(!text.contains("out-of-range"), "{text}");
-    assert!(text.starts_with("file,line,column,header,value,severity,code,message,expected\n"));
+    assert!(
+        text.starts_with(
+            "file,line,column,header,value,severity,code,message,expected,message_vi\n"
+        )
+    );
     assert!(text.contains("bad.toml,"), "{text}");
     // A bad flag value: one row says why nothing was read.
     let o = evaluate(&["--rules", "rules.toml", "--year", "2040"]);

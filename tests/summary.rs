@@ -573,3 +573,49 @@ fn spellings_of_one_name_are_one_group_and_other_tones_are_not() {
         ]
     );
 }
+
+/// Issue #15: counts past a thousand are grouped per language in the HTML report, and never in
+/// the summary's CSV and JSON. tests/fixtures/office/thousands.csv: 1,250 communes, 1,192 NTM.
+#[test]
+fn counts_past_a_thousand_are_grouped_for_people_only() {
+    use clap::Parser;
+    let go = |args: &[&str]| -> String {
+        let mut argv = vec!["ntm"];
+        argv.extend_from_slice(args);
+        argv.extend_from_slice(&[
+            "--rules",
+            "tests/fixtures/office/ruleset.toml",
+            "tests/fixtures/office/thousands.csv",
+        ]);
+        let cli = ntm::cli::Cli::try_parse_from(argv).expect("arguments parse");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = ntm::run(cli, &mut out, &mut err).expect("runs");
+        assert_eq!(
+            code,
+            ntm::Exit::Success,
+            "{}",
+            String::from_utf8_lossy(&err)
+        );
+        String::from_utf8(out).expect("utf-8")
+    };
+    let vi = go(&["report", "-o", "-", "--lang", "vi"]);
+    assert!(
+        vi.contains("<strong id=\"communes\">1.250</strong>"),
+        "{vi}"
+    );
+    assert!(vi.contains("1.192/1.250 (95,3%)"), "{vi}");
+    let en = go(&["report", "-o", "-", "--lang", "en"]);
+    assert!(
+        en.contains("<strong id=\"communes\">1,250</strong>"),
+        "{en}"
+    );
+    assert!(en.contains("1,192/1,250 (95.3%)"), "{en}");
+    for lang in ["vi", "en"] {
+        let csv = go(&["summary", "--format", "csv", "--lang", lang]);
+        assert!(csv.contains(",communes,,1250\n"), "{csv}");
+        assert!(csv.contains(",1192"), "{csv}");
+        assert!(!csv.contains("1.250") && !csv.contains("1,250"), "{csv}");
+        let json = go(&["summary", "--format", "json", "--lang", lang]);
+        assert!(json.contains("\"communes\": 1250"), "{json}");
+    }
+}

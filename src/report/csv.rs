@@ -296,14 +296,24 @@ impl CsvSink<'_> {
 }
 
 /// Columns of the `--errors-out` file.
-pub const ERRORS_HEADER: [&str; 9] = [
-    "file", "line", "column", "header", "value", "severity", "code", "message", "expected",
+pub const ERRORS_HEADER: [&str; 10] = [
+    "file",
+    "line",
+    "column",
+    "header",
+    "value",
+    "severity",
+    "code",
+    "message",
+    "expected",
+    "message_vi",
 ];
 
 /// The `--errors-out` file: one row per data diagnostic (errors, and the warnings of cells
 /// `--lenient` read as no data or codes not in the official lists), in input order, for
 /// the office that sent the data. `expected` is the diagnostic's help without its leading
-/// "expected ".
+/// "expected ". `message_vi` says the same in Vietnamese
+/// ([`super::message_vi::message_vi`]), whatever `--lang` is: the columns are a contract.
 pub fn write_errors_csv(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(&mut *out);
     w.write_record(ERRORS_HEADER)?;
@@ -345,6 +355,7 @@ pub fn write_errors_rows(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::R
             d.code,
             excel_safe(&d.message).as_ref(),
             excel_safe(expected).as_ref(),
+            excel_safe(&super::message_vi::message_vi(d)).as_ref(),
         ])?;
     }
     w.flush()?;
@@ -397,10 +408,13 @@ mod tests {
         let text = String::from_utf8(out).expect("utf-8");
         assert_eq!(
             text,
-            "file,line,column,header,value,severity,code,message,expected\n\
-             a.csv,3,5,pct,130,error,out-of-range,column 5 `pct`: `130` is not valid,a percentage between 0 and 100\n\
-             a.csv,4,,,,warning,wrong-field-count,the row has 3 fields,12 fields\n\
-             b.csv,2,2,x,'=1+1,error,not-a-number,column 2 `x`: `=1+1` is not valid,\n"
+            "file,line,column,header,value,severity,code,message,expected,message_vi\n\
+             a.csv,3,5,pct,130,error,out-of-range,column 5 `pct`: `130` is not valid,a percentage between 0 and 100,\
+             cột 5 `pct`: giá trị `130` nằm ngoài khoảng cho phép (tỷ lệ phần trăm từ 0 đến 100; không chỉ tiêu nào được âm; số đếm phải là số nguyên)\n\
+             a.csv,4,,,,warning,wrong-field-count,the row has 3 fields,12 fields,\
+             số ô của dòng này khác với số cột của dòng tiêu đề (ô có chứa dấu phân cách phải được đặt trong dấu ngoặc kép)\n\
+             b.csv,2,2,x,'=1+1,error,not-a-number,column 2 `x`: `=1+1` is not valid,,\
+             cột 2 `x`: giá trị `=1+1` không phải là một số hợp lệ\n"
         );
     }
 }

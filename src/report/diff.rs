@@ -79,24 +79,27 @@ fn direction(d: Direction) -> &'static str {
 
 /// `3 communes change level: 1 up, 2 down; …`.
 pub fn summary(d: &Diff) -> String {
+    // Counts grouped as in every human output (`diff` speaks English only).
+    let c = |n: usize| crate::lang::Lang::En.count(n as u64);
     let n = d.up() + d.down();
     let mut s = format!(
-        "{n} commune{} change{} level: {} up, {} down",
+        "{} commune{} change{} level: {} up, {} down",
+        c(n),
         if n == 1 { "" } else { "s" },
         if n == 1 { "s" } else { "" },
-        d.up(),
-        d.down()
+        c(d.up()),
+        c(d.down())
     );
     let criteria_only = d.changes.len() - n;
     if criteria_only > 0 {
-        s.push_str(&format!("; {criteria_only} more change criteria only"));
+        s.push_str(&format!("; {} more change criteria only", c(criteria_only)));
     }
-    s.push_str(&format!("; {} unchanged", d.unchanged));
+    s.push_str(&format!("; {} unchanged", c(d.unchanged)));
     if !d.only_old.is_empty() {
-        s.push_str(&format!("; {} only in OLD", d.only_old.len()));
+        s.push_str(&format!("; {} only in OLD", c(d.only_old.len())));
     }
     if !d.only_new.is_empty() {
-        s.push_str(&format!("; {} only in NEW", d.only_new.len()));
+        s.push_str(&format!("; {} only in NEW", c(d.only_new.len())));
     }
     s
 }
@@ -315,4 +318,20 @@ pub fn json(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> 
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue #15: the diff's summary line groups its counts as every human output does.
+    #[test]
+    fn the_summary_line_groups_thousands() {
+        let d = crate::diff::Diff {
+            unchanged: 20_000,
+            ..Default::default()
+        };
+        assert_eq!(
+            super::summary(&d),
+            "0 communes change level: 0 up, 0 down; 20,000 unchanged"
+        );
+    }
 }

@@ -97,7 +97,7 @@ pub fn render_report_html(
         h,
         "<p class=\"meta\">{} <strong id=\"communes\">{}</strong> · {} <code>{}</code> ({}) · {} {} · ntm {}</p>",
         esc(l.t("Communes:", "Số xã:")),
-        doc.total.communes,
+        l.n(doc.total.communes),
         esc(l.t("ruleset", "bộ tiêu chí")),
         esc(&rs.id),
         esc(&rs.decision),
@@ -111,7 +111,7 @@ pub fn render_report_html(
             "<p class=\"meta\">{} <code>{}</code> · {} {} · sha256 <code>{}</code></p>",
             esc(l.t("Input", "Dữ liệu")),
             esc(&i.path),
-            i.rows,
+            l.n(i.rows),
             esc(l.t("rows", "dòng")),
             esc(&i.sha256)
         );
@@ -122,11 +122,13 @@ pub fn render_report_html(
         esc(&match lang {
             Lang::En => format!(
                 "{} of {} verdicts rest on thresholds not yet verified against the legal text (see `ntm rules show`).",
-                doc.total.unverified, doc.total.communes
+                l.n(doc.total.unverified),
+                l.n(doc.total.communes)
             ),
             Lang::Vi => format!(
                 "{}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý (xem `ntm rules show`).",
-                doc.total.unverified, doc.total.communes
+                l.n(doc.total.unverified),
+                l.n(doc.total.communes)
             ),
         })
     );
@@ -168,7 +170,7 @@ pub fn render_report_html(
             "<tr{}><td>{}</td><td class=\"n\">{}</td>",
             if *total { " class=\"total\"" } else { "" },
             esc(&name(g, *total)),
-            g.communes
+            l.n(g.communes)
         );
         for x in &g.levels {
             let _ = write!(
@@ -178,7 +180,7 @@ pub fn render_report_html(
                 esc(&l.count_of(x.reached, g.communes))
             );
         }
-        let _ = writeln!(h, "<td class=\"n\">{}</td></tr>", g.no_level);
+        let _ = writeln!(h, "<td class=\"n\">{}</td></tr>", l.n(g.no_level));
     }
     h.push_str("</tbody>\n</table>\n");
 
@@ -324,7 +326,7 @@ pub fn render_report_html(
                 esc(&l.scope(c)),
                 esc(&l.goal(c)),
                 esc(&l.count_of(c.reached, c.communes)),
-                c.needed,
+                l.n(c.needed),
                 if c.met { "met" } else { "short" },
                 esc(&l.verdict(c))
             );
@@ -524,15 +526,16 @@ fn chart(
                 ROW_H - 6,
                 COLOURS[k % COLOURS.len()],
                 esc(label),
-                n
+                l.n(*n)
             );
             if w >= 18 {
                 let _ = write!(
                     h,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{}>{n}</text>",
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\"{}>{}</text>",
                     LABEL_W + x0 + w / 2,
                     y + 16,
-                    if k >= 2 { " class=\"on-dark\"" } else { "" }
+                    if k >= 2 { " class=\"on-dark\"" } else { "" },
+                    l.n(*n)
                 );
             }
             h.push('\n');
@@ -543,7 +546,7 @@ fn chart(
             "<text x=\"{}\" y=\"{}\">{}</text>",
             LABEL_W + BAR_W + 6,
             y + 16,
-            g.communes
+            l.n(g.communes)
         );
     }
     h.push_str("</svg>\n<p class=\"legend\">");

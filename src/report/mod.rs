@@ -16,6 +16,7 @@ pub mod html;
 pub mod json;
 pub mod long;
 pub mod md;
+pub mod message_vi;
 pub mod progress;
 pub mod rules;
 pub mod sheet;

@@ -481,9 +481,14 @@ impl Labels {
         self.lang.pick(&l.name, &l.name_vi)
     }
 
-    /// `count/total (62.2%)`.
+    /// `count/total (62.2%)`, counts grouped (`1.192/20.000 (5,9%)`).
     pub fn count_of(&self, part: usize, whole: usize) -> String {
-        format!("{part}/{whole} ({})", self.lang.percent(part, whole))
+        self.lang.count_of(part, whole)
+    }
+
+    /// A count with this language's thousands separator ([`Lang::count`]).
+    pub fn n(&self, n: usize) -> String {
+        self.lang.count(n as u64)
     }
 
     /// A band for people: `under 10`, `10–14`, `all 19`.
@@ -523,7 +528,7 @@ impl Labels {
     pub fn goal(&self, c: &TargetOut) -> String {
         match (c.share, c.count) {
             (Some(s), _) => format!("≥ {}%", self.lang.decimal(s, s.scale().min(1))),
-            (_, Some(n)) => format!("≥ {n} {}", self.t("communes", "xã")),
+            (_, Some(n)) => format!("≥ {} {}", self.n(n), self.t("communes", "xã")),
             _ => String::new(),
         }
     }
@@ -559,10 +564,10 @@ impl Labels {
             match self.lang {
                 Lang::En => format!(
                     "short by {} commune{}",
-                    c.short_by,
+                    self.n(c.short_by),
                     if c.short_by == 1 { "" } else { "s" }
                 ),
-                Lang::Vi => format!("còn thiếu {} xã", c.short_by),
+                Lang::Vi => format!("còn thiếu {} xã", self.n(c.short_by)),
             }
         }
     }
@@ -612,11 +617,17 @@ impl Labels {
         match self.lang {
             Lang::En => format!(
                 "{head}: {}/{} NTM (needs all), {} {higher} (needs ≥ {})",
-                g.standard, g.communes, g.higher, g.higher_needed
+                self.n(g.standard),
+                self.n(g.communes),
+                self.n(g.higher),
+                self.n(g.higher_needed)
             ),
             Lang::Vi => format!(
                 "{head}: {}/{} xã NTM (cần tất cả), {} xã {higher} (cần ≥ {})",
-                g.standard, g.communes, g.higher, g.higher_needed
+                self.n(g.standard),
+                self.n(g.communes),
+                self.n(g.higher),
+                self.n(g.higher_needed)
             ),
         }
     }
@@ -656,14 +667,14 @@ pub fn write_summary_table(
         Lang::En => writeln_esc!(
             out,
             "{} communes, ruleset {} ({}), assessment year {year}",
-            doc.total.communes,
+            l.n(doc.total.communes),
             rs.id,
             rs.decision
         )?,
         Lang::Vi => writeln_esc!(
             out,
             "{} xã, bộ tiêu chí {} ({}), năm đánh giá {year}",
-            doc.total.communes,
+            l.n(doc.total.communes),
             rs.id,
             rs.decision
         )?,
@@ -700,9 +711,9 @@ pub fn write_summary_table(
     head.push(l.t("No level", "Chưa đạt mức nào").to_string());
     t.set_header(esc_row(head));
     for g in &rows {
-        let mut r = vec![name(g), g.communes.to_string()];
+        let mut r = vec![name(g), l.n(g.communes)];
         r.extend(g.levels.iter().map(|x| l.count_of(x.reached, g.communes)));
-        r.push(g.no_level.to_string());
+        r.push(l.n(g.no_level));
         t.add_row(esc_row(r));
     }
     writeln!(out, "{t}")?;
@@ -762,7 +773,7 @@ pub fn write_summary_table(
         for g in &rows {
             let mut r = vec![name(g)];
             if let Some(x) = g.levels.first() {
-                r.extend(x.bands.iter().map(|n| n.to_string()));
+                r.extend(x.bands.iter().map(|n| l.n(*n)));
             }
             t.add_row(esc_row(r));
         }
@@ -780,13 +791,13 @@ pub fn write_summary_table(
                 out,
                 "Most missed criteria of {} ({} commune(s) working towards it)",
                 l.level(h),
-                x.candidates
+                l.n(x.candidates)
             )?,
             Lang::Vi => writeln_esc!(
                 out,
                 "Tiêu chí chưa đạt nhiều nhất của mức {} ({} xã đang hướng tới)",
                 l.level(h),
-                x.candidates
+                l.n(x.candidates)
             )?,
         }
         let mut t = new_table();
@@ -801,7 +812,7 @@ pub fn write_summary_table(
                 (i + 1).to_string(),
                 format!("{} {}", m.criterion, l.t(&m.name, &m.name_vi)),
                 l.count_of(m.fail, x.candidates),
-                m.no_data.to_string(),
+                l.n(m.no_data),
             ]));
         }
         writeln!(out, "{t}")?;
@@ -840,7 +851,7 @@ pub fn write_summary_table(
                 l.scope(c),
                 l.goal(c),
                 l.count_of(c.reached, c.communes),
-                c.needed.to_string(),
+                l.n(c.needed),
                 l.verdict(c),
             ]));
         }
@@ -876,27 +887,29 @@ pub fn write_summary_table(
         Lang::En => {
             writeln_esc!(
                 out,
-                "{nd} commune(s) below {} have criteria without data (counted as not reached)",
+                "{} commune(s) below {} have criteria without data (counted as not reached)",
+                l.n(nd),
                 doc.levels.first().map_or("", |h| l.level(h))
             )?;
             writeln_esc!(
                 out,
                 "{} of {} verdicts rest on unverified thresholds (see `ntm rules show`)",
-                doc.total.unverified,
-                doc.total.communes
+                l.n(doc.total.unverified),
+                l.n(doc.total.communes)
             )?;
         }
         Lang::Vi => {
             writeln_esc!(
                 out,
-                "{nd} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
+                "{} xã chưa đạt mức {} có tiêu chí thiếu dữ liệu (tính là chưa đạt)",
+                l.n(nd),
                 doc.levels.first().map_or("", |h| l.level(h))
             )?;
             writeln_esc!(
                 out,
                 "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
-                doc.total.unverified,
-                doc.total.communes
+                l.n(doc.total.unverified),
+                l.n(doc.total.communes)
             )?;
         }
     }
@@ -935,8 +948,8 @@ fn write_compare(
         l.t("Difference", "Chênh lệch"),
     ]));
     let of = |n: Option<usize>, total: Option<usize>| match (n, total) {
-        (Some(n), Some(t)) => format!("{n}/{t}"),
-        (Some(n), None) => n.to_string(),
+        (Some(n), Some(t)) => format!("{}/{}", l.n(n), l.n(t)),
+        (Some(n), None) => l.n(n),
         (None, _) => "—".to_string(),
     };
     for r in &c.rows {
@@ -956,12 +969,18 @@ fn write_compare(
                 let mut parts = Vec::new();
                 if n != r.reported {
                     let d = n as i64 - r.reported as i64;
-                    parts.push(format!("{d:+}"));
+                    let sign = if d < 0 { '-' } else { '+' };
+                    parts.push(format!("{sign}{}", l.lang().count(d.unsigned_abs())));
                 }
                 if let (Some(ct), Some(rt)) = (r.computed_total, r.reported_total)
                     && ct != rt
                 {
-                    parts.push(format!("{} {ct} ≠ {rt}", l.t("communes", "số xã")));
+                    parts.push(format!(
+                        "{} {} ≠ {}",
+                        l.t("communes", "số xã"),
+                        l.n(ct),
+                        l.n(rt)
+                    ));
                 }
                 parts.join(", ")
             }
@@ -979,14 +998,14 @@ fn write_compare(
         Lang::En => writeln_esc!(
             out,
             "{} of {} reported figures differ from the computed ones",
-            c.differences,
-            c.rows.len()
+            l.n(c.differences),
+            l.n(c.rows.len())
         )?,
         Lang::Vi => writeln_esc!(
             out,
             "{}/{} số liệu đã báo cáo khác với số liệu tính được",
-            c.differences,
-            c.rows.len()
+            l.n(c.differences),
+            l.n(c.rows.len())
         )?,
     }
     Ok(())

@@ -210,14 +210,14 @@ pub fn write_table(
     let mut parts: Vec<String> = by_level
         .iter()
         .rev()
-        .map(|(i, n)| format!("{n} {}", esc(&rs.levels[*i].id)))
+        .map(|(i, n)| format!("{} {}", lang.count(*n as u64), esc(&rs.levels[*i].id)))
         .collect();
     let first = esc(rs.levels.first().map_or("", |l| l.id.as_str()));
     parts.push(match lang {
-        Lang::En => format!("{below} below {first}"),
-        Lang::Vi => format!("{below} chưa đạt {first}"),
+        Lang::En => format!("{} below {first}", lang.count(below as u64)),
+        Lang::Vi => format!("{} chưa đạt {first}", lang.count(below as u64)),
     });
-    let n = communes.len();
+    let n = lang.count(communes.len() as u64);
     match lang {
         Lang::En => writeln!(
             out,
@@ -252,10 +252,11 @@ pub fn write_table(
     };
     writeln!(out, "{year}")?;
     if let Some((limit, total)) = opts.closest {
+        let all = lang.count(total as u64);
         let text = match (lang, limit) {
-            (Lang::En, Some(k)) if k < total => format!("the {n} closest of {total} communes"),
+            (Lang::En, Some(k)) if k < total => format!("the {n} closest of {all} communes"),
             (Lang::En, _) => "every commune".to_string(),
-            (Lang::Vi, Some(k)) if k < total => format!("{n} xã gần nhất trong {total} xã"),
+            (Lang::Vi, Some(k)) if k < total => format!("{n} xã gần nhất trong {all} xã"),
             (Lang::Vi, _) => "mọi xã".to_string(),
         };
         match lang {
@@ -287,12 +288,12 @@ pub fn write_table(
             Lang::En => writeln!(
                 out,
                 "! {} cell(s) or row(s) read as no data under --lenient (see the warnings)",
-                meta.notes
+                lang.count(meta.notes as u64)
             )?,
             Lang::Vi => writeln!(
                 out,
                 "! {} ô hoặc dòng được đọc là không có số liệu do --lenient (xem các cảnh báo)",
-                meta.notes
+                lang.count(meta.notes as u64)
             )?,
         }
     }
@@ -301,13 +302,15 @@ pub fn write_table(
         (Lang::Vi, 0) => writeln!(out, "không kết quả nào dựa trên ngưỡng chưa kiểm chứng")?,
         (Lang::En, u) => writeln!(
             out,
-            "{u} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
-            meta.communes
+            "{} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
+            lang.count(u as u64),
+            lang.count(meta.communes as u64)
         )?,
         (Lang::Vi, u) => writeln!(
             out,
-            "{u}/{} kết quả dựa trên ngưỡng chưa kiểm chứng (đánh dấu [chưa kiểm chứng]; xem `ntm rules show`; --strict-sources coi đây là lỗi)",
-            meta.communes
+            "{}/{} kết quả dựa trên ngưỡng chưa kiểm chứng (đánh dấu [chưa kiểm chứng]; xem `ntm rules show`; --strict-sources coi đây là lỗi)",
+            lang.count(u as u64),
+            lang.count(meta.communes as u64)
         )?,
     }
     Ok(())

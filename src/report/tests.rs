@@ -721,3 +721,28 @@ proptest! {
         prop_assert_eq!(a.communes, rows.len());
     }
 }
+
+/// The table's footer groups counts by thousands per language (issue #15): the old footer
+/// said "3 of 1250 verdicts" in both.
+#[test]
+fn table_footer_groups_counts_by_language() {
+    let rs = &RULESETS[1];
+    let meta = Meta {
+        unverified_verdicts: 1192,
+        ..meta_of(rs, 20_000)
+    };
+    for (lang, want) in [
+        (crate::lang::Lang::En, "1,192 of 20,000 verdicts"),
+        (crate::lang::Lang::Vi, "1.192/20.000 kết quả"),
+    ] {
+        let mut out = Vec::new();
+        let opts = table::TableOptions {
+            margin: None,
+            closest: None,
+            lang,
+        };
+        table::write_table(&mut out, rs, &meta, &[], opts).expect("renders");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains(want), "{text}");
+    }
+}

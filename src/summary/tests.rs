@@ -241,3 +241,41 @@ fn rollup_rules_follow_the_levels_of_the_builtin_rulesets() {
     // 2016–2020 has one level: no share-of-communes rule to check.
     assert_eq!(rule(&builtin("ntm-2016-2020"), "district"), None);
 }
+
+/// Groups are listed in Vietnamese alphabetical order (issue #15): Đ after D and before E,
+/// administrative prefixes left out, the empty value first; the old order put "Đắk Mil" after
+/// "Ea Kar" (the byte order of `đ`) and "Thành phố Hà Nội" among the T's.
+#[test]
+fn groups_follow_vietnamese_alphabetical_order() {
+    let rs = fixture();
+    let mut s = Summariser::new(&rs, Some(0), Vec::new(), None);
+    let values: Vec<Option<Value>> = rs.measures.iter().map(|_| None).collect();
+    let o = evaluate(&rs, 1, 2025, &values);
+    for g in [
+        Some("Thị xã Ea Kar"),
+        Some("Huyện Đắk Mil"),
+        None,
+        Some("Thành phố Hà Nội"),
+        Some("Huyện Dương Minh Châu"),
+        Some("Tân Uyên"),
+    ] {
+        let key = [g.map(str::to_string)];
+        s.add(&Facts {
+            outcome: &o,
+            zone: 1,
+            values: &key,
+        });
+    }
+    let order: Vec<Option<String>> = s.finish().groups.into_iter().map(|g| g.key).collect();
+    assert_eq!(
+        order,
+        [
+            None,
+            Some("Huyện Dương Minh Châu".to_string()),
+            Some("Huyện Đắk Mil".to_string()),
+            Some("Thị xã Ea Kar".to_string()),
+            Some("Thành phố Hà Nội".to_string()),
+            Some("Tân Uyên".to_string()),
+        ]
+    );
+}
