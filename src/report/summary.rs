@@ -330,15 +330,21 @@ pub fn band_key(b: Band) -> String {
     }
 }
 
-/// One row per figure: `scope,group,level,figure,item,value` (docs/summary.md), after the
-/// provenance lines every CSV output starts with.
-pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::Result<()> {
-    super::csv::write_provenance(out, doc.meta)?;
-    writeln!(
-        out,
-        "# by {}",
-        crate::text::escape_controls(doc.by.unwrap_or("-"))
-    )?;
+/// One row per figure: `scope,group,level,figure,item,value` (docs/summary.md), the header
+/// first; under `--csv-comments` (`comments`) after the `#` provenance lines and `# by`.
+pub fn write_summary_csv(
+    out: &mut dyn Write,
+    doc: &SummaryDoc<'_>,
+    comments: bool,
+) -> anyhow::Result<()> {
+    if comments {
+        super::csv::write_provenance(out, doc.meta)?;
+        writeln!(
+            out,
+            "# by {}",
+            crate::text::escape_controls(doc.by.unwrap_or("-"))
+        )?;
+    }
     // Every text cell through `excel_safe`: a group value or an id may start with `=` or `@`.
     let mut w = SafeCsv(csv::Writer::from_writer(Vec::new()));
     w.write_record(["scope", "group", "level", "figure", "item", "value"])?;
