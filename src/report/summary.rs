@@ -711,7 +711,7 @@ pub fn write_summary_table(
         r.push(g.no_level.to_string());
         t.add_row(esc_row(r));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
 
     // Averages.
     writeln!(out)?;
@@ -742,7 +742,7 @@ pub fn write_summary_table(
         }));
         t.add_row(esc_row(r));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
 
     // Distribution of criteria met, first level.
     if let (Some(h), Some(_)) = (doc.levels.first(), doc.total.levels.first()) {
@@ -772,7 +772,7 @@ pub fn write_summary_table(
             }
             t.add_row(esc_row(r));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
     }
 
     // Most missed, total.
@@ -810,7 +810,7 @@ pub fn write_summary_table(
                 m.no_data.to_string(),
             ]));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
     }
 
     // Targets.
@@ -850,7 +850,7 @@ pub fn write_summary_table(
                 l.verdict(c),
             ]));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
         if let Some(line) = l.out_of_scope(&tg.checks) {
             writeln!(out, "{}", esc(&line))?;
         }
@@ -868,7 +868,7 @@ pub fn write_summary_table(
         for g in r.groups {
             t.add_row(esc_row([l.group(&g.group), l.rollup_verdict(g, r.rule)]));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
         writeln!(out, "{}", l.rollup_caveat())?;
     }
 
@@ -980,7 +980,7 @@ fn write_compare(
             diff,
         ]));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
     match l.lang() {
         Lang::En => writeln_esc!(
             out,
