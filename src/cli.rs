@@ -657,7 +657,7 @@ pub enum TestFormat {
 /// Output formats of `evaluate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table for people (fits the terminal).
+    /// A table for people (fits the terminal, or COLUMNS; no word is cut).
     Table,
     /// One row per commune.
     Csv,
