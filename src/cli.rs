@@ -412,6 +412,10 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
     pub format: ExplainFormat,
+    /// Also write the run's provenance (the `meta` object of JSON output) to this JSON file,
+    /// whatever the format; written only when the output is.
+    #[arg(long, value_name = "FILE")]
+    pub meta: Option<PathBuf>,
     /// Mark values within this margin of their threshold: `2%` of the threshold, or `0.5` in
     /// the measure's unit.
     #[arg(long, value_name = "N%|N")]

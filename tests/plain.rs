@@ -186,6 +186,18 @@ fn meta_file_is_the_meta_of_json_output_whatever_the_format() {
     let text = std::fs::read_to_string(dir.join("summary.json")).expect("the --meta file");
     let meta: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     assert_eq!(meta, summary["meta"]);
+    let explain = |extra: &[&str]| {
+        let mut args = vec!["explain", "--rules", &rules, &data, "--commune", "10816"];
+        args.extend_from_slice(extra);
+        ntm(&dir, &args)
+    };
+    let o = explain(&["--meta", "explain.json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&explain(&["--format", "json"]).stdout).expect("JSON");
+    let text = std::fs::read_to_string(dir.join("explain.json")).expect("the --meta file");
+    let meta: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(meta, doc["meta"]);
     std::fs::remove_dir_all(&dir).ok();
 }
 
