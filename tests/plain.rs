@@ -253,6 +253,15 @@ fn meta_refuses_standard_output_and_another_output() {
     let o = ntm(&dir, &["evaluate", "--rules", &rules, &data, "--meta", "-"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--meta -: standard output"));
+    // A folder is refused before anything is read or written.
+    std::fs::create_dir_all(dir.join("sub")).expect("a folder");
+    let o = ntm(
+        &dir,
+        &["evaluate", "--rules", &rules, &data, "--meta", "sub"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--meta sub is a folder"));
+    assert!(o.stdout.is_empty());
     let o = ntm(
         &dir,
         &[

@@ -28,6 +28,9 @@ impl<'a> MetaFile<'a> {
         if path.as_os_str() == "-" {
             bail!("--meta -: standard output carries the output; name a file for the provenance");
         }
+        if path.is_dir() {
+            bail!("--meta {} is a folder; name a file", path.display());
+        }
         let file = AtomicFile::begin(path).with_context(|| context(path))?;
         Ok(MetaFile { path, file })
     }
