@@ -377,6 +377,25 @@ pub struct EvaluateArgs {
     /// terminal.
     #[arg(long)]
     pub pretty: bool,
+    /// Where the provenance goes besides the output.
+    #[command(flatten)]
+    pub provenance: ProvenanceArgs,
+}
+
+/// The run's provenance beside its output: shared by `evaluate` and `summary`.
+#[derive(Debug, Clone, Args)]
+pub struct ProvenanceArgs {
+    /// Also write the run's provenance (ntm version, ruleset and its SHA-256, every input with
+    /// its SHA-256 and rows, counts: the `meta` object of JSON output) to this JSON file,
+    /// whatever the format; written only when the output is.
+    #[arg(long, value_name = "FILE")]
+    pub meta: Option<PathBuf>,
+    /// Start CSV output (`evaluate --format csv|long`, `summary --format csv`) with the
+    /// provenance as `#` comment lines before the header, for readers told to skip them
+    /// (`pandas.read_csv(f, comment="#")`). Without it the CSV is plain: the header is its
+    /// first line.
+    #[arg(long)]
+    pub csv_comments: bool,
 }
 
 /// `ntm explain`.
@@ -394,6 +413,10 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
     pub format: ExplainFormat,
+    /// Also write the run's provenance (the `meta` object of JSON output) to this JSON file,
+    /// whatever the format; written only when the output is.
+    #[arg(long, value_name = "FILE")]
+    pub meta: Option<PathBuf>,
     /// Mark values within this margin of their threshold: `2%` of the threshold, or `0.5` in
     /// the measure's unit.
     #[arg(long, value_name = "N%|N")]
@@ -446,6 +469,9 @@ pub struct SummaryArgs {
     /// docs/summary.md); exit 1 when any differs.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
+    /// Where the provenance goes besides the output.
+    #[command(flatten)]
+    pub provenance: ProvenanceArgs,
 }
 
 /// `ntm report`.
@@ -638,7 +664,7 @@ pub enum TestFormat {
 /// Output formats of `evaluate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table for people (fits the terminal).
+    /// A table for people (fits the terminal, or COLUMNS; no word is cut).
     Table,
     /// One row per commune.
     Csv,

@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         io::stderr().is_terminal(),
         no_color,
     ));
+    // Tables fit `COLUMNS` when it is a number, terminal or not (else the terminal).
+    ntm::report::fit::init(std::env::var("COLUMNS").ok().as_deref());
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();

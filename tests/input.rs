@@ -481,6 +481,8 @@ fn evaluate_bytes(name: &str, bytes: &[u8]) -> (ntm::Exit, String, String) {
         "examples/ruleset.toml",
         "--format",
         "csv",
+        // The `# input … rows N` line says how many rows were read.
+        "--csv-comments",
         &path,
     ];
     let cli = ntm::cli::Cli::try_parse_from(args).expect("arguments");

@@ -14,6 +14,7 @@ mod hostile;
 mod input;
 mod limits;
 mod pipeline;
+mod plain;
 mod robust;
 mod sheet;
 mod summary;

@@ -6,8 +6,9 @@ use std::sync::mpsc;
 use anyhow::{Context, bail};
 
 use crate::Exit;
-use crate::cli::EvaluateArgs;
+use crate::cli::{EvaluateArgs, Format};
 use crate::cmd::inputs::Inputs;
+use crate::cmd::meta::MetaFile;
 use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
 use crate::data::read::Row;
@@ -104,6 +105,14 @@ fn evaluate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    if args.provenance.csv_comments && !matches!(args.format, Format::Csv | Format::Long) {
+        bail!("--csv-comments applies to --format csv and long, which are CSV");
+    }
+    // Started now, so a --meta folder that cannot be written stops the run before it reads.
+    let meta_file = match args.provenance.meta.as_deref() {
+        Some(path) => Some(MetaFile::begin(path)?),
+        None => None,
+    };
     let mut inputs = Inputs::default();
     inputs.add_data(&args.input.files);
     if let Some(errors) = errors.as_deref_mut() {
@@ -117,6 +126,10 @@ fn evaluate(
     inputs.add_ruleset(&src.files);
     if let Some(errors) = errors.as_deref_mut() {
         errors.check(&inputs)?;
+    }
+    if let Some(m) = &meta_file {
+        let errors_out = args.errors_out.as_deref().map(|p| ("--errors-out", p));
+        m.check(&inputs, errors_out.as_slice())?;
     }
     let Some(rs) = rs else {
         if let Some(errors) = errors.as_deref_mut() {
@@ -151,6 +164,7 @@ fn evaluate(
         &rs,
         SinkOptions {
             bom: args.bom,
+            csv_comments: args.provenance.csv_comments,
             margin: args.margin,
             closest: args.closest,
             lang: crate::lang::Lang::resolve(args.lang),
@@ -275,6 +289,9 @@ fn evaluate(
         inputs,
     );
     let meta = output.finish(err, meta)?;
+    if let Some(m) = meta_file {
+        m.commit(&meta)?;
+    }
 
     let mut exit = Exit::Success;
     if let Some(level) = fail_below

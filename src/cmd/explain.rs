@@ -6,6 +6,8 @@ use anyhow::bail;
 
 use crate::Exit;
 use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::cmd::inputs::Inputs;
+use crate::cmd::meta::MetaFile;
 use crate::cmd::scan::{input_meta, read_all};
 use crate::data::read::Row;
 use crate::eval::evaluate;
@@ -18,6 +20,11 @@ use crate::text::{echo, escape_controls, fold};
 
 /// Run `ntm explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    // Started now, so a --meta folder that cannot be written stops the run before it reads.
+    let meta_file = match args.meta.as_deref() {
+        Some(path) => Some(MetaFile::begin(path)?),
+        None => None,
+    };
     let Some(super::Prepared {
         rs,
         src,
@@ -27,6 +34,12 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     else {
         return Ok(Exit::Invalid);
     };
+    if let Some(m) = &meta_file {
+        let mut inputs = Inputs::default();
+        inputs.add_data(&args.input.files);
+        inputs.add_ruleset(&src.files);
+        m.check(&inputs, &[])?;
+    }
     let Some(all) = read_all(&args.input.files, &rs, &opts, err)? else {
         return Ok(Exit::Invalid);
     };
@@ -110,6 +123,9 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     match args.format {
         ExplainFormat::Table => write_explain_table(out, &rs, &doc, Lang::resolve(args.lang))?,
         ExplainFormat::Json => write_explain_json(out, &doc)?,
+    }
+    if let Some(m) = meta_file {
+        m.commit(&doc.meta)?;
     }
     Ok(Exit::Success)
 }

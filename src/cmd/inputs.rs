@@ -110,6 +110,26 @@ impl Inputs {
     }
 }
 
+/// Whether the outputs `a` and `b` are the same file: the same file by identity when both
+/// exist, else the same name in the same folder (the folder resolved, so `./m.json` and
+/// `m.json` are one). Two outputs of a run must differ: the second would replace the first.
+pub fn same_output(a: &Path, b: &Path) -> bool {
+    if let (Some(x), Some(y)) = (FileId::of(a), FileId::of(b)) {
+        return x == y;
+    }
+    fn place(p: &Path) -> Option<std::path::PathBuf> {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    }
+    match (place(a), place(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +161,12 @@ mod tests {
         assert!(inputs.check("-o", &dotted).is_err());
         assert!(inputs.check("-o", &d.join("new.csv")).is_ok());
         assert!(inputs.check("-o", Path::new("-")).is_ok());
+        // Two outputs: the same file whether or not it exists yet.
+        assert!(same_output(&a, &dotted));
+        assert!(same_output(&hard, &a));
+        assert!(same_output(&d.join("m.json"), &d.join(".").join("m.json")));
+        assert!(!same_output(&d.join("m.json"), &d.join("n.json")));
+        assert!(!same_output(&a, &d.join("m.json")));
         std::fs::remove_dir_all(&d).ok();
     }
 }

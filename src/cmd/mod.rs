@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod fmt;
 pub mod inputs;
+pub mod meta;
 pub mod output;
 pub mod report;
 pub mod rules;

@@ -13,7 +13,11 @@ use crate::report::html::render_report_html;
 pub fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
     let to_file = (args.output.as_os_str() != "-").then_some(args.output.as_path());
-    let Some(done) = super::summary::collect(&args.input, &args.options, true, to_file, err)?
+    let refuse = |inputs: &mut super::inputs::Inputs| match to_file {
+        Some(path) => inputs.check("-o", path),
+        None => Ok(()),
+    };
+    let Some(done) = super::summary::collect(&args.input, &args.options, true, &refuse, err)?
     else {
         return Ok(Exit::Invalid);
     };

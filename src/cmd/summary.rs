@@ -4,10 +4,12 @@
 
 use std::io::Write;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
 use crate::Exit;
 use crate::cli::{SummaryArgs, SummaryFormat, SummaryOptions};
+use crate::cmd::inputs::Inputs;
+use crate::cmd::meta::MetaFile;
 use crate::cmd::scan::{input_meta, report_diags, scan};
 use crate::data::columns::{IDENTITY, Ident};
 use crate::data::read::Row;
@@ -40,7 +42,24 @@ pub const BUILTIN_TARGETS: [(&str, &str, &str); 2] = [
 /// Run `ntm summary`.
 pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
-    let Some(done) = collect(&args.input, &args.options, false, None, err)? else {
+    if args.provenance.csv_comments && args.format != SummaryFormat::Csv {
+        bail!("--csv-comments applies to --format csv");
+    }
+    // Started now, so a --meta folder that cannot be written stops the run before it reads.
+    let meta_file = match args.provenance.meta.as_deref() {
+        Some(path) => Some(MetaFile::begin(path)?),
+        None => None,
+    };
+    let refuse = |inputs: &mut Inputs| -> anyhow::Result<()> {
+        if let Some(path) = &args.compare {
+            inputs.add(path, format!("reported figures {}", path.display()));
+        }
+        match &meta_file {
+            Some(m) => m.check(inputs, &[]),
+            None => Ok(()),
+        }
+    };
+    let Some(done) = collect(&args.input, &args.options, false, &refuse, err)? else {
         return Ok(Exit::Invalid);
     };
     let mut doc = done.doc();
@@ -62,7 +81,10 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     match args.format {
         SummaryFormat::Table => write_summary_table(out, &done.rs, &doc, lang)?,
         SummaryFormat::Json => write_summary_json(out, &doc)?,
-        SummaryFormat::Csv => write_summary_csv(out, &doc)?,
+        SummaryFormat::Csv => write_summary_csv(out, &doc, args.provenance.csv_comments)?,
+    }
+    if let Some(m) = meta_file {
+        m.commit(doc.meta)?;
     }
     if let Some(c) = doc.compare.as_ref().filter(|c| c.differences > 0) {
         writeln!(
@@ -206,13 +228,13 @@ fn targets_source(spec: &str) -> anyhow::Result<(String, String)> {
 
 /// Load the ruleset and targets, read and evaluate every row, aggregate. `None` when the
 /// input is invalid (diagnostics were printed). With `records`, keeps every commune's record.
-/// `output` (`-o`), when given, is refused before any data is read if it is one of the
-/// files the run reads.
+/// `refuse` is given the files the run reads (data, ruleset, targets) before any data is
+/// read: it adds the caller's own and refuses an output that is one of them (`-o`, `--meta`).
 pub fn collect(
     input: &crate::cli::InputArgs,
     options: &SummaryOptions,
     records: bool,
-    output: Option<&std::path::Path>,
+    refuse: &dyn Fn(&mut Inputs) -> anyhow::Result<()>,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Collected>> {
     let Some(super::Prepared {
@@ -243,17 +265,15 @@ pub fn collect(
             }
         }
     };
-    if let Some(output) = output {
-        let mut inputs = super::inputs::Inputs::default();
-        inputs.add_data(&input.files);
-        inputs.add_ruleset(&src.files);
-        if let Some(spec) = options.targets.as_deref()
-            && !BUILTIN_TARGETS.iter().any(|(id, _, _)| *id == spec)
-        {
-            inputs.add(std::path::Path::new(spec), format!("targets file {spec}"));
-        }
-        inputs.check("-o", output)?;
+    let mut inputs = Inputs::default();
+    inputs.add_data(&input.files);
+    inputs.add_ruleset(&src.files);
+    if let Some(spec) = options.targets.as_deref()
+        && !BUILTIN_TARGETS.iter().any(|(id, _, _)| *id == spec)
+    {
+        inputs.add(std::path::Path::new(spec), format!("targets file {spec}"));
     }
+    refuse(&mut inputs)?;
     opts.keep = keys.keep.clone();
     let names = super::scan::display_names(&input.files);
     let list = targets

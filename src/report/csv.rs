@@ -1,8 +1,9 @@
-//! CSV output of `evaluate`: one row per commune, provenance in leading `#` lines.
+//! CSV output of `evaluate`: one row per commune, the header on the first line.
 //!
-//! The `#` lines carry the same provenance as JSON's `meta` (skip them with
-//! `pandas.read_csv(..., comment="#")`); the header row follows them. Text from the input
-//! is neutralised for spreadsheets ([`excel_safe`]). Also the `--errors-out` file
+//! Plain CSV, read by Excel, pandas or Python's `csv.DictReader` with no option: the
+//! provenance goes to `--meta FILE` (JSON). Under `--csv-comments` it also comes first as `#`
+//! lines ([`write_provenance`]; skip them with `pandas.read_csv(..., comment="#")`). Text from
+//! the input is neutralised for spreadsheets ([`excel_safe`]). Also the `--errors-out` file
 //! ([`write_errors_csv`]).
 
 use std::borrow::Cow;
@@ -95,13 +96,14 @@ pub const HEADER: [&str; 24] = [
     "notes",
 ];
 
-/// Write the provenance lines, the header and one row per commune.
+/// Write the header and one row per commune, after the `#` provenance lines of `comments`
+/// (`--csv-comments`) when given.
 pub fn write_csv(
     out: &mut dyn Write,
-    meta: &Meta,
+    comments: Option<&Meta>,
     communes: &[CommuneRecord],
 ) -> anyhow::Result<()> {
-    let mut w = CsvSink::start(out, meta)?;
+    let mut w = CsvSink::start(out, comments)?;
     for c in communes {
         w.write(c)?;
     }
@@ -132,9 +134,9 @@ fn text(s: &Option<String>) -> Cow<'_, str> {
 }
 
 impl<'w> CsvSink<'w> {
-    /// Write the provenance lines and the header.
-    pub fn start(out: &'w mut dyn Write, meta: &Meta) -> anyhow::Result<Self> {
-        write_csv_head(out, meta)?;
+    /// Write the head ([`write_csv_head`]).
+    pub fn start(out: &'w mut dyn Write, comments: Option<&Meta>) -> anyhow::Result<Self> {
+        write_csv_head(out, comments)?;
         Ok(Self::body(out))
     }
 
@@ -147,16 +149,20 @@ impl<'w> CsvSink<'w> {
     }
 }
 
-/// The provenance lines and the header row of [`write_csv`].
-pub fn write_csv_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
-    write_provenance(out, meta)?;
+/// The head of [`write_csv`]: the header row, after the `#` provenance lines of `comments`
+/// (`--csv-comments`) when given.
+pub fn write_csv_head(out: &mut dyn Write, comments: Option<&Meta>) -> anyhow::Result<()> {
+    if let Some(meta) = comments {
+        write_provenance(out, meta)?;
+    }
     let mut w = csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
     w.flush()?;
     Ok(())
 }
 
-/// The `#` provenance lines every CSV output starts with (the `csv` and `long` formats).
+/// The `#` provenance lines a CSV output starts with under `--csv-comments` (the `csv` and
+/// `long` formats, and `summary`'s CSV).
 pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
     let chosen = match &meta.ruleset_chosen_by {
         Some(by) => format!(", chosen by {by}"),

@@ -143,7 +143,7 @@ pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()>
                 Cell::new(lines_cell(&flips)),
             ]);
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
     }
     for (what, list) in [("OLD", &d.only_old), ("NEW", &d.only_new)] {
         for e in list {

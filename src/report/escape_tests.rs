@@ -276,7 +276,7 @@ fn summary_csv_neutralises_hostile_group_values() {
     });
     let sdoc = SummaryDoc::new(&rs, &m, Some("@by\nx"), None, &summary);
     let mut out = Vec::new();
-    super::summary::write_summary_csv(&mut out, &sdoc).expect("writes");
+    super::summary::write_summary_csv(&mut out, &sdoc, true).expect("writes");
     assert_csv_safe(&out);
     let text = String::from_utf8(out).expect("utf-8");
     assert!(text.contains("group,'=1+2,"), "{text}");

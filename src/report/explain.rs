@@ -596,7 +596,7 @@ fn write_commune(
                 ]));
             }
         }
-        writeln!(out, "{table}")?;
+        writeln!(out, "{}", super::fit::fit(&mut table))?;
     }
     if !notes.is_empty() {
         writeln!(out)?;

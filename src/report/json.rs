@@ -31,6 +31,14 @@ pub fn write_json(
     write_json_tail(out, meta, !communes.is_empty(), pretty)
 }
 
+/// The `--meta FILE` document: the [`Meta`] object alone, as JSON output puts it under
+/// `"meta"`, indented two spaces a level, with a final newline.
+pub fn write_meta_json(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, meta)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
 /// [`write_json`]'s document up to the opening of its `communes` array: what is known before
 /// the first commune, so the communes can be written as they are evaluated.
 pub fn write_json_head(

@@ -1,7 +1,8 @@
 //! `evaluate --format long`: CSV with one row per commune × indicator, for pivot tables.
 //!
 //! Every indicator of every level, in ruleset order, for every commune, in input order. The
-//! same provenance `#` lines as the `csv` format, then the header. Streams like `csv`.
+//! header first, as the `csv` format (with its `#` provenance lines before it under
+//! `--csv-comments`). Streams like `csv`.
 
 use std::io::Write;
 
@@ -46,9 +47,12 @@ pub const LONG_HEADER: [&str; 27] = [
     "notes",
 ];
 
-/// The provenance lines and the header row.
-pub fn write_long_head(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
-    write_provenance(out, meta)?;
+/// The header row, after the `#` provenance lines of `comments` (`--csv-comments`) when
+/// given.
+pub fn write_long_head(out: &mut dyn Write, comments: Option<&Meta>) -> anyhow::Result<()> {
+    if let Some(meta) = comments {
+        write_provenance(out, meta)?;
+    }
     let mut w = csv::Writer::from_writer(out);
     w.write_record(LONG_HEADER)?;
     w.flush()?;

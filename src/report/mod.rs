@@ -12,6 +12,7 @@ pub mod console;
 pub mod csv;
 pub mod diff;
 pub mod explain;
+pub mod fit;
 pub mod html;
 pub mod json;
 pub mod long;

@@ -70,7 +70,7 @@ pub fn write_list_table(out: &mut dyn Write, entries: &[ListEntry]) -> anyhow::R
             format!("{}/{}", e.verified, e.indicators),
         ]));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
     writeln_esc!(out, "default: {}", crate::ruleset::builtin::DEFAULT_ID)?;
     Ok(())
 }
@@ -227,7 +227,7 @@ pub fn write_show_table(
                 esc(&ind.source),
             ]);
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", l("Measures (data columns)", "Cột dữ liệu"))?;
@@ -253,7 +253,7 @@ pub fn write_show_table(
             m.aliases.join("; "),
         ]));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
     Ok(())
 }
 

@@ -67,6 +67,8 @@ enum Kind {
 pub struct SinkOptions {
     /// `--bom`: a UTF-8 byte order mark before the CSV formats.
     pub bom: bool,
+    /// `--csv-comments`: the CSV formats start with `#` provenance lines.
+    pub csv_comments: bool,
     /// `--margin`.
     pub margin: Option<Margin>,
     /// `--closest [N]`.
@@ -338,14 +340,14 @@ impl<'a> Sink<'a> {
                 if opts.bom {
                     out.write_all(BOM)?;
                 }
-                write_csv_head(out, &meta)?;
+                write_csv_head(out, opts.csv_comments.then_some(&meta))?;
                 copy_body(out)?;
             }
             Kind::Long => {
                 if opts.bom {
                     out.write_all(BOM)?;
                 }
-                write_long_head(out, &meta)?;
+                write_long_head(out, opts.csv_comments.then_some(&meta))?;
                 copy_body(out)?;
             }
             Kind::Json => {

@@ -330,15 +330,21 @@ pub fn band_key(b: Band) -> String {
     }
 }
 
-/// One row per figure: `scope,group,level,figure,item,value` (docs/summary.md), after the
-/// provenance lines every CSV output starts with.
-pub fn write_summary_csv(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::Result<()> {
-    super::csv::write_provenance(out, doc.meta)?;
-    writeln!(
-        out,
-        "# by {}",
-        crate::text::escape_controls(doc.by.unwrap_or("-"))
-    )?;
+/// One row per figure: `scope,group,level,figure,item,value` (docs/summary.md), the header
+/// first; under `--csv-comments` (`comments`) after the `#` provenance lines and `# by`.
+pub fn write_summary_csv(
+    out: &mut dyn Write,
+    doc: &SummaryDoc<'_>,
+    comments: bool,
+) -> anyhow::Result<()> {
+    if comments {
+        super::csv::write_provenance(out, doc.meta)?;
+        writeln!(
+            out,
+            "# by {}",
+            crate::text::escape_controls(doc.by.unwrap_or("-"))
+        )?;
+    }
     // Every text cell through `excel_safe`: a group value or an id may start with `=` or `@`.
     let mut w = SafeCsv(csv::Writer::from_writer(Vec::new()));
     w.write_record(["scope", "group", "level", "figure", "item", "value"])?;
@@ -716,7 +722,7 @@ pub fn write_summary_table(
         r.push(l.n(g.no_level));
         t.add_row(esc_row(r));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
 
     // Averages.
     writeln!(out)?;
@@ -747,7 +753,7 @@ pub fn write_summary_table(
         }));
         t.add_row(esc_row(r));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
 
     // Distribution of criteria met, first level.
     if let (Some(h), Some(_)) = (doc.levels.first(), doc.total.levels.first()) {
@@ -777,7 +783,7 @@ pub fn write_summary_table(
             }
             t.add_row(esc_row(r));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
     }
 
     // Most missed, total.
@@ -815,7 +821,7 @@ pub fn write_summary_table(
                 l.n(m.no_data),
             ]));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
     }
 
     // Targets.
@@ -855,7 +861,7 @@ pub fn write_summary_table(
                 l.verdict(c),
             ]));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
         if let Some(line) = l.out_of_scope(&tg.checks) {
             writeln!(out, "{}", esc(&line))?;
         }
@@ -873,7 +879,7 @@ pub fn write_summary_table(
         for g in r.groups {
             t.add_row(esc_row([l.group(&g.group), l.rollup_verdict(g, r.rule)]));
         }
-        writeln!(out, "{t}")?;
+        writeln!(out, "{}", super::fit::fit(&mut t))?;
         writeln!(out, "{}", l.rollup_caveat())?;
     }
 
@@ -993,7 +999,7 @@ fn write_compare(
             diff,
         ]));
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
     match l.lang() {
         Lang::En => writeln_esc!(
             out,

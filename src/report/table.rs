@@ -1,4 +1,5 @@
-//! Human-readable output: comfy-table tables, fitted to the terminal when stdout is one.
+//! Human-readable output: comfy-table tables, laid out by `report::fit` (the width of
+//! `COLUMNS` or the terminal, and no word cut).
 //!
 //! Every text from the input or the ruleset reaches a cell through [`esc`] (or
 //! [`lines_cell`] for a cell of several lines), so a cell has exactly the lines the table
@@ -197,7 +198,7 @@ pub fn write_table(
         }
         t.add_row(cells);
     }
-    writeln!(out, "{t}")?;
+    writeln!(out, "{}", super::fit::fit(&mut t))?;
 
     let mut by_level: BTreeMap<usize, usize> = BTreeMap::new();
     let mut below = 0;

@@ -604,6 +604,7 @@ fn through_sink(
 fn sink_options(pretty: bool) -> sink::SinkOptions {
     sink::SinkOptions {
         bom: false,
+        csv_comments: false,
         margin: None,
         closest: None,
         lang: crate::lang::Lang::En,
