@@ -360,8 +360,8 @@ pub struct EvaluateArgs {
     /// N. Communes at the top level come last.
     #[arg(long, value_name = "N", num_args = 0..=1)]
     pub closest: Option<Option<usize>>,
-    /// Language of the table (default from LANG, English otherwise); csv, json, ndjson and
-    /// long never change with it.
+    /// Language of the table and the xlsx workbook (default from LANG, English otherwise); csv,
+    /// json, ndjson and long never change with it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Write every rejected cell and row (file, line, column, value, code, expected) to this
@@ -376,6 +376,10 @@ pub struct EvaluateArgs {
     /// terminal.
     #[arg(long)]
     pub pretty: bool,
+    /// Write the output to this file (replaced only once the whole output is written) rather
+    /// than standard output; `-` is standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `ntm explain`.
@@ -443,6 +447,10 @@ pub struct SummaryArgs {
     /// docs/summary.md); exit 1 when any differs.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
+    /// Write the output to this file (replaced only once the whole output is written) rather
+    /// than standard output; `-` is standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// `ntm report`.
@@ -468,6 +476,9 @@ pub enum SummaryFormat {
     Json,
     /// One row per figure: `scope, group, level, figure, item, value`.
     Csv,
+    /// An Excel workbook: one sheet per table and the provenance (`-o FILE.xlsx`; never to a
+    /// terminal).
+    Xlsx,
 }
 
 /// `ntm rules show`.
@@ -645,6 +656,9 @@ pub enum Format {
     Ndjson,
     /// CSV with one row per commune × indicator (every level), for pivot tables.
     Long,
+    /// An Excel workbook: the results, the summary tables and the provenance, one sheet each
+    /// (`-o FILE.xlsx`; never to a terminal).
+    Xlsx,
 }
 
 /// Output formats of `rules`.

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use anyhow::{Context, bail};
 
 use crate::Exit;
-use crate::cli::EvaluateArgs;
+use crate::cli::{EvaluateArgs, Format};
 use crate::cmd::inputs::Inputs;
 use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
@@ -104,6 +104,7 @@ fn evaluate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let to_file = super::output::output_file(args.output.as_deref(), args.format == Format::Xlsx)?;
     let mut inputs = Inputs::default();
     inputs.add_data(&args.input.files);
     if let Some(errors) = errors.as_deref_mut() {
@@ -117,6 +118,9 @@ fn evaluate(
     inputs.add_ruleset(&src.files);
     if let Some(errors) = errors.as_deref_mut() {
         errors.check(&inputs)?;
+    }
+    if let Some(path) = to_file {
+        inputs.check("-o", path)?;
     }
     let Some(rs) = rs else {
         if let Some(errors) = errors.as_deref_mut() {
@@ -140,6 +144,17 @@ fn evaluate(
         },
     };
     let names = display_names(&args.input.files);
+    // `-o`: the output goes to a temporary file beside it, put in place once complete.
+    let mut file = match to_file {
+        Some(path) => Some(
+            AtomicFile::begin(path).with_context(|| format!("writing -o {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let out: &mut dyn Write = match file.as_mut() {
+        Some(f) => f,
+        None => out,
+    };
 
     // One pass reads, validates, evaluates and renders each row as it comes, into the sink:
     // it holds the body until the output's head (row counts, digests, the shared year,
@@ -275,6 +290,18 @@ fn evaluate(
         inputs,
     );
     let meta = output.finish(err, meta)?;
+    if let (Some(file), Some(path)) = (file, to_file) {
+        file.commit()
+            .with_context(|| format!("writing -o {}", path.display()))?;
+        if !crate::report::console::get().quiet {
+            writeln!(
+                err,
+                "ntm: wrote {} ({} communes)",
+                path.display(),
+                meta.communes
+            )?;
+        }
+    }
 
     let mut exit = Exit::Success;
     if let Some(level) = fail_below

@@ -16,6 +16,7 @@ use crate::lang::Lang;
 use crate::report::summary::{
     CompareOut, SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
 };
+use crate::report::xlsx::summary_workbook;
 use crate::report::{CommuneRecord, Meta, RunTally, write_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::summary::compare;
@@ -40,7 +41,14 @@ pub const BUILTIN_TARGETS: [(&str, &str, &str); 2] = [
 /// Run `ntm summary`.
 pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
-    let Some(done) = collect(&args.input, &args.options, false, None, err)? else {
+    let to_file =
+        super::output::output_file(args.output.as_deref(), args.format == SummaryFormat::Xlsx)?;
+    if let (Some(path), Some(compare)) = (to_file, &args.compare) {
+        let mut inputs = super::inputs::Inputs::default();
+        inputs.add(compare, format!("reported figures {}", compare.display()));
+        inputs.check("-o", path)?;
+    }
+    let Some(done) = collect(&args.input, &args.options, false, to_file, err)? else {
         return Ok(Exit::Invalid);
     };
     let mut doc = done.doc();
@@ -59,10 +67,25 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             rows,
         });
     }
+    // Rendered whole, then written to standard output or, atomically, to `-o`.
+    let mut bytes = Vec::new();
     match args.format {
-        SummaryFormat::Table => write_summary_table(out, &done.rs, &doc, lang)?,
-        SummaryFormat::Json => write_summary_json(out, &doc)?,
-        SummaryFormat::Csv => write_summary_csv(out, &doc)?,
+        SummaryFormat::Table => write_summary_table(&mut bytes, &done.rs, &doc, lang)?,
+        SummaryFormat::Json => write_summary_json(&mut bytes, &doc)?,
+        SummaryFormat::Csv => write_summary_csv(&mut bytes, &doc)?,
+        SummaryFormat::Xlsx => {
+            bytes = summary_workbook(&doc, lang).context("building the xlsx workbook")?;
+        }
+    }
+    match to_file {
+        None => out.write_all(&bytes)?,
+        Some(path) => {
+            super::output::write_file(path, &bytes)
+                .with_context(|| format!("writing -o {}", path.display()))?;
+            if !crate::report::console::get().quiet {
+                writeln!(err, "ntm: wrote {}", path.display())?;
+            }
+        }
     }
     if let Some(c) = doc.compare.as_ref().filter(|c| c.differences > 0) {
         writeln!(
