@@ -214,7 +214,7 @@ fn evaluate_writes_results_summary_and_meta_in_english_and_vietnamese() {
             }
         }
         let levels = sheet(&out, sheets[1]);
-        let total = levels.rows().last().expect("total row");
+        let total = levels.rows().next_back().expect("total row");
         assert_eq!(total[1], Data::Float(lines as f64));
         assert!(
             matches!(total[3], Data::Float(f) if (0.0..=1.0).contains(&f)),
