@@ -419,3 +419,59 @@ fn to_a_pipe_the_workbook_is_written_to_standard_output() {
     assert_eq!(results.height(), 13);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The parts of a workbook file, as text.
+fn part(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(name).expect("part"), &mut xml).expect("read");
+    xml
+}
+
+#[test]
+fn every_sheet_has_a_frozen_filtered_header_fitted_widths_and_level_fills() {
+    let dir = sandbox("layout");
+    let out = dir.join("out.xlsx");
+    ok(&ntm(
+        &dir,
+        &[
+            "evaluate",
+            &root("examples/communes.csv"),
+            "--format",
+            "xlsx",
+            "-o",
+            &out.to_string_lossy(),
+        ],
+    ));
+    let sheets = names(&out).len();
+    for i in 1..=sheets {
+        let xml = part(&out, &format!("xl/worksheets/sheet{i}.xml"));
+        assert!(
+            xml.contains(
+                r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+            ),
+            "sheet {i}: frozen header"
+        );
+        assert!(xml.contains("<autoFilter ref=\"A1:"), "sheet {i}: filter");
+        // Widths between 6 and 60 characters (plus Excel's padding).
+        for w in xml.split("width=\"").skip(1) {
+            let w: f64 = w.split('"').next().expect("width").parse().expect("number");
+            assert!((8.0..=63.0).contains(&w), "sheet {i}: width {w}");
+        }
+    }
+    // The results: filter over the header and every commune.
+    let results = part(&out, "xl/worksheets/sheet1.xml");
+    assert!(
+        results.contains("<autoFilter ref=\"A1:K13\"/>"),
+        "{results}"
+    );
+    let styles = part(&out, "xl/styles.xml");
+    for fill in ["FFFFF2CC", "FFE2EFDA", "FFDDEBF7"] {
+        assert!(styles.contains(fill), "a fill per level: {fill}");
+    }
+    assert!(
+        styles.contains(r#"formatCode="0.0%""#),
+        "shares as percentages"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -169,8 +169,8 @@ fn evaluate(
             margin: args.margin,
             closest: args.closest,
             lang: crate::lang::Lang::resolve(args.lang),
-            // Compact for programs; indented for people, or a terminal.
-            pretty: args.pretty || std::io::stdout().is_terminal(),
+            // Compact for programs; indented for people, or a terminal (not a file -o names).
+            pretty: args.pretty || (to_file.is_none() && std::io::stdout().is_terminal()),
             table_max: crate::report::sink::TABLE_MAX_COMMUNES,
         },
         out,
