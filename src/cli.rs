@@ -63,7 +63,8 @@ pub enum Command {
     #[command(
         after_long_help = "Examples:\n  ntm evaluate examples/communes.csv\n  \
         ntm evaluate --rules examples/ruleset.toml examples/communes.csv --year 2025 --format json\n  \
-        ntm evaluate a.csv b.csv --fail-below standard"
+        ntm evaluate a.csv b.csv --fail-below standard\n  \
+        ntm evaluate communes.csv --format xlsx --lang vi -o ket-qua.xlsx"
     )]
     Evaluate(EvaluateArgs),
     /// Explain one commune: every level, criterion and indicator, with the distance to each threshold.
@@ -97,6 +98,7 @@ pub enum Command {
         after_long_help = "Examples:\n  ntm summary examples/communes.csv --by district\n  \
         ntm summary communes.csv --by district --targets targets-2021-2025 --lang vi\n  \
         ntm summary communes.csv --by district --format csv\n  \
+        ntm summary communes.csv --by district --format xlsx -o tong-hop.xlsx\n  \
         ntm summary communes.csv --by district --compare reported.csv\n\n\
         Definitions of every figure: docs/summary.md. Targets files: docs/targets.md.\n\n\
         Exit codes: 0 success; 1 --compare found figures that differ; 2 bad usage, \

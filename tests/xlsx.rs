@@ -389,8 +389,27 @@ fn a_failed_run_leaves_the_existing_workbook_as_it_was() {
         files.sort();
         assert_eq!(files, ["bad.csv", "out.xlsx"], "no temporary file is left");
     }
-    // A good run replaces it whole.
+    // -o and --errors-out naming one file: neither is written.
     std::fs::copy(root("examples/communes.csv"), dir.join("good.csv")).expect("copy");
+    let o = ntm(
+        &dir,
+        &[
+            "evaluate",
+            "good.csv",
+            "--format",
+            "xlsx",
+            "-o",
+            "out.xlsx",
+            "--errors-out",
+            "out.xlsx",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(&out).expect("read"),
+        b"the workbook of last week"
+    );
+    // A good run replaces it whole.
     ok(&ntm(
         &dir,
         &["evaluate", "good.csv", "--format", "xlsx", "-o", "out.xlsx"],
@@ -473,5 +492,34 @@ fn every_sheet_has_a_frozen_filtered_header_fitted_widths_and_level_fills() {
         styles.contains(r#"formatCode="0.0%""#),
         "shares as percentages"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn o_writes_any_format_as_standard_output_gets_it() {
+    let dir = sandbox("other-formats");
+    let data = root("examples/communes.csv");
+    for (cmd, format) in [
+        ("evaluate", "csv"),
+        ("evaluate", "json"),
+        ("evaluate", "table"),
+        ("summary", "json"),
+        ("summary", "table"),
+    ] {
+        let stdout = ntm(&dir, &[cmd, &data, "--format", format, "--lang", "en"]);
+        ok(&stdout);
+        let name = format!("{cmd}.{format}");
+        let o = ntm(
+            &dir,
+            &[cmd, &data, "--format", format, "--lang", "en", "-o", &name],
+        );
+        ok(&o);
+        assert!(o.stdout.is_empty(), "{cmd} {format}");
+        assert_eq!(
+            std::fs::read(dir.join(&name)).expect("written"),
+            stdout.stdout,
+            "{cmd} {format}"
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }

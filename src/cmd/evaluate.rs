@@ -105,6 +105,16 @@ fn evaluate(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     let to_file = super::output::output_file(args.output.as_deref(), args.format == Format::Xlsx)?;
+    if let (Some(path), Some(errors)) = (to_file, errors.as_deref_mut())
+        && path == errors.path
+    {
+        // Neither is written.
+        errors.refused = true;
+        bail!(
+            "-o and --errors-out both name {}: one would overwrite the other",
+            path.display()
+        );
+    }
     let mut inputs = Inputs::default();
     inputs.add_data(&args.input.files);
     if let Some(errors) = errors.as_deref_mut() {
