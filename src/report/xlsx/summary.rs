@@ -230,11 +230,16 @@ fn rollups(doc: &SummaryDoc<'_>, l: &Labels, first: &str) -> anyhow::Result<Opti
     let Some(r) = &doc.rollups else {
         return Ok(None);
     };
+    let higher = doc
+        .levels
+        .iter()
+        .find(|h| h.id == r.higher_level)
+        .map_or(r.higher_level, |h| l.level(h));
     let headers = [
         first,
         l.t("Communes", "Số xã"),
         "NTM",
-        r.higher_level,
+        higher,
         l.t("Needed at the higher level", "Cần ở mức cao hơn"),
         l.t("Commune conditions", "Điều kiện về xã"),
         l.t("Rule", "Quy định"),
