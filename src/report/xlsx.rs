@@ -91,7 +91,6 @@ impl ResultRow {
 struct Styles {
     header: Format,
     wrap: Format,
-    percent: Format,
     levels: Vec<Format>,
 }
 
@@ -103,7 +102,6 @@ impl Styles {
                 .set_background_color(Color::RGB(0xD9D9D9))
                 .set_border(FormatBorder::Thin),
             wrap: Format::new().set_text_wrap(),
-            percent: Format::new().set_num_format("0.0%"),
             levels: LEVEL_FILLS
                 .iter()
                 .map(|&c| Format::new().set_background_color(Color::RGB(c)))
@@ -125,6 +123,9 @@ pub struct Sheet {
     /// The row being written (0 is the header).
     row: u32,
     max_rows: usize,
+    /// The first cell rust_xlsxwriter refused, returned by [`Sheet::finish`]: no cell is
+    /// dropped unsaid.
+    error: Option<rust_xlsxwriter::XlsxError>,
 }
 
 impl Sheet {
@@ -138,6 +139,7 @@ impl Sheet {
             widths: vec![0; headers.len()],
             row: 0,
             max_rows,
+            error: None,
         };
         for (c, h) in headers.iter().enumerate() {
             sheet.put_text(c, h, Some(&styles.header));
@@ -178,16 +180,22 @@ impl Sheet {
         self.fit(col, widest);
         let quoted = super::csv::formula_leading(text);
         let (r, c) = (self.row, col as u16);
-        // Writing a string never fails but for a row or column out of range, which
-        // `next_row` and the headers rule out; the error is kept for the run all the same.
-        let _ = match (format, quoted) {
-            (None, false) => self.ws.write_string(r, c, text),
-            (Some(f), false) => self.ws.write_string_with_format(r, c, text, f),
+        let done = match (format, quoted) {
+            (None, false) => self.ws.write_string(r, c, text).map(drop),
+            (Some(f), false) => self.ws.write_string_with_format(r, c, text, f).map(drop),
             (f, true) => {
                 let f = f.cloned().unwrap_or_else(Format::new).set_quote_prefix();
-                self.ws.write_string_with_format(r, c, text, &f)
+                self.ws.write_string_with_format(r, c, text, &f).map(drop)
             }
         };
+        self.keep(done);
+    }
+
+    /// Keep the first error of a cell.
+    fn keep(&mut self, done: Result<(), rust_xlsxwriter::XlsxError>) {
+        if let Err(e) = done {
+            self.error.get_or_insert(e);
+        }
     }
 
     /// A text cell.
@@ -223,7 +231,11 @@ impl Sheet {
         super::cell::push_int(&mut s, n);
         self.fit(col, s.len());
         // Counts are far below 2^53: exact as f64.
-        let _ = self.ws.write_number(self.row, col as u16, n as f64);
+        let done = self
+            .ws
+            .write_number(self.row, col as u16, n as f64)
+            .map(drop);
+        self.keep(done);
     }
 
     /// An exact decimal: a number when the `f64` shows the same decimal text ([`exact_f64`]),
@@ -231,17 +243,16 @@ impl Sheet {
     pub fn decimal(&mut self, col: usize, d: Decimal, format: Option<&Format>) {
         let text = d.to_string();
         self.fit(col, text.len());
-        match (exact_f64(d), format) {
-            (Some(f), None) => {
-                let _ = self.ws.write_number(self.row, col as u16, f);
+        let (r, c) = (self.row, col as u16);
+        let done = match (exact_f64(d), format) {
+            (Some(f), None) => self.ws.write_number(r, c, f).map(drop),
+            (Some(f), Some(fmt)) => self.ws.write_number_with_format(r, c, f, fmt).map(drop),
+            (None, _) => {
+                self.put_escaped(col, &text, None);
+                Ok(())
             }
-            (Some(f), Some(fmt)) => {
-                let _ = self
-                    .ws
-                    .write_number_with_format(self.row, col as u16, f, fmt);
-            }
-            (None, _) => self.put_escaped(col, &text, None),
-        }
+        };
+        self.keep(done);
     }
 
     /// A share in percent (`62.2`) as the numeric fraction it is (`0.622`), shown with a
@@ -249,17 +260,13 @@ impl Sheet {
     pub fn percent(&mut self, col: usize, pct: Decimal) {
         let fraction = pct / Decimal::ONE_HUNDRED;
         let places = pct.scale() as usize;
-        let format = if places == 1 {
-            Styles::new().percent
-        } else {
-            let mut pattern = String::from("0");
-            if places > 0 {
-                pattern.push('.');
-                pattern.push_str(&"0".repeat(places));
-            }
-            pattern.push('%');
-            Format::new().set_num_format(pattern)
-        };
+        let mut pattern = String::from("0");
+        if places > 0 {
+            pattern.push('.');
+            pattern.push_str(&"0".repeat(places));
+        }
+        pattern.push('%');
+        let format = Format::new().set_num_format(pattern);
         self.decimal(col, fraction, Some(&format));
         self.fit(col, pct.to_string().len() + 1);
     }
@@ -267,7 +274,8 @@ impl Sheet {
     /// A yes/no cell.
     pub fn boolean(&mut self, col: usize, b: bool) {
         self.fit(col, 5);
-        let _ = self.ws.write_boolean(self.row, col as u16, b);
+        let done = self.ws.write_boolean(self.row, col as u16, b).map(drop);
+        self.keep(done);
     }
 
     /// Data rows written.
@@ -277,6 +285,9 @@ impl Sheet {
 
     /// The finished worksheet: header frozen and filtered, widths fitted.
     pub fn finish(mut self) -> anyhow::Result<Worksheet> {
+        if let Some(e) = self.error.take() {
+            return Err(e.into());
+        }
         let last = self.widths.len().saturating_sub(1) as u16;
         for (c, w) in self.widths.iter().enumerate() {
             let w = (*w).clamp(MIN_WIDTH, MAX_WIDTH);

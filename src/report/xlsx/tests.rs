@@ -92,3 +92,25 @@ fn text_that_starts_like_a_formula_stays_text_and_controls_are_escaped() {
         "no formula in the sheet"
     );
 }
+
+#[test]
+fn a_cell_rust_xlsxwriter_refuses_fails_the_sheet() {
+    // One column more than a worksheet has.
+    let headers = vec!["h".to_string(); 16_385];
+    let sheet = Sheet::new("x", &headers, 1).expect("sheet");
+    assert!(sheet.finish().is_err());
+}
+
+#[test]
+fn a_text_longer_than_a_cell_holds_is_cut_with_its_length() {
+    let rs = ruleset();
+    let long = "ạ".repeat(40_000);
+    let ws = results_sheet(&rs, rows(1, &long), Lang::En, 10).expect("sheet");
+    let mut wb = read(workbook(vec![ws]).expect("bytes"));
+    let range = wb.worksheet_range("results").expect("results sheet");
+    let Some(Data::String(name)) = range.get((1, 2)) else {
+        panic!("the name is text");
+    };
+    assert!(name.chars().count() <= 32_767, "{}", name.chars().count());
+    assert!(name.ends_with("… (120,000 bytes)"), "{}", &name[name.len() - 30..]);
+}
