@@ -371,9 +371,17 @@ fn a_failed_run_leaves_the_existing_workbook_as_it_was() {
     let dir = sandbox("atomic");
     let out = dir.join("out.xlsx");
     std::fs::write(&out, b"the workbook of last week").expect("seed");
-    std::fs::copy(root("tests/fixtures/bad-cells.csv"), dir.join("bad.csv")).expect("copy");
+    let json = dir.join("out.json");
+    std::fs::write(&json, b"the JSON of last week").expect("seed");
+    // Good rows, then a bad cell: the run fails after communes were rendered.
+    std::fs::copy(
+        root("tests/fixtures/good-then-bad.csv"),
+        dir.join("bad.csv"),
+    )
+    .expect("copy");
     for args in [
         &["evaluate", "bad.csv", "--format", "xlsx", "-o", "out.xlsx"][..],
+        &["evaluate", "bad.csv", "--format", "json", "-o", "out.json"][..],
         &["summary", "bad.csv", "--format", "xlsx", "-o", "out.xlsx"][..],
     ] {
         let o = ntm(&dir, args);
@@ -387,7 +395,15 @@ fn a_failed_run_leaves_the_existing_workbook_as_it_was() {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         files.sort();
-        assert_eq!(files, ["bad.csv", "out.xlsx"], "no temporary file is left");
+        assert_eq!(
+            std::fs::read(&json).expect("read"),
+            b"the JSON of last week"
+        );
+        assert_eq!(
+            files,
+            ["bad.csv", "out.json", "out.xlsx"],
+            "no temporary file is left"
+        );
     }
     // -o and --errors-out naming one file: neither is written.
     std::fs::copy(root("examples/communes.csv"), dir.join("good.csv")).expect("copy");

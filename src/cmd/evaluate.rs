@@ -280,7 +280,7 @@ fn evaluate(
     }
     if diags.errors() > 0 {
         let n = diags.errors();
-        if output.streamed() {
+        if output.streamed() && to_file.is_none() {
             // JSON and NDJSON stream: the communes read before the error are out, and the
             // sink, dropped, ends them so that no parser takes them for complete.
             writeln!(

@@ -112,5 +112,9 @@ fn a_text_longer_than_a_cell_holds_is_cut_with_its_length() {
         panic!("the name is text");
     };
     assert!(name.chars().count() <= 32_767, "{}", name.chars().count());
-    assert!(name.ends_with("… (120,000 bytes)"), "{}", &name[name.len() - 30..]);
+    assert!(
+        name.ends_with("… (120,000 bytes)"),
+        "{}",
+        &name[name.len() - 30..]
+    );
 }
