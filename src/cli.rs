@@ -63,7 +63,8 @@ pub enum Command {
     #[command(
         after_long_help = "Examples:\n  ntm evaluate examples/communes.csv\n  \
         ntm evaluate --rules examples/ruleset.toml examples/communes.csv --year 2025 --format json\n  \
-        ntm evaluate a.csv b.csv --fail-below standard"
+        ntm evaluate a.csv b.csv --fail-below standard\n  \
+        ntm evaluate communes.csv --format xlsx --lang vi -o ket-qua.xlsx"
     )]
     Evaluate(EvaluateArgs),
     /// Explain one commune: every level, criterion and indicator, with the distance to each threshold.
@@ -97,6 +98,7 @@ pub enum Command {
         after_long_help = "Examples:\n  ntm summary examples/communes.csv --by district\n  \
         ntm summary communes.csv --by district --targets targets-2021-2025 --lang vi\n  \
         ntm summary communes.csv --by district --format csv\n  \
+        ntm summary communes.csv --by district --format xlsx -o tong-hop.xlsx\n  \
         ntm summary communes.csv --by district --compare reported.csv\n\n\
         Definitions of every figure: docs/summary.md. Targets files: docs/targets.md.\n\n\
         Exit codes: 0 success; 1 --compare found figures that differ; 2 bad usage, \
@@ -360,8 +362,8 @@ pub struct EvaluateArgs {
     /// N. Communes at the top level come last.
     #[arg(long, value_name = "N", num_args = 0..=1)]
     pub closest: Option<Option<usize>>,
-    /// Language of the table (default from LANG, English otherwise); csv, json, ndjson and
-    /// long never change with it.
+    /// Language of the table and the xlsx workbook (default from LANG, English otherwise); csv,
+    /// json, ndjson and long never change with it.
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
     /// Write every rejected cell and row (file, line, column, value, code, expected, the
@@ -377,6 +379,10 @@ pub struct EvaluateArgs {
     /// terminal.
     #[arg(long)]
     pub pretty: bool,
+    /// Write the output to this file (replaced only once the whole output is written) rather
+    /// than standard output; `-` is standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Where the provenance goes besides the output.
     #[command(flatten)]
     pub provenance: ProvenanceArgs,
@@ -469,6 +475,10 @@ pub struct SummaryArgs {
     /// docs/summary.md); exit 1 when any differs.
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
+    /// Write the output to this file (replaced only once the whole output is written) rather
+    /// than standard output; `-` is standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Where the provenance goes besides the output.
     #[command(flatten)]
     pub provenance: ProvenanceArgs,
@@ -497,6 +507,9 @@ pub enum SummaryFormat {
     Json,
     /// One row per figure: `scope, group, level, figure, item, value`.
     Csv,
+    /// An Excel workbook: one sheet per table and the provenance (`-o FILE.xlsx`; never to a
+    /// terminal).
+    Xlsx,
 }
 
 /// `ntm rules show`.
@@ -674,6 +687,9 @@ pub enum Format {
     Ndjson,
     /// CSV with one row per commune × indicator (every level), for pivot tables.
     Long,
+    /// An Excel workbook: the results, the summary tables and the provenance, one sheet each
+    /// (`-o FILE.xlsx`; never to a terminal).
+    Xlsx,
 }
 
 /// Output formats of `rules`.

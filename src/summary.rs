@@ -183,6 +183,42 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Add the counts of `other`, a tally of other communes under the same ruleset (the
+    /// batches of a run, counted apart and merged in input order).
+    pub fn merge(&mut self, other: &Tally) {
+        self.communes += other.communes;
+        self.no_level += other.no_level;
+        self.unverified += other.unverified;
+        for (t, o) in self.levels.iter_mut().zip(&other.levels) {
+            t.reached += o.reached;
+            t.highest += o.highest;
+            t.no_data += o.no_data;
+            t.criteria_met += o.criteria_met;
+            t.indicators_met += o.indicators_met;
+            for (b, n) in t.bands.iter_mut().zip(&o.bands) {
+                *b += n;
+            }
+            t.candidates += o.candidates;
+            for (m, n) in t.missed.iter_mut().zip(&o.missed) {
+                m.fail += n.fail;
+                m.no_data += n.no_data;
+            }
+        }
+    }
+
+    /// The summary of these communes alone: no groups, targets or roll-ups.
+    pub fn into_summary(self) -> Summary {
+        Summary {
+            groups: Vec::new(),
+            total: self,
+            targets: Vec::new(),
+            rollup_rule: None,
+            rollups: Vec::new(),
+        }
+    }
+}
+
 /// `sum / n` rounded half away from zero to `places` decimals; zero when `n` is zero.
 pub fn average(sum: usize, n: usize, places: u32) -> Decimal {
     if n == 0 {

@@ -18,3 +18,4 @@ mod plain;
 mod robust;
 mod sheet;
 mod summary;
+mod xlsx;

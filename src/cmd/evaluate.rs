@@ -113,6 +113,17 @@ fn evaluate(
         Some(path) => Some(MetaFile::begin(path)?),
         None => None,
     };
+    let to_file = super::output::output_file(args.output.as_deref(), args.format == Format::Xlsx)?;
+    if let (Some(path), Some(errors)) = (to_file, errors.as_deref_mut())
+        && super::inputs::same_output(path, errors.path)
+    {
+        // Neither is written.
+        errors.refused = true;
+        bail!(
+            "-o and --errors-out both name {}: one would overwrite the other",
+            path.display()
+        );
+    }
     let mut inputs = Inputs::default();
     inputs.add_data(&args.input.files);
     if let Some(errors) = errors.as_deref_mut() {
@@ -127,9 +138,18 @@ fn evaluate(
     if let Some(errors) = errors.as_deref_mut() {
         errors.check(&inputs)?;
     }
+    if let Some(path) = to_file {
+        inputs.check("-o", path)?;
+    }
     if let Some(m) = &meta_file {
-        let errors_out = args.errors_out.as_deref().map(|p| ("--errors-out", p));
-        m.check(&inputs, errors_out.as_slice())?;
+        let mut others = Vec::with_capacity(2);
+        if let Some(p) = args.errors_out.as_deref() {
+            others.push(("--errors-out", p));
+        }
+        if let Some(p) = to_file {
+            others.push(("-o", p));
+        }
+        m.check(&inputs, &others)?;
     }
     let Some(rs) = rs else {
         if let Some(errors) = errors.as_deref_mut() {
@@ -153,6 +173,17 @@ fn evaluate(
         },
     };
     let names = display_names(&args.input.files);
+    // `-o`: the output goes to a temporary file beside it, put in place once complete.
+    let mut file = match to_file {
+        Some(path) => Some(
+            AtomicFile::begin(path).with_context(|| format!("writing -o {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let out: &mut dyn Write = match file.as_mut() {
+        Some(f) => f,
+        None => out,
+    };
 
     // One pass reads, validates, evaluates and renders each row as it comes, into the sink:
     // it holds the body until the output's head (row counts, digests, the shared year,
@@ -168,8 +199,8 @@ fn evaluate(
             margin: args.margin,
             closest: args.closest,
             lang: crate::lang::Lang::resolve(args.lang),
-            // Compact for programs; indented for people, or a terminal.
-            pretty: args.pretty || std::io::stdout().is_terminal(),
+            // Compact for programs; indented for people, or a terminal (not a file -o names).
+            pretty: args.pretty || (to_file.is_none() && std::io::stdout().is_terminal()),
             table_max: crate::report::sink::TABLE_MAX_COMMUNES,
         },
         out,
@@ -269,7 +300,7 @@ fn evaluate(
     }
     if diags.errors() > 0 {
         let n = diags.errors();
-        if output.streamed() {
+        if output.streamed() && to_file.is_none() {
             // JSON and NDJSON stream: the communes read before the error are out, and the
             // sink, dropped, ends them so that no parser takes them for complete.
             writeln!(
@@ -289,6 +320,18 @@ fn evaluate(
         inputs,
     );
     let meta = output.finish(err, meta)?;
+    if let (Some(file), Some(path)) = (file, to_file) {
+        file.commit()
+            .with_context(|| format!("writing -o {}", path.display()))?;
+        if !crate::report::console::get().quiet {
+            writeln!(
+                err,
+                "ntm: wrote {} ({} communes)",
+                path.display(),
+                meta.communes
+            )?;
+        }
+    }
     if let Some(m) = meta_file {
         m.commit(&meta)?;
     }

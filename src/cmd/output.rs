@@ -196,6 +196,43 @@ impl Drop for Scratch {
     }
 }
 
+/// A workbook is binary: refuse to write it (`workbook`) to standard output when that is a
+/// terminal, where it would only garble the screen (`template`, `evaluate` and `summary`
+/// with `--format xlsx`). To a pipe or a redirected file it is written.
+pub fn refuse_workbook_to_terminal(
+    workbook: bool,
+    to_stdout: bool,
+    stdout_terminal: bool,
+) -> anyhow::Result<()> {
+    if workbook && to_stdout && stdout_terminal {
+        anyhow::bail!(
+            "an xlsx workbook is not written to a terminal: pass `-o FILE.xlsx` (or redirect standard output to a file)"
+        );
+    }
+    Ok(())
+}
+
+/// The file `-o` names (`None` for standard output: no `-o`, or `-`), once checked against
+/// the format: a workbook (`workbook`) is refused to a terminal, and a `.xlsx` file for
+/// another format is refused (it would hold text Excel cannot open).
+pub fn output_file(output: Option<&Path>, workbook: bool) -> anyhow::Result<Option<&Path>> {
+    let to_file = output.filter(|p| p.as_os_str() != "-");
+    use std::io::IsTerminal;
+    refuse_workbook_to_terminal(workbook, to_file.is_none(), io::stdout().is_terminal())?;
+    if let Some(path) = to_file
+        && !workbook
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        anyhow::bail!(
+            "-o {} names an xlsx workbook but the format is not xlsx: pass `--format xlsx`",
+            path.display()
+        );
+    }
+    Ok(to_file)
+}
+
 /// Write `bytes` to `path` atomically.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::begin(path)?;
@@ -399,5 +436,17 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o666 & !umask());
         std::fs::remove_dir_all(&d).ok();
+    }
+
+    #[test]
+    fn a_workbook_to_a_terminal_is_refused_and_says_to_pass_o() {
+        let e = refuse_workbook_to_terminal(true, true, true).map_err(|e| e.to_string());
+        assert!(
+            matches!(&e, Err(m) if m.contains("pass `-o FILE.xlsx`")),
+            "{e:?}"
+        );
+        assert!(refuse_workbook_to_terminal(true, true, false).is_ok());
+        assert!(refuse_workbook_to_terminal(true, false, true).is_ok());
+        assert!(refuse_workbook_to_terminal(false, true, true).is_ok());
     }
 }

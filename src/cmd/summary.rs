@@ -18,6 +18,7 @@ use crate::lang::Lang;
 use crate::report::summary::{
     CompareOut, SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
 };
+use crate::report::xlsx::summary_workbook;
 use crate::report::{CommuneRecord, Meta, RunTally, write_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::summary::compare;
@@ -45,6 +46,8 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     if args.provenance.csv_comments && args.format != SummaryFormat::Csv {
         bail!("--csv-comments applies to --format csv");
     }
+    let to_file =
+        super::output::output_file(args.output.as_deref(), args.format == SummaryFormat::Xlsx)?;
     // Started now, so a --meta folder that cannot be written stops the run before it reads.
     let meta_file = match args.provenance.meta.as_deref() {
         Some(path) => Some(MetaFile::begin(path)?),
@@ -54,8 +57,11 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
         if let Some(path) = &args.compare {
             inputs.add(path, format!("reported figures {}", path.display()));
         }
+        if let Some(path) = to_file {
+            inputs.check("-o", path)?;
+        }
         match &meta_file {
-            Some(m) => m.check(inputs, &[]),
+            Some(m) => m.check(inputs, to_file.map(|p| ("-o", p)).as_slice()),
             None => Ok(()),
         }
     };
@@ -78,10 +84,27 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             rows,
         });
     }
+    // Rendered whole, then written to standard output or, atomically, to `-o`.
+    let mut bytes = Vec::new();
     match args.format {
-        SummaryFormat::Table => write_summary_table(out, &done.rs, &doc, lang)?,
-        SummaryFormat::Json => write_summary_json(out, &doc)?,
-        SummaryFormat::Csv => write_summary_csv(out, &doc, args.provenance.csv_comments)?,
+        SummaryFormat::Table => write_summary_table(&mut bytes, &done.rs, &doc, lang)?,
+        SummaryFormat::Json => write_summary_json(&mut bytes, &doc)?,
+        SummaryFormat::Csv => {
+            write_summary_csv(&mut bytes, &doc, args.provenance.csv_comments)?;
+        }
+        SummaryFormat::Xlsx => {
+            bytes = summary_workbook(&doc, lang).context("building the xlsx workbook")?;
+        }
+    }
+    match to_file {
+        None => out.write_all(&bytes)?,
+        Some(path) => {
+            super::output::write_file(path, &bytes)
+                .with_context(|| format!("writing -o {}", path.display()))?;
+            if !crate::report::console::get().quiet {
+                writeln!(err, "ntm: wrote {}", path.display())?;
+            }
+        }
     }
     if let Some(m) = meta_file {
         m.commit(doc.meta)?;

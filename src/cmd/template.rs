@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 use crate::Exit;
 use crate::cli::{TemplateArgs, TemplateFormat};
@@ -31,7 +31,11 @@ pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
             TemplateFormat::Csv
         }
     });
-    terminal_check(format, to_file.is_none(), std::io::stdout().is_terminal())?;
+    super::output::refuse_workbook_to_terminal(
+        format == TemplateFormat::Xlsx,
+        to_file.is_none(),
+        std::io::stdout().is_terminal(),
+    )?;
     let bytes = match format {
         TemplateFormat::Csv => template::csv(&rs, args.lang)?,
         TemplateFormat::Xlsx => {
@@ -58,36 +62,4 @@ pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> any
         }
     }
     Ok(Exit::Success)
-}
-
-/// A workbook is binary: refuse to write it to a terminal, where it would only garble the
-/// screen.
-fn terminal_check(
-    format: TemplateFormat,
-    to_stdout: bool,
-    stdout_terminal: bool,
-) -> anyhow::Result<()> {
-    if format == TemplateFormat::Xlsx && to_stdout && stdout_terminal {
-        bail!(
-            "an xlsx workbook is not written to a terminal: pass `-o FILE.xlsx` (or redirect standard output to a file)"
-        );
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xlsx_to_a_terminal_is_refused_and_says_to_pass_o() {
-        let e = terminal_check(TemplateFormat::Xlsx, true, true).map_err(|e| e.to_string());
-        assert!(
-            matches!(&e, Err(m) if m.contains("pass `-o FILE.xlsx`")),
-            "{e:?}"
-        );
-        assert!(terminal_check(TemplateFormat::Xlsx, true, false).is_ok());
-        assert!(terminal_check(TemplateFormat::Xlsx, false, true).is_ok());
-        assert!(terminal_check(TemplateFormat::Csv, true, true).is_ok());
-    }
 }

@@ -35,11 +35,22 @@ pub fn excel_safe(s: &str) -> Cow<'_, str> {
 
 /// A `'` before a formula-leading cell that is not a number.
 fn neutralise(s: &str) -> Cow<'_, str> {
+    if formula_leading(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Whether a spreadsheet would take `s` for a formula: it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return, and is not a number (`-5`, `+1,5`). CSV cells then get a
+/// leading `'` ([`excel_safe`]); xlsx cells a quote prefix (`report::xlsx`).
+pub fn formula_leading(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
-        return Cow::Borrowed(s);
+        return false;
     };
     if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
-        return Cow::Borrowed(s);
+        return false;
     }
     let rest = &s[first.len_utf8()..];
     let number = matches!(first, '+' | '-')
@@ -47,11 +58,7 @@ fn neutralise(s: &str) -> Cow<'_, str> {
         && rest
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b',');
-    if number {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(format!("'{s}"))
-    }
+    !number
 }
 
 /// The notes of a commune in one cell: `code column `value`: message; …`.

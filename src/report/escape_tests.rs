@@ -467,3 +467,78 @@ fn diff_table_and_markdown_show_hostile_names_as_text() {
         assert!(!got[1].replace("\\](", "").contains("]("), "{}", got[1]);
     }
 }
+
+/// The evaluate workbook of one commune and a summary by a column holding `s`, read back:
+/// every sheet's cells, and how many formulas the workbook holds.
+fn render_xlsx(
+    rs: &Ruleset,
+    s: &[String],
+    lang: Lang,
+) -> (Vec<(String, calamine::Range<calamine::Data>)>, usize) {
+    use calamine::Reader;
+    let row = row(rs, s);
+    let outcome = evaluate(rs, row.zone, row.year, &row.values);
+    let rec = CommuneRecord::new(rs, 1, &s[8 % s.len()], &row, &outcome, true);
+    let rows = vec![super::xlsx::ResultRow::new(rs, &rec, lang, false)];
+    let mut sum = Summariser::new(rs, Some(0), Vec::new(), None);
+    for (i, v) in s.iter().take(3).enumerate() {
+        sum.add(&Facts {
+            outcome: &outcome,
+            zone: 0,
+            values: &[Some(format!("g{i}{v}"))],
+        });
+    }
+    let summary = sum.finish();
+    let m = meta(rs, 3);
+    let by = s[9 % s.len()].clone();
+    let sdoc = SummaryDoc::new(rs, &m, Some(&by), None, &summary);
+    let bytes = super::xlsx::evaluate_workbook(rs, rows, &sdoc, lang, 10).expect("builds");
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let sheets = wb.worksheets();
+    let formulas = sheets
+        .iter()
+        .map(|(name, _)| {
+            wb.worksheet_formula(name)
+                .expect("formulas")
+                .used_cells()
+                .filter(|(_, _, f)| !f.is_empty())
+                .count()
+        })
+        .sum();
+    (sheets, formulas)
+}
+
+/// Every text cell of the workbook, and the line breaks in them.
+fn cell_lines(sheets: &[(String, calamine::Range<calamine::Data>)]) -> (Vec<String>, usize) {
+    let texts: Vec<String> = sheets
+        .iter()
+        .flat_map(|(_, r)| r.used_cells().map(|(_, _, c)| c.to_string()))
+        .collect();
+    let lines = texts.iter().map(|t| t.matches('\n').count()).sum();
+    (texts, lines)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A workbook cell holds no control character (but the newlines between the items of a
+    /// "what blocks" cell), has as many line breaks as with plain names, and is never a
+    /// formula.
+    #[test]
+    fn workbook_cells_hold_no_control_and_no_formula(
+        s in prop::collection::vec(hostile(), 11),
+        vi in any::<bool>(),
+    ) {
+        let rs = ruleset();
+        let lang = if vi { Lang::Vi } else { Lang::En };
+        let plain: Vec<String> = (0..s.len()).map(|i| format!("x{i}")).collect();
+        let (got, formulas) = render_xlsx(&rs, &s, lang);
+        let (want, _) = render_xlsx(&rs, &plain, lang);
+        prop_assert_eq!(formulas, 0);
+        let (texts, lines) = cell_lines(&got);
+        for t in &texts {
+            prop_assert!(clean(t), "{t:?}");
+        }
+        prop_assert_eq!(lines, cell_lines(&want).1);
+    }
+}

@@ -26,6 +26,7 @@ pub mod summary;
 pub mod table;
 pub mod template;
 pub mod test;
+pub mod xlsx;
 
 use rust_decimal::Decimal;
 

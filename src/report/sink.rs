@@ -21,6 +21,7 @@ use super::json::{
 };
 use super::long::{LongSink, write_long_head};
 use super::table::{TableOptions, write_table};
+use super::xlsx::{MAX_DATA_ROWS, ResultRow, evaluate_workbook};
 use super::{CommuneRecord, Meta, RulesetSummary};
 use crate::cli::Format;
 use crate::data::coerce::Value;
@@ -28,6 +29,7 @@ use crate::eval::Outcome;
 use crate::lang::Lang;
 use crate::margin::{Closeness, Margin, rank};
 use crate::ruleset::Ruleset;
+use crate::summary::Tally;
 
 /// The most communes `--format table` renders: it lays the whole table out in memory
 /// (about 9 KB a commune), so past this a run is refused, after reading every row, with
@@ -50,6 +52,8 @@ pub struct Shape<'a> {
     closest: bool,
     /// `--pretty` JSON.
     pretty: bool,
+    /// Language of the table and the workbook.
+    lang: Lang,
 }
 
 /// One variant per output format.
@@ -60,6 +64,7 @@ enum Kind {
     Long,
     Json,
     Ndjson,
+    Xlsx,
 }
 
 /// What [`Sink::new`] needs to know besides the format.
@@ -108,6 +113,10 @@ pub struct Sink<'a> {
     records: Vec<CommuneRecord>,
     /// Communes appended.
     communes: usize,
+    /// The workbook's rows (none once there are more than a worksheet holds).
+    xlsx_rows: Vec<ResultRow>,
+    /// The workbook's figures of every commune.
+    tally: Option<Tally>,
 }
 
 /// One commune's bytes in a batch, with what `--closest` ranks it by.
@@ -133,6 +142,9 @@ pub struct Piece {
     bytes: Vec<u8>,
     /// The records themselves, for the table only.
     records: Vec<CommuneRecord>,
+    /// The workbook's rows and the batch's figures, for xlsx only.
+    xlsx_rows: Vec<ResultRow>,
+    tally: Option<Tally>,
     /// With `--closest`, one per commune, in input order.
     segments: Vec<Segment>,
     communes: usize,
@@ -145,6 +157,8 @@ pub struct Writer<'w, 'a> {
     records: Vec<CommuneRecord>,
     segments: Vec<Segment>,
     communes: usize,
+    xlsx_rows: Vec<ResultRow>,
+    tally: Option<Tally>,
 }
 
 /// Where a batch's bytes go.
@@ -174,13 +188,20 @@ impl<'a> Sink<'a> {
             Format::Long => Kind::Long,
             Format::Json => Kind::Json,
             Format::Ndjson => Kind::Ndjson,
+            Format::Xlsx => Kind::Xlsx,
         };
+        if kind == Kind::Xlsx && opts.closest.is_some() {
+            bail!(
+                "--closest lists communes by how close they are; --format xlsx lists every \
+                 commune in input order (sort or filter the workbook, or use --format table)"
+            );
+        }
         let stream = match kind {
             Kind::Json | Kind::Ndjson => opts.closest.is_none(),
-            Kind::Table | Kind::Csv | Kind::Long => false,
+            Kind::Table | Kind::Csv | Kind::Long | Kind::Xlsx => false,
         };
         let spool = match kind {
-            Kind::Table => None,
+            Kind::Table | Kind::Xlsx => None,
             _ if stream => None,
             Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => {
                 Some(BufWriter::with_capacity(1 << 16, spool()?))
@@ -193,6 +214,7 @@ impl<'a> Sink<'a> {
                 margin: opts.margin,
                 closest: opts.closest.is_some(),
                 pretty: opts.pretty,
+                lang: opts.lang,
             },
             opts,
             out,
@@ -204,6 +226,8 @@ impl<'a> Sink<'a> {
             spooled: 0,
             records: Vec::new(),
             communes: 0,
+            xlsx_rows: Vec::new(),
+            tally: (kind == Kind::Xlsx).then(|| Tally::new(rs)),
         })
     }
 
@@ -220,6 +244,15 @@ impl<'a> Sink<'a> {
             self.records = Vec::new();
         } else {
             self.records.extend(piece.records);
+        }
+        if self.communes > MAX_DATA_ROWS {
+            // Refused at the end, as the table.
+            self.xlsx_rows = Vec::new();
+        } else {
+            self.xlsx_rows.extend(piece.xlsx_rows);
+        }
+        if let (Some(all), Some(batch)) = (self.tally.as_mut(), piece.tally.as_ref()) {
+            all.merge(batch);
         }
         for seg in piece.segments {
             self.segments.push(Placed {
@@ -272,6 +305,12 @@ impl<'a> Sink<'a> {
                 "--format table: {communes} communes, more than the {} a table is laid out for \
                  in memory; use --format csv (or long, json, ndjson), which stream at any size",
                 opts.table_max
+            );
+        }
+        if shape.kind == Kind::Xlsx && communes > MAX_DATA_ROWS {
+            bail!(
+                "--format xlsx: {communes} communes, more than the {MAX_DATA_ROWS} rows a \
+                 worksheet holds; use --format csv (or long, json, ndjson), which stream at any size"
             );
         }
         // --closest: the order to list communes in, and the count listed.
@@ -358,6 +397,18 @@ impl<'a> Sink<'a> {
                 copy_body(out)?;
                 write_ndjson_meta(out, &meta, summary)?;
             }
+            Kind::Xlsx => {
+                let figures = self
+                    .tally
+                    .take()
+                    .unwrap_or_else(|| Tally::new(shape.rs))
+                    .into_summary();
+                let doc = super::summary::SummaryDoc::new(shape.rs, &meta, None, None, &figures);
+                let rows = std::mem::take(&mut self.xlsx_rows);
+                let bytes = evaluate_workbook(shape.rs, rows, &doc, opts.lang, MAX_DATA_ROWS)
+                    .context("building the xlsx workbook")?;
+                out.write_all(&bytes)?;
+            }
         }
         Ok(meta)
     }
@@ -425,11 +476,11 @@ impl<'a> Shape<'a> {
         f: impl FnOnce(&mut Writer<'_, 'a>) -> anyhow::Result<()>,
     ) -> anyhow::Result<Piece> {
         let mut bytes = Vec::with_capacity(rows * 512);
-        let (records, segments, communes) = {
+        let (records, segments, communes, xlsx_rows, tally) = {
             let body = match (self.kind, self.closest) {
                 (Kind::Csv, false) => Body::Csv(CsvSink::body(&mut bytes)),
                 (Kind::Long, false) => Body::Long(LongSink::body(&mut bytes)),
-                (Kind::Table, _) => Body::None,
+                (Kind::Table | Kind::Xlsx, _) => Body::None,
                 (Kind::Csv | Kind::Long, true) | (Kind::Json | Kind::Ndjson, _) => {
                     Body::Bytes(&mut bytes)
                 }
@@ -440,6 +491,8 @@ impl<'a> Shape<'a> {
                 records: Vec::new(),
                 segments: Vec::new(),
                 communes: 0,
+                xlsx_rows: Vec::new(),
+                tally: (self.kind == Kind::Xlsx).then(|| Tally::new(self.rs)),
             };
             f(&mut w)?;
             match w.body {
@@ -447,13 +500,15 @@ impl<'a> Shape<'a> {
                 Body::Long(long) => long.finish()?,
                 Body::Bytes(_) | Body::None => {}
             }
-            (w.records, w.segments, w.communes)
+            (w.records, w.segments, w.communes, w.xlsx_rows, w.tally)
         };
         Ok(Piece {
             bytes,
             records,
             segments,
             communes,
+            xlsx_rows,
+            tally,
         })
     }
 }
@@ -472,6 +527,18 @@ impl Writer<'_, '_> {
         let bytes = match &mut self.body {
             Body::Csv(csv) => return csv.write(rec),
             Body::Long(long) => return long.write(shape.rs, rec, values, outcome, shape.margin),
+            Body::None if shape.kind == Kind::Xlsx => {
+                self.xlsx_rows.push(ResultRow::new(
+                    shape.rs,
+                    rec,
+                    shape.lang,
+                    shape.margin.is_some(),
+                ));
+                if let Some(t) = self.tally.as_mut() {
+                    t.add(shape.rs, outcome);
+                }
+                return Ok(());
+            }
             Body::None => {
                 if shape.closest {
                     self.segments.push(segment(rec, outcome, 0));
@@ -497,7 +564,7 @@ impl Writer<'_, '_> {
             }
             Kind::Json => write_json_commune(bytes, rec.row == 1, rec, shape.pretty)?,
             Kind::Ndjson => write_ndjson_commune(bytes, rec)?,
-            Kind::Table => {}
+            Kind::Table | Kind::Xlsx => {}
         }
         if shape.closest {
             let len = (bytes.len() - start) as u64;

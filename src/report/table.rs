@@ -101,6 +101,49 @@ pub fn new_table() -> Table {
     t
 }
 
+/// What blocks a commune's next level, one item a line (not escaped): each criterion not met
+/// with its indicators, then the notes on the row (`--lenient`). The table's column and the
+/// xlsx results sheet both show this text.
+pub fn what_blocks(c: &CommuneRecord, lang: Lang) -> Vec<String> {
+    let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
+    let mut blocks: Vec<String> = c
+        .missing
+        .iter()
+        .map(|m| {
+            let inds: Vec<String> = m
+                .indicators
+                .iter()
+                .map(|i| i.describe_in(&c.zone, lang))
+                .collect();
+            let prefix = if m.level == c.next_level.clone().unwrap_or_default() {
+                String::new()
+            } else {
+                format!("{}: ", m.level)
+            };
+            let name = lang.pick(&m.name, &m.name_vi);
+            format!("{prefix}{} {name}: {}", m.criterion, inds.join("; "))
+        })
+        .collect();
+    blocks.extend(c.notes.iter().map(|n| match &n.column {
+        Some(col) => format!(
+            "! {} `{}` `{}`: {}",
+            n.code,
+            echo(col),
+            echo(&n.value),
+            tr("read as no data", "đọc là không có số liệu")
+        ),
+        None => format!(
+            "! {}: {}",
+            n.code,
+            tr(
+                "the row's measures read as no data",
+                "mọi chỉ số của dòng đọc là không có số liệu"
+            )
+        ),
+    }));
+    blocks
+}
+
 /// The commune table, then a summary of levels, the year used and unverified verdicts.
 pub fn write_table(
     out: &mut dyn Write,
@@ -136,41 +179,7 @@ pub fn write_table(
     }
     t.set_header(header);
     for c in communes {
-        let mut blocks: Vec<String> = c
-            .missing
-            .iter()
-            .map(|m| {
-                let inds: Vec<String> = m
-                    .indicators
-                    .iter()
-                    .map(|i| i.describe_in(&c.zone, lang))
-                    .collect();
-                let prefix = if m.level == c.next_level.clone().unwrap_or_default() {
-                    String::new()
-                } else {
-                    format!("{}: ", m.level)
-                };
-                let name = lang.pick(&m.name, &m.name_vi);
-                format!("{prefix}{} {name}: {}", m.criterion, inds.join("; "))
-            })
-            .collect();
-        blocks.extend(c.notes.iter().map(|n| match &n.column {
-            Some(col) => format!(
-                "! {} `{}` `{}`: {}",
-                n.code,
-                echo(col),
-                echo(&n.value),
-                tr("read as no data", "đọc là không có số liệu")
-            ),
-            None => format!(
-                "! {}: {}",
-                n.code,
-                tr(
-                    "the row's measures read as no data",
-                    "mọi chỉ số của dòng đọc là không có số liệu"
-                )
-            ),
-        }));
+        let blocks = what_blocks(c, lang);
         let zone = if c.zone_source.starts_with("override:") {
             format!("{}*", c.zone)
         } else {

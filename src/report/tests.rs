@@ -747,3 +747,51 @@ fn table_footer_groups_counts_by_language() {
         assert!(text.contains(want), "{text}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// The workbook read back is the same however the communes were batched: rows in input
+    /// order, the summary sheets from the batches' tallies merged.
+    #[test]
+    fn the_xlsx_workbook_does_not_depend_on_the_batches(
+        (rs, rows, _all, margin) in communes(),
+        batch in 1usize..5,
+        vi in any::<bool>(),
+    ) {
+        use calamine::Reader;
+        let opts = sink::SinkOptions {
+            margin,
+            lang: if vi { crate::lang::Lang::Vi } else { crate::lang::Lang::En },
+            ..sink_options(false)
+        };
+        let sheets = |batch: usize| {
+            let (result, bytes) =
+                through_sink(crate::cli::Format::Xlsx, opts, rs, &rows, batch, true);
+            result.expect("finished").expect("writes");
+            calamine::Xlsx::new(std::io::Cursor::new(bytes))
+                .expect("a workbook")
+                .worksheets()
+        };
+        let whole = sheets(rows.len());
+        prop_assert_eq!(whole[0].1.height(), rows.len() + 1, "a header and every commune");
+        prop_assert_eq!(sheets(batch), whole);
+    }
+}
+
+#[test]
+fn xlsx_with_closest_is_refused() {
+    let rs = &RULESETS[1];
+    let opts = sink::SinkOptions {
+        closest: Some(None),
+        ..sink_options(false)
+    };
+    let mut out = Vec::new();
+    let made = sink::Sink::new(crate::cli::Format::Xlsx, rs, opts, &mut out, || {
+        Ok(Box::new(std::io::Cursor::new(Vec::new())))
+    });
+    let Err(e) = made else {
+        panic!("--closest with xlsx is refused");
+    };
+    assert!(e.to_string().contains("input order"), "{e}");
+}

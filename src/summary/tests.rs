@@ -188,6 +188,36 @@ proptest! {
             prop_assert_eq!(candidates + t.levels.last().map_or(0, |l| l.reached), t.communes);
         }
     }
+
+    /// Tallies of batches merged in order equal the tally of every commune counted at once
+    /// (the xlsx output of `evaluate` counts its batches apart).
+    #[test]
+    fn merged_batch_tallies_equal_one_tally(
+        communes in proptest::collection::vec(
+            (proptest::collection::vec(proptest::option::of(any::<bool>()), 15), 40u32..90),
+            0..30,
+        ),
+        cut in 0usize..30,
+    ) {
+        let rs = fixture();
+        let (mut all, mut first, mut second) = (Tally::new(&rs), Tally::new(&rs), Tally::new(&rs));
+        for (i, (flags, income)) in communes.iter().enumerate() {
+            let mut values: Vec<Option<Value>> = Vec::new();
+            let mut flags = flags.iter();
+            for m in &rs.measures {
+                values.push(if m.id == "income" {
+                    Some(Value::Num(Decimal::from(*income)))
+                } else {
+                    flags.next().copied().flatten().map(Value::Bool)
+                });
+            }
+            let o = evaluate(&rs, 1, 2025, &values);
+            all.add(&rs, &o);
+            if i < cut { first.add(&rs, &o) } else { second.add(&rs, &o) }
+        }
+        first.merge(&second);
+        prop_assert_eq!(first, all);
+    }
 }
 
 #[test]
