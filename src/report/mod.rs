@@ -22,6 +22,7 @@ pub mod sink;
 pub mod summary;
 pub mod table;
 pub mod template;
+pub mod words;
 
 use rust_decimal::Decimal;
 use serde::Serialize;

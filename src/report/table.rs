@@ -10,6 +10,7 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use super::words::Words;
 use super::{CommuneRecord, Meta};
 use crate::data::read::YearFrom;
 use crate::lang::Lang;
@@ -134,23 +135,18 @@ pub fn write_table(
         });
     }
     t.set_header(header);
+    let words = Words::new(rs, lang);
     for c in communes {
         let mut blocks: Vec<String> = c
             .missing
             .iter()
             .map(|m| {
-                let inds: Vec<String> = m
-                    .indicators
-                    .iter()
-                    .map(|i| i.describe_in(&c.zone, lang))
-                    .collect();
-                let prefix = if m.level == c.next_level.clone().unwrap_or_default() {
+                let prefix = if Some(&m.level) == c.next_level.as_ref() {
                     String::new()
                 } else {
-                    format!("{}: ", m.level)
+                    format!("{}: ", words.level(&m.level))
                 };
-                let name = lang.pick(&m.name, &m.name_vi);
-                format!("{prefix}{} {name}: {}", m.criterion, inds.join("; "))
+                format!("{prefix}{}", words.criterion_text(m, &c.zone))
             })
             .collect();
         blocks.extend(c.notes.iter().map(|n| match &n.column {
@@ -171,17 +167,17 @@ pub fn write_table(
             ),
         }));
         let zone = if c.zone_source.starts_with("override:") {
-            format!("{}*", c.zone)
+            format!("{}*", words.zone(&c.zone))
         } else {
-            c.zone.clone()
+            words.zone(&c.zone).to_string()
         };
         let mut cells = vec![
             c.row.to_string(),
             esc(c.code.as_deref().unwrap_or_default()),
             esc(c.name.as_deref().unwrap_or_default()),
             esc(&zone),
-            esc(c.level.as_deref().unwrap_or("—")),
-            esc(c.next_level.as_deref().unwrap_or("—")),
+            esc(c.level.as_deref().map_or("—", |l| words.level(l))),
+            esc(c.next_level.as_deref().map_or("—", |l| words.level(l))),
             format!("{}/{}", c.criteria_met, c.criteria_total),
             lines_cell(&blocks),
         ];
@@ -210,9 +206,9 @@ pub fn write_table(
     let mut parts: Vec<String> = by_level
         .iter()
         .rev()
-        .map(|(i, n)| format!("{n} {}", esc(&rs.levels[*i].id)))
+        .map(|(i, n)| format!("{n} {}", esc(words.level(&rs.levels[*i].id))))
         .collect();
-    let first = esc(rs.levels.first().map_or("", |l| l.id.as_str()));
+    let first = esc(rs.levels.first().map_or("", |l| words.level(&l.id)));
     parts.push(match lang {
         Lang::En => format!("{below} below {first}"),
         Lang::Vi => format!("{below} chưa đạt {first}"),
@@ -246,7 +242,7 @@ pub fn write_table(
         (Lang::Vi, Some(y), Some(YearFrom::Flag)) => format!("năm đánh giá {y} (--year)"),
         (Lang::Vi, Some(y), Some(YearFrom::Column)) => format!("năm đánh giá {y} (cột năm)"),
         (Lang::Vi, Some(y), Some(YearFrom::PeriodEnd)) => {
-            format!("năm đánh giá {y} (năm cuối của giai đoạn; đặt --year)")
+            format!("năm đánh giá {y} (năm cuối của giai đoạn áp dụng bộ tiêu chí)")
         }
         (Lang::Vi, _, _) => "năm đánh giá theo cột năm (nhiều năm)".to_string(),
     };
@@ -265,7 +261,7 @@ pub fn write_table(
             )?,
             Lang::Vi => writeln!(
                 out,
-                "--closest: {text}, xếp theo số chỉ tiêu còn thiếu cho mức tiếp theo, rồi khoảng cách đã biết trước chỉ tiêu thiếu số liệu, rồi tổng mức thiếu hụt (% của từng ngưỡng); xã đã ở mức cao nhất xếp cuối"
+                "Thứ tự xếp: {text}, xếp theo số chỉ tiêu còn thiếu cho mức tiếp theo, rồi khoảng cách đã biết trước chỉ tiêu thiếu số liệu, rồi tổng mức thiếu hụt (% của từng ngưỡng); xã đã ở mức cao nhất xếp cuối"
             )?,
         }
     }
@@ -291,14 +287,14 @@ pub fn write_table(
             )?,
             Lang::Vi => writeln!(
                 out,
-                "! {} ô hoặc dòng được đọc là không có số liệu do --lenient (xem các cảnh báo)",
+                "! {} ô hoặc dòng được đọc là không có số liệu (chế độ đọc nới lỏng; xem các cảnh báo)",
                 meta.notes
             )?,
         }
     }
     match (lang, meta.unverified_verdicts) {
         (Lang::En, 0) => writeln!(out, "no verdict rests on an unverified threshold")?,
-        (Lang::Vi, 0) => writeln!(out, "không kết quả nào dựa trên ngưỡng chưa kiểm chứng")?,
+        (Lang::Vi, 0) => writeln!(out, "không kết quả nào dựa trên ngưỡng chưa được đối chiếu")?,
         (Lang::En, u) => writeln!(
             out,
             "{u} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
@@ -306,7 +302,7 @@ pub fn write_table(
         )?,
         (Lang::Vi, u) => writeln!(
             out,
-            "{u}/{} kết quả dựa trên ngưỡng chưa kiểm chứng (đánh dấu [chưa kiểm chứng]; xem `ntm rules show`; --strict-sources coi đây là lỗi)",
+            "{u}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý (đánh dấu \"chưa được đối chiếu\")",
             meta.communes
         )?,
     }
