@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::Meta;
 use super::table::{esc, esc_row, new_table, writeln_esc};
+use super::words::Words;
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::summary::compare::Comparison;
@@ -510,10 +511,10 @@ impl Labels {
             .unwrap_or_else(|| self.t("(empty)", "(trống)").to_string())
     }
 
-    /// A target's scope for people.
-    pub fn scope(&self, c: &TargetOut) -> String {
+    /// A target's scope for people (a zone by its name in Vietnamese).
+    pub fn scope(&self, c: &TargetOut, words: &Words<'_>) -> String {
         match (c.scope, &c.zone, &c.column, &c.value) {
-            ("zone", Some(z), _, _) => z.clone(),
+            ("zone", Some(z), _, _) => words.zone(z).to_string(),
             ("column", _, Some(col), Some(v)) => format!("{col} = {v}"),
             _ => self.t("all communes", "toàn bộ xã").to_string(),
         }
@@ -529,11 +530,18 @@ impl Labels {
     }
 
     /// The targets no commune is in scope of, in one line (they are not checked), or `None`.
-    pub fn out_of_scope(&self, checks: &[TargetOut]) -> Option<String> {
+    pub fn out_of_scope(&self, checks: &[TargetOut], words: &Words<'_>) -> Option<String> {
         let none: Vec<String> = checks
             .iter()
             .filter(|c| c.communes == 0)
-            .map(|c| format!("{} {} {}", c.level, self.scope(c), self.goal(c)))
+            .map(|c| {
+                format!(
+                    "{} {} {}",
+                    words.level(&c.level),
+                    self.scope(c, words),
+                    self.goal(c)
+                )
+            })
             .collect();
         if none.is_empty() {
             return None;
@@ -569,22 +577,23 @@ impl Labels {
 
     /// The roll-up rule's heading.
     pub fn rollup_rule(&self, r: &RollupsOut<'_>) -> String {
+        let source = super::words::source_text(r.source, self.lang);
         match (r.rule, self.lang) {
             (RollupRule::DistrictNtm2021, Lang::En) => format!(
                 "District NTM, commune conditions ({}: 100% of communes NTM, ≥ 10% advanced)",
-                r.source
+                source
             ),
             (RollupRule::DistrictNtm2021, Lang::Vi) => format!(
                 "Huyện NTM, điều kiện về xã ({}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM nâng cao)",
-                r.source
+                source
             ),
             (RollupRule::ProvinceCompleted2026, Lang::En) => format!(
                 "Province completed NTM, commune conditions ({}: 100% of communes NTM, ≥ 10% modern)",
-                r.source
+                source
             ),
             (RollupRule::ProvinceCompleted2026, Lang::Vi) => format!(
                 "Tỉnh hoàn thành nhiệm vụ NTM, điều kiện về xã ({}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM hiện đại)",
-                r.source
+                source
             ),
         }
     }
@@ -648,6 +657,7 @@ pub fn write_summary_table(
     lang: Lang,
 ) -> anyhow::Result<()> {
     let l = Labels::new(lang);
+    let words = Words::new(rs, lang);
     let year = doc
         .meta
         .year
@@ -818,7 +828,7 @@ pub fn write_summary_table(
             out,
             "{}: {title} ({})",
             l.t("Targets", "Mục tiêu"),
-            tg.source
+            super::words::source_text(&tg.source, lang)
         )?;
         let mut t = new_table();
         t.set_header(esc_row([
@@ -837,7 +847,7 @@ pub fn write_summary_table(
                 .map_or(c.level.as_str(), |h| l.level(h));
             t.add_row(esc_row([
                 level.to_string(),
-                l.scope(c),
+                l.scope(c, &words),
                 l.goal(c),
                 l.count_of(c.reached, c.communes),
                 c.needed.to_string(),
@@ -845,7 +855,7 @@ pub fn write_summary_table(
             ]));
         }
         writeln!(out, "{t}")?;
-        if let Some(line) = l.out_of_scope(&tg.checks) {
+        if let Some(line) = l.out_of_scope(&tg.checks, &words) {
             writeln!(out, "{}", esc(&line))?;
         }
     }
@@ -894,7 +904,7 @@ pub fn write_summary_table(
             )?;
             writeln_esc!(
                 out,
-                "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
+                "{}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý",
                 doc.total.unverified,
                 doc.total.communes
             )?;

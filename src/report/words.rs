@@ -256,7 +256,7 @@ pub fn source_text(source: &str, lang: Lang) -> String {
         return source.to_string();
     }
     // Longest phrases first.
-    const PHRASES: [(&str, &str); 16] = [
+    const PHRASES: [(&str, &str); 17] = [
         (
             "(indicator number not known)",
             "(chưa rõ số thứ tự chỉ tiêu)",
@@ -278,6 +278,7 @@ pub fn source_text(source: &str, lang: Lang) -> String {
             "chỉ tiêu thứ tư (không ghi số)",
         ),
         ("(pilot framework)", "(khung thí điểm)"),
+        ("targets by", "mục tiêu đến năm"),
         ("Annex", "Phụ lục"),
         ("Article", "Điều"),
         ("Clause", "Khoản"),
