@@ -17,3 +17,4 @@ mod pipeline;
 mod robust;
 mod sheet;
 mod summary;
+mod vietnamese;

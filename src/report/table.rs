@@ -188,7 +188,11 @@ pub fn write_table(
             });
         }
         if margin.is_some() {
-            let near: Vec<String> = c.borderline.iter().map(|b| b.describe_in(lang)).collect();
+            let near: Vec<String> = c
+                .borderline
+                .iter()
+                .map(|b| words.borderline_text(b))
+                .collect();
             cells.push(lines_cell(&near));
         }
         t.add_row(cells);

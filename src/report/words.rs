@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 
-use super::{MissingCriterion, MissingIndicator, ValueOut, num_text};
+use super::{BorderlineRecord, MissingCriterion, MissingIndicator, ValueOut, num_text};
+use crate::eval::Status;
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Measure, MeasureKind, Zoning};
@@ -176,6 +177,31 @@ impl<'a> Words<'a> {
             s.push_str(" — chưa được đối chiếu");
         }
         s
+    }
+
+    /// An indicator near its threshold (`--margin`). English:
+    /// [`BorderlineRecord::describe`] (`standard:10 income_per_capita 61.2 (>= 60, pass)`).
+    /// Vietnamese: `Xã đạt chuẩn nông thôn mới, chỉ tiêu 10: Thu nhập bình quân đầu người khu
+    /// vực nông thôn 61,2 triệu đồng/người/năm (≥ 60, đạt)`.
+    pub fn borderline_text(&self, b: &BorderlineRecord) -> String {
+        if self.lang == Lang::En {
+            return b.describe();
+        }
+        let unit = self.unit_suffix(&b.measure);
+        let status = match b.status {
+            Status::Pass => "đạt",
+            Status::Fail => "không đạt",
+            Status::NoData => "chưa có số liệu",
+        };
+        format!(
+            "{}, chỉ tiêu {}: {} {}{unit} ({} {}{unit}, {status})",
+            self.level(&b.level),
+            b.indicator,
+            self.measure_name(&b.measure),
+            num_text(b.value, self.lang),
+            op_vi(b.op),
+            num_text(b.threshold, self.lang)
+        )
     }
 
     /// A criterion a commune misses: `10 Income` / `10 Thu nhập` (the name in the language).
