@@ -534,13 +534,19 @@ impl Labels {
         let none: Vec<String> = checks
             .iter()
             .filter(|c| c.communes == 0)
-            .map(|c| {
-                format!(
+            .map(|c| match (self.lang, c.scope, &c.zone) {
+                (Lang::Vi, "zone", Some(z)) => format!(
+                    "{}, {} {}",
+                    words.level(&c.level),
+                    words.zone_phrase(z),
+                    self.goal(c)
+                ),
+                _ => format!(
                     "{} {} {}",
                     words.level(&c.level),
                     self.scope(c, words),
                     self.goal(c)
-                )
+                ),
             })
             .collect();
         if none.is_empty() {
