@@ -586,20 +586,16 @@ impl Labels {
         let source = super::words::source_text(r.source, self.lang);
         match (r.rule, self.lang) {
             (RollupRule::DistrictNtm2021, Lang::En) => format!(
-                "District NTM, commune conditions ({}: 100% of communes NTM, ≥ 10% advanced)",
-                source
+                "District NTM, commune conditions ({source}: 100% of communes NTM, ≥ 10% advanced)"
             ),
             (RollupRule::DistrictNtm2021, Lang::Vi) => format!(
-                "Huyện NTM, điều kiện về xã ({}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM nâng cao)",
-                source
+                "Huyện NTM, điều kiện về xã ({source}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM nâng cao)"
             ),
             (RollupRule::ProvinceCompleted2026, Lang::En) => format!(
-                "Province completed NTM, commune conditions ({}: 100% of communes NTM, ≥ 10% modern)",
-                source
+                "Province completed NTM, commune conditions ({source}: 100% of communes NTM, ≥ 10% modern)"
             ),
             (RollupRule::ProvinceCompleted2026, Lang::Vi) => format!(
-                "Tỉnh hoàn thành nhiệm vụ NTM, điều kiện về xã ({}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM hiện đại)",
-                source
+                "Tỉnh hoàn thành nhiệm vụ NTM, điều kiện về xã ({source}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM hiện đại)"
             ),
         }
     }
