@@ -123,9 +123,13 @@ fn human_outputs(rules: &[&str], data: &str, communes: &[&str]) -> Vec<(String, 
         "summary".into(),
         run(with(&["summary", "--by", "district"])),
     ));
-    let dir = std::env::temp_dir().join(format!("ntm-vi-{}", std::process::id()));
+    // One folder per call: the tests run in parallel.
+    let stem = std::path::Path::new(data)
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().to_string());
+    let dir = std::env::temp_dir().join(format!("ntm-vi-{}-{stem}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let page = dir.join(format!("report-{}.html", communes.len()));
+    let page = dir.join("report.html");
     let page_arg = page.to_string_lossy().to_string();
     run(with(&["report", "-o", &page_arg]));
     let html = std::fs::read_to_string(&page).expect("report written");

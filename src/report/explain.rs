@@ -459,9 +459,14 @@ fn write_commune(
         crate::ruleset::model::Zoning::Group => t("group", "nhóm"),
     };
     if vi {
+        // A group's Vietnamese name starts with "Nhóm": no word before it.
+        let zone_word = match rs.zoning {
+            crate::ruleset::model::Zoning::Region => "vùng ",
+            crate::ruleset::model::Zoning::Group => "",
+        };
         writeln_esc!(
             out,
-            "ngưỡng áp dụng theo {zone_word} {zone_name} ({zone_from})"
+            "ngưỡng áp dụng theo {zone_word}{zone_name} ({zone_from})"
         )?;
     } else {
         writeln_esc!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
