@@ -202,3 +202,53 @@ fn english_reports_keep_their_ids() {
         "{table}"
     );
 }
+
+#[test]
+fn the_html_report_folds_long_missing_lists_under_a_count_and_keeps_short_ones_open() {
+    let dir = std::env::temp_dir().join(format!("ntm-vi-{}-fold", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let page = dir.join("report.html");
+    let page_arg = page.to_string_lossy().to_string();
+    ntm(&[
+        "report",
+        "examples/communes.csv",
+        "--allow-missing",
+        "--lang",
+        "vi",
+        "-o",
+        &page_arg,
+    ]);
+    let html = std::fs::read_to_string(&page).expect("report written");
+    let _ = std::fs::remove_dir_all(&dir);
+    let row = |code: &str| -> String {
+        let at = html
+            .find(&format!("<td class=\"code\">{code}</td>"))
+            .unwrap_or_else(|| panic!("row {code}"));
+        let end = html[at..].find("</tr>").expect("row ends") + at;
+        html[at..end].to_string()
+    };
+    // 18 criteria: folded, the summary counts them and lists their numbers.
+    assert!(
+        row("10831").contains(
+            "<details><summary>18 tiêu chí chưa đạt: 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19</summary>"
+        ),
+        "{}",
+        row("10831")
+    );
+    // 3 criteria but 10 indicators: folded too.
+    assert!(
+        row("10828").contains("<details><summary>3 tiêu chí chưa đạt: 2, 3, 4</summary>"),
+        "{}",
+        row("10828")
+    );
+    // One criterion: open, grouped under its name.
+    let short = row("10843");
+    assert!(!short.contains("<details>"), "{short}");
+    assert!(
+        short.contains("<li><strong>10 Thu nhập</strong><ul><li>Thu nhập bình quân đầu người khu vực nông thôn: 45 &lt; "),
+        "{short}"
+    );
+    // Commune names never wrap.
+    assert!(html.contains("td.name, td.code { white-space: nowrap; }"));
+    assert!(html.contains("<td class=\"name\">Xã Thanh An</td>"));
+}

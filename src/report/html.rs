@@ -451,18 +451,22 @@ pub fn render_report_html(
     h
 }
 
-/// More criteria than this missing are folded under a `<details>` whose summary counts
-/// them and lists their numbers (so a printed page that keeps it closed still says which).
+/// More criteria than this missing, or more indicators than [`FOLD_OVER_INDICATORS`], are
+/// folded under a `<details>` whose summary counts the criteria and lists their numbers (so a
+/// printed page that keeps it closed still says which).
 const FOLD_OVER: usize = 3;
+/// See [`FOLD_OVER`].
+const FOLD_OVER_INDICATORS: usize = 6;
 
 /// What a commune misses, one item per criterion with its indicators under it, each with
-/// its value and requirement ([`Words::indicator_text`]); folded past [`FOLD_OVER`] criteria.
+/// its value and requirement ([`Words::indicator_text`]); folded when long ([`FOLD_OVER`]).
 fn missing_list(h: &mut String, c: &CommuneRecord, words: &Words<'_>) {
     if c.missing.is_empty() {
         return;
     }
     let lang = words.lang();
-    let fold = c.missing.len() > FOLD_OVER;
+    let indicators: usize = c.missing.iter().map(|m| m.indicators.len()).sum();
+    let fold = c.missing.len() > FOLD_OVER || indicators > FOLD_OVER_INDICATORS;
     if fold {
         let ids: Vec<&str> = c.missing.iter().map(|m| m.criterion.as_str()).collect();
         let n = c.missing.len();
