@@ -162,7 +162,7 @@ pub fn write_show_table(
             rs.measures[o.measure].id,
             l("yes", "có"),
             rs.zones[o.zone].id,
-            o.source
+            super::words::source_text(&o.source, lang)
         )?;
     }
     for (li, level) in rs.levels.iter().enumerate() {
@@ -224,7 +224,7 @@ pub fn write_show_table(
                 esc(&m.id),
                 lines_cell(&requirement.split('\n').collect::<Vec<_>>()),
                 verified_label(verified_text(rs, r), lang).to_string(),
-                esc(&ind.source),
+                esc(&super::words::source_text(&ind.source, lang)),
             ]);
         }
         writeln!(out, "{t}")?;
@@ -248,7 +248,7 @@ pub fn write_show_table(
         t.add_row(esc_row([
             m.id.clone(),
             kind,
-            m.unit.clone().unwrap_or_default(),
+            super::words::unit_in(m, lang).unwrap_or_default(),
             m.name_vi.clone(),
             m.aliases.join("; "),
         ]));
