@@ -18,4 +18,5 @@ mod plain;
 mod robust;
 mod sheet;
 mod summary;
+mod vietnamese;
 mod xlsx;

@@ -376,10 +376,18 @@ fn report_shows_the_hand_worked_figures_and_every_commune() {
     .into_iter()
     .chain(["KM-4", "KM-5", "CL-1", "CL-2", "CL-3", "CL-4"]);
     for (i, n) in names.enumerate() {
-        let row = format!("<tr><td class=\"n\">{}</td><td></td><td>Xã {n}</td>", i + 1);
+        let row = format!(
+            "<tr><td class=\"n\">{}</td><td class=\"code\"></td><td class=\"name\">Xã {n}</td>",
+            i + 1
+        );
         assert_eq!(html.matches(&row).count(), 1, "{row}");
     }
-    assert!(html.contains("<li>10 Thu nhập: income 55 &lt; 60 required (RRD)</li>"));
+    // In Vietnamese: per criterion, the measure by its name, value and requirement, the
+    // region by its name (the page once said `income 55 < 60 required (RRD)`).
+    assert!(html.contains(
+        "<li><strong>10 Thu nhập</strong><ul><li>Thu nhập bình quân đầu người: 55 &lt; 60 (vùng Đồng bằng sông Hồng)</li></ul></li>"
+    ));
+    assert!(!html.contains("required"));
     // Roll-up shown as commune conditions, with the caveat.
     assert!(html.contains("đạt: 5/5 xã NTM (cần tất cả), 3 xã nâng cao (cần ≥ 1)"));
     assert!(html.contains("không phải là công nhận"));

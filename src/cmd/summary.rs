@@ -93,7 +93,7 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
             write_summary_csv(&mut bytes, &doc, args.provenance.csv_comments)?;
         }
         SummaryFormat::Xlsx => {
-            bytes = summary_workbook(&doc, lang).context("building the xlsx workbook")?;
+            bytes = summary_workbook(&done.rs, &doc, lang).context("building the xlsx workbook")?;
         }
     }
     match to_file {

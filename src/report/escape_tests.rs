@@ -408,6 +408,46 @@ fn html_report_shows_hostile_names_as_text() {
     }
 }
 
+/// Vietnamese output shows the ruleset's Vietnamese names where English shows ids: those
+/// names, units and zone names reach the page as text too.
+#[test]
+fn vietnamese_html_shows_hostile_ruleset_names_as_text() {
+    let mut rs = ruleset();
+    for m in &mut rs.measures {
+        m.name_vi = "<img src=x onerror=alert(1)>".into();
+        m.unit_vi = Some("<script>u</script>".into());
+    }
+    for z in &mut rs.zones {
+        z.name_vi = "<b>zone</b>\u{1b}[31m".into();
+    }
+    for l in &mut rs.levels {
+        l.name_vi = "<i>level</i>".into();
+    }
+    let s: Vec<String> = MARKUP.iter().map(|m| m.to_string()).collect();
+    let row = row(&rs, &s);
+    let outcome = evaluate(&rs, row.zone, row.year, &row.values);
+    let rec = CommuneRecord::new(&rs, 1, "f.csv", &row, &outcome, true);
+    assert!(!rec.missing.is_empty(), "the commune misses something");
+    let mut sum = Summariser::new(&rs, Some(0), Vec::new(), None);
+    sum.add(&Facts {
+        outcome: &outcome,
+        zone: 0,
+        values: &[Some("g".into())],
+    });
+    let summary = sum.finish();
+    let m = meta(&rs, 1);
+    let sdoc = SummaryDoc::new(&rs, &m, Some("district"), None, &summary);
+    let page = super::html::render_report_html(&rs, &sdoc, std::slice::from_ref(&rec), Lang::Vi);
+    for bad in ["<img", "<script", "<b>zone", "<i>level", "\u{1b}"] {
+        assert!(!page.contains(bad), "{bad:?} in the page");
+    }
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("&lt;b&gt;zone&lt;/b&gt;"), "{page}");
+}
+
 #[test]
 fn diff_table_and_markdown_show_hostile_names_as_text() {
     use crate::diff::{Change, Diff, Direction, Entry, Flip};

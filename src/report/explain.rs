@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::table::{esc, esc_row, new_table, writeln_esc};
+use super::words::{self, Words};
 use super::{Meta, ValueOut, num_text, required_text, value_out};
 use crate::data::read::{Note, Row, YearFrom};
 use crate::eval::{Outcome, Status};
@@ -400,6 +401,8 @@ fn write_commune(
     lang: Lang,
 ) -> anyhow::Result<()> {
     let t = |en, vi| lang.pick(en, vi);
+    let words = Words::new(rs, lang);
+    let vi = lang == Lang::Vi;
     let mut title = c
         .name
         .clone()
@@ -416,7 +419,7 @@ fn write_commune(
     }
     writeln!(out, "{}", esc(&title))?;
     let year_from = match c.year_source {
-        YearFrom::Flag => "--year",
+        YearFrom::Flag => t("--year", "chọn khi chạy"),
         YearFrom::Column => t("year column", "cột năm"),
         YearFrom::PeriodEnd => t(
             "last year of the ruleset's period",
@@ -435,6 +438,11 @@ fn write_commune(
     )?;
     let zone_name = lang.pick(&c.zone_name, &c.zone_name_vi);
     let zone_from = match &c.overridden {
+        Some(o) if vi => format!(
+            "ngoại lệ theo {}: {} = có",
+            words::source_text(&o.source, lang),
+            words.measure_name(&o.measure)
+        ),
         Some(o) => format!(
             "{} {}, {}: `{}` = {}",
             t("override", "ngoại lệ"),
@@ -450,8 +458,21 @@ fn write_commune(
         crate::ruleset::model::Zoning::Region => t("region", "vùng"),
         crate::ruleset::model::Zoning::Group => t("group", "nhóm"),
     };
-    writeln_esc!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
+    if vi {
+        // A group's Vietnamese name starts with "Nhóm": no word before it.
+        let zone_word = match rs.zoning {
+            crate::ruleset::model::Zoning::Region => "vùng ",
+            crate::ruleset::model::Zoning::Group => "",
+        };
+        writeln_esc!(
+            out,
+            "ngưỡng áp dụng theo {zone_word}{zone_name} ({zone_from})"
+        )?;
+    } else {
+        writeln_esc!(out, "{zone_word} {} {zone_name} ({zone_from})", c.zone)?;
+    }
     let level_name = |id: &Option<String>| match id {
+        Some(id) if vi => words.level(id).to_string(),
         Some(id) => match rs.level_index(id) {
             Some(i) => format!(
                 "{id} ({})",
@@ -490,7 +511,7 @@ fn write_commune(
     for n in &c.notes {
         let what = t(
             "read as no data (--lenient)",
-            "đọc là không có số liệu (--lenient)",
+            "đọc là không có số liệu (chế độ đọc nới lỏng)",
         );
         match &n.column {
             Some(col) => writeln_esc!(
@@ -518,19 +539,23 @@ fn write_commune(
         } else {
             match (&l.requires, rs.levels[li].requires) {
                 (Some(req), Some(ri)) if !c.levels[ri].reached => format!(
-                    "{} ({} {req} {})",
+                    "{} ({} {} {})",
                     t("not reached", "chưa đạt"),
                     t("requires", "cần đạt"),
+                    words.level(req),
                     t("first", "trước")
                 ),
                 _ => t("not reached", "chưa đạt").to_string(),
             }
         };
+        let heading = if vi {
+            l.name_vi.clone()
+        } else {
+            format!("{} — {}", l.level, l.name)
+        };
         writeln_esc!(
             out,
-            "{} — {}: {state}; {}/{} {}, {}/{} {}",
-            l.level,
-            lang.pick(&l.name, &l.name_vi),
+            "{heading}: {state}; {}/{} {}, {}/{} {}",
             l.criteria_met,
             l.criteria_total,
             t("criteria", "tiêu chí"),
@@ -567,10 +592,14 @@ fn write_commune(
                 let verified = if d.verified {
                     t("yes", "có").to_string()
                 } else {
-                    let mut note = d.source.clone();
-                    for n in [&d.threshold_note, &d.note].into_iter().flatten() {
-                        note.push_str(" — ");
-                        note.push_str(n);
+                    // The research notes are English prose: Vietnamese output gives the
+                    // legal reference only.
+                    let mut note = words::source_text(&d.source, lang);
+                    if !vi {
+                        for n in [&d.threshold_note, &d.note].into_iter().flatten() {
+                            note.push_str(" — ");
+                            note.push_str(n);
+                        }
                     }
                     let k = match notes.iter().position(|n| *n == note) {
                         Some(k) => k + 1,
@@ -587,9 +616,13 @@ fn write_commune(
                 }
                 table.add_row(esc_row([
                     crit_cell,
-                    format!("{} {}", d.id, d.measure),
+                    if vi {
+                        format!("{} {}", d.id, d.name_vi)
+                    } else {
+                        format!("{} {}", d.id, d.measure)
+                    },
                     value_text(d.value, lang),
-                    requirement_text(d, &c.zone, lang),
+                    requirement_text(d, &c.zone, &words),
                     status,
                     gap_text(d, lang),
                     verified,
@@ -605,7 +638,7 @@ fn write_commune(
             "{}",
             t(
                 "Unverified values and their basis:",
-                "Giá trị chưa kiểm chứng và căn cứ:"
+                "Giá trị chưa được đối chiếu với văn bản pháp lý và căn cứ (ghi chú nghiên cứu về từng giá trị chỉ có bằng tiếng Anh, trong bộ tiêu chí):"
             )
         )?;
         for (k, n) in notes.iter().enumerate() {
@@ -633,32 +666,35 @@ fn value_text(v: Option<ValueOut>, lang: Lang) -> String {
     }
 }
 
-/// `>= 60 (RRD, from 2025)`, `>= 77 = 110% × advanced 10 (70)`, `yes`, `none`.
-fn requirement_text(d: &IndicatorDetail, zone: &str, lang: Lang) -> String {
-    let t = |en, vi| lang.pick(en, vi);
+/// `>= 60 (RRD, from 2025)`, `>= 77 = 110% × advanced 10 (70)`, `yes`, `none`; in
+/// Vietnamese `≥ 60 (từ năm 2025)`, `≥ 77 = 110% × ngưỡng chỉ tiêu 10 của mức Xã đạt chuẩn
+/// nông thôn mới nâng cao (70)`, without the zone, which the commune's heading names.
+fn requirement_text(d: &IndicatorDetail, zone: &str, words: &Words<'_>) -> String {
+    let lang = words.lang();
     let Some(threshold) = d.threshold else {
-        return match d.op {
-            "yes" => t("yes", "đạt").to_string(),
-            "none" => t("none", "không có").to_string(),
-            op => op.to_string(),
-        };
+        return words.requirement(d.op, None);
     };
-    let mut s = format!("{} {}", d.op, num_text(threshold, lang));
+    let mut s = words.requirement(d.op, Some(threshold));
     if let Some(dv) = &d.derived {
         let pct = (dv.factor * Decimal::ONE_HUNDRED).normalize();
-        s.push_str(&format!(
-            " = {}% × {} {}",
-            num_text(pct, lang),
-            dv.level,
-            dv.indicator
-        ));
+        let base = match lang {
+            Lang::En => format!("{} {}", dv.level, dv.indicator),
+            Lang::Vi => format!(
+                "ngưỡng chỉ tiêu {} của mức {}",
+                dv.indicator,
+                words.level(&dv.level)
+            ),
+        };
+        s.push_str(&format!(" = {}% × {base}", num_text(pct, lang)));
         if let Some(b) = dv.base_threshold {
             s.push_str(&format!(" ({})", num_text(b, lang)));
         }
     }
-    match d.threshold_year {
-        Some(y) => s.push_str(&format!(" ({zone}, {} {y})", t("from", "từ"))),
-        None => s.push_str(&format!(" ({zone})")),
+    match (lang, d.threshold_year) {
+        (Lang::En, Some(y)) => s.push_str(&format!(" ({zone}, from {y})")),
+        (Lang::En, None) => s.push_str(&format!(" ({zone})")),
+        (Lang::Vi, Some(y)) => s.push_str(&format!(" (từ năm {y})")),
+        (Lang::Vi, None) => {}
     }
     s
 }

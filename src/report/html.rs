@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use super::CommuneRecord;
 use super::summary::{GroupOut, Labels, SummaryDoc};
+use super::words::Words;
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 
@@ -48,6 +49,10 @@ tr.total td { font-weight: 600; background: #f7f8fa; }
 .met { color: #1b6e20; font-weight: 600; }
 .short { color: #a3261b; font-weight: 600; }
 ul.miss { margin: 0; padding-left: 1.1rem; }
+ul.miss ul { margin: 0; padding-left: 1rem; }
+td.name, td.code { white-space: nowrap; }
+td.missing { min-width: 22rem; }
+details > summary { cursor: pointer; }
 svg text { font-family: inherit; font-size: 12px; fill: var(--ink); }
 svg text.on-dark { fill: #ffffff; }
 .legend span { display: inline-block; margin-right: 1rem; font-size: .85rem; }
@@ -58,6 +63,8 @@ svg text.on-dark { fill: #ffffff; }
   table, svg, .legend { break-inside: avoid; page-break-inside: avoid; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
+  details::details-content { content-visibility: visible; height: auto; }
+  details > summary { list-style: none; }
   @page { size: A4; margin: 12mm; }
 }
 "#;
@@ -75,6 +82,7 @@ pub fn render_report_html(
     lang: Lang,
 ) -> String {
     let l = Labels::new(lang);
+    let words = Words::new(rs, lang);
     let mut h = String::with_capacity(16_384 + communes.len() * 512);
     let title = l.t(
         "New rural development: summary report",
@@ -126,7 +134,7 @@ pub fn render_report_html(
                 l.n(doc.total.communes)
             ),
             Lang::Vi => format!(
-                "{}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý (xem `ntm rules show`).",
+                "{}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý.",
                 l.n(doc.total.unverified),
                 l.n(doc.total.communes)
             ),
@@ -305,7 +313,7 @@ pub fn render_report_html(
             "<h2>{}</h2>\n<p class=\"meta\">{} ({})</p>\n<table id=\"targets\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
             esc(l.t("Targets", "Mục tiêu")),
             esc(title),
-            esc(&tg.source),
+            esc(&super::words::source_text(&tg.source, lang)),
             esc(l.t("Level", "Mức")),
             esc(l.t("Communes", "Phạm vi")),
             esc(l.t("Target", "Mục tiêu")),
@@ -323,7 +331,7 @@ pub fn render_report_html(
                 h,
                 "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td></tr>",
                 esc(level),
-                esc(&l.scope(c)),
+                esc(&l.scope(c, &words)),
                 esc(&l.goal(c)),
                 esc(&l.count_of(c.reached, c.communes)),
                 l.n(c.needed),
@@ -332,7 +340,7 @@ pub fn render_report_html(
             );
         }
         h.push_str("</tbody>\n</table>\n");
-        if let Some(line) = l.out_of_scope(&tg.checks) {
+        if let Some(line) = l.out_of_scope(&tg.checks, &words) {
             let _ = writeln!(h, "<p class=\"note\">{}</p>", esc(&line));
         }
     }
@@ -389,38 +397,25 @@ pub fn render_report_html(
     for c in communes {
         let _ = write!(
             h,
-            "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}/{}</td><td>",
+            "<tr><td class=\"n\">{}</td><td class=\"code\">{}</td><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}/{}</td><td class=\"missing\">",
             c.row,
             esc(c.code.as_deref().unwrap_or("")),
             esc(c.name.as_deref().unwrap_or("")),
             esc(c.district.as_deref().unwrap_or("")),
-            esc(&c.zone),
+            esc(words.zone(&c.zone)),
             esc(&level_name(&c.level)),
             esc(&level_name(&c.next_level)),
             c.criteria_met,
             c.criteria_total
         );
-        if !c.missing.is_empty() {
-            h.push_str("<ul class=\"miss\">");
-            for m in &c.missing {
-                let inds: Vec<String> = m.indicators.iter().map(|i| i.describe(&c.zone)).collect();
-                let _ = write!(
-                    h,
-                    "<li>{} {}: {}</li>",
-                    esc(&m.criterion),
-                    esc(l.t(&m.name, &m.name_vi)),
-                    esc(&inds.join("; "))
-                );
-            }
-            h.push_str("</ul>");
-        }
+        missing_list(&mut h, c, &words);
         if !c.notes.is_empty() {
             // What --lenient read as no data: never dropped without a line saying so.
             h.push_str("<ul class=\"miss\">");
             for n in &c.notes {
                 let what = l.t(
                     "read as no data (--lenient)",
-                    "đọc là không có số liệu (--lenient)",
+                    "đọc là không có số liệu (chế độ đọc nới lỏng)",
                 );
                 let _ = match &n.column {
                     Some(col) => write!(
@@ -437,7 +432,7 @@ pub fn render_report_html(
                         esc(n.code),
                         esc(l.t(
                             "every measure of the row read as no data (--lenient)",
-                            "mọi chỉ số của dòng đọc là không có số liệu (--lenient)",
+                            "mọi chỉ số của dòng đọc là không có số liệu (chế độ đọc nới lỏng)",
                         ))
                     ),
                 };
@@ -452,10 +447,59 @@ pub fn render_report_html(
         "<p class=\"note\">{}</p>\n</body>\n</html>",
         esc(l.t(
             "Generated by ntm. Definitions of every figure: docs/summary.md. This page loads nothing from the network.",
-            "Tạo bởi ntm. Định nghĩa các số liệu: docs/summary.md. Trang này không tải gì từ mạng."
+            "Tạo bởi ntm. Trang này không tải gì từ mạng."
         ))
     );
     h
+}
+
+/// More criteria than this missing, or more indicators than [`FOLD_OVER_INDICATORS`], are
+/// folded under a `<details>` whose summary counts the criteria and lists their numbers (so a
+/// printed page that keeps it closed still says which).
+const FOLD_OVER: usize = 3;
+/// See [`FOLD_OVER`].
+const FOLD_OVER_INDICATORS: usize = 6;
+
+/// What a commune misses, one item per criterion with its indicators under it, each with
+/// its value and requirement ([`Words::indicator_text`]); folded when long ([`FOLD_OVER`]).
+fn missing_list(h: &mut String, c: &CommuneRecord, words: &Words<'_>) {
+    if c.missing.is_empty() {
+        return;
+    }
+    let lang = words.lang();
+    let indicators: usize = c.missing.iter().map(|m| m.indicators.len()).sum();
+    let fold = c.missing.len() > FOLD_OVER || indicators > FOLD_OVER_INDICATORS;
+    if fold {
+        let ids: Vec<&str> = c.missing.iter().map(|m| m.criterion.as_str()).collect();
+        let n = c.missing.len();
+        let head = match lang {
+            Lang::En => format!("{n} criteria not met: {}", ids.join(", ")),
+            Lang::Vi => format!("{n} tiêu chí chưa đạt: {}", ids.join(", ")),
+        };
+        let _ = write!(h, "<details><summary>{}</summary>", esc(&head));
+    }
+    h.push_str("<ul class=\"miss\">");
+    for m in &c.missing {
+        let level = if Some(&m.level) == c.next_level.as_ref() {
+            String::new()
+        } else {
+            format!("{}: ", words.level(&m.level))
+        };
+        let _ = write!(
+            h,
+            "<li><strong>{}{}</strong><ul>",
+            esc(&level),
+            esc(&words.criterion_head(m))
+        );
+        for i in &m.indicators {
+            let _ = write!(h, "<li>{}</li>", esc(&words.indicator_text(i, &c.zone)));
+        }
+        h.push_str("</ul></li>");
+    }
+    h.push_str("</ul>");
+    if fold {
+        h.push_str("</details>");
+    }
 }
 
 /// `<tr><td>name</td>`, the total's row marked.

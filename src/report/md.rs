@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use super::num_text;
 use super::rules::verified_text;
+use super::words::{source_text, unit_in};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{
@@ -124,7 +125,7 @@ pub fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
                 t("yes", "có"),
                 t("thresholds of", "áp dụng ngưỡng của"),
                 rs.zones[o.zone].id,
-                esc(&o.source)
+                esc(&source_text(&o.source, lang))
             );
         }
         s.push('\n');
@@ -138,7 +139,11 @@ pub fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
         let _ = writeln!(s, "## {} — {}\n", level.id, esc(name));
         let mut facts = vec![format!("*{}*", esc(other))];
         if let Some(src) = &level.source {
-            facts.push(format!("{}: {}", t("source", "căn cứ"), esc(src)));
+            facts.push(format!(
+                "{}: {}",
+                t("source", "căn cứ"),
+                esc(&source_text(src, lang))
+            ));
         }
         if let Some(r) = level.requires {
             facts.push(format!(
@@ -194,10 +199,8 @@ pub fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
                 Lang::En => ind.name.as_deref().unwrap_or(&m.name),
                 Lang::Vi => ind.name_vi.as_deref().unwrap_or(&m.name_vi),
             };
-            let unit = m
-                .unit
-                .as_deref()
-                .map(|u| format!(", {}", esc(u)))
+            let unit = unit_in(m, lang)
+                .map(|u| format!(", {}", esc(&u)))
                 .unwrap_or_default();
             let req = requirement_cell(rs, r, ind, scope, lang, &mut varying);
             let _ = writeln!(
@@ -207,7 +210,7 @@ pub fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
                 esc(label),
                 m.id,
                 verified_word(verified_text(rs, r), lang),
-                esc(&ind.source)
+                esc(&source_text(&ind.source, lang))
             );
             for note in indicator_notes(ind) {
                 notes.push(format!("**{}** — {}", ind.id, esc(note)));

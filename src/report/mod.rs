@@ -27,6 +27,7 @@ pub mod table;
 pub mod template;
 pub mod test;
 pub mod xlsx;
+pub mod words;
 
 use rust_decimal::Decimal;
 
@@ -39,28 +40,6 @@ pub use crate::record::{
 };
 
 impl BorderlineRecord {
-    /// [`describe`](Self::describe) in `lang` (`standard:10 income_per_capita 61,2 (>= 60, đạt)`).
-    pub fn describe_in(&self, lang: crate::lang::Lang) -> String {
-        use crate::lang::Lang;
-        if lang == Lang::En {
-            return self.describe();
-        }
-        let status = match self.status {
-            Status::Pass => "đạt",
-            Status::Fail => "không đạt",
-            Status::NoData => "thiếu số liệu",
-        };
-        format!(
-            "{}:{} {} {} ({} {}, {status})",
-            self.level,
-            self.indicator,
-            self.measure,
-            num_text(self.value, lang),
-            self.op,
-            num_text(self.threshold, lang)
-        )
-    }
-
     /// `standard:10 income_per_capita 61.2 (>= 60, pass)`.
     pub fn describe(&self) -> String {
         let mut s = String::new();
@@ -165,47 +144,6 @@ impl MissingIndicator {
         if !self.verified {
             s.push_str(" [unverified]");
         }
-    }
-
-    /// [`describe`](Self::describe) in `lang`: Vietnamese words and decimal commas for `Vi`
-    /// (`income_per_capita 61,2 < 70 theo yêu cầu (RRD, 2025) [chưa kiểm chứng]`).
-    pub fn describe_in(&self, zone: &str, lang: crate::lang::Lang) -> String {
-        use crate::lang::Lang;
-        if lang == Lang::En {
-            return self.describe(zone);
-        }
-        let value = |v: &ValueOut| match v {
-            ValueOut::Num(n) => num_text(*n, lang),
-            ValueOut::Bool(true) => "có".to_string(),
-            ValueOut::Bool(false) => "không".to_string(),
-        };
-        let required = match (self.op, self.threshold, self.required.as_str()) {
-            (Some(op), Some(t), _) => format!("{} {}", op.as_str(), num_text(t, lang)),
-            (_, _, "yes") => "đạt".to_string(),
-            (_, _, "none") => "không có".to_string(),
-            (_, _, other) => other.to_string(),
-        };
-        let mut s = match (&self.value, self.op, self.threshold) {
-            (None, _, _) => format!("{} thiếu số liệu (cần {required})", self.measure),
-            (Some(v), Some(op), Some(t)) => format!(
-                "{} {} {} {} theo yêu cầu",
-                self.measure,
-                value(v),
-                op.negated_str(),
-                num_text(t, lang)
-            ),
-            (Some(v), _, _) => format!("{} {}, cần {required}", self.measure, value(v)),
-        };
-        if self.threshold.is_some() {
-            match self.threshold_year {
-                Some(y) => s.push_str(&format!(" ({zone}, {y})")),
-                None => s.push_str(&format!(" ({zone})")),
-            }
-        }
-        if !self.verified {
-            s.push_str(" [chưa kiểm chứng]");
-        }
-        s
     }
 }
 

@@ -162,7 +162,7 @@ pub fn write_show_table(
             rs.measures[o.measure].id,
             l("yes", "có"),
             rs.zones[o.zone].id,
-            o.source
+            super::words::source_text(&o.source, lang)
         )?;
     }
     for (li, level) in rs.levels.iter().enumerate() {
@@ -213,7 +213,7 @@ pub fn write_show_table(
                 Some("added") => "+ ",
                 _ => "",
             };
-            let mut requirement = requirement(rs, r, zone, year);
+            let mut requirement = requirement(rs, r, zone, year, lang);
             if let (Some(base), Origin::Amended) = (base, ind.origin) {
                 requirement.push('\n');
                 requirement.push_str(&origin_line(rs, r, base, zone, lang));
@@ -224,7 +224,7 @@ pub fn write_show_table(
                 esc(&m.id),
                 lines_cell(&requirement.split('\n').collect::<Vec<_>>()),
                 verified_label(verified_text(rs, r), lang).to_string(),
-                esc(&ind.source),
+                esc(&super::words::source_text(&ind.source, lang)),
             ]);
         }
         writeln!(out, "{}", super::fit::fit(&mut t))?;
@@ -248,7 +248,7 @@ pub fn write_show_table(
         t.add_row(esc_row([
             m.id.clone(),
             kind,
-            m.unit.clone().unwrap_or_default(),
+            super::words::unit_in(m, lang).unwrap_or_default(),
             m.name_vi.clone(),
             m.aliases.join("; "),
         ]));
@@ -282,41 +282,64 @@ pub fn verified_text(rs: &Ruleset, r: IndicatorRef) -> &'static str {
     if any { "partly" } else { "no" }
 }
 
-fn fmt_values(e: &YearEntry, rs: &Ruleset, factor: Decimal) -> String {
+fn fmt_values(e: &YearEntry, rs: &Ruleset, factor: Decimal, lang: Lang) -> String {
     let vals: Vec<Decimal> = e.values.iter().map(|v| (*v * factor).normalize()).collect();
+    // English as it always was (`1234.5`); Vietnamese style (`1.234,5`) in Vietnamese.
+    let num = |v: &Decimal| match lang {
+        Lang::En => v.to_string(),
+        Lang::Vi => super::num_text(*v, lang),
+    };
     if vals.windows(2).all(|w| w[0] == w[1]) {
-        return vals.first().map(ToString::to_string).unwrap_or_default();
+        return vals.first().map(num).unwrap_or_default();
     }
     rs.zones
         .iter()
         .zip(&vals)
-        .map(|(z, v)| format!("{} {v}", z.id))
+        .map(|(z, v)| format!("{} {}", z.id, num(v)))
         .collect::<Vec<_>>()
         .join(" · ")
 }
 
-/// The requirement of an indicator, readable: `>= 80`, `NMM 36 · RRD 50 …`, `yes (Đạt)`.
+/// The requirement of an indicator, readable: `>= 80`, `NMM 36 · RRD 50 …`, `yes (Đạt)`; in
+/// Vietnamese `≥ 80`, `NMM 36 · RRD 16,5 …`, `đạt`, `từ năm 2025: …`.
 pub fn requirement(
     rs: &Ruleset,
     r: IndicatorRef,
     zone: Option<usize>,
     year: Option<i32>,
+    lang: Lang,
 ) -> String {
+    let vi = lang == Lang::Vi;
     let ind = rs.indicator(r);
     let Test::Compare(op, threshold) = &ind.test else {
-        return match ind.test {
-            Test::Yes => "yes (Đạt)".to_string(),
-            _ => "none (Không)".to_string(),
+        return match (ind.test.clone(), vi) {
+            (Test::Yes, false) => "yes (Đạt)".to_string(),
+            (_, false) => "none (Không)".to_string(),
+            (Test::Yes, true) => "đạt".to_string(),
+            (_, true) => "không có".to_string(),
         };
+    };
+    let op_text = if vi {
+        super::words::op_vi(op.as_str())
+    } else {
+        op.as_str()
     };
     if let Some(z) = zone {
         let (t, _) = rs.resolve(r, z, year.unwrap_or(rs.period.1));
         return match t {
             Some(t) => {
-                let y = t.from.map(|y| format!(" (from {y})")).unwrap_or_default();
-                format!("{} {}{y}", op.as_str(), t.value.normalize())
+                let y = match (t.from, vi) {
+                    (Some(y), false) => format!(" (from {y})"),
+                    (Some(y), true) => format!(" (từ năm {y})"),
+                    (None, _) => String::new(),
+                };
+                let value = match lang {
+                    Lang::En => t.value.normalize().to_string(),
+                    Lang::Vi => super::num_text(t.value, lang),
+                };
+                format!("{op_text} {value}{y}")
             }
-            None => op.as_str().to_string(),
+            None => op_text.to_string(),
         };
     }
     let (entries, factor, derived) = match threshold {
@@ -329,22 +352,32 @@ pub fn requirement(
         } => {
             let base = &rs.levels[*level].criteria[*criterion].indicators[*indicator];
             let Test::Compare(_, Threshold::Fixed(entries)) = &base.test else {
-                return op.as_str().to_string();
+                return op_text.to_string();
             };
             let pct = (*factor * Decimal::ONE_HUNDRED).normalize();
-            (
-                entries,
-                *factor,
-                format!("{pct}% of {} {}: ", rs.levels[*level].id, base.id),
-            )
+            let of = if vi {
+                format!(
+                    "{}% ngưỡng chỉ tiêu {} của mức {}: ",
+                    super::num_text(pct, lang),
+                    base.id,
+                    rs.levels[*level].name_vi
+                )
+            } else {
+                format!("{pct}% of {} {}: ", rs.levels[*level].id, base.id)
+            };
+            (entries, *factor, of)
         }
     };
     // One line per entry, each escaped: a name from the ruleset cannot add a line.
     let lines: Vec<String> = entries
         .iter()
         .map(|e| {
-            let from = e.from.map(|y| format!("from {y}: ")).unwrap_or_default();
-            format!("{from}{} {}", op.as_str(), fmt_values(e, rs, factor))
+            let from = match (e.from, vi) {
+                (Some(y), false) => format!("from {y}: "),
+                (Some(y), true) => format!("từ năm {y}: "),
+                (None, _) => String::new(),
+            };
+            format!("{from}{op_text} {}", fmt_values(e, rs, factor, lang))
         })
         .collect();
     format!("{}{}", esc(&derived), lines_cell(&lines))

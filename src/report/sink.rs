@@ -367,8 +367,9 @@ impl<'a> Sink<'a> {
                             meta.ruleset_id
                         ),
                         Lang::Vi => format!(
-                            "bộ tiêu chí {} được chọn theo năm đánh giá ({by}); dùng --rules để chọn bộ khác",
-                            meta.ruleset_id
+                            "bộ tiêu chí {} được chọn theo năm đánh giá ({}); dùng --rules để chọn bộ khác",
+                            meta.ruleset_id,
+                            super::words::chosen_by_text(by, Lang::Vi)
                         ),
                     };
                     writeln!(err, "{note}")?;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::Meta;
 use super::table::{esc, esc_row, new_table, writeln_esc};
+use super::words::Words;
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
 use crate::summary::compare::Comparison;
@@ -521,10 +522,10 @@ impl Labels {
             .unwrap_or_else(|| self.t("(empty)", "(trống)").to_string())
     }
 
-    /// A target's scope for people.
-    pub fn scope(&self, c: &TargetOut) -> String {
+    /// A target's scope for people (a zone by its name in Vietnamese).
+    pub fn scope(&self, c: &TargetOut, words: &Words<'_>) -> String {
         match (c.scope, &c.zone, &c.column, &c.value) {
-            ("zone", Some(z), _, _) => z.clone(),
+            ("zone", Some(z), _, _) => words.zone(z).to_string(),
             ("column", _, Some(col), Some(v)) => format!("{col} = {v}"),
             _ => self.t("all communes", "toàn bộ xã").to_string(),
         }
@@ -540,11 +541,24 @@ impl Labels {
     }
 
     /// The targets no commune is in scope of, in one line (they are not checked), or `None`.
-    pub fn out_of_scope(&self, checks: &[TargetOut]) -> Option<String> {
+    pub fn out_of_scope(&self, checks: &[TargetOut], words: &Words<'_>) -> Option<String> {
         let none: Vec<String> = checks
             .iter()
             .filter(|c| c.communes == 0)
-            .map(|c| format!("{} {} {}", c.level, self.scope(c), self.goal(c)))
+            .map(|c| match (self.lang, c.scope, &c.zone) {
+                (Lang::Vi, "zone", Some(z)) => format!(
+                    "{}, {} {}",
+                    words.level(&c.level),
+                    words.zone_phrase(z),
+                    self.goal(c)
+                ),
+                _ => format!(
+                    "{} {} {}",
+                    words.level(&c.level),
+                    self.scope(c, words),
+                    self.goal(c)
+                ),
+            })
             .collect();
         if none.is_empty() {
             return None;
@@ -580,22 +594,19 @@ impl Labels {
 
     /// The roll-up rule's heading.
     pub fn rollup_rule(&self, r: &RollupsOut<'_>) -> String {
+        let source = super::words::source_text(r.source, self.lang);
         match (r.rule, self.lang) {
             (RollupRule::DistrictNtm2021, Lang::En) => format!(
-                "District NTM, commune conditions ({}: 100% of communes NTM, ≥ 10% advanced)",
-                r.source
+                "District NTM, commune conditions ({source}: 100% of communes NTM, ≥ 10% advanced)"
             ),
             (RollupRule::DistrictNtm2021, Lang::Vi) => format!(
-                "Huyện NTM, điều kiện về xã ({}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM nâng cao)",
-                r.source
+                "Huyện NTM, điều kiện về xã ({source}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM nâng cao)"
             ),
             (RollupRule::ProvinceCompleted2026, Lang::En) => format!(
-                "Province completed NTM, commune conditions ({}: 100% of communes NTM, ≥ 10% modern)",
-                r.source
+                "Province completed NTM, commune conditions ({source}: 100% of communes NTM, ≥ 10% modern)"
             ),
             (RollupRule::ProvinceCompleted2026, Lang::Vi) => format!(
-                "Tỉnh hoàn thành nhiệm vụ NTM, điều kiện về xã ({}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM hiện đại)",
-                r.source
+                "Tỉnh hoàn thành nhiệm vụ NTM, điều kiện về xã ({source}: 100% số xã đạt chuẩn NTM, ≥ 10% đạt NTM hiện đại)"
             ),
         }
     }
@@ -665,6 +676,7 @@ pub fn write_summary_table(
     lang: Lang,
 ) -> anyhow::Result<()> {
     let l = Labels::new(lang);
+    let words = Words::new(rs, lang);
     let year = doc
         .meta
         .year
@@ -835,7 +847,7 @@ pub fn write_summary_table(
             out,
             "{}: {title} ({})",
             l.t("Targets", "Mục tiêu"),
-            tg.source
+            super::words::source_text(&tg.source, lang)
         )?;
         let mut t = new_table();
         t.set_header(esc_row([
@@ -854,7 +866,7 @@ pub fn write_summary_table(
                 .map_or(c.level.as_str(), |h| l.level(h));
             t.add_row(esc_row([
                 level.to_string(),
-                l.scope(c),
+                l.scope(c, &words),
                 l.goal(c),
                 l.count_of(c.reached, c.communes),
                 l.n(c.needed),
@@ -862,7 +874,7 @@ pub fn write_summary_table(
             ]));
         }
         writeln!(out, "{}", super::fit::fit(&mut t))?;
-        if let Some(line) = l.out_of_scope(&tg.checks) {
+        if let Some(line) = l.out_of_scope(&tg.checks, &words) {
             writeln!(out, "{}", esc(&line))?;
         }
     }
@@ -913,7 +925,7 @@ pub fn write_summary_table(
             )?;
             writeln_esc!(
                 out,
-                "{}/{} kết quả dựa trên ngưỡng chưa được xác minh (xem `ntm rules show`)",
+                "{}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý",
                 l.n(doc.total.unverified),
                 l.n(doc.total.communes)
             )?;

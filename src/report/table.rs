@@ -11,6 +11,7 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use super::words::Words;
 use super::{CommuneRecord, Meta};
 use crate::data::read::YearFrom;
 use crate::lang::Lang;
@@ -104,24 +105,19 @@ pub fn new_table() -> Table {
 /// What blocks a commune's next level, one item a line (not escaped): each criterion not met
 /// with its indicators, then the notes on the row (`--lenient`). The table's column and the
 /// xlsx results sheet both show this text.
-pub fn what_blocks(c: &CommuneRecord, lang: Lang) -> Vec<String> {
+pub fn what_blocks(c: &CommuneRecord, words: &Words<'_>) -> Vec<String> {
+    let lang = words.lang();
     let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
     let mut blocks: Vec<String> = c
         .missing
         .iter()
         .map(|m| {
-            let inds: Vec<String> = m
-                .indicators
-                .iter()
-                .map(|i| i.describe_in(&c.zone, lang))
-                .collect();
-            let prefix = if m.level == c.next_level.clone().unwrap_or_default() {
+            let prefix = if Some(&m.level) == c.next_level.as_ref() {
                 String::new()
             } else {
-                format!("{}: ", m.level)
+                format!("{}: ", words.level(&m.level))
             };
-            let name = lang.pick(&m.name, &m.name_vi);
-            format!("{prefix}{} {name}: {}", m.criterion, inds.join("; "))
+            format!("{prefix}{}", words.criterion_text(m, &c.zone))
         })
         .collect();
     blocks.extend(c.notes.iter().map(|n| match &n.column {
@@ -178,20 +174,21 @@ pub fn write_table(
         });
     }
     t.set_header(header);
+    let words = Words::new(rs, lang);
     for c in communes {
-        let blocks = what_blocks(c, lang);
+        let blocks = what_blocks(c, &words);
         let zone = if c.zone_source.starts_with("override:") {
-            format!("{}*", c.zone)
+            format!("{}*", words.zone(&c.zone))
         } else {
-            c.zone.clone()
+            words.zone(&c.zone).to_string()
         };
         let mut cells = vec![
             c.row.to_string(),
             esc(c.code.as_deref().unwrap_or_default()),
             esc(c.name.as_deref().unwrap_or_default()),
             esc(&zone),
-            esc(c.level.as_deref().unwrap_or("—")),
-            esc(c.next_level.as_deref().unwrap_or("—")),
+            esc(c.level.as_deref().map_or("—", |l| words.level(l))),
+            esc(c.next_level.as_deref().map_or("—", |l| words.level(l))),
             format!("{}/{}", c.criteria_met, c.criteria_total),
             lines_cell(&blocks),
         ];
@@ -202,7 +199,11 @@ pub fn write_table(
             });
         }
         if margin.is_some() {
-            let near: Vec<String> = c.borderline.iter().map(|b| b.describe_in(lang)).collect();
+            let near: Vec<String> = c
+                .borderline
+                .iter()
+                .map(|b| words.borderline_text(b))
+                .collect();
             cells.push(lines_cell(&near));
         }
         t.add_row(cells);
@@ -220,9 +221,9 @@ pub fn write_table(
     let mut parts: Vec<String> = by_level
         .iter()
         .rev()
-        .map(|(i, n)| format!("{} {}", lang.count(*n as u64), esc(&rs.levels[*i].id)))
+        .map(|(i, n)| format!("{} {}", lang.count(*n as u64), esc(words.level(&rs.levels[*i].id))))
         .collect();
-    let first = esc(rs.levels.first().map_or("", |l| l.id.as_str()));
+    let first = esc(rs.levels.first().map_or("", |l| words.level(&l.id)));
     parts.push(match lang {
         Lang::En => format!("{} below {first}", lang.count(below as u64)),
         Lang::Vi => format!("{} chưa đạt {first}", lang.count(below as u64)),
@@ -256,7 +257,7 @@ pub fn write_table(
         (Lang::Vi, Some(y), Some(YearFrom::Flag)) => format!("năm đánh giá {y} (--year)"),
         (Lang::Vi, Some(y), Some(YearFrom::Column)) => format!("năm đánh giá {y} (cột năm)"),
         (Lang::Vi, Some(y), Some(YearFrom::PeriodEnd)) => {
-            format!("năm đánh giá {y} (năm cuối của giai đoạn; đặt --year)")
+            format!("năm đánh giá {y} (năm cuối của giai đoạn áp dụng bộ tiêu chí)")
         }
         (Lang::Vi, _, _) => "năm đánh giá theo cột năm (nhiều năm)".to_string(),
     };
@@ -276,7 +277,7 @@ pub fn write_table(
             )?,
             Lang::Vi => writeln!(
                 out,
-                "--closest: {text}, xếp theo số chỉ tiêu còn thiếu cho mức tiếp theo, rồi khoảng cách đã biết trước chỉ tiêu thiếu số liệu, rồi tổng mức thiếu hụt (% của từng ngưỡng); xã đã ở mức cao nhất xếp cuối"
+                "Thứ tự xếp: {text}, xếp theo số chỉ tiêu còn thiếu cho mức tiếp theo, rồi khoảng cách đã biết trước chỉ tiêu thiếu số liệu, rồi tổng mức thiếu hụt (% của từng ngưỡng); xã đã ở mức cao nhất xếp cuối"
             )?,
         }
     }
@@ -302,14 +303,14 @@ pub fn write_table(
             )?,
             Lang::Vi => writeln!(
                 out,
-                "! {} ô hoặc dòng được đọc là không có số liệu do --lenient (xem các cảnh báo)",
+                "! {} ô hoặc dòng được đọc là không có số liệu (chế độ đọc nới lỏng; xem các cảnh báo)",
                 lang.count(meta.notes as u64)
             )?,
         }
     }
     match (lang, meta.unverified_verdicts) {
         (Lang::En, 0) => writeln!(out, "no verdict rests on an unverified threshold")?,
-        (Lang::Vi, 0) => writeln!(out, "không kết quả nào dựa trên ngưỡng chưa kiểm chứng")?,
+        (Lang::Vi, 0) => writeln!(out, "không kết quả nào dựa trên ngưỡng chưa được đối chiếu")?,
         (Lang::En, u) => writeln!(
             out,
             "{} of {} verdicts rest on unverified thresholds (marked [unverified]; see `ntm rules show`; --strict-sources makes this an error)",
@@ -318,7 +319,7 @@ pub fn write_table(
         )?,
         (Lang::Vi, u) => writeln!(
             out,
-            "{}/{} kết quả dựa trên ngưỡng chưa kiểm chứng (đánh dấu [chưa kiểm chứng]; xem `ntm rules show`; --strict-sources coi đây là lỗi)",
+            "{}/{} kết quả dựa trên ngưỡng chưa được đối chiếu với văn bản pháp lý (đánh dấu \"chưa được đối chiếu\")",
             lang.count(u as u64),
             lang.count(meta.communes as u64)
         )?,

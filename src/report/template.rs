@@ -84,7 +84,10 @@ pub fn columns(rs: &Ruleset, lang: Lang) -> Vec<Column> {
     );
     cols.push(ident("year", "Năm", &year_en, &year_vi));
     for m in &rs.measures {
-        let unit = m.unit.as_deref().map(|u| unit_text(u, lang));
+        let unit = match (lang, &m.unit_vi) {
+            (Lang::Vi, Some(vi)) => Some(vi.clone()),
+            _ => m.unit.as_deref().map(|u| unit_text(u, lang)),
+        };
         let hint = match (m.kind, lang) {
             (MeasureKind::Number, _) => unit.unwrap_or_else(|| lang.pick("number", "số").into()),
             (MeasureKind::Percent, Lang::En) => "% (0–100)".to_string(),

@@ -18,6 +18,7 @@ use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet};
 
 use super::summary::SummaryDoc;
 use super::table::what_blocks;
+use super::words::Words;
 use super::{CommuneRecord, Meta};
 use crate::lang::Lang;
 use crate::ruleset::Ruleset;
@@ -70,19 +71,20 @@ pub struct ResultRow {
 impl ResultRow {
     /// The row of `rec` in `lang`; `margin`: whether `--margin` was given.
     pub fn new(rs: &Ruleset, rec: &CommuneRecord, lang: Lang, margin: bool) -> Self {
+        let words = Words::new(rs, lang);
         ResultRow {
             row: rec.row,
             code: rec.code.clone(),
             name: rec.name.clone(),
             district: rec.district.clone(),
             province: rec.province.clone(),
-            zone: rec.zone.clone(),
+            zone: words.zone(&rec.zone).to_owned(),
             level: rec.level.as_deref().and_then(|l| rs.level_index(l)),
             next_level: rec.next_level.as_deref().and_then(|l| rs.level_index(l)),
             criteria_met: rec.criteria_met,
             criteria_total: rec.criteria_total,
-            missing: what_blocks(rec, lang),
-            near: margin.then(|| rec.borderline.iter().map(|b| b.describe_in(lang)).collect()),
+            missing: what_blocks(rec, &words),
+            near: margin.then(|| rec.borderline.iter().map(|b| words.borderline_text(b)).collect()),
         }
     }
 }
@@ -438,14 +440,18 @@ pub fn evaluate_workbook(
     max_rows: usize,
 ) -> anyhow::Result<Vec<u8>> {
     let mut sheets = vec![results_sheet(rs, rows, lang, max_rows)?];
-    sheets.extend(summary::summary_sheets(doc, lang)?);
+    sheets.extend(summary::summary_sheets(rs, doc, lang)?);
     sheets.push(meta_sheet(doc.meta, lang)?);
     workbook(sheets)
 }
 
 /// The workbook of `summary`: its tables, then the provenance.
-pub fn summary_workbook(doc: &SummaryDoc<'_>, lang: Lang) -> anyhow::Result<Vec<u8>> {
-    let mut sheets = summary::summary_sheets(doc, lang)?;
+pub fn summary_workbook(
+    rs: &Ruleset,
+    doc: &SummaryDoc<'_>,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    let mut sheets = summary::summary_sheets(rs, doc, lang)?;
     sheets.push(meta_sheet(doc.meta, lang)?);
     workbook(sheets)
 }

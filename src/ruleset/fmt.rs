@@ -14,7 +14,14 @@ pub const RULESET: &[&str] = &[
 /// `[[zones]]`.
 pub const ZONE: &[&str] = &["id", "name", "name_vi", "aliases"];
 /// `[measures.<id>]`. Keys joined by `|` share a place: their order is kept as written.
-pub const MEASURE: &[&str] = &["name", "name_vi", "kind", "unit", "aliases|optional"];
+pub const MEASURE: &[&str] = &[
+    "name",
+    "name_vi",
+    "kind",
+    "unit",
+    "unit_vi",
+    "aliases|optional",
+];
 /// `[[levels]]`.
 pub const LEVEL: &[&str] = &["id", "name", "name_vi", "requires", "source"];
 /// `[[criteria]]`.

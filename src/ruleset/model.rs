@@ -168,6 +168,8 @@ pub struct Measure {
     pub kind: MeasureKind,
     /// Unit shown next to values.
     pub unit: Option<String>,
+    /// The unit in Vietnamese (`unit_vi`), for Vietnamese output.
+    pub unit_vi: Option<String>,
     /// Other headers meaning this column.
     pub aliases: Vec<String>,
     /// A missing column is not an error.

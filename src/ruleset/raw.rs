@@ -87,6 +87,8 @@ pub(crate) struct RawMeasure {
     #[serde(default)]
     pub(crate) unit: Option<String>,
     #[serde(default)]
+    pub(crate) unit_vi: Option<String>,
+    #[serde(default)]
     #[cfg_attr(test, schemars(with = "Vec<String>"))]
     pub(crate) aliases: Vec<Spanned<String>>,
     #[serde(default)]

@@ -172,7 +172,14 @@ pub fn rows(rs: &Ruleset, scope: Scope, lang: Lang) -> Vec<RefRow> {
                     ind.id.clone(),
                     ind_name.to_string(),
                     m.id.clone(),
-                    unit(m.kind, m.unit.as_deref(), lang),
+                    unit(
+                        m.kind,
+                        match lang {
+                            Lang::Vi => m.unit_vi.as_deref().or(m.unit.as_deref()),
+                            Lang::En => m.unit.as_deref(),
+                        },
+                        lang,
+                    ),
                     op.as_str().to_string(),
                     zone.id.clone(),
                     e.from.map(|y| y.to_string()).unwrap_or_default(),

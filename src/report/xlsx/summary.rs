@@ -8,11 +8,18 @@ use rust_xlsxwriter::Worksheet;
 use super::{MAX_DATA_ROWS, Sheet};
 use crate::lang::Lang;
 use crate::report::summary::{GroupOut, Labels, SummaryDoc};
+use crate::report::words::Words;
+use crate::ruleset::Ruleset;
 
 /// Every table of `doc` that has rows, one sheet each, in the order the table format prints
 /// them.
-pub fn summary_sheets(doc: &SummaryDoc<'_>, lang: Lang) -> anyhow::Result<Vec<Worksheet>> {
+pub fn summary_sheets(
+    rs: &Ruleset,
+    doc: &SummaryDoc<'_>,
+    lang: Lang,
+) -> anyhow::Result<Vec<Worksheet>> {
     let l = Labels::new(lang);
+    let words = Words::new(rs, lang);
     let rows: Vec<(String, &GroupOut)> = doc
         .groups
         .iter()
@@ -36,7 +43,7 @@ pub fn summary_sheets(doc: &SummaryDoc<'_>, lang: Lang) -> anyhow::Result<Vec<Wo
     if let Some(s) = most_missed(doc, &l)? {
         sheets.push(s);
     }
-    if let Some(s) = targets(doc, &l)? {
+    if let Some(s) = targets(doc, &l, &words)? {
         sheets.push(s);
     }
     if let Some(s) = rollups(doc, &l, &first)? {
@@ -180,7 +187,11 @@ fn most_missed(doc: &SummaryDoc<'_>, l: &Labels) -> anyhow::Result<Option<Worksh
 }
 
 /// Each target with its check (`--targets`).
-fn targets(doc: &SummaryDoc<'_>, l: &Labels) -> anyhow::Result<Option<Worksheet>> {
+fn targets(
+    doc: &SummaryDoc<'_>,
+    l: &Labels,
+    words: &Words<'_>,
+) -> anyhow::Result<Option<Worksheet>> {
     let Some(tg) = &doc.targets else {
         return Ok(None);
     };
@@ -207,7 +218,7 @@ fn targets(doc: &SummaryDoc<'_>, l: &Labels) -> anyhow::Result<Option<Worksheet>
             .find(|h| h.id == c.level)
             .map_or(c.level.as_str(), |h| l.level(h));
         s.text(0, level);
-        s.text(1, &l.scope(c));
+        s.text(1, &l.scope(c, words));
         s.text(2, &l.goal(c));
         if let Some(share) = c.share {
             s.percent(3, share);

@@ -37,8 +37,10 @@ id = "NMM"
 name_vi = "Bắc"
 
 [measures.road]
+unit_vi = "% số km"
 kind = "percent"
 name = "Roads"
+unit = "% of km"
 name_vi = "Đường"
 
 [[levels]]
@@ -81,6 +83,8 @@ name_vi = "Bắc"
 name = "Roads"
 name_vi = "Đường"
 kind = "percent"
+unit = "% of km"
+unit_vi = "% số km"
 
 [[levels]]
 id = "std"

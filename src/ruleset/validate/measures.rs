@@ -145,6 +145,7 @@ pub(super) fn measures(
             name_vi: m.name_vi.clone(),
             kind,
             unit: m.unit.clone(),
+            unit_vi: m.unit_vi.clone(),
             aliases: m.aliases.iter().map(|a| a.get_ref().clone()).collect(),
             optional: m.optional,
         });
