@@ -26,8 +26,8 @@ pub mod summary;
 pub mod table;
 pub mod template;
 pub mod test;
-pub mod xlsx;
 pub mod words;
+pub mod xlsx;
 
 use rust_decimal::Decimal;
 

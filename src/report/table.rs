@@ -221,7 +221,13 @@ pub fn write_table(
     let mut parts: Vec<String> = by_level
         .iter()
         .rev()
-        .map(|(i, n)| format!("{} {}", lang.count(*n as u64), esc(words.level(&rs.levels[*i].id))))
+        .map(|(i, n)| {
+            format!(
+                "{} {}",
+                lang.count(*n as u64),
+                esc(words.level(&rs.levels[*i].id))
+            )
+        })
         .collect();
     let first = esc(rs.levels.first().map_or("", |l| words.level(&l.id)));
     parts.push(match lang {

@@ -84,7 +84,12 @@ impl ResultRow {
             criteria_met: rec.criteria_met,
             criteria_total: rec.criteria_total,
             missing: what_blocks(rec, &words),
-            near: margin.then(|| rec.borderline.iter().map(|b| words.borderline_text(b)).collect()),
+            near: margin.then(|| {
+                rec.borderline
+                    .iter()
+                    .map(|b| words.borderline_text(b))
+                    .collect()
+            }),
         }
     }
 }
@@ -446,11 +451,7 @@ pub fn evaluate_workbook(
 }
 
 /// The workbook of `summary`: its tables, then the provenance.
-pub fn summary_workbook(
-    rs: &Ruleset,
-    doc: &SummaryDoc<'_>,
-    lang: Lang,
-) -> anyhow::Result<Vec<u8>> {
+pub fn summary_workbook(rs: &Ruleset, doc: &SummaryDoc<'_>, lang: Lang) -> anyhow::Result<Vec<u8>> {
     let mut sheets = summary::summary_sheets(rs, doc, lang)?;
     sheets.push(meta_sheet(doc.meta, lang)?);
     workbook(sheets)
