@@ -1,10 +1,11 @@
 //! The output seam of `ntm evaluate`: one [`Sink`] per run, built from `--format`, that
 //! takes the evaluated communes batch by batch and writes the whole output at the end.
 //!
-//! What a format needs besides its records stays private here: the spool that holds the body
-//! while its head (row counts, digests, the shared year) is unknown, the byte segments that
-//! `--closest` reorders, the JSON array's commas, the table's kept records. Adding a format is
-//! one [`Kind`] variant, its arms in this file, and its renderer's file.
+//! What a format needs besides its records stays private here: the spool that holds a CSV
+//! body until the run is known to be valid (and its `#` head, under `--csv-comments`, known),
+//! the byte segments that `--closest` reorders, the JSON array's commas, the table's kept
+//! records, the workbook's rows. Adding a format is one `Kind` variant, its arms in this
+//! file, and its renderer's file.
 //!
 //! Batches are rendered on several threads with a [`Shape`] (shared, read-only) and appended
 //! to the sink in input order on one; the bytes equal those of rendering the communes one
