@@ -1,7 +1,9 @@
 //! The reader's row and column checks: duplicates, field counts, `--lenient`, fractions.
 
+use super::fractions::fraction_as_percentage;
 use super::*;
 use crate::ruleset::load_str;
+use rust_decimal::Decimal;
 
 fn ruleset() -> Ruleset {
     let (rs, diags) = load_str(
