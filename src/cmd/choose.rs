@@ -18,10 +18,11 @@ use anyhow::bail;
 use crate::cli::InputArgs;
 use crate::data::columns::{Ident, map_headers};
 use crate::data::read::{ReadOptions, YearFrom};
-use crate::ruleset::{Ruleset, builtin, load_str};
+use crate::ruleset::open::Opened;
+use crate::ruleset::{Ruleset, builtin};
 
 /// Which built-in ruleset was chosen and why.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Choice {
     /// The built-in id.
     pub id: &'static str,
@@ -29,11 +30,15 @@ pub struct Choice {
     pub by: String,
     /// Inputs that were not read ahead for their years (standard input, pipes, devices).
     pub unread: Vec<String>,
+    /// The chosen set, when the choice already opened it (parsed and validated), so the
+    /// command need not open it again (`cmd::load_chosen`).
+    pub opened: Option<Box<Opened>>,
 }
 
-/// The built-in rulesets, each parsed and validated on first use only.
+/// The built-in rulesets, each opened (parsed and validated, as `cmd::load` opens a set) on
+/// first use only.
 struct Builtins {
-    sets: [OnceCell<Option<Ruleset>>; builtin::BUILTIN.len()],
+    sets: [OnceCell<Option<Opened>>; builtin::BUILTIN.len()],
 }
 
 impl Builtins {
@@ -46,8 +51,17 @@ impl Builtins {
     /// The built-in set `id`, parsed now if it was not yet; `None` if it does not load.
     fn get(&self, id: &str) -> Option<&Ruleset> {
         let i = builtin::BUILTIN.iter().position(|(i, _, _)| *i == id)?;
-        let (_, path, text) = builtin::BUILTIN[i];
-        self.sets[i].get_or_init(|| load_str(text, path).0).as_ref()
+        self.sets[i]
+            .get_or_init(|| crate::ruleset::open(id, &super::Disk).ok())
+            .as_ref()?
+            .ruleset
+            .as_ref()
+    }
+
+    /// The set `id` as opened, if it was.
+    fn take(self, id: &str) -> Option<Opened> {
+        let i = builtin::BUILTIN.iter().position(|(i, _, _)| *i == id)?;
+        self.sets.into_iter().nth(i)?.into_inner()?
     }
 
     /// The ids of the sets parsed so far.
@@ -167,6 +181,16 @@ fn light(path: &Path, first: &Ruleset, sets: &Builtins, input: &InputArgs) -> Op
     };
     let mut years = BTreeMap::new();
     if let Some(col) = year_col {
+        // The shortcut without the parser, over the file from its start; else the parser.
+        let delimiter = input.delimiter.unwrap_or(b',');
+        if let Ok(Some(counted)) = std::fs::File::open(path)
+            .and_then(|f| crate::data::year_scan::scan_years(f, delimiter, row, col))
+        {
+            return Some(Light {
+                header,
+                years: counted,
+            });
+        }
         while rdr.read_byte_record(&mut rec).ok()? {
             let cell = rec.get(col).and_then(|c| std::str::from_utf8(c).ok())?;
             if let Ok(y) = cell.trim().parse::<i32>()
@@ -241,7 +265,10 @@ fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyho
 
 /// Choose the built-in ruleset for `input` (whose `--rules` is not given).
 pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
-    choose_from(&Builtins::new(), input, opts)
+    let sets = Builtins::new();
+    let mut choice = choose_from(&sets, input, opts)?;
+    choice.opened = sets.take(choice.id).map(Box::new);
+    Ok(choice)
 }
 
 fn choose_from(sets: &Builtins, input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
@@ -368,7 +395,12 @@ fn choose_from(sets: &Builtins, input: &InputArgs, opts: &ReadOptions) -> anyhow
             }
         })
         .collect();
-    Ok(Choice { id, by, unread })
+    Ok(Choice {
+        id,
+        by,
+        unread,
+        opened: None,
+    })
 }
 
 #[cfg(test)]

@@ -53,3 +53,19 @@ fn a_year_outside_every_period_is_refused_without_parsing() {
     );
     assert!(sets.parsed().is_empty());
 }
+
+#[test]
+fn the_chosen_set_is_handed_on_as_opened() {
+    let input = input(&["examples/communes.csv"]);
+    let choice = choose(&input, &crate::cmd::read_options(&input)).expect("a choice");
+    let opened = choice.opened.expect("opened while choosing");
+    assert_eq!(opened.source.label, "builtin:ntm-2021-2025");
+    let rs = opened.ruleset.expect("valid");
+    let (again, _) = crate::ruleset::load_str(
+        crate::ruleset::builtin::get("ntm-2021-2025")
+            .expect("built in")
+            .1,
+        "criteria/ntm-2021-2025.toml",
+    );
+    assert_eq!(format!("{rs:?}"), format!("{:?}", again.expect("valid")));
+}
