@@ -73,7 +73,16 @@ pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Optio
     let Some(Value::Num(n)) = v else {
         return;
     };
-    if f.percentage.is_some() && f.sample.is_some() {
+    // Which slot the value would fill; once it is filled, the cell's text is not looked at
+    // (most percent cells of a file, issue #14).
+    let slot = if n > Decimal::ONE {
+        &mut f.percentage
+    } else if n > Decimal::ZERO {
+        &mut f.sample
+    } else {
+        return;
+    };
+    if slot.is_some() {
         return;
     }
     // A `%` sign makes a cell explicit: it counts neither way.
@@ -81,13 +90,7 @@ pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Optio
     if cell.ends_with('%') {
         return;
     }
-    if n > Decimal::ONE {
-        if f.percentage.is_none() {
-            f.percentage = Some((line, cell.to_string()));
-        }
-    } else if n > Decimal::ZERO && f.sample.is_none() {
-        f.sample = Some((line, cell.to_string()));
-    }
+    *slot = Some((line, cell.to_string()));
 }
 
 /// A fraction's text as the percentage it would be: `0.85` → `85`, `1` → `100`, moving the
