@@ -5,6 +5,7 @@ use unicode_normalization::{IsNormalized, is_nfc_quick};
 
 use super::context::RowCtx;
 use super::fractions::track_fraction;
+use super::memo::LastText;
 use super::record::Record;
 use super::unit_list::check_unit;
 use super::year::year;
@@ -77,7 +78,14 @@ pub(super) fn read_row(
     }
     overrides(rec, cols, rs, &values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
-    let province = text(cols.ident(Ident::Province));
+    // Cells that repeat from row to row are worked out once per change.
+    let repeated = |c: Option<usize>, last: &mut LastText| -> Option<String> {
+        c.and_then(|c| rec.get(c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| last.get(s))
+    };
+    let province = repeated(cols.ident(Ident::Province), &mut cx.memo.province);
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
     let code = text(cols.ident(Ident::Code));
     let name = text(cols.ident(Ident::Name));
@@ -89,7 +97,7 @@ pub(super) fn read_row(
         line: cx.line,
         code,
         name,
-        district: text(cols.ident(Ident::District)),
+        district: repeated(cols.ident(Ident::District), &mut cx.memo.district),
         province,
         zone,
         zone_from,

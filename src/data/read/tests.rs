@@ -336,3 +336,13 @@ fn blank_rows_are_skipped_whatever_their_spaces() {
         "a byte-order mark is not whitespace to str::trim"
     );
 }
+
+#[test]
+fn last_text_composes_each_new_cell_and_reuses_a_repeated_one() {
+    let mut last = super::memo::LastText::default();
+    // `Hà Nội` decomposed (a + combining grave), then composed, then the same again.
+    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+    assert_eq!(last.get("Huế"), "Huế");
+    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+}
