@@ -4,7 +4,12 @@
 //! Reads the data once ahead of the real pass (regular files only: not standard input, a pipe
 //! or a device) for the years and to check that the data has the chosen set's columns; prints
 //! nothing: the caller reports.
+//!
+//! Start-up matters (a province's file is evaluated in a few milliseconds): the choice by
+//! year takes the periods from `builtin::PERIODS`, and a built-in set is parsed and validated
+//! only when its columns must be compared with the data's header (issue #14).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -13,10 +18,11 @@ use anyhow::bail;
 use crate::cli::InputArgs;
 use crate::data::columns::{Ident, map_headers};
 use crate::data::read::{ReadOptions, YearFrom};
-use crate::ruleset::{Ruleset, builtin, load_str};
+use crate::ruleset::open::Opened;
+use crate::ruleset::{Ruleset, builtin};
 
 /// Which built-in ruleset was chosen and why.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Choice {
     /// The built-in id.
     pub id: &'static str,
@@ -24,25 +30,71 @@ pub struct Choice {
     pub by: String,
     /// Inputs that were not read ahead for their years (standard input, pipes, devices).
     pub unread: Vec<String>,
+    /// The chosen set, when the choice already opened it (parsed and validated), so the
+    /// command need not open it again (`cmd::load_chosen`).
+    pub opened: Option<Box<Opened>>,
 }
 
-/// The built-in rulesets with their periods, oldest first.
-fn builtins() -> Vec<(&'static str, Ruleset)> {
-    builtin::BUILTIN
+/// The built-in rulesets, each opened (parsed and validated, as `cmd::load` opens a set) on
+/// first use only.
+struct Builtins {
+    sets: [OnceCell<Option<Opened>>; builtin::BUILTIN.len()],
+}
+
+impl Builtins {
+    fn new() -> Self {
+        Builtins {
+            sets: std::array::from_fn(|_| OnceCell::new()),
+        }
+    }
+
+    /// The built-in set `id`, parsed now if it was not yet; `None` if it does not load.
+    fn get(&self, id: &str) -> Option<&Ruleset> {
+        let i = builtin::BUILTIN.iter().position(|(i, _, _)| *i == id)?;
+        self.sets[i]
+            .get_or_init(|| crate::ruleset::open(id, &super::Disk).ok())
+            .as_ref()?
+            .ruleset
+            .as_ref()
+    }
+
+    /// The set `id` as opened, if it was.
+    fn take(self, id: &str) -> Option<Opened> {
+        let i = builtin::BUILTIN.iter().position(|(i, _, _)| *i == id)?;
+        self.sets.into_iter().nth(i)?.into_inner()?
+    }
+
+    /// The ids of the sets parsed so far.
+    #[cfg(test)]
+    fn parsed(&self) -> Vec<&'static str> {
+        builtin::BUILTIN
+            .iter()
+            .zip(&self.sets)
+            .filter(|(_, cell)| cell.get().is_some())
+            .map(|((id, _, _), _)| *id)
+            .collect()
+    }
+
+    /// Every built-in set, oldest first, each parsed only when the iteration reaches it.
+    fn all(&self) -> impl DoubleEndedIterator<Item = (&'static str, &Ruleset)> {
+        builtin::BUILTIN
+            .iter()
+            .filter_map(|(id, _, _)| Some((*id, self.get(id)?)))
+    }
+}
+
+/// The built-in set whose period holds `year`.
+fn holding(year: i32) -> Option<&'static str> {
+    builtin::PERIODS
         .iter()
-        .filter_map(|(id, path, text)| load_str(text, path).0.map(|rs| (*id, rs)))
-        .collect()
-}
-
-fn holding(sets: &[(&'static str, Ruleset)], year: i32) -> Option<&'static str> {
-    sets.iter()
-        .find(|(_, rs)| rs.period.0 <= year && year <= rs.period.1)
+        .find(|(_, (from, to))| *from <= year && year <= *to)
         .map(|(id, _)| *id)
 }
 
-fn periods(sets: &[(&'static str, Ruleset)]) -> String {
-    sets.iter()
-        .map(|(id, rs)| format!("`{id}` {}–{}", rs.period.0, rs.period.1))
+fn periods() -> String {
+    builtin::PERIODS
+        .iter()
+        .map(|(id, (from, to))| format!("`{id}` {from}–{to}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -71,7 +123,8 @@ struct Light {
     years: BTreeMap<i32, usize>,
 }
 
-fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
+/// `first` is tried first for a header, then each built-in set (parsed only if reached).
+fn light(path: &Path, first: &Ruleset, sets: &Builtins, input: &InputArgs) -> Option<Light> {
     let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
     let mut head = [0u8; 8];
     let n = {
@@ -111,7 +164,8 @@ fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
             continue;
         }
         let cells = text(&rec)?;
-        let found = sets.iter().find_map(|rs| {
+        let mut candidates = std::iter::once(first).chain(sets.all().map(|(_, rs)| rs));
+        let found = candidates.find_map(|rs| {
             let (cols, _) = map_headers(&cells, rs, true, "", row);
             cols.measures
                 .iter()
@@ -127,6 +181,16 @@ fn light(path: &Path, sets: &[&Ruleset], input: &InputArgs) -> Option<Light> {
     };
     let mut years = BTreeMap::new();
     if let Some(col) = year_col {
+        // The shortcut without the parser, over the file from its start; else the parser.
+        let delimiter = input.delimiter.unwrap_or(b',');
+        if let Ok(Some(counted)) = std::fs::File::open(path)
+            .and_then(|f| crate::data::year_scan::scan_years(f, delimiter, row, col))
+        {
+            return Some(Light {
+                header,
+                years: counted,
+            });
+        }
         while rdr.read_byte_record(&mut rec).ok()? {
             let cell = rec.get(col).and_then(|c| std::str::from_utf8(c).ok())?;
             if let Ok(y) = cell.trim().parse::<i32>()
@@ -150,13 +214,11 @@ fn lacks_columns(header: &[String], rs: &Ruleset) -> bool {
 fn read_ahead(
     files: &[PathBuf],
     rs: &Ruleset,
-    sets: &[(&'static str, Ruleset)],
+    sets: &Builtins,
     opts: &ReadOptions,
     input: &InputArgs,
 ) -> anyhow::Result<(Seen, Option<Vec<Vec<String>>>)> {
-    let mut refs: Vec<&Ruleset> = vec![rs];
-    refs.extend(sets.iter().map(|(_, rs)| rs));
-    let lights: Option<Vec<Light>> = files.iter().map(|f| light(f, &refs, input)).collect();
+    let lights: Option<Vec<Light>> = files.iter().map(|f| light(f, rs, sets, input)).collect();
     if let Some(lights) = lights {
         let mut years = BTreeMap::new();
         for l in &lights {
@@ -203,7 +265,13 @@ fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyho
 
 /// Choose the built-in ruleset for `input` (whose `--rules` is not given).
 pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
-    let sets = builtins();
+    let sets = Builtins::new();
+    let mut choice = choose_from(&sets, input, opts)?;
+    choice.opened = sets.take(choice.id).map(Box::new);
+    Ok(choice)
+}
+
+fn choose_from(sets: &Builtins, input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
     // Only regular files are read ahead: standard input, a pipe (`<(…)`) or a device can be
     // read once, or never ends (`/dev/zero`); for those the set in force today is used, and
     // the real pass reports a year outside its period.
@@ -218,34 +286,32 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
     // The files' headers, when the light read could take them.
     let mut headers: Option<Vec<Vec<String>>> = None;
     let (id, by) = if let Some(y) = input.year {
-        let Some(id) = holding(&sets, y) else {
+        let Some(id) = holding(y) else {
             bail!(
                 "no built-in ruleset covers --year {y} (built in: {}); pass --rules ID|FILE, with --allow-out-of-period to assess {y} against another period's set",
-                periods(&sets)
+                periods()
             );
         };
         (id, format!("--year {y}"))
     } else {
         // The `year` column does not depend on the ruleset it is read with.
-        let probe = &sets
-            .iter()
-            .find(|(id, _)| *id == builtin::DEFAULT_ID)
-            .ok_or_else(|| anyhow::anyhow!("the default ruleset does not load"))?
-            .1;
+        let probe = sets
+            .get(builtin::DEFAULT_ID)
+            .ok_or_else(|| anyhow::anyhow!("the default ruleset does not load"))?;
         let seen = if files.is_empty() {
             None
         } else {
-            let (seen, h) = read_ahead(&files, probe, &sets, opts, input)?;
+            let (seen, h) = read_ahead(&files, probe, sets, opts, input)?;
             headers = h;
             Some(seen)
         };
         let years = seen.as_ref().map(|s| s.years.clone()).unwrap_or_default();
         let mut by_set: BTreeMap<&str, Vec<(i32, usize)>> = BTreeMap::new();
         for (&y, &n) in &years {
-            let Some(id) = holding(&sets, y) else {
+            let Some(id) = holding(y) else {
                 bail!(
                     "year {y} of the `year` column is in no built-in ruleset's period (built in: {}); pass --rules ID|FILE",
-                    periods(&sets)
+                    periods()
                 );
             };
             by_set.entry(id).or_default().push((y, n));
@@ -253,7 +319,8 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
         match by_set.len() {
             0 => {
                 let (y, m, d) = today()?;
-                let Some(id) = holding(&sets, y).or_else(|| sets.last().map(|(id, _)| *id)) else {
+                let Some(id) = holding(y).or_else(|| builtin::PERIODS.last().map(|(id, _)| *id))
+                else {
                     bail!("no built-in ruleset");
                 };
                 (id, format!("today {y:04}-{m:02}-{d:02}"))
@@ -285,14 +352,12 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
     };
     // The data must have the chosen set's columns; if it has another set's, say which.
     if !files.is_empty() && !input.allow_missing {
-        let chosen = &sets
-            .iter()
-            .find(|(i, _)| *i == id)
-            .expect("chosen is built in")
-            .1;
+        let chosen = sets
+            .get(id)
+            .ok_or_else(|| anyhow::anyhow!("built-in ruleset `{id}` does not load"))?;
         if headers.is_none() && probed.is_none() {
             // --year: the files were not read yet.
-            headers = read_ahead(&files, chosen, &sets, opts, input)?.1;
+            headers = read_ahead(&files, chosen, sets, opts, input)?.1;
         }
         let lacks = |rs: &Ruleset| -> anyhow::Result<bool> {
             Ok(match &headers {
@@ -305,8 +370,8 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             _ => lacks(chosen)?,
         };
         if missing {
-            for (other, rs) in sets.iter().rev() {
-                if *other == id || lacks(rs)? {
+            for (other, rs) in sets.all().rev() {
+                if other == id || lacks(rs)? {
                     continue;
                 }
                 bail!(
@@ -330,5 +395,13 @@ pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
             }
         })
         .collect();
-    Ok(Choice { id, by, unread })
+    Ok(Choice {
+        id,
+        by,
+        unread,
+        opened: None,
+    })
 }
+
+#[cfg(test)]
+mod tests;

@@ -132,8 +132,8 @@ fn evaluate(
         errors.check(&inputs)?;
     }
     let opts = super::read_options(&args.input);
-    let (spec, chosen) = super::ruleset_spec(&args.input, &opts, err)?;
-    let (rs, src, ruleset_diags) = super::load(&spec, err)?;
+    let (spec, mut chosen) = super::ruleset_spec(&args.input, &opts, err)?;
+    let (rs, src, ruleset_diags) = super::load_chosen(&spec, &mut chosen, err)?;
     inputs.add_ruleset(&src.files);
     if let Some(errors) = errors.as_deref_mut() {
         errors.check(&inputs)?;

@@ -157,6 +157,22 @@ pub fn load(
     Ok((opened.ruleset, opened.source, opened.diags))
 }
 
+/// [`load`], unless the choice of a built-in set already opened it: then its diagnostics
+/// are printed and the set is used as opened (start-up, issue #14).
+pub fn load_chosen(
+    spec: &str,
+    chosen: &mut Option<choose::Choice>,
+    err: &mut dyn Write,
+) -> anyhow::Result<(Option<Ruleset>, Source, Vec<Diagnostic>)> {
+    match chosen.as_mut().and_then(|c| c.opened.take()) {
+        Some(opened) if opened.source.label == format!("builtin:{spec}") => {
+            write_diagnostics(err, &opened.diags)?;
+            Ok((opened.ruleset, opened.source, opened.diags))
+        }
+        _ => load(spec, err),
+    }
+}
+
 /// What a command that reads communes starts from: the valid ruleset, its source, and the
 /// options rows are read with.
 pub struct Prepared {
@@ -174,8 +190,8 @@ pub struct Prepared {
 /// period. `None` when the ruleset has errors (exit 2).
 pub fn prepare(input: &InputArgs, err: &mut dyn Write) -> anyhow::Result<Option<Prepared>> {
     let opts = read_options(input);
-    let (spec, chosen) = ruleset_spec(input, &opts, err)?;
-    let (rs, src, _) = load(&spec, err)?;
+    let (spec, mut chosen) = ruleset_spec(input, &opts, err)?;
+    let (rs, src, _) = load_chosen(&spec, &mut chosen, err)?;
     let Some(rs) = rs else {
         return Ok(None);
     };

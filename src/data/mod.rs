@@ -1,8 +1,8 @@
 //! Commune data: decoding CSV bytes (`decode`), worksheets (`sheet`), header mapping
 //! (`columns`), cell coercion (`coerce`), the province table (`province`), the official lists
 //! of communal units (`units`), reading rows from either source (`read`), CSV records with exact positions and a size
-//! cap (`records`) and the fast hasher
-//! of the reader's maps (`hash`).
+//! cap (`records`), the fast hasher of the reader's maps (`hash`) and the years of a plain
+//! CSV file counted without a parser (`year_scan`).
 //!
 //! Data diagnostic codes are stable and listed in [`CODES`] and docs/data.md.
 
@@ -16,6 +16,7 @@ pub mod read;
 pub mod records;
 pub mod sheet;
 pub mod units;
+pub mod year_scan;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.

@@ -32,3 +32,28 @@ pub fn get(id: &str) -> Option<(&'static str, &'static str)> {
         .find(|(i, _, _)| *i == id)
         .map(|(_, path, text)| (*path, *text))
 }
+
+/// (id, period) of every built-in ruleset, in the order of [`BUILTIN`]: what choosing a set by
+/// the assessment year needs, known without parsing one (start-up, issue #14). A test checks
+/// it against each set's `[ruleset] period`, so the two cannot drift apart.
+pub const PERIODS: [(&str, (i32, i32)); 3] = [
+    ("ntm-2016-2020", (2016, 2020)),
+    ("ntm-2021-2025", (2021, 2025)),
+    ("ntm-2026-2030", (2026, 2030)),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_agree_with_the_parsed_rulesets() {
+        assert_eq!(PERIODS.len(), BUILTIN.len());
+        for ((id, path, text), (pid, period)) in BUILTIN.iter().zip(PERIODS) {
+            let (rs, diags) = crate::ruleset::load_str(text, path);
+            let rs = rs.unwrap_or_else(|| panic!("{id}: {diags:?}"));
+            assert_eq!((rs.id.as_str(), rs.period), (*id, period), "{path}");
+            assert_eq!(pid, *id);
+        }
+    }
+}

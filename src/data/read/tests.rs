@@ -1,7 +1,9 @@
 //! The reader's row and column checks: duplicates, field counts, `--lenient`, fractions.
 
+use super::fractions::fraction_as_percentage;
 use super::*;
 use crate::ruleset::load_str;
+use rust_decimal::Decimal;
 
 fn ruleset() -> Ruleset {
     let (rs, diags) = load_str(
@@ -333,4 +335,14 @@ fn blank_rows_are_skipped_whatever_their_spaces() {
         !blank(",,\u{feff},"),
         "a byte-order mark is not whitespace to str::trim"
     );
+}
+
+#[test]
+fn last_text_composes_each_new_cell_and_reuses_a_repeated_one() {
+    let mut last = super::memo::LastText::default();
+    // `Hà Nội` decomposed (a + combining grave), then composed, then the same again.
+    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+    assert_eq!(last.get("Huế"), "Huế");
+    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
 }

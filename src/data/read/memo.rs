@@ -1,0 +1,60 @@
+//! Bounded memos of per-cell work that repeats across rows (province and zone lookups).
+
+use super::row::nfc_fast;
+use crate::data::hash::FxHashMap;
+use crate::data::province::Lookup;
+use crate::ruleset::model::ZoneMatch;
+
+/// Memos of per-cell work that repeats across rows (issue #7): province or zone names take
+/// few distinct values, and folding them for every row dominated reading. (Yes/no cells are
+/// matched without folding by `coerce_bytes`.)
+/// Each memo is bounded, so memory stays flat on any file.
+#[derive(Default)]
+pub(super) struct Memo {
+    pub(super) provinces: FxHashMap<Box<str>, Lookup>,
+    pub(super) zones: FxHashMap<Box<str>, ZoneMatch>,
+    /// Official-list warnings of this file so far: unknown codes, name mismatches.
+    pub(super) unit_warnings: [usize; 2],
+    /// The last district and province cells, as text.
+    pub(super) district: LastText,
+    pub(super) province: LastText,
+}
+
+/// The text of the last cell read in a column, trimmed and NFC ([`nfc_fast`]): neighbouring
+/// rows mostly share their district and province, and comparing a cell with the last one
+/// takes less than checking it is composed (issue #14). One entry: memory stays flat.
+#[derive(Default)]
+pub(super) struct LastText {
+    raw: String,
+    text: String,
+}
+
+impl LastText {
+    /// `nfc_fast(cell)`, worked out only when the cell differs from the last.
+    pub(super) fn get(&mut self, cell: &str) -> String {
+        if cell != self.raw {
+            self.raw.clear();
+            self.raw.push_str(cell);
+            self.text = nfc_fast(cell);
+        }
+        self.text.clone()
+    }
+}
+
+/// Entries kept per memo; past this, cells are worked out afresh.
+const MEMO_LIMIT: usize = 4096;
+
+pub(super) fn memo<V: Clone>(
+    map: &mut FxHashMap<Box<str>, V>,
+    key: &str,
+    f: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = map.get(key) {
+        return v.clone();
+    }
+    let v = f();
+    if map.len() < MEMO_LIMIT {
+        map.insert(key.into(), v.clone());
+    }
+    v
+}

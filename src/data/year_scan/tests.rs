@@ -1,0 +1,109 @@
+//! The shortcut counts exactly what the csv parser reads, or steps aside.
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// The years as `cmd::choose` counted them before the shortcut: every record through the
+/// parser, `None` when a record lacks the field or its cell is not UTF-8.
+fn through_the_parser(
+    bytes: &[u8],
+    delimiter: u8,
+    skip: u64,
+    col: usize,
+) -> Option<BTreeMap<i32, usize>> {
+    let mut rdr = crate::data::records::csv_records(bytes, delimiter);
+    let mut rec = csv::ByteRecord::new();
+    let mut years = BTreeMap::new();
+    let mut n = 0u64;
+    while rdr.read_byte_record(&mut rec).ok()? {
+        n += 1;
+        if n <= skip {
+            continue;
+        }
+        let cell = rec.get(col).and_then(|c| std::str::from_utf8(c).ok())?;
+        if let Ok(y) = cell.trim().parse::<i32>()
+            && (1900..=2100).contains(&y)
+        {
+            *years.entry(y).or_insert(0) += 1;
+        }
+    }
+    Some(years)
+}
+
+fn scan(bytes: &[u8], delimiter: u8, skip: u64, col: usize) -> Option<BTreeMap<i32, usize>> {
+    scan_years(bytes, delimiter, skip, col).expect("a slice reads")
+}
+
+#[test]
+fn counts_the_years_after_the_header() {
+    let text = b"year,code\n2025,1\n\n2025 ,2\r\n2026,3\n1899,4\nabc,5\n2024,6";
+    let want: BTreeMap<i32, usize> = [(2024, 1), (2025, 2), (2026, 1)].into();
+    assert_eq!(scan(text, b',', 1, 0), Some(want.clone()));
+    assert_eq!(through_the_parser(text, b',', 1, 0), Some(want));
+}
+
+#[test]
+fn reads_past_quoted_fields_after_the_year() {
+    // Decimal commas quoted, a quoted field over two lines, a doubled quote, a quote inside
+    // an unquoted field, a quote closing the file.
+    let text = b"year,a,b\n2025,\"71,4\",x\n2026,\"two\nlines\",\"say \"\"hi\"\"\"\n2025,a\"b,c\n2024,\"1,5\"";
+    let want: BTreeMap<i32, usize> = [(2024, 1), (2025, 2), (2026, 1)].into();
+    assert_eq!(through_the_parser(text, b',', 1, 0), Some(want.clone()));
+    assert_eq!(scan(text, b',', 1, 0), Some(want));
+}
+
+#[test]
+fn steps_aside_where_the_parser_reads_otherwise_or_fails() {
+    // A quoted cell, a byte-order mark, a record without the field, a cell not UTF-8.
+    for text in [
+        &b"year,name\n2025,\"a,b\"\n"[..],
+        b"\xEF\xBB\xBFyear,code\n2025,1\n",
+        b"code,year\n1,2025\n2\n",
+        b"code,year\n1,20\xFF25\n",
+    ] {
+        assert_eq!(scan(text, b',', 1, 1), None, "{text:?}");
+    }
+    let long = format!("year,code\n2025,{}\n", "9".repeat(LINE_LIMIT + 1));
+    assert_eq!(scan(long.as_bytes(), b',', 1, 0), None);
+}
+
+#[test]
+fn lines_across_chunks_are_counted_once() {
+    let mut text = b"year;code\n".to_vec();
+    let mut rows = 0;
+    while text.len() < 3 * CHUNK {
+        // A quoted field after the year, over two lines every third record.
+        let sep = if rows % 3 == 0 { "\n" } else { "," };
+        text.extend_from_slice(format!("{};\"{rows}{sep}5\"\n", 2021 + rows % 5).as_bytes());
+        rows += 1;
+    }
+    let got = scan(&text, b';', 1, 0).expect("plain");
+    assert_eq!(got.values().sum::<usize>(), rows);
+    assert_eq!(Some(got), through_the_parser(&text, b';', 1, 0));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn agrees_with_the_parser(
+        pieces in prop::collection::vec(prop::sample::select(vec![
+            &b"2025"[..], b"2026", b"1899", b" 2030 ", b"x", b"", b",", b";", b"\n", b"\n\n",
+            b"\r", b"\r\n", b"\"", b"\"\"", b",\"", b"\",", b"\"\n", b"\xEF\xBB\xBF", b"\xFF",
+            b"\xC3\xA1", b"-7", b" ",
+        ]), 0..40),
+        delimiter in prop::sample::select(vec![b',', b';']),
+        skip in 0u64..3,
+        col in 0usize..3,
+    ) {
+        let bytes: Vec<u8> = pieces.concat();
+        let got = scan(&bytes, delimiter, skip, col);
+        let want = through_the_parser(&bytes, delimiter, skip, col);
+        if got.is_some() {
+            prop_assert_eq!(&got, &want);
+        } else if !bytes.contains(&b'"') && !bytes.starts_with(b"\xEF\xBB\xBF") {
+            prop_assert_eq!(want, None);
+        }
+    }
+}
