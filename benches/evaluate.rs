@@ -156,7 +156,7 @@ fn evaluate_and_record_example(bencher: divan::Bencher<'_, '_>) {
             .enumerate()
             .map(|(i, row)| {
                 let o = evaluate(&rs, row.zone, row.year, &row.values);
-                ntm::report::CommuneRecord::new(&rs, i + 1, "b.csv", row, &o, false)
+                ntm::record::CommuneRecord::new(&rs, i + 1, "b.csv", row, &o, false)
             })
             .collect::<Vec<_>>()
     });
@@ -173,7 +173,7 @@ fn evaluate_and_write_csv_example(bencher: divan::Bencher<'_, '_>) {
         bytes.clear();
         let mut ev = Evaluator::new(&rs);
         let mut out = ev.evaluate(rows[0].zone, rows[0].year, &rows[0].values);
-        let mut slot = ntm::report::RecordSlot::default();
+        let mut slot = ntm::record::RecordSlot::default();
         let mut sink = ntm::report::csv::CsvSink::body(&mut bytes);
         for (i, row) in rows.iter().enumerate() {
             ev.evaluate_into(row.zone, row.year, divan::black_box(&row.values), &mut out);

@@ -5,6 +5,8 @@
 //! opens files (a ruleset is opened by `ruleset::open`, reading through the `Files` that `cmd`
 //! supplies).
 
+#![warn(unreachable_pub)]
+
 pub mod cli;
 pub mod cmd;
 pub mod data;

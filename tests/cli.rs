@@ -150,7 +150,7 @@ fn every_reported_figures_diagnostic_code_is_documented() {
 #[test]
 fn every_diff_diagnostic_code_is_documented() {
     let doc = std::fs::read_to_string("docs/diff.md").expect("docs/diff.md");
-    for code in ntm::cmd::diff::CODES {
+    for code in ntm::cmd::DIFF_CODES {
         assert!(
             doc.contains(&format!("| `{code}` |")),
             "`{code}` is not in docs/diff.md"
@@ -173,7 +173,7 @@ fn every_case_file_code_has_a_golden_case_and_is_its_own() {
     let others: Vec<&str> = ntm::ruleset::codes()
         .into_iter()
         .chain(ntm::data::CODES)
-        .chain(ntm::cmd::diff::CODES)
+        .chain(ntm::cmd::DIFF_CODES)
         .collect();
     for code in ntm::test::CODES {
         assert!(
@@ -185,7 +185,7 @@ fn every_case_file_code_has_a_golden_case_and_is_its_own() {
             "`{code}` is also another family's code"
         );
     }
-    for code in ntm::cmd::diff::CODES {
+    for code in ntm::cmd::DIFF_CODES {
         assert!(!ntm::ruleset::codes().contains(&code) && !ntm::data::CODES.contains(&code));
     }
 }
@@ -206,7 +206,7 @@ fn every_sheet_import_code_is_documented_and_its_own() {
     let others: Vec<&str> = ntm::ruleset::codes()
         .into_iter()
         .chain(ntm::data::CODES)
-        .chain(ntm::cmd::diff::CODES)
+        .chain(ntm::cmd::DIFF_CODES)
         .chain(ntm::test::CODES)
         .collect();
     for code in ntm::ruleset::sheet::CODES {

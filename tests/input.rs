@@ -499,7 +499,7 @@ fn evaluate_bytes(name: &str, bytes: &[u8]) -> (ntm::Exit, String, String) {
 /// A file longer than one read chunk whose `Đ` at line `cut_line` starts one byte before a
 /// chunk boundary, so the character is cut between two chunks; then lines up to `lines`.
 fn straddling_file(lines: usize) -> (Vec<u8>, usize) {
-    let chunk = ntm::cmd::scan::CHUNK;
+    let chunk = ntm::cmd::CHUNK;
     let mut bytes = format!("{HEADER}\n").into_bytes();
     let mut cut_line = 0;
     for i in 0..lines {

@@ -4,7 +4,7 @@ use ntm::data::coerce::DecimalMark;
 use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, read_csv};
 use ntm::eval::evaluate;
-use ntm::report::CommuneRecord;
+use ntm::record::CommuneRecord;
 use ntm::ruleset::{Ruleset, load_str};
 use proptest::prelude::*;
 
@@ -164,7 +164,7 @@ fn long_and_explain(
 ) -> (Vec<csv::StringRecord>, serde_json::Value, CommuneRecord) {
     let o = evaluate(rs, r.zone, r.year, &r.values);
     let mut rec = CommuneRecord::new(rs, 1, "t.csv", r, &o, false);
-    rec.borderline = ntm::report::borderline_records(rs, &o, &r.values, Some(margin));
+    rec.borderline = ntm::record::borderline_records(rs, &o, &r.values, Some(margin));
     let mut bytes = Vec::new();
     {
         let mut sink = ntm::report::long::LongSink::body(&mut bytes);

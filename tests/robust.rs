@@ -5,7 +5,7 @@
 use ntm::data::coerce::DecimalMark;
 use ntm::data::read::{ReadOptions, read_csv};
 use ntm::eval::evaluate;
-use ntm::report::CommuneRecord;
+use ntm::record::CommuneRecord;
 use proptest::prelude::*;
 
 use crate::pipeline::example;

@@ -16,7 +16,11 @@ use crate::ruleset::lint::{self, LintOptions};
 use crate::summary::targets;
 
 /// Run `ntm check`.
-pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     for a in &args.allow {
         if !lint::CODES.contains(&a.as_str()) {
             bail!(

@@ -264,7 +264,7 @@ fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyho
 }
 
 /// Choose the built-in ruleset for `input` (whose `--rules` is not given).
-pub fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
+pub(crate) fn choose(input: &InputArgs, opts: &ReadOptions) -> anyhow::Result<Choice> {
     let sets = Builtins::new();
     let mut choice = choose_from(&sets, input, opts)?;
     choice.opened = sets.take(choice.id).map(Box::new);

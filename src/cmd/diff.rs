@@ -26,7 +26,11 @@ pub const CODES: [&str; 1] = [DUPLICATE_COMMUNE];
 const DUPLICATE_COMMUNE: &str = "duplicate-commune";
 
 /// Run `ntm diff`.
-pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &DiffArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let [old, new] = match args.input.files.as_slice() {
         [old, new] => [old.display().to_string(), new.display().to_string()],
         _ => anyhow::bail!(

@@ -15,9 +15,10 @@ use crate::data::read::Row;
 use crate::diag::Diagnostic;
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::Margin;
+use crate::record::{RecordSlot, RunTally, borderline_records};
 use crate::report::csv::{BOM, write_errors_csv, write_errors_rows};
 use crate::report::sink::{Piece, Shape, Sink, SinkOptions};
-use crate::report::{RecordSlot, RunTally, borderline_records, write_data_diagnostics};
+use crate::report::write_data_diagnostics;
 use crate::ruleset::Ruleset;
 
 /// Run `ntm evaluate`.
@@ -26,7 +27,11 @@ use crate::ruleset::Ruleset;
 /// last one: a run that stops before reading data (a bad ruleset, `--year` outside its
 /// period, an unreadable file) writes the diagnostics or the error that stopped it. Only a
 /// file that is one of the run's inputs is left alone (the run is refused).
-pub fn run(args: &EvaluateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &EvaluateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let Some(path) = args.errors_out.as_deref() else {
         return evaluate(args, None, out, err);
     };

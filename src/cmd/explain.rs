@@ -12,14 +12,18 @@ use crate::cmd::scan::{input_meta, read_all};
 use crate::data::read::Row;
 use crate::eval::evaluate;
 use crate::lang::Lang;
-use crate::report::RunTally;
+use crate::record::RunTally;
 use crate::report::explain::{
     Explanation, explain_commune, write_explain_json, write_explain_table,
 };
 use crate::text::{echo, escape_controls, fold};
 
 /// Run `ntm explain`.
-pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &ExplainArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     // Started now, so a --meta folder that cannot be written stops the run before it reads.
     let meta_file = match args.meta.as_deref() {
         Some(path) => Some(MetaFile::begin(path)?),
@@ -133,7 +137,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
 /// Indexes of the rows `query` names: those whose code is `query` exactly (trimmed) if any,
 /// else those whose name folds to the same key, a leading unit word (`Xã`, `Phường`, `Thị
 /// trấn`) aside. Never a partial or similar match.
-pub fn find(rows: &[Row], query: &str) -> Vec<usize> {
+pub(crate) fn find(rows: &[Row], query: &str) -> Vec<usize> {
     let q = query.trim();
     let by_code: Vec<usize> = rows
         .iter()

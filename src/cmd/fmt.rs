@@ -11,7 +11,11 @@ use crate::report::write_diagnostics;
 use crate::ruleset::{builtin, fmt};
 
 /// Run `ntm fmt`.
-pub fn run(args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &FmtArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let report_only = args.check || args.diff;
     let mut invalid = false;
     let mut changed = false;

@@ -54,14 +54,14 @@ impl FileId {
 
 /// The files a run reads, each with how it is named to the user.
 #[derive(Debug, Default)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     files: Vec<(FileId, String)>,
 }
 
 impl Inputs {
     /// Add the file at `path` (`-`: the file behind standard input, if any), described as
     /// `what` (`data file a.csv`). A path naming no file is skipped: nothing can overwrite it.
-    pub fn add(&mut self, path: &Path, what: impl Into<String>) {
+    pub(crate) fn add(&mut self, path: &Path, what: impl Into<String>) {
         let id = if path.as_os_str() == "-" {
             FileId::of_stdin()
         } else {
@@ -73,7 +73,7 @@ impl Inputs {
     }
 
     /// Add every data file of a run.
-    pub fn add_data(&mut self, files: &[std::path::PathBuf]) {
+    pub(crate) fn add_data(&mut self, files: &[std::path::PathBuf]) {
         for f in files {
             let what = if f.as_os_str() == "-" {
                 "standard input".to_string()
@@ -85,7 +85,7 @@ impl Inputs {
     }
 
     /// Add the ruleset files a load read (the file and each base it extends).
-    pub fn add_ruleset(&mut self, files: &[String]) {
+    pub(crate) fn add_ruleset(&mut self, files: &[String]) {
         for f in files {
             self.add(Path::new(f), format!("ruleset {f}"));
         }
@@ -93,7 +93,7 @@ impl Inputs {
 
     /// Refuse `output` (given as `flag`, e.g. `-o`) when it is the same file as an input.
     /// An output that does not exist yet cannot be an input.
-    pub fn check(&self, flag: &str, output: &Path) -> anyhow::Result<()> {
+    pub(crate) fn check(&self, flag: &str, output: &Path) -> anyhow::Result<()> {
         if output.as_os_str() == "-" {
             return Ok(());
         }
@@ -113,7 +113,7 @@ impl Inputs {
 /// Whether the outputs `a` and `b` are the same file: the same file by identity when both
 /// exist, else the same name in the same folder (the folder resolved, so `./m.json` and
 /// `m.json` are one). Two outputs of a run must differ: the second would replace the first.
-pub fn same_output(a: &Path, b: &Path) -> bool {
+pub(crate) fn same_output(a: &Path, b: &Path) -> bool {
     if let (Some(x), Some(y)) = (FileId::of(a), FileId::of(b)) {
         return x == y;
     }

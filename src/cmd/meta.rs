@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 
 use crate::cmd::inputs::{Inputs, same_output};
 use crate::cmd::output::AtomicFile;
-use crate::report::Meta;
+use crate::record::Meta;
 use crate::report::json::write_meta_json;
 
 /// The `--meta` file of a run: a temporary file beside it from the start (so a folder that
@@ -17,14 +17,14 @@ use crate::report::json::write_meta_json;
 /// [`MetaFile::commit`] once the output is written. Dropped without it (a failed run), the
 /// file is left as it was.
 #[derive(Debug)]
-pub struct MetaFile<'a> {
+pub(crate) struct MetaFile<'a> {
     path: &'a Path,
     file: AtomicFile,
 }
 
 impl<'a> MetaFile<'a> {
     /// Start writing `path`. Standard output (`-`) is refused: it carries the output.
-    pub fn begin(path: &'a Path) -> anyhow::Result<Self> {
+    pub(crate) fn begin(path: &'a Path) -> anyhow::Result<Self> {
         if path.as_os_str() == "-" {
             bail!("--meta -: standard output carries the output; name a file for the provenance");
         }
@@ -37,7 +37,7 @@ impl<'a> MetaFile<'a> {
 
     /// Refuse the file when it is one of `inputs` or the same file as another output of the
     /// run (`outputs`: each flag and its file).
-    pub fn check(&self, inputs: &Inputs, outputs: &[(&str, &Path)]) -> anyhow::Result<()> {
+    pub(crate) fn check(&self, inputs: &Inputs, outputs: &[(&str, &Path)]) -> anyhow::Result<()> {
         inputs.check("--meta", self.path)?;
         for (flag, other) in outputs {
             if other.as_os_str() != "-" && same_output(self.path, other) {
@@ -52,7 +52,7 @@ impl<'a> MetaFile<'a> {
     }
 
     /// Write `meta` and put the file in place.
-    pub fn commit(mut self, meta: &Meta) -> anyhow::Result<()> {
+    pub(crate) fn commit(mut self, meta: &Meta) -> anyhow::Result<()> {
         let path = self.path;
         write_meta_json(&mut self.file, meta).with_context(|| context(path))?;
         self.file.commit().with_context(|| context(path))

@@ -4,22 +4,27 @@
 //! `ruleset::open`) and preparing the ruleset and read options of a command.
 
 pub mod app;
-pub mod check;
-pub mod choose;
-pub mod diff;
-pub mod evaluate;
-pub mod explain;
-pub mod fmt;
-pub mod inputs;
-pub mod meta;
-pub mod output;
-pub mod report;
-pub mod rules;
-pub mod scan;
-pub mod sheet;
-pub mod summary;
-pub mod template;
-pub mod test;
+
+/// The codes `ntm diff` adds to those of rulesets and data (docs/diff.md lists them).
+pub use diff::CODES as DIFF_CODES;
+/// The chunk a data file is read in (tests put a character across its boundary).
+pub use scan::CHUNK;
+pub(crate) mod check;
+pub(crate) mod choose;
+pub(crate) mod diff;
+pub(crate) mod evaluate;
+pub(crate) mod explain;
+pub(crate) mod fmt;
+pub(crate) mod inputs;
+pub(crate) mod meta;
+pub(crate) mod output;
+pub(crate) mod report;
+pub(crate) mod rules;
+pub(crate) mod scan;
+pub(crate) mod sheet;
+pub(crate) mod summary;
+pub(crate) mod template;
+pub(crate) mod test;
 
 use std::io::Write;
 

@@ -19,7 +19,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// target. Dropped without `commit`, it removes the temporary file and the target is as it
 /// was.
 #[derive(Debug)]
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     /// The file replaced on commit (a symbolic link's target, so the link stays).
     target: PathBuf,
     temp: PathBuf,
@@ -29,7 +29,7 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Start writing `path`: create an empty temporary file beside it (readable by the owner
     /// only until committed). Fails when the folder does not exist or cannot be written.
-    pub fn begin(path: &Path) -> io::Result<Self> {
+    pub(crate) fn begin(path: &Path) -> io::Result<Self> {
         // Through a symbolic link, the file it points to is replaced, not the link.
         let target = match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
@@ -65,14 +65,15 @@ impl AtomicFile {
         }
     }
 
-    /// The temporary file being written (for tests and messages).
-    pub fn temp_path(&self) -> &Path {
+    /// The temporary file being written (for tests).
+    #[cfg(test)]
+    pub(crate) fn temp_path(&self) -> &Path {
         &self.temp
     }
 
     /// Finish: flush, give the file the target's permissions (or those of a new file),
     /// sync it to disk, rename it over the target and sync the folder.
-    pub fn commit(mut self) -> io::Result<()> {
+    pub(crate) fn commit(mut self) -> io::Result<()> {
         let Some(writer) = self.file.take() else {
             return Err(io::Error::other("the file was already committed"));
         };
@@ -136,7 +137,7 @@ impl Drop for AtomicFile {
 /// only the open handle keeps it, so it is gone however the run ends, even on SIGKILL.
 /// Elsewhere it is removed when dropped.
 #[derive(Debug)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     /// The open file, for reading and writing.
     pub file: File,
     #[cfg(not(unix))]
@@ -145,7 +146,7 @@ pub struct Scratch {
 
 impl Scratch {
     /// Create one; `prefix` starts its name while it has one.
-    pub fn create(prefix: &str) -> io::Result<Scratch> {
+    pub(crate) fn create(prefix: &str) -> io::Result<Scratch> {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let path = std::env::temp_dir().join(format!("{prefix}-{}-{n}.spool", std::process::id()));
         let mut options = std::fs::OpenOptions::new();
@@ -199,7 +200,7 @@ impl Drop for Scratch {
 /// A workbook is binary: refuse to write it (`workbook`) to standard output when that is a
 /// terminal, where it would only garble the screen (`template`, `evaluate` and `summary`
 /// with `--format xlsx`). To a pipe or a redirected file it is written.
-pub fn refuse_workbook_to_terminal(
+pub(crate) fn refuse_workbook_to_terminal(
     workbook: bool,
     to_stdout: bool,
     stdout_terminal: bool,
@@ -215,7 +216,7 @@ pub fn refuse_workbook_to_terminal(
 /// The file `-o` names (`None` for standard output: no `-o`, or `-`), once checked against
 /// the format: a workbook (`workbook`) is refused to a terminal, and a `.xlsx` file for
 /// another format is refused (it would hold text Excel cannot open).
-pub fn output_file(output: Option<&Path>, workbook: bool) -> anyhow::Result<Option<&Path>> {
+pub(crate) fn output_file(output: Option<&Path>, workbook: bool) -> anyhow::Result<Option<&Path>> {
     let to_file = output.filter(|p| p.as_os_str() != "-");
     use std::io::IsTerminal;
     refuse_workbook_to_terminal(workbook, to_file.is_none(), io::stdout().is_terminal())?;
@@ -234,7 +235,7 @@ pub fn output_file(output: Option<&Path>, workbook: bool) -> anyhow::Result<Opti
 }
 
 /// Write `bytes` to `path` atomically.
-pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = AtomicFile::begin(path)?;
     f.write_all(bytes)?;
     f.commit()

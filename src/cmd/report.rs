@@ -10,7 +10,11 @@ use crate::lang::Lang;
 use crate::report::html::render_report_html;
 
 /// Run `ntm report`.
-pub fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &ReportArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
     let to_file = (args.output.as_os_str() != "-").then_some(args.output.as_path());
     let refuse = |inputs: &mut super::inputs::Inputs| match to_file {

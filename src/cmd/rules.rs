@@ -12,7 +12,7 @@ use crate::report::rules::{ListEntry, RulesetJson, write_list_table, write_show_
 use crate::ruleset::{builtin, load_str};
 
 /// Run `ntm rules list`.
-pub fn list(format: RulesFormat, out: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn list(format: RulesFormat, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let mut entries = Vec::new();
     for (id, path, text) in builtin::BUILTIN {
         let (rs, diags) = load_str(text, path);
@@ -33,7 +33,11 @@ pub fn list(format: RulesFormat, out: &mut dyn Write) -> anyhow::Result<Exit> {
 }
 
 /// Run `ntm rules show`.
-pub fn show(args: &ShowArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn show(
+    args: &ShowArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let (rs, src, _) = super::load(&args.rules, err)?;
     let Some(rs) = rs else {
         return Ok(Exit::Invalid);

@@ -21,14 +21,15 @@ use crate::data::read::{
 use crate::data::records::CsvRecords;
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
+use crate::record::InputMeta;
 use crate::report::console;
 use crate::report::progress::Progress;
-use crate::report::{InputMeta, write_data_diagnostics};
+use crate::report::write_data_diagnostics;
 use crate::ruleset::Ruleset;
 use crate::ruleset::parse::hex;
 
 /// Rows are handed between threads in batches this long.
-pub const BATCH: usize = 256;
+pub(crate) const BATCH: usize = 256;
 
 /// Batches of rows in flight between the reading thread and the consumer: a batch of 256
 /// rows of every 2021–2025 measure holds about 0.6 MB, so more would show in peak memory
@@ -37,11 +38,11 @@ const ROW_BATCHES: usize = 2;
 
 /// What [`scan`] saw of each file: the reader's end (its diagnostics taken out into
 /// [`DataDiags`]) and, when asked, the file's SHA-256.
-pub type FileEnds = Vec<(ReadEnd, Option<String>)>;
+pub(crate) type FileEnds = Vec<(ReadEnd, Option<String>)>;
 
 /// Receives every data diagnostic as it is found, in report order and in batches: how
 /// `--errors-out` is written while the files are read.
-pub type DiagSink<'a> = dyn FnMut(&[Diagnostic]) -> std::io::Result<()> + Send + 'a;
+pub(crate) type DiagSink<'a> = dyn FnMut(&[Diagnostic]) -> std::io::Result<()> + Send + 'a;
 
 /// A file's diagnostics are passed on once this many are held, so memory stays bounded
 /// however many cells are bad. A file with fewer has its own diagnostics (unknown columns,
@@ -94,7 +95,7 @@ impl DiagOut<'_, '_> {
 /// diagnostics only those printed ([`DataDiags`]); every one goes to `sink` as it is found.
 ///
 /// `-` is standard input, which can be read once.
-pub fn scan<T>(
+pub(crate) fn scan<T>(
     files: &[PathBuf],
     names: &[String],
     rs: &Ruleset,
@@ -197,7 +198,7 @@ pub fn scan<T>(
 /// The largest workbook read: 256 MiB. A workbook is loaded whole (and unpacked by the
 /// workbook reader), so it is bounded before it is read (docs/data.md, "Limits"); a workbook
 /// of every commune of the country is a few tens of MB.
-pub const WORKBOOK_LIMIT: u64 = 256 << 20;
+pub(crate) const WORKBOOK_LIMIT: u64 = 256 << 20;
 
 /// `workbook-too-large`: nothing of the file is read as rows.
 fn workbook_too_large(name: &str) -> ReadEnd {
@@ -229,10 +230,10 @@ fn is_stdin(path: &Path) -> bool {
 }
 
 /// How standard input is named in diagnostics and output.
-pub const STDIN_NAME: &str = "<stdin>";
+pub(crate) const STDIN_NAME: &str = "<stdin>";
 
 /// How each file is named in diagnostics and output: as given, standard input as `<stdin>`.
-pub fn display_names(files: &[PathBuf]) -> Vec<String> {
+pub(crate) fn display_names(files: &[PathBuf]) -> Vec<String> {
     files
         .iter()
         .map(|p| {
@@ -527,7 +528,7 @@ fn send<S: RecordSource>(
 }
 
 /// Every row of every file, read without error, in input order.
-pub struct AllRows {
+pub(crate) struct AllRows {
     /// The rows.
     pub rows: Vec<Row>,
     /// Display names of the files, indexed by `Row::input`.
@@ -538,7 +539,7 @@ pub struct AllRows {
 
 /// Read every row of `files`, printing every diagnostic (with the `unknown-columns` warning)
 /// to `err`. `None` when any is an error: the caller exits 2 and prints nothing else.
-pub fn read_all(
+pub(crate) fn read_all(
     files: &[PathBuf],
     rs: &Ruleset,
     opts: &ReadOptions,
@@ -556,7 +557,7 @@ pub fn read_all(
 
 /// Print the data diagnostics (the first ones, then counts by code); `false` when any is an
 /// error, after saying that nothing was evaluated: the caller exits 2.
-pub fn report_diags(diags: &DataDiags, err: &mut dyn Write) -> anyhow::Result<bool> {
+pub(crate) fn report_diags(diags: &DataDiags, err: &mut dyn Write) -> anyhow::Result<bool> {
     write_data_diagnostics(err, diags)?;
     if diags.errors() > 0 {
         writeln!(
@@ -594,7 +595,7 @@ fn unknown_columns(rs: &Ruleset, name: &str, end: &ReadEnd) -> Option<Diagnostic
 }
 
 /// The `inputs` of a run's meta: each file's path, digest, rows seen and how it was read.
-pub fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
+pub(crate) fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
     names
         .iter()
         .zip(ends)

@@ -28,12 +28,16 @@ const MAX_SHEET_BYTES: u64 = 16 * 1024 * 1024;
 const MAX_ROWS: usize = 100_000;
 
 /// Write `bytes` to `path`: the one place these commands write a file.
-pub fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_output(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     super::output::write_file(path, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Run `ntm rules sheet`.
-pub fn sheet(args: &SheetArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn sheet(
+    args: &SheetArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let (rs, src, _) = super::load(&args.rules, err)?;
     let Some(rs) = rs else {
         return Ok(Exit::Invalid);
@@ -262,7 +266,7 @@ fn read_csv(bytes: &[u8], name: &str) -> anyhow::Result<SheetFile> {
 }
 
 /// Run `ntm rules import`.
-pub fn import(
+pub(crate) fn import(
     args: &ImportArgs,
     _out: &mut dyn Write,
     err: &mut dyn Write,

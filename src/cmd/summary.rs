@@ -15,11 +15,12 @@ use crate::data::columns::{IDENTITY, Ident};
 use crate::data::read::Row;
 use crate::eval::Evaluator;
 use crate::lang::Lang;
+use crate::record::{CommuneRecord, Meta, RunTally};
 use crate::report::summary::{
     CompareOut, SummaryDoc, write_summary_csv, write_summary_json, write_summary_table,
 };
+use crate::report::write_diagnostics;
 use crate::report::xlsx::summary_workbook;
-use crate::report::{CommuneRecord, Meta, RunTally, write_diagnostics};
 use crate::ruleset::Ruleset;
 use crate::summary::compare;
 use crate::summary::targets::{self, Targets};
@@ -27,7 +28,7 @@ use crate::summary::{Facts, RollupRule, Summariser};
 use crate::text::fold;
 
 /// Built-in targets files: (id, file name, text).
-pub const BUILTIN_TARGETS: [(&str, &str, &str); 2] = [
+pub(crate) const BUILTIN_TARGETS: [(&str, &str, &str); 2] = [
     (
         "targets-2021-2025",
         "criteria/targets-2021-2025.toml",
@@ -41,7 +42,11 @@ pub const BUILTIN_TARGETS: [(&str, &str, &str); 2] = [
 ];
 
 /// Run `ntm summary`.
-pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &SummaryArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let lang = Lang::resolve(args.options.lang);
     if args.provenance.csv_comments && args.format != SummaryFormat::Csv {
         bail!("--csv-comments applies to --format csv");
@@ -122,7 +127,7 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
 }
 
 /// Everything a summary or report is rendered from.
-pub struct Collected {
+pub(crate) struct Collected {
     /// The ruleset.
     pub rs: Ruleset,
     /// Provenance.
@@ -139,7 +144,7 @@ pub struct Collected {
 
 impl Collected {
     /// The document every renderer takes.
-    pub fn doc(&self) -> SummaryDoc<'_> {
+    pub(crate) fn doc(&self) -> SummaryDoc<'_> {
         SummaryDoc::new(
             &self.rs,
             &self.meta,
@@ -253,7 +258,7 @@ fn targets_source(spec: &str) -> anyhow::Result<(String, String)> {
 /// input is invalid (diagnostics were printed). With `records`, keeps every commune's record.
 /// `refuse` is given the files the run reads (data, ruleset, targets) before any data is
 /// read: it adds the caller's own and refuses an output that is one of them (`-o`, `--meta`).
-pub fn collect(
+pub(crate) fn collect(
     input: &crate::cli::InputArgs,
     options: &SummaryOptions,
     records: bool,

@@ -9,7 +9,11 @@ use crate::cli::{TemplateArgs, TemplateFormat};
 use crate::report::template;
 
 /// Run `ntm template`.
-pub fn run(args: &TemplateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &TemplateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let (rs, src, _) = super::load(
         args.rules
             .rules

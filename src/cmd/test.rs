@@ -37,7 +37,11 @@ struct Table {
 }
 
 /// Run `ntm test`.
-pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+pub(crate) fn run(
+    args: &TestArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     let mut rulesets: HashMap<String, Option<Ruleset>> = HashMap::new();
     let mut loaded = Vec::new();
     let mut errors = 0;

@@ -12,7 +12,7 @@ use crate::text::{fold, suggest};
 
 /// The identity fields a data row may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ident {
+pub(crate) enum Ident {
     /// Commune code.
     Code,
     /// Commune name.
@@ -30,7 +30,7 @@ pub enum Ident {
 }
 
 /// Identity fields and the headers that name them.
-pub const IDENTITY: [(Ident, &[&str]); 7] = [
+pub(crate) const IDENTITY: [(Ident, &[&str]); 7] = [
     (Ident::Code, &["code", "mã", "mã xã", "commune_code"]),
     (Ident::Name, &["name", "tên xã", "tên", "commune"]),
     (Ident::District, &["district", "huyện"]),
@@ -42,7 +42,7 @@ pub const IDENTITY: [(Ident, &[&str]); 7] = [
 
 /// Where each field is in a file's records.
 #[derive(Debug, Clone)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// Column index per identity field, in `IDENTITY` order.
     pub ident: [Option<usize>; 7],
     /// Column index per measure, in `Ruleset::measures` order.
@@ -53,7 +53,7 @@ pub struct Columns {
 
 impl Columns {
     /// Column of an identity field.
-    pub fn ident(&self, which: Ident) -> Option<usize> {
+    pub(crate) fn ident(&self, which: Ident) -> Option<usize> {
         let i = IDENTITY.iter().position(|(k, _)| *k == which)?;
         self.ident[i]
     }
@@ -61,7 +61,7 @@ impl Columns {
 
 /// Map `headers` to fields. Problems (a field named twice, missing measure columns, no measure
 /// column at all) are returned as diagnostics located at `path` line `line`.
-pub fn map_headers(
+pub(crate) fn map_headers(
     headers: &[String],
     ruleset: &Ruleset,
     allow_missing: bool,
@@ -153,7 +153,7 @@ pub fn map_headers(
 /// The warning for a file without a commune-code column one of whose headers is close to
 /// a code header (`cod`, `ma xa`): its rows have no code, so duplicates are not found and
 /// `diff` cannot match them. `None` when no header looks like a misnamed code column.
-pub fn misnamed_code(unknown: &[String]) -> Option<Diagnostic> {
+pub(crate) fn misnamed_code(unknown: &[String]) -> Option<Diagnostic> {
     let (_, names) = IDENTITY[0];
     let (header, name) = unknown
         .iter()
@@ -174,7 +174,7 @@ pub fn misnamed_code(unknown: &[String]) -> Option<Diagnostic> {
 
 /// The help of a column a command needs (`--by NAME`) that the file lacks: the closest
 /// header first when one is close (`distrct` → `district`), then every header.
-pub fn keep_help(name: &str, headers: &[String]) -> String {
+pub(crate) fn keep_help(name: &str, headers: &[String]) -> String {
     let all = format!("expected one of {}", crate::text::echo_list(headers));
     match suggest::closest(name, headers.iter().map(String::as_str)) {
         Some(h) => format!("did you mean `{}`? {all}", crate::text::echo(h)),
@@ -184,7 +184,7 @@ pub fn keep_help(name: &str, headers: &[String]) -> String {
 
 /// For a row that names no measure: its first cell close to a measure's name, as "`X` is not
 /// a known header; did you mean `Y`, column `id`?". Only a suggestion.
-pub fn near_measure(headers: &[String], ruleset: &Ruleset) -> Option<String> {
+pub(crate) fn near_measure(headers: &[String], ruleset: &Ruleset) -> Option<String> {
     let (owners, all): (Vec<&Measure>, Vec<&str>) = ruleset
         .measures
         .iter()

@@ -9,7 +9,7 @@ use crate::diag::Diagnostic;
 use crate::report::DIAGNOSTIC_LIMIT;
 
 /// Diagnostics kept in memory: as many as are printed.
-pub const KEPT: usize = DIAGNOSTIC_LIMIT;
+pub(crate) const KEPT: usize = DIAGNOSTIC_LIMIT;
 
 /// Every diagnostic of a run's data files: the first [`KEPT`] of them, in the order they
 /// are reported (file by file: the file's own first, then its rows'), and counts of all.
@@ -82,11 +82,6 @@ impl DataDiags {
     /// All the diagnostics, kept or not.
     pub fn total(&self) -> usize {
         self.total
-    }
-
-    /// Take the kept diagnostics out (the counts stay).
-    pub fn take_kept(&mut self) -> Vec<Diagnostic> {
-        std::mem::take(&mut self.kept)
     }
 }
 

@@ -7,16 +7,16 @@
 //! Data diagnostic codes are stable and listed in [`CODES`] and docs/data.md.
 
 pub mod coerce;
-pub mod columns;
+pub(crate) mod columns;
 pub mod decode;
-pub mod diags;
-pub mod hash;
+pub(crate) mod diags;
+pub(crate) mod hash;
 pub mod province;
 pub mod read;
-pub mod records;
+pub(crate) mod records;
 pub mod sheet;
-pub mod units;
-pub mod year_scan;
+pub(crate) mod units;
+pub(crate) mod year_scan;
 
 /// Every diagnostic code of commune data (docs/data.md, "Diagnostic codes"), sorted. A test
 /// keeps this list, the codes the reader uses and the docs in step.

@@ -15,13 +15,13 @@ use std::io::Read;
 /// The most bytes one CSV record may span, its line end included: 1 MiB. A commune row is a
 /// few kB; a longer one is a quote never closed, or a file that is not CSV (docs/data.md,
 /// "Limits").
-pub const RECORD_LIMIT: u64 = 1 << 20;
+pub(crate) const RECORD_LIMIT: u64 = 1 << 20;
 
 /// `record-too-large`: the record starting at `line` (byte offset `byte`) spans more than
 /// `limit` bytes. Carried as the source of an `io::Error` (the csv reader's error type can
 /// only wrap one); the row reader turns it into the diagnostic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecordTooLarge {
+pub(crate) struct RecordTooLarge {
     /// Line the record starts on.
     pub line: u64,
     /// Byte offset it starts at.
@@ -42,7 +42,7 @@ impl std::fmt::Display for RecordTooLarge {
 }
 
 /// A byte limit as people read it: `1 MiB (1048576 bytes)`, or `N bytes`.
-pub fn limit_text(limit: u64) -> String {
+pub(crate) fn limit_text(limit: u64) -> String {
     if limit >= 1 << 20 && limit.is_multiple_of(1 << 20) {
         format!("{} MiB ({limit} bytes)", limit >> 20)
     } else {
@@ -54,7 +54,7 @@ impl std::error::Error for RecordTooLarge {}
 
 /// A CSV reader as the row reader expects it: no header handling (the row reader finds the
 /// header), records of any length (it checks them against the header), records ending at `\n`,
-/// exact positions, records capped at [`RECORD_LIMIT`].
+/// exact positions, records capped at `RECORD_LIMIT`.
 ///
 /// Ending records at `\n` alone keeps lines and byte offsets right for CRLF files (the csv
 /// crate's own CRLF handling puts every record after the first one line too early); the `\r`

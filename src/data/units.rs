@@ -66,7 +66,7 @@ fn find(set: ProvinceSet, code: &str) -> Option<&'static str> {
 }
 
 /// The year a list is named by in messages.
-pub fn label(set: ProvinceSet) -> &'static str {
+pub(crate) fn label(set: ProvinceSet) -> &'static str {
     match set {
         ProvinceSet::Y2024 => "2024 list (before July 2025)",
         ProvinceSet::Y2025 => "2025 list (from July 2025)",
@@ -75,7 +75,7 @@ pub fn label(set: ProvinceSet) -> &'static str {
 
 /// The lookup key of a code: trimmed, and a code of digits only padded with leading zeros
 /// to five digits (spreadsheets drop them: `1` is `00001`).
-pub fn code_key(code: &str) -> Cow<'_, str> {
+pub(crate) fn code_key(code: &str) -> Cow<'_, str> {
     let code = code.trim();
     if !code.is_empty() && code.len() < 5 && code.bytes().all(|b| b.is_ascii_digit()) {
         Cow::Owned(format!("{code:0>5}"))
@@ -86,7 +86,7 @@ pub fn code_key(code: &str) -> Cow<'_, str> {
 
 /// What the lists say of a code and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
+pub(crate) enum Check {
     /// The code is in the list and the name (if given) matches.
     Ok,
     /// The code is not in the list of `set`; `other` is its name in the other list, if any.
@@ -104,7 +104,7 @@ pub enum Check {
 /// Check `code` (and `name`, when the row has one) against the list of `set`. Names are
 /// compared with [`fold`] after dropping the unit-type word (`Xã`, `Phường`, `Thị trấn`,
 /// `Đặc khu`), so `Hồng Lạc` matches `Xã Hồng Lạc`.
-pub fn check(set: ProvinceSet, code: &str, name: Option<&str>) -> Check {
+pub(crate) fn check(set: ProvinceSet, code: &str, name: Option<&str>) -> Check {
     let key = code_key(code);
     let Some(official) = find(set, &key) else {
         let other = match set {

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 /// Records longer than this end the shortcut (the parser's reader caps records at 1 MiB).
-pub const LINE_LIMIT: usize = 64 << 10;
+pub(crate) const LINE_LIMIT: usize = 64 << 10;
 
 /// Read size of the scan.
 const CHUNK: usize = 1 << 20;
@@ -27,7 +27,7 @@ const CHUNK: usize = 1 << 20;
 /// `reader`, with a row count each, exactly as reading the records with the csv parser and
 /// parsing each trimmed cell as an `i32` would count them; `None` when the shortcut does not
 /// apply (see the module header) and the parser must be used.
-pub fn scan_years<R: Read>(
+pub(crate) fn scan_years<R: Read>(
     mut reader: R,
     delimiter: u8,
     skip: u64,

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 /// Rows assembled in a buffer kept from row to row and handed to a writer in blocks: what
 /// the `csv` crate's writer does for its rows, for sinks that assemble their own.
-pub struct Blocks<'w> {
+pub(crate) struct Blocks<'w> {
     out: &'w mut dyn Write,
     /// The rows not yet handed over; append to it.
     pub buf: Vec<u8>,
@@ -23,7 +23,7 @@ const BLOCK: usize = 1 << 16;
 
 impl<'w> Blocks<'w> {
     /// An empty buffer in front of `out`.
-    pub fn new(out: &'w mut dyn Write) -> Self {
+    pub(crate) fn new(out: &'w mut dyn Write) -> Self {
         Blocks {
             out,
             // As the csv crate's writer: a sink per commune (`--closest`) stays cheap.
@@ -32,7 +32,7 @@ impl<'w> Blocks<'w> {
     }
 
     /// Hand the buffer over once it holds a block: call after each row or commune.
-    pub fn row_done(&mut self) -> std::io::Result<()> {
+    pub(crate) fn row_done(&mut self) -> std::io::Result<()> {
         if self.buf.len() >= BLOCK {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
@@ -41,7 +41,7 @@ impl<'w> Blocks<'w> {
     }
 
     /// Hand over what is left and flush the writer.
-    pub fn finish(&mut self) -> std::io::Result<()> {
+    pub(crate) fn finish(&mut self) -> std::io::Result<()> {
         self.out.write_all(&self.buf)?;
         self.buf.clear();
         self.out.flush()
@@ -59,13 +59,13 @@ impl Drop for Blocks<'_> {
 }
 
 /// Append `n` as `n.to_string()` would.
-pub fn push_int<I: itoa::Integer>(s: &mut String, n: I) {
+pub(crate) fn push_int<I: itoa::Integer>(s: &mut String, n: I) {
     s.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Append `d` exactly as its `Display` (`{d}`) does: every digit of its scale, `-` for a
 /// negative sign (even on zero), no exponent.
-pub fn push_decimal(s: &mut String, d: Decimal) {
+pub(crate) fn push_decimal(s: &mut String, d: Decimal) {
     let mut buf = itoa::Buffer::new();
     let m = d.mantissa().unsigned_abs();
     let digits = match u64::try_from(m) {
@@ -96,7 +96,7 @@ pub fn push_decimal(s: &mut String, d: Decimal) {
 /// Append one CSV field as the `csv` crate's default writer does (delimiter `,`, quote `"`,
 /// quoting only when needed): quoted, with inner quotes doubled, when it holds a comma, a
 /// quote, a carriage return or a line feed; as it is otherwise.
-pub fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
+pub(crate) fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     if !needs_quotes(field) {
         out.extend_from_slice(field);
         return;

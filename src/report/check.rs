@@ -12,7 +12,7 @@ use crate::text::escape_controls;
 
 /// The result of checking one ruleset.
 #[derive(Debug, Clone, Serialize)]
-pub struct FileReport {
+pub(crate) struct FileReport {
     /// The argument as given (a built-in id or a path).
     pub input: String,
     /// The file the diagnostics point into (`criteria/…` for a built-in).
@@ -32,7 +32,7 @@ pub struct FileReport {
 
 /// A valid targets file in a check report.
 #[derive(Debug, Clone, Serialize)]
-pub struct TargetsSummary {
+pub(crate) struct TargetsSummary {
     /// The ruleset its levels and zones were checked against.
     pub ruleset: String,
     /// Number of targets.
@@ -41,7 +41,7 @@ pub struct TargetsSummary {
 
 /// A valid ruleset in a check report.
 #[derive(Debug, Clone, Serialize)]
-pub struct RulesetSummary {
+pub(crate) struct RulesetSummary {
     /// Ruleset id.
     pub id: String,
     /// The ruleset it extends, if any.
@@ -54,7 +54,7 @@ pub struct RulesetSummary {
 
 impl FileReport {
     /// A report counting the errors and warnings of `diagnostics`.
-    pub fn new(
+    pub(crate) fn new(
         input: &str,
         path: &str,
         ruleset: Option<RulesetSummary>,
@@ -115,7 +115,7 @@ struct Json<'a> {
 
 /// Text: every diagnostic on `err` (`path:line:col: error[code]: …`), then one summary line per
 /// file on `out`.
-pub fn write_text(
+pub(crate) fn write_text(
     out: &mut dyn Write,
     err: &mut dyn Write,
     files: &[FileReport],
@@ -132,7 +132,7 @@ pub fn write_text(
 }
 
 /// One JSON document: `{ files: [...], errors, warnings }`.
-pub fn write_json(out: &mut dyn Write, files: &[FileReport]) -> anyhow::Result<()> {
+pub(crate) fn write_json(out: &mut dyn Write, files: &[FileReport]) -> anyhow::Result<()> {
     let doc = Json {
         files,
         errors: files.iter().map(|f| f.errors).sum(),
@@ -144,7 +144,7 @@ pub fn write_json(out: &mut dyn Write, files: &[FileReport]) -> anyhow::Result<(
 }
 
 /// GitHub Actions workflow commands, one per diagnostic, then the summary lines.
-pub fn write_github(out: &mut dyn Write, files: &[FileReport]) -> std::io::Result<()> {
+pub(crate) fn write_github(out: &mut dyn Write, files: &[FileReport]) -> std::io::Result<()> {
     for f in files {
         for d in &f.diagnostics {
             writeln!(out, "{}", annotation(d))?;
@@ -157,7 +157,7 @@ pub fn write_github(out: &mut dyn Write, files: &[FileReport]) -> std::io::Resul
 }
 
 /// `::error file=…,line=…,col=…,title=…::message` (escaping as in @actions/core).
-pub fn annotation(d: &Diagnostic) -> String {
+pub(crate) fn annotation(d: &Diagnostic) -> String {
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -9,9 +9,10 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use super::{CommuneRecord, Meta, cell};
+use super::cell;
 use crate::data::read::Note;
 use crate::diag::{Diagnostic, Severity};
+use crate::record::{CommuneRecord, Meta};
 use crate::text::escape_controls;
 
 /// The UTF-8 byte-order mark `--bom` writes first, for Excel.
@@ -103,24 +104,10 @@ pub const HEADER: [&str; 24] = [
     "notes",
 ];
 
-/// Write the header and one row per commune, after the `#` provenance lines of `comments`
-/// (`--csv-comments`) when given.
-pub fn write_csv(
-    out: &mut dyn Write,
-    comments: Option<&Meta>,
-    communes: &[CommuneRecord],
-) -> anyhow::Result<()> {
-    let mut w = CsvSink::start(out, comments)?;
-    for c in communes {
-        w.write(c)?;
-    }
-    w.finish()
-}
-
-/// Streaming form of [`write_csv`]: the same bytes, one commune at a time (issue #7).
+/// CSV output, one commune at a time (issue #7): the header is written by [`write_csv_head`].
 ///
 /// Rows are assembled in a buffer kept from row to row, field by field as the `csv` crate
-/// would write them ([`cell::push_csv_field`]), and handed to the writer in blocks.
+/// would write them (`cell::push_csv_field`), and handed to the writer in blocks.
 pub struct CsvSink<'w> {
     rows: cell::Blocks<'w>,
     scratch: Scratch,
@@ -141,12 +128,6 @@ fn text(s: &Option<String>) -> Cow<'_, str> {
 }
 
 impl<'w> CsvSink<'w> {
-    /// Write the head ([`write_csv_head`]).
-    pub fn start(out: &'w mut dyn Write, comments: Option<&Meta>) -> anyhow::Result<Self> {
-        write_csv_head(out, comments)?;
-        Ok(Self::body(out))
-    }
-
     /// Rows only: for a body written before its head is known (see [`write_csv_head`]).
     pub fn body(out: &'w mut dyn Write) -> Self {
         CsvSink {
@@ -156,7 +137,7 @@ impl<'w> CsvSink<'w> {
     }
 }
 
-/// The head of [`write_csv`]: the header row, after the `#` provenance lines of `comments`
+/// The head of CSV output: the header row, after the `#` provenance lines of `comments`
 /// (`--csv-comments`) when given.
 pub fn write_csv_head(out: &mut dyn Write, comments: Option<&Meta>) -> anyhow::Result<()> {
     if let Some(meta) = comments {
@@ -326,7 +307,7 @@ pub const ERRORS_HEADER: [&str; 10] = [
 /// `--lenient` read as no data or codes not in the official lists), in input order, for
 /// the office that sent the data. `expected` is the diagnostic's help without its leading
 /// "expected ". `message_vi` says the same in Vietnamese
-/// ([`super::message_vi::message_vi`]), whatever `--lang` is: the columns are a contract.
+/// (`report::message_vi`), whatever `--lang` is: the columns are a contract.
 pub fn write_errors_csv(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(&mut *out);
     w.write_record(ERRORS_HEADER)?;

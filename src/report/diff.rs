@@ -14,7 +14,7 @@ use crate::record::Meta;
 /// Which form of `diff` ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Two rulesets, the same data.
     Rulesets,
     /// One ruleset, two data snapshots.
@@ -23,7 +23,7 @@ pub enum Mode {
 
 /// What was compared.
 #[derive(Debug, Clone, Serialize)]
-pub struct DiffMeta {
+pub(crate) struct DiffMeta {
     /// Which form.
     pub mode: Mode,
     /// OLD: a ruleset (with its id) or a data file.
@@ -59,7 +59,7 @@ fn status(s: Option<Status>, absent: &'static str) -> &'static str {
 }
 
 /// `standard 10: pass → fail`.
-pub fn flip_text(f: &Flip) -> String {
+pub(crate) fn flip_text(f: &Flip) -> String {
     format!(
         "{} {}: {} → {}",
         f.level,
@@ -78,7 +78,7 @@ fn direction(d: Direction) -> &'static str {
 }
 
 /// `3 communes change level: 1 up, 2 down; …`.
-pub fn summary(d: &Diff) -> String {
+pub(crate) fn summary(d: &Diff) -> String {
     // Counts grouped as in every human output (`diff` speaks English only).
     let c = |n: usize| crate::lang::Lang::En.count(n as u64);
     let n = d.up() + d.down();
@@ -121,7 +121,7 @@ fn heading(m: &DiffMeta) -> String {
 }
 
 /// A summary line and one table row per changed commune; communes in one side only after.
-pub fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
+pub(crate) fn table(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
     writeln!(out, "{}", esc(&heading(m)))?;
     writeln!(out, "{}", esc(&summary(d)))?;
     if !d.changes.is_empty() {
@@ -176,7 +176,7 @@ fn md_lines<S: AsRef<str>>(lines: &[S]) -> String {
 }
 
 /// Markdown for a pull-request comment: a summary line, then a table.
-pub fn md(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
+pub(crate) fn md(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
     writeln!(out, "**{}**", summary(d))?;
     writeln!(out)?;
     writeln!(out, "{}", md_cell(&heading(m)))?;
@@ -298,7 +298,7 @@ fn one_side(list: &[Entry]) -> Vec<OneSide<'_>> {
 }
 
 /// One JSON document: what was compared, the summary, every change and one-sided commune.
-pub fn json(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
+pub(crate) fn json(out: &mut dyn Write, d: &Diff, m: &DiffMeta) -> std::io::Result<()> {
     let doc = DiffJson {
         ntm_version: env!("CARGO_PKG_VERSION"),
         compared: m,

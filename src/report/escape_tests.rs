@@ -14,6 +14,7 @@ use crate::data::read::{Note, Row, YearFrom, ZoneFrom};
 use crate::diag::Diagnostic;
 use crate::eval::evaluate;
 use crate::lang::Lang;
+use crate::record::*;
 use crate::ruleset::Ruleset;
 use crate::summary::{Facts, Summariser};
 use crate::text::{echo, is_escaped};

@@ -10,13 +10,14 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::num_text;
 use super::table::{esc, esc_row, new_table, writeln_esc};
 use super::words::{self, Words};
-use super::{Meta, ValueOut, num_text, required_text, value_out};
 use crate::data::read::{Note, Row, YearFrom};
 use crate::eval::{Outcome, Status};
 use crate::lang::Lang;
 use crate::margin::{Margin, distance};
+use crate::record::{Meta, ValueOut, required_text, value_out};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{IndicatorRef, Test, Threshold, in_force};
 
@@ -70,7 +71,7 @@ pub struct CommuneExplanation {
     /// The level verdict rests on unverified content.
     pub unverified: bool,
     /// What separates the commune from its next level (as in `evaluate`; null at the top).
-    pub to_next: Option<super::ToNext>,
+    pub to_next: Option<crate::record::ToNext>,
     /// Every level, lowest first.
     pub levels: Vec<LevelExplanation>,
     /// What `--lenient` read as no data in this row (empty otherwise).
@@ -348,7 +349,7 @@ pub fn explain_commune(
         zone: zone.id.clone(),
         zone_name: zone.name.clone(),
         zone_name_vi: zone.name_vi.clone(),
-        zone_source: super::zone_source(rs, outcome, row),
+        zone_source: crate::record::zone_source(rs, outcome, row),
         overridden: outcome.overridden_by.map(|o| {
             let o = &rs.overrides[o];
             OverrideRecord {
@@ -363,7 +364,7 @@ pub fn explain_commune(
         level: outcome.level.map(|l| rs.levels[l].id.clone()),
         next_level: outcome.next_level.map(|l| rs.levels[l].id.clone()),
         unverified: outcome.unverified,
-        to_next: crate::margin::closeness(rs, outcome, &row.values).map(super::ToNext::new),
+        to_next: crate::margin::closeness(rs, outcome, &row.values).map(crate::record::ToNext::new),
         levels,
         notes: row.notes.clone(),
     }

@@ -7,16 +7,16 @@
 
 use std::fmt::Write as _;
 
-use super::CommuneRecord;
 use super::summary::{GroupOut, Labels, SummaryDoc};
 use super::words::Words;
 use crate::lang::Lang;
+use crate::record::CommuneRecord;
 use crate::ruleset::Ruleset;
 
 /// Escape text for HTML element content and quoted attribute values; control characters
 /// (NUL is not allowed in HTML) become visible escapes first (`\u{1b}`,
 /// [`crate::text::escape_controls`]).
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let s = crate::text::escape_controls(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -75,7 +75,7 @@ const COLOURS: [&str; 6] = [
 ];
 
 /// Render the page.
-pub fn render_report_html(
+pub(crate) fn render_report_html(
     rs: &Ruleset,
     doc: &SummaryDoc<'_>,
     communes: &[CommuneRecord],

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{CommuneRecord, Meta, RulesetSummary};
+use crate::record::{CommuneRecord, Meta, RulesetSummary};
 
 /// The whole document, as `serde_json` would write it: the test of the streamed form.
 #[cfg(test)]
@@ -16,8 +16,10 @@ pub(crate) struct Document<'a> {
 }
 
 /// One JSON document, `{"ruleset", "communes", "meta"}`: compact, or `pretty` (two spaces a
-/// level, as `serde_json`'s pretty printer).
-pub fn write_json(
+/// level, as `serde_json`'s pretty printer). The whole document at once: what the sink's
+/// streamed JSON is tested against.
+#[cfg(test)]
+pub(crate) fn write_json(
     out: &mut dyn Write,
     meta: &Meta,
     ruleset: &RulesetSummary,
@@ -33,7 +35,7 @@ pub fn write_json(
 
 /// The `--meta FILE` document: the [`Meta`] object alone, as JSON output puts it under
 /// `"meta"`, indented two spaces a level, with a final newline.
-pub fn write_meta_json(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
+pub(crate) fn write_meta_json(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, meta)?;
     out.write_all(b"\n")?;
     Ok(())
@@ -41,7 +43,7 @@ pub fn write_meta_json(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> {
 
 /// [`write_json`]'s document up to the opening of its `communes` array: what is known before
 /// the first commune, so the communes can be written as they are evaluated.
-pub fn write_json_head(
+pub(crate) fn write_json_head(
     out: &mut dyn Write,
     ruleset: &RulesetSummary,
     pretty: bool,
@@ -66,7 +68,7 @@ pub fn write_json_head(
 ///
 /// Generic over the writer so that a `Vec<u8>` is written to without a call through a
 /// vtable for every token (issue #7).
-pub fn write_json_commune<W: Write + ?Sized>(
+pub(crate) fn write_json_commune<W: Write + ?Sized>(
     out: &mut W,
     first: bool,
     c: &CommuneRecord,
@@ -88,7 +90,7 @@ pub fn write_json_commune<W: Write + ?Sized>(
 
 /// The end of [`write_json`]'s document after its communes: the array closed, then `meta`,
 /// known only once every commune was read. `any` says whether the array has a commune.
-pub fn write_json_tail(
+pub(crate) fn write_json_tail(
     out: &mut dyn Write,
     meta: &Meta,
     any: bool,
@@ -216,22 +218,9 @@ enum Line<'a> {
     Commune(&'a CommuneRecord),
 }
 
-/// NDJSON: one `{"type":"commune",…}` line per commune, then a `{"type":"meta",…}` line.
-pub fn write_ndjson(
-    out: &mut dyn Write,
-    meta: &Meta,
-    ruleset: &RulesetSummary,
-    communes: &[CommuneRecord],
-) -> anyhow::Result<()> {
-    for c in communes {
-        write_ndjson_commune(out, c)?;
-    }
-    write_ndjson_meta(out, meta, ruleset)
-}
-
-/// The `{"type":"meta",…}` line that ends [`write_ndjson`]: a stream without it is not
-/// complete.
-pub fn write_ndjson_meta(
+/// The `{"type":"meta",…}` line that ends NDJSON output (after one `{"type":"commune",…}`
+/// line per commune): a stream without it is not complete.
+pub(crate) fn write_ndjson_meta(
     out: &mut dyn Write,
     meta: &Meta,
     ruleset: &RulesetSummary,
@@ -241,9 +230,9 @@ pub fn write_ndjson_meta(
     Ok(())
 }
 
-/// One `{"type":"commune",…}` line of [`write_ndjson`] (generic over the writer, as
+/// One `{"type":"commune",…}` line of NDJSON output (generic over the writer, as
 /// [`write_json_commune`]).
-pub fn write_ndjson_commune<W: Write + ?Sized>(
+pub(crate) fn write_ndjson_commune<W: Write + ?Sized>(
     out: &mut W,
     c: &CommuneRecord,
 ) -> anyhow::Result<()> {
@@ -255,4 +244,4 @@ pub fn write_ndjson_commune<W: Write + ?Sized>(
 /// What ends a streamed NDJSON output whose run failed after communes were written: a line
 /// that is not JSON, so no reader takes the stream for a complete one (README, "JSON
 /// contract").
-pub const NDJSON_FAILED: &[u8] = b"{\"type\":\"failed\"\n";
+pub(crate) const NDJSON_FAILED: &[u8] = b"{\"type\":\"failed\"\n";

@@ -8,11 +8,12 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
+use super::cell;
 use super::csv::{excel_safe, notes_cell, write_provenance};
-use super::{CommuneRecord, Meta, cell};
 use crate::data::coerce::Value;
 use crate::eval::{Outcome, Status};
 use crate::margin::{Margin, distance};
+use crate::record::{CommuneRecord, Meta};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::Test;
 

@@ -22,7 +22,7 @@ use crate::text::escape_controls;
 
 /// Which thresholds to print: every zone and year entry, or those of one zone / one year.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct BookScope {
+pub(crate) struct BookScope {
     /// Only this zone's column.
     pub zone: Option<usize>,
     /// Only the entry in force in this year.
@@ -30,7 +30,7 @@ pub struct BookScope {
 }
 
 /// The criteria book of `rs` as Markdown.
-pub fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
+pub(crate) fn criteria_book(rs: &Ruleset, scope: BookScope, lang: Lang) -> String {
     let t = |en: &'static str, vi: &'static str| lang.pick(en, vi);
     let mut s = String::new();
     let (title, subtitle) = match lang {

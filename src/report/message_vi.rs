@@ -13,7 +13,7 @@ use crate::text::echo;
 /// The Vietnamese message of `d`: `cột 6 \`pct\`: giá trị \`130\` nằm ngoài khoảng cho
 /// phép …`. A code with no Vietnamese text of its own (a ruleset's, met before any data was
 /// read) gets a general sentence that names the code.
-pub fn message_vi(d: &Diagnostic) -> String {
+pub(crate) fn message_vi(d: &Diagnostic) -> String {
     let cell = d.cell.as_ref();
     let value = cell
         .map(|c| c.value.as_str())
@@ -46,7 +46,8 @@ pub fn message_vi(d: &Diagnostic) -> String {
 }
 
 /// Whether `code` has a Vietnamese sentence of its own.
-pub fn has_text(code: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn has_text(code: &str) -> bool {
     sentence(code, None).is_some()
 }
 

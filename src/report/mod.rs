@@ -1,43 +1,38 @@
 //! How outcomes are written: one renderer per output (evaluate's formats through
-//! [`sink`], and each command's own output), the text for people of a record, and the
+//! `sink`, and each command's own output), the text for people of a record, and the
 //! diagnostics on standard error.
 //!
 //! What is written is computed in `crate::record` (records, what is missing, borderline
 //! indicators, the run's provenance); renderers write it to a `&mut dyn Write` and never decide
 //! anything.
 
-pub mod cell;
-pub mod check;
+pub(crate) mod cell;
+pub(crate) mod check;
 pub mod console;
 pub mod csv;
-pub mod diff;
+pub(crate) mod diff;
 pub mod explain;
 pub mod fit;
-pub mod html;
-pub mod json;
+pub(crate) mod html;
+pub(crate) mod json;
 pub mod long;
-pub mod md;
-pub mod message_vi;
-pub mod progress;
+pub(crate) mod md;
+pub(crate) mod message_vi;
+pub(crate) mod progress;
 pub mod rules;
-pub mod sheet;
-pub mod sink;
-pub mod summary;
-pub mod table;
-pub mod template;
-pub mod test;
-pub mod words;
-pub mod xlsx;
+pub(crate) mod sheet;
+pub(crate) mod sink;
+pub(crate) mod summary;
+pub(crate) mod table;
+pub(crate) mod template;
+pub(crate) mod test;
+pub(crate) mod words;
+pub(crate) mod xlsx;
 
 use rust_decimal::Decimal;
 
-// The records moved to `crate::record`; these names keep the old paths working.
 use crate::eval::Status;
-pub use crate::record::{
-    BorderlineRecord, CommuneRecord, InputMeta, LevelRecord, LevelSummary, Meta, MissingCriterion,
-    MissingIndicator, RecordSlot, RulesetSummary, RunTally, ToNext, ValueOut, borderline_records,
-    required_text, value_out, zone_source,
-};
+use crate::record::{BorderlineRecord, MissingIndicator, ValueOut};
 
 impl BorderlineRecord {
     /// `standard:10 income_per_capita 61.2 (>= 60, pass)`.

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The line is redrawn at most this often; nothing is drawn before the run is this old.
-pub const EVERY: Duration = Duration::from_millis(250);
+pub(crate) const EVERY: Duration = Duration::from_millis(250);
 
 /// Counts of a read, and when the line was last drawn.
 #[derive(Debug)]
-pub struct Progress {
+pub(crate) struct Progress {
     on: bool,
     start: Instant,
     last: Instant,
@@ -26,7 +26,7 @@ pub struct Progress {
 impl Progress {
     /// A progress line for reading `total` bytes (`None`: not known, e.g. standard input),
     /// drawn when `on`.
-    pub fn new(on: bool, total: Option<u64>) -> Self {
+    pub(crate) fn new(on: bool, total: Option<u64>) -> Self {
         let now = Instant::now();
         Progress {
             on,
@@ -41,7 +41,7 @@ impl Progress {
 
     /// `n` more rows were read; redraw when it is time. Cheap: one clock read per call, so
     /// call it per batch, not per row.
-    pub fn rows(&mut self, n: usize) {
+    pub(crate) fn rows(&mut self, n: usize) {
         self.rows += n as u64;
         if !self.on {
             return;
@@ -65,7 +65,7 @@ impl Progress {
     }
 
     /// Erase the line, if one was drawn.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if self.drawn {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
             self.drawn = false;
@@ -80,7 +80,7 @@ impl Drop for Progress {
 }
 
 /// The text of the line: `ntm: 1,234,567 rows read, 410,000 rows/s, 96.1 MB of 200.0 MB`.
-pub fn line(rows: u64, elapsed: Duration, bytes: u64, total: Option<u64>) -> String {
+pub(crate) fn line(rows: u64, elapsed: Duration, bytes: u64, total: Option<u64>) -> String {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
         (rows as f64 / secs) as u64

@@ -15,15 +15,15 @@ use crate::ruleset::model::MeasureKind;
 use crate::ruleset::sheet::{self, Ident, PAGE, RefRow, RowCheck, VALUE};
 
 /// Name of the hidden identification sheet.
-pub const IDENT_SHEET: &str = "ntm";
+pub(crate) const IDENT_SHEET: &str = "ntm";
 
 /// Name of the data sheet.
-pub fn data_sheet(lang: Lang) -> &'static str {
+pub(crate) fn data_sheet(lang: Lang) -> &'static str {
     lang.pick("Thresholds", "Ngưỡng")
 }
 
 /// The `#` identification line of the CSV sheet (without the newline).
-pub fn ident_line(ident: &Ident) -> String {
+pub(crate) fn ident_line(ident: &Ident) -> String {
     let pairs: Vec<String> = ident
         .pairs()
         .into_iter()
@@ -42,7 +42,7 @@ fn csv_safe(s: &str) -> String {
 }
 
 /// The sheet as CSV (UTF-8 with a byte-order mark, for spreadsheet programs).
-pub fn csv(rows: &[RefRow], ident: &Ident, lang: Lang) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn csv(rows: &[RefRow], ident: &Ident, lang: Lang) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     out.extend_from_slice(ident_line(ident).as_bytes());
     out.extend_from_slice(b"\r\n");
@@ -60,7 +60,7 @@ pub fn csv(rows: &[RefRow], ident: &Ident, lang: Lang) -> anyhow::Result<Vec<u8>
 }
 
 /// The sheet as an XLSX workbook.
-pub fn xlsx(rows: &[RefRow], ident: &Ident, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn xlsx(rows: &[RefRow], ident: &Ident, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let header_fmt = Format::new()
         .set_bold()

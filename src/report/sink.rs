@@ -23,29 +23,29 @@ use super::json::{
 use super::long::{LongSink, write_long_head};
 use super::table::{TableOptions, write_table};
 use super::xlsx::{MAX_DATA_ROWS, ResultRow, evaluate_workbook};
-use super::{CommuneRecord, Meta, RulesetSummary};
 use crate::cli::Format;
 use crate::data::coerce::Value;
 use crate::eval::Outcome;
 use crate::lang::Lang;
 use crate::margin::{Closeness, Margin, rank};
+use crate::record::{CommuneRecord, Meta, RulesetSummary};
 use crate::ruleset::Ruleset;
 use crate::summary::Tally;
 
 /// The most communes `--format table` renders: it lays the whole table out in memory
 /// (about 9 KB a commune), so past this a run is refused, after reading every row, with
 /// advice to use a streamed format (docs/performance.md, "Memory").
-pub const TABLE_MAX_COMMUNES: usize = 100_000;
+pub(crate) const TABLE_MAX_COMMUNES: usize = 100_000;
 
 /// Where a sink keeps the body until its head is known: a private temporary file, opened by
 /// the caller (only `src/cmd/` opens files).
-pub trait Spool: Read + Write + Seek + Send {}
+pub(crate) trait Spool: Read + Write + Seek + Send {}
 
 impl<T: Read + Write + Seek + Send> Spool for T {}
 
 /// How the output is laid out: what every batch is rendered with.
 #[derive(Debug, Clone, Copy)]
-pub struct Shape<'a> {
+pub(crate) struct Shape<'a> {
     kind: Kind,
     rs: &'a Ruleset,
     margin: Option<Margin>,
@@ -70,7 +70,7 @@ enum Kind {
 
 /// What [`Sink::new`] needs to know besides the format.
 #[derive(Debug, Clone, Copy)]
-pub struct SinkOptions {
+pub(crate) struct SinkOptions {
     /// `--bom`: a UTF-8 byte order mark before the CSV formats.
     pub bom: bool,
     /// `--csv-comments`: the CSV formats start with `#` provenance lines.
@@ -93,7 +93,7 @@ pub struct SinkOptions {
 /// goes to the output as it is appended, and a sink dropped before [`Sink::finish`] (a failed
 /// run) ends what it wrote so that no parser takes it for complete. Every other output is
 /// spooled and written by `finish` only, so a failed run writes nothing.
-pub struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     shape: Shape<'a>,
     opts: SinkOptions,
     out: &'a mut dyn Write,
@@ -138,7 +138,7 @@ struct Placed {
 
 /// One batch of communes, rendered by [`Shape::render`], to append with [`Sink::append`].
 #[derive(Debug, Default)]
-pub struct Piece {
+pub(crate) struct Piece {
     /// CSV rows, JSON array elements or NDJSON lines.
     bytes: Vec<u8>,
     /// The records themselves, for the table only.
@@ -152,7 +152,7 @@ pub struct Piece {
 }
 
 /// Renders the communes of one batch ([`Shape::render`]).
-pub struct Writer<'w, 'a> {
+pub(crate) struct Writer<'w, 'a> {
     shape: &'w Shape<'a>,
     body: Body<'w>,
     records: Vec<CommuneRecord>,
@@ -176,7 +176,7 @@ enum Body<'w> {
 impl<'a> Sink<'a> {
     /// The sink of `format`, writing to `out`; `spool` opens its spool when the format needs
     /// one.
-    pub fn new(
+    pub(crate) fn new(
         format: Format,
         rs: &'a Ruleset,
         opts: SinkOptions,
@@ -233,12 +233,12 @@ impl<'a> Sink<'a> {
     }
 
     /// What batches are rendered with, on any thread.
-    pub fn shape(&self) -> Shape<'a> {
+    pub(crate) fn shape(&self) -> Shape<'a> {
         self.shape
     }
 
     /// Add a batch, the one after the last appended.
-    pub fn append(&mut self, piece: Piece) -> anyhow::Result<()> {
+    pub(crate) fn append(&mut self, piece: Piece) -> anyhow::Result<()> {
         self.communes += piece.communes;
         if self.communes > self.opts.table_max {
             // The table is refused at the end: what it kept is let go at once.
@@ -272,7 +272,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Whether some of the output was written already (JSON and NDJSON stream).
-    pub fn streamed(&self) -> bool {
+    pub(crate) fn streamed(&self) -> bool {
         self.started
     }
 
@@ -294,7 +294,7 @@ impl<'a> Sink<'a> {
     /// Write the whole output to `out` (notes for people to `err`): `meta` speaks of every
     /// commune appended. Returns the meta as written, which with `--closest N` counts the
     /// communes listed.
-    pub fn finish(mut self, err: &mut dyn Write, mut meta: Meta) -> anyhow::Result<Meta> {
+    pub(crate) fn finish(mut self, err: &mut dyn Write, mut meta: Meta) -> anyhow::Result<Meta> {
         self.done = true;
         let (shape, opts, communes) = (self.shape, self.opts, self.communes);
         let segments = std::mem::take(&mut self.segments);
@@ -472,7 +472,7 @@ fn copy_spool(
 
 impl<'a> Shape<'a> {
     /// Render one batch of `rows` communes: `f` writes each through the [`Writer`].
-    pub fn render(
+    pub(crate) fn render(
         &self,
         rows: usize,
         f: impl FnOnce(&mut Writer<'_, 'a>) -> anyhow::Result<()>,
@@ -518,7 +518,7 @@ impl<'a> Shape<'a> {
 impl Writer<'_, '_> {
     /// Render one commune: `rec` is its record, `values` and `outcome` what it was evaluated
     /// from (the long format lists every indicator).
-    pub fn write(
+    pub(crate) fn write(
         &mut self,
         rec: &CommuneRecord,
         values: &[Option<Value>],

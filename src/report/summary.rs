@@ -7,10 +7,10 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::Meta;
 use super::table::{esc, esc_row, new_table, writeln_esc};
 use super::words::Words;
 use crate::lang::Lang;
+use crate::record::Meta;
 use crate::ruleset::Ruleset;
 use crate::summary::compare::Comparison;
 use crate::summary::targets::Targets;
@@ -20,7 +20,7 @@ use crate::summary::{
 
 /// The summary as rendered: the JSON contract.
 #[derive(Debug, Serialize)]
-pub struct SummaryDoc<'a> {
+pub(crate) struct SummaryDoc<'a> {
     /// Provenance.
     pub meta: &'a Meta,
     /// The `--by` column, or null.
@@ -41,7 +41,7 @@ pub struct SummaryDoc<'a> {
 
 /// The reconciliation with published figures.
 #[derive(Debug, Serialize)]
-pub struct CompareOut {
+pub(crate) struct CompareOut {
     /// The reported file.
     pub source: String,
     /// How many rows differ.
@@ -52,7 +52,7 @@ pub struct CompareOut {
 
 /// A level and the bands its criteria met are counted in.
 #[derive(Debug, Serialize)]
-pub struct LevelHead {
+pub(crate) struct LevelHead {
     /// Id.
     pub id: String,
     /// English name.
@@ -69,7 +69,7 @@ pub struct LevelHead {
 
 /// Figures of one group (or the total).
 #[derive(Debug, Serialize)]
-pub struct GroupOut {
+pub(crate) struct GroupOut {
     /// The group's value (null for the total and for communes with the cell empty).
     pub group: Option<String>,
     /// Communes.
@@ -84,7 +84,7 @@ pub struct GroupOut {
 
 /// Figures of one level in one group.
 #[derive(Debug, Serialize)]
-pub struct LevelOut {
+pub(crate) struct LevelOut {
     /// Level id.
     pub level: String,
     /// Communes that reached it.
@@ -112,7 +112,7 @@ pub struct LevelOut {
 
 /// A criterion missed by candidates.
 #[derive(Debug, Serialize)]
-pub struct MissedOut {
+pub(crate) struct MissedOut {
     /// Criterion id.
     pub criterion: String,
     /// English name.
@@ -127,7 +127,7 @@ pub struct MissedOut {
 
 /// The targets file and each target's check.
 #[derive(Debug, Serialize)]
-pub struct TargetsOut {
+pub(crate) struct TargetsOut {
     /// Title.
     pub name: String,
     /// Vietnamese title.
@@ -142,7 +142,7 @@ pub struct TargetsOut {
 
 /// One target checked.
 #[derive(Debug, Serialize)]
-pub struct TargetOut {
+pub(crate) struct TargetOut {
     /// Level id.
     pub level: String,
     /// `all`, `zone` or `column`.
@@ -178,7 +178,7 @@ pub struct TargetOut {
 
 /// Roll-ups of the groups.
 #[derive(Debug, Serialize)]
-pub struct RollupsOut<'a> {
+pub(crate) struct RollupsOut<'a> {
     /// `district_ntm_2021` or `province_completed_2026`.
     pub rule: RollupRule,
     /// Legal source.
@@ -194,7 +194,7 @@ pub struct RollupsOut<'a> {
 
 impl<'a> SummaryDoc<'a> {
     /// Build the document.
-    pub fn new(
+    pub(crate) fn new(
         rs: &Ruleset,
         meta: &'a Meta,
         by: Option<&'a str>,
@@ -316,14 +316,14 @@ fn group_out(rs: &Ruleset, group: Option<String>, t: &Tally) -> GroupOut {
 }
 
 /// The document as pretty JSON.
-pub fn write_summary_json(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::Result<()> {
+pub(crate) fn write_summary_json(out: &mut dyn Write, doc: &SummaryDoc<'_>) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, doc)?;
     writeln!(out)?;
     Ok(())
 }
 
 /// A band's label: `0-9`, `10-14`, `19` (machine form).
-pub fn band_key(b: Band) -> String {
+pub(crate) fn band_key(b: Band) -> String {
     if b.from == b.to {
         b.from.to_string()
     } else {
@@ -333,7 +333,7 @@ pub fn band_key(b: Band) -> String {
 
 /// One row per figure: `scope,group,level,figure,item,value` (docs/summary.md), the header
 /// first; under `--csv-comments` (`comments`) after the `#` provenance lines and `# by`.
-pub fn write_summary_csv(
+pub(crate) fn write_summary_csv(
     out: &mut dyn Write,
     doc: &SummaryDoc<'_>,
     comments: bool,
@@ -463,43 +463,43 @@ fn rule_key(r: RollupRule) -> &'static str {
 }
 
 /// Labels in both languages.
-pub struct Labels {
+pub(crate) struct Labels {
     lang: Lang,
 }
 
 impl Labels {
     /// Labels for `lang`.
-    pub fn new(lang: Lang) -> Self {
+    pub(crate) fn new(lang: Lang) -> Self {
         Labels { lang }
     }
 
     /// The language.
-    pub fn lang(&self) -> Lang {
+    pub(crate) fn lang(&self) -> Lang {
         self.lang
     }
 
     /// Pick a text.
-    pub fn t<'s>(&self, en: &'s str, vi: &'s str) -> &'s str {
+    pub(crate) fn t<'s>(&self, en: &'s str, vi: &'s str) -> &'s str {
         self.lang.pick(en, vi)
     }
 
     /// A level's name.
-    pub fn level<'s>(&self, l: &'s LevelHead) -> &'s str {
+    pub(crate) fn level<'s>(&self, l: &'s LevelHead) -> &'s str {
         self.lang.pick(&l.name, &l.name_vi)
     }
 
     /// `count/total (62.2%)`, counts grouped (`1.192/20.000 (5,9%)`).
-    pub fn count_of(&self, part: usize, whole: usize) -> String {
+    pub(crate) fn count_of(&self, part: usize, whole: usize) -> String {
         self.lang.count_of(part, whole)
     }
 
     /// A count with this language's thousands separator ([`Lang::count`]).
-    pub fn n(&self, n: usize) -> String {
+    pub(crate) fn n(&self, n: usize) -> String {
         self.lang.count(n as u64)
     }
 
     /// A band for people: `under 10`, `10–14`, `all 19`.
-    pub fn band(&self, b: Band, n: usize) -> String {
+    pub(crate) fn band(&self, b: Band, n: usize) -> String {
         if b.from == n {
             format!("{} {n}", self.t("all", "đạt cả"))
         } else if b.from == 0 {
@@ -512,18 +512,18 @@ impl Labels {
     }
 
     /// A decimal with this language's mark.
-    pub fn num(&self, d: Decimal, places: u32) -> String {
+    pub(crate) fn num(&self, d: Decimal, places: u32) -> String {
         self.lang.decimal(d, places)
     }
 
     /// A group's name (the empty value shows as a dash).
-    pub fn group(&self, g: &Option<String>) -> String {
+    pub(crate) fn group(&self, g: &Option<String>) -> String {
         g.clone()
             .unwrap_or_else(|| self.t("(empty)", "(trống)").to_string())
     }
 
     /// A target's scope for people (a zone by its name in Vietnamese).
-    pub fn scope(&self, c: &TargetOut, words: &Words<'_>) -> String {
+    pub(crate) fn scope(&self, c: &TargetOut, words: &Words<'_>) -> String {
         match (c.scope, &c.zone, &c.column, &c.value) {
             ("zone", Some(z), _, _) => words.zone(z).to_string(),
             ("column", _, Some(col), Some(v)) => format!("{col} = {v}"),
@@ -532,7 +532,7 @@ impl Labels {
     }
 
     /// A target's goal for people: `≥ 80%`, `≥ 29 communes`.
-    pub fn goal(&self, c: &TargetOut) -> String {
+    pub(crate) fn goal(&self, c: &TargetOut) -> String {
         match (c.share, c.count) {
             (Some(s), _) => format!("≥ {}%", self.lang.decimal(s, s.scale().min(1))),
             (_, Some(n)) => format!("≥ {} {}", self.n(n), self.t("communes", "xã")),
@@ -541,7 +541,7 @@ impl Labels {
     }
 
     /// The targets no commune is in scope of, in one line (they are not checked), or `None`.
-    pub fn out_of_scope(&self, checks: &[TargetOut], words: &Words<'_>) -> Option<String> {
+    pub(crate) fn out_of_scope(&self, checks: &[TargetOut], words: &Words<'_>) -> Option<String> {
         let none: Vec<String> = checks
             .iter()
             .filter(|c| c.communes == 0)
@@ -574,7 +574,7 @@ impl Labels {
     }
 
     /// `met` or `short by N communes`.
-    pub fn verdict(&self, c: &TargetOut) -> String {
+    pub(crate) fn verdict(&self, c: &TargetOut) -> String {
         if c.met {
             self.t("met", "đạt").to_string()
         } else if c.communes == 0 {
@@ -593,7 +593,7 @@ impl Labels {
     }
 
     /// The roll-up rule's heading.
-    pub fn rollup_rule(&self, r: &RollupsOut<'_>) -> String {
+    pub(crate) fn rollup_rule(&self, r: &RollupsOut<'_>) -> String {
         let source = super::words::source_text(r.source, self.lang);
         match (r.rule, self.lang) {
             (RollupRule::DistrictNtm2021, Lang::En) => format!(
@@ -612,7 +612,7 @@ impl Labels {
     }
 
     /// Why a roll-up is not a recognition.
-    pub fn rollup_caveat(&self) -> &'static str {
+    pub(crate) fn rollup_caveat(&self) -> &'static str {
         self.t(
             "Commune conditions only: the unit's own criteria are not in the data, so this is never a recognition.",
             "Chỉ xét điều kiện về xã: các tiêu chí của đơn vị cấp trên không có trong dữ liệu, nên đây không phải là công nhận.",
@@ -621,7 +621,7 @@ impl Labels {
 
     /// `met` / `not met` for a roll-up, with the counts: "6/8 NTM (needs all), 3 advanced
     /// (needs ≥ 1)".
-    pub fn rollup_verdict(&self, g: &Rollup, rule: RollupRule) -> String {
+    pub(crate) fn rollup_verdict(&self, g: &Rollup, rule: RollupRule) -> String {
         let higher = match rule {
             RollupRule::DistrictNtm2021 => self.t("advanced", "nâng cao"),
             RollupRule::ProvinceCompleted2026 => self.t("modern", "hiện đại"),
@@ -650,7 +650,7 @@ impl Labels {
     }
 
     /// The heading of the grouping column: `district` → "District" / "Huyện".
-    pub fn by(&self, by: &str) -> String {
+    pub(crate) fn by(&self, by: &str) -> String {
         let f = crate::text::fold(by);
         let known: [(&[&str], &str, &str); 3] = [
             (&["district", "huyen"], "District", "Huyện"),
@@ -669,7 +669,7 @@ impl Labels {
 }
 
 /// The tables for people.
-pub fn write_summary_table(
+pub(crate) fn write_summary_table(
     out: &mut dyn Write,
     rs: &Ruleset,
     doc: &SummaryDoc<'_>,

@@ -12,16 +12,16 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use super::words::Words;
-use super::{CommuneRecord, Meta};
 use crate::data::read::YearFrom;
 use crate::lang::Lang;
 use crate::margin::Margin;
+use crate::record::{CommuneRecord, Meta};
 use crate::ruleset::Ruleset;
 use crate::text::{echo, escape_controls};
 
 /// What the commune table shows besides the usual columns.
 #[derive(Debug, Clone, Copy)]
-pub struct TableOptions {
+pub(crate) struct TableOptions {
     /// `--margin`: a column of the indicators near their threshold.
     pub margin: Option<Margin>,
     /// `--closest [N]` and the number of communes evaluated: a column of what separates each
@@ -33,7 +33,7 @@ pub struct TableOptions {
 
 /// `2 indicators, 1 without data; shortfall 18.13%` (`2 chỉ tiêu, 1 thiếu số liệu; thiếu
 /// hụt 18,13%`).
-pub fn to_next_text(t: &crate::report::ToNext, lang: Lang) -> String {
+pub(crate) fn to_next_text(t: &crate::record::ToNext, lang: Lang) -> String {
     let mut s = match lang {
         Lang::En => format!(
             "{} indicator{}",
@@ -69,12 +69,12 @@ macro_rules! writeln_esc {
 pub(crate) use writeln_esc;
 
 /// A one-line cell: `s` with its control characters escaped ([`escape_controls`]).
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     escape_controls(s).into_owned()
 }
 
 /// A row of one-line cells, each escaped as by [`esc`].
-pub fn esc_row<I, S>(cells: I) -> Vec<String>
+pub(crate) fn esc_row<I, S>(cells: I) -> Vec<String>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
@@ -83,7 +83,7 @@ where
 }
 
 /// A cell of one line per item, each escaped: a newline inside an item cannot add a line.
-pub fn lines_cell<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn lines_cell<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -95,7 +95,7 @@ pub fn lines_cell<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 /// A table preset shared by every human-readable table.
-pub fn new_table() -> Table {
+pub(crate) fn new_table() -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Dynamic);
@@ -105,7 +105,7 @@ pub fn new_table() -> Table {
 /// What blocks a commune's next level, one item a line (not escaped): each criterion not met
 /// with its indicators, then the notes on the row (`--lenient`). The table's column and the
 /// xlsx results sheet both show this text.
-pub fn what_blocks(c: &CommuneRecord, words: &Words<'_>) -> Vec<String> {
+pub(crate) fn what_blocks(c: &CommuneRecord, words: &Words<'_>) -> Vec<String> {
     let lang = words.lang();
     let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
     let mut blocks: Vec<String> = c
@@ -141,7 +141,7 @@ pub fn what_blocks(c: &CommuneRecord, words: &Words<'_>) -> Vec<String> {
 }
 
 /// The commune table, then a summary of levels, the year used and unverified verdicts.
-pub fn write_table(
+pub(crate) fn write_table(
     out: &mut dyn Write,
     rs: &Ruleset,
     meta: &Meta,

@@ -17,7 +17,7 @@ use crate::ruleset::model::{MeasureKind, Zoning};
 
 /// One column of a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Column {
+pub(crate) struct Column {
     /// The header (an identity name, or the measure's label in the language).
     pub header: String,
     /// Unit and accepted values.
@@ -28,7 +28,7 @@ pub struct Column {
 
 /// The columns `rs` reads: identity columns, the zone column, the year, then every measure in
 /// ruleset order. Headers are names the reader maps back to the same field.
-pub fn columns(rs: &Ruleset, lang: Lang) -> Vec<Column> {
+pub(crate) fn columns(rs: &Ruleset, lang: Lang) -> Vec<Column> {
     let ident = |en: &str, vi: &str, hint_en: &str, hint_vi: &str| Column {
         header: lang.pick(en, vi).to_string(),
         hint: lang.pick(hint_en, hint_vi).to_string(),
@@ -127,7 +127,7 @@ pub(crate) fn unit_text(unit: &str, lang: Lang) -> String {
 }
 
 /// The title row's text.
-pub fn title(rs: &Ruleset, lang: Lang) -> String {
+pub(crate) fn title(rs: &Ruleset, lang: Lang) -> String {
     match lang {
         Lang::En => format!(
             "Commune data — {} ({}; ruleset {}). Enter one commune per row below the header.",
@@ -142,7 +142,7 @@ pub fn title(rs: &Ruleset, lang: Lang) -> String {
 
 /// The template as CSV: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), commas, the
 /// title and hint rows padded to the full width.
-pub fn csv(rs: &Ruleset, lang: Lang) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn csv(rs: &Ruleset, lang: Lang) -> anyhow::Result<Vec<u8>> {
     let cols = columns(rs, lang);
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -165,7 +165,7 @@ const DATA_ROWS: u32 = 2000;
 /// The template as an XLSX workbook: one sheet (`Xã` / `Communes`) with the title, hint and
 /// header rows frozen above the data, the code column as text (codes keep their leading
 /// zeros), and entry checks on yes/no, percent and count columns.
-pub fn xlsx(rs: &Ruleset, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub(crate) fn xlsx(rs: &Ruleset, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let cols = columns(rs, lang);
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();

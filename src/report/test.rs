@@ -16,7 +16,7 @@ use crate::test::coverage::{Coverage, Item};
 use crate::test::run::{CaseResult, Mismatch, Shown, level_text};
 
 /// Everything a renderer shows.
-pub struct Report<'a> {
+pub(crate) struct Report<'a> {
     /// Case results, in file order.
     pub results: &'a [CaseResult],
     /// Boundary coverage per ruleset.
@@ -49,7 +49,7 @@ fn shown(s: &Shown) -> String {
 }
 
 /// The lines explaining one mismatch, without indentation.
-pub fn diff_lines(m: &Mismatch) -> Vec<String> {
+pub(crate) fn diff_lines(m: &Mismatch) -> Vec<String> {
     match (&m.expected, &m.actual) {
         (Shown::Ids(want), Shown::Ids(got)) => {
             let what = if m.field.ends_with("indicators") {
@@ -115,7 +115,7 @@ fn coverage_line(c: &Coverage) -> String {
 }
 
 /// One line per case, an indented diff under each failure, then a summary and coverage.
-pub fn text(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
+pub(crate) fn text(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     for c in r.results {
         let status = if c.passed() { "PASS" } else { "FAIL" };
         writeln!(
@@ -171,7 +171,7 @@ fn xml(s: &str) -> String {
 }
 
 /// JUnit XML: one `<testsuite>` per case file, one `<testcase>` per case.
-pub fn junit(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
+pub(crate) fn junit(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -227,7 +227,7 @@ pub fn junit(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
 }
 
 /// TAP version 14: `ok`/`not ok` per case, the diff as `#` comments.
-pub fn tap(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
+pub(crate) fn tap(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     writeln!(out, "TAP version 14")?;
     writeln!(out, "1..{}", r.results.len())?;
     for (i, c) in r.results.iter().enumerate() {
@@ -268,7 +268,7 @@ struct CoverageOut<'a> {
 }
 
 /// One JSON document: every case with its mismatches and actual result, and coverage.
-pub fn json(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
+pub(crate) fn json(out: &mut dyn Write, r: &Report<'_>) -> std::io::Result<()> {
     let failed = r.failed();
     let cov: Vec<CoverageOut<'_>> = r
         .coverage

@@ -17,6 +17,7 @@ use crate::data::read::{Row, ZoneFrom};
 use crate::eval::Outcome;
 use crate::eval::evaluate;
 use crate::margin::Margin;
+use crate::record::*;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{MeasureKind, Test};
 

@@ -11,14 +11,15 @@
 
 use std::collections::HashMap;
 
-use super::{BorderlineRecord, MissingCriterion, MissingIndicator, ValueOut, num_text};
+use super::num_text;
 use crate::eval::Status;
 use crate::lang::Lang;
+use crate::record::{BorderlineRecord, MissingCriterion, MissingIndicator, ValueOut};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Measure, MeasureKind, Zoning};
 
 /// Ruleset names in one language, looked up by id.
-pub struct Words<'a> {
+pub(crate) struct Words<'a> {
     rs: &'a Ruleset,
     lang: Lang,
     measures: HashMap<&'a str, usize>,
@@ -26,7 +27,7 @@ pub struct Words<'a> {
 
 impl<'a> Words<'a> {
     /// The words of `rs` in `lang`.
-    pub fn new(rs: &'a Ruleset, lang: Lang) -> Self {
+    pub(crate) fn new(rs: &'a Ruleset, lang: Lang) -> Self {
         let measures = rs
             .measures
             .iter()
@@ -37,7 +38,7 @@ impl<'a> Words<'a> {
     }
 
     /// The language.
-    pub fn lang(&self) -> Lang {
+    pub(crate) fn lang(&self) -> Lang {
         self.lang
     }
 
@@ -47,7 +48,7 @@ impl<'a> Words<'a> {
 
     /// A level by id: the id in English (as the tables always showed it), the level's
     /// `name_vi` in Vietnamese. An id the ruleset does not know is shown as it is.
-    pub fn level(&self, id: &'a str) -> &'a str {
+    pub(crate) fn level(&self, id: &'a str) -> &'a str {
         match (self.lang, self.rs.level_index(id)) {
             (Lang::Vi, Some(i)) => &self.rs.levels[i].name_vi,
             _ => id,
@@ -55,7 +56,7 @@ impl<'a> Words<'a> {
     }
 
     /// A zone by id: the id in English, the zone's full `name_vi` in Vietnamese.
-    pub fn zone(&self, id: &'a str) -> &'a str {
+    pub(crate) fn zone(&self, id: &'a str) -> &'a str {
         match (self.lang, self.rs.zone_index(id)) {
             (Lang::Vi, Some(i)) => &self.rs.zones[i].name_vi,
             _ => id,
@@ -65,7 +66,7 @@ impl<'a> Words<'a> {
     /// A zone inside a sentence: the id in English; in Vietnamese `vùng Đồng bằng sông Hồng`
     /// for a region, and the group's name up to its colon (`Nhóm 1`) for a commune group,
     /// whose full name is a definition.
-    pub fn zone_phrase(&self, id: &str) -> String {
+    pub(crate) fn zone_phrase(&self, id: &str) -> String {
         let Some(i) = self.rs.zone_index(id) else {
             return id.to_string();
         };
@@ -80,7 +81,7 @@ impl<'a> Words<'a> {
     }
 
     /// A measure by id: the id in English, its `name_vi` in Vietnamese.
-    pub fn measure_name(&self, id: &'a str) -> &'a str {
+    pub(crate) fn measure_name(&self, id: &'a str) -> &'a str {
         match (self.lang, self.measure(id)) {
             (Lang::Vi, Some(m)) => &m.name_vi,
             _ => id,
@@ -107,7 +108,7 @@ impl<'a> Words<'a> {
     /// 2025) [unverified]`). Vietnamese: `Thu nhập bình quân đầu người khu vực nông thôn: 51 <
     /// 55 triệu đồng/người/năm (vùng Đồng bằng sông Hồng, năm 2025) — chưa được đối chiếu`;
     /// `chưa có số liệu` for no data, `không đạt` for a yes/no indicator that is not met.
-    pub fn indicator_text(&self, i: &MissingIndicator, zone: &str) -> String {
+    pub(crate) fn indicator_text(&self, i: &MissingIndicator, zone: &str) -> String {
         if self.lang == Lang::En {
             return i.describe(zone);
         }
@@ -183,7 +184,7 @@ impl<'a> Words<'a> {
     /// [`BorderlineRecord::describe`] (`standard:10 income_per_capita 61.2 (>= 60, pass)`).
     /// Vietnamese: `Xã đạt chuẩn nông thôn mới, chỉ tiêu 10: Thu nhập bình quân đầu người khu
     /// vực nông thôn 61,2 triệu đồng/người/năm (≥ 60, đạt)`.
-    pub fn borderline_text(&self, b: &BorderlineRecord) -> String {
+    pub(crate) fn borderline_text(&self, b: &BorderlineRecord) -> String {
         if self.lang == Lang::En {
             return b.describe();
         }
@@ -205,14 +206,14 @@ impl<'a> Words<'a> {
     }
 
     /// A criterion a commune misses: `10 Income` / `10 Thu nhập` (the name in the language).
-    pub fn criterion_head(&self, m: &'a MissingCriterion) -> String {
+    pub(crate) fn criterion_head(&self, m: &'a MissingCriterion) -> String {
         format!("{} {}", m.criterion, self.lang.pick(&m.name, &m.name_vi))
     }
 
     /// A criterion a commune misses with every indicator it misses, in one line:
     /// `10 Thu nhập: Thu nhập bình quân …: 51 < 55 triệu đồng/người/năm (…)`; indicators are
     /// joined by `; `.
-    pub fn criterion_text(&self, m: &'a MissingCriterion, zone: &str) -> String {
+    pub(crate) fn criterion_text(&self, m: &'a MissingCriterion, zone: &str) -> String {
         let inds: Vec<String> = m
             .indicators
             .iter()
@@ -223,7 +224,7 @@ impl<'a> Words<'a> {
 
     /// A requirement (`>= 60`, `yes`, `none`) in the language: `≥ 60`, `đạt`, `không có` in
     /// Vietnamese; unchanged in English.
-    pub fn requirement(&self, op: &str, threshold: Option<rust_decimal::Decimal>) -> String {
+    pub(crate) fn requirement(&self, op: &str, threshold: Option<rust_decimal::Decimal>) -> String {
         match (self.lang, op, threshold) {
             (Lang::En, "yes" | "none", _) => op.to_string(),
             (Lang::En, _, Some(t)) => format!("{op} {}", num_text(t, self.lang)),
@@ -237,7 +238,7 @@ impl<'a> Words<'a> {
 }
 
 /// A comparison for Vietnamese text: `≥`, `≤`, the others as they are.
-pub fn op_vi(op: &str) -> &str {
+pub(crate) fn op_vi(op: &str) -> &str {
     match op {
         ">=" => "≥",
         "<=" => "≤",
@@ -248,7 +249,7 @@ pub fn op_vi(op: &str) -> &str {
 /// A measure's unit in `lang`: `unit` in English; in Vietnamese `unit_vi`, else the
 /// Vietnamese of the units the built-in rulesets use, else nothing (an English unit is never
 /// put in Vietnamese text).
-pub fn unit_in(m: &Measure, lang: Lang) -> Option<String> {
+pub(crate) fn unit_in(m: &Measure, lang: Lang) -> Option<String> {
     match lang {
         Lang::En => m.unit.clone(),
         Lang::Vi => m.unit_vi.clone().or_else(|| {
@@ -261,7 +262,7 @@ pub fn unit_in(m: &Measure, lang: Lang) -> Option<String> {
 }
 
 /// The Vietnamese of a unit the built-in rulesets spell in English, or `None`.
-pub fn known_unit_vi(unit: &str) -> Option<&'static str> {
+pub(crate) fn known_unit_vi(unit: &str) -> Option<&'static str> {
     Some(match unit {
         u if u.starts_with('%') => "%",
         "million VND/person/year" => "triệu đồng/người/năm",
@@ -277,7 +278,7 @@ pub fn known_unit_vi(unit: &str) -> Option<&'static str> {
 /// word outside that vocabulary is reduced to its decision number and the references that
 /// could be read, followed by `(căn cứ chi tiết bằng tiếng Anh trong bộ tiêu chí)`, never
 /// shown half in English.
-pub fn source_text(source: &str, lang: Lang) -> String {
+pub(crate) fn source_text(source: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return source.to_string();
     }
@@ -369,7 +370,7 @@ fn has_english_word(s: &str) -> bool {
 
 /// Why a built-in ruleset was chosen (`year column 2025`, `--year 2026`, `today 2026-12-02`)
 /// in `lang`: `cột năm 2025`, `--year 2026`, `ngày hôm nay 2026-12-02`.
-pub fn chosen_by_text(by: &str, lang: Lang) -> String {
+pub(crate) fn chosen_by_text(by: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return by.to_string();
     }

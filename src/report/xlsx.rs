@@ -10,7 +10,7 @@
 //! `report::summary`'s document and the records, the "what blocks" text from
 //! `report::table::what_blocks`.
 
-pub mod summary;
+pub(crate) mod summary;
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -19,13 +19,13 @@ use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet};
 use super::summary::SummaryDoc;
 use super::table::what_blocks;
 use super::words::Words;
-use super::{CommuneRecord, Meta};
 use crate::lang::Lang;
+use crate::record::{CommuneRecord, Meta};
 use crate::ruleset::Ruleset;
 use crate::text::{clip, escape_controls};
 
 /// Data rows a worksheet holds below its header row (Excel's 1,048,576 rows less one).
-pub const MAX_DATA_ROWS: usize = 1_048_575;
+pub(crate) const MAX_DATA_ROWS: usize = 1_048_575;
 
 /// Characters a cell holds (Excel's limit is 32,767): longer text is cut, with its length.
 const MAX_CELL_CHARS: usize = 32_000;
@@ -41,7 +41,7 @@ const LEVEL_FILLS: [u32; 5] = [0xFFF2CC, 0xE2EFDA, 0xDDEBF7, 0xE4DFEC, 0xFCE4D6]
 /// One commune's row of the results sheet: what the sink keeps per commune (a few strings,
 /// not the whole record).
 #[derive(Debug, Clone)]
-pub struct ResultRow {
+pub(crate) struct ResultRow {
     /// 1-based position in the input.
     pub row: usize,
     /// Commune code.
@@ -70,7 +70,7 @@ pub struct ResultRow {
 
 impl ResultRow {
     /// The row of `rec` in `lang`; `margin`: whether `--margin` was given.
-    pub fn new(rs: &Ruleset, rec: &CommuneRecord, lang: Lang, margin: bool) -> Self {
+    pub(crate) fn new(rs: &Ruleset, rec: &CommuneRecord, lang: Lang, margin: bool) -> Self {
         let words = Words::new(rs, lang);
         ResultRow {
             row: rec.row,
@@ -123,7 +123,7 @@ impl Styles {
 }
 
 /// A sheet being filled: a header row, then data rows, at most `max_rows` of them.
-pub struct Sheet {
+pub(crate) struct Sheet {
     ws: Worksheet,
     /// Widest content per column, in characters.
     widths: Vec<usize>,
@@ -137,7 +137,7 @@ pub struct Sheet {
 
 impl Sheet {
     /// A sheet named `name` with `headers`; at most `max_rows` data rows.
-    pub fn new(name: &str, headers: &[String], max_rows: usize) -> anyhow::Result<Sheet> {
+    pub(crate) fn new(name: &str, headers: &[String], max_rows: usize) -> anyhow::Result<Sheet> {
         let mut ws = Worksheet::new();
         ws.set_name(name)?;
         let styles = Styles::new();
@@ -155,7 +155,7 @@ impl Sheet {
     }
 
     /// Start the next data row; refused past `max_rows`.
-    pub fn next_row(&mut self) -> anyhow::Result<()> {
+    pub(crate) fn next_row(&mut self) -> anyhow::Result<()> {
         if self.row as usize >= self.max_rows {
             anyhow::bail!(
                 "--format xlsx: more than the {} rows a worksheet holds; use --format csv (or \
@@ -206,7 +206,7 @@ impl Sheet {
     }
 
     /// A text cell.
-    pub fn text(&mut self, col: usize, s: &str) {
+    pub(crate) fn text(&mut self, col: usize, s: &str) {
         self.put_text(col, s, None);
     }
 
@@ -216,14 +216,14 @@ impl Sheet {
     }
 
     /// An optional text cell (nothing for `None`).
-    pub fn opt_text(&mut self, col: usize, s: Option<&str>) {
+    pub(crate) fn opt_text(&mut self, col: usize, s: Option<&str>) {
         if let Some(s) = s {
             self.text(col, s);
         }
     }
 
     /// One line per item, each escaped, in a wrapped cell.
-    pub fn lines(&mut self, col: usize, items: &[String], wrap: &Format) {
+    pub(crate) fn lines(&mut self, col: usize, items: &[String], wrap: &Format) {
         if items.is_empty() {
             return;
         }
@@ -233,7 +233,7 @@ impl Sheet {
     }
 
     /// A count.
-    pub fn count(&mut self, col: usize, n: usize) {
+    pub(crate) fn count(&mut self, col: usize, n: usize) {
         let mut s = String::new();
         super::cell::push_int(&mut s, n);
         self.fit(col, s.len());
@@ -247,7 +247,7 @@ impl Sheet {
 
     /// An exact decimal: a number when the `f64` shows the same decimal text ([`exact_f64`]),
     /// else its text; `format` for the number.
-    pub fn decimal(&mut self, col: usize, d: Decimal, format: Option<&Format>) {
+    pub(crate) fn decimal(&mut self, col: usize, d: Decimal, format: Option<&Format>) {
         let text = d.to_string();
         self.fit(col, text.len());
         let (r, c) = (self.row, col as u16);
@@ -264,7 +264,7 @@ impl Sheet {
 
     /// A share in percent (`62.2`) as the numeric fraction it is (`0.622`), shown with a
     /// percent format with as many decimals as the share has.
-    pub fn percent(&mut self, col: usize, pct: Decimal) {
+    pub(crate) fn percent(&mut self, col: usize, pct: Decimal) {
         let fraction = pct / Decimal::ONE_HUNDRED;
         let places = pct.scale() as usize;
         let mut pattern = String::from("0");
@@ -279,19 +279,14 @@ impl Sheet {
     }
 
     /// A yes/no cell.
-    pub fn boolean(&mut self, col: usize, b: bool) {
+    pub(crate) fn boolean(&mut self, col: usize, b: bool) {
         self.fit(col, 5);
         let done = self.ws.write_boolean(self.row, col as u16, b).map(drop);
         self.keep(done);
     }
 
-    /// Data rows written.
-    pub fn rows(&self) -> usize {
-        self.row as usize
-    }
-
     /// The finished worksheet: header frozen and filtered, widths fitted.
-    pub fn finish(mut self) -> anyhow::Result<Worksheet> {
+    pub(crate) fn finish(mut self) -> anyhow::Result<Worksheet> {
         if let Some(e) = self.error.take() {
             return Err(e.into());
         }
@@ -309,7 +304,7 @@ impl Sheet {
 /// `d` as an `f64` when that `f64`'s shortest text is `d`'s own (`0.622`, `12.5`): a number
 /// in the cell is then the value shown. `None` when the binary value would differ from the
 /// decimal one in the digits shown (`0.1234567890123456789`).
-pub fn exact_f64(d: Decimal) -> Option<f64> {
+pub(crate) fn exact_f64(d: Decimal) -> Option<f64> {
     let text = d.normalize().to_string();
     let f: f64 = text.parse().ok()?;
     let back = f.to_string();
@@ -324,7 +319,7 @@ fn level_name(rs: &Ruleset, i: usize, lang: Lang) -> &str {
 
 /// The results sheet of `evaluate`: one row per commune, in input order. District and
 /// province columns only when some commune has one.
-pub fn results_sheet(
+pub(crate) fn results_sheet(
     rs: &Ruleset,
     rows: Vec<ResultRow>,
     lang: Lang,
@@ -395,7 +390,7 @@ pub fn results_sheet(
 
 /// The `meta` sheet: the provenance as key/value rows, keys as in JSON's `meta` and in its
 /// order (an input's fields as `inputs[1].path`), numbers as numbers.
-pub fn meta_sheet(meta: &Meta, lang: Lang) -> anyhow::Result<Worksheet> {
+pub(crate) fn meta_sheet(meta: &Meta, lang: Lang) -> anyhow::Result<Worksheet> {
     let headers = [
         lang.pick("key", "khóa").to_string(),
         lang.pick("value", "giá trị").to_string(),
@@ -437,7 +432,7 @@ pub fn meta_sheet(meta: &Meta, lang: Lang) -> anyhow::Result<Worksheet> {
 
 /// The workbook of `evaluate`: the results (at most `max_rows`), the summary tables of every
 /// commune (`doc`), the provenance.
-pub fn evaluate_workbook(
+pub(crate) fn evaluate_workbook(
     rs: &Ruleset,
     rows: Vec<ResultRow>,
     doc: &SummaryDoc<'_>,
@@ -451,14 +446,18 @@ pub fn evaluate_workbook(
 }
 
 /// The workbook of `summary`: its tables, then the provenance.
-pub fn summary_workbook(rs: &Ruleset, doc: &SummaryDoc<'_>, lang: Lang) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn summary_workbook(
+    rs: &Ruleset,
+    doc: &SummaryDoc<'_>,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
     let mut sheets = summary::summary_sheets(rs, doc, lang)?;
     sheets.push(meta_sheet(doc.meta, lang)?);
     workbook(sheets)
 }
 
 /// A workbook of `sheets`, in order, as bytes.
-pub fn workbook(sheets: Vec<Worksheet>) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn workbook(sheets: Vec<Worksheet>) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
     for ws in sheets {
         wb.push_worksheet(ws);

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::model::{IndicatorRef, MeasureKind, Op, Ruleset, Test, Threshold, in_force};
+use super::model::{IndicatorRef, MeasureKind, Ruleset, Test, Threshold, in_force};
 use crate::diag::Diagnostic;
 use crate::lang::Lang;
 
@@ -103,8 +103,6 @@ pub const VALUE: usize = 11;
 pub const DECISION: usize = 12;
 /// Index of the page column (last entry column).
 pub const PAGE: usize = 15;
-/// Index of the current value column.
-pub const CURRENT: usize = 10;
 
 /// The headers in `lang`.
 pub fn headers(lang: Lang) -> Vec<&'static str> {
@@ -637,11 +635,6 @@ pub fn short(s: &str) -> String {
         }
     }
     out
-}
-
-/// Is `op value` laxer than `op base`?
-pub fn is_laxer(op: Op, value: Decimal, base: Decimal) -> bool {
-    op.laxer(value, op, base)
 }
 
 #[cfg(test)]

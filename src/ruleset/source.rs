@@ -59,13 +59,6 @@ impl Sources {
         start
     }
 
-    /// A single file at offset 0.
-    pub fn single(path: &str, text: &str) -> Self {
-        let mut s = Sources::default();
-        s.add(path, text);
-        s
-    }
-
     /// The file holding `offset`.
     fn file(&self, offset: usize) -> Option<&SourceFile> {
         self.files.iter().rev().find(|f| f.start <= offset)

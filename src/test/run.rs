@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Case, CaseFile, Expect, NO_LEVEL};
 use crate::data::read::{Row, YearFrom, ZoneFrom};
 use crate::eval::{Outcome, evaluate};
-use crate::report::CommuneRecord;
+use crate::record::CommuneRecord;
 use crate::ruleset::Ruleset;
 
 /// What a case actually reached.

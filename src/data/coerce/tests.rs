@@ -335,7 +335,7 @@ mod reference {
     }
 
     /// Read `cell` as `kind`. `Ok(None)` for an empty (whitespace-only) cell.
-    pub fn coerce(
+    pub(super) fn coerce(
         cell: &str,
         kind: MeasureKind,
         rules: NumberRules,

@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 /// Where records come from: a CSV reader, or the rows of a worksheet. Each record carries its
 /// position; its line is the one shown to the user (the CSV line, the worksheet row).
 ///
-/// Records are bytes: the reader checks each one is UTF-8 as a whole (see [`Record`]), which
+/// Records are bytes: the reader checks each one is UTF-8 as a whole (see `Record`), which
 /// costs a fraction of checking every field on its own (issue #7).
 pub trait RecordSource {
     /// Read the next record into `rec`; `Ok(false)` at the end.

@@ -44,7 +44,7 @@ struct Table {
 
 /// Refuse an `.ods` whose tables would make calamine build more than `max_cells` cells.
 /// `Ok(())` for bytes that are not a zip with a `content.xml` (calamine says what they are).
-pub fn check(bytes: &[u8], max_cells: u64) -> Result<(), TooLarge> {
+pub(super) fn check(bytes: &[u8], max_cells: u64) -> Result<(), TooLarge> {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };

@@ -24,7 +24,7 @@ pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
 /// Why a workbook is refused (`workbook-too-large`): what is too large, and the cell whose
 /// reference is outside the grid (0-based row and column, when they fit) if it is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TooLarge {
+pub(super) struct TooLarge {
     /// `workbook-too-large`, or `unreadable-workbook` for a reference calamine cannot take
     /// (a dimension whose end is before its start).
     pub code: &'static str,
@@ -48,7 +48,7 @@ impl TooLarge {
 /// part unpacked (into nothing) to check it holds no more than it declares: a zip bomb is
 /// refused before calamine reads it. `Ok(())` also for bytes that are not a zip (calamine
 /// says what they are).
-pub fn check_zip(bytes: &[u8]) -> Result<(), TooLarge> {
+pub(super) fn check_zip(bytes: &[u8]) -> Result<(), TooLarge> {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -100,7 +100,7 @@ fn mb(bytes: u64) -> u64 {
 
 /// What the scan of one worksheet found.
 #[derive(Debug, Default)]
-pub struct Scan {
+pub(super) struct Scan {
     /// For each cell element (`<c>`) in document order, whether its style has a percent
     /// number format: calamine's cell reader yields one cell per element, in the same order.
     pub percent: Vec<bool>,
@@ -110,7 +110,7 @@ pub struct Scan {
 /// `<row r>`, `<c r>`, and the positions of cells written without one) must lie in Excel's
 /// grid; cells with a percent format are flagged. `Ok(None)` when the workbook's parts
 /// cannot be found or read: calamine then reports what is wrong.
-pub fn scan_sheet(bytes: &[u8], sheet: &str) -> Result<Option<Scan>, TooLarge> {
+pub(super) fn scan_sheet(bytes: &[u8], sheet: &str) -> Result<Option<Scan>, TooLarge> {
     let Ok(mut zip) = ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(None);
     };

@@ -13,7 +13,7 @@ use crate::ruleset::Ruleset;
 
 /// Every table of `doc` that has rows, one sheet each, in the order the table format prints
 /// them.
-pub fn summary_sheets(
+pub(crate) fn summary_sheets(
     rs: &Ruleset,
     doc: &SummaryDoc<'_>,
     lang: Lang,
