@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use anyhow::{Context, bail};
 
 use crate::Exit;
-use crate::cli::{EvaluateArgs, Format};
+use crate::cli::EvaluateArgs;
 use crate::cmd::inputs::Inputs;
 use crate::cmd::meta::MetaFile;
 use crate::cmd::output::{AtomicFile, Scratch};
@@ -110,7 +110,8 @@ fn evaluate(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
-    if args.provenance.csv_comments && !matches!(args.format, Format::Csv | Format::Long) {
+    let traits = crate::report::sink::traits(args.format);
+    if args.provenance.csv_comments && !traits.csv {
         bail!("--csv-comments applies to --format csv and long, which are CSV");
     }
     // Started now, so a --meta folder that cannot be written stops the run before it reads.
@@ -118,7 +119,7 @@ fn evaluate(
         Some(path) => Some(MetaFile::begin(path)?),
         None => None,
     };
-    let to_file = super::output::output_file(args.output.as_deref(), args.format == Format::Xlsx)?;
+    let to_file = super::output::output_file(args.output.as_deref(), traits.binary)?;
     if let (Some(path), Some(errors)) = (to_file, errors.as_deref_mut())
         && super::inputs::same_output(path, errors.path)
     {

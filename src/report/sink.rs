@@ -57,6 +57,25 @@ pub(crate) struct Shape<'a> {
     lang: Lang,
 }
 
+/// What a run's options must agree with in its format, checked before anything is read:
+/// `--csv-comments` only for the CSV formats; whether the output is bytes a terminal must not
+/// get (a workbook).
+pub(crate) struct FormatTraits {
+    /// `--csv-comments` applies (csv, long).
+    pub(crate) csv: bool,
+    /// The output is a binary file (xlsx).
+    pub(crate) binary: bool,
+}
+
+/// The [`FormatTraits`] of `format`.
+pub(crate) fn traits(format: Format) -> FormatTraits {
+    let kind = Kind::of(format);
+    FormatTraits {
+        csv: matches!(kind, Kind::Csv | Kind::Long),
+        binary: kind == Kind::Xlsx,
+    }
+}
+
 /// One variant per output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -66,6 +85,19 @@ enum Kind {
     Json,
     Ndjson,
     Xlsx,
+}
+
+impl Kind {
+    fn of(format: Format) -> Kind {
+        match format {
+            Format::Table => Kind::Table,
+            Format::Csv => Kind::Csv,
+            Format::Long => Kind::Long,
+            Format::Json => Kind::Json,
+            Format::Ndjson => Kind::Ndjson,
+            Format::Xlsx => Kind::Xlsx,
+        }
+    }
 }
 
 /// What [`Sink::new`] needs to know besides the format.
@@ -183,14 +215,7 @@ impl<'a> Sink<'a> {
         out: &'a mut dyn Write,
         spool: impl FnOnce() -> anyhow::Result<Box<dyn Spool + 'a>>,
     ) -> anyhow::Result<Self> {
-        let kind = match format {
-            Format::Table => Kind::Table,
-            Format::Csv => Kind::Csv,
-            Format::Long => Kind::Long,
-            Format::Json => Kind::Json,
-            Format::Ndjson => Kind::Ndjson,
-            Format::Xlsx => Kind::Xlsx,
-        };
+        let kind = Kind::of(format);
         if kind == Kind::Xlsx && opts.closest.is_some() {
             bail!(
                 "--closest lists communes by how close they are; --format xlsx lists every \
