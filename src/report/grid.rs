@@ -19,6 +19,9 @@ use unicode_width::UnicodeWidthStr;
 use super::fit::{fit, width_set};
 use super::table::new_table;
 
+/// How much of the drawing is kept before it is written.
+const PIECE: usize = 64 * 1024;
+
 /// Widths at or past this are left to comfy-table, whose `u16` arithmetic this module
 /// does not copy.
 const MAX_PLAIN_WIDTH: usize = 60_000;
@@ -45,13 +48,15 @@ pub(crate) struct Grid {
 
 impl Grid {
     /// A table of `header.len()` columns with this header.
-    pub(crate) fn new<S: AsRef<str>>(header: &[S]) -> Self {
+    /// Room is made for `rows` rows of about `bytes` bytes each.
+    pub(crate) fn new<S: AsRef<str>>(header: &[S], rows: usize, bytes: usize) -> Self {
         let columns = header.len();
+        let cells = (rows + 1) * columns;
         let mut g = Grid {
             columns,
-            text: String::new(),
-            cells: Vec::new(),
-            lines: Vec::new(),
+            text: String::with_capacity(rows.saturating_mul(bytes)),
+            cells: Vec::with_capacity(cells),
+            lines: Vec::with_capacity(cells),
             widest: vec![0; columns],
             longest: vec![0; columns],
             open: 0,
@@ -84,9 +89,9 @@ impl Grid {
         loop {
             let stop = self.text[start..end].find('\n').map_or(end, |i| start + i);
             let line = &self.text[start..stop];
-            let width = line.width();
+            let width = display_width(line);
             widest = widest.max(width);
-            longest = line.split(' ').map(str::width).fold(longest, usize::max);
+            longest = line.split(' ').map(display_width).fold(longest, usize::max);
             // Past u32 the cell is huge and comfy-table draws it.
             self.lines.push((start as u32, stop as u32, width as u32));
             if stop == end {
@@ -108,9 +113,7 @@ impl Grid {
     /// else by comfy-table laid out by [`fit`].
     pub(crate) fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         if width_set().is_none() && !std::io::stdout().is_terminal() && !self.huge {
-            let mut buf = Vec::with_capacity(self.text.len() * 2);
-            self.write_plain(&mut buf);
-            out.write_all(&buf)
+            self.write_plain(out)
         } else {
             let mut t = new_table();
             let mut rows = self.cells.chunks(self.columns).map(|row| {
@@ -153,9 +156,11 @@ impl Grid {
     }
 
     /// The table as comfy-table draws it with no width (see the module header), followed
-    /// by a line break.
-    pub(crate) fn write_plain(&self, buf: &mut Vec<u8>) {
+    /// by a line break; written in pieces of about [`PIECE`] bytes.
+    pub(crate) fn write_plain(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let widths = self.content_widths();
+        let mut piece = Vec::with_capacity(PIECE + 4096);
+        let buf = &mut piece;
         let border = |buf: &mut Vec<u8>, [left, fill, junction, right]: [char; 4]| {
             push_char(buf, left);
             for (i, &w) in widths.iter().enumerate() {
@@ -198,8 +203,23 @@ impl Grid {
             if r == 0 {
                 border(buf, ['╞', '═', '╪', '╡']);
             }
+            if buf.len() >= PIECE {
+                out.write_all(buf)?;
+                buf.clear();
+            }
         }
         border(buf, ['└', '─', '┴', '┘']);
+        out.write_all(buf)
+    }
+}
+
+/// The display width of `s` as comfy-table measures it (unicode-width), printable ASCII
+/// counted without a lookup.
+fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        s.len()
+    } else {
+        s.width()
     }
 }
 
@@ -231,7 +251,7 @@ mod tests {
     }
 
     fn plain(rows: &[Vec<String>]) -> Vec<u8> {
-        let mut g = Grid::new(&rows[0]);
+        let mut g = Grid::new(&rows[0], rows.len(), 16);
         for r in &rows[1..] {
             for c in r {
                 g.cell(c);
@@ -239,7 +259,7 @@ mod tests {
         }
         assert!(!g.huge);
         let mut buf = Vec::new();
-        g.write_plain(&mut buf);
+        g.write_plain(&mut buf).expect("writes to memory");
         buf
     }
 
@@ -308,10 +328,10 @@ mod tests {
 
     #[test]
     fn a_cell_as_wide_as_comfy_tables_limits_is_left_to_comfy_table() {
-        let mut g = Grid::new(&["a"]);
+        let mut g = Grid::new(&["a"], 1, 0);
         g.cell(&"x".repeat(MAX_PLAIN_WIDTH));
         assert!(g.huge);
-        let mut g = Grid::new(&["a"]);
+        let mut g = Grid::new(&["a"], 1, 0);
         g.cell(&"x ".repeat(MAX_PLAIN_WIDTH / 4));
         assert!(!g.huge);
     }

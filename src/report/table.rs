@@ -181,7 +181,8 @@ pub(crate) fn write_table(
             Lang::Vi => format!("Sát ngưỡng (±{})", m.to_string().replace('.', ",")),
         });
     }
-    let mut grid = Grid::new(&header);
+    // About 200 bytes a commune without --margin; the grid grows if it needs more.
+    let mut grid = Grid::new(&header, communes.len(), 200);
     let words = Words::new(rs, lang);
     for c in communes {
         let _ = write!(grid.text(), "{}", c.row);
