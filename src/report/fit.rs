@@ -24,6 +24,11 @@ pub fn init(columns: Option<&str>) {
     let _ = WIDTH.set(parse_columns(columns));
 }
 
+/// The width `COLUMNS` set ([`init`]), if any.
+pub(crate) fn width_set() -> Option<u16> {
+    WIDTH.get().copied().flatten()
+}
+
 /// `COLUMNS` as a width: a positive whole number (spaces around it aside), else nothing.
 pub fn parse_columns(value: Option<&str>) -> Option<u16> {
     value?.trim().parse::<u16>().ok().filter(|&w| w > 0)
@@ -38,8 +43,8 @@ pub fn longest_word(text: &str) -> usize {
 /// `t` ready to print: its width set ([`init`]), every column at least as wide as its
 /// longest word (header included), so no word is cut.
 pub fn fit(t: &mut Table) -> &Table {
-    if let Some(Some(w)) = WIDTH.get() {
-        t.set_width(*w);
+    if let Some(w) = width_set() {
+        t.set_width(w);
     }
     let mut longest: Vec<usize> = Vec::new();
     for row in t.header().into_iter().chain(t.row_iter()) {

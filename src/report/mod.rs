@@ -13,6 +13,7 @@ pub mod csv;
 pub(crate) mod diff;
 pub mod explain;
 pub mod fit;
+pub(crate) mod grid;
 pub(crate) mod html;
 pub(crate) mod json;
 pub mod long;

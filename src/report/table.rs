@@ -1,16 +1,20 @@
 //! Human-readable output: comfy-table tables, laid out by `report::fit` (the width of
-//! `COLUMNS` or the terminal, and no word cut).
+//! `COLUMNS` or the terminal, and no word cut); the commune table of `evaluate` goes through
+//! `report::grid`, which draws the same table itself when no width applies.
 //!
 //! Every text from the input or the ruleset reaches a cell through [`esc`] (or
-//! [`lines_cell`] for a cell of several lines), so a cell has exactly the lines the table
-//! means it to have and no control character reaches the terminal.
+//! [`lines_cell`] for a cell of several lines, or [`escape_controls`] into a grid cell), so
+//! a cell has exactly the lines the table means it to have and no control character reaches
+//! the terminal.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use super::grid::Grid;
 use super::words::Words;
 use crate::data::read::YearFrom;
 use crate::lang::Lang;
@@ -85,13 +89,18 @@ where
 /// A cell of one line per item, each escaped: a newline inside an item cannot add a line.
 pub(crate) fn lines_cell<S: AsRef<str>>(items: &[S]) -> String {
     let mut out = String::new();
+    push_lines(&mut out, items);
+    out
+}
+
+/// [`lines_cell`] appended to `out`.
+fn push_lines<S: AsRef<str>>(out: &mut String, items: &[S]) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
         out.push_str(&escape_controls(item.as_ref()));
     }
-    out
 }
 
 /// A table preset shared by every human-readable table.
@@ -151,7 +160,6 @@ pub(crate) fn write_table(
     let margin = opts.margin;
     let lang = opts.lang;
     let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
-    let mut t = new_table();
     let mut header: Vec<String> = [
         "#",
         tr("Code", "Mã"),
@@ -173,42 +181,50 @@ pub(crate) fn write_table(
             Lang::Vi => format!("Sát ngưỡng (±{})", m.to_string().replace('.', ",")),
         });
     }
-    t.set_header(header);
+    // About 200 bytes a commune without --margin; the grid grows if it needs more.
+    let mut grid = Grid::new(&header, communes.len(), 200);
     let words = Words::new(rs, lang);
     for c in communes {
-        let blocks = what_blocks(c, &words);
-        let zone = if c.zone_source.starts_with("override:") {
-            format!("{}*", words.zone(&c.zone))
+        let _ = write!(grid.text(), "{}", c.row);
+        grid.end_cell();
+        grid.cell(&escape_controls(c.code.as_deref().unwrap_or_default()));
+        grid.cell(&escape_controls(c.name.as_deref().unwrap_or_default()));
+        let zone = escape_controls(words.zone(&c.zone));
+        if c.zone_source.starts_with("override:") {
+            grid.text().push_str(&zone);
+            grid.text().push('*');
+            grid.end_cell();
         } else {
-            words.zone(&c.zone).to_string()
-        };
-        let mut cells = vec![
-            c.row.to_string(),
-            esc(c.code.as_deref().unwrap_or_default()),
-            esc(c.name.as_deref().unwrap_or_default()),
-            esc(&zone),
-            esc(c.level.as_deref().map_or("—", |l| words.level(l))),
-            esc(c.next_level.as_deref().map_or("—", |l| words.level(l))),
-            format!("{}/{}", c.criteria_met, c.criteria_total),
-            lines_cell(&blocks),
-        ];
+            grid.cell(&zone);
+        }
+        grid.cell(&escape_controls(
+            c.level.as_deref().map_or("—", |l| words.level(l)),
+        ));
+        grid.cell(&escape_controls(
+            c.next_level.as_deref().map_or("—", |l| words.level(l)),
+        ));
+        let _ = write!(grid.text(), "{}/{}", c.criteria_met, c.criteria_total);
+        grid.end_cell();
+        push_lines(grid.text(), &what_blocks(c, &words));
+        grid.end_cell();
         if opts.closest.is_some() {
-            cells.push(match &c.to_next {
-                Some(t) => to_next_text(t, lang),
-                None => "—".to_string(),
-            });
+            match &c.to_next {
+                Some(t) => grid.cell(&to_next_text(t, lang)),
+                None => grid.cell("—"),
+            }
         }
         if margin.is_some() {
-            let near: Vec<String> = c
-                .borderline
-                .iter()
-                .map(|b| words.borderline_text(b))
-                .collect();
-            cells.push(lines_cell(&near));
+            for (i, b) in c.borderline.iter().enumerate() {
+                if i > 0 {
+                    grid.text().push('\n');
+                }
+                grid.text()
+                    .push_str(&escape_controls(&words.borderline_text(b)));
+            }
+            grid.end_cell();
         }
-        t.add_row(cells);
     }
-    writeln!(out, "{}", super::fit::fit(&mut t))?;
+    grid.write(out)?;
 
     let mut by_level: BTreeMap<usize, usize> = BTreeMap::new();
     let mut below = 0;
