@@ -15,6 +15,7 @@ pub mod explain;
 pub mod fit;
 pub(crate) mod html;
 pub(crate) mod json;
+pub(crate) mod json_commune;
 pub mod long;
 pub(crate) mod md;
 pub(crate) mod message_vi;
