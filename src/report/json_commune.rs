@@ -296,8 +296,10 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.push(b'"');
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let plain = plain_prefix(bytes);
+    out.extend_from_slice(&bytes[..plain]);
+    let mut start = plain;
+    for (i, &b) in bytes.iter().enumerate().skip(plain) {
         let escape = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -326,4 +328,29 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// How many bytes of `bytes`, eight at a time, certainly need no escape: up to the first
+/// word holding a byte below 0x20, `"` or `\` (the rest is looked at byte by byte).
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let holds = |word: u64, b: u8| {
+        let x = word ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let mut n = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x20 (a high bit set by the subtraction only where the byte was
+        // below it and its own high bit clear).
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        if control | holds(w, b'"') | holds(w, b'\\') != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n
 }

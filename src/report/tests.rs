@@ -933,3 +933,21 @@ fn hand_written_json_escapes_as_serde_json() {
     json::serde_ndjson_commune(&mut want, &rec).expect("writes");
     assert_eq!(got.as_bytes(), want.as_slice());
 }
+
+/// A character to escape anywhere in a long string (inside or after the words the plain
+/// prefix is scanned by) is escaped as serde_json escapes it.
+#[test]
+fn hand_written_json_escapes_at_every_position() {
+    for special in [
+        '"', '\\', '\u{0}', '\u{1f}', '\n', '\u{7f}', '\u{2028}', 'đ',
+    ] {
+        for at in 0..40 {
+            let mut s: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".into();
+            s.insert(at, special);
+            let mut got = Vec::new();
+            json_commune::push_str(&mut got, &s);
+            let want = serde_json::to_string(&s).expect("serialises");
+            assert_eq!(String::from_utf8_lossy(&got), want, "{special:?} at {at}");
+        }
+    }
+}
