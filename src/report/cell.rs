@@ -63,9 +63,27 @@ pub(crate) fn push_int<I: itoa::Integer>(s: &mut String, n: I) {
     s.push_str(itoa::Buffer::new().format(n));
 }
 
+/// Text appended to: a `String` or UTF-8 bytes.
+pub(crate) trait Text {
+    /// Append `s`.
+    fn put(&mut self, s: &str);
+}
+
+impl Text for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl Text for Vec<u8> {
+    fn put(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+}
+
 /// Append `d` exactly as its `Display` (`{d}`) does: every digit of its scale, `-` for a
 /// negative sign (even on zero), no exponent.
-pub(crate) fn push_decimal(s: &mut String, d: Decimal) {
+pub(crate) fn push_decimal<T: Text + ?Sized>(s: &mut T, d: Decimal) {
     let mut buf = itoa::Buffer::new();
     let m = d.mantissa().unsigned_abs();
     let digits = match u64::try_from(m) {
@@ -74,22 +92,22 @@ pub(crate) fn push_decimal(s: &mut String, d: Decimal) {
         Err(_) => buf.format(m),
     };
     if d.is_sign_negative() {
-        s.push('-');
+        s.put("-");
     }
     let scale = d.scale() as usize;
     if scale == 0 {
-        s.push_str(if digits.is_empty() { "0" } else { digits });
+        s.put(if digits.is_empty() { "0" } else { digits });
     } else if digits.len() > scale {
         let (whole, fraction) = digits.split_at(digits.len() - scale);
-        s.push_str(whole);
-        s.push('.');
-        s.push_str(fraction);
+        s.put(whole);
+        s.put(".");
+        s.put(fraction);
     } else {
-        s.push_str("0.");
+        s.put("0.");
         for _ in digits.len()..scale {
-            s.push('0');
+            s.put("0");
         }
-        s.push_str(digits);
+        s.put(digits);
     }
 }
 

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::json_commune::{push_json_commune, push_ndjson_commune};
 use crate::record::{CommuneRecord, Meta, RulesetSummary};
 
 /// The whole document, as `serde_json` would write it: the test of the streamed form.
@@ -28,7 +29,7 @@ pub(crate) fn write_json(
 ) -> anyhow::Result<()> {
     write_json_head(out, ruleset, pretty)?;
     for (i, c) in communes.iter().enumerate() {
-        write_json_commune(out, i == 0, c, pretty)?;
+        serde_json_commune(out, i == 0, c, pretty)?;
     }
     write_json_tail(out, meta, !communes.is_empty(), pretty)
 }
@@ -64,11 +65,22 @@ pub(crate) fn write_json_head(
 }
 
 /// One commune of [`write_json`]'s `communes` array: `first` says whether it opens the
-/// array (every other one carries its leading comma).
-///
-/// Generic over the writer so that a `Vec<u8>` is written to without a call through a
-/// vtable for every token (issue #7).
-pub(crate) fn write_json_commune<W: Write + ?Sized>(
+/// array (every other one carries its leading comma). Written by hand
+/// ([`json_commune`](super::json_commune)), byte for byte what [`serde_json_commune`]
+/// writes (issue #14).
+pub(crate) fn write_json_commune(
+    out: &mut Vec<u8>,
+    first: bool,
+    c: &CommuneRecord,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    push_json_commune(out, first, c, pretty);
+    Ok(())
+}
+
+/// [`write_json_commune`] through `serde_json`: what the hand-written JSON is tested against.
+#[cfg(test)]
+pub(crate) fn serde_json_commune<W: Write + ?Sized>(
     out: &mut W,
     first: bool,
     c: &CommuneRecord,
@@ -215,6 +227,7 @@ enum Line<'a> {
         meta: &'a Meta,
         ruleset: &'a RulesetSummary,
     },
+    #[cfg(test)]
     Commune(&'a CommuneRecord),
 }
 
@@ -230,9 +243,17 @@ pub(crate) fn write_ndjson_meta(
     Ok(())
 }
 
-/// One `{"type":"commune",…}` line of NDJSON output (generic over the writer, as
-/// [`write_json_commune`]).
-pub(crate) fn write_ndjson_commune<W: Write + ?Sized>(
+/// One `{"type":"commune",…}` line of NDJSON output, written by hand as
+/// [`write_json_commune`]: byte for byte what [`serde_ndjson_commune`] writes.
+pub(crate) fn write_ndjson_commune(out: &mut Vec<u8>, c: &CommuneRecord) -> anyhow::Result<()> {
+    push_ndjson_commune(out, c);
+    Ok(())
+}
+
+/// [`write_ndjson_commune`] through `serde_json`: what the hand-written line is tested
+/// against.
+#[cfg(test)]
+pub(crate) fn serde_ndjson_commune<W: Write + ?Sized>(
     out: &mut W,
     c: &CommuneRecord,
 ) -> anyhow::Result<()> {

@@ -16,6 +16,7 @@ pub mod fit;
 pub(crate) mod grid;
 pub(crate) mod html;
 pub(crate) mod json;
+pub(crate) mod json_commune;
 pub mod long;
 pub(crate) mod md;
 pub(crate) mod message_vi;

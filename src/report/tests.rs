@@ -796,3 +796,158 @@ fn xlsx_with_closest_is_refused() {
     };
     assert!(e.to_string().contains("input order"), "{e}");
 }
+
+/// Strings no office types but a file may hold: every control character, quotes,
+/// backslashes, DEL, the line and paragraph separators, characters beyond the BMP.
+fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[\\x00-\\x1f\"\\\\\\x7f\\x{2028}\\x{2029}\\x{1F600}\\x{10FFFF}/a-zđạ ]{0,12}",
+        any::<String>(),
+        "\\PC{0,16}",
+    ]
+}
+
+/// Decimals of every sign, scale and size (`-0`, `0.000`, 28 digits).
+fn any_decimal() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<bool>(),
+            0u32..=28
+        )
+            .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
+        (any::<bool>(), 0u32..4).prop_map(|(neg, s)| Decimal::from_parts(0, 0, 0, neg, s)),
+    ]
+}
+
+/// Every string of `rec` replaced by the next of `strings`, every decimal by the next of
+/// `decimals` (both taken round and round).
+fn make_hostile(rec: &mut CommuneRecord, strings: &[String], decimals: &[Decimal]) {
+    let mut s = strings.iter().cycle().cloned();
+    let mut d = decimals.iter().cycle().copied();
+    let mut s = move || s.next().unwrap_or_default();
+    let mut d = move || d.next().unwrap_or_default();
+    rec.file = s();
+    rec.code = Some(s());
+    rec.name = Some(s());
+    rec.district = Some(s());
+    rec.province = Some(s());
+    rec.zone = s();
+    rec.zone_source = s();
+    rec.level = Some(s());
+    rec.next_level = Some(s());
+    for l in &mut rec.levels {
+        l.level = s();
+    }
+    for m in &mut rec.missing {
+        m.level = s();
+        m.criterion = s();
+        m.name = s();
+        m.name_vi = s();
+        for i in &mut m.indicators {
+            i.id = s();
+            i.measure = s();
+            i.required = s();
+            if matches!(i.value, Some(ValueOut::Num(_))) {
+                i.value = Some(ValueOut::Num(d()));
+            }
+            if i.threshold.is_some() {
+                i.threshold = Some(d());
+            }
+        }
+    }
+    for b in &mut rec.borderline {
+        b.level = s();
+        b.criterion = s();
+        b.indicator = s();
+        b.measure = s();
+        b.value = d();
+        b.threshold = d();
+    }
+    if let Some(t) = rec.to_next.as_mut() {
+        t.shortfall_pct = d();
+    }
+    for n in &mut rec.notes {
+        n.column = Some(s());
+        n.value = s();
+        n.message = s();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Issue #14: the hand-written JSON of a commune (compact, pretty, first in the array or
+    /// not, and its NDJSON line) is byte for byte what serde_json writes, for records of
+    /// every shape and strings and decimals serde_json must escape or keep exactly.
+    #[test]
+    fn hand_written_json_is_what_serde_json_writes(
+        (rs, rows, all, margin) in communes(),
+        strings in prop::collection::vec(hostile(), 1..24),
+        decimals in prop::collection::vec(any_decimal(), 1..8),
+        hostile_too in any::<bool>(),
+    ) {
+        for (i, row) in rows.iter().enumerate() {
+            let mut rec = record(rs, i, row, all, margin);
+            if hostile_too {
+                make_hostile(&mut rec, &strings, &decimals);
+            }
+            for (first, pretty) in [(true, false), (false, false), (true, true), (false, true)] {
+                let mut got = b"[".to_vec();
+                json::write_json_commune(&mut got, first, &rec, pretty).expect("writes");
+                let mut want = b"[".to_vec();
+                json::serde_json_commune(&mut want, first, &rec, pretty).expect("writes");
+                prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+                prop_assert_eq!(got, want);
+            }
+            let mut got = Vec::new();
+            json::write_ndjson_commune(&mut got, &rec).expect("writes");
+            let mut want = Vec::new();
+            json::serde_ndjson_commune(&mut want, &rec).expect("writes");
+            prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+            prop_assert_eq!(got, want);
+        }
+    }
+}
+
+/// The escapes serde_json writes, one by one, in a hand-written commune.
+#[test]
+fn hand_written_json_escapes_as_serde_json() {
+    let rs = &RULESETS[0];
+    let row = empty_row(rs);
+    let mut rec = record(rs, 0, &row, false, None);
+    let nasty = "a\"b\\c\u{0}\u{8}\u{9}\u{a}\u{c}\u{d}\u{1f}\u{7f}\u{2028}\u{1F600}";
+    rec.name = Some(nasty.into());
+    let mut got = Vec::new();
+    json::write_ndjson_commune(&mut got, &rec).expect("writes");
+    let got = String::from_utf8(got).expect("UTF-8");
+    assert!(
+        got.contains(r#""name":"a\"b\\c\u0000\b\t\n\f\r\u001f"#),
+        "{got}"
+    );
+    assert!(got.contains("\u{7f}\u{2028}\u{1F600}\""), "{got}");
+    let mut want = Vec::new();
+    json::serde_ndjson_commune(&mut want, &rec).expect("writes");
+    assert_eq!(got.as_bytes(), want.as_slice());
+}
+
+/// A character to escape anywhere in a long string (inside or after the words the plain
+/// prefix is scanned by) is escaped as serde_json escapes it.
+#[test]
+fn hand_written_json_escapes_at_every_position() {
+    for special in [
+        '"', '\\', '\u{0}', '\u{1f}', '\n', '\u{7f}', '\u{2028}', 'đ',
+    ] {
+        for at in 0..40 {
+            let mut s: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCD".into();
+            s.insert(at, special);
+            let mut got = Vec::new();
+            json_commune::push_str(&mut got, &s);
+            let want = serde_json::to_string(&s).expect("serialises");
+            assert_eq!(String::from_utf8_lossy(&got), want, "{special:?} at {at}");
+        }
+    }
+}
