@@ -520,7 +520,12 @@ fn render_xlsx(
     let row = row(rs, s);
     let outcome = evaluate(rs, row.zone, row.year, &row.values);
     let rec = CommuneRecord::new(rs, 1, &s[8 % s.len()], &row, &outcome, true);
-    let rows = vec![super::xlsx::ResultRow::new(rs, &rec, lang, false)];
+    let rows = vec![super::xlsx::ResultRow::new(
+        rs,
+        &rec,
+        &super::words::Words::new(rs, lang),
+        false,
+    )];
     let mut sum = Summariser::new(rs, Some(0), Vec::new(), None);
     for (i, v) in s.iter().take(3).enumerate() {
         sum.add(&Facts {

@@ -22,6 +22,7 @@ use super::json::{
 };
 use super::long::{LongSink, write_long_head};
 use super::table::{TableOptions, write_table};
+use super::words::Words;
 use super::xlsx::{MAX_DATA_ROWS, ResultRow, evaluate_workbook};
 use crate::cli::Format;
 use crate::data::coerce::Value;
@@ -192,6 +193,8 @@ pub(crate) struct Writer<'w, 'a> {
     communes: usize,
     xlsx_rows: Vec<ResultRow>,
     tally: Option<Tally>,
+    /// The words of the workbook's rows (xlsx only), made once a batch.
+    words: Option<Words<'a>>,
 }
 
 /// Where a batch's bytes go.
@@ -520,6 +523,7 @@ impl<'a> Shape<'a> {
                 communes: 0,
                 xlsx_rows: Vec::new(),
                 tally: (self.kind == Kind::Xlsx).then(|| Tally::new(self.rs)),
+                words: (self.kind == Kind::Xlsx).then(|| Words::new(self.rs, self.lang)),
             };
             f(&mut w)?;
             match w.body {
@@ -554,13 +558,9 @@ impl Writer<'_, '_> {
         let bytes = match &mut self.body {
             Body::Csv(csv) => return csv.write(rec),
             Body::Long(long) => return long.write(shape.rs, rec, values, outcome, shape.margin),
-            Body::None if shape.kind == Kind::Xlsx => {
-                self.xlsx_rows.push(ResultRow::new(
-                    shape.rs,
-                    rec,
-                    shape.lang,
-                    shape.margin.is_some(),
-                ));
+            Body::None if let Some(words) = &self.words => {
+                self.xlsx_rows
+                    .push(ResultRow::new(shape.rs, rec, words, shape.margin.is_some()));
                 if let Some(t) = self.tally.as_mut() {
                     t.add(shape.rs, outcome);
                 }

@@ -69,9 +69,8 @@ pub(crate) struct ResultRow {
 }
 
 impl ResultRow {
-    /// The row of `rec` in `lang`; `margin`: whether `--margin` was given.
-    pub(crate) fn new(rs: &Ruleset, rec: &CommuneRecord, lang: Lang, margin: bool) -> Self {
-        let words = Words::new(rs, lang);
+    /// The row of `rec` in the language of `words`; `margin`: whether `--margin` was given.
+    pub(crate) fn new(rs: &Ruleset, rec: &CommuneRecord, words: &Words<'_>, margin: bool) -> Self {
         ResultRow {
             row: rec.row,
             code: rec.code.clone(),
@@ -83,7 +82,7 @@ impl ResultRow {
             next_level: rec.next_level.as_deref().and_then(|l| rs.level_index(l)),
             criteria_met: rec.criteria_met,
             criteria_total: rec.criteria_total,
-            missing: what_blocks(rec, &words),
+            missing: what_blocks(rec, words),
             near: margin.then(|| {
                 rec.borderline
                     .iter()
