@@ -42,7 +42,8 @@ pub(crate) struct Rows {
     lines: Vec<(u32, u32, u32)>,
     /// The widest line of each column.
     widest: Vec<usize>,
-    /// The longest word of each column (words are separated by spaces and line breaks).
+    /// The longest word of each column (words are separated by spaces and line breaks),
+    /// counted where it can be wider than its line ([`measure`]).
     longest: Vec<usize>,
     /// Where the open cell starts in `text`.
     open: usize,
@@ -142,26 +143,24 @@ impl Rows {
     }
 }
 
-/// A line's display width and the display width of its longest word (words separated by
-/// spaces), as comfy-table measures them; printable ASCII is measured without a lookup.
+/// A line's display width, and the display width of its longest word (words separated by
+/// spaces) when that can be wider than the line's own width: 0 for a line of printable
+/// ASCII, whose words are never wider than it (the column's width counts the line, so the
+/// word changes nothing). Measured as comfy-table measures; printable ASCII without a lookup.
 fn measure(line: &str) -> (usize, usize) {
-    let b = line.as_bytes();
-    if b.iter().all(|&c| (0x20..0x7f).contains(&c)) {
-        let mut longest = 0;
-        let mut run = 0;
-        for &c in b {
-            if c == b' ' {
-                longest = longest.max(run);
-                run = 0;
-            } else {
-                run += 1;
-            }
-        }
-        (b.len(), longest.max(run))
+    if printable_ascii(line.as_bytes()) {
+        (line.len(), 0)
     } else {
         let longest = line.split(' ').map(display_width).max().unwrap_or(0);
         (line.width(), longest)
     }
+}
+
+/// Whether every byte is printable ASCII (`' '` to `'~'`); a branch-free fold the compiler
+/// turns into vector compares.
+pub(crate) fn printable_ascii(b: &[u8]) -> bool {
+    b.iter()
+        .fold(true, |ok, &c| ok & (c.wrapping_sub(0x20) < 0x5f))
 }
 
 /// A table: its header and its rows, batch after batch.
@@ -301,7 +300,7 @@ impl Grid {
 /// The display width of `s` as comfy-table measures it (unicode-width), printable ASCII
 /// counted without a lookup.
 fn display_width(s: &str) -> usize {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if printable_ascii(s.as_bytes()) {
         s.len()
     } else {
         s.width()

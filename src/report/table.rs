@@ -14,7 +14,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
 use super::cell::push_int;
-use super::grid::{Grid, Rows};
+use super::grid::{Grid, Rows, printable_ascii};
 use super::words::Words;
 use crate::data::read::YearFrom;
 use crate::lang::Lang;
@@ -264,20 +264,23 @@ impl<'a> TableCells<'a> {
         let g = &mut t.rows;
         push_int(g.text(), c.row);
         g.end_cell();
-        g.cell(&escape_controls(c.code.as_deref().unwrap_or_default()));
-        g.cell(&escape_controls(c.name.as_deref().unwrap_or_default()));
+        push_escaped(g.text(), c.code.as_deref().unwrap_or_default());
+        g.end_cell();
+        push_escaped(g.text(), c.name.as_deref().unwrap_or_default());
+        g.end_cell();
         let overridden = c.zone_source.starts_with("override:");
-        g.text().push_str(&escape_controls(words.zone(&c.zone)));
+        push_escaped(g.text(), words.zone(&c.zone));
         if overridden {
             g.text().push('*');
         }
         g.end_cell();
-        g.cell(&escape_controls(
-            c.level.as_deref().map_or("—", |l| words.level(l)),
-        ));
-        g.cell(&escape_controls(
+        push_escaped(g.text(), c.level.as_deref().map_or("—", |l| words.level(l)));
+        g.end_cell();
+        push_escaped(
+            g.text(),
             c.next_level.as_deref().map_or("—", |l| words.level(l)),
-        ));
+        );
+        g.end_cell();
         push_int(g.text(), c.criteria_met);
         g.text().push('/');
         push_int(g.text(), c.criteria_total);
@@ -289,7 +292,7 @@ impl<'a> TableCells<'a> {
                 text.push('\n');
             }
             first = false;
-            text.push_str(&escape_controls(item));
+            push_escaped(text, item);
         });
         g.end_cell();
         if self.columns.closest {
@@ -303,13 +306,29 @@ impl<'a> TableCells<'a> {
                 if i > 0 {
                     g.text().push('\n');
                 }
-                g.text()
-                    .push_str(&escape_controls(&words.borderline_text(b)));
+                // In English without a string of its own.
+                let item = &mut self.item;
+                item.clear();
+                match self.columns.lang {
+                    Lang::En => b.describe_into(item),
+                    Lang::Vi => item.push_str(&words.borderline_text(b)),
+                }
+                push_escaped(g.text(), item);
             }
             g.end_cell();
         }
         let level = c.level.as_ref().and_then(|l| self.rs.level_index(l));
         t.feet.push((level, overridden));
+    }
+}
+
+/// `s` appended to `text` with its control characters escaped ([`escape_controls`]); text of
+/// printable ASCII, which has none, is copied without a search.
+fn push_escaped(text: &mut String, s: &str) {
+    if printable_ascii(s.as_bytes()) {
+        text.push_str(s);
+    } else {
+        text.push_str(&escape_controls(s));
     }
 }
 
@@ -497,4 +516,24 @@ pub(crate) fn draw_table(
         )?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The table's shortcut for printable ASCII escapes as `escape_controls` does.
+        #[test]
+        fn push_escaped_is_escape_controls(
+            s in "\\PC*|[\\x00-\\x7f]*|[ -~\\x{85}\\x{200f}\\x{202e}\\x{2066}ạ]*",
+        ) {
+            let mut text = String::from("x");
+            push_escaped(&mut text, &s);
+            let want = escape_controls(&s);
+            prop_assert_eq!(&text[1..], want.as_ref());
+        }
+    }
 }
