@@ -139,7 +139,7 @@ fn each_block(c: &CommuneRecord, words: &Words<'_>, item: &mut String, mut f: im
     for n in &c.notes {
         item.clear();
         item.push_str("! ");
-        item.push_str(&n.code);
+        item.push_str(n.code);
         match &n.column {
             Some(col) => {
                 for part in [" `", &echo(col), "` `", &echo(&n.value), "`: "] {
