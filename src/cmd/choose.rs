@@ -365,9 +365,11 @@ fn choose_from(sets: &Builtins, input: &InputArgs, opts: &ReadOptions) -> anyhow
                 None => full_read_ahead(&files, rs, opts)?.missing_columns,
             })
         };
-        let missing = match (&headers, probed) {
-            (None, Some(m)) => m,
-            _ => lacks(chosen)?,
+        // Known from the read ahead when it was made with the chosen set (its headers
+        // against the same set: the same answer), else asked now.
+        let missing = match probed {
+            Some(m) => m,
+            None => lacks(chosen)?,
         };
         if missing {
             for (other, rs) in sets.all().rev() {
