@@ -149,11 +149,18 @@ impl Rows {
 /// word changes nothing). Measured as comfy-table measures; printable ASCII without a lookup.
 fn measure(line: &str) -> (usize, usize) {
     if printable_ascii(line.as_bytes()) {
-        (line.len(), 0)
-    } else {
-        let longest = line.split(' ').map(display_width).max().unwrap_or(0);
-        (line.width(), longest)
+        return (line.len(), 0);
     }
+    // unicode-width measures a text from its end, and a space (width 1) leaves nothing
+    // pending for the characters before it: the line's width is its words' widths and its
+    // spaces, so each word is measured once (a property test compares both).
+    let (mut width, mut longest) = (0, 0);
+    for (i, word) in line.split(' ').enumerate() {
+        let w = display_width(word);
+        width += w + usize::from(i > 0);
+        longest = longest.max(w);
+    }
+    (width, longest)
 }
 
 /// Whether every byte is printable ASCII (`' '` to `'~'`); a branch-free fold the compiler
@@ -422,6 +429,64 @@ mod tests {
         let mut p = Rows::new(1, 1, 0, 1);
         p.cell(&"x ".repeat(MAX_PLAIN_WIDTH / 4));
         assert!(!p.huge);
+    }
+
+    /// Text of characters whose width depends on their neighbours for unicode-width
+    /// (emoji and text presentation selectors, joiners, regional indicators, `\r`, combining
+    /// marks, CJK, Vietnamese), spaces among them.
+    fn tricky_line() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                ' ',
+                ' ',
+                'a',
+                'ạ',
+                'ồ',
+                '—',
+                '漢',
+                '😀',
+                '❤',
+                '☺',
+                '#',
+                '1',
+                '\u{fe0f}',
+                '\u{fe0e}',
+                '\u{fe01}',
+                '\u{200d}',
+                '\u{200b}',
+                '\u{301}',
+                '\u{338}',
+                '🇻',
+                '🇳',
+                '\r',
+                'ｗ',
+                '\u{1f3fb}',
+                'ل',
+                'ا',
+                '\u{a4f8}',
+            ]),
+            0..16,
+        )
+        .prop_map(|c| c.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// `measure` gives the line's width as unicode-width measures it, and the width of
+        /// its longest word where that can matter (not printable ASCII).
+        #[test]
+        fn measure_is_the_width_of_the_line_and_of_its_longest_word(line in tricky_line()) {
+            let (width, longest) = measure(&line);
+            prop_assert_eq!(width, line.width(), "{:?}", line);
+            let words = line.split(' ').map(UnicodeWidthStr::width).max().unwrap_or(0);
+            if printable_ascii(line.as_bytes()) {
+                prop_assert_eq!(longest, 0);
+                prop_assert!(words <= width);
+            } else {
+                prop_assert_eq!(longest, words, "{:?}", line);
+            }
+        }
     }
 
     proptest! {
