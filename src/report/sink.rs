@@ -4,8 +4,8 @@
 //! What a format needs besides its records stays private here: the spool that holds a CSV
 //! body until the run is known to be valid (and its `#` head, under `--csv-comments`, known),
 //! the byte segments that `--closest` reorders, the JSON array's commas, the table's cells
-//! (rendered with each batch), the workbook's rows. Adding a format is one `Kind` variant, its arms in this
-//! file, and its renderer's file.
+//! (rendered with each batch), the workbook's rows. Adding a format is one `Kind` variant,
+//! its arms in this file, and its renderer's file.
 //!
 //! Batches are rendered on several threads with a [`Shape`] (shared, read-only) and appended
 //! to the sink in input order on one; the bytes equal those of rendering the communes one
@@ -34,7 +34,7 @@ use crate::ruleset::Ruleset;
 use crate::summary::Tally;
 
 /// The most communes `--format table` renders: it lays the whole table out in memory
-/// (its cells, about 1 KB a commune), so past this a run is refused, after reading every
+/// (its cells, about 0.5 KB a commune), so past this a run is refused, after reading every
 /// row, with advice to use a streamed format (docs/performance.md, "Memory").
 pub(crate) const TABLE_MAX_COMMUNES: usize = 100_000;
 
@@ -501,7 +501,12 @@ impl<'a> Shape<'a> {
         rows: usize,
         f: impl FnOnce(&mut Writer<'_, 'a>) -> anyhow::Result<()>,
     ) -> anyhow::Result<Piece> {
-        let mut bytes = Vec::with_capacity(rows * 512);
+        // The table and the workbook keep no bytes.
+        let bytes_per_row = match self.kind {
+            Kind::Table | Kind::Xlsx => 0,
+            Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => 512,
+        };
+        let mut bytes = Vec::with_capacity(rows * bytes_per_row);
         let (table, segments, communes, xlsx_rows, tally) = {
             let body = match (self.kind, self.closest) {
                 (Kind::Csv, false) => Body::Csv(CsvSink::body(&mut bytes)),
