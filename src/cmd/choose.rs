@@ -183,9 +183,10 @@ fn light(path: &Path, first: &Ruleset, sets: &Builtins, input: &InputArgs) -> Op
     if let Some(col) = year_col {
         // The shortcut without the parser, over the file from its start; else the parser.
         let delimiter = input.delimiter.unwrap_or(b',');
-        if let Ok(Some(counted)) = std::fs::File::open(path)
-            .and_then(|f| crate::data::year_scan::scan_years(f, delimiter, row, col))
-        {
+        if let Ok(Some(counted)) = std::fs::File::open(path).and_then(|f| {
+            let len = f.metadata().ok().map(|m| m.len());
+            crate::data::year_scan::scan_years(f, delimiter, row, col, len)
+        }) {
             return Some(Light {
                 header,
                 years: counted,
@@ -365,9 +366,11 @@ fn choose_from(sets: &Builtins, input: &InputArgs, opts: &ReadOptions) -> anyhow
                 None => full_read_ahead(&files, rs, opts)?.missing_columns,
             })
         };
-        let missing = match (&headers, probed) {
-            (None, Some(m)) => m,
-            _ => lacks(chosen)?,
+        // Known from the read ahead when it was made with the chosen set (its headers
+        // against the same set: the same answer), else asked now.
+        let missing = match probed {
+            Some(m) => m,
+            None => lacks(chosen)?,
         };
         if missing {
             for (other, rs) in sets.all().rev() {

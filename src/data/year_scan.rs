@@ -20,18 +20,40 @@ use std::io::Read;
 /// Records longer than this end the shortcut (the parser's reader caps records at 1 MiB).
 pub(crate) const LINE_LIMIT: usize = 64 << 10;
 
-/// Read size of the scan.
+/// Read size of the scan (at most).
 const CHUNK: usize = 1 << 20;
 
 /// The years (1900–2100) of field `col` of every record after the first `skip` records of
 /// `reader`, with a row count each, exactly as reading the records with the csv parser and
 /// parsing each trimmed cell as an `i32` would count them; `None` when the shortcut does not
-/// apply (see the module header) and the parser must be used.
+/// apply (see the module header) and the parser must be used. `len`, the reader's length
+/// when known, sizes the reads of a short file to it: the buffer is zeroed, and a province's
+/// file should not pay for a megabyte of it at start-up (issue #14). Any read size of
+/// [`MIN_CHUNK`] bytes or more gives the same answer (a test reads with several).
 pub(crate) fn scan_years<R: Read>(
+    reader: R,
+    delimiter: u8,
+    skip: u64,
+    col: usize,
+    len: Option<u64>,
+) -> std::io::Result<Option<BTreeMap<i32, usize>>> {
+    let chunk = len.map_or(CHUNK, |n| {
+        usize::try_from(n.saturating_add(1)).map_or(CHUNK, |n| n.clamp(MIN_CHUNK, CHUNK))
+    });
+    scan_chunks(reader, delimiter, skip, col, chunk)
+}
+
+/// The fewest bytes a read of [`scan_years`] asks for: the first read must see a byte-order
+/// mark whole.
+const MIN_CHUNK: usize = 3;
+
+/// [`scan_years`] reading `chunk` bytes at a time.
+fn scan_chunks<R: Read>(
     mut reader: R,
     delimiter: u8,
     skip: u64,
     col: usize,
+    chunk: usize,
 ) -> std::io::Result<Option<BTreeMap<i32, usize>>> {
     let mut counter = Counter {
         years: BTreeMap::new(),
@@ -41,12 +63,12 @@ pub(crate) fn scan_years<R: Read>(
         delimiter,
     };
     // One more byte than a chunk and a carried record: the `\n` that ends the last record.
-    let mut buf = vec![0u8; CHUNK + LINE_LIMIT + 1];
+    let mut buf = vec![0u8; chunk + LINE_LIMIT + 1];
     // Bytes of an unfinished record carried to the front of `buf`.
     let mut kept = 0usize;
     let mut first = true;
     loop {
-        let n = read_full(&mut reader, &mut buf[kept..kept + CHUNK])?;
+        let n = read_full(&mut reader, &mut buf[kept..kept + chunk])?;
         let mut end = kept + n;
         if first {
             first = false;

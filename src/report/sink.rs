@@ -3,9 +3,9 @@
 //!
 //! What a format needs besides its records stays private here: the spool that holds a CSV
 //! body until the run is known to be valid (and its `#` head, under `--csv-comments`, known),
-//! the byte segments that `--closest` reorders, the JSON array's commas, the table's kept
-//! records, the workbook's rows. Adding a format is one `Kind` variant, its arms in this
-//! file, and its renderer's file.
+//! the byte segments that `--closest` reorders, the JSON array's commas, the table's cells
+//! (rendered with each batch), the workbook's rows. Adding a format is one `Kind` variant,
+//! its arms in this file, and its renderer's file.
 //!
 //! Batches are rendered on several threads with a [`Shape`] (shared, read-only) and appended
 //! to the sink in input order on one; the bytes equal those of rendering the communes one
@@ -21,7 +21,7 @@ use super::json::{
     write_ndjson_meta,
 };
 use super::long::{LongSink, write_long_head};
-use super::table::{TableOptions, write_table};
+use super::table::{TableCells, TableColumns, TableOptions, TableRows, draw_table};
 use super::words::Words;
 use super::xlsx::{MAX_DATA_ROWS, ResultRow, evaluate_workbook};
 use crate::cli::Format;
@@ -34,8 +34,8 @@ use crate::ruleset::Ruleset;
 use crate::summary::Tally;
 
 /// The most communes `--format table` renders: it lays the whole table out in memory
-/// (about 9 KB a commune), so past this a run is refused, after reading every row, with
-/// advice to use a streamed format (docs/performance.md, "Memory").
+/// (its cells, about 0.5 KB a commune), so past this a run is refused, after reading every
+/// row, with advice to use a streamed format (docs/performance.md, "Memory").
 pub(crate) const TABLE_MAX_COMMUNES: usize = 100_000;
 
 /// Where a sink keeps the body until its head is known: a private temporary file, opened by
@@ -143,8 +143,8 @@ pub(crate) struct Sink<'a> {
     /// without holding it in memory.
     segments: Vec<Placed>,
     spooled: u64,
-    /// The table's records (none once there are more than `table_max`).
-    records: Vec<CommuneRecord>,
+    /// The table's rows, batch after batch (none once there are more than `table_max`).
+    table: Vec<TableRows>,
     /// Communes appended.
     communes: usize,
     /// The workbook's rows (none once there are more than a worksheet holds).
@@ -174,8 +174,8 @@ struct Placed {
 pub(crate) struct Piece {
     /// CSV rows, JSON array elements or NDJSON lines.
     bytes: Vec<u8>,
-    /// The records themselves, for the table only.
-    records: Vec<CommuneRecord>,
+    /// The table's rows of the batch, for the table only.
+    table: Option<TableRows>,
     /// The workbook's rows and the batch's figures, for xlsx only.
     xlsx_rows: Vec<ResultRow>,
     tally: Option<Tally>,
@@ -188,7 +188,8 @@ pub(crate) struct Piece {
 pub(crate) struct Writer<'w, 'a> {
     shape: &'w Shape<'a>,
     body: Body<'w>,
-    records: Vec<CommuneRecord>,
+    /// The table's cells (table only) and the batch's rows.
+    table: Option<(TableCells<'a>, TableRows)>,
     segments: Vec<Segment>,
     communes: usize,
     xlsx_rows: Vec<ResultRow>,
@@ -204,7 +205,7 @@ enum Body<'w> {
     Long(LongSink<'w>),
     /// Written commune by commune (JSON, NDJSON, and every format under `--closest`).
     Bytes(&'w mut Vec<u8>),
-    /// Nothing: the table keeps records.
+    /// Nothing: the table keeps its cells.
     None,
 }
 
@@ -253,7 +254,7 @@ impl<'a> Sink<'a> {
             spool,
             segments: Vec::new(),
             spooled: 0,
-            records: Vec::new(),
+            table: Vec::new(),
             communes: 0,
             xlsx_rows: Vec::new(),
             tally: (kind == Kind::Xlsx).then(|| Tally::new(rs)),
@@ -270,9 +271,9 @@ impl<'a> Sink<'a> {
         self.communes += piece.communes;
         if self.communes > self.opts.table_max {
             // The table is refused at the end: what it kept is let go at once.
-            self.records = Vec::new();
+            self.table = Vec::new();
         } else {
-            self.records.extend(piece.records);
+            self.table.extend(piece.table);
         }
         if self.communes > MAX_DATA_ROWS {
             // Refused at the end, as the table.
@@ -326,7 +327,7 @@ impl<'a> Sink<'a> {
         self.done = true;
         let (shape, opts, communes) = (self.shape, self.opts, self.communes);
         let segments = std::mem::take(&mut self.segments);
-        let mut records = std::mem::take(&mut self.records);
+        let table_rows = std::mem::take(&mut self.table);
         let spool = self.spool.take();
         let summary = &RulesetSummary::new(shape.rs);
         if shape.kind == Kind::Table && communes > opts.table_max {
@@ -355,11 +356,6 @@ impl<'a> Sink<'a> {
         if let Some(o) = &order {
             meta.communes = o.len();
             meta.unverified_verdicts = o.iter().filter(|&&i| segments[i].seg.unverified).count();
-            let mut slots: Vec<Option<CommuneRecord>> = records.into_iter().map(Some).collect();
-            records = o
-                .iter()
-                .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
-                .collect();
         }
         let mut spool = match spool {
             Some(s) => Some(
@@ -403,7 +399,7 @@ impl<'a> Sink<'a> {
                     };
                     writeln!(err, "{note}")?;
                 }
-                write_table(out, shape.rs, &meta, &records, table)?;
+                draw_table(out, shape.rs, &meta, table_rows, order.as_deref(), table)?;
             }
             Kind::Csv => {
                 if opts.bom {
@@ -505,8 +501,13 @@ impl<'a> Shape<'a> {
         rows: usize,
         f: impl FnOnce(&mut Writer<'_, 'a>) -> anyhow::Result<()>,
     ) -> anyhow::Result<Piece> {
-        let mut bytes = Vec::with_capacity(rows * 512);
-        let (records, segments, communes, xlsx_rows, tally) = {
+        // The table and the workbook keep no bytes.
+        let bytes_per_row = match self.kind {
+            Kind::Table | Kind::Xlsx => 0,
+            Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => 512,
+        };
+        let mut bytes = Vec::with_capacity(rows * bytes_per_row);
+        let (table, segments, communes, xlsx_rows, tally) = {
             let body = match (self.kind, self.closest) {
                 (Kind::Csv, false) => Body::Csv(CsvSink::body(&mut bytes)),
                 (Kind::Long, false) => Body::Long(LongSink::body(&mut bytes)),
@@ -515,10 +516,22 @@ impl<'a> Shape<'a> {
                     Body::Bytes(&mut bytes)
                 }
             };
+            let table = (self.kind == Kind::Table).then(|| {
+                let cells = TableCells::new(
+                    self.rs,
+                    TableColumns {
+                        margin: self.margin,
+                        closest: self.closest,
+                        lang: self.lang,
+                    },
+                );
+                let rows = cells.rows(rows);
+                (cells, rows)
+            });
             let mut w = Writer {
                 shape: self,
                 body,
-                records: Vec::new(),
+                table,
                 segments: Vec::new(),
                 communes: 0,
                 xlsx_rows: Vec::new(),
@@ -531,11 +544,17 @@ impl<'a> Shape<'a> {
                 Body::Long(long) => long.finish()?,
                 Body::Bytes(_) | Body::None => {}
             }
-            (w.records, w.segments, w.communes, w.xlsx_rows, w.tally)
+            (
+                w.table.map(|(_, rows)| rows),
+                w.segments,
+                w.communes,
+                w.xlsx_rows,
+                w.tally,
+            )
         };
         Ok(Piece {
             bytes,
-            records,
+            table,
             segments,
             communes,
             xlsx_rows,
@@ -570,8 +589,8 @@ impl Writer<'_, '_> {
                 if shape.closest {
                     self.segments.push(segment(rec, outcome, 0));
                 }
-                if self.records.len() < TABLE_MAX_COMMUNES {
-                    self.records.push(rec.clone());
+                if let Some((cells, rows)) = self.table.as_mut() {
+                    cells.push(rows, rec);
                 }
                 return Ok(());
             }

@@ -8,13 +8,13 @@
 //! the terminal.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use super::grid::Grid;
+use super::cell::push_int;
+use super::grid::{Grid, Rows, printable_ascii};
 use super::words::Words;
 use crate::data::read::YearFrom;
 use crate::lang::Lang;
@@ -115,41 +115,226 @@ pub(crate) fn new_table() -> Table {
 /// with its indicators, then the notes on the row (`--lenient`). The table's column and the
 /// xlsx results sheet both show this text.
 pub(crate) fn what_blocks(c: &CommuneRecord, words: &Words<'_>) -> Vec<String> {
-    let lang = words.lang();
-    let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
-    let mut blocks: Vec<String> = c
-        .missing
-        .iter()
-        .map(|m| {
-            let prefix = if Some(&m.level) == c.next_level.as_ref() {
-                String::new()
-            } else {
-                format!("{}: ", words.level(&m.level))
-            };
-            format!("{prefix}{}", words.criterion_text(m, &c.zone))
-        })
-        .collect();
-    blocks.extend(c.notes.iter().map(|n| match &n.column {
-        Some(col) => format!(
-            "! {} `{}` `{}`: {}",
-            n.code,
-            echo(col),
-            echo(&n.value),
-            tr("read as no data", "đọc là không có số liệu")
-        ),
-        None => format!(
-            "! {}: {}",
-            n.code,
-            tr(
-                "the row's measures read as no data",
-                "mọi chỉ số của dòng đọc là không có số liệu"
-            )
-        ),
-    }));
+    let mut blocks = Vec::with_capacity(c.missing.len() + c.notes.len());
+    each_block(c, words, &mut String::new(), |item| {
+        blocks.push(item.to_string())
+    });
     blocks
 }
 
-/// The commune table, then a summary of levels, the year used and unverified verdicts.
+/// Each item of [`what_blocks`], written into `item` (cleared first) and handed to `f`:
+/// no string of its own.
+fn each_block(c: &CommuneRecord, words: &Words<'_>, item: &mut String, mut f: impl FnMut(&str)) {
+    let lang = words.lang();
+    let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
+    for m in &c.missing {
+        item.clear();
+        if Some(&m.level) != c.next_level.as_ref() {
+            item.push_str(words.level(&m.level));
+            item.push_str(": ");
+        }
+        words.criterion_text_into(m, &c.zone, item);
+        f(item);
+    }
+    for n in &c.notes {
+        item.clear();
+        item.push_str("! ");
+        item.push_str(n.code);
+        match &n.column {
+            Some(col) => {
+                for part in [" `", &echo(col), "` `", &echo(&n.value), "`: "] {
+                    item.push_str(part);
+                }
+                item.push_str(tr("read as no data", "đọc là không có số liệu"));
+            }
+            None => {
+                item.push_str(": ");
+                item.push_str(tr(
+                    "the row's measures read as no data",
+                    "mọi chỉ số của dòng đọc là không có số liệu",
+                ));
+            }
+        }
+        f(item);
+    }
+}
+
+/// Which columns the commune table has besides the usual ones, and their language.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TableColumns {
+    /// `--margin`: the indicators near their threshold.
+    pub margin: Option<Margin>,
+    /// `--closest`: what separates each commune from its next level.
+    pub closest: bool,
+    /// Language of labels, names and numbers.
+    pub lang: Lang,
+}
+
+impl TableColumns {
+    fn of(opts: &TableOptions) -> Self {
+        TableColumns {
+            margin: opts.margin,
+            closest: opts.closest.is_some(),
+            lang: opts.lang,
+        }
+    }
+
+    /// The header's cells.
+    fn header(&self) -> Vec<String> {
+        let lang = self.lang;
+        let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
+        let mut header: Vec<String> = [
+            "#",
+            tr("Code", "Mã"),
+            tr("Commune", "Xã"),
+            tr("Zone", "Vùng/nhóm"),
+            tr("Level", "Mức đạt"),
+            tr("Next", "Mức tiếp theo"),
+            tr("Criteria", "Tiêu chí"),
+            tr("What blocks the next level", "Còn thiếu cho mức tiếp theo"),
+        ]
+        .map(String::from)
+        .to_vec();
+        if self.closest {
+            header.push(tr("To the next level", "Khoảng cách đến mức tiếp theo").to_string());
+        }
+        if let Some(m) = self.margin {
+            header.push(match lang {
+                Lang::En => format!("Within {m} of the threshold"),
+                Lang::Vi => format!("Sát ngưỡng (±{})", m.to_string().replace('.', ",")),
+            });
+        }
+        header
+    }
+
+    fn count(&self) -> usize {
+        8 + usize::from(self.closest) + usize::from(self.margin.is_some())
+    }
+}
+
+/// The commune table's rows of some communes (a batch): their cells, measured, and what
+/// the lines under the table count of each. Kept in place of the communes' records, which
+/// are about ten times larger (issue #14).
+#[derive(Debug)]
+pub(crate) struct TableRows {
+    rows: Rows,
+    /// Per commune: its level's index in the ruleset (none below the first level) and
+    /// whether an override set its zone.
+    feet: Vec<(Option<usize>, bool)>,
+}
+
+impl TableRows {
+    /// Communes in these rows.
+    pub(crate) fn len(&self) -> usize {
+        self.feet.len()
+    }
+}
+
+/// Writes communes as rows of the table, one batch's rows at a time.
+pub(crate) struct TableCells<'a> {
+    rs: &'a Ruleset,
+    words: Words<'a>,
+    columns: TableColumns,
+    /// One item of what blocks the next level, before it is escaped into its cell.
+    item: String,
+}
+
+impl<'a> TableCells<'a> {
+    pub(crate) fn new(rs: &'a Ruleset, columns: TableColumns) -> Self {
+        TableCells {
+            rs,
+            words: Words::new(rs, columns.lang),
+            columns,
+            item: String::new(),
+        }
+    }
+
+    /// Empty rows for about `communes` communes.
+    pub(crate) fn rows(&self, communes: usize) -> TableRows {
+        // About 400 bytes and 12 lines a commune without --margin; more when needed.
+        TableRows {
+            rows: Rows::new(self.columns.count(), communes, 400, 12),
+            feet: Vec::with_capacity(communes),
+        }
+    }
+
+    /// `c` as the next row of `t`.
+    pub(crate) fn push(&mut self, t: &mut TableRows, c: &CommuneRecord) {
+        let words = &self.words;
+        let g = &mut t.rows;
+        push_int(g.text(), c.row);
+        g.end_cell();
+        push_escaped(g.text(), c.code.as_deref().unwrap_or_default());
+        g.end_cell();
+        push_escaped(g.text(), c.name.as_deref().unwrap_or_default());
+        g.end_cell();
+        let overridden = c.zone_source.starts_with("override:");
+        push_escaped(g.text(), words.zone(&c.zone));
+        if overridden {
+            g.text().push('*');
+        }
+        g.end_cell();
+        push_escaped(g.text(), c.level.as_deref().map_or("—", |l| words.level(l)));
+        g.end_cell();
+        push_escaped(
+            g.text(),
+            c.next_level.as_deref().map_or("—", |l| words.level(l)),
+        );
+        g.end_cell();
+        push_int(g.text(), c.criteria_met);
+        g.text().push('/');
+        push_int(g.text(), c.criteria_total);
+        g.end_cell();
+        let mut first = true;
+        each_block(c, words, &mut self.item, |item| {
+            let text = g.text();
+            if !first {
+                text.push('\n');
+            }
+            first = false;
+            push_escaped(text, item);
+        });
+        g.end_cell();
+        if self.columns.closest {
+            match &c.to_next {
+                Some(t) => g.cell(&to_next_text(t, self.columns.lang)),
+                None => g.cell("—"),
+            }
+        }
+        if self.columns.margin.is_some() {
+            for (i, b) in c.borderline.iter().enumerate() {
+                if i > 0 {
+                    g.text().push('\n');
+                }
+                // In English without a string of its own.
+                let item = &mut self.item;
+                item.clear();
+                match self.columns.lang {
+                    Lang::En => b.describe_into(item),
+                    Lang::Vi => item.push_str(&words.borderline_text(b)),
+                }
+                push_escaped(g.text(), item);
+            }
+            g.end_cell();
+        }
+        let level = c.level.as_ref().and_then(|l| self.rs.level_index(l));
+        t.feet.push((level, overridden));
+    }
+}
+
+/// `s` appended to `text` with its control characters escaped ([`escape_controls`]); text of
+/// printable ASCII, which has none, is copied without a search.
+fn push_escaped(text: &mut String, s: &str) {
+    if printable_ascii(s.as_bytes()) {
+        text.push_str(s);
+    } else {
+        text.push_str(&escape_controls(s));
+    }
+}
+
+/// The commune table of `communes`, then the lines under it ([`draw_table`]): what
+/// `evaluate` prints, for tests that hold records.
+#[cfg(test)]
 pub(crate) fn write_table(
     out: &mut dyn Write,
     rs: &Ruleset,
@@ -157,83 +342,70 @@ pub(crate) fn write_table(
     communes: &[CommuneRecord],
     opts: TableOptions,
 ) -> anyhow::Result<()> {
-    let margin = opts.margin;
+    let mut cells = TableCells::new(rs, TableColumns::of(&opts));
+    let mut rows = cells.rows(communes.len());
+    for c in communes {
+        cells.push(&mut rows, c);
+    }
+    draw_table(out, rs, meta, vec![rows], None, opts)
+}
+
+/// The commune table of the communes in `parts` (in their order, or the communes at these
+/// positions of it, `--closest`), then a summary of levels, the year used and unverified
+/// verdicts.
+pub(crate) fn draw_table(
+    out: &mut dyn Write,
+    rs: &Ruleset,
+    meta: &Meta,
+    mut parts: Vec<TableRows>,
+    order: Option<&[usize]>,
+    opts: TableOptions,
+) -> anyhow::Result<()> {
     let lang = opts.lang;
     let tr = |en: &'static str, vi: &'static str| lang.pick(en, vi);
-    let mut header: Vec<String> = [
-        "#",
-        tr("Code", "Mã"),
-        tr("Commune", "Xã"),
-        tr("Zone", "Vùng/nhóm"),
-        tr("Level", "Mức đạt"),
-        tr("Next", "Mức tiếp theo"),
-        tr("Criteria", "Tiêu chí"),
-        tr("What blocks the next level", "Còn thiếu cho mức tiếp theo"),
-    ]
-    .map(String::from)
-    .to_vec();
-    if opts.closest.is_some() {
-        header.push(tr("To the next level", "Khoảng cách đến mức tiếp theo").to_string());
-    }
-    if let Some(m) = margin {
-        header.push(match lang {
-            Lang::En => format!("Within {m} of the threshold"),
-            Lang::Vi => format!("Sát ngưỡng (±{})", m.to_string().replace('.', ",")),
-        });
-    }
-    // About 200 bytes a commune without --margin; the grid grows if it needs more.
-    let mut grid = Grid::new(&header, communes.len(), 200);
-    let words = Words::new(rs, lang);
-    for c in communes {
-        let _ = write!(grid.text(), "{}", c.row);
-        grid.end_cell();
-        grid.cell(&escape_controls(c.code.as_deref().unwrap_or_default()));
-        grid.cell(&escape_controls(c.name.as_deref().unwrap_or_default()));
-        let zone = escape_controls(words.zone(&c.zone));
-        if c.zone_source.starts_with("override:") {
-            grid.text().push_str(&zone);
-            grid.text().push('*');
-            grid.end_cell();
-        } else {
-            grid.cell(&zone);
+    let columns = TableColumns::of(&opts);
+    if let Some(order) = order {
+        // The rows listed, in their order, measured again: the columns are as wide as the
+        // rows shown.
+        let mut from = Vec::with_capacity(parts.len() + 1);
+        let mut n = 0;
+        for p in &parts {
+            from.push(n);
+            n += p.len();
         }
-        grid.cell(&escape_controls(
-            c.level.as_deref().map_or("—", |l| words.level(l)),
-        ));
-        grid.cell(&escape_controls(
-            c.next_level.as_deref().map_or("—", |l| words.level(l)),
-        ));
-        let _ = write!(grid.text(), "{}/{}", c.criteria_met, c.criteria_total);
-        grid.end_cell();
-        push_lines(grid.text(), &what_blocks(c, &words));
-        grid.end_cell();
-        if opts.closest.is_some() {
-            match &c.to_next {
-                Some(t) => grid.cell(&to_next_text(t, lang)),
-                None => grid.cell("—"),
+        from.push(n);
+        let mut listed = TableRows {
+            rows: Rows::new(columns.count(), order.len(), 400, 12),
+            feet: Vec::with_capacity(order.len()),
+        };
+        for &i in order {
+            let k = from.partition_point(|&start| start <= i) - 1;
+            if let Some(p) = parts.get(k) {
+                listed.rows.copy_row(&p.rows, i - from[k]);
+                listed.feet.push(p.feet[i - from[k]]);
             }
         }
-        if margin.is_some() {
-            for (i, b) in c.borderline.iter().enumerate() {
-                if i > 0 {
-                    grid.text().push('\n');
-                }
-                grid.text()
-                    .push_str(&escape_controls(&words.borderline_text(b)));
-            }
-            grid.end_cell();
-        }
+        parts = vec![listed];
     }
-    grid.write(out)?;
-
+    let mut grid = Grid::new(&columns.header());
     let mut by_level: BTreeMap<usize, usize> = BTreeMap::new();
     let mut below = 0;
-    for c in communes {
-        match c.level.as_ref().and_then(|l| rs.level_index(l)) {
-            Some(i) => *by_level.entry(i).or_default() += 1,
-            None => below += 1,
+    let mut communes = 0;
+    let mut overridden = false;
+    for p in parts {
+        for &(level, o) in &p.feet {
+            match level {
+                Some(i) => *by_level.entry(i).or_default() += 1,
+                None => below += 1,
+            }
+            overridden |= o;
         }
+        communes += p.len();
+        grid.push(p.rows);
     }
+    grid.write(out)?;
+    let words = Words::new(rs, lang);
+
     let mut parts: Vec<String> = by_level
         .iter()
         .rev()
@@ -250,7 +422,7 @@ pub(crate) fn write_table(
         Lang::En => format!("{} below {first}", lang.count(below as u64)),
         Lang::Vi => format!("{} chưa đạt {first}", lang.count(below as u64)),
     });
-    let n = lang.count(communes.len() as u64);
+    let n = lang.count(communes as u64);
     match lang {
         Lang::En => writeln!(
             out,
@@ -303,10 +475,7 @@ pub(crate) fn write_table(
             )?,
         }
     }
-    if communes
-        .iter()
-        .any(|c| c.zone_source.starts_with("override:"))
-    {
+    if overridden {
         writeln!(
             out,
             "{}",
@@ -347,4 +516,24 @@ pub(crate) fn write_table(
         )?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The table's shortcut for printable ASCII escapes as `escape_controls` does.
+        #[test]
+        fn push_escaped_is_escape_controls(
+            s in "\\PC*|[\\x00-\\x7f]*|[ -~\\x{85}\\x{200f}\\x{202e}\\x{2066}ạ]*",
+        ) {
+            let mut text = String::from("x");
+            push_escaped(&mut text, &s);
+            let want = escape_controls(&s);
+            prop_assert_eq!(&text[1..], want.as_ref());
+        }
+    }
 }

@@ -210,16 +210,24 @@ impl<'a> Words<'a> {
         format!("{} {}", m.criterion, self.lang.pick(&m.name, &m.name_vi))
     }
 
-    /// A criterion a commune misses with every indicator it misses, in one line:
-    /// `10 Thu nhập: Thu nhập bình quân …: 51 < 55 triệu đồng/người/năm (…)`; indicators are
-    /// joined by `; `.
-    pub(crate) fn criterion_text(&self, m: &'a MissingCriterion, zone: &str) -> String {
-        let inds: Vec<String> = m
-            .indicators
-            .iter()
-            .map(|i| self.indicator_text(i, zone))
-            .collect();
-        format!("{}: {}", self.criterion_head(m), inds.join("; "))
+    /// A criterion a commune misses with every indicator it misses, in one line, appended to
+    /// `s`: `10 Thu nhập: Thu nhập bình quân …: 51 < 55 triệu đồng/người/năm (…)`; indicators
+    /// are joined by `; `. In English without a string of its own (the commune table writes
+    /// one per criterion not met).
+    pub(crate) fn criterion_text_into(&self, m: &MissingCriterion, zone: &str, s: &mut String) {
+        s.push_str(&m.criterion);
+        s.push(' ');
+        s.push_str(self.lang.pick(&m.name, &m.name_vi));
+        s.push_str(": ");
+        for (k, i) in m.indicators.iter().enumerate() {
+            if k > 0 {
+                s.push_str("; ");
+            }
+            match self.lang {
+                Lang::En => i.describe_into(zone, s),
+                Lang::Vi => s.push_str(&self.indicator_text(i, zone)),
+            }
+        }
     }
 
     /// A requirement (`>= 60`, `yes`, `none`) in the language: `≥ 60`, `đạt`, `không có` in

@@ -45,7 +45,11 @@ pub(crate) fn parse(
         });
         Box::new(d)
     })?;
-    if let Some((span, text)) = precise::first_inexact(input) {
+    // A built-in set's text is known exact (a test reads every number of each): its second
+    // reading of the whole TOML is spared at start-up (issue #14).
+    if !is_builtin_text(text)
+        && let Some((span, text)) = precise::first_inexact(input)
+    {
         let mut d = Diagnostic::error(
             "too-precise",
             format!(
@@ -61,6 +65,13 @@ pub(crate) fn parse(
         return Err(Box::new(d));
     }
     Ok(raw)
+}
+
+/// Whether `text` is, byte for byte, the text of a built-in ruleset.
+fn is_builtin_text(text: &str) -> bool {
+    super::builtin::BUILTIN
+        .iter()
+        .any(|(_, _, t)| t.len() == text.len() && *t == text)
 }
 
 /// Lowercase hex SHA-256.
@@ -94,6 +105,29 @@ mod tests {
             (loc.path.as_str(), loc.line, loc.column),
             ("b.toml", Some(3), Some(1))
         );
+    }
+
+    /// What lets `parse` skip `precise::first_inexact` on a built-in text: none holds an
+    /// inexact number, read alone or shifted as a second file of a chain is.
+    #[test]
+    fn built_in_texts_hold_only_exact_numbers() {
+        for (id, _, text) in super::super::builtin::BUILTIN {
+            assert!(is_builtin_text(text), "{id}");
+            assert_eq!(precise::first_inexact(text), None, "{id}");
+            let shifted = format!("{}{text}", " ".repeat(100));
+            assert_eq!(precise::first_inexact(&shifted), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn a_copy_of_a_built_in_text_with_an_inexact_number_is_refused() {
+        let (_, _, text) = super::super::builtin::BUILTIN[1];
+        let edited = text.replacen("threshold = 80\n", "threshold = 79.99999999999999999\n", 1);
+        assert_ne!(edited, text);
+        assert!(!is_builtin_text(&edited));
+        let mut sources = Sources::default();
+        let d = parse(&edited, "copy.toml", &mut sources).expect_err("refused");
+        assert_eq!(d.code, "too-precise", "{d:?}");
     }
 
     #[test]

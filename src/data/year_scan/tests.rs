@@ -31,8 +31,21 @@ fn through_the_parser(
     Some(years)
 }
 
+/// The scan with reads of the default size; and the same answer with reads sized to the
+/// text, and of a few bytes (the fewest included).
 fn scan(bytes: &[u8], delimiter: u8, skip: u64, col: usize) -> Option<BTreeMap<i32, usize>> {
-    scan_years(bytes, delimiter, skip, col).expect("a slice reads")
+    let got = scan_years(bytes, delimiter, skip, col, None).expect("a slice reads");
+    let sized = scan_years(bytes, delimiter, skip, col, Some(bytes.len() as u64));
+    assert_eq!(
+        sized.expect("a slice reads"),
+        got,
+        "reads sized to the text"
+    );
+    for chunk in [MIN_CHUNK, 4, 7, 64] {
+        let small = scan_chunks(bytes, delimiter, skip, col, chunk).expect("a slice reads");
+        assert_eq!(small, got, "reads of {chunk} bytes");
+    }
+    got
 }
 
 #[test]
