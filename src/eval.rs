@@ -88,35 +88,38 @@ pub fn evaluate(rs: &Ruleset, zone: usize, year: i32, values: &[Option<Value>]) 
 const PLANS: usize = 32;
 
 /// Every indicator's resolved threshold and verification for one zone and year, flat in
-/// ruleset order (level, criterion, indicator), with what its test needs to judge a value.
+/// ruleset order (level, criterion, indicator): what judging a value needs, packed in
+/// [`Judge`]s, apart from the outcome each indicator gets but for its status (issue #14: the
+/// loop over the indicators reads 32 bytes a step and copies the rest in one block).
 #[derive(Debug)]
 struct Plan {
     zone: usize,
     year: i32,
-    steps: Vec<Step>,
+    judges: Vec<Judge>,
+    /// One per judge: its outcome, status aside (`Status::NoData` here).
+    outcomes: Vec<IndicatorOutcome>,
 }
 
-/// One indicator of a [`Plan`]: everything needed to judge a value, read without going back
-/// to the ruleset.
-#[derive(Debug, Clone, Copy)]
-struct Step {
-    measure: usize,
-    check: Check,
-    threshold: Option<Resolved>,
-    verified: bool,
-}
-
-/// An indicator's test with its threshold resolved.
-#[derive(Debug, Clone, Copy)]
-enum Check {
+/// How a [`Judge`] judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
     /// `yes`: the bool must be true.
     Yes,
-    /// `none`: the number must be zero.
-    Zero,
-    /// A comparison with a resolved threshold.
-    Compare(Op, Threshold),
+    /// A number compared with a threshold (`none` is `= 0`).
+    Compare,
     /// A comparison whose threshold does not resolve for this zone and year: no verdict.
     Unresolved,
+}
+
+/// One indicator of a [`Plan`]: its measure, and its test with the threshold resolved.
+#[derive(Debug, Clone, Copy)]
+struct Judge {
+    measure: usize,
+    /// The threshold, with its mantissa and scale when the mantissa fits an `i64`.
+    threshold: Threshold,
+    /// Which orderings of value against threshold pass: bit `ord + 1` (`Less` is -1).
+    pass: u8,
+    kind: Kind,
 }
 
 /// A threshold and, when its mantissa fits in an `i64`, that mantissa and its scale: most
@@ -173,6 +176,21 @@ fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
     value.cmp(&threshold.value)
 }
 
+/// The orderings of value against threshold under which `op` holds, as [`Judge::pass`] keeps
+/// them: bit 0 `Less`, bit 1 `Equal`, bit 2 `Greater`.
+fn pass_bits(op: Op) -> u8 {
+    const LT: u8 = 1;
+    const EQ: u8 = 2;
+    const GT: u8 = 4;
+    match op {
+        Op::Ge => EQ | GT,
+        Op::Gt => GT,
+        Op::Le => LT | EQ,
+        Op::Lt => LT,
+        Op::Eq => EQ,
+    }
+}
+
 /// Evaluates many communes against one ruleset (issue #7): thresholds are resolved once per
 /// (zone, year) and kept, and [`evaluate_into`](Self::evaluate_into) reuses the outcome's
 /// buffers, so a commune costs no allocation. Same outcomes as [`evaluate`].
@@ -182,6 +200,20 @@ pub struct Evaluator<'r> {
     plans: Vec<Plan>,
     /// The plan used last: consecutive communes mostly share zone and year.
     last: usize,
+    /// Per level, what [`rests_on_unverified`] asks, gathered while judging.
+    verdicts: Vec<Unverified>,
+}
+
+/// What decides [`rests_on_unverified`] for one level, counted while its indicators are
+/// judged.
+#[derive(Debug, Clone, Copy, Default)]
+struct Unverified {
+    /// Some indicator passed on unverified content.
+    passed: bool,
+    /// Failed indicators of failed criteria.
+    fails: usize,
+    /// Of those, the verified ones.
+    fails_verified: usize,
 }
 
 impl<'r> Evaluator<'r> {
@@ -191,6 +223,7 @@ impl<'r> Evaluator<'r> {
             rs,
             plans: Vec::new(),
             last: 0,
+            verdicts: Vec::with_capacity(rs.levels.len()),
         }
     }
 
@@ -222,7 +255,10 @@ impl<'r> Evaluator<'r> {
             .iter()
             .position(|o| values.get(o.measure) == Some(&Some(Value::Bool(true))));
         let zone = overridden_by.map_or(zone, |o| rs.overrides[o].zone);
-        let steps = self.plan(zone, year).steps.as_slice();
+        let p = self.plan(zone, year);
+        let plan = &self.plans[p];
+        let verdicts = &mut self.verdicts;
+        verdicts.clear();
 
         let levels = &mut out.levels;
         levels.truncate(rs.levels.len());
@@ -240,6 +276,7 @@ impl<'r> Evaluator<'r> {
             let lo = &mut rest[0];
             lo.criteria.truncate(level.criteria.len());
             let (mut criteria_met, mut indicators_met) = (0, 0);
+            let mut verdict = Unverified::default();
             for (ci, crit) in level.criteria.iter().enumerate() {
                 if lo.criteria.len() == ci {
                     lo.criteria.push(CriterionOutcome {
@@ -249,24 +286,27 @@ impl<'r> Evaluator<'r> {
                     });
                 }
                 let co = &mut lo.criteria[ci];
-                co.indicators.clear();
-                // The plan holds one step per indicator, in this order.
+                // The plan holds one judge and one outcome per indicator, in this order: the
+                // outcomes are copied in one block, then each gets its status.
                 let n = crit.indicators.len();
-                let (mut met, mut no_data) = (0, 0);
-                // `extend` from a slice's map reserves once and writes without a capacity
-                // check per indicator.
+                let judges = plan.judges.get(k..k + n).unwrap_or_default();
+                co.indicators.clear();
                 co.indicators
-                    .extend(steps.get(k..k + n).unwrap_or_default().iter().map(|step| {
-                        let status = step.judge(values.get(step.measure).copied().flatten());
-                        met += usize::from(status == Status::Pass);
-                        no_data += usize::from(status == Status::NoData);
-                        IndicatorOutcome {
-                            status,
-                            threshold: step.threshold,
-                            verified: step.verified,
-                        }
-                    }));
+                    .extend_from_slice(plan.outcomes.get(k..k + n).unwrap_or_default());
                 k += n;
+                let (mut met, mut no_data) = (0, 0);
+                let (mut fails, mut fails_verified) = (0, 0);
+                for (io, judge) in co.indicators.iter_mut().zip(judges) {
+                    let status = judge.judge(values.get(judge.measure).copied().flatten());
+                    io.status = status;
+                    let pass = status == Status::Pass;
+                    let fail = status == Status::Fail;
+                    met += usize::from(pass);
+                    no_data += usize::from(status == Status::NoData);
+                    fails += usize::from(fail);
+                    fails_verified += usize::from(fail & io.verified);
+                    verdict.passed |= pass & !io.verified;
+                }
                 let need = crit.required();
                 co.status = if met >= need {
                     Status::Pass
@@ -276,6 +316,10 @@ impl<'r> Evaluator<'r> {
                     Status::NoData
                 };
                 co.met = met;
+                if co.status == Status::Fail {
+                    verdict.fails += fails;
+                    verdict.fails_verified += fails_verified;
+                }
                 criteria_met += usize::from(co.status == Status::Pass);
                 indicators_met += met;
             }
@@ -284,21 +328,30 @@ impl<'r> Evaluator<'r> {
             lo.reached = all_met && required_reached;
             lo.criteria_met = criteria_met;
             lo.indicators_met = indicators_met;
+            verdicts.push(verdict);
         }
         let level = levels.iter().rposition(|l| l.reached);
         let next_level =
             rs.levels.iter().enumerate().position(|(i, l)| {
                 !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached)
             });
-        out.unverified = rests_on_unverified(levels, next_level);
+        // What `rests_on_unverified(levels, next_level)` says, from the counts kept above.
+        let reached_on_unverified = levels
+            .iter()
+            .zip(verdicts.iter())
+            .any(|(l, v)| l.reached && v.passed);
+        let failed_only_on_unverified = next_level
+            .and_then(|n| verdicts.get(n))
+            .is_some_and(|v| v.fails > 0 && v.fails_verified == 0);
+        out.unverified = reached_on_unverified || failed_only_on_unverified;
         out.zone = zone;
         out.overridden_by = overridden_by;
         out.level = level;
         out.next_level = next_level;
     }
 
-    /// The plan of (zone, year), resolved now if it is not kept.
-    fn plan(&mut self, zone: usize, year: i32) -> &Plan {
+    /// The index of the plan of (zone, year), resolved now if it is not kept.
+    fn plan(&mut self, zone: usize, year: i32) -> usize {
         let hit = |p: &Plan| p.zone == zone && p.year == year;
         if !self.plans.get(self.last).is_some_and(hit) {
             self.last = match self.plans.iter().position(hit) {
@@ -317,57 +370,61 @@ impl<'r> Evaluator<'r> {
                 }
             };
         }
-        &self.plans[self.last]
+        self.last
     }
 
     fn resolve(&self, zone: usize, year: i32) -> Plan {
         let rs = self.rs;
-        let mut steps = Vec::with_capacity(rs.indicator_count());
+        let mut judges = Vec::with_capacity(rs.indicator_count());
+        let mut outcomes = Vec::with_capacity(rs.indicator_count());
         for (r, ind) in rs.indicators() {
             let (threshold, verified) = rs.resolve(r, zone, year);
-            let check = match (&ind.test, threshold) {
-                (Test::Yes, _) => Check::Yes,
-                (Test::None, _) => Check::Zero,
-                (Test::Compare(op, _), Some(t)) => Check::Compare(*op, Threshold::new(t.value)),
-                (Test::Compare(..), None) => Check::Unresolved,
+            let (kind, pass, value) = match (&ind.test, threshold) {
+                (Test::Yes, _) => (Kind::Yes, 0, Decimal::ZERO),
+                // `none`: the number must be zero, that is equal to 0.
+                (Test::None, _) => (Kind::Compare, pass_bits(Op::Eq), Decimal::ZERO),
+                (Test::Compare(op, _), Some(t)) => (Kind::Compare, pass_bits(*op), t.value),
+                (Test::Compare(..), None) => (Kind::Unresolved, 0, Decimal::ZERO),
             };
-            steps.push(Step {
+            judges.push(Judge {
                 measure: ind.measure,
-                check,
+                threshold: Threshold::new(value),
+                pass,
+                kind,
+            });
+            outcomes.push(IndicatorOutcome {
+                status: Status::NoData,
                 threshold,
                 verified,
             });
         }
-        Plan { zone, year, steps }
-    }
-}
-
-impl Step {
-    /// This indicator's verdict on `value`.
-    fn judge(&self, value: Option<Value>) -> Status {
-        match (value, &self.check) {
-            (None, _) => Status::NoData,
-            (Some(Value::Bool(b)), Check::Yes) => pass_if(b),
-            (Some(Value::Num(n)), Check::Zero) => pass_if(n.is_zero()),
-            (Some(Value::Num(n)), Check::Compare(op, t)) => pass_if(holds(*op, compare(n, t))),
-            (Some(Value::Num(_)), Check::Unresolved) => Status::NoData,
-            // Validation ties ops to measure kinds and coercion to kinds, so these cannot
-            // occur; if they did, "no data" is the verdict that claims nothing.
-            (Some(Value::Bool(_)), Check::Zero | Check::Compare(..) | Check::Unresolved)
-            | (Some(Value::Num(_)), Check::Yes) => Status::NoData,
+        Plan {
+            zone,
+            year,
+            judges,
+            outcomes,
         }
     }
 }
 
-/// Whether `value op threshold` holds, given how value and threshold compare: what
-/// [`Op::holds`] says.
-fn holds(op: Op, ord: Ordering) -> bool {
-    match op {
-        Op::Ge => ord != Ordering::Less,
-        Op::Gt => ord == Ordering::Greater,
-        Op::Le => ord != Ordering::Greater,
-        Op::Lt => ord == Ordering::Less,
-        Op::Eq => ord == Ordering::Equal,
+impl Judge {
+    /// This indicator's verdict on `value`.
+    #[inline]
+    fn judge(&self, value: Option<Value>) -> Status {
+        match (value, self.kind) {
+            (None, _) => Status::NoData,
+            (Some(Value::Bool(b)), Kind::Yes) => pass_if(b),
+            (Some(Value::Num(n)), Kind::Compare) => {
+                // `Less` is -1: bit 0 of `pass`.
+                let ord = compare(n, &self.threshold) as i8 + 1;
+                pass_if((self.pass >> ord) & 1 != 0)
+            }
+            (Some(Value::Num(_)), Kind::Unresolved) => Status::NoData,
+            // Validation ties ops to measure kinds and coercion to kinds, so these cannot
+            // occur; if they did, "no data" is the verdict that claims nothing.
+            (Some(Value::Bool(_)), Kind::Compare | Kind::Unresolved)
+            | (Some(Value::Num(_)), Kind::Yes) => Status::NoData,
+        }
     }
 }
 
