@@ -88,16 +88,21 @@ pub fn evaluate(rs: &Ruleset, zone: usize, year: i32, values: &[Option<Value>]) 
 const PLANS: usize = 32;
 
 /// Every indicator's resolved threshold and verification for one zone and year, flat in
-/// ruleset order (level, criterion, indicator): what judging a value needs, packed in
-/// [`Judge`]s, apart from the outcome each indicator gets but for its status (issue #14: the
-/// loop over the indicators reads 32 bytes a step and copies the rest in one block).
+/// ruleset order (level, criterion, indicator): what judging a value needs, and the outcome
+/// each indicator gets but for its status.
 #[derive(Debug)]
 struct Plan {
     zone: usize,
     year: i32,
-    judges: Vec<Judge>,
-    /// One per judge: its outcome, status aside (`Status::NoData` here).
-    outcomes: Vec<IndicatorOutcome>,
+    steps: Vec<Step>,
+}
+
+/// One indicator of a [`Plan`], read without going back to the ruleset.
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    judge: Judge,
+    /// Its outcome, status aside (`Status::NoData` here).
+    outcome: IndicatorOutcome,
 }
 
 /// How a [`Judge`] judges.
@@ -286,26 +291,33 @@ impl<'r> Evaluator<'r> {
                     });
                 }
                 let co = &mut lo.criteria[ci];
-                // The plan holds one judge and one outcome per indicator, in this order: the
-                // outcomes are copied in one block, then each gets its status.
+                // The plan holds one step per indicator, in this order. Each outcome is
+                // written in place, as the step has it but for its status (issue #14: no
+                // copy of the outcomes in a block, then again for the status).
                 let n = crit.indicators.len();
-                let judges = plan.judges.get(k..k + n).unwrap_or_default();
-                co.indicators.clear();
-                co.indicators
-                    .extend_from_slice(plan.outcomes.get(k..k + n).unwrap_or_default());
+                let steps = plan.steps.get(k..k + n).unwrap_or_default();
                 k += n;
+                if co.indicators.len() != steps.len() {
+                    co.indicators.clear();
+                    co.indicators.extend(steps.iter().map(|s| s.outcome));
+                }
                 let (mut met, mut no_data) = (0, 0);
                 let (mut fails, mut fails_verified) = (0, 0);
-                for (io, judge) in co.indicators.iter_mut().zip(judges) {
+                for (io, step) in co.indicators.iter_mut().zip(steps) {
+                    let judge = &step.judge;
                     let status = judge.judge(values.get(judge.measure).copied().flatten());
-                    io.status = status;
+                    *io = IndicatorOutcome {
+                        status,
+                        ..step.outcome
+                    };
+                    let verified = step.outcome.verified;
                     let pass = status == Status::Pass;
                     let fail = status == Status::Fail;
                     met += usize::from(pass);
                     no_data += usize::from(status == Status::NoData);
                     fails += usize::from(fail);
-                    fails_verified += usize::from(fail & io.verified);
-                    verdict.passed |= pass & !io.verified;
+                    fails_verified += usize::from(fail & verified);
+                    verdict.passed |= pass & !verified;
                 }
                 let need = crit.required();
                 co.status = if met >= need {
@@ -375,8 +387,7 @@ impl<'r> Evaluator<'r> {
 
     fn resolve(&self, zone: usize, year: i32) -> Plan {
         let rs = self.rs;
-        let mut judges = Vec::with_capacity(rs.indicator_count());
-        let mut outcomes = Vec::with_capacity(rs.indicator_count());
+        let mut steps = Vec::with_capacity(rs.indicator_count());
         for (r, ind) in rs.indicators() {
             let (threshold, verified) = rs.resolve(r, zone, year);
             let (kind, pass, value) = match (&ind.test, threshold) {
@@ -386,24 +397,21 @@ impl<'r> Evaluator<'r> {
                 (Test::Compare(op, _), Some(t)) => (Kind::Compare, pass_bits(*op), t.value),
                 (Test::Compare(..), None) => (Kind::Unresolved, 0, Decimal::ZERO),
             };
-            judges.push(Judge {
-                measure: ind.measure,
-                threshold: Threshold::new(value),
-                pass,
-                kind,
-            });
-            outcomes.push(IndicatorOutcome {
-                status: Status::NoData,
-                threshold,
-                verified,
+            steps.push(Step {
+                judge: Judge {
+                    measure: ind.measure,
+                    threshold: Threshold::new(value),
+                    pass,
+                    kind,
+                },
+                outcome: IndicatorOutcome {
+                    status: Status::NoData,
+                    threshold,
+                    verified,
+                },
             });
         }
-        Plan {
-            zone,
-            year,
-            judges,
-            outcomes,
-        }
+        Plan { zone, year, steps }
     }
 }
 

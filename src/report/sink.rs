@@ -508,7 +508,7 @@ impl<'a> Shape<'a> {
         let mut bytes = Vec::with_capacity(rows * 512);
         let (records, segments, communes, xlsx_rows, tally) = {
             let body = match (self.kind, self.closest) {
-                (Kind::Csv, false) => Body::Csv(CsvSink::body(&mut bytes)),
+                (Kind::Csv, false) => Body::Csv(CsvSink::in_vec(&mut bytes)),
                 (Kind::Long, false) => Body::Long(LongSink::body(&mut bytes)),
                 (Kind::Table | Kind::Xlsx, _) => Body::None,
                 (Kind::Csv | Kind::Long, true) | (Kind::Json | Kind::Ndjson, _) => {
