@@ -106,7 +106,7 @@ fn render(
 ) {
     let mut tally = RunTally::default();
     let mut outcome = evaluator.evaluate(rows[0].zone, rows[0].year, &rows[0].values);
-    let mut sink = CsvSink::body(out);
+    let mut sink = CsvSink::in_vec(out);
     for (i, row) in rows.iter().enumerate() {
         evaluator.evaluate_into(row.zone, row.year, &row.values, &mut outcome);
         tally.row(row, outcome.unverified);

@@ -207,6 +207,9 @@ pub struct Evaluator<'r> {
     last: usize,
     /// Per level, what [`rests_on_unverified`] asks, gathered while judging.
     verdicts: Vec<Unverified>,
+    /// Per level, per criterion: its indicators and how many it needs met, read without
+    /// going back to the ruleset.
+    shape: Vec<Vec<(usize, usize)>>,
 }
 
 /// What decides [`rests_on_unverified`] for one level, counted while its indicators are
@@ -229,6 +232,16 @@ impl<'r> Evaluator<'r> {
             plans: Vec::new(),
             last: 0,
             verdicts: Vec::with_capacity(rs.levels.len()),
+            shape: rs
+                .levels
+                .iter()
+                .map(|l| {
+                    l.criteria
+                        .iter()
+                        .map(|c| (c.indicators.len(), c.required()))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -262,12 +275,13 @@ impl<'r> Evaluator<'r> {
         let zone = overridden_by.map_or(zone, |o| rs.overrides[o].zone);
         let p = self.plan(zone, year);
         let plan = &self.plans[p];
+        let shape = &self.shape;
         let verdicts = &mut self.verdicts;
         verdicts.clear();
 
         let levels = &mut out.levels;
         levels.truncate(rs.levels.len());
-        let mut k = 0;
+        let mut steps = plan.steps.as_slice();
         for (li, level) in rs.levels.iter().enumerate() {
             if levels.len() == li {
                 levels.push(LevelOutcome {
@@ -279,47 +293,47 @@ impl<'r> Evaluator<'r> {
             }
             let (before, rest) = levels.split_at_mut(li);
             let lo = &mut rest[0];
-            lo.criteria.truncate(level.criteria.len());
-            let (mut criteria_met, mut indicators_met) = (0, 0);
-            let mut verdict = Unverified::default();
-            for (ci, crit) in level.criteria.iter().enumerate() {
-                if lo.criteria.len() == ci {
+            let shape = shape.get(li).map_or(&[][..], Vec::as_slice);
+            if lo.criteria.len() != shape.len() {
+                lo.criteria.truncate(shape.len());
+                while lo.criteria.len() < shape.len() {
                     lo.criteria.push(CriterionOutcome {
                         status: Status::NoData,
                         met: 0,
-                        indicators: Vec::with_capacity(crit.indicators.len()),
+                        indicators: Vec::new(),
                     });
                 }
-                let co = &mut lo.criteria[ci];
+            }
+            let (mut criteria_met, mut indicators_met) = (0, 0);
+            let mut verdict = Unverified::default();
+            for (co, &(n, need)) in lo.criteria.iter_mut().zip(shape) {
                 // The plan holds one step per indicator, in this order. Each outcome is
                 // written in place, as the step has it but for its status (issue #14: no
                 // copy of the outcomes in a block, then again for the status).
-                let n = crit.indicators.len();
-                let steps = plan.steps.get(k..k + n).unwrap_or_default();
-                k += n;
-                if co.indicators.len() != steps.len() {
+                let (mine, rest) = steps.split_at(n.min(steps.len()));
+                steps = rest;
+                if co.indicators.len() != mine.len() {
                     co.indicators.clear();
-                    co.indicators.extend(steps.iter().map(|s| s.outcome));
+                    co.indicators.extend(mine.iter().map(|s| s.outcome));
                 }
-                let (mut met, mut no_data) = (0, 0);
-                let (mut fails, mut fails_verified) = (0, 0);
-                for (io, step) in co.indicators.iter_mut().zip(steps) {
+                // Indicators by status (`Pass`, `Fail`, `NoData`), counted without a branch.
+                let mut count = [0usize; 3];
+                let mut fails_verified = 0;
+                let mut passed_unverified = false;
+                for (io, step) in co.indicators.iter_mut().zip(mine) {
                     let judge = &step.judge;
-                    let status = judge.judge(values.get(judge.measure).copied().flatten());
+                    let status = judge.judge(values.get(judge.measure));
                     *io = IndicatorOutcome {
                         status,
                         ..step.outcome
                     };
+                    count[status as usize] += 1;
                     let verified = step.outcome.verified;
-                    let pass = status == Status::Pass;
-                    let fail = status == Status::Fail;
-                    met += usize::from(pass);
-                    no_data += usize::from(status == Status::NoData);
-                    fails += usize::from(fail);
-                    fails_verified += usize::from(fail & verified);
-                    verdict.passed |= pass & !verified;
+                    fails_verified += usize::from((status == Status::Fail) & verified);
+                    passed_unverified |= (status == Status::Pass) & !verified;
                 }
-                let need = crit.required();
+                let [met, fails, no_data] = count;
+                verdict.passed |= passed_unverified;
                 co.status = if met >= need {
                     Status::Pass
                 } else if met + no_data < need {
@@ -416,22 +430,23 @@ impl<'r> Evaluator<'r> {
 }
 
 impl Judge {
-    /// This indicator's verdict on `value`.
+    /// This indicator's verdict on `value` (none past the end of the values: no data).
     #[inline]
-    fn judge(&self, value: Option<Value>) -> Status {
+    fn judge(&self, value: Option<&Option<Value>>) -> Status {
         match (value, self.kind) {
-            (None, _) => Status::NoData,
-            (Some(Value::Bool(b)), Kind::Yes) => pass_if(b),
-            (Some(Value::Num(n)), Kind::Compare) => {
+            (Some(Some(Value::Num(n))), Kind::Compare) => {
                 // `Less` is -1: bit 0 of `pass`.
-                let ord = compare(n, &self.threshold) as i8 + 1;
+                let ord = compare(*n, &self.threshold) as i8 + 1;
                 pass_if((self.pass >> ord) & 1 != 0)
             }
-            (Some(Value::Num(_)), Kind::Unresolved) => Status::NoData,
-            // Validation ties ops to measure kinds and coercion to kinds, so these cannot
-            // occur; if they did, "no data" is the verdict that claims nothing.
-            (Some(Value::Bool(_)), Kind::Compare | Kind::Unresolved)
-            | (Some(Value::Num(_)), Kind::Yes) => Status::NoData,
+            (Some(Some(Value::Bool(b))), Kind::Yes) => pass_if(*b),
+            // An empty cell, or a comparison whose threshold does not resolve. Validation
+            // ties ops to measure kinds and coercion to kinds, so a bool compared or a number
+            // tested `yes` cannot occur; if it did, "no data" is the verdict that claims
+            // nothing.
+            (None | Some(None), _)
+            | (Some(Some(Value::Num(_))), Kind::Unresolved | Kind::Yes)
+            | (Some(Some(Value::Bool(_))), Kind::Compare | Kind::Unresolved) => Status::NoData,
         }
     }
 }

@@ -1087,7 +1087,7 @@ proptest! {
         for op in [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq] {
             let judge = Judge { measure: 0, threshold: t, pass: pass_bits(op), kind: Kind::Compare };
             let want = if op.holds(a, b) { Status::Pass } else { Status::Fail };
-            prop_assert_eq!(judge.judge(Some(Value::Num(a))), want, "{:?}", op);
+            prop_assert_eq!(judge.judge(Some(&Some(Value::Num(a)))), want, "{:?}", op);
         }
         // `none` is judged as `= 0`: passes exactly on zero, whatever its scale and sign.
         let none = Judge {
@@ -1098,7 +1098,7 @@ proptest! {
         };
         for v in [a, b, Decimal::new(0, a.scale()), -Decimal::new(0, b.scale())] {
             let want = if v.is_zero() { Status::Pass } else { Status::Fail };
-            prop_assert_eq!(none.judge(Some(Value::Num(v))), want, "{:?}", v);
+            prop_assert_eq!(none.judge(Some(&Some(Value::Num(v)))), want, "{:?}", v);
         }
     }
 
