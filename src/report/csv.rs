@@ -119,60 +119,129 @@ pub fn notes_cell(notes: &[Note]) -> String {
     out
 }
 
-/// What `MissingIndicator::describe_into` appends for the indicator `ind` of a commune, its
-/// outcome `io`, from the row and the zone it was judged in, without the record: `measure
-/// 61.2 < 66 required (RRD, 2025)`, `measure no data (needs yes)`.
-fn describe_indicator(
-    rs: &Ruleset,
-    ind: &crate::ruleset::model::Indicator,
-    io: &crate::eval::IndicatorOutcome,
-    row: &Row,
-    zone: &str,
-    s: &mut String,
-) {
-    s.push_str(&rs.measures[ind.measure].id);
-    let threshold = io.threshold.map(|t| t.value);
-    match row
-        .values
-        .get(ind.measure)
-        .copied()
-        .flatten()
-        .map(value_out)
-    {
-        None => {
-            s.push_str(" no data (needs ");
-            required_into(&ind.test, threshold, s);
-            s.push(')');
-        }
-        Some(v) => {
-            s.push(' ');
-            v.push_to(s);
-            match (&ind.test, threshold) {
-                (Test::Compare(op, _), Some(t)) => {
-                    s.push(' ');
-                    s.push_str(op.negated_str());
-                    s.push(' ');
-                    cell::push_decimal(s, t.normalize());
-                    s.push_str(" required");
+/// What `MissingIndicator::describe_into` appends for one indicator but for the value found,
+/// known from the ruleset, the zone and the year alone (the threshold and its verification):
+/// written once per (zone, year) and copied for every commune (issue #14).
+#[derive(Debug)]
+struct Phrases {
+    /// `level:indicator measure`.
+    head: String,
+    /// What follows `head` when there is no value: ` no data (needs yes) (RRD, 2025)`.
+    no_data: String,
+    /// What follows the value: ` < 66 required (RRD, 2025)`, `, needs yes [unverified]`.
+    after_value: String,
+}
+
+/// The [`Phrases`] of every indicator of a ruleset for one zone and year, in ruleset order.
+#[derive(Debug)]
+struct Phrasebook {
+    /// The ruleset's address: a book is never used with another ruleset.
+    rs: usize,
+    zone: usize,
+    year: i32,
+    phrases: Vec<Phrases>,
+    /// Index in `phrases` of each level's first indicator.
+    starts: Vec<usize>,
+}
+
+/// At most this many phrasebooks are kept by a sink (as `eval::Evaluator` keeps its plans).
+const BOOKS: usize = 32;
+
+impl Phrasebook {
+    fn new(rs: &Ruleset, zone: usize, year: i32) -> Self {
+        let zone_id = rs.zones[zone].id.as_str();
+        let mut phrases = Vec::with_capacity(rs.indicator_count());
+        let mut starts = Vec::with_capacity(rs.levels.len());
+        for (li, level) in rs.levels.iter().enumerate() {
+            starts.push(phrases.len());
+            for at in rs.walk_level(li) {
+                let ind = at.indicator;
+                let (threshold, verified) = rs.resolve(at.r, zone, year);
+                let value = threshold.map(|t| t.value);
+                let mut tail = String::new();
+                if let Some(t) = threshold {
+                    tail.push_str(" (");
+                    tail.push_str(zone_id);
+                    if let Some(y) = t.from {
+                        tail.push_str(", ");
+                        cell::push_int(&mut tail, y);
+                    }
+                    tail.push(')');
                 }
-                _ => {
-                    s.push_str(", needs ");
-                    required_into(&ind.test, threshold, s);
+                if !verified {
+                    tail.push_str(" [unverified]");
                 }
+                let mut head = String::new();
+                head.push_str(&level.id);
+                head.push(':');
+                head.push_str(&ind.id);
+                head.push(' ');
+                head.push_str(&rs.measures[ind.measure].id);
+                let mut no_data = String::from(" no data (needs ");
+                required_into(&ind.test, value, &mut no_data);
+                no_data.push(')');
+                no_data.push_str(&tail);
+                let mut after_value = String::new();
+                match (&ind.test, value) {
+                    (Test::Compare(op, _), Some(t)) => {
+                        after_value.push(' ');
+                        after_value.push_str(op.negated_str());
+                        after_value.push(' ');
+                        cell::push_decimal(&mut after_value, t.normalize());
+                        after_value.push_str(" required");
+                    }
+                    _ => {
+                        after_value.push_str(", needs ");
+                        required_into(&ind.test, value, &mut after_value);
+                    }
+                }
+                after_value.push_str(&tail);
+                phrases.push(Phrases {
+                    head,
+                    no_data,
+                    after_value,
+                });
             }
         }
-    }
-    if let Some(t) = io.threshold {
-        s.push_str(" (");
-        s.push_str(zone);
-        if let Some(y) = t.from {
-            s.push_str(", ");
-            cell::push_int(s, y);
+        Phrasebook {
+            rs: std::ptr::from_ref(rs) as usize,
+            zone,
+            year,
+            phrases,
+            starts,
         }
-        s.push(')');
     }
-    if !io.verified {
-        s.push_str(" [unverified]");
+}
+
+/// The phrasebooks a sink has written, the last used first in line.
+#[derive(Debug, Default)]
+struct Phrasebooks {
+    books: Vec<Phrasebook>,
+    last: usize,
+}
+
+impl Phrasebooks {
+    /// The book of `rs` for (zone, year), written now if it is not kept.
+    fn get(&mut self, rs: &Ruleset, zone: usize, year: i32) -> &Phrasebook {
+        let key = std::ptr::from_ref(rs) as usize;
+        let hit = |b: &Phrasebook| b.rs == key && b.zone == zone && b.year == year;
+        if !self.books.get(self.last).is_some_and(hit) {
+            self.last = match self.books.iter().position(hit) {
+                Some(i) => i,
+                None => {
+                    let book = Phrasebook::new(rs, zone, year);
+                    if self.books.len() < BOOKS {
+                        self.books.push(book);
+                        self.books.len() - 1
+                    } else {
+                        let i = (self.last + 1) % BOOKS;
+                        self.books[i] = book;
+                        i
+                    }
+                }
+            };
+        }
+        &self.books[self.last]
     }
 }
 
@@ -225,6 +294,8 @@ struct Scratch {
     /// The input file last written, and its field (the same for a whole batch).
     file: String,
     file_field: Vec<u8>,
+    /// The descriptions of missing indicators, per zone and year.
+    phrasebooks: Phrasebooks,
 }
 
 /// One evaluated commune, for [`CsvSink::write_evaluated`]: what its [`CommuneRecord`] is
@@ -341,13 +412,18 @@ impl CsvSink<'_> {
             zone_source,
             file: last_file,
             file_field,
+            phrasebooks,
         } = &mut self.scratch;
         let zone = rs.zones[outcome.zone].id.as_str();
         missing.clear();
         detail.clear();
+        let book = phrasebooks.get(rs, outcome.zone, row.year);
         let mut write_level = |li: usize| {
             let level = &rs.levels[li];
+            let mut at = book.starts.get(li).copied().unwrap_or(0);
             for (crit, co) in level.criteria.iter().zip(&outcome.levels[li].criteria) {
+                let first = at;
+                at += crit.indicators.len();
                 if co.status == Status::Pass {
                     continue;
                 }
@@ -357,18 +433,23 @@ impl CsvSink<'_> {
                 missing.push_str(&level.id);
                 missing.push(':');
                 missing.push_str(&crit.id);
-                for (ind, io) in crit.indicators.iter().zip(&co.indicators) {
+                let phrases = book.phrases.get(first..at).unwrap_or_default();
+                for ((ind, io), p) in crit.indicators.iter().zip(&co.indicators).zip(phrases) {
                     if io.status == Status::Pass {
                         continue;
                     }
                     if !detail.is_empty() {
                         detail.push_str("; ");
                     }
-                    detail.push_str(&level.id);
-                    detail.push(':');
-                    detail.push_str(&ind.id);
-                    detail.push(' ');
-                    describe_indicator(rs, ind, io, row, zone, detail);
+                    detail.push_str(&p.head);
+                    match row.values.get(ind.measure).copied().flatten() {
+                        None => detail.push_str(&p.no_data),
+                        Some(v) => {
+                            detail.push(' ');
+                            value_out(v).push_to(detail);
+                            detail.push_str(&p.after_value);
+                        }
+                    }
                 }
             }
         };
@@ -731,6 +812,25 @@ mod tests {
             assert!(want.len() > 4 * 65536, "{}", want.len());
             assert_eq!(got, want, "all_levels {all_levels}, margin {margin:?}");
         }
+    }
+
+    #[test]
+    fn rows_of_more_zones_and_years_than_a_sink_keeps_phrases_for() {
+        // Every zone and year of two rounds: more (zone, year) pairs than `BOOKS`, met again.
+        let rs = &*RULESET;
+        let mut rows = Vec::new();
+        for round in 0..2 {
+            for year in 2015..2031 {
+                for zone in 0..rs.zones.len() {
+                    let mut row = ROWS[(year as usize + zone + round) % ROWS.len()].clone();
+                    (row.zone, row.year) = (zone, year);
+                    rows.push(row);
+                }
+            }
+        }
+        assert!(rows.len() > 2 * BOOKS);
+        let (want, got) = both_ways(&rows, "a.csv", true, None);
+        assert_eq!(got, want);
     }
 
     /// Text that `excel_safe` or CSV quoting changes, and text they leave alone.
