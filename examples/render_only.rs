@@ -13,7 +13,7 @@ use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, Row, read_csv};
 use ntm::eval::Evaluator;
 use ntm::record::{RunTally, borderline_records};
-use ntm::report::csv::{CsvSink, Evaluated};
+use ntm::report::csv::{CsvSink, Evaluated, Phrasebooks};
 use ntm::ruleset::Ruleset;
 use ntm::ruleset::{builtin, load_str};
 
@@ -74,14 +74,23 @@ fn main() -> ExitCode {
     let names = [path.clone()];
     let mut out = Vec::with_capacity(1 << 20);
     let mut written = 0usize;
-    // One evaluator for the run, as each rendering thread keeps.
+    // One evaluator and one set of phrasebooks for the run, as each rendering thread keeps.
     let mut evaluator = Evaluator::new(&rs);
+    let mut books = Phrasebooks::default();
     let started = Instant::now();
     for _ in 0..passes {
         // Batches of 256 rows, as the reading side hands them over.
         for (b, batch) in rows.chunks(256).enumerate() {
             out.clear();
-            render(&rs, &mut evaluator, &names, b * 256, batch, &mut out);
+            render(
+                &rs,
+                &mut evaluator,
+                &mut books,
+                &names,
+                b * 256,
+                batch,
+                &mut out,
+            );
             written += out.len();
         }
     }
@@ -99,6 +108,7 @@ fn main() -> ExitCode {
 fn render(
     rs: &Ruleset,
     evaluator: &mut Evaluator<'_>,
+    books: &mut Phrasebooks,
     names: &[String],
     start: usize,
     rows: &[Row],
@@ -111,15 +121,18 @@ fn render(
         evaluator.evaluate_into(row.zone, row.year, &row.values, &mut outcome);
         tally.row(row, outcome.unverified);
         let borderline = borderline_records(rs, &outcome, &row.values, None);
-        sink.write_evaluated(&Evaluated {
-            rs,
-            position: start + i + 1,
-            file: &names[row.input],
-            row,
-            outcome: &outcome,
-            all_levels: false,
-            borderline: &borderline,
-        })
+        sink.write_evaluated(
+            &Evaluated {
+                rs,
+                position: start + i + 1,
+                file: &names[row.input],
+                row,
+                outcome: &outcome,
+                all_levels: false,
+                borderline: &borderline,
+            },
+            books,
+        )
         .expect("writes to memory");
     }
     sink.finish().expect("writes to memory");

@@ -16,7 +16,7 @@ use crate::diag::Diagnostic;
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::Margin;
 use crate::record::{RecordSlot, RunTally, borderline_records};
-use crate::report::csv::{BOM, Evaluated, write_errors_csv, write_errors_rows};
+use crate::report::csv::{BOM, Evaluated, Phrasebooks, write_errors_csv, write_errors_rows};
 use crate::report::sink::{Piece, Shape, Sink, SinkOptions};
 use crate::report::write_data_diagnostics;
 use crate::ruleset::Ruleset;
@@ -269,9 +269,10 @@ fn evaluate(
                     // One evaluator per thread for the whole run: thresholds are resolved once
                     // per (zone, year), not once per batch.
                     let mut evaluator = Evaluator::new(ctx.rs);
+                    let mut books = Phrasebooks::default();
                     for (start, rows) in helper_in {
                         if helper_out
-                            .send(render(ctx, &mut evaluator, start, rows))
+                            .send(render(ctx, &mut evaluator, &mut books, start, rows))
                             .is_err()
                         {
                             break;
@@ -279,6 +280,7 @@ fn evaluate(
                     }
                 });
                 let mut evaluator = Evaluator::new(ctx.rs);
+                let mut books = Phrasebooks::default();
                 let mut communes = 0usize;
                 let mut pending = false;
                 for (k, rows) in batches.enumerate() {
@@ -290,7 +292,7 @@ fn evaluate(
                             .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
                         pending = true;
                     } else {
-                        let mine = render(ctx, &mut evaluator, start, rows);
+                        let mine = render(ctx, &mut evaluator, &mut books, start, rows);
                         if pending {
                             pending = false;
                             merge(helper_result(&from_helper)?)?;
@@ -398,6 +400,7 @@ fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Resul
 fn render(
     cx: &BatchCtx<'_>,
     evaluator: &mut Evaluator<'_>,
+    books: &mut Phrasebooks,
     start: usize,
     rows: Vec<Row>,
 ) -> anyhow::Result<Rendered> {
@@ -426,15 +429,18 @@ fn render(
             let borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if direct {
                 // CSV is written from the row and outcome: no record is built (issue #14).
-                w.write_evaluated(&Evaluated {
-                    rs: cx.rs,
-                    position,
-                    file,
-                    row,
-                    outcome,
-                    all_levels: cx.all_levels,
-                    borderline: &borderline,
-                })?;
+                w.write_evaluated(
+                    &Evaluated {
+                        rs: cx.rs,
+                        position,
+                        file,
+                        row,
+                        outcome,
+                        all_levels: cx.all_levels,
+                        borderline: &borderline,
+                    },
+                    books,
+                )?;
                 continue;
             }
             let rec = record.fill(cx.rs, position, file, row, outcome, cx.all_levels);

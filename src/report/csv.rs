@@ -213,9 +213,11 @@ impl Phrasebook {
     }
 }
 
-/// The phrasebooks a sink has written, the last used first in line.
+/// The descriptions of missing indicators [`CsvSink::write_evaluated`] has written, per zone
+/// and year: keep one per thread for the run (a book costs as much as writing a few dozen
+/// rows).
 #[derive(Debug, Default)]
-struct Phrasebooks {
+pub struct Phrasebooks {
     books: Vec<Phrasebook>,
     last: usize,
 }
@@ -294,8 +296,6 @@ struct Scratch {
     /// The input file last written, and its field (the same for a whole batch).
     file: String,
     file_field: Vec<u8>,
-    /// The descriptions of missing indicators, per zone and year.
-    phrasebooks: Phrasebooks,
 }
 
 /// One evaluated commune, for [`CsvSink::write_evaluated`]: what its [`CommuneRecord`] is
@@ -391,10 +391,15 @@ impl CsvSink<'_> {
     /// Write one commune's row straight from its row and outcome: the bytes [`write`] writes
     /// for the record `CommuneRecord::new` builds of it, without building it (issue #14: the
     /// record's strings, copied and then copied again into the row, were a third of the
-    /// cost of writing).
+    /// cost of writing). `phrasebooks` keeps what describes missing indicators from one
+    /// call to the next.
     ///
     /// [`write`]: CsvSink::write
-    pub fn write_evaluated(&mut self, e: &Evaluated<'_>) -> anyhow::Result<()> {
+    pub fn write_evaluated(
+        &mut self,
+        e: &Evaluated<'_>,
+        phrasebooks: &mut Phrasebooks,
+    ) -> anyhow::Result<()> {
         let Evaluated {
             rs,
             position,
@@ -412,7 +417,6 @@ impl CsvSink<'_> {
             zone_source,
             file: last_file,
             file_field,
-            phrasebooks,
         } = &mut self.scratch;
         let zone = rs.zones[outcome.zone].id.as_str();
         missing.clear();
@@ -778,20 +782,24 @@ mod tests {
         // Assembled in the vector itself, after what it held, as a batch's rows are.
         let mut b = CsvSink::in_vec(&mut evaluated);
         let mut ev = Evaluator::new(rs);
+        let mut books = Phrasebooks::default();
         for (i, row) in rows.iter().enumerate() {
             let outcome = ev.evaluate(row.zone, row.year, &row.values);
             let mut rec = CommuneRecord::new(rs, i + 1, file, row, &outcome, all_levels);
             rec.borderline = borderline_records(rs, &outcome, &row.values, margin);
             a.write(&rec).expect("writes");
-            b.write_evaluated(&Evaluated {
-                rs,
-                position: i + 1,
-                file,
-                row,
-                outcome: &outcome,
-                all_levels,
-                borderline: &rec.borderline,
-            })
+            b.write_evaluated(
+                &Evaluated {
+                    rs,
+                    position: i + 1,
+                    file,
+                    row,
+                    outcome: &outcome,
+                    all_levels,
+                    borderline: &rec.borderline,
+                },
+                &mut books,
+            )
             .expect("writes");
         }
         a.finish().expect("writes");

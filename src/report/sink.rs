@@ -15,7 +15,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
 use anyhow::{Context, bail};
 
-use super::csv::{BOM, CsvSink, Evaluated, write_csv_head};
+use super::csv::{BOM, CsvSink, Evaluated, Phrasebooks, write_csv_head};
 use super::json::{
     NDJSON_FAILED, write_json_commune, write_json_head, write_json_tail, write_ndjson_commune,
     write_ndjson_meta,
@@ -554,11 +554,15 @@ impl Writer<'_, '_> {
 
     /// Render one commune from its row and outcome, as [`write`](Self::write) renders its
     /// record; only when [`takes_evaluated`](Self::takes_evaluated).
-    pub(crate) fn write_evaluated(&mut self, e: &Evaluated<'_>) -> anyhow::Result<()> {
+    pub(crate) fn write_evaluated(
+        &mut self,
+        e: &Evaluated<'_>,
+        phrasebooks: &mut Phrasebooks,
+    ) -> anyhow::Result<()> {
         match &mut self.body {
             Body::Csv(csv) => {
                 self.communes += 1;
-                csv.write_evaluated(e)
+                csv.write_evaluated(e, phrasebooks)
             }
             Body::Long(_) | Body::Bytes(_) | Body::None => {
                 bail!("this output is written from records")
