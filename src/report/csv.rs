@@ -3,8 +3,10 @@
 //! Plain CSV, read by Excel, pandas or Python's `csv.DictReader` with no option: the
 //! provenance goes to `--meta FILE` (JSON). Under `--csv-comments` it also comes first as `#`
 //! lines ([`write_provenance`]; skip them with `pandas.read_csv(..., comment="#")`). Text from
-//! the input is neutralised for spreadsheets ([`excel_safe`]). Also the `--errors-out` file
-//! ([`write_errors_csv`]).
+//! the input is neutralised for spreadsheets ([`excel_safe`]). A row is written from the
+//! commune's record ([`CsvSink::write`]) or, the same bytes, straight from its row and outcome
+//! ([`CsvSink::write_evaluated`], what `evaluate` does without `--closest`). Also the
+//! `--errors-out` file ([`write_errors_csv`]).
 
 use std::borrow::Cow;
 use std::io::Write;
