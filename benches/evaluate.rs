@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the evaluator core (issue #7): parsing the embedded default ruleset,
 //! reading and coercing rows, coercing the cells of one row, and evaluating one commune
-//! (afresh, or reusing an evaluator).
+//! (afresh, or reusing an evaluator), and a batch of communes evaluated and written as CSV
+//! (through records, and straight from their outcomes).
 //! Run with `cargo bench`; the whole-program figures come from `scripts/bench.sh`.
 
 use ntm::data::coerce::{DecimalMark, NumberRules, coerce, coerce_bytes};
@@ -179,6 +180,38 @@ fn evaluate_and_write_csv_example(bencher: divan::Bencher<'_, '_>) {
             ev.evaluate_into(row.zone, row.year, divan::black_box(&row.values), &mut out);
             let rec = slot.fill(&rs, i + 1, "b.csv", row, &out, false);
             sink.write(rec).expect("writes to memory");
+        }
+        sink.finish().expect("writes to memory");
+    });
+}
+
+/// The example communes as `ntm evaluate --format csv` writes a batch today: one
+/// `Evaluator`, one outcome and one set of phrasebooks, each row written from its outcome
+/// without a record (`CsvSink::write_evaluated`).
+#[divan::bench]
+fn evaluate_and_write_csv_from_outcomes(bencher: divan::Bencher<'_, '_>) {
+    let rs = default_ruleset();
+    let rows = read_csv(EXAMPLE.as_bytes(), "b.csv", 0, &rs, &opts()).rows;
+    let mut bytes = Vec::with_capacity(1 << 16);
+    let mut ev = Evaluator::new(&rs);
+    let mut out = ev.evaluate(rows[0].zone, rows[0].year, &rows[0].values);
+    let mut books = ntm::report::csv::Phrasebooks::default();
+    bencher.bench_local(|| {
+        bytes.clear();
+        let mut sink = ntm::report::csv::CsvSink::in_vec(&mut bytes);
+        for (i, row) in rows.iter().enumerate() {
+            ev.evaluate_into(row.zone, row.year, divan::black_box(&row.values), &mut out);
+            let e = ntm::report::csv::Evaluated {
+                rs: &rs,
+                position: i + 1,
+                file: "b.csv",
+                row,
+                outcome: &out,
+                all_levels: false,
+                borderline: &[],
+            };
+            sink.write_evaluated(&e, &mut books)
+                .expect("writes to memory");
         }
         sink.finish().expect("writes to memory");
     });

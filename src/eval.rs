@@ -88,7 +88,8 @@ pub fn evaluate(rs: &Ruleset, zone: usize, year: i32, values: &[Option<Value>]) 
 const PLANS: usize = 32;
 
 /// Every indicator's resolved threshold and verification for one zone and year, flat in
-/// ruleset order (level, criterion, indicator), with what its test needs to judge a value.
+/// ruleset order (level, criterion, indicator): what judging a value needs, and the outcome
+/// each indicator gets but for its status.
 #[derive(Debug)]
 struct Plan {
     zone: usize,
@@ -96,27 +97,34 @@ struct Plan {
     steps: Vec<Step>,
 }
 
-/// One indicator of a [`Plan`]: everything needed to judge a value, read without going back
-/// to the ruleset.
+/// One indicator of a [`Plan`], read without going back to the ruleset.
 #[derive(Debug, Clone, Copy)]
 struct Step {
-    measure: usize,
-    check: Check,
-    threshold: Option<Resolved>,
-    verified: bool,
+    judge: Judge,
+    /// Its outcome, status aside (`Status::NoData` here).
+    outcome: IndicatorOutcome,
 }
 
-/// An indicator's test with its threshold resolved.
-#[derive(Debug, Clone, Copy)]
-enum Check {
+/// How a [`Judge`] judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
     /// `yes`: the bool must be true.
     Yes,
-    /// `none`: the number must be zero.
-    Zero,
-    /// A comparison with a resolved threshold.
-    Compare(Op, Threshold),
+    /// A number compared with a threshold (`none` is `= 0`).
+    Compare,
     /// A comparison whose threshold does not resolve for this zone and year: no verdict.
     Unresolved,
+}
+
+/// One indicator of a [`Plan`]: its measure, and its test with the threshold resolved.
+#[derive(Debug, Clone, Copy)]
+struct Judge {
+    measure: usize,
+    /// The threshold, with its mantissa and scale when the mantissa fits an `i64`.
+    threshold: Threshold,
+    /// Which orderings of value against threshold pass: bit `ord + 1` (`Less` is -1).
+    pass: u8,
+    kind: Kind,
 }
 
 /// A threshold and, when its mantissa fits in an `i64`, that mantissa and its scale: most
@@ -173,6 +181,21 @@ fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
     value.cmp(&threshold.value)
 }
 
+/// The orderings of value against threshold under which `op` holds, as [`Judge::pass`] keeps
+/// them: bit 0 `Less`, bit 1 `Equal`, bit 2 `Greater`.
+fn pass_bits(op: Op) -> u8 {
+    const LT: u8 = 1;
+    const EQ: u8 = 2;
+    const GT: u8 = 4;
+    match op {
+        Op::Ge => EQ | GT,
+        Op::Gt => GT,
+        Op::Le => LT | EQ,
+        Op::Lt => LT,
+        Op::Eq => EQ,
+    }
+}
+
 /// Evaluates many communes against one ruleset (issue #7): thresholds are resolved once per
 /// (zone, year) and kept, and [`evaluate_into`](Self::evaluate_into) reuses the outcome's
 /// buffers, so a commune costs no allocation. Same outcomes as [`evaluate`].
@@ -182,6 +205,23 @@ pub struct Evaluator<'r> {
     plans: Vec<Plan>,
     /// The plan used last: consecutive communes mostly share zone and year.
     last: usize,
+    /// Per level, what [`rests_on_unverified`] asks, gathered while judging.
+    verdicts: Vec<Unverified>,
+    /// Per level, per criterion: its indicators and how many it needs met, read without
+    /// going back to the ruleset.
+    shape: Vec<Vec<(usize, usize)>>,
+}
+
+/// What decides [`rests_on_unverified`] for one level, counted while its indicators are
+/// judged.
+#[derive(Debug, Clone, Copy, Default)]
+struct Unverified {
+    /// Some indicator passed on unverified content.
+    passed: bool,
+    /// Failed indicators of failed criteria.
+    fails: usize,
+    /// Of those, the verified ones.
+    fails_verified: usize,
 }
 
 impl<'r> Evaluator<'r> {
@@ -191,6 +231,17 @@ impl<'r> Evaluator<'r> {
             rs,
             plans: Vec::new(),
             last: 0,
+            verdicts: Vec::with_capacity(rs.levels.len()),
+            shape: rs
+                .levels
+                .iter()
+                .map(|l| {
+                    l.criteria
+                        .iter()
+                        .map(|c| (c.indicators.len(), c.required()))
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -222,11 +273,15 @@ impl<'r> Evaluator<'r> {
             .iter()
             .position(|o| values.get(o.measure) == Some(&Some(Value::Bool(true))));
         let zone = overridden_by.map_or(zone, |o| rs.overrides[o].zone);
-        let steps = self.plan(zone, year).steps.as_slice();
+        let p = self.plan(zone, year);
+        let plan = &self.plans[p];
+        let shape = &self.shape;
+        let verdicts = &mut self.verdicts;
+        verdicts.clear();
 
         let levels = &mut out.levels;
         levels.truncate(rs.levels.len());
-        let mut k = 0;
+        let mut steps = plan.steps.as_slice();
         for (li, level) in rs.levels.iter().enumerate() {
             if levels.len() == li {
                 levels.push(LevelOutcome {
@@ -238,36 +293,47 @@ impl<'r> Evaluator<'r> {
             }
             let (before, rest) = levels.split_at_mut(li);
             let lo = &mut rest[0];
-            lo.criteria.truncate(level.criteria.len());
-            let (mut criteria_met, mut indicators_met) = (0, 0);
-            for (ci, crit) in level.criteria.iter().enumerate() {
-                if lo.criteria.len() == ci {
+            let shape = shape.get(li).map_or(&[][..], Vec::as_slice);
+            if lo.criteria.len() != shape.len() {
+                lo.criteria.truncate(shape.len());
+                while lo.criteria.len() < shape.len() {
                     lo.criteria.push(CriterionOutcome {
                         status: Status::NoData,
                         met: 0,
-                        indicators: Vec::with_capacity(crit.indicators.len()),
+                        indicators: Vec::new(),
                     });
                 }
-                let co = &mut lo.criteria[ci];
-                co.indicators.clear();
-                // The plan holds one step per indicator, in this order.
-                let n = crit.indicators.len();
-                let (mut met, mut no_data) = (0, 0);
-                // `extend` from a slice's map reserves once and writes without a capacity
-                // check per indicator.
-                co.indicators
-                    .extend(steps.get(k..k + n).unwrap_or_default().iter().map(|step| {
-                        let status = step.judge(values.get(step.measure).copied().flatten());
-                        met += usize::from(status == Status::Pass);
-                        no_data += usize::from(status == Status::NoData);
-                        IndicatorOutcome {
-                            status,
-                            threshold: step.threshold,
-                            verified: step.verified,
-                        }
-                    }));
-                k += n;
-                let need = crit.required();
+            }
+            let (mut criteria_met, mut indicators_met) = (0, 0);
+            let mut verdict = Unverified::default();
+            for (co, &(n, need)) in lo.criteria.iter_mut().zip(shape) {
+                // The plan holds one step per indicator, in this order. Each outcome is
+                // written in place, as the step has it but for its status (issue #14: no
+                // copy of the outcomes in a block, then again for the status).
+                let (mine, rest) = steps.split_at(n.min(steps.len()));
+                steps = rest;
+                if co.indicators.len() != mine.len() {
+                    co.indicators.clear();
+                    co.indicators.extend(mine.iter().map(|s| s.outcome));
+                }
+                // Indicators by status (`Pass`, `Fail`, `NoData`), counted without a branch.
+                let mut count = [0usize; 3];
+                let mut fails_verified = 0;
+                let mut passed_unverified = false;
+                for (io, step) in co.indicators.iter_mut().zip(mine) {
+                    let judge = &step.judge;
+                    let status = judge.judge(values.get(judge.measure));
+                    *io = IndicatorOutcome {
+                        status,
+                        ..step.outcome
+                    };
+                    count[status as usize] += 1;
+                    let verified = step.outcome.verified;
+                    fails_verified += usize::from((status == Status::Fail) & verified);
+                    passed_unverified |= (status == Status::Pass) & !verified;
+                }
+                let [met, fails, no_data] = count;
+                verdict.passed |= passed_unverified;
                 co.status = if met >= need {
                     Status::Pass
                 } else if met + no_data < need {
@@ -276,6 +342,10 @@ impl<'r> Evaluator<'r> {
                     Status::NoData
                 };
                 co.met = met;
+                if co.status == Status::Fail {
+                    verdict.fails += fails;
+                    verdict.fails_verified += fails_verified;
+                }
                 criteria_met += usize::from(co.status == Status::Pass);
                 indicators_met += met;
             }
@@ -284,21 +354,30 @@ impl<'r> Evaluator<'r> {
             lo.reached = all_met && required_reached;
             lo.criteria_met = criteria_met;
             lo.indicators_met = indicators_met;
+            verdicts.push(verdict);
         }
         let level = levels.iter().rposition(|l| l.reached);
         let next_level =
             rs.levels.iter().enumerate().position(|(i, l)| {
                 !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached)
             });
-        out.unverified = rests_on_unverified(levels, next_level);
+        // What `rests_on_unverified(levels, next_level)` says, from the counts kept above.
+        let reached_on_unverified = levels
+            .iter()
+            .zip(verdicts.iter())
+            .any(|(l, v)| l.reached && v.passed);
+        let failed_only_on_unverified = next_level
+            .and_then(|n| verdicts.get(n))
+            .is_some_and(|v| v.fails > 0 && v.fails_verified == 0);
+        out.unverified = reached_on_unverified || failed_only_on_unverified;
         out.zone = zone;
         out.overridden_by = overridden_by;
         out.level = level;
         out.next_level = next_level;
     }
 
-    /// The plan of (zone, year), resolved now if it is not kept.
-    fn plan(&mut self, zone: usize, year: i32) -> &Plan {
+    /// The index of the plan of (zone, year), resolved now if it is not kept.
+    fn plan(&mut self, zone: usize, year: i32) -> usize {
         let hit = |p: &Plan| p.zone == zone && p.year == year;
         if !self.plans.get(self.last).is_some_and(hit) {
             self.last = match self.plans.iter().position(hit) {
@@ -317,7 +396,7 @@ impl<'r> Evaluator<'r> {
                 }
             };
         }
-        &self.plans[self.last]
+        self.last
     }
 
     fn resolve(&self, zone: usize, year: i32) -> Plan {
@@ -325,49 +404,50 @@ impl<'r> Evaluator<'r> {
         let mut steps = Vec::with_capacity(rs.indicator_count());
         for (r, ind) in rs.indicators() {
             let (threshold, verified) = rs.resolve(r, zone, year);
-            let check = match (&ind.test, threshold) {
-                (Test::Yes, _) => Check::Yes,
-                (Test::None, _) => Check::Zero,
-                (Test::Compare(op, _), Some(t)) => Check::Compare(*op, Threshold::new(t.value)),
-                (Test::Compare(..), None) => Check::Unresolved,
+            let (kind, pass, value) = match (&ind.test, threshold) {
+                (Test::Yes, _) => (Kind::Yes, 0, Decimal::ZERO),
+                // `none`: the number must be zero, that is equal to 0.
+                (Test::None, _) => (Kind::Compare, pass_bits(Op::Eq), Decimal::ZERO),
+                (Test::Compare(op, _), Some(t)) => (Kind::Compare, pass_bits(*op), t.value),
+                (Test::Compare(..), None) => (Kind::Unresolved, 0, Decimal::ZERO),
             };
             steps.push(Step {
-                measure: ind.measure,
-                check,
-                threshold,
-                verified,
+                judge: Judge {
+                    measure: ind.measure,
+                    threshold: Threshold::new(value),
+                    pass,
+                    kind,
+                },
+                outcome: IndicatorOutcome {
+                    status: Status::NoData,
+                    threshold,
+                    verified,
+                },
             });
         }
         Plan { zone, year, steps }
     }
 }
 
-impl Step {
-    /// This indicator's verdict on `value`.
-    fn judge(&self, value: Option<Value>) -> Status {
-        match (value, &self.check) {
-            (None, _) => Status::NoData,
-            (Some(Value::Bool(b)), Check::Yes) => pass_if(b),
-            (Some(Value::Num(n)), Check::Zero) => pass_if(n.is_zero()),
-            (Some(Value::Num(n)), Check::Compare(op, t)) => pass_if(holds(*op, compare(n, t))),
-            (Some(Value::Num(_)), Check::Unresolved) => Status::NoData,
-            // Validation ties ops to measure kinds and coercion to kinds, so these cannot
-            // occur; if they did, "no data" is the verdict that claims nothing.
-            (Some(Value::Bool(_)), Check::Zero | Check::Compare(..) | Check::Unresolved)
-            | (Some(Value::Num(_)), Check::Yes) => Status::NoData,
+impl Judge {
+    /// This indicator's verdict on `value` (none past the end of the values: no data).
+    #[inline]
+    fn judge(&self, value: Option<&Option<Value>>) -> Status {
+        match (value, self.kind) {
+            (Some(Some(Value::Num(n))), Kind::Compare) => {
+                // `Less` is -1: bit 0 of `pass`.
+                let ord = compare(*n, &self.threshold) as i8 + 1;
+                pass_if((self.pass >> ord) & 1 != 0)
+            }
+            (Some(Some(Value::Bool(b))), Kind::Yes) => pass_if(*b),
+            // An empty cell, or a comparison whose threshold does not resolve. Validation
+            // ties ops to measure kinds and coercion to kinds, so a bool compared or a number
+            // tested `yes` cannot occur; if it did, "no data" is the verdict that claims
+            // nothing.
+            (None | Some(None), _)
+            | (Some(Some(Value::Num(_))), Kind::Unresolved | Kind::Yes)
+            | (Some(Some(Value::Bool(_))), Kind::Compare | Kind::Unresolved) => Status::NoData,
         }
-    }
-}
-
-/// Whether `value op threshold` holds, given how value and threshold compare: what
-/// [`Op::holds`] says.
-fn holds(op: Op, ord: Ordering) -> bool {
-    match op {
-        Op::Ge => ord != Ordering::Less,
-        Op::Gt => ord == Ordering::Greater,
-        Op::Le => ord != Ordering::Greater,
-        Op::Lt => ord == Ordering::Less,
-        Op::Eq => ord == Ordering::Equal,
     }
 }
 

@@ -16,7 +16,7 @@ use crate::diag::Diagnostic;
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::Margin;
 use crate::record::{RecordSlot, RunTally, borderline_records};
-use crate::report::csv::{BOM, write_errors_csv, write_errors_rows};
+use crate::report::csv::{BOM, Evaluated, Phrasebooks, write_errors_csv, write_errors_rows};
 use crate::report::sink::{Piece, Shape, Sink, SinkOptions};
 use crate::report::write_data_diagnostics;
 use crate::ruleset::Ruleset;
@@ -266,12 +266,21 @@ fn evaluate(
                 let (helper_out, from_helper) = mpsc::sync_channel::<anyhow::Result<Rendered>>(1);
                 let ctx = &ctx;
                 scope.spawn(move || {
+                    // One evaluator per thread for the whole run: thresholds are resolved once
+                    // per (zone, year), not once per batch.
+                    let mut evaluator = Evaluator::new(ctx.rs);
+                    let mut books = Phrasebooks::default();
                     for (start, rows) in helper_in {
-                        if helper_out.send(render(ctx, start, rows)).is_err() {
+                        if helper_out
+                            .send(render(ctx, &mut evaluator, &mut books, start, rows))
+                            .is_err()
+                        {
                             break;
                         }
                     }
                 });
+                let mut evaluator = Evaluator::new(ctx.rs);
+                let mut books = Phrasebooks::default();
                 let mut communes = 0usize;
                 let mut pending = false;
                 for (k, rows) in batches.enumerate() {
@@ -283,7 +292,7 @@ fn evaluate(
                             .map_err(|_| anyhow::anyhow!("the rendering thread stopped"))?;
                         pending = true;
                     } else {
-                        let mine = render(ctx, start, rows);
+                        let mine = render(ctx, &mut evaluator, &mut books, start, rows);
                         if pending {
                             pending = false;
                             merge(helper_result(&from_helper)?)?;
@@ -388,16 +397,21 @@ fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Resul
 }
 
 /// Evaluate and render `rows`, the first of which is commune `start + 1` of the output.
-fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Rendered> {
+fn render(
+    cx: &BatchCtx<'_>,
+    evaluator: &mut Evaluator<'_>,
+    books: &mut Phrasebooks,
+    start: usize,
+    rows: Vec<Row>,
+) -> anyhow::Result<Rendered> {
     let mut tally = RunTally::default();
     let mut below = 0;
     let piece = cx.shape.render(rows.len(), |w| {
-        // One evaluator and one outcome for the whole batch: thresholds are resolved once per
-        // (zone, year) and the outcome's vectors are reused (issue #7).
-        let mut evaluator = Evaluator::new(cx.rs);
+        // One outcome for the whole batch: its vectors are reused (issue #7).
         let mut slot = None;
-        // One record too, refilled row by row.
+        // One record too, refilled row by row, for the formats written from records.
         let mut record = RecordSlot::default();
+        let direct = w.takes_evaluated();
         for (i, row) in rows.iter().enumerate() {
             let position = start + i + 1;
             let outcome: &Outcome = match slot.as_mut() {
@@ -408,12 +422,29 @@ fn render(cx: &BatchCtx<'_>, start: usize, rows: Vec<Row>) -> anyhow::Result<Ren
                 None => slot.insert(evaluator.evaluate(row.zone, row.year, &row.values)),
             };
             tally.row(row, outcome.unverified);
-            let file = &cx.names[row.input];
-            let rec = record.fill(cx.rs, position, file, row, outcome, cx.all_levels);
-            rec.borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if let Some(level) = cx.fail_below {
-                below += usize::from(!rec.levels[level].reached);
+                below += usize::from(!outcome.levels[level].reached);
             }
+            let file = &cx.names[row.input];
+            let borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
+            if direct {
+                // CSV is written from the row and outcome: no record is built (issue #14).
+                w.write_evaluated(
+                    &Evaluated {
+                        rs: cx.rs,
+                        position,
+                        file,
+                        row,
+                        outcome,
+                        all_levels: cx.all_levels,
+                        borderline: &borderline,
+                    },
+                    books,
+                )?;
+                continue;
+            }
+            let rec = record.fill(cx.rs, position, file, row, outcome, cx.all_levels);
+            rec.borderline = borderline;
             w.write(rec, &row.values, outcome)?;
         }
         Ok(())

@@ -1085,7 +1085,33 @@ proptest! {
         let t = Threshold::new(b);
         prop_assert_eq!(compare(a, &t), a.cmp(&b));
         for op in [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq] {
-            prop_assert_eq!(holds(op, compare(a, &t)), op.holds(a, b), "{:?}", op);
+            let judge = Judge { measure: 0, threshold: t, pass: pass_bits(op), kind: Kind::Compare };
+            let want = if op.holds(a, b) { Status::Pass } else { Status::Fail };
+            prop_assert_eq!(judge.judge(Some(&Some(Value::Num(a)))), want, "{:?}", op);
+        }
+        // `none` is judged as `= 0`: passes exactly on zero, whatever its scale and sign.
+        let none = Judge {
+            measure: 0,
+            threshold: Threshold::new(Decimal::ZERO),
+            pass: pass_bits(Op::Eq),
+            kind: Kind::Compare,
+        };
+        for v in [a, b, Decimal::new(0, a.scale()), -Decimal::new(0, b.scale())] {
+            let want = if v.is_zero() { Status::Pass } else { Status::Fail };
+            prop_assert_eq!(none.judge(Some(&Some(Value::Num(v)))), want, "{:?}", v);
+        }
+    }
+
+    #[test]
+    fn unverified_counted_while_judging_is_rests_on_unverified(
+        communes in prop::collection::vec(commune(), 1..40)
+    ) {
+        let rs = &*PROP_RULESET;
+        let mut ev = Evaluator::new(rs);
+        let mut out = evaluate(rs, 0, 2025, &communes[0].2);
+        for (z, year, values) in &communes {
+            ev.evaluate_into(*z, *year, values, &mut out);
+            prop_assert_eq!(out.unverified, rests_on_unverified(&out.levels, out.next_level));
         }
     }
 }

@@ -336,7 +336,7 @@ pub fn zone_source(rs: &Ruleset, outcome: &Outcome, row: &Row) -> String {
 }
 
 /// [`zone_source`] appended to `s`.
-fn zone_source_into(rs: &Ruleset, outcome: &Outcome, row: &Row, s: &mut String) {
+pub(crate) fn zone_source_into(rs: &Ruleset, outcome: &Outcome, row: &Row, s: &mut String) {
     match (outcome.overridden_by, row.zone_from) {
         (Some(o), _) => {
             s.push_str("override:");
@@ -363,7 +363,7 @@ pub fn required_text(test: &Test, threshold: Option<Decimal>) -> String {
 }
 
 /// [`required_text`] appended to `s`.
-fn required_into(test: &Test, threshold: Option<Decimal>, s: &mut String) {
+pub(crate) fn required_into(test: &Test, threshold: Option<Decimal>, s: &mut String) {
     match (test, threshold) {
         (Test::Yes, _) => s.push_str("yes"),
         (Test::None, _) => s.push_str("none"),

@@ -11,11 +11,19 @@ use std::io::Write;
 use rust_decimal::Decimal;
 
 /// Rows assembled in a buffer kept from row to row and handed to a writer in blocks: what
-/// the `csv` crate's writer does for its rows, for sinks that assemble their own.
+/// the `csv` crate's writer does for its rows, for sinks that assemble their own. Rows meant
+/// for a vector are assembled in that vector itself ([`Blocks::in_vec`]), not copied there.
 pub(crate) struct Blocks<'w> {
-    out: &'w mut dyn Write,
+    out: Out<'w>,
     /// The rows not yet handed over; append to it.
     pub buf: Vec<u8>,
+}
+
+/// Where [`Blocks`] hand their rows.
+enum Out<'w> {
+    Writer(&'w mut dyn Write),
+    /// The vector `buf` was taken from, given back by `finish` (or on drop).
+    Vec(&'w mut Vec<u8>),
 }
 
 /// The buffer is handed to the writer once it holds this much.
@@ -25,16 +33,27 @@ impl<'w> Blocks<'w> {
     /// An empty buffer in front of `out`.
     pub(crate) fn new(out: &'w mut dyn Write) -> Self {
         Blocks {
-            out,
+            out: Out::Writer(out),
             // As the csv crate's writer: a sink per commune (`--closest`) stays cheap.
             buf: Vec::with_capacity(8 * 1024),
         }
     }
 
+    /// Rows appended to `out` itself, which holds them all once [`finish`](Blocks::finish)
+    /// runs (or the blocks are dropped).
+    pub(crate) fn in_vec(out: &'w mut Vec<u8>) -> Self {
+        Blocks {
+            buf: std::mem::take(out),
+            out: Out::Vec(out),
+        }
+    }
+
     /// Hand the buffer over once it holds a block: call after each row or commune.
     pub(crate) fn row_done(&mut self) -> std::io::Result<()> {
-        if self.buf.len() >= BLOCK {
-            self.out.write_all(&self.buf)?;
+        if let Out::Writer(out) = &mut self.out
+            && self.buf.len() >= BLOCK
+        {
+            out.write_all(&self.buf)?;
             self.buf.clear();
         }
         Ok(())
@@ -42,9 +61,21 @@ impl<'w> Blocks<'w> {
 
     /// Hand over what is left and flush the writer.
     pub(crate) fn finish(&mut self) -> std::io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
-        self.out.flush()
+        match &mut self.out {
+            Out::Writer(out) => {
+                out.write_all(&self.buf)?;
+                self.buf.clear();
+                out.flush()
+            }
+            Out::Vec(out) => {
+                if out.is_empty() {
+                    **out = std::mem::take(&mut self.buf);
+                } else {
+                    out.append(&mut self.buf);
+                }
+                Ok(())
+            }
+        }
     }
 }
 

@@ -3,16 +3,21 @@
 //! Plain CSV, read by Excel, pandas or Python's `csv.DictReader` with no option: the
 //! provenance goes to `--meta FILE` (JSON). Under `--csv-comments` it also comes first as `#`
 //! lines ([`write_provenance`]; skip them with `pandas.read_csv(..., comment="#")`). Text from
-//! the input is neutralised for spreadsheets ([`excel_safe`]). Also the `--errors-out` file
-//! ([`write_errors_csv`]).
+//! the input is neutralised for spreadsheets ([`excel_safe`]). A row is written from the
+//! commune's record ([`CsvSink::write`]) or, the same bytes, straight from its row and outcome
+//! ([`CsvSink::write_evaluated`], what `evaluate` does without `--closest`). Also the
+//! `--errors-out` file ([`write_errors_csv`]).
 
 use std::borrow::Cow;
 use std::io::Write;
 
 use super::cell;
-use crate::data::read::Note;
+use crate::data::read::{Note, Row};
 use crate::diag::{Diagnostic, Severity};
-use crate::record::{CommuneRecord, Meta};
+use crate::eval::{Outcome, Status};
+use crate::record::{BorderlineRecord, CommuneRecord, Meta, ToNext, required_into, value_out};
+use crate::ruleset::Ruleset;
+use crate::ruleset::model::Test;
 use crate::text::escape_controls;
 
 /// The UTF-8 byte-order mark `--bom` writes first, for Excel.
@@ -28,9 +33,49 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// leading `'` (shown as text, not as part of the value). A number (`-5`, `+1,5`) is left as
 /// it is.
 pub fn excel_safe(s: &str) -> Cow<'_, str> {
+    if plain_text(s.as_bytes()) {
+        return Cow::Borrowed(s);
+    }
     match escape_controls(s) {
         Cow::Borrowed(s) => neutralise(s),
         Cow::Owned(e) => Cow::Owned(neutralise(&e).into_owned()),
+    }
+}
+
+/// Bytes that may start something [`excel_safe`] or a CSV field changes: the bytes that
+/// start a character `escape_controls` escapes (a C0 control or DEL, `C2`, `D8`, `E2`, `EF`:
+/// see `text::first_escaped`), the comma and the quote.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xd8] = true;
+    t[0xe2] = true;
+    t[0xef] = true;
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t
+};
+
+/// Whether `s` is written as it is both by [`excel_safe`] and as a CSV field: no byte of
+/// [`SPECIAL`], and no formula-leading first byte. One pass over the bytes (issue #14); text
+/// that fails it takes the general way, which decides exactly.
+fn plain_text(s: &[u8]) -> bool {
+    !matches!(s.first(), Some(b'=' | b'+' | b'-' | b'@')) && !s.iter().any(|&b| SPECIAL[b as usize])
+}
+
+/// Append `s` as a CSV field after [`excel_safe`]: what `push_csv_field(out,
+/// excel_safe(s))` appends, in one pass over text that needs neither (the usual case).
+pub(crate) fn push_text_field(out: &mut Vec<u8>, s: &str) {
+    if plain_text(s.as_bytes()) {
+        out.extend_from_slice(s.as_bytes());
+    } else {
+        cell::push_csv_field(out, excel_safe(s).as_bytes());
     }
 }
 
@@ -74,6 +119,134 @@ pub fn notes_cell(notes: &[Note]) -> String {
         out.push_str(&n.message);
     }
     out
+}
+
+/// What `MissingIndicator::describe_into` appends for one indicator but for the value found,
+/// known from the ruleset, the zone and the year alone (the threshold and its verification):
+/// written once per (zone, year) and copied for every commune (issue #14).
+#[derive(Debug)]
+struct Phrases {
+    /// `level:indicator measure`.
+    head: String,
+    /// What follows `head` when there is no value: ` no data (needs yes) (RRD, 2025)`.
+    no_data: String,
+    /// What follows the value: ` < 66 required (RRD, 2025)`, `, needs yes [unverified]`.
+    after_value: String,
+}
+
+/// The [`Phrases`] of every indicator of a ruleset for one zone and year, in ruleset order.
+#[derive(Debug)]
+struct Phrasebook {
+    /// The ruleset's address: a book is never used with another ruleset.
+    rs: usize,
+    zone: usize,
+    year: i32,
+    phrases: Vec<Phrases>,
+    /// Index in `phrases` of each level's first indicator.
+    starts: Vec<usize>,
+}
+
+/// At most this many phrasebooks are kept by a sink (as `eval::Evaluator` keeps its plans).
+const BOOKS: usize = 32;
+
+impl Phrasebook {
+    fn new(rs: &Ruleset, zone: usize, year: i32) -> Self {
+        let zone_id = rs.zones[zone].id.as_str();
+        let mut phrases = Vec::with_capacity(rs.indicator_count());
+        let mut starts = Vec::with_capacity(rs.levels.len());
+        for (li, level) in rs.levels.iter().enumerate() {
+            starts.push(phrases.len());
+            for at in rs.walk_level(li) {
+                let ind = at.indicator;
+                let (threshold, verified) = rs.resolve(at.r, zone, year);
+                let value = threshold.map(|t| t.value);
+                let mut tail = String::new();
+                if let Some(t) = threshold {
+                    tail.push_str(" (");
+                    tail.push_str(zone_id);
+                    if let Some(y) = t.from {
+                        tail.push_str(", ");
+                        cell::push_int(&mut tail, y);
+                    }
+                    tail.push(')');
+                }
+                if !verified {
+                    tail.push_str(" [unverified]");
+                }
+                let mut head = String::new();
+                head.push_str(&level.id);
+                head.push(':');
+                head.push_str(&ind.id);
+                head.push(' ');
+                head.push_str(&rs.measures[ind.measure].id);
+                let mut no_data = String::from(" no data (needs ");
+                required_into(&ind.test, value, &mut no_data);
+                no_data.push(')');
+                no_data.push_str(&tail);
+                let mut after_value = String::new();
+                match (&ind.test, value) {
+                    (Test::Compare(op, _), Some(t)) => {
+                        after_value.push(' ');
+                        after_value.push_str(op.negated_str());
+                        after_value.push(' ');
+                        cell::push_decimal(&mut after_value, t.normalize());
+                        after_value.push_str(" required");
+                    }
+                    _ => {
+                        after_value.push_str(", needs ");
+                        required_into(&ind.test, value, &mut after_value);
+                    }
+                }
+                after_value.push_str(&tail);
+                phrases.push(Phrases {
+                    head,
+                    no_data,
+                    after_value,
+                });
+            }
+        }
+        Phrasebook {
+            rs: std::ptr::from_ref(rs) as usize,
+            zone,
+            year,
+            phrases,
+            starts,
+        }
+    }
+}
+
+/// The descriptions of missing indicators [`CsvSink::write_evaluated`] has written, per zone
+/// and year: keep one per thread for the run (a book costs as much as writing a few dozen
+/// rows).
+#[derive(Debug, Default)]
+pub struct Phrasebooks {
+    books: Vec<Phrasebook>,
+    last: usize,
+}
+
+impl Phrasebooks {
+    /// The book of `rs` for (zone, year), written now if it is not kept.
+    fn get(&mut self, rs: &Ruleset, zone: usize, year: i32) -> &Phrasebook {
+        let key = std::ptr::from_ref(rs) as usize;
+        let hit = |b: &Phrasebook| b.rs == key && b.zone == zone && b.year == year;
+        if !self.books.get(self.last).is_some_and(hit) {
+            self.last = match self.books.iter().position(hit) {
+                Some(i) => i,
+                None => {
+                    let book = Phrasebook::new(rs, zone, year);
+                    if self.books.len() < BOOKS {
+                        self.books.push(book);
+                        self.books.len() - 1
+                    } else {
+                        let i = (self.last + 1) % BOOKS;
+                        self.books[i] = book;
+                        i
+                    }
+                }
+            };
+        }
+        &self.books[self.last]
+    }
 }
 
 /// Column names, in order.
@@ -120,6 +293,30 @@ struct Scratch {
     detail: String,
     borderline: String,
     num: String,
+    /// The zone source of a commune written from its outcome.
+    zone_source: String,
+    /// The input file last written, and its field (the same for a whole batch).
+    file: String,
+    file_field: Vec<u8>,
+}
+
+/// One evaluated commune, for [`CsvSink::write_evaluated`]: what its [`CommuneRecord`] is
+/// built from.
+pub struct Evaluated<'a> {
+    /// The ruleset it was evaluated against.
+    pub rs: &'a Ruleset,
+    /// 1-based position in the output.
+    pub position: usize,
+    /// Input file, as shown.
+    pub file: &'a str,
+    /// The row read.
+    pub row: &'a Row,
+    /// Its outcome.
+    pub outcome: &'a Outcome,
+    /// `--all-levels`.
+    pub all_levels: bool,
+    /// Its borderline indicators (`--margin`).
+    pub borderline: &'a [BorderlineRecord],
 }
 
 /// An optional text from the input, neutralised for spreadsheets.
@@ -132,6 +329,15 @@ impl<'w> CsvSink<'w> {
     pub fn body(out: &'w mut dyn Write) -> Self {
         CsvSink {
             rows: cell::Blocks::new(out),
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// [`body`](Self::body) appended to `out` in place, without a buffer of its own: `out`
+    /// holds the rows once [`finish`](Self::finish) runs.
+    pub fn in_vec(out: &'w mut Vec<u8>) -> Self {
+        CsvSink {
+            rows: cell::Blocks::in_vec(out),
             scratch: Scratch::default(),
         }
     }
@@ -184,6 +390,181 @@ pub fn write_provenance(out: &mut dyn Write, meta: &Meta) -> anyhow::Result<()> 
 }
 
 impl CsvSink<'_> {
+    /// Write one commune's row straight from its row and outcome: the bytes [`write`] writes
+    /// for the record `CommuneRecord::new` builds of it, without building it (issue #14: the
+    /// record's strings, copied and then copied again into the row, were a third of the
+    /// cost of writing). `phrasebooks` keeps what describes missing indicators from one
+    /// call to the next.
+    ///
+    /// [`write`]: CsvSink::write
+    pub fn write_evaluated(
+        &mut self,
+        e: &Evaluated<'_>,
+        phrasebooks: &mut Phrasebooks,
+    ) -> anyhow::Result<()> {
+        let Evaluated {
+            rs,
+            position,
+            file,
+            row,
+            outcome,
+            all_levels,
+            borderline: borderlines,
+        } = *e;
+        let Scratch {
+            missing,
+            detail,
+            borderline,
+            num,
+            zone_source,
+            file: last_file,
+            file_field,
+        } = &mut self.scratch;
+        let zone = rs.zones[outcome.zone].id.as_str();
+        missing.clear();
+        detail.clear();
+        let book = phrasebooks.get(rs, outcome.zone, row.year);
+        let mut write_level = |li: usize| {
+            let level = &rs.levels[li];
+            let mut at = book.starts.get(li).copied().unwrap_or(0);
+            for (crit, co) in level.criteria.iter().zip(&outcome.levels[li].criteria) {
+                let first = at;
+                at += crit.indicators.len();
+                if co.status == Status::Pass {
+                    continue;
+                }
+                if !missing.is_empty() {
+                    missing.push(';');
+                }
+                missing.push_str(&level.id);
+                missing.push(':');
+                missing.push_str(&crit.id);
+                let phrases = book.phrases.get(first..at).unwrap_or_default();
+                for ((ind, io), p) in crit.indicators.iter().zip(&co.indicators).zip(phrases) {
+                    if io.status == Status::Pass {
+                        continue;
+                    }
+                    if !detail.is_empty() {
+                        detail.push_str("; ");
+                    }
+                    detail.push_str(&p.head);
+                    match row.values.get(ind.measure).copied().flatten() {
+                        None => detail.push_str(&p.no_data),
+                        Some(v) => {
+                            detail.push(' ');
+                            value_out(v).push_to(detail);
+                            detail.push_str(&p.after_value);
+                        }
+                    }
+                }
+            }
+        };
+        if all_levels {
+            for (li, l) in outcome.levels.iter().enumerate().take(rs.levels.len()) {
+                if !l.reached {
+                    write_level(li);
+                }
+            }
+        } else if let Some(li) = outcome.next_level {
+            write_level(li);
+        }
+        borderline.clear();
+        for (i, b) in borderlines.iter().enumerate() {
+            if i > 0 {
+                borderline.push_str("; ");
+            }
+            b.describe_into(borderline);
+        }
+        num.clear();
+        match crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new) {
+            Some(t) => {
+                cell::push_int(num, t.indicators);
+                num.push(',');
+                cell::push_int(num, t.no_data);
+                num.push(',');
+                cell::push_decimal(num, t.shortfall_pct);
+            }
+            None => num.push_str(",,"),
+        }
+        zone_source.clear();
+        crate::record::zone_source_into(rs, outcome, row, zone_source);
+        if last_file != file || file_field.is_empty() {
+            last_file.clear();
+            last_file.push_str(file);
+            file_field.clear();
+            push_text_field(file_field, file);
+            file_field.push(b',');
+        }
+
+        let buf = &mut self.rows.buf;
+        let mut int = itoa::Buffer::new();
+        let field = |buf: &mut Vec<u8>, f: &str| {
+            cell::push_csv_field(buf, f.as_bytes());
+            buf.push(b',');
+        };
+        let text = |buf: &mut Vec<u8>, f: &Option<String>| {
+            push_text_field(buf, f.as_deref().unwrap_or(""));
+            buf.push(b',');
+        };
+        buf.extend_from_slice(int.format(position).as_bytes());
+        buf.push(b',');
+        buf.extend_from_slice(file_field);
+        buf.extend_from_slice(int.format(row.line).as_bytes());
+        buf.push(b',');
+        text(buf, &row.code);
+        text(buf, &row.name);
+        text(buf, &row.district);
+        text(buf, &row.province);
+        field(buf, zone);
+        field(buf, zone_source);
+        buf.extend_from_slice(int.format(row.year).as_bytes());
+        buf.push(b',');
+        field(buf, outcome.level.map_or("", |l| rs.levels[l].id.as_str()));
+        field(
+            buf,
+            outcome.next_level.map_or("", |l| rs.levels[l].id.as_str()),
+        );
+        // The counts of the next level (of the level reached, at the top).
+        let focus = outcome
+            .next_level
+            .or(outcome.level)
+            .and_then(|f| Some((rs.levels.get(f)?, outcome.levels.get(f)?)));
+        let (criteria_met, criteria_total, indicators_met, indicators_total) =
+            focus.map_or((0, 0, 0, 0), |(lv, l)| {
+                (
+                    l.criteria_met,
+                    lv.criteria.len(),
+                    l.indicators_met,
+                    lv.criteria.iter().map(|c| c.indicators.len()).sum(),
+                )
+            });
+        for n in [
+            criteria_met,
+            criteria_total,
+            indicators_met,
+            indicators_total,
+        ] {
+            buf.extend_from_slice(int.format(n).as_bytes());
+            buf.push(b',');
+        }
+        buf.extend_from_slice(if outcome.unverified {
+            b"true,"
+        } else {
+            b"false,"
+        });
+        field(buf, missing);
+        field(buf, detail);
+        field(buf, borderline);
+        buf.extend_from_slice(num.as_bytes());
+        buf.push(b',');
+        if !row.notes.is_empty() {
+            push_text_field(buf, &notes_cell(&row.notes));
+        }
+        buf.push(b'\n');
+        self.rows.row_done()?;
+        Ok(())
+    }
+
     /// Write one commune's row.
     pub fn write(&mut self, c: &CommuneRecord) -> anyhow::Result<()> {
         // Fields are written from buffers kept across rows, without `fmt` and without the
@@ -194,6 +575,7 @@ impl CsvSink<'_> {
             detail,
             borderline,
             num,
+            ..
         } = &mut self.scratch;
         missing.clear();
         for (i, m) in c.missing.iter().enumerate() {
@@ -359,6 +741,201 @@ pub fn write_errors_rows(out: &mut dyn Write, diags: &[Diagnostic]) -> anyhow::R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::coerce::Value;
+    use crate::eval::Evaluator;
+    use crate::margin::Margin;
+    use crate::record::borderline_records;
+    use crate::ruleset::model::MeasureKind;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+    use std::sync::LazyLock;
+
+    static RULESET: LazyLock<Ruleset> = LazyLock::new(|| {
+        let (path, text) =
+            crate::ruleset::builtin::get(crate::ruleset::builtin::DEFAULT_ID).expect("built in");
+        crate::ruleset::load_str(text, path).0.expect("valid")
+    });
+
+    /// The example communes, read with the default ruleset.
+    static ROWS: LazyLock<Vec<Row>> = LazyLock::new(|| {
+        let text = include_str!("../../examples/communes.csv");
+        let read = crate::data::read::read_csv(
+            text.as_bytes(),
+            "communes.csv",
+            0,
+            &RULESET,
+            &crate::data::read::ReadOptions::default(),
+        );
+        assert!(read.rows.len() >= 10, "{:?}", read.diags);
+        read.rows
+    });
+
+    /// The bytes of `rows` written through records ([`CsvSink::write`]) and from their
+    /// outcomes ([`CsvSink::write_evaluated`]).
+    fn both_ways(
+        rows: &[Row],
+        file: &str,
+        all_levels: bool,
+        margin: Option<Margin>,
+    ) -> (String, String) {
+        let rs = &*RULESET;
+        let (mut by_record, mut evaluated) = (b"head\n".to_vec(), b"head\n".to_vec());
+        let mut a = CsvSink::body(&mut by_record);
+        // Assembled in the vector itself, after what it held, as a batch's rows are.
+        let mut b = CsvSink::in_vec(&mut evaluated);
+        let mut ev = Evaluator::new(rs);
+        let mut books = Phrasebooks::default();
+        for (i, row) in rows.iter().enumerate() {
+            let outcome = ev.evaluate(row.zone, row.year, &row.values);
+            let mut rec = CommuneRecord::new(rs, i + 1, file, row, &outcome, all_levels);
+            rec.borderline = borderline_records(rs, &outcome, &row.values, margin);
+            a.write(&rec).expect("writes");
+            b.write_evaluated(
+                &Evaluated {
+                    rs,
+                    position: i + 1,
+                    file,
+                    row,
+                    outcome: &outcome,
+                    all_levels,
+                    borderline: &rec.borderline,
+                },
+                &mut books,
+            )
+            .expect("writes");
+        }
+        a.finish().expect("writes");
+        b.finish().expect("writes");
+        (
+            String::from_utf8(by_record).expect("utf-8"),
+            String::from_utf8(evaluated).expect("utf-8"),
+        )
+    }
+
+    #[test]
+    fn rows_from_outcomes_are_the_rows_of_their_records() {
+        let margin = Some(Margin::Relative(Decimal::new(2, 2)));
+        // Many times over, so that the rows written through a writer go in several blocks.
+        let rows: Vec<Row> = (0..200).flat_map(|_| ROWS.iter().cloned()).collect();
+        for (all_levels, margin) in [(false, None), (true, None), (false, margin), (true, margin)] {
+            let (want, got) = both_ways(&rows, "data/xã.csv", all_levels, margin);
+            assert!(want.len() > 4 * 65536, "{}", want.len());
+            assert_eq!(got, want, "all_levels {all_levels}, margin {margin:?}");
+        }
+    }
+
+    #[test]
+    fn rows_of_more_zones_and_years_than_a_sink_keeps_phrases_for() {
+        // Every zone and year of two rounds: more (zone, year) pairs than `BOOKS`, met again.
+        let rs = &*RULESET;
+        let mut rows = Vec::new();
+        for round in 0..2 {
+            for year in 2015..2031 {
+                for zone in 0..rs.zones.len() {
+                    let mut row = ROWS[(year as usize + zone + round) % ROWS.len()].clone();
+                    (row.zone, row.year) = (zone, year);
+                    rows.push(row);
+                }
+            }
+        }
+        assert!(rows.len() > 2 * BOOKS);
+        let (want, got) = both_ways(&rows, "a.csv", true, None);
+        assert_eq!(got, want);
+    }
+
+    /// Text that `excel_safe` or CSV quoting changes, and text they leave alone.
+    fn text() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop_oneof![
+            "[a-zA-Z đạơưĐ]{0,20}",
+            "[=+\\-@\t\r\n,\"; a-z0-9.]{0,12}",
+            "\\PC{0,16}",
+            Just("\u{202e}x\u{1b}[2J\u{85}\u{61c}\u{fffe}".to_string()),
+        ])
+    }
+
+    /// A value of `kind`, or none; numbers of every sign and scale.
+    fn value(kind: MeasureKind) -> BoxedStrategy<Option<Value>> {
+        match kind {
+            MeasureKind::Bool => prop::option::of(any::<bool>().prop_map(Value::Bool)).boxed(),
+            _ => prop::option::of(
+                prop_oneof![
+                    (0i64..1200, 0u32..3).prop_map(|(m, s)| Decimal::new(m, s)),
+                    (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+                ]
+                .prop_map(Value::Num),
+            )
+            .boxed(),
+        }
+    }
+
+    fn commune() -> impl Strategy<Value = Row> {
+        let rs = &*RULESET;
+        let values: Vec<_> = rs.measures.iter().map(|m| value(m.kind)).collect();
+        (
+            0..ROWS.len(),
+            values,
+            (text(), text(), text(), text()),
+            prop::collection::vec(("[a-z ;,=\"]{0,10}", "\\PC{0,10}"), 0..3),
+            0..rs.zones.len(),
+            2021i32..2026,
+        )
+            .prop_map(
+                |(i, values, (code, name, district, province), notes, zone, year)| {
+                    let mut row = ROWS[i].clone();
+                    row.values = values;
+                    (row.code, row.name, row.district, row.province) =
+                        (code, name, district, province);
+                    row.notes = notes
+                        .into_iter()
+                        .map(|(value, message)| Note {
+                            code: "out-of-range",
+                            column: None,
+                            value,
+                            message,
+                        })
+                        .collect();
+                    row.zone = zone;
+                    row.year = year;
+                    row
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_row_from_its_outcome_is_the_row_of_its_record(
+            rows in prop::collection::vec(commune(), 1..8),
+            file in "[a-z/=,\"\n ]{1,12}",
+            all_levels in any::<bool>(),
+            margin in prop::option::of((0i64..20).prop_map(|p| Margin::Relative(Decimal::new(p, 2)))),
+        ) {
+            let (want, got) = both_ways(&rows, &file, all_levels, margin);
+            prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn text_fields_in_one_pass_are_excel_safe_then_quoted(s in prop_oneof![
+            "\\PC{0,24}",
+            "[=+\\-@\t\r\n,\"; a-z0-9.đ]{0,12}",
+            "\\PC{0,4}[\u{80}-\u{9f}\u{61c}\u{200e}\u{200f}\u{2028}-\u{202e}\u{2066}-\u{2069}\u{fffe}\u{ffff}]\\PC{0,4}",
+        ]) {
+            let mut want = Vec::new();
+            cell::push_csv_field(&mut want, excel_safe_general(&s).as_bytes());
+            let mut got = Vec::new();
+            push_text_field(&mut got, &s);
+            prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+            prop_assert_eq!(excel_safe(&s), excel_safe_general(&s));
+        }
+    }
+
+    /// `excel_safe` without its one-pass shortcut.
+    fn excel_safe_general(s: &str) -> Cow<'_, str> {
+        match escape_controls(s) {
+            Cow::Borrowed(s) => neutralise(s),
+            Cow::Owned(e) => Cow::Owned(neutralise(&e).into_owned()),
+        }
+    }
 
     #[test]
     fn formulas_are_neutralised_and_numbers_are_not() {

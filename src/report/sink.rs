@@ -15,7 +15,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
 use anyhow::{Context, bail};
 
-use super::csv::{BOM, CsvSink, write_csv_head};
+use super::csv::{BOM, CsvSink, Evaluated, Phrasebooks, write_csv_head};
 use super::json::{
     NDJSON_FAILED, write_json_commune, write_json_head, write_json_tail, write_ndjson_commune,
     write_ndjson_meta,
@@ -509,7 +509,7 @@ impl<'a> Shape<'a> {
         let mut bytes = Vec::with_capacity(rows * bytes_per_row);
         let (table, segments, communes, xlsx_rows, tally) = {
             let body = match (self.kind, self.closest) {
-                (Kind::Csv, false) => Body::Csv(CsvSink::body(&mut bytes)),
+                (Kind::Csv, false) => Body::Csv(CsvSink::in_vec(&mut bytes)),
                 (Kind::Long, false) => Body::Long(LongSink::body(&mut bytes)),
                 (Kind::Table | Kind::Xlsx, _) => Body::None,
                 (Kind::Csv | Kind::Long, true) | (Kind::Json | Kind::Ndjson, _) => {
@@ -564,6 +564,31 @@ impl<'a> Shape<'a> {
 }
 
 impl Writer<'_, '_> {
+    /// Whether communes are written from their row and outcome alone, with
+    /// [`write_evaluated`](Self::write_evaluated) (`--format csv` without `--closest`): their
+    /// record is not needed then.
+    pub(crate) fn takes_evaluated(&self) -> bool {
+        matches!(self.body, Body::Csv(_))
+    }
+
+    /// Render one commune from its row and outcome, as [`write`](Self::write) renders its
+    /// record; only when [`takes_evaluated`](Self::takes_evaluated).
+    pub(crate) fn write_evaluated(
+        &mut self,
+        e: &Evaluated<'_>,
+        phrasebooks: &mut Phrasebooks,
+    ) -> anyhow::Result<()> {
+        match &mut self.body {
+            Body::Csv(csv) => {
+                self.communes += 1;
+                csv.write_evaluated(e, phrasebooks)
+            }
+            Body::Long(_) | Body::Bytes(_) | Body::None => {
+                bail!("this output is written from records")
+            }
+        }
+    }
+
     /// Render one commune: `rec` is its record, `values` and `outcome` what it was evaluated
     /// from (the long format lists every indicator).
     pub(crate) fn write(
