@@ -18,7 +18,7 @@ use crate::data::diags::DataDiags;
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
-use crate::data::records::CsvRecords;
+use crate::data::records::{CsvRecords, Fields};
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
 use crate::record::InputMeta;
@@ -325,7 +325,7 @@ fn read_csv<R: Read + Send>(
 /// Records parsed in one go: a batch, and the error that ended it early, if one did.
 #[derive(Default)]
 struct RecordBatch {
-    records: Vec<csv::ByteRecord>,
+    records: Vec<Fields>,
     error: Option<csv::Error>,
 }
 
@@ -340,7 +340,7 @@ const RECORD_BATCHES: usize = 2;
 fn parse_ahead<R: Read>(
     mut rdr: CsvRecords<R>,
     to_rows: &mpsc::SyncSender<RecordBatch>,
-    recycled: &mpsc::Receiver<Vec<csv::ByteRecord>>,
+    recycled: &mpsc::Receiver<Vec<Fields>>,
 ) {
     loop {
         let mut records = recycled.try_recv().unwrap_or_default();
@@ -349,9 +349,9 @@ fn parse_ahead<R: Read>(
         let mut end = false;
         while n < RECORD_BATCH {
             if records.len() == n {
-                records.push(csv::ByteRecord::new());
+                records.push(Fields::new());
             }
-            match rdr.read_byte_record(&mut records[n]) {
+            match rdr.read_fields(&mut records[n]) {
                 Ok(true) => n += 1,
                 Ok(false) => {
                     end = true;
@@ -378,7 +378,7 @@ struct Ahead {
     /// For text read as it is (not transcoded): set once its bytes are not all UTF-8.
     not_utf8: Option<Arc<AtomicBool>>,
     batches: mpsc::Receiver<RecordBatch>,
-    spent: mpsc::SyncSender<Vec<csv::ByteRecord>>,
+    spent: mpsc::SyncSender<Vec<Fields>>,
     current: RecordBatch,
     at: usize,
 }
@@ -393,6 +393,15 @@ impl RecordSource for Ahead {
     }
 
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
+        let mut fields = Fields::new();
+        let read = self.read_fields(&mut fields)?;
+        if read {
+            fields.to_byte_record(rec);
+        }
+        Ok(read)
+    }
+
+    fn read_fields(&mut self, rec: &mut Fields) -> csv::Result<bool> {
         loop {
             if let Some(next) = self.current.records.get_mut(self.at) {
                 // The record read before goes back in its place, to be reused.
