@@ -69,7 +69,6 @@ pub(crate) fn limit_text(limit: u64) -> String {
 
 impl std::error::Error for RecordTooLarge {}
 
-
 /// A UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -382,6 +381,21 @@ fn split(
     spans: &mut Vec<(usize, usize)>,
     built: &mut Vec<usize>,
 ) -> Option<(usize, u64)> {
+    built.clear();
+    if let Some(split) = split_plain(data, delimiter, spans) {
+        return Some(split);
+    }
+    split_marks(data, eof, delimiter, spans, built)
+}
+
+/// [`split`] one mark at a time: any record.
+fn split_marks(
+    data: &[u8],
+    eof: bool,
+    delimiter: u8,
+    spans: &mut Vec<(usize, usize)>,
+    built: &mut Vec<usize>,
+) -> Option<(usize, u64)> {
     spans.clear();
     built.clear();
     let mut marks = Marks::new(data, delimiter);
@@ -456,6 +470,115 @@ fn split(
     let content = if quoted { (from + 1, end) } else { (from, end) };
     push(spans, built, build, (from, end), content);
     Some((end, newlines))
+}
+
+/// [`split`] for a record whose quotes are all of the plain kind (a quoted field opens at its
+/// start and closes right before its end: no `""`, no text after the closing quote, no
+/// quote inside an unquoted field) and that ends inside `data`, 64 bytes at a time: the
+/// delimiters, quotes and line ends of a block as bit masks, the bytes inside quotes from a
+/// running parity of the quotes. `None` for any other record, which [`split`] reads one mark
+/// at a time.
+fn split_plain(
+    data: &[u8],
+    delimiter: u8,
+    spans: &mut Vec<(usize, usize)>,
+) -> Option<(usize, u64)> {
+    spans.clear();
+    let delimiters = ONES * u64::from(delimiter);
+    // All ones when the block starts inside quotes.
+    let mut inside = 0u64;
+    // Bit 0: the block's first byte starts a field (the record's start, or after a delimiter).
+    let mut starts_next = 1u64;
+    // The last block's last byte is a closing quote: the next byte must end the field.
+    let mut close_pending = false;
+    let mut newlines = 0u64;
+    let mut from = 0usize;
+    let mut base = 0usize;
+    while base < data.len() {
+        let (d, q, n) = block_masks(data, base, delimiters);
+        let p = prefix_xor(q) ^ inside;
+        let sd = d & !p;
+        let sn = n & !p;
+        let ends = sd | sn;
+        if close_pending && ends & 1 == 0 {
+            return None;
+        }
+        // The bytes up to the record's end (its first line end outside quotes).
+        let record = if sn == 0 { u64::MAX } else { sn ^ (sn - 1) };
+        let opening = q & p & record;
+        let closing = q & !p & record;
+        if opening & !((sd << 1) | starts_next) != 0 || closing & !(ends >> 1) & !(1 << 63) != 0 {
+            return None;
+        }
+        newlines += u64::from((n & p & record).count_ones());
+        let mut fields = ends & record;
+        while fields != 0 {
+            let end = base + fields.trailing_zeros() as usize;
+            fields &= fields - 1;
+            // A quoted field's content is inside its quotes.
+            let quoted = usize::from(data[from] == b'"');
+            spans.push((from + quoted, end - quoted));
+            from = end + 1;
+        }
+        if sn != 0 {
+            return Some((base + sn.trailing_zeros() as usize + 1, newlines + 1));
+        }
+        inside = if p >> 63 == 1 { u64::MAX } else { 0 };
+        starts_next = sd >> 63;
+        close_pending = closing >> 63 == 1;
+        base += 64;
+    }
+    None
+}
+
+/// The delimiters, quotes and line ends among the 64 bytes of `data` at `base` (fewer at its
+/// end), bit `k` standing for byte `base + k`.
+#[inline]
+fn block_masks(data: &[u8], base: usize, delimiters: u64) -> (u64, u64, u64) {
+    let mut padded = [0u8; 64];
+    let (block, valid): (&[u8], u64) = match data.get(base..base + 64) {
+        Some(block) => (block, u64::MAX),
+        None => {
+            let tail = data.get(base..).unwrap_or_default();
+            padded[..tail.len()].copy_from_slice(tail);
+            (&padded, (1u64 << tail.len()) - 1)
+        }
+    };
+    let (mut d, mut q, mut n) = (0u64, 0u64, 0u64);
+    for (k, word) in block.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let shift = 8 * k;
+        d |= pack(equal(word, delimiters)) << shift;
+        q |= pack(equal(word, ONES * u64::from(b'"'))) << shift;
+        n |= pack(equal(word, ONES * u64::from(b'\n'))) << shift;
+    }
+    (d & valid, q & valid, n & valid)
+}
+
+/// The high bit of each byte of `word` equal to that byte of `bytes`.
+#[inline]
+fn equal(word: u64, bytes: u64) -> u64 {
+    let x = word ^ bytes;
+    !(((x & LOW) + LOW) | x) & HIGH
+}
+
+/// The high bits of a word's eight bytes as eight bits, byte `k` to bit `k`.
+#[inline]
+fn pack(high: u64) -> u64 {
+    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Bit `k` is the parity of the bits `0..=k` of `x`: set from an opening quote up to its
+/// closing quote.
+#[inline]
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
 }
 
 /// Push a field: `raw` when it is to be built (its bytes as written), else its content.

@@ -157,4 +157,3 @@ impl<R: Read> Read for Tracked<R> {
         Ok(n)
     }
 }
-

@@ -290,14 +290,7 @@ fn quoted_fields_read_as_the_csv_crate_reads_them() {
     assert_eq!(
         fields,
         [
-            vec![
-                &b"a"[..],
-                b"b,c",
-                b"d\"e",
-                b"fg\"h",
-                b"i\"j",
-                b"k\nl"
-            ],
+            vec![&b"a"[..], b"b,c", b"d\"e", b"fg\"h", b"i\"j", b"k\nl"],
             vec![b""],
             vec![b"open"],
         ]
@@ -354,5 +347,60 @@ proptest::proptest! {
             through_the_splitter(stream(), delimiter, limit),
             through_the_csv_crate(stream(), delimiter, limit)
         );
+    }
+}
+
+#[test]
+fn a_commune_row_is_split_whole_blocks_at_a_time() {
+    let row = b"2025,00379,X\xC3\xA3 B\xE1\xBA\xAFc S\xC6\xA1n,,,\"71,4\",88,\xC4\x90\xE1\xBA\xA1t,\"25,5\",\"\",x,100,\"a\nb\",,,1\r\nnext";
+    let mut plain = Vec::new();
+    let got = super::split_plain(row, b',', &mut plain).expect("plain quotes");
+    let (mut spans, mut built) = (Vec::new(), Vec::new());
+    let want = super::split_marks(row, false, b',', &mut spans, &mut built);
+    assert_eq!(Some(got), want);
+    assert_eq!(plain, spans);
+    assert!(built.is_empty());
+    let field = |i: usize| &row[plain[i].0..plain[i].1];
+    assert_eq!(field(5), b"71,4");
+    assert_eq!(field(9), b"");
+    assert_eq!(field(12), b"a\nb");
+    assert_eq!(field(15), b"1\r");
+    assert_eq!(got, (row.len() - 4, 2));
+    // `""` inside quotes, text after a closing quote, a quote inside a field: one mark at a
+    // time.
+    for odd in [&b"a,\"b\"\"c\",d\n"[..], b"a,\"b\"c,d\n", b"a,b\"c,d\n"] {
+        assert_eq!(super::split_plain(odd, b',', &mut plain), None);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+    /// Long records of plain and quoted fields: the block split, whenever it takes a record,
+    /// splits it as the mark-by-mark split does, and it takes every record whose quotes
+    /// are plain.
+    #[test]
+    fn whole_blocks_split_as_marks_do(
+        fields in proptest::collection::vec(proptest::sample::select(vec![
+            &b""[..], b"85", b"\xC4\x90\xE1\xBA\xA1t", b"\"71,4\"", b"\"\"", b"\"a\nb\"", b"x\r",
+            b"\"x\"\"y\"", b"\"q\"t", b"a\"b", b"\"open", b"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+        ]), 1..200),
+        end in proptest::sample::select(vec![&b"\n"[..], b"\r\n", b"", b"\nmore"]),
+    ) {
+        let mut row = fields.join(&b","[..]);
+        row.extend_from_slice(end);
+        proptest::prop_assume!(row.first() != Some(&b'\n'));
+        let mut plain = Vec::new();
+        let got = super::split_plain(&row, b',', &mut plain);
+        let (mut spans, mut built) = (Vec::new(), Vec::new());
+        let want = super::split_marks(&row, false, b',', &mut spans, &mut built);
+        let odd = fields.iter().any(|f| [&b"\"x\"\"y\""[..], b"\"q\"t", b"a\"b", b"\"open"].contains(f));
+        if let Some(got) = got {
+            proptest::prop_assert_eq!(Some(got), want);
+            proptest::prop_assert_eq!(&plain, &spans);
+            proptest::prop_assert!(built.is_empty());
+        } else {
+            proptest::prop_assert!(odd || end.is_empty(), "a plain record was left to the marks");
+        }
     }
 }
