@@ -19,13 +19,18 @@
 //! and newlines inside quotes counted; the csv crate alone put every record after a blank
 //! line one line too early) and its byte offset is where its first byte is (as the csv crate
 //! counted it: for the first record of a stream with a byte-order mark, without the mark's
-//! three bytes). A record may span [`RECORD_LIMIT`] bytes, its line end included; a longer
+//! three bytes; and a first read holding nothing but the mark was taken for the end of the
+//! stream). A record may span [`RECORD_LIMIT`] bytes, its line end included; a longer
 //! one is a [`RecordTooLarge`] error, and no more than one byte past the limit is read from
 //! its start (`/dev/zero` stops there).
 //!
-//! Fields are found eight bytes at a time (the delimiter, `"` and `\n` marked in a word), and
-//! a record is copied once, whole, into [`Fields`] with each field's span; only a quoted
-//! field holding `""` or text after its closing quote is copied on its own.
+//! A record whose quotes are plain (each quoted field opens at its start and closes right
+//! before its end, as `"71,4"`) is split 64 bytes at a time ([`split_plain`]: bit masks of a
+//! block's delimiters, quotes and line ends, found eight bytes at a time, and the bytes
+//! inside quotes from a running parity of the quotes); any other record one delimiter,
+//! quote or line end at a time ([`split_marks`]). A record is copied once, whole, into
+//! [`Fields`] with each field's span; only a quoted field holding `""` or text after its
+//! closing quote is copied on its own.
 
 use std::io::Read;
 
@@ -484,6 +489,8 @@ fn split_plain(
     spans: &mut Vec<(usize, usize)>,
 ) -> Option<(usize, u64)> {
     spans.clear();
+    // The record ends at the first line end, unless that one is inside quotes.
+    let line_end = memchr::memchr(b'\n', data)?;
     let delimiters = ONES * u64::from(delimiter);
     // All ones when the block starts inside quotes.
     let mut inside = 0u64;
@@ -491,27 +498,30 @@ fn split_plain(
     let mut starts_next = 1u64;
     // The last block's last byte is a closing quote: the next byte must end the field.
     let mut close_pending = false;
-    let mut newlines = 0u64;
     let mut from = 0usize;
     let mut base = 0usize;
-    while base < data.len() {
-        let (d, q, n) = block_masks(data, base, delimiters);
+    loop {
+        let (d, q) = block_masks(data, base, delimiters);
+        // The record's bytes in this block, and its line end when the block holds it.
+        let (record, newline) = match line_end - base {
+            at @ 0..64 => (u64::MAX >> (63 - at), 1u64 << at),
+            _ => (u64::MAX, 0),
+        };
         let p = prefix_xor(q) ^ inside;
+        if newline & p != 0 {
+            return None;
+        }
         let sd = d & !p;
-        let sn = n & !p;
-        let ends = sd | sn;
+        let ends = (sd | newline) & record;
         if close_pending && ends & 1 == 0 {
             return None;
         }
-        // The bytes up to the record's end (its first line end outside quotes).
-        let record = if sn == 0 { u64::MAX } else { sn ^ (sn - 1) };
         let opening = q & p & record;
         let closing = q & !p & record;
         if opening & !((sd << 1) | starts_next) != 0 || closing & !(ends >> 1) & !(1 << 63) != 0 {
             return None;
         }
-        newlines += u64::from((n & p & record).count_ones());
-        let mut fields = ends & record;
+        let mut fields = ends;
         while fields != 0 {
             let end = base + fields.trailing_zeros() as usize;
             fields &= fields - 1;
@@ -520,21 +530,20 @@ fn split_plain(
             spans.push((from + quoted, end - quoted));
             from = end + 1;
         }
-        if sn != 0 {
-            return Some((base + sn.trailing_zeros() as usize + 1, newlines + 1));
+        if newline != 0 {
+            return Some((line_end + 1, 1));
         }
         inside = if p >> 63 == 1 { u64::MAX } else { 0 };
         starts_next = sd >> 63;
         close_pending = closing >> 63 == 1;
         base += 64;
     }
-    None
 }
 
-/// The delimiters, quotes and line ends among the 64 bytes of `data` at `base` (fewer at its
-/// end), bit `k` standing for byte `base + k`.
+/// The delimiters and quotes among the 64 bytes of `data` at `base` (fewer at its end), bit
+/// `k` standing for byte `base + k`.
 #[inline]
-fn block_masks(data: &[u8], base: usize, delimiters: u64) -> (u64, u64, u64) {
+fn block_masks(data: &[u8], base: usize, delimiters: u64) -> (u64, u64) {
     let mut padded = [0u8; 64];
     let (block, valid): (&[u8], u64) = match data.get(base..base + 64) {
         Some(block) => (block, u64::MAX),
@@ -544,15 +553,14 @@ fn block_masks(data: &[u8], base: usize, delimiters: u64) -> (u64, u64, u64) {
             (&padded, (1u64 << tail.len()) - 1)
         }
     };
-    let (mut d, mut q, mut n) = (0u64, 0u64, 0u64);
+    let (mut d, mut q) = (0u64, 0u64);
     for (k, word) in block.chunks_exact(8).enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
         let shift = 8 * k;
         d |= pack(equal(word, delimiters)) << shift;
         q |= pack(equal(word, ONES * u64::from(b'"'))) << shift;
-        n |= pack(equal(word, ONES * u64::from(b'\n'))) << shift;
     }
-    (d & valid, q & valid, n & valid)
+    (d & valid, q & valid)
 }
 
 /// The high bit of each byte of `word` equal to that byte of `bytes`.
