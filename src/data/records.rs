@@ -91,8 +91,8 @@ pub struct Fields {
     spans: Vec<(usize, usize)>,
     pos: Option<csv::Position>,
     /// A record of the csv crate's type, for sources that read those
-    /// (`RecordSource::read_fields`).
-    pub(crate) spare: csv::ByteRecord,
+    /// (`RecordSource::read_fields`); made on first use, so a new `Fields` allocates nothing.
+    pub(crate) spare: Option<csv::ByteRecord>,
 }
 
 impl Fields {
@@ -198,6 +198,9 @@ pub struct CsvRecords<R> {
     stopped: bool,
     /// The fields whose content is built apart (see [`split`]).
     built: Vec<usize>,
+    /// The record [`CsvRecords::read_byte_record`] reads before copying it out, kept so
+    /// that reading allocates nothing per record.
+    scratch: Fields,
 }
 
 impl<R: Read> CsvRecords<R> {
@@ -219,6 +222,7 @@ impl<R: Read> CsvRecords<R> {
             eof: false,
             stopped: false,
             built: Vec::new(),
+            scratch: Fields::new(),
         }
     }
 
@@ -226,12 +230,13 @@ impl<R: Read> CsvRecords<R> {
     /// byte; `Ok(false)` at the end. A record over the cap is an I/O error whose source is a
     /// [`RecordTooLarge`]; nothing is read after it.
     pub fn read_byte_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
-        let mut fields = Fields::new();
-        let read = self.read_fields(&mut fields)?;
-        if read {
+        let mut fields = std::mem::take(&mut self.scratch);
+        let read = self.read_fields(&mut fields);
+        if let Ok(true) = read {
             fields.to_byte_record(rec);
         }
-        Ok(read)
+        self.scratch = fields;
+        read
     }
 
     /// [`CsvRecords::read_byte_record`] into [`Fields`], without copying each field.
@@ -307,7 +312,7 @@ impl<R: Read> CsvRecords<R> {
             for &i in &self.built {
                 let (from, to) = rec.spans[i];
                 let at = rec.bytes.len();
-                unquote(&raw[from..to], &mut rec.bytes);
+                unquote(raw.get(from..to).unwrap_or_default(), &mut rec.bytes);
                 rec.spans[i] = (at, rec.bytes.len());
             }
             let mut pos = csv::Position::new();

@@ -17,12 +17,12 @@ pub trait RecordSource {
     /// [`RecordSource::read_record`] into [`Fields`], which the row reader reads: a source
     /// that splits records itself fills them without a copy per field.
     fn read_fields(&mut self, rec: &mut Fields) -> csv::Result<bool> {
-        let mut spare = std::mem::take(&mut rec.spare);
+        let mut spare = rec.spare.take().unwrap_or_default();
         let read = self.read_record(&mut spare);
         if let Ok(true) = read {
             rec.fill_from(&spare);
         }
-        rec.spare = spare;
+        rec.spare = Some(spare);
         read
     }
 
