@@ -539,9 +539,9 @@ pub(crate) fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
 }
 
 /// Bytes read on their own thread, which also hashes them when asked: SHA-256 of a large
-/// file costs as much as a third of parsing it, so it runs beside the parser (issue #7).
-/// Buffers go back and forth, so nothing is allocated per chunk and memory stays at a few
-/// chunks.
+/// file costs as much as a third of parsing it, so it runs beside the rows thread, which
+/// splits the records (issue #7). Buffers go back and forth, so nothing is allocated per
+/// chunk and memory stays at a few chunks.
 struct Hashed {
     /// Set once the bytes read are not UTF-8 (see [`Utf8Watch`]).
     not_utf8: Arc<AtomicBool>,
@@ -553,7 +553,7 @@ struct Hashed {
     digest: Option<std::thread::JoinHandle<Option<String>>>,
 }
 
-/// Bytes per chunk handed from the reading thread to the parser.
+/// Bytes per chunk handed from the file thread to the rows thread.
 pub const CHUNK: usize = 1 << 17;
 
 /// Chunks in flight between the two threads.
