@@ -18,7 +18,7 @@ use crate::data::diags::DataDiags;
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
-use crate::data::records::CsvRecords;
+use crate::data::records::{CsvRecords, Fields};
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
 use crate::record::InputMeta;
@@ -264,23 +264,15 @@ fn read_csv<R: Read + Send>(
 ) -> std::io::Result<Option<(ReadEnd, usize)>> {
     let (encoding, text, replaced) = decode::decode(head, rest, opts.encoding);
     let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
-    // CSV parsing runs a thread ahead of the rows' reading (issue #7).
-    let end = std::thread::scope(|scope| {
-        let (to_rows, batches) = mpsc::sync_channel(RECORD_BATCHES);
-        let (spent, recycled) = mpsc::sync_channel(RECORD_BATCHES + 1);
-        scope.spawn(move || parse_ahead(csv_records(text, delimiter), &to_rows, &recycled));
-        let records = Ahead {
-            batches,
-            spent,
-            current: RecordBatch::default(),
-            at: 0,
-            // Transcoded text is UTF-8 by construction; UTF-8 text is as its bytes are.
-            not_utf8: (encoding == Encoding::Utf8).then_some(not_utf8),
-        };
-        let rows =
-            RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
-        send(rows, tx, out)
-    })?;
+    // Records are split on this thread, as the rows are read (issue #14).
+    let records = Split {
+        rdr: csv_records(text, delimiter),
+        // Transcoded text is UTF-8 by construction; UTF-8 text is as its bytes are.
+        not_utf8: (encoding == Encoding::Utf8).then_some(not_utf8),
+    };
+    let rows =
+        RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
+    let end = send(rows, tx, out)?;
     Ok(end.map(|mut end| {
         let of_rows = end.diags.len();
         if replaced.count() > 0 {
@@ -322,70 +314,16 @@ fn read_csv<R: Read + Send>(
     }))
 }
 
-/// Records parsed in one go: a batch, and the error that ended it early, if one did.
-#[derive(Default)]
-struct RecordBatch {
-    records: Vec<csv::ByteRecord>,
-    error: Option<csv::Error>,
-}
-
-/// Records per batch handed from the parsing thread.
-const RECORD_BATCH: usize = 256;
-
-/// Batches in flight between the parsing thread and the row reader.
-const RECORD_BATCHES: usize = 2;
-
-/// Parse `rdr` into batches of records and send them, reusing the records of spent
-/// batches so nothing is allocated per record; stops at the end or when nobody listens.
-fn parse_ahead<R: Read>(
-    mut rdr: CsvRecords<R>,
-    to_rows: &mpsc::SyncSender<RecordBatch>,
-    recycled: &mpsc::Receiver<Vec<csv::ByteRecord>>,
-) {
-    loop {
-        let mut records = recycled.try_recv().unwrap_or_default();
-        let mut n = 0;
-        let mut error = None;
-        let mut end = false;
-        while n < RECORD_BATCH {
-            if records.len() == n {
-                records.push(csv::ByteRecord::new());
-            }
-            match rdr.read_byte_record(&mut records[n]) {
-                Ok(true) => n += 1,
-                Ok(false) => {
-                    end = true;
-                    break;
-                }
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
-        records.truncate(n);
-        // After an error (the stream cannot be read, a record over the limit) nothing more
-        // is read: the row reader stops there.
-        let stop = end || error.is_some();
-        if to_rows.send(RecordBatch { records, error }).is_err() || stop {
-            return;
-        }
-    }
-}
-
-/// The records of [`parse_ahead`], in order, as a [`RecordSource`].
-struct Ahead {
+/// The records of a CSV stream, split as the rows are read.
+struct Split<R> {
+    rdr: CsvRecords<R>,
     /// For text read as it is (not transcoded): set once its bytes are not all UTF-8.
     not_utf8: Option<Arc<AtomicBool>>,
-    batches: mpsc::Receiver<RecordBatch>,
-    spent: mpsc::SyncSender<Vec<csv::ByteRecord>>,
-    current: RecordBatch,
-    at: usize,
 }
 
-impl RecordSource for Ahead {
+impl<R: Read> RecordSource for Split<R> {
     /// The file's bytes were checked as they were read: while all of them are UTF-8, so is
-    /// every record parsed from them (cut only at ASCII delimiters, quotes and line ends).
+    /// every record split from them (cut only at ASCII delimiters, quotes and line ends).
     fn known_utf8(&self) -> bool {
         self.not_utf8
             .as_ref()
@@ -393,23 +331,11 @@ impl RecordSource for Ahead {
     }
 
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
-        loop {
-            if let Some(next) = self.current.records.get_mut(self.at) {
-                // The record read before goes back in its place, to be reused.
-                std::mem::swap(rec, next);
-                self.at += 1;
-                return Ok(true);
-            }
-            if let Some(e) = self.current.error.take() {
-                return Err(e);
-            }
-            let Ok(next) = self.batches.recv() else {
-                return Ok(false);
-            };
-            let spent = std::mem::replace(&mut self.current, next);
-            let _ = self.spent.try_send(spent.records);
-            self.at = 0;
-        }
+        self.rdr.read_byte_record(rec)
+    }
+
+    fn read_fields(&mut self, rec: &mut Fields) -> csv::Result<bool> {
+        self.rdr.read_fields(rec)
     }
 }
 
@@ -613,9 +539,9 @@ pub(crate) fn input_meta(names: &[String], ends: &FileEnds) -> Vec<InputMeta> {
 }
 
 /// Bytes read on their own thread, which also hashes them when asked: SHA-256 of a large
-/// file costs as much as a third of parsing it, so it runs beside the parser (issue #7).
-/// Buffers go back and forth, so nothing is allocated per chunk and memory stays at a few
-/// chunks.
+/// file costs as much as a third of parsing it, so it runs beside the rows thread, which
+/// splits the records (issue #7). Buffers go back and forth, so nothing is allocated per
+/// chunk and memory stays at a few chunks.
 struct Hashed {
     /// Set once the bytes read are not UTF-8 (see [`Utf8Watch`]).
     not_utf8: Arc<AtomicBool>,
@@ -627,7 +553,7 @@ struct Hashed {
     digest: Option<std::thread::JoinHandle<Option<String>>>,
 }
 
-/// Bytes per chunk handed from the reading thread to the parser.
+/// Bytes per chunk handed from the file thread to the rows thread.
 pub const CHUNK: usize = 1 << 17;
 
 /// Chunks in flight between the two threads.

@@ -119,7 +119,7 @@ pub struct Note {
 }
 
 use crate::data::records::CsvRecords;
-pub use crate::data::records::csv_records;
+pub use crate::data::records::{Fields, csv_records};
 
 /// Where a row's zone came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,7 +339,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.paused = true;
                 return None;
             }
-            match self.rdr.read_record(&mut self.rec.raw) {
+            match self.rdr.read_fields(&mut self.rec.raw) {
                 Ok(false) => {
                     self.done = true;
                     if self.end.records == 0 {

@@ -75,12 +75,10 @@ pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Optio
     };
     // Which slot the value would fill; once it is filled, the cell's text is not looked at
     // (most percent cells of a file, issue #14).
-    let slot = if n > Decimal::ONE {
-        &mut f.percentage
-    } else if n > Decimal::ZERO {
-        &mut f.sample
-    } else {
-        return;
+    let slot = match above_zero_and_one(n) {
+        (_, true) => &mut f.percentage,
+        (true, false) => &mut f.sample,
+        (false, _) => return,
     };
     if slot.is_some() {
         return;
@@ -91,6 +89,16 @@ pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Optio
         return;
     }
     *slot = Some((line, cell.to_string()));
+}
+
+/// Whether `n` is above 0 and whether it is above 1, from its mantissa and scale (`n` is
+/// `mantissa / 10^scale`): what `n > Decimal::ZERO` and `n > Decimal::ONE` say, without the
+/// rescaling of a general comparison (every percent cell of a file passes here, issue #14).
+pub(super) fn above_zero_and_one(n: Decimal) -> (bool, bool) {
+    let mantissa = n.mantissa();
+    // A scale is at most 28, and 10^28 fits an i128.
+    let unit = 10i128.checked_pow(n.scale()).unwrap_or(i128::MAX);
+    (mantissa > 0, mantissa > unit)
 }
 
 /// A fraction's text as the percentage it would be: `0.85` → `85`, `1` → `100`, moving the

@@ -25,7 +25,7 @@ impl<S: RecordSource> RowReader<'_, S> {
         // The first row with a cell close to a measure's name, for the error's help.
         let mut near: Option<String> = None;
         loop {
-            match self.rdr.read_record(&mut self.rec.raw) {
+            match self.rdr.read_fields(&mut self.rec.raw) {
                 Ok(true) => {
                     if let Err(d) = self.check_utf8() {
                         self.end.diags.push(*d);

@@ -2,7 +2,7 @@
 //! check, blank records, and the diagnostics of records that cannot be read at all.
 
 use crate::data::coerce::is_space;
-use crate::data::records::RecordTooLarge;
+use crate::data::records::{Fields, RecordTooLarge};
 use crate::diag::Diagnostic;
 
 /// Where records come from: a CSV reader, or the rows of a worksheet. Each record carries its
@@ -13,6 +13,18 @@ use crate::diag::Diagnostic;
 pub trait RecordSource {
     /// Read the next record into `rec`; `Ok(false)` at the end.
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool>;
+
+    /// [`RecordSource::read_record`] into [`Fields`], which the row reader reads: a source
+    /// that splits records itself fills them without a copy per field.
+    fn read_fields(&mut self, rec: &mut Fields) -> csv::Result<bool> {
+        let mut spare = rec.spare.take().unwrap_or_default();
+        let read = self.read_record(&mut spare);
+        if let Ok(true) = read {
+            rec.fill_from(&spare);
+        }
+        rec.spare = Some(spare);
+        read
+    }
 
     /// True when the records read so far are known to be UTF-8 (their source checked it),
     /// so the reader need not check each one.
@@ -25,7 +37,7 @@ pub trait RecordSource {
 /// cells as bytes (`coerce_bytes`), with no per-field check.
 #[derive(Debug, Default)]
 pub(super) struct Record {
-    pub(super) raw: csv::ByteRecord,
+    pub(super) raw: Fields,
 }
 
 impl Record {
@@ -55,31 +67,36 @@ impl Record {
     }
 
     /// Check that every field is UTF-8, as a whole: the record's bytes are valid and every
-    /// field starts on a character boundary (a valid text cut at character boundaries gives
-    /// valid pieces). On failure, the `invalid-utf8` diagnostic for the first bad field.
+    /// field starts and ends on a character boundary (a valid text cut at character
+    /// boundaries gives valid pieces); else field by field. On failure, the `invalid-utf8`
+    /// diagnostic for the first bad field.
     pub(super) fn check(&self, path: &str) -> Result<(), Box<Diagnostic>> {
-        let whole = simdutf8::basic::from_utf8(self.raw.as_slice()).is_ok();
-        if whole
+        let bytes = self.raw.bytes();
+        let boundary = |at: usize| bytes.get(at).is_none_or(|&b| (b as i8) >= -0x40);
+        if simdutf8::basic::from_utf8(bytes).is_ok()
             && self
                 .raw
+                .spans()
                 .iter()
-                .all(|f| f.first().is_none_or(|&b| (b as i8) >= -0x40))
+                .all(|&(start, end)| boundary(start) && boundary(end))
         {
             return Ok(());
         }
-        // Some field fails on its own (the fallback is never taken).
-        let (field, valid_up_to) = self
+        match self
             .raw
             .iter()
             .enumerate()
             .find_map(|(i, f)| std::str::from_utf8(f).err().map(|e| (i, e.valid_up_to())))
-            .unwrap_or((0, 0));
-        Err(Box::new(invalid_utf8(
-            path,
-            self.position(),
-            field,
-            valid_up_to,
-        )))
+        {
+            Some((field, valid_up_to)) => Err(Box::new(invalid_utf8(
+                path,
+                self.position(),
+                field,
+                valid_up_to,
+            ))),
+            // Bytes between the fields (a quote) were what broke a character.
+            None => Ok(()),
+        }
     }
 }
 

@@ -318,7 +318,9 @@ fn blank_rows_are_skipped_whatever_their_spaces() {
         for cell in row.split(',') {
             raw.push_field(cell.as_bytes());
         }
-        is_blank(&Record { raw })
+        let mut fields = crate::data::records::Fields::new();
+        fields.fill_from(&raw);
+        is_blank(&Record { raw: fields })
     };
     assert!(blank(",,,"));
     assert!(blank(" ,\t,\u{b}\u{c}\r,"));
@@ -345,4 +347,19 @@ fn last_text_composes_each_new_cell_and_reuses_a_repeated_one() {
     assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
     assert_eq!(last.get("Huế"), "Huế");
     assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+}
+
+proptest::proptest! {
+    /// The fraction check's test of a value against 0 and 1 is `Decimal`'s comparison.
+    #[test]
+    fn above_zero_and_one_is_the_decimal_comparison(
+        mantissa in proptest::prop_oneof![-2_000i64..2_000, proptest::num::i64::ANY],
+        scale in 0u32..=28,
+    ) {
+        let n = rust_decimal::Decimal::new(mantissa, scale);
+        proptest::prop_assert_eq!(
+            super::fractions::above_zero_and_one(n),
+            (n > rust_decimal::Decimal::ZERO, n > rust_decimal::Decimal::ONE)
+        );
+    }
 }

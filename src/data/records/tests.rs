@@ -173,3 +173,242 @@ fn lines_are_right_when_every_read_is_one_byte() {
     }
     assert_eq!(lines, [2, 5, 9]);
 }
+
+/// A stream handing its bytes on in reads of the given sizes (in turn), failing once
+/// `fail_at` bytes were read, when set.
+struct Chunked<'a> {
+    data: &'a [u8],
+    sizes: &'a [usize],
+    reads: usize,
+    fail_at: Option<usize>,
+    read: usize,
+}
+
+impl std::io::Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fail_at.is_some_and(|at| self.read >= at) {
+            return Err(std::io::Error::other("the disk is gone"));
+        }
+        let size = self.sizes[self.reads % self.sizes.len()];
+        self.reads += 1;
+        let mut n = size.min(buf.len()).min(self.data.len());
+        if let Some(at) = self.fail_at {
+            n = n.min(at - self.read);
+        }
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        self.read += n;
+        Ok(n)
+    }
+}
+
+/// A record as both readers give it: fields, line, byte offset, record index.
+type Seen = (Vec<Vec<u8>>, u64, u64, u64);
+
+/// How the records ended: at the end, a record over the limit, or another error's text.
+#[derive(Debug, PartialEq)]
+enum Ended {
+    End,
+    TooLarge(RecordTooLarge),
+    Other(String),
+}
+
+fn ended(e: &csv::Error) -> Ended {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => match io.get_ref().and_then(|e| e.downcast_ref()) {
+            Some(big) => Ended::TooLarge(*big),
+            None => Ended::Other(e.to_string()),
+        },
+        _ => Ended::Other(e.to_string()),
+    }
+}
+
+fn seen(pos: Option<&csv::Position>, fields: Vec<Vec<u8>>) -> Seen {
+    let pos = pos.expect("a position");
+    (fields, pos.line(), pos.byte(), pos.record())
+}
+
+/// Through the csv crate, as the reader did before it split records itself.
+fn through_the_csv_crate(stream: Chunked<'_>, delimiter: u8, limit: u64) -> (Vec<Seen>, Ended) {
+    let mut rdr = super::oracle::CsvRecords::with_limit(stream, delimiter, limit);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => out.push(seen(
+                rec.position(),
+                rec.iter().map(<[u8]>::to_vec).collect(),
+            )),
+            Ok(false) => return (out, Ended::End),
+            Err(e) => return (out, ended(&e)),
+        }
+    }
+}
+
+/// Through this module's reader, one `Fields` reused for every record.
+fn through_the_splitter(stream: Chunked<'_>, delimiter: u8, limit: u64) -> (Vec<Seen>, Ended) {
+    let mut rdr = CsvRecords::with_limit(stream, delimiter, limit);
+    let mut rec = super::Fields::new();
+    let mut out = Vec::new();
+    loop {
+        match rdr.read_fields(&mut rec) {
+            Ok(true) => {
+                let fields: Vec<Vec<u8>> = (0..rec.len())
+                    .map(|i| rec.get(i).expect("a field").to_vec())
+                    .collect();
+                assert_eq!(fields, rec.iter().map(<[u8]>::to_vec).collect::<Vec<_>>());
+                out.push(seen(rec.position(), fields));
+            }
+            Ok(false) => {
+                // And it stays ended.
+                assert!(!rdr.read_fields(&mut rec).expect("ended"));
+                return (out, Ended::End);
+            }
+            Err(e) => {
+                assert!(!rdr.read_fields(&mut rec).expect("stopped"));
+                return (out, ended(&e));
+            }
+        }
+    }
+}
+
+#[test]
+fn quoted_fields_read_as_the_csv_crate_reads_them() {
+    let text: &[u8] = b"a,\"b,c\",\"d\"\"e\",\"f\"g\"h,i\"j,\"k\nl\"\n\"\"\n\"open";
+    let stream = |sizes| Chunked {
+        data: text,
+        sizes,
+        reads: 0,
+        fail_at: None,
+        read: 0,
+    };
+    let (got, end) = through_the_splitter(stream(&[1 << 20]), b',', 1 << 20);
+    let fields: Vec<Vec<&[u8]>> = got
+        .iter()
+        .map(|(f, ..)| f.iter().map(Vec::as_slice).collect())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            vec![&b"a"[..], b"b,c", b"d\"e", b"fg\"h", b"i\"j", b"k\nl"],
+            vec![b""],
+            vec![b"open"],
+        ]
+    );
+    assert_eq!(end, Ended::End);
+    assert_eq!(
+        through_the_splitter(stream(&[3, 1, 2]), b',', 1 << 20),
+        through_the_csv_crate(stream(&[3, 1, 2]), b',', 1 << 20)
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_dropped_only_when_the_first_read_holds_it() {
+    let text = b"\xEF\xBB\xBF\n\nH,x\nrow\n";
+    for sizes in [&[1usize][..], &[2], &[3], &[64]] {
+        let stream = || Chunked {
+            data: text,
+            sizes,
+            reads: 0,
+            fail_at: None,
+            read: 0,
+        };
+        assert_eq!(
+            through_the_splitter(stream(), b',', 1 << 20),
+            through_the_csv_crate(stream(), b',', 1 << 20),
+            "reads of {sizes:?}"
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+    /// Fields, lines, byte offsets, record indexes, the size cap and read errors are the csv
+    /// crate's, whatever the bytes and however the stream hands them on.
+    #[test]
+    fn splits_as_the_csv_crate(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            &b"a"[..], b"bc", b"12,5", b"\xC3\xA1", b",", b";", b"\t", b"\"", b"\"\"", b",\"",
+            b"\",", b"\"\n", b"\n", b"\n\n", b"\r", b"\r\n", b" ", b"\xEF\xBB\xBF", b"\xFF",
+            b"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        ]), 0..60),
+        bom in proptest::bool::weighted(0.2),
+        delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
+        limit in proptest::prop_oneof![proptest::strategy::Just(1u64 << 20), 1u64..48],
+        sizes in proptest::collection::vec(proptest::prop_oneof![1usize..9, proptest::strategy::Just(1usize << 16)], 1..4),
+        fail in proptest::option::weighted(0.15, 0usize..400),
+    ) {
+        let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+        bytes.extend(pieces.concat());
+        let fail_at = fail.filter(|&at| at <= bytes.len());
+        let stream = || Chunked { data: &bytes, sizes: &sizes, reads: 0, fail_at, read: 0 };
+        proptest::prop_assert_eq!(
+            through_the_splitter(stream(), delimiter, limit),
+            through_the_csv_crate(stream(), delimiter, limit)
+        );
+    }
+}
+
+#[test]
+fn a_commune_row_is_split_whole_blocks_at_a_time() {
+    let row = b"2025,00379,X\xC3\xA3 B\xE1\xBA\xAFc S\xC6\xA1n,,,\"71,4\",88,\xC4\x90\xE1\xBA\xA1t,\"25,5\",\"\",x,100,\"a;b\",,,1\r\nnext";
+    let mut plain = Vec::new();
+    let got = super::split_plain(row, b',', &mut plain).expect("plain quotes");
+    let (mut spans, mut built) = (Vec::new(), Vec::new());
+    let want = super::split_marks(row, false, b',', &mut spans, &mut built);
+    assert_eq!(Some(got), want);
+    assert_eq!(plain, spans);
+    assert!(built.is_empty());
+    let field = |i: usize| &row[plain[i].0..plain[i].1];
+    assert_eq!(field(5), b"71,4");
+    assert_eq!(field(9), b"");
+    assert_eq!(field(12), b"a;b");
+    assert_eq!(field(15), b"1\r");
+    assert_eq!(got, (row.len() - 4, 1));
+    // `""` inside quotes, text after a closing quote, a quote inside a field, a line end
+    // inside quotes: one mark at a time.
+    for odd in [
+        &b"a,\"b\"\"c\",d\n"[..],
+        b"a,\"b\"c,d\n",
+        b"a,b\"c,d\n",
+        b"a,\"b\nc\",d\n",
+    ] {
+        assert_eq!(super::split_plain(odd, b',', &mut plain), None);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+    /// Long records of plain and quoted fields: the block split, whenever it takes a record,
+    /// splits it as the mark-by-mark split does, and it takes every record whose quotes
+    /// are plain (a quoted last field before `\r\n` is not: its `\r` is text after the
+    /// closing quote).
+    #[test]
+    fn whole_blocks_split_as_marks_do(
+        fields in proptest::collection::vec(proptest::sample::select(vec![
+            &b""[..], b"85", b"\xC4\x90\xE1\xBA\xA1t", b"\"71,4\"", b"\"\"", b"\"a\nb\"", b"x\r",
+            b"\"x\"\"y\"", b"\"q\"t", b"a\"b", b"\"open", b"yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+        ]), 1..200),
+        end in proptest::sample::select(vec![&b"\n"[..], b"\r\n", b"", b"\nmore"]),
+    ) {
+        let mut row = fields.join(&b","[..]);
+        row.extend_from_slice(end);
+        proptest::prop_assume!(row.first() != Some(&b'\n'));
+        let mut plain = Vec::new();
+        let got = super::split_plain(&row, b',', &mut plain);
+        let (mut spans, mut built) = (Vec::new(), Vec::new());
+        let want = super::split_marks(&row, false, b',', &mut spans, &mut built);
+        let odd = fields.iter().any(|f| {
+            [&b"\"x\"\"y\""[..], b"\"q\"t", b"a\"b", b"\"open", b"\"a\nb\""].contains(f)
+        }) || (end.starts_with(b"\r") && fields.last().is_some_and(|f| f.ends_with(b"\"")));
+        if let Some(got) = got {
+            proptest::prop_assert_eq!(Some(got), want);
+            proptest::prop_assert_eq!(&plain, &spans);
+            proptest::prop_assert!(built.is_empty());
+        } else {
+            proptest::prop_assert!(odd || end.is_empty(), "a plain record was left to the marks");
+        }
+    }
+}

@@ -12,7 +12,7 @@ fn through_the_parser(
     skip: u64,
     col: usize,
 ) -> Option<BTreeMap<i32, usize>> {
-    let mut rdr = crate::data::records::csv_records(bytes, delimiter);
+    let mut rdr = crate::data::records::oracle::csv_records(bytes, delimiter);
     let mut rec = csv::ByteRecord::new();
     let mut years = BTreeMap::new();
     let mut n = 0u64;
