@@ -246,12 +246,15 @@ fn evaluate(
         }
     });
     let diag_sink = write_rows.as_mut().map(|w| w as &mut DiagSink<'_>);
+    // The inputs' SHA-256 only where something shows it: the output or the --meta file.
+    let digest =
+        traits.shows_input_digest(args.provenance.csv_comments) || args.provenance.meta.is_some();
     let ends = scan(
         &args.input.files,
         &names,
         &rs,
         &opts,
-        true,
+        digest,
         diag_sink,
         |batches| {
             let mut merge = |r: Rendered| -> anyhow::Result<()> {

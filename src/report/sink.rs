@@ -66,6 +66,18 @@ pub(crate) struct FormatTraits {
     pub(crate) csv: bool,
     /// The output is a binary file (xlsx).
     pub(crate) binary: bool,
+    /// The output shows each input's SHA-256 (the `meta` of JSON and NDJSON, the workbook's
+    /// meta sheet); the CSV formats show it only in their `--csv-comments` lines (see
+    /// [`FormatTraits::shows_input_digest`]). Hashing a large file costs about a twentieth
+    /// of a `--format csv` run, so it is done only where it is shown.
+    digest: bool,
+}
+
+impl FormatTraits {
+    /// Whether the output shows the inputs' SHA-256, with `--csv-comments` as given.
+    pub(crate) fn shows_input_digest(&self, csv_comments: bool) -> bool {
+        self.digest || (self.csv && csv_comments)
+    }
 }
 
 /// The [`FormatTraits`] of `format`.
@@ -74,6 +86,7 @@ pub(crate) fn traits(format: Format) -> FormatTraits {
     FormatTraits {
         csv: matches!(kind, Kind::Csv | Kind::Long),
         binary: kind == Kind::Xlsx,
+        digest: matches!(kind, Kind::Json | Kind::Ndjson | Kind::Xlsx),
     }
 }
 

@@ -577,6 +577,19 @@ fn through_sink(
     batch: usize,
     finish: bool,
 ) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
+    let meta = finish.then(|| meta_of(rs, rows.len()));
+    through_sink_to(format, opts, rs, rows, batch, meta)
+}
+
+/// [`through_sink`], finished with `meta` when there is one.
+fn through_sink_to(
+    format: crate::cli::Format,
+    opts: sink::SinkOptions,
+    rs: &Ruleset,
+    rows: &[Row],
+    batch: usize,
+    meta: Option<Meta>,
+) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
     let mut out = Vec::new();
     let result = {
         let mut output = sink::Sink::new(format, rs, opts, &mut out, || {
@@ -597,9 +610,61 @@ fn through_sink(
                 .expect("renders");
             output.append(piece).expect("appends");
         }
-        finish.then(|| output.finish(&mut std::io::sink(), meta_of(rs, rows.len())))
+        meta.map(|meta| output.finish(&mut std::io::sink(), meta))
     };
     (result, out)
+}
+
+/// The inputs' SHA-256 is computed only for the outputs that show it (issue #14): every
+/// format shows an input's digest exactly when its traits say so, so none ever shows one
+/// that was not computed.
+#[test]
+fn an_input_digest_is_shown_exactly_where_the_format_says() {
+    use clap::ValueEnum as _;
+    let rs = &RULESETS[1];
+    let digest = "5eed".repeat(16);
+    let mut meta = meta_of(rs, 0);
+    meta.inputs.push(InputMeta {
+        path: "in.csv".into(),
+        sha256: digest.clone(),
+        rows: 0,
+        format: "csv",
+        encoding: Some("utf-8"),
+        delimiter: Some(",".into()),
+        sheet: None,
+        header_row: Some(1),
+    });
+    for &format in crate::cli::Format::value_variants() {
+        let traits = sink::traits(format);
+        for csv_comments in [false, true] {
+            if csv_comments && !traits.csv {
+                continue;
+            }
+            let opts = sink::SinkOptions {
+                csv_comments,
+                ..sink_options(false)
+            };
+            let (result, bytes) = through_sink_to(format, opts, rs, &[], 1, Some(meta.clone()));
+            result.expect("finished").expect("writes");
+            let shown = if traits.binary {
+                use calamine::Reader;
+                let mut book =
+                    calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+                book.worksheets().iter().any(|(_, range)| {
+                    range
+                        .used_cells()
+                        .any(|(_, _, cell)| cell.to_string() == digest)
+                })
+            } else {
+                String::from_utf8_lossy(&bytes).contains(&digest)
+            };
+            assert_eq!(
+                shown,
+                traits.shows_input_digest(csv_comments),
+                "{format:?}, --csv-comments {csv_comments}"
+            );
+        }
+    }
 }
 
 fn sink_options(pretty: bool) -> sink::SinkOptions {
