@@ -75,7 +75,11 @@ fn bench_cells() -> Vec<(String, MeasureKind)> {
             .expect("valid CSV")
     };
     let (names, cells) = (split(header), split(BENCH_ROW));
-    assert_eq!(cells.len(), names.len(), "BENCH_ROW has a cell for every column");
+    assert_eq!(
+        cells.len(),
+        names.len(),
+        "BENCH_ROW has a cell for every column"
+    );
     names
         .iter()
         .zip(cells.iter())
