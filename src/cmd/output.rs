@@ -3,6 +3,9 @@
 //! when the whole output is written. A run that fails or is killed midway leaves the old
 //! file byte for byte; a run that fails leaves no temporary file either (one killed with
 //! SIGKILL may leave a hidden `.NAME.ntm-tmp-*` beside the target, never a damaged target).
+//! A target that exists and is neither a regular file nor a folder (`/dev/null`,
+//! `/dev/stdout`, a named pipe) is written as it is: a file renamed over it would replace the
+//! device or pipe itself (run as root, `-o /dev/null` turned `/dev/null` into a file).
 //!
 //! Owns only the writing; which files a run may write is `cmd::inputs`' job.
 
@@ -22,7 +25,8 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 pub(crate) struct AtomicFile {
     /// The file replaced on commit (a symbolic link's target, so the link stays).
     target: PathBuf,
-    temp: PathBuf,
+    /// The temporary file; `None` for a device or pipe, written as it is.
+    temp: Option<PathBuf>,
     file: Option<BufWriter<File>>,
 }
 
@@ -30,6 +34,19 @@ impl AtomicFile {
     /// Start writing `path`: create an empty temporary file beside it (readable by the owner
     /// only until committed). Fails when the folder does not exist or cannot be written.
     pub(crate) fn begin(path: &Path) -> io::Result<Self> {
+        // A device or a pipe (through any link) has no content to keep and must stay what
+        // it is: written as it is, never replaced.
+        if let Ok(m) = std::fs::metadata(path)
+            && !m.is_file()
+            && !m.is_dir()
+        {
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(AtomicFile {
+                target: path.to_path_buf(),
+                temp: None,
+                file: Some(BufWriter::with_capacity(1 << 16, file)),
+            });
+        }
         // Through a symbolic link, the file it points to is replaced, not the link.
         let target = match std::fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path)?,
@@ -55,7 +72,7 @@ impl AtomicFile {
                 Ok(file) => {
                     return Ok(AtomicFile {
                         target,
-                        temp,
+                        temp: Some(temp),
                         file: Some(BufWriter::with_capacity(1 << 16, file)),
                     });
                 }
@@ -67,8 +84,8 @@ impl AtomicFile {
 
     /// The temporary file being written (for tests).
     #[cfg(test)]
-    pub(crate) fn temp_path(&self) -> &Path {
-        &self.temp
+    pub(crate) fn temp_path(&self) -> Option<&Path> {
+        self.temp.as_deref()
     }
 
     /// Finish: flush, give the file the target's permissions (or those of a new file),
@@ -76,6 +93,13 @@ impl AtomicFile {
     pub(crate) fn commit(mut self) -> io::Result<()> {
         let Some(writer) = self.file.take() else {
             return Err(io::Error::other("the file was already committed"));
+        };
+        let Some(temp) = self.temp.clone() else {
+            // A device or pipe: what was written is out once flushed.
+            return writer
+                .into_inner()
+                .map(drop)
+                .map_err(io::IntoInnerError::into_error);
         };
         // Whatever step fails (the last flush on a full disk, the rename), the temporary
         // file goes and the target stays as it was.
@@ -90,10 +114,10 @@ impl AtomicFile {
             file.set_permissions(perms)?;
             file.sync_all()?;
             drop(file);
-            std::fs::rename(&self.temp, &self.target)
+            std::fs::rename(&temp, &self.target)
         })();
         if let Err(e) = done {
-            let _ = std::fs::remove_file(&self.temp);
+            let _ = std::fs::remove_file(&temp);
             return Err(e);
         }
         sync_dir(&self.target);
@@ -126,8 +150,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+        if self.file.take().is_some()
+            && let Some(temp) = &self.temp
+        {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }
@@ -385,7 +411,7 @@ mod tests {
         let d = dir("temp");
         let path = d.join("report.html");
         let f = AtomicFile::begin(&path).expect("create");
-        let temp = f.temp_path().to_path_buf();
+        let temp = f.temp_path().expect("a temporary file").to_path_buf();
         assert_eq!(temp.parent(), Some(d.as_path()));
         let name = temp
             .file_name()
@@ -409,6 +435,37 @@ mod tests {
     }
 
     #[cfg(unix)]
+    /// A named pipe stays a pipe and gets the bytes (regression: a file renamed over the
+    /// target replaced `/dev/null` itself when `-o /dev/null` ran as root).
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_as_it_is_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let d = dir("fifo");
+        let path = d.join("out.pipe");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: no mkfifo");
+            return;
+        }
+        let reader = {
+            let path = path.clone();
+            std::thread::spawn(move || std::fs::read(path).expect("read the pipe"))
+        };
+        let mut f = AtomicFile::begin(&path).expect("open the pipe");
+        assert!(f.temp_path().is_none(), "no temporary file for a pipe");
+        f.write_all(b"through the pipe\n").expect("write");
+        f.commit().expect("commit");
+        // Checked before the reader is joined: a replaced pipe would leave it waiting.
+        let kind = std::fs::symlink_metadata(&path)
+            .expect("still there")
+            .file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced by {kind:?}");
+        assert_eq!(reader.join().expect("reader"), b"through the pipe\n");
+        assert_eq!(names(&d), ["out.pipe"], "no temporary file left");
+        std::fs::remove_dir_all(&d).ok();
+    }
+
     #[test]
     fn commit_keeps_the_target_mode_and_replaces_the_file_a_link_points_to() {
         use std::os::unix::fs::PermissionsExt;
