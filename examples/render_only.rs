@@ -8,8 +8,6 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ntm::data::coerce::DecimalMark;
-use ntm::data::province::ProvinceSet;
 use ntm::data::read::{ReadOptions, Row, read_csv};
 use ntm::eval::Evaluator;
 use ntm::record::{RunTally, borderline_records};
@@ -52,20 +50,7 @@ fn main() -> ExitCode {
         eprintln!("render_only: the default ruleset does not load");
         return ExitCode::from(2);
     };
-    let opts = ReadOptions {
-        year: None,
-        allow_out_of_period: false,
-        allow_missing: false,
-        province_set: ProvinceSet::Y2024,
-        keep: Vec::new(),
-        header_row: None,
-        encoding: None,
-        delimiter: None,
-        sheet: None,
-        lenient: false,
-        decimal: DecimalMark::Auto,
-        fraction_percent: false,
-    };
+    let opts = ReadOptions::default();
     let rows = read_csv(&bytes[..end], &path, 0, &rs, &opts).rows;
     if rows.is_empty() {
         eprintln!("render_only: no rows read");
