@@ -110,6 +110,26 @@ pub fn times_100(n: Decimal) -> Option<Decimal> {
     Some(n)
 }
 
+/// Decimals for property tests: every sign, scale and size (`-0`, `0.000`, 28 digits), and
+/// the small values of real cells.
+#[cfg(test)]
+pub(crate) fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<bool>(),
+            0u32..=28
+        )
+            .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
+        (any::<bool>(), 0u32..4).prop_map(|(neg, s)| Decimal::from_parts(0, 0, 0, neg, s)),
+        (-2000i64..2000, 0u32..6).prop_map(|(m, s)| Decimal::new(m, s)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;

@@ -1050,22 +1050,8 @@ fn direct_status(value: Option<Value>, test: &Test, threshold: Option<Resolved>)
 
 /// Decimals of every scale and size, and the same numbers written at another scale.
 fn decimal_pair() -> impl Strategy<Value = (Decimal, Decimal)> {
-    let any_decimal = || {
-        prop_oneof![
-            (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
-            (
-                any::<u32>(),
-                any::<u32>(),
-                any::<u32>(),
-                any::<bool>(),
-                0u32..=28
-            )
-                .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
-            (-2000i64..2000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
-        ]
-    };
     prop_oneof![
-        (any_decimal(), any_decimal()),
+        (crate::exact::any_decimal(), crate::exact::any_decimal()),
         (any::<i32>(), 0u32..10, 0u32..20).prop_map(|(m, s, k)| {
             let a = Decimal::new(i64::from(m), s);
             let b = Decimal::from_i128_with_scale(i128::from(m) * 10i128.pow(k), s + k);

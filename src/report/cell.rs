@@ -193,24 +193,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn decimal() -> impl Strategy<Value = Decimal> {
-        prop_oneof![
-            (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
-            (
-                any::<u32>(),
-                any::<u32>(),
-                any::<u32>(),
-                any::<bool>(),
-                0u32..=28
-            )
-                .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
-            (0i64..1000, 0u32..6).prop_map(|(m, s)| Decimal::new(m, s)),
-        ]
-    }
-
     proptest! {
         #[test]
-        fn decimals_read_as_display_writes_them(d in decimal()) {
+        fn decimals_read_as_display_writes_them(d in crate::exact::any_decimal()) {
             let mut s = String::from("x");
             push_decimal(&mut s, d);
             prop_assert_eq!(s, format!("x{d}"));

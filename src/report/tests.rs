@@ -16,6 +16,7 @@ use crate::data::read::{Note, YearFrom};
 use crate::data::read::{Row, ZoneFrom};
 use crate::eval::Outcome;
 use crate::eval::evaluate;
+use crate::exact::any_decimal;
 use crate::margin::Margin;
 use crate::record::*;
 use crate::ruleset::Ruleset;
@@ -869,22 +870,6 @@ fn hostile() -> impl Strategy<Value = String> {
         "[\\x00-\\x1f\"\\\\\\x7f\\x{2028}\\x{2029}\\x{1F600}\\x{10FFFF}/a-zđạ ]{0,12}",
         any::<String>(),
         "\\PC{0,16}",
-    ]
-}
-
-/// Decimals of every sign, scale and size (`-0`, `0.000`, 28 digits).
-fn any_decimal() -> impl Strategy<Value = Decimal> {
-    prop_oneof![
-        (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
-        (
-            any::<u32>(),
-            any::<u32>(),
-            any::<u32>(),
-            any::<bool>(),
-            0u32..=28
-        )
-            .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
-        (any::<bool>(), 0u32..4).prop_map(|(neg, s)| Decimal::from_parts(0, 0, 0, neg, s)),
     ]
 }
 
