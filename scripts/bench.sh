@@ -72,6 +72,15 @@ for n in "${sizes[@]}"; do
     ratio = (ps >= 0.02 && es >= 0.02 ? sprintf("%7.2f", ps / es) : sprintf("%7s", "-"))
     printf "%-9d %-9.1f %8.3f %8.3f %s %8dK %8dK %s\n", n, mb, ps, es, rate, prss, erss, ratio
   }'
+  # The same with `-o FILE` (no spool: the rows go straight into -o's temporary file, which
+  # is synced and renamed into place), and its ratio to parse-only.
+  out="$dir/bench-out.csv"
+  read -r os orss < <(measure "$ntm" evaluate "$f" --format csv -o "$out" -q)
+  rm -f "$out"
+  awk -v os="$os" -v ps="$ps" -v orss="$orss" 'BEGIN {
+    printf "  -o FILE (csv)    %8.3f s  peak RSS %8dK  ratio %s\n", os, orss,
+      (ps >= 0.02 && os >= 0.02 ? sprintf("%.2f", ps / os) : "-")
+  }'
   for fmt in "${formats[@]}"; do
     if read -r fs frss < <(measure "$ntm" evaluate "$f" --format "$fmt" 2>/dev/null); then
       awk -v f="$fmt" -v fs="$fs" -v es="$es" -v frss="$frss" 'BEGIN {

@@ -476,3 +476,51 @@ fn memory_stays_bounded_whatever_the_number_of_bad_cells() {
     assert!(err.contains(" error[not-a-number]"), "{err}");
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// `-o` streams the CSV formats into its temporary file (issue #14: no spool to copy back):
+/// the file written is byte for byte what standard output gets, with every option that
+/// shapes a CSV, and a run that fails midway leaves the old file and nothing beside it.
+#[test]
+fn evaluate_o_writes_what_stdout_gets_and_a_failed_run_leaves_the_old_file() {
+    let d = sandbox("o-stream");
+    copy("examples/communes.csv", &d, "communes.csv");
+    copy("tests/fixtures/good-then-bad.csv", &d, "bad.csv");
+    for format in ["csv", "long"] {
+        for extra in [
+            &[][..],
+            &["--bom"][..],
+            &["--csv-comments"][..],
+            &["--closest", "3"][..],
+            &["--all-levels", "--margin", "2%"][..],
+        ] {
+            let mut args = vec!["evaluate", "communes.csv", "--format", format];
+            args.extend_from_slice(extra);
+            let stdout = ntm(&d, &args);
+            assert_eq!(stdout.status.code(), Some(0), "{}", stderr(&stdout));
+            args.extend_from_slice(&["-o", "out.csv"]);
+            let file = ntm(&d, &args);
+            assert_eq!(file.status.code(), Some(0), "{}", stderr(&file));
+            let written = std::fs::read(d.join("out.csv")).expect("written");
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                String::from_utf8_lossy(&stdout.stdout),
+                "{format} {extra:?}"
+            );
+            assert!(written.len() > 1000, "{format} {extra:?}: a whole output");
+        }
+        std::fs::write(d.join("out.csv"), "old\n").expect("write");
+        let o = ntm(
+            &d,
+            &["evaluate", "bad.csv", "--format", format, "-o", "out.csv"],
+        );
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("nothing was evaluated"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(d.join("out.csv")).expect("read"), b"old\n");
+        assert_eq!(listing(&d), ["bad.csv", "communes.csv", "out.csv"]);
+    }
+    std::fs::remove_dir_all(&d).ok();
+}

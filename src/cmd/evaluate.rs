@@ -186,6 +186,7 @@ fn evaluate(
         ),
         None => None,
     };
+    let private = file.as_ref().is_some_and(AtomicFile::is_private);
     let out: &mut dyn Write = match file.as_mut() {
         Some(f) => f,
         None => out,
@@ -208,6 +209,8 @@ fn evaluate(
             // Compact for programs; indented for people, or a terminal (not a file -o names).
             pretty: args.pretty || (to_file.is_none() && std::io::stdout().is_terminal()),
             table_max: crate::report::sink::TABLE_MAX_COMMUNES,
+            // -o's temporary file: the CSV formats stream into it, no spool to copy.
+            private,
         },
         out,
         // Private, and gone however the run ends (`Scratch`).

@@ -82,6 +82,12 @@ impl AtomicFile {
         }
     }
 
+    /// Whether what is written is seen only once committed (a temporary file), rather than
+    /// at once (a device or pipe written as it is).
+    pub(crate) fn is_private(&self) -> bool {
+        self.temp.is_some()
+    }
+
     /// The temporary file being written (for tests).
     #[cfg(test)]
     pub(crate) fn temp_path(&self) -> Option<&Path> {

@@ -2,7 +2,8 @@
 //! takes the evaluated communes batch by batch and writes the whole output at the end.
 //!
 //! What a format needs besides its records stays private here: the spool that holds a CSV
-//! body until the run is known to be valid (and its `#` head, under `--csv-comments`, known),
+//! body until the run is known to be valid (and its `#` head, under `--csv-comments`, known;
+//! none when the output is `-o`'s temporary file, thrown away if the run fails),
 //! the byte segments that `--closest` reorders, the JSON array's commas, the table's cells
 //! (rendered with each batch), the workbook's rows. Adding a format is one `Kind` variant,
 //! its arms in this file, and its renderer's file.
@@ -131,14 +132,19 @@ pub(crate) struct SinkOptions {
     pub pretty: bool,
     /// The most communes `--format table` takes ([`TABLE_MAX_COMMUNES`]).
     pub table_max: usize,
+    /// What is written is seen only if the run succeeds (the temporary file of `-o`, renamed
+    /// into place at the end): the CSV formats stream into it rather than through the spool.
+    pub private: bool,
 }
 
 /// The output of one run of `evaluate`.
 ///
 /// JSON and NDJSON put their provenance last, so without `--closest` they stream: each batch
 /// goes to the output as it is appended, and a sink dropped before [`Sink::finish`] (a failed
-/// run) ends what it wrote so that no parser takes it for complete. Every other output is
-/// spooled and written by `finish` only, so a failed run writes nothing.
+/// run) ends what it wrote so that no parser takes it for complete. The CSV formats stream
+/// too, without `--closest` or `--csv-comments` (whose head is known only at the end), when
+/// the output is [`SinkOptions::private`]: a failed run's file is thrown away whole. Every
+/// other output is spooled and written by `finish` only, so a failed run writes nothing.
 pub(crate) struct Sink<'a> {
     shape: Shape<'a>,
     opts: SinkOptions,
@@ -241,7 +247,8 @@ impl<'a> Sink<'a> {
         }
         let stream = match kind {
             Kind::Json | Kind::Ndjson => opts.closest.is_none(),
-            Kind::Table | Kind::Csv | Kind::Long | Kind::Xlsx => false,
+            Kind::Csv | Kind::Long => opts.private && opts.closest.is_none() && !opts.csv_comments,
+            Kind::Table | Kind::Xlsx => false,
         };
         let spool = match kind {
             Kind::Table | Kind::Xlsx => None,
@@ -313,7 +320,8 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// Whether some of the output was written already (JSON and NDJSON stream).
+    /// Whether some of the output was written already (JSON and NDJSON stream; the CSV
+    /// formats into a private output).
     pub(crate) fn streamed(&self) -> bool {
         self.started
     }
@@ -322,12 +330,24 @@ impl<'a> Sink<'a> {
     fn start(&mut self) -> anyhow::Result<()> {
         if !self.started {
             self.started = true;
-            if self.shape.kind == Kind::Json {
-                write_json_head(
+            match self.shape.kind {
+                Kind::Json => write_json_head(
                     self.out,
                     &RulesetSummary::new(self.shape.rs),
                     self.opts.pretty,
-                )?;
+                )?,
+                // Streamed only without `--csv-comments`: a head with no `#` lines.
+                Kind::Csv | Kind::Long => {
+                    if self.opts.bom {
+                        self.out.write_all(BOM)?;
+                    }
+                    if self.shape.kind == Kind::Csv {
+                        write_csv_head(self.out, None)?;
+                    } else {
+                        write_long_head(self.out, None)?;
+                    }
+                }
+                Kind::Ndjson | Kind::Table | Kind::Xlsx => {}
             }
         }
         Ok(())
@@ -381,9 +401,10 @@ impl<'a> Sink<'a> {
         let json = shape.kind == Kind::Json;
         let any = meta.communes > 0;
         let pretty = opts.pretty;
-        if shape.kind == Kind::Json {
+        if shape.kind == Kind::Json || self.stream {
             self.start()?;
         }
+        let stream = self.stream;
         let out = &mut *self.out;
         let mut copy_body = |out: &mut dyn Write| -> anyhow::Result<()> {
             let Some(spool) = spool.as_mut() else {
@@ -414,6 +435,8 @@ impl<'a> Sink<'a> {
                 }
                 draw_table(out, shape.rs, &meta, table_rows, order.as_deref(), table)?;
             }
+            // Streamed: head and body are out already.
+            Kind::Csv | Kind::Long if stream => {}
             Kind::Csv => {
                 if opts.bom {
                     out.write_all(BOM)?;
@@ -456,13 +479,18 @@ impl<'a> Sink<'a> {
 impl Drop for Sink<'_> {
     /// A run that fails after streaming communes: JSON is left without its closing `]` and
     /// `meta` (no parser accepts it), NDJSON gets a last line that is not JSON
-    /// ([`NDJSON_FAILED`]) in place of its `meta` line.
+    /// ([`NDJSON_FAILED`]) in place of its `meta` line. A private CSV output is thrown away
+    /// by its owner.
     fn drop(&mut self) {
         if self.started && !self.done {
-            if self.shape.kind == Kind::Ndjson {
-                let _ = self.out.write_all(NDJSON_FAILED);
-            } else {
-                let _ = self.out.write_all(b"\n");
+            match self.shape.kind {
+                Kind::Ndjson => {
+                    let _ = self.out.write_all(NDJSON_FAILED);
+                }
+                Kind::Json => {
+                    let _ = self.out.write_all(b"\n");
+                }
+                Kind::Csv | Kind::Long | Kind::Table | Kind::Xlsx => {}
             }
             let _ = self.out.flush();
         }

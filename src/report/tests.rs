@@ -677,6 +677,7 @@ fn sink_options(pretty: bool) -> sink::SinkOptions {
         lang: crate::lang::Lang::En,
         pretty,
         table_max: sink::TABLE_MAX_COMMUNES,
+        private: false,
     }
 }
 
@@ -760,6 +761,45 @@ fn a_table_of_more_communes_than_it_holds_is_refused_and_prints_nothing() {
     let (result, out) = through_sink(crate::cli::Format::Table, opts, rs, &rows, 2, true);
     result.expect("finished").expect("three fit");
     assert!(!out.is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Into a private output (`-o`'s temporary file) the CSV formats stream, batch by batch,
+    /// and the bytes are those of the spooled output; `--csv-comments` and `--closest` still
+    /// spool (their head or order is known only at the end).
+    #[test]
+    fn a_private_csv_output_streams_the_spooled_bytes(
+        (rs, rows, _all, margin) in communes(),
+        batch in 1usize..5,
+        long in any::<bool>(),
+        bom in any::<bool>(),
+        comments in any::<bool>(),
+        closest in any::<bool>(),
+    ) {
+        let format = if long { crate::cli::Format::Long } else { crate::cli::Format::Csv };
+        let opts = sink::SinkOptions {
+            bom,
+            csv_comments: comments,
+            margin,
+            closest: closest.then_some(None),
+            ..sink_options(false)
+        };
+        let (spooled, want) = through_sink(format, opts, rs, &rows, batch, true);
+        spooled.expect("finished").expect("writes");
+        let private = sink::SinkOptions { private: true, ..opts };
+        let (streamed, got) = through_sink(format, private, rs, &rows, batch, true);
+        streamed.expect("finished").expect("writes");
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+        // Not finished: what was appended is out only where the output streams.
+        let (_, early) = through_sink(format, private, rs, &rows, batch, false);
+        let streams = !comments && !closest;
+        prop_assert_eq!(!early.is_empty(), streams && !rows.is_empty());
+        if streams && !rows.is_empty() {
+            prop_assert!(want.starts_with(&early));
+        }
+    }
 }
 
 proptest! {
