@@ -55,30 +55,52 @@ fn scan_chunks<R: Read>(
     col: usize,
     chunk: usize,
 ) -> std::io::Result<Option<BTreeMap<i32, usize>>> {
-    let mut counter = Counter {
-        years: BTreeMap::new(),
-        records: 0,
-        skip,
-        col,
-        delimiter,
-    };
+    let mut counter = Counter::new(delimiter, skip, col);
+    match scan_part(&mut reader, &mut counter, chunk, 0, true, None)? {
+        Part::End(found) => Ok(found),
+        // Not asked to stop: read to the end.
+        Part::Stopped(_) => Ok(None),
+    }
+}
+
+/// How a part of a file was scanned ([`scan_part`]).
+#[derive(Debug, PartialEq)]
+enum Part {
+    /// To the end of the file: the years, or `None` where the shortcut steps aside.
+    End(Option<BTreeMap<i32, usize>>),
+    /// At a record start at or past the offset it was to stop at: that record start.
+    Stopped(u64),
+}
+
+/// Scans `reader`, whose first byte is the file's byte `from` and starts a record, counting
+/// into `counter`; stops before the first record that starts at or past `stop`.
+fn scan_part<R: Read>(
+    reader: &mut R,
+    counter: &mut Counter,
+    chunk: usize,
+    from: u64,
+    file_start: bool,
+    stop: Option<u64>,
+) -> std::io::Result<Part> {
     // One more byte than a chunk and a carried record: the `\n` that ends the last record.
     let mut buf = vec![0u8; chunk + LINE_LIMIT + 1];
     // Bytes of an unfinished record carried to the front of `buf`.
     let mut kept = 0usize;
-    let mut first = true;
+    // The file's offset of `buf[0]`.
+    let mut base = from;
+    let mut first = file_start;
     loop {
-        let n = read_full(&mut reader, &mut buf[kept..kept + chunk])?;
+        let n = read_full(reader, &mut buf[kept..kept + chunk])?;
         let mut end = kept + n;
         if first {
             first = false;
             if buf[..end].starts_with(b"\xEF\xBB\xBF") {
-                return Ok(None);
+                return Ok(Part::End(None));
             }
         }
         if n == 0 {
             if kept == 0 {
-                return Ok(Some(counter.years));
+                return Ok(Part::End(Some(std::mem::take(&mut counter.years))));
             }
             // The end: the parser ends the last record as a `\n` would.
             buf[end] = b'\n';
@@ -87,28 +109,125 @@ fn scan_chunks<R: Read>(
         let data = &buf[..end];
         let mut at = 0usize;
         while at < end {
+            if let Some(stop) = stop
+                && base + at as u64 >= stop
+            {
+                return Ok(Part::Stopped(base + at as u64));
+            }
             if data[at] == b'\n' {
                 at += 1;
                 continue;
             }
-            let Some((nl, quote)) = record_end(data, at, delimiter) else {
+            let Some((nl, quote)) = record_end(data, at, counter.delimiter) else {
                 break;
             };
             if nl - at > LINE_LIMIT || !counter.count(&data[at..nl], quote.map(|q| q - at)) {
-                return Ok(None);
+                return Ok(Part::End(None));
             }
             at = nl + 1;
         }
         let rest = end - at;
         if rest > LINE_LIMIT || (n == 0 && rest > 0) {
             // A record too long for the shortcut, or a quote still open at the end.
-            return Ok(None);
+            return Ok(Part::End(None));
         }
         if n == 0 {
-            return Ok(Some(counter.years));
+            return Ok(Part::End(Some(std::mem::take(&mut counter.years))));
         }
         buf.copy_within(at..end, 0);
+        base += at as u64;
         kept = rest;
+    }
+}
+
+/// Files from this size are scanned in two halves at once ([`scan_years_split`]).
+pub(crate) const SPLIT_MIN: u64 = 8 << 20;
+
+/// [`scan_years`] of a file of `len` bytes, its two halves on two threads when it is
+/// [`SPLIT_MIN`] bytes or more: `open_at(offset)` gives a reader of the file from `offset`.
+/// The second half starts after the first `\n` past the middle, taken to end a record; the
+/// first half stops there, and if its last record ran over that `\n` (a quoted newline),
+/// the file is scanned again whole. The answer is always [`scan_years`]' (a test holds the
+/// two equal for every middle).
+pub(crate) fn scan_years_split<R, F>(
+    open_at: F,
+    len: u64,
+    delimiter: u8,
+    skip: u64,
+    col: usize,
+) -> std::io::Result<Option<BTreeMap<i32, usize>>>
+where
+    R: Read + Send,
+    F: Fn(u64) -> std::io::Result<R> + Sync,
+{
+    if len < SPLIT_MIN {
+        return scan_years(open_at(0)?, delimiter, skip, col, Some(len));
+    }
+    split_at(&open_at, len, delimiter, skip, col, CHUNK, len / 2)
+}
+
+/// [`scan_years_split`] reading `chunk` bytes at a time, the second half starting after the
+/// first `\n` from byte `mid`.
+fn split_at<R, F>(
+    open_at: &F,
+    len: u64,
+    delimiter: u8,
+    skip: u64,
+    col: usize,
+    chunk: usize,
+    mid: u64,
+) -> std::io::Result<Option<BTreeMap<i32, usize>>>
+where
+    R: Read + Send,
+    F: Fn(u64) -> std::io::Result<R> + Sync,
+{
+    let whole = || scan_chunks(open_at(0)?, delimiter, skip, col, chunk);
+    // The first `\n` from the middle, within a record's length.
+    let mut probe = vec![0u8; LINE_LIMIT];
+    let n = read_full(&mut open_at(mid)?, &mut probe)?;
+    let Some(i) = memchr::memchr(b'\n', &probe[..n]) else {
+        return whole();
+    };
+    let second = mid + i as u64 + 1;
+    if second >= len {
+        return whole();
+    }
+    let (first, rest) = std::thread::scope(|scope| {
+        let rest = scope.spawn(|| -> std::io::Result<Part> {
+            let mut counter = Counter::new(delimiter, 0, col);
+            scan_part(
+                &mut open_at(second)?,
+                &mut counter,
+                chunk,
+                second,
+                false,
+                None,
+            )
+        });
+        let mut counter = Counter::new(delimiter, skip, col);
+        let first = open_at(0)
+            .and_then(|mut r| scan_part(&mut r, &mut counter, chunk, 0, true, Some(second)))
+            .map(|part| (part, counter));
+        // A panic in the scan is a bug: passed on as it is.
+        let rest = rest.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, rest)
+    });
+    match first? {
+        // The first half's last record ran to the end: it read the whole file.
+        (Part::End(found), _) => Ok(found),
+        // Its records ended where the second half starts, and the header was behind it.
+        (Part::Stopped(at), counter) if at == second && counter.records > skip => match rest? {
+            Part::End(Some(more)) => {
+                let mut years = counter.years;
+                for (y, n) in more {
+                    *years.entry(y).or_insert(0) += n;
+                }
+                Ok(Some(years))
+            }
+            Part::End(None) | Part::Stopped(_) => Ok(None),
+        },
+        // A quoted newline where the halves meet: the second half started mid-record.
+        (Part::Stopped(_), _) => whole(),
     }
 }
 
@@ -146,6 +265,7 @@ fn record_end(data: &[u8], start: usize, delimiter: u8) -> Option<(usize, Option
 }
 
 /// Counts the years of records in order.
+#[derive(Debug)]
 struct Counter {
     years: BTreeMap<i32, usize>,
     records: u64,
@@ -155,6 +275,16 @@ struct Counter {
 }
 
 impl Counter {
+    fn new(delimiter: u8, skip: u64, col: usize) -> Counter {
+        Counter {
+            years: BTreeMap::new(),
+            records: 0,
+            skip,
+            col,
+            delimiter,
+        }
+    }
+
     /// Counts the year of `record` (without its `\n`), whose first quote is at `quote`;
     /// false when the parser's read would fail on it or the shortcut cannot tell its year.
     fn count(&mut self, record: &[u8], quote: Option<usize>) -> bool {

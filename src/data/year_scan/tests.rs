@@ -120,3 +120,80 @@ proptest! {
         }
     }
 }
+
+/// [`split_at`] over `bytes` split from `mid`, read `chunk` bytes at a time.
+fn split(
+    bytes: &[u8],
+    delimiter: u8,
+    skip: u64,
+    col: usize,
+    chunk: usize,
+    mid: usize,
+) -> Option<BTreeMap<i32, usize>> {
+    let open_at = |offset: u64| -> std::io::Result<&[u8]> {
+        Ok(&bytes[usize::try_from(offset).expect("small").min(bytes.len())..])
+    };
+    split_at(
+        &open_at,
+        bytes.len() as u64,
+        delimiter,
+        skip,
+        col,
+        chunk,
+        mid as u64,
+    )
+    .expect("a slice reads")
+}
+
+#[test]
+fn halves_that_meet_inside_a_quoted_newline_are_read_again_whole() {
+    // The middle falls in the quoted field over two lines: the second half would start
+    // inside it and read `lines",x` as a record of its own.
+    let text = b"year,a\n2025,\"two\n2024,lines\",x\n2026,b\n";
+    let mid = text.iter().position(|&b| b == b'\n').expect("a line") + 5;
+    let want: BTreeMap<i32, usize> = [(2025, 1), (2026, 1)].into();
+    assert_eq!(through_the_parser(text, b',', 1, 0), Some(want.clone()));
+    assert_eq!(split(text, b',', 1, 0, 4, mid), Some(want));
+}
+
+#[test]
+fn a_large_file_is_counted_in_halves_as_whole() {
+    let mut text = b"year;code\n".to_vec();
+    let mut rows = 0;
+    while text.len() < 2 * SPLIT_MIN as usize + 10 {
+        let sep = if rows % 3 == 0 { "\n" } else { "," };
+        text.extend_from_slice(format!("{};\"{rows}{sep}5\"\n", 2021 + rows % 5).as_bytes());
+        rows += 1;
+    }
+    let open_at = |offset: u64| -> std::io::Result<&[u8]> {
+        Ok(&text[usize::try_from(offset).expect("small")..])
+    };
+    let got = scan_years_split(open_at, text.len() as u64, b';', 1, 0).expect("reads");
+    assert_eq!(got.as_ref().map(|y| y.values().sum::<usize>()), Some(rows));
+    assert_eq!(got, scan_years(&text[..], b';', 1, 0, None).expect("reads"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Split anywhere, read in any size, the halves count what one scan of the whole counts
+    /// (or step aside where it does).
+    #[test]
+    fn halves_count_what_the_whole_counts(
+        pieces in prop::collection::vec(prop::sample::select(vec![
+            &b"2025"[..], b"2026", b"1899", b" 2030 ", b"x", b"", b",", b";", b"\n", b"\n\n",
+            b"\r", b"\r\n", b"\"", b"\"\"", b",\"", b"\",", b"\"\n", b"\xEF\xBB\xBF", b"\xFF",
+            b"\xC3\xA1", b"-7", b" ", b"2025,\"1,5\"\n", b"2024,\"a\nb\"\n",
+        ]), 0..60),
+        delimiter in prop::sample::select(vec![b',', b';']),
+        skip in 0u64..3,
+        col in 0usize..3,
+        chunk in prop::sample::select(vec![MIN_CHUNK, 4, 7, 64, 4096]),
+        mid in any::<prop::sample::Index>(),
+    ) {
+        let bytes: Vec<u8> = pieces.concat();
+        let whole = scan_chunks(&bytes[..], delimiter, skip, col, chunk).expect("a slice reads");
+        let mid = mid.index(bytes.len() + 1);
+        prop_assert_eq!(split(&bytes, delimiter, skip, col, chunk, mid), whole);
+    }
+}
