@@ -20,6 +20,7 @@ use super::json::{
     NDJSON_FAILED, write_json_commune, write_json_head, write_json_tail, write_ndjson_commune,
     write_ndjson_meta,
 };
+use super::json_evaluated::{Layout, push_evaluated};
 use super::long::{LongSink, write_long_head};
 use super::table::{TableCells, TableColumns, TableOptions, TableRows, draw_table};
 use super::words::Words;
@@ -517,7 +518,9 @@ impl<'a> Shape<'a> {
         // The table and the workbook keep no bytes.
         let bytes_per_row = match self.kind {
             Kind::Table | Kind::Xlsx => 0,
-            Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => 512,
+            Kind::Csv | Kind::Long => 512,
+            // A commune's JSON is about four times its CSV row.
+            Kind::Json | Kind::Ndjson => 2048,
         };
         let mut bytes = Vec::with_capacity(rows * bytes_per_row);
         let (table, segments, communes, xlsx_rows, tally) = {
@@ -578,10 +581,16 @@ impl<'a> Shape<'a> {
 
 impl Writer<'_, '_> {
     /// Whether communes are written from their row and outcome alone, with
-    /// [`write_evaluated`](Self::write_evaluated) (`--format csv` without `--closest`): their
-    /// record is not needed then.
+    /// [`write_evaluated`](Self::write_evaluated) (`--format csv`, `json` and `ndjson` without
+    /// `--closest`): their record is not needed then.
     pub(crate) fn takes_evaluated(&self) -> bool {
-        matches!(self.body, Body::Csv(_))
+        match self.body {
+            Body::Csv(_) => true,
+            Body::Bytes(_) => {
+                matches!(self.shape.kind, Kind::Json | Kind::Ndjson) && !self.shape.closest
+            }
+            Body::Long(_) | Body::None => false,
+        }
     }
 
     /// Render one commune from its row and outcome, as [`write`](Self::write) renders its
@@ -591,10 +600,24 @@ impl Writer<'_, '_> {
         e: &Evaluated<'_>,
         phrasebooks: &mut Phrasebooks,
     ) -> anyhow::Result<()> {
+        let layout = match self.shape.kind {
+            _ if !self.takes_evaluated() => None,
+            Kind::Json => Some(Layout::Element {
+                first: e.position == 1,
+                pretty: self.shape.pretty,
+            }),
+            Kind::Ndjson => Some(Layout::Line),
+            Kind::Table | Kind::Csv | Kind::Long | Kind::Xlsx => None,
+        };
         match &mut self.body {
             Body::Csv(csv) => {
                 self.communes += 1;
                 csv.write_evaluated(e, phrasebooks)
+            }
+            Body::Bytes(bytes) if let Some(layout) = layout => {
+                self.communes += 1;
+                push_evaluated(bytes, layout, e, &mut phrasebooks.json);
+                Ok(())
             }
             Body::Long(_) | Body::Bytes(_) | Body::None => {
                 bail!("this output is written from records")
