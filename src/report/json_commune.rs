@@ -8,6 +8,7 @@
 //! `serde_json` escapes them: `"` and `\` with a backslash, `\b \f \n \r \t`, every other
 //! byte below 0x20 as `\u00XX` (lowercase hex), everything else (DEL, U+2028, characters
 //! beyond the BMP) as it is. Property tests compare both on random records.
+//! `json_evaluated` writes the same bytes without the record, with [`Json`]'s methods.
 
 use rust_decimal::Decimal;
 
@@ -79,7 +80,7 @@ impl<'a> Json<'a> {
 }
 
 impl Json<'_> {
-    pub(super) fn new_line(&mut self) {
+    fn new_line(&mut self) {
         if self.pretty {
             self.out.push(b'\n');
             let n = self.base + 2 * self.depth;
@@ -127,7 +128,7 @@ impl Json<'_> {
         push_str(self.out, value);
     }
 
-    pub(super) fn opt_str(&mut self, key: &str, value: Option<&str>) {
+    fn opt_str(&mut self, key: &str, value: Option<&str>) {
         self.key(false, key);
         match value {
             Some(s) => push_str(self.out, s),
@@ -156,7 +157,7 @@ impl Json<'_> {
         self.push_bool(b);
     }
 
-    pub(super) fn push_bool(&mut self, b: bool) {
+    fn push_bool(&mut self, b: bool) {
         self.out
             .extend_from_slice(if b { b"true" } else { b"false" });
     }
@@ -166,13 +167,13 @@ impl Json<'_> {
         cell::push_decimal(self.out, d);
     }
 
-    pub(super) fn status(&mut self, s: Status) {
+    fn status(&mut self, s: Status) {
         self.key(false, "status");
         self.out.extend_from_slice(status_value(s));
     }
 
     /// `key` and an array of `items`, each written by `each` (which opens and closes it).
-    pub(super) fn array<T>(&mut self, key: &str, items: &[T], each: impl FnMut(&mut Self, &T)) {
+    fn array<T>(&mut self, key: &str, items: &[T], each: impl FnMut(&mut Self, &T)) {
         self.key(false, key);
         self.items(items, each);
     }
@@ -189,7 +190,7 @@ impl Json<'_> {
 
     /// The fields of a commune object, from `row` on; `first` says whether `row` is the
     /// object's first key.
-    pub(super) fn commune_fields(&mut self, c: &CommuneRecord, first: bool) {
+    fn commune_fields(&mut self, c: &CommuneRecord, first: bool) {
         self.key(first, "row");
         self.out
             .extend_from_slice(itoa::Buffer::new().format(c.row).as_bytes());
@@ -220,7 +221,7 @@ impl Json<'_> {
         self.array("notes", &c.notes, Self::note);
     }
 
-    pub(super) fn level(&mut self, l: &LevelRecord) {
+    fn level(&mut self, l: &LevelRecord) {
         self.open(b'{');
         self.key(true, "level");
         push_str(self.out, &l.level);
@@ -232,7 +233,7 @@ impl Json<'_> {
         self.close(b'}', true);
     }
 
-    pub(super) fn missing_criterion(&mut self, m: &MissingCriterion) {
+    fn missing_criterion(&mut self, m: &MissingCriterion) {
         self.open(b'{');
         self.key(true, "level");
         push_str(self.out, &m.level);
@@ -246,7 +247,7 @@ impl Json<'_> {
         self.close(b'}', true);
     }
 
-    pub(super) fn missing_indicator(&mut self, i: &MissingIndicator) {
+    fn missing_indicator(&mut self, i: &MissingIndicator) {
         self.open(b'{');
         self.key(true, "id");
         push_str(self.out, &i.id);
@@ -285,7 +286,7 @@ impl Json<'_> {
         self.close(b'}', true);
     }
 
-    pub(super) fn closeness(&mut self, t: &ToNext) {
+    fn closeness(&mut self, t: &ToNext) {
         self.open(b'{');
         self.key(true, "indicators");
         self.out
