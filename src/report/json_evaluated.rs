@@ -391,12 +391,13 @@ fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
 
 /// Append one commune, laid out as `layout`, from its row and outcome: the bytes
 /// `push_json_commune` (or `push_ndjson_commune` for a line) appends for its record.
+/// Returns its `to_next` (what `--closest` ranks it by).
 pub(crate) fn push_evaluated(
     out: &mut Vec<u8>,
     layout: Layout,
     e: &Evaluated<'_>,
     books: &mut JsonBooks,
-) {
+) -> Option<ToNext> {
     let Evaluated {
         rs,
         position,
@@ -501,7 +502,8 @@ pub(crate) fn push_evaluated(
     } else {
         Json::at(out, pretty, BASE, FIELDS).items(borderline, Json::borderline);
     }
-    match crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new) {
+    let to_next = crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new);
+    match to_next {
         Some(t) => {
             out.extend_from_slice(&book.to_next_open);
             int(out, t.indicators);
@@ -523,6 +525,7 @@ pub(crate) fn push_evaluated(
     if layout == Layout::Line {
         out.push(b'\n');
     }
+    to_next
 }
 
 /// The zone source's fragment: `crate::record::zone_source_into`'s text.

@@ -581,14 +581,12 @@ impl<'a> Shape<'a> {
 
 impl Writer<'_, '_> {
     /// Whether communes are written from their row and outcome alone, with
-    /// [`write_evaluated`](Self::write_evaluated) (`--format csv`, `json` and `ndjson` without
-    /// `--closest`): their record is not needed then.
+    /// [`write_evaluated`](Self::write_evaluated) (`--format csv` without `--closest`, `json`
+    /// and `ndjson`): their record is not needed then.
     pub(crate) fn takes_evaluated(&self) -> bool {
         match self.body {
             Body::Csv(_) => true,
-            Body::Bytes(_) => {
-                matches!(self.shape.kind, Kind::Json | Kind::Ndjson) && !self.shape.closest
-            }
+            Body::Bytes(_) => matches!(self.shape.kind, Kind::Json | Kind::Ndjson),
             Body::Long(_) | Body::None => false,
         }
     }
@@ -616,7 +614,17 @@ impl Writer<'_, '_> {
             }
             Body::Bytes(bytes) if let Some(layout) = layout => {
                 self.communes += 1;
-                push_evaluated(bytes, layout, e, &mut phrasebooks.json);
+                let start = bytes.len();
+                let to_next = push_evaluated(bytes, layout, e, &mut phrasebooks.json);
+                if self.shape.closest {
+                    // What `segment` takes from the record.
+                    self.segments.push(Segment {
+                        key: to_next.map(|t| t.key),
+                        row: e.position,
+                        len: (bytes.len() - start) as u64,
+                        unverified: e.outcome.unverified,
+                    });
+                }
                 Ok(())
             }
             Body::Long(_) | Body::Bytes(_) | Body::None => {

@@ -591,6 +591,20 @@ fn through_sink_to(
     batch: usize,
     meta: Option<Meta>,
 ) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
+    through_sink_by(format, opts, rs, rows, batch, meta, true)
+}
+
+/// [`through_sink_to`], each commune written from its outcome where the format takes it
+/// (`direct`, as `evaluate` does) or always from its record.
+fn through_sink_by(
+    format: crate::cli::Format,
+    opts: sink::SinkOptions,
+    rs: &Ruleset,
+    rows: &[Row],
+    batch: usize,
+    meta: Option<Meta>,
+    direct: bool,
+) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
     let mut out = Vec::new();
     let result = {
         let mut output = sink::Sink::new(format, rs, opts, &mut out, || {
@@ -606,7 +620,7 @@ fn through_sink_to(
                         let outcome = evaluate(rs, row.zone, row.year, &row.values);
                         let rec = record(rs, k * batch + i, row, false, opts.margin);
                         // As `evaluate` renders: from the outcome where the format can.
-                        if w.takes_evaluated() {
+                        if direct && w.takes_evaluated() {
                             let e = csv::Evaluated {
                                 rs,
                                 position: k * batch + i + 1,
@@ -1093,7 +1107,13 @@ fn json_both_ways(
             all_levels: all,
             borderline: &rec.borderline,
         };
-        json_evaluated::push_evaluated(&mut evaluated, layout, &e, &mut books.json);
+        let to_next = json_evaluated::push_evaluated(&mut evaluated, layout, &e, &mut books.json);
+        let ranked = |t: Option<ToNext>| t.map(|t| (t.indicators, t.no_data, t.shortfall_pct));
+        assert_eq!(
+            ranked(to_next),
+            ranked(rec.to_next),
+            "what --closest ranks by"
+        );
     }
     (
         String::from_utf8(by_record).expect("UTF-8"),
@@ -1175,6 +1195,37 @@ fn json_of_more_zones_and_years_than_books_are_kept_for() {
         for layout in LAYOUTS {
             let (want, got) = json_both_ways(rs, &rows, "a.csv", true, None, layout, &mut books);
             assert_eq!(got, want, "{} {layout:?}", rs.id);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// `--closest` JSON and NDJSON written from the outcomes are the bytes written from the
+    /// records: the same communes in the same order, re-punctuated alike, the same counts.
+    #[test]
+    fn closest_json_from_outcomes_is_the_json_from_records(
+        (rs, rows, _all, margin) in communes(),
+        batch in 1usize..5,
+        pretty in any::<bool>(),
+        n in prop::option::of(0usize..6),
+    ) {
+        for format in [crate::cli::Format::Json, crate::cli::Format::Ndjson] {
+            let opts = sink::SinkOptions {
+                closest: Some(n),
+                margin,
+                ..sink_options(pretty)
+            };
+            let meta = || Some(meta_of(rs, rows.len()));
+            let (a, direct) = through_sink_by(format, opts, rs, &rows, batch, meta(), true);
+            let (b, by_record) = through_sink_by(format, opts, rs, &rows, batch, meta(), false);
+            let (a, b) = (a.expect("finished").expect("writes"), b.expect("finished").expect("writes"));
+            prop_assert_eq!(
+                (a.communes, a.unverified_verdicts),
+                (b.communes, b.unverified_verdicts)
+            );
+            prop_assert_eq!(String::from_utf8_lossy(&direct), String::from_utf8_lossy(&by_record));
         }
     }
 }
