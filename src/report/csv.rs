@@ -329,8 +329,8 @@ struct Scratch {
     file_field: Vec<u8>,
 }
 
-/// One evaluated commune, for [`CsvSink::write_evaluated`]: what its [`CommuneRecord`] is
-/// built from.
+/// One evaluated commune, for [`CsvSink::write_evaluated`] and `json_evaluated`: what its
+/// [`CommuneRecord`] is built from.
 pub struct Evaluated<'a> {
     /// The ruleset it was evaluated against.
     pub rs: &'a Ruleset,
