@@ -434,7 +434,8 @@ fn render(
             let file = &cx.names[row.input];
             let borderline = borderline_records(cx.rs, outcome, &row.values, cx.margin);
             if direct {
-                // CSV is written from the row and outcome: no record is built (issue #14).
+                // CSV and JSON are written from the row and outcome: no record is built
+                // (issue #14).
                 w.write_evaluated(
                     &Evaluated {
                         rs: cx.rs,

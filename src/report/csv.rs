@@ -147,7 +147,7 @@ struct Phrasebook {
 }
 
 /// At most this many phrasebooks are kept by a sink (as `eval::Evaluator` keeps its plans).
-const BOOKS: usize = 32;
+pub(crate) const BOOKS: usize = 32;
 
 impl Phrasebook {
     fn new(rs: &Ruleset, zone: usize, year: i32) -> Self {
@@ -215,25 +215,54 @@ impl Phrasebook {
     }
 }
 
-/// The descriptions of missing indicators [`CsvSink::write_evaluated`] has written, per zone
-/// and year: keep one per thread for the run (a book costs as much as writing a few dozen
-/// rows).
+/// What describes missing indicators, per zone and year, for rows written from their
+/// outcomes: the phrases of [`CsvSink::write_evaluated`] and the JSON fragments of
+/// `json_evaluated`. Keep one per thread for the run (a book costs as much as writing a few
+/// dozen rows).
 #[derive(Debug, Default)]
 pub struct Phrasebooks {
-    books: Vec<Phrasebook>,
-    last: usize,
+    books: Shelf<Phrasebook>,
+    /// The JSON fragments (`--format json` and `ndjson`).
+    pub(crate) json: super::json_evaluated::JsonBooks,
 }
 
 impl Phrasebooks {
     /// The book of `rs` for (zone, year), written now if it is not kept.
     fn get(&mut self, rs: &Ruleset, zone: usize, year: i32) -> &Phrasebook {
         let key = std::ptr::from_ref(rs) as usize;
-        let hit = |b: &Phrasebook| b.rs == key && b.zone == zone && b.year == year;
-        if !self.books.get(self.last).is_some_and(hit) {
-            self.last = match self.books.iter().position(hit) {
+        self.books.get(
+            |b| b.rs == key && b.zone == zone && b.year == year,
+            || Phrasebook::new(rs, zone, year),
+        )
+    }
+}
+
+/// At most [`BOOKS`] books, kept from one commune to the next: the one used last is looked
+/// at first (consecutive communes mostly share zone and year), and once full a new book
+/// replaces the one after it, round robin.
+#[derive(Debug)]
+pub(crate) struct Shelf<B> {
+    books: Vec<B>,
+    last: usize,
+}
+
+impl<B> Default for Shelf<B> {
+    fn default() -> Self {
+        Shelf {
+            books: Vec::new(),
+            last: 0,
+        }
+    }
+}
+
+impl<B> Shelf<B> {
+    /// The book `hit` finds, or the one `make` writes now.
+    pub(crate) fn get(&mut self, hit: impl Fn(&B) -> bool, make: impl FnOnce() -> B) -> &B {
+        if !self.books.get(self.last).is_some_and(&hit) {
+            self.last = match self.books.iter().position(&hit) {
                 Some(i) => i,
                 None => {
-                    let book = Phrasebook::new(rs, zone, year);
+                    let book = make();
                     if self.books.len() < BOOKS {
                         self.books.push(book);
                         self.books.len() - 1
@@ -300,8 +329,8 @@ struct Scratch {
     file_field: Vec<u8>,
 }
 
-/// One evaluated commune, for [`CsvSink::write_evaluated`]: what its [`CommuneRecord`] is
-/// built from.
+/// One evaluated commune, for [`CsvSink::write_evaluated`] and `json_evaluated`: what its
+/// [`CommuneRecord`] is built from.
 pub struct Evaluated<'a> {
     /// The ruleset it was evaluated against.
     pub rs: &'a Ruleset,

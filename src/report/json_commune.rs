@@ -8,6 +8,7 @@
 //! `serde_json` escapes them: `"` and `\` with a backslash, `\b \f \n \r \t`, every other
 //! byte below 0x20 as `\u00XX` (lowercase hex), everything else (DEL, U+2028, characters
 //! beyond the BMP) as it is. Property tests compare both on random records.
+//! `json_evaluated` writes the same bytes without the record, with [`Json`]'s methods.
 
 use rust_decimal::Decimal;
 
@@ -56,12 +57,26 @@ pub(crate) fn push_ndjson_commune(out: &mut Vec<u8>, c: &CommuneRecord) {
 }
 
 /// A JSON value being appended: `depth` objects and arrays open, each new line of a pretty
-/// value indented `base` spaces plus two a level.
-struct Json<'a> {
-    out: &'a mut Vec<u8>,
+/// value indented `base` spaces plus two a level. Also what `json_evaluated` writes its
+/// fragments with, so both lay a commune out alike.
+pub(super) struct Json<'a> {
+    pub(super) out: &'a mut Vec<u8>,
     pretty: bool,
     base: usize,
     depth: usize,
+}
+
+impl<'a> Json<'a> {
+    /// Appending to `out` inside `depth` objects and arrays of a value whose new lines are
+    /// indented `base` spaces (when `pretty`).
+    pub(super) fn at(out: &'a mut Vec<u8>, pretty: bool, base: usize, depth: usize) -> Self {
+        Json {
+            out,
+            pretty,
+            base,
+            depth,
+        }
+    }
 }
 
 impl Json<'_> {
@@ -73,14 +88,14 @@ impl Json<'_> {
         }
     }
 
-    fn open(&mut self, bracket: u8) {
+    pub(super) fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
         self.depth += 1;
     }
 
     /// Close an object or array; `any` says whether it holds something (an empty one is
     /// closed on the same line).
-    fn close(&mut self, bracket: u8, any: bool) {
+    pub(super) fn close(&mut self, bracket: u8, any: bool) {
         self.depth -= 1;
         if any {
             self.new_line();
@@ -89,7 +104,7 @@ impl Json<'_> {
     }
 
     /// An object's key (plain ASCII, written as it is) and what separates it from its value.
-    fn key(&mut self, first: bool, key: &str) {
+    pub(super) fn key(&mut self, first: bool, key: &str) {
         if !first {
             self.out.push(b',');
         }
@@ -101,14 +116,14 @@ impl Json<'_> {
     }
 
     /// An array's element separator.
-    fn element(&mut self, first: bool) {
+    pub(super) fn element(&mut self, first: bool) {
         if !first {
             self.out.push(b',');
         }
         self.new_line();
     }
 
-    fn str(&mut self, key: &str, value: &str) {
+    pub(super) fn str(&mut self, key: &str, value: &str) {
         self.key(false, key);
         push_str(self.out, value);
     }
@@ -121,13 +136,13 @@ impl Json<'_> {
         }
     }
 
-    fn int<I: itoa::Integer>(&mut self, key: &str, n: I) {
+    pub(super) fn int<I: itoa::Integer>(&mut self, key: &str, n: I) {
         self.key(false, key);
         self.out
             .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
-    fn opt_int<I: itoa::Integer>(&mut self, key: &str, n: Option<I>) {
+    pub(super) fn opt_int<I: itoa::Integer>(&mut self, key: &str, n: Option<I>) {
         match n {
             Some(n) => self.int(key, n),
             None => {
@@ -137,7 +152,7 @@ impl Json<'_> {
         }
     }
 
-    fn bool(&mut self, key: &str, b: bool) {
+    pub(super) fn bool(&mut self, key: &str, b: bool) {
         self.key(false, key);
         self.push_bool(b);
     }
@@ -147,23 +162,24 @@ impl Json<'_> {
             .extend_from_slice(if b { b"true" } else { b"false" });
     }
 
-    fn decimal(&mut self, key: &str, d: Decimal) {
+    pub(super) fn decimal(&mut self, key: &str, d: Decimal) {
         self.key(false, key);
         cell::push_decimal(self.out, d);
     }
 
     fn status(&mut self, s: Status) {
         self.key(false, "status");
-        self.out.extend_from_slice(match s {
-            Status::Pass => b"\"pass\"",
-            Status::Fail => b"\"fail\"",
-            Status::NoData => b"\"no_data\"",
-        });
+        self.out.extend_from_slice(status_value(s));
     }
 
     /// `key` and an array of `items`, each written by `each` (which opens and closes it).
-    fn array<T>(&mut self, key: &str, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
+    fn array<T>(&mut self, key: &str, items: &[T], each: impl FnMut(&mut Self, &T)) {
         self.key(false, key);
+        self.items(items, each);
+    }
+
+    /// The array of `items`, each written by `each` (which opens and closes it).
+    pub(super) fn items<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Self, &T)) {
         self.open(b'[');
         for (i, item) in items.iter().enumerate() {
             self.element(i == 0);
@@ -256,7 +272,7 @@ impl Json<'_> {
         self.close(b'}', true);
     }
 
-    fn borderline(&mut self, b: &BorderlineRecord) {
+    pub(super) fn borderline(&mut self, b: &BorderlineRecord) {
         self.open(b'{');
         self.key(true, "level");
         push_str(self.out, &b.level);
@@ -280,7 +296,7 @@ impl Json<'_> {
         self.close(b'}', true);
     }
 
-    fn note(&mut self, n: &Note) {
+    pub(super) fn note(&mut self, n: &Note) {
         self.open(b'{');
         self.key(true, "code");
         push_str(self.out, n.code);
@@ -288,6 +304,15 @@ impl Json<'_> {
         self.str("value", &n.value);
         self.str("message", &n.message);
         self.close(b'}', true);
+    }
+}
+
+/// A status as a JSON value: `"pass"`, `"fail"`, `"no_data"`.
+pub(super) fn status_value(s: Status) -> &'static [u8] {
+    match s {
+        Status::Pass => b"\"pass\"",
+        Status::Fail => b"\"fail\"",
+        Status::NoData => b"\"no_data\"",
     }
 }
 

@@ -17,6 +17,7 @@ pub(crate) mod grid;
 pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod json_commune;
+pub(crate) mod json_evaluated;
 pub mod long;
 pub(crate) mod md;
 pub(crate) mod message_vi;

@@ -21,6 +21,7 @@ use super::json::{
     NDJSON_FAILED, write_json_commune, write_json_head, write_json_tail, write_ndjson_commune,
     write_ndjson_meta,
 };
+use super::json_evaluated::{Layout, push_evaluated};
 use super::long::{LongSink, write_long_head};
 use super::table::{TableCells, TableColumns, TableOptions, TableRows, draw_table};
 use super::words::Words;
@@ -545,7 +546,9 @@ impl<'a> Shape<'a> {
         // The table and the workbook keep no bytes.
         let bytes_per_row = match self.kind {
             Kind::Table | Kind::Xlsx => 0,
-            Kind::Csv | Kind::Long | Kind::Json | Kind::Ndjson => 512,
+            Kind::Csv | Kind::Long => 512,
+            // A commune's JSON is about four times its CSV row.
+            Kind::Json | Kind::Ndjson => 2048,
         };
         let mut bytes = Vec::with_capacity(rows * bytes_per_row);
         let (table, segments, communes, xlsx_rows, tally) = {
@@ -606,10 +609,14 @@ impl<'a> Shape<'a> {
 
 impl Writer<'_, '_> {
     /// Whether communes are written from their row and outcome alone, with
-    /// [`write_evaluated`](Self::write_evaluated) (`--format csv` without `--closest`): their
-    /// record is not needed then.
+    /// [`write_evaluated`](Self::write_evaluated) (`--format csv` without `--closest`, `json`
+    /// and `ndjson`): their record is not needed then.
     pub(crate) fn takes_evaluated(&self) -> bool {
-        matches!(self.body, Body::Csv(_))
+        match self.body {
+            Body::Csv(_) => true,
+            Body::Bytes(_) => matches!(self.shape.kind, Kind::Json | Kind::Ndjson),
+            Body::Long(_) | Body::None => false,
+        }
     }
 
     /// Render one commune from its row and outcome, as [`write`](Self::write) renders its
@@ -619,10 +626,34 @@ impl Writer<'_, '_> {
         e: &Evaluated<'_>,
         phrasebooks: &mut Phrasebooks,
     ) -> anyhow::Result<()> {
+        let layout = match self.shape.kind {
+            _ if !self.takes_evaluated() => None,
+            Kind::Json => Some(Layout::Element {
+                first: e.position == 1,
+                pretty: self.shape.pretty,
+            }),
+            Kind::Ndjson => Some(Layout::Line),
+            Kind::Table | Kind::Csv | Kind::Long | Kind::Xlsx => None,
+        };
         match &mut self.body {
             Body::Csv(csv) => {
                 self.communes += 1;
                 csv.write_evaluated(e, phrasebooks)
+            }
+            Body::Bytes(bytes) if let Some(layout) = layout => {
+                self.communes += 1;
+                let start = bytes.len();
+                let to_next = push_evaluated(bytes, layout, e, &mut phrasebooks.json);
+                if self.shape.closest {
+                    // What `segment` takes from the record.
+                    self.segments.push(Segment {
+                        key: to_next.map(|t| t.key),
+                        row: e.position,
+                        len: (bytes.len() - start) as u64,
+                        unverified: e.outcome.unverified,
+                    });
+                }
+                Ok(())
             }
             Body::Long(_) | Body::Bytes(_) | Body::None => {
                 bail!("this output is written from records")

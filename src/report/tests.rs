@@ -591,6 +591,20 @@ fn through_sink_to(
     batch: usize,
     meta: Option<Meta>,
 ) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
+    through_sink_by(format, opts, rs, rows, batch, meta, true)
+}
+
+/// [`through_sink_to`], each commune written from its outcome where the format takes it
+/// (`direct`, as `evaluate` does) or always from its record.
+fn through_sink_by(
+    format: crate::cli::Format,
+    opts: sink::SinkOptions,
+    rs: &Ruleset,
+    rows: &[Row],
+    batch: usize,
+    meta: Option<Meta>,
+    direct: bool,
+) -> (Option<anyhow::Result<Meta>>, Vec<u8>) {
     let mut out = Vec::new();
     let result = {
         let mut output = sink::Sink::new(format, rs, opts, &mut out, || {
@@ -598,13 +612,28 @@ fn through_sink_to(
         })
         .expect("a sink");
         let shape = output.shape();
+        let mut books = csv::Phrasebooks::default();
         for (k, chunk) in rows.chunks(batch).enumerate() {
             let piece = shape
                 .render(chunk.len(), |w| {
                     for (i, row) in chunk.iter().enumerate() {
                         let outcome = evaluate(rs, row.zone, row.year, &row.values);
                         let rec = record(rs, k * batch + i, row, false, opts.margin);
-                        w.write(&rec, &row.values, &outcome)?;
+                        // As `evaluate` renders: from the outcome where the format can.
+                        if direct && w.takes_evaluated() {
+                            let e = csv::Evaluated {
+                                rs,
+                                position: k * batch + i + 1,
+                                file: &rec.file,
+                                row,
+                                outcome: &outcome,
+                                all_levels: false,
+                                borderline: &rec.borderline,
+                            };
+                            w.write_evaluated(&e, &mut books)?;
+                        } else {
+                            w.write(&rec, &row.values, &outcome)?;
+                        }
                     }
                     Ok(())
                 })
@@ -701,6 +730,16 @@ proptest! {
         let mut want = Vec::new();
         json::write_json(&mut want, &meta, &RulesetSummary::new(rs), &records, pretty)
             .expect("writes");
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+        // NDJSON: a line per commune, then the meta line.
+        let (result, got) =
+            through_sink(crate::cli::Format::Ndjson, sink_options(false), rs, &rows, batch, true);
+        let meta = result.expect("finished").expect("writes");
+        let mut want = Vec::new();
+        for rec in &records {
+            json::serde_ndjson_commune(&mut want, rec).expect("writes");
+        }
+        json::write_ndjson_meta(&mut want, &meta, &RulesetSummary::new(rs)).expect("writes");
         prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
     }
 }
@@ -1038,6 +1077,195 @@ fn hand_written_json_escapes_at_every_position() {
             json_commune::push_str(&mut got, &s);
             let want = serde_json::to_string(&s).expect("serialises");
             assert_eq!(String::from_utf8_lossy(&got), want, "{special:?} at {at}");
+        }
+    }
+}
+
+/// Every text of `row` that comes from the input replaced by the next of `strings`, and
+/// every other number by the next of `numbers` (both taken round and round).
+fn make_row_hostile(row: &mut Row, strings: &[String], numbers: &[Decimal]) {
+    let mut s = strings.iter().cycle().cloned();
+    let mut d = numbers.iter().cycle().copied();
+    let mut s = move || s.next().unwrap_or_default();
+    row.code = Some(s());
+    row.name = Some(s());
+    row.district = Some(s()).filter(|t| t.len() % 2 == 0);
+    row.province = Some(s());
+    for (i, v) in row.values.iter_mut().enumerate() {
+        if i % 2 == 1
+            && let Some(Value::Num(n)) = v
+        {
+            *n = d.next().unwrap_or_default();
+        }
+    }
+    for n in &mut row.notes {
+        n.column = Some(s()).filter(|t| !t.is_empty());
+        n.value = s();
+        n.message = s();
+    }
+}
+
+/// The JSON of `rows` written from their records (`json_commune`) and from their outcomes
+/// (`json_evaluated`), laid out as `layout` (`first` is whether a commune is the first of
+/// the array); every third commune comes from another file.
+fn json_both_ways(
+    rs: &Ruleset,
+    rows: &[Row],
+    file: &str,
+    all: bool,
+    margin: Option<Margin>,
+    layout: json_evaluated::Layout,
+    books: &mut csv::Phrasebooks,
+) -> (String, String) {
+    use json_evaluated::Layout;
+    let mut ev = crate::eval::Evaluator::new(rs);
+    let (mut by_record, mut evaluated) = (b"[".to_vec(), b"[".to_vec());
+    for (i, row) in rows.iter().enumerate() {
+        let file = if i % 3 == 2 { "khác.csv" } else { file };
+        let outcome = ev.evaluate(row.zone, row.year, &row.values);
+        let mut rec = CommuneRecord::new(rs, i + 1, file, row, &outcome, all);
+        rec.borderline = borderline_records(rs, &outcome, &row.values, margin);
+        let layout = match layout {
+            Layout::Element { pretty, .. } => Layout::Element {
+                first: i == 0,
+                pretty,
+            },
+            Layout::Line => Layout::Line,
+        };
+        match layout {
+            Layout::Element { first, pretty } => {
+                json_commune::push_json_commune(&mut by_record, first, &rec, pretty);
+            }
+            Layout::Line => json_commune::push_ndjson_commune(&mut by_record, &rec),
+        }
+        let e = csv::Evaluated {
+            rs,
+            position: i + 1,
+            file,
+            row,
+            outcome: &outcome,
+            all_levels: all,
+            borderline: &rec.borderline,
+        };
+        let to_next = json_evaluated::push_evaluated(&mut evaluated, layout, &e, &mut books.json);
+        let ranked = |t: Option<ToNext>| t.map(|t| (t.indicators, t.no_data, t.shortfall_pct));
+        assert_eq!(
+            ranked(to_next),
+            ranked(rec.to_next),
+            "what --closest ranks by"
+        );
+    }
+    (
+        String::from_utf8(by_record).expect("UTF-8"),
+        String::from_utf8(evaluated).expect("UTF-8"),
+    )
+}
+
+/// The three layouts of a commune's JSON.
+const LAYOUTS: [json_evaluated::Layout; 3] = [
+    json_evaluated::Layout::Element {
+        first: true,
+        pretty: false,
+    },
+    json_evaluated::Layout::Element {
+        first: true,
+        pretty: true,
+    },
+    json_evaluated::Layout::Line,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Issue #14: a commune's JSON written straight from its row and outcome is byte for
+    /// byte the JSON of its record (itself what serde_json writes, above): compact and
+    /// pretty, first in the array or not, and its NDJSON line; on every built-in ruleset,
+    /// every zone, years around the period, `--all-levels` and `--margin` or not, with
+    /// hostile text (every control character, quotes, backslashes, DEL, U+2028, characters
+    /// beyond the BMP) in every field from the input and numbers of every sign and scale.
+    #[test]
+    fn json_from_outcomes_is_the_json_of_their_records(
+        (rs, mut rows, all, margin) in communes(),
+        strings in prop::collection::vec(hostile(), 1..24),
+        numbers in prop::collection::vec(
+            (any::<i32>(), 0u32..=12).prop_map(|(m, s)| Decimal::new(m.into(), s)),
+            1..8,
+        ),
+        hostile_too in any::<bool>(),
+        file in hostile(),
+    ) {
+        if hostile_too {
+            for row in &mut rows {
+                make_row_hostile(row, &strings, &numbers);
+            }
+        }
+        // One set of books for every layout, as a thread keeps them for a run.
+        let mut books = csv::Phrasebooks::default();
+        for layout in LAYOUTS {
+            let (want, got) = json_both_ways(rs, &rows, &file, all, margin, layout, &mut books);
+            prop_assert_eq!(got, want, "{:?}", layout);
+        }
+    }
+}
+
+/// More (zone, year) pairs than a thread keeps books for, met again: every book written
+/// anew is the right one.
+#[test]
+fn json_of_more_zones_and_years_than_books_are_kept_for() {
+    for rs in RULESETS.iter() {
+        let mut rows = Vec::new();
+        for round in 0..2 {
+            for year in rs.period.0 - 12..=rs.period.1 + 12 {
+                for zone in 0..rs.zones.len() {
+                    let mut row = empty_row(rs);
+                    (row.zone, row.year) = (zone, year);
+                    for (m, v) in row.values.iter_mut().enumerate() {
+                        *v = match (rs.measures[m].kind, (m + year as usize + round) % 4) {
+                            (_, 0) => None,
+                            (MeasureKind::Bool, k) => Some(Value::Bool(k % 2 == 0)),
+                            (_, k) => Some(Value::Num(Decimal::new(30 * k as i64, 0))),
+                        };
+                    }
+                    rows.push(row);
+                }
+            }
+        }
+        assert!(rows.len() > 2 * csv::BOOKS, "{}", rs.id);
+        let mut books = csv::Phrasebooks::default();
+        for layout in LAYOUTS {
+            let (want, got) = json_both_ways(rs, &rows, "a.csv", true, None, layout, &mut books);
+            assert_eq!(got, want, "{} {layout:?}", rs.id);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// `--closest` JSON and NDJSON written from the outcomes are the bytes written from the
+    /// records: the same communes in the same order, re-punctuated alike, the same counts.
+    #[test]
+    fn closest_json_from_outcomes_is_the_json_from_records(
+        (rs, rows, _all, margin) in communes(),
+        batch in 1usize..5,
+        pretty in any::<bool>(),
+        n in prop::option::of(0usize..6),
+    ) {
+        for format in [crate::cli::Format::Json, crate::cli::Format::Ndjson] {
+            let opts = sink::SinkOptions {
+                closest: Some(n),
+                margin,
+                ..sink_options(pretty)
+            };
+            let meta = || Some(meta_of(rs, rows.len()));
+            let (a, direct) = through_sink_by(format, opts, rs, &rows, batch, meta(), true);
+            let (b, by_record) = through_sink_by(format, opts, rs, &rows, batch, meta(), false);
+            let (a, b) = (a.expect("finished").expect("writes"), b.expect("finished").expect("writes"));
+            prop_assert_eq!(
+                (a.communes, a.unverified_verdicts),
+                (b.communes, b.unverified_verdicts)
+            );
+            prop_assert_eq!(String::from_utf8_lossy(&direct), String::from_utf8_lossy(&by_record));
         }
     }
 }

@@ -1,0 +1,594 @@
+//! A commune's JSON (an element of the `communes` array, compact or `--pretty`, or its
+//! NDJSON line) written straight from its row and outcome: the bytes
+//! [`json_commune`](super::json_commune) writes for the record `CommuneRecord::new` builds
+//! of it, without building it (issue #14, as `CsvSink::write_evaluated` for CSV).
+//!
+//! Most of a commune's JSON depends only on the ruleset, the zone, the year and the layout:
+//! keys with their punctuation and indentation, level and criterion ids and names, what an
+//! indicator requires and its threshold. That is written once per (zone, year, layout) into
+//! a [`JsonBook`] of byte fragments, already escaped, with [`Json`]'s own methods (so both
+//! writers lay a commune out alike); a commune is then its numbers, statuses and texts
+//! between those fragments. Property tests hold both writers equal on every built-in
+//! ruleset.
+
+use super::cell;
+use super::csv::{Evaluated, Shelf};
+use super::json_commune::{Json, push_str, status_value};
+use crate::data::coerce::Value;
+use crate::data::read::{Row, ZoneFrom};
+use crate::eval::{Outcome, Status};
+use crate::record::ToNext;
+use crate::ruleset::Ruleset;
+
+/// How a commune is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// An element of the `communes` array: `first` opens the array (every other one carries
+    /// its leading comma), `pretty` indents it as `serde_json`'s pretty printer does.
+    Element { first: bool, pretty: bool },
+    /// An NDJSON line, `{"type":"commune",…}` and a line feed.
+    Line,
+}
+
+/// Indentation of a pretty commune's new lines: it sits in the `communes` array.
+const BASE: usize = 4;
+
+/// The [`JsonBook`]s of a thread, and the fragment of the input file last written.
+#[derive(Debug, Default)]
+pub(crate) struct JsonBooks {
+    books: Shelf<JsonBook>,
+    /// The file and layout `file_fragment` was written for.
+    file: String,
+    file_pretty: bool,
+    /// `,"file":"…","line":`.
+    file_fragment: Vec<u8>,
+}
+
+/// One level's fragments in the `levels` array.
+#[derive(Debug)]
+struct LevelFragments {
+    /// Its separator, then `{"level":"…","reached":`.
+    open: Vec<u8>,
+    /// `,"criteria_total":N,"indicators_met":`.
+    mid: Vec<u8>,
+    /// `,"indicators_total":N}`.
+    close: Vec<u8>,
+}
+
+/// One criterion's fragments in the `missing` array.
+#[derive(Debug)]
+struct CriterionFragments {
+    /// `{"level":"…","criterion":"…","name":"…","name_vi":"…","status":`.
+    open: Vec<u8>,
+    /// `,"required":N,"indicators":[`.
+    mid: Vec<u8>,
+}
+
+/// One indicator's fragments in its criterion's `indicators` array.
+#[derive(Debug)]
+struct IndicatorFragments {
+    /// `{"id":"…","measure":"…","value":`.
+    open: Vec<u8>,
+    /// `,"required":"…","threshold":…,"threshold_year":…,"status":`, for the zone and year.
+    after_value: Vec<u8>,
+}
+
+/// What every commune of one ruleset, zone, year and layout shares, as byte fragments in
+/// the order they are written; `[false, true]` pairs are indexed by a condition.
+#[derive(Debug)]
+pub(crate) struct JsonBook {
+    /// The ruleset's address: a book is never used with another ruleset.
+    rs: usize,
+    zone: usize,
+    year: i32,
+    pretty: bool,
+    /// `{"row":`.
+    open: Vec<u8>,
+    /// `{"type":"commune","row":` (compact only).
+    open_line: Vec<u8>,
+    /// `,"code":`, `,"name":`, `,"district":`, `,"province":`.
+    identity: [Vec<u8>; 4],
+    /// `,"zone":"…","zone_source":`.
+    zone_key: Vec<u8>,
+    /// `"column","year":`, `"province","year":`, then `"override:…","year":` per override.
+    sources: Vec<Vec<u8>>,
+    /// `,"level":…,"next_level":` per level, then with `null`.
+    level: Vec<Vec<u8>>,
+    /// `…,"criteria_met":` per level, then `null`.
+    next_level: Vec<Vec<u8>>,
+    /// `,"criteria_total":N,"indicators_met":` per level, then with 0 (no level in focus).
+    focus_mid: Vec<Vec<u8>>,
+    /// `,"indicators_total":N,"unverified":`, as `focus_mid`.
+    focus_end: Vec<Vec<u8>>,
+    /// `,"levels":[`.
+    levels_key: Vec<u8>,
+    levels: Vec<LevelFragments>,
+    /// `,"criteria_met":` inside a level.
+    level_criteria_met: Vec<u8>,
+    /// The `levels` array closed (empty, or not), then `,"missing":[`.
+    levels_end: [Vec<u8>; 2],
+    /// Separator before a missing criterion: the first, or another.
+    criterion_sep: [Vec<u8>; 2],
+    criteria: Vec<CriterionFragments>,
+    /// Index in `criteria` of each level's first criterion.
+    criteria_starts: Vec<usize>,
+    /// `,"met":`.
+    criterion_met: Vec<u8>,
+    /// A criterion's `indicators` array closed (empty, or not), then the criterion.
+    criterion_end: [Vec<u8>; 2],
+    /// Separator before a missing indicator: the first, or another.
+    indicator_sep: [Vec<u8>; 2],
+    /// In ruleset order.
+    indicators: Vec<IndicatorFragments>,
+    /// Index in `indicators` of each level's first indicator.
+    indicators_starts: Vec<usize>,
+    /// `,"verified":false}`, `,"verified":true}`.
+    indicator_end: [Vec<u8>; 2],
+    /// The `missing` array closed (empty, or not), then `,"borderline":`.
+    missing_end: [Vec<u8>; 2],
+    /// `,"to_next":null`.
+    to_next_null: Vec<u8>,
+    /// `,"to_next":{"indicators":`.
+    to_next_open: Vec<u8>,
+    /// `,"no_data":`.
+    to_next_no_data: Vec<u8>,
+    /// `,"shortfall_pct":`.
+    to_next_pct: Vec<u8>,
+    /// `}` closing `to_next`.
+    to_next_close: Vec<u8>,
+    /// `,"notes":`.
+    notes_key: Vec<u8>,
+    /// `}` closing the commune.
+    close: Vec<u8>,
+}
+
+/// What `f` writes inside `depth` objects and arrays of a commune.
+fn fragment(pretty: bool, depth: usize, f: impl FnOnce(&mut Json<'_>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    f(&mut Json::at(&mut out, pretty, BASE, depth));
+    out
+}
+
+/// Both values of a fragment that depends on a condition: `[f(false), f(true)]`.
+fn both(pretty: bool, depth: usize, f: impl Fn(&mut Json<'_>, bool)) -> [Vec<u8>; 2] {
+    [false, true].map(|b| fragment(pretty, depth, |j| f(j, b)))
+}
+
+// Depths: the commune's fields are at 1; a level's fields, or a missing criterion's, at 3;
+// a missing indicator's at 5 (commune, `missing`, criterion, `indicators`, indicator).
+const FIELDS: usize = 1;
+const IN_ARRAY: usize = 2;
+const ITEM_FIELDS: usize = 3;
+const IN_ITEM_ARRAY: usize = 4;
+const SUBITEM_FIELDS: usize = 5;
+
+impl JsonBook {
+    fn new(rs: &Ruleset, zone: usize, year: i32, pretty: bool) -> Self {
+        let frag = |depth: usize, f: &dyn Fn(&mut Json<'_>)| fragment(pretty, depth, f);
+        let key = |k: &str| frag(FIELDS, &|j| j.key(false, k));
+        let n = rs.levels.len();
+        let level_value = |l: Option<usize>, j: &mut Json<'_>| match l {
+            Some(l) => push_str(j.out, &rs.levels[l].id),
+            None => j.out.extend_from_slice(b"null"),
+        };
+        let each_level = || (0..n).map(Some).chain([None]);
+        // The counts of a level, or of none.
+        let totals = |l: Option<usize>| {
+            l.map_or((0, 0), |l| {
+                let lv = &rs.levels[l];
+                (
+                    lv.criteria.len(),
+                    lv.criteria
+                        .iter()
+                        .map(|c| c.indicators.len())
+                        .sum::<usize>(),
+                )
+            })
+        };
+        let source = |text: &str| {
+            frag(FIELDS, &|j| {
+                push_str(j.out, text);
+                j.key(false, "year");
+            })
+        };
+        let mut sources = vec![source("column"), source("province")];
+        for o in &rs.overrides {
+            sources.push(source(&format!("override:{}", o.id)));
+        }
+        let mut levels = Vec::with_capacity(n);
+        let mut criteria = Vec::new();
+        let mut criteria_starts = Vec::with_capacity(n);
+        let mut indicators = Vec::with_capacity(rs.indicator_count());
+        let mut indicators_starts = Vec::with_capacity(n);
+        for (li, level) in rs.levels.iter().enumerate() {
+            let (criteria_total, indicators_total) = totals(Some(li));
+            levels.push(LevelFragments {
+                open: frag(IN_ARRAY, &|j| {
+                    j.element(li == 0);
+                    j.open(b'{');
+                    j.key(true, "level");
+                    push_str(j.out, &level.id);
+                    j.key(false, "reached");
+                }),
+                mid: frag(ITEM_FIELDS, &|j| {
+                    j.int("criteria_total", criteria_total);
+                    j.key(false, "indicators_met");
+                }),
+                close: frag(ITEM_FIELDS, &|j| {
+                    j.int("indicators_total", indicators_total);
+                    j.close(b'}', true);
+                }),
+            });
+            criteria_starts.push(criteria.len());
+            indicators_starts.push(indicators.len());
+            for crit in &level.criteria {
+                criteria.push(CriterionFragments {
+                    open: frag(IN_ARRAY, &|j| {
+                        j.open(b'{');
+                        j.key(true, "level");
+                        push_str(j.out, &level.id);
+                        j.str("criterion", &crit.id);
+                        j.str("name", &crit.name);
+                        j.str("name_vi", &crit.name_vi);
+                        j.key(false, "status");
+                    }),
+                    mid: frag(ITEM_FIELDS, &|j| {
+                        j.int("required", crit.required());
+                        j.key(false, "indicators");
+                        j.open(b'[');
+                    }),
+                });
+            }
+            for at in rs.walk_level(li) {
+                let ind = at.indicator;
+                // What the evaluator judged with for this zone and year (`eval::Evaluator`
+                // resolves its plans so).
+                let (threshold, _) = rs.resolve(at.r, zone, year);
+                let mut required = String::new();
+                crate::record::required_into(&ind.test, threshold.map(|t| t.value), &mut required);
+                indicators.push(IndicatorFragments {
+                    open: frag(IN_ITEM_ARRAY, &|j| {
+                        j.open(b'{');
+                        j.key(true, "id");
+                        push_str(j.out, &ind.id);
+                        j.str("measure", &rs.measures[ind.measure].id);
+                        j.key(false, "value");
+                    }),
+                    after_value: frag(SUBITEM_FIELDS, &|j| {
+                        j.str("required", &required);
+                        match threshold {
+                            Some(t) => j.decimal("threshold", t.value.normalize()),
+                            None => {
+                                j.key(false, "threshold");
+                                j.out.extend_from_slice(b"null");
+                            }
+                        }
+                        j.opt_int("threshold_year", threshold.and_then(|t| t.from));
+                        j.key(false, "status");
+                    }),
+                });
+            }
+        }
+        JsonBook {
+            rs: std::ptr::from_ref(rs) as usize,
+            zone,
+            year,
+            pretty,
+            open: frag(0, &|j| {
+                j.open(b'{');
+                j.key(true, "row");
+            }),
+            open_line: fragment(false, 0, |j| {
+                j.open(b'{');
+                j.key(true, "type");
+                j.out.extend_from_slice(b"\"commune\"");
+                j.key(false, "row");
+            }),
+            identity: ["code", "name", "district", "province"].map(key),
+            zone_key: frag(FIELDS, &|j| {
+                j.str("zone", &rs.zones[zone].id);
+                j.key(false, "zone_source");
+            }),
+            sources,
+            level: each_level()
+                .map(|l| {
+                    frag(FIELDS, &|j| {
+                        j.key(false, "level");
+                        level_value(l, j);
+                        j.key(false, "next_level");
+                    })
+                })
+                .collect(),
+            next_level: each_level()
+                .map(|l| {
+                    frag(FIELDS, &|j| {
+                        level_value(l, j);
+                        j.key(false, "criteria_met");
+                    })
+                })
+                .collect(),
+            focus_mid: each_level()
+                .map(|l| {
+                    frag(FIELDS, &|j| {
+                        j.int("criteria_total", totals(l).0);
+                        j.key(false, "indicators_met");
+                    })
+                })
+                .collect(),
+            focus_end: each_level()
+                .map(|l| {
+                    frag(FIELDS, &|j| {
+                        j.int("indicators_total", totals(l).1);
+                        j.key(false, "unverified");
+                    })
+                })
+                .collect(),
+            levels_key: frag(FIELDS, &|j| {
+                j.key(false, "levels");
+                j.open(b'[');
+            }),
+            levels,
+            level_criteria_met: frag(ITEM_FIELDS, &|j| j.key(false, "criteria_met")),
+            levels_end: both(pretty, IN_ARRAY, |j, any| {
+                j.close(b']', any);
+                j.key(false, "missing");
+                j.open(b'[');
+            }),
+            criterion_sep: both(pretty, IN_ARRAY, |j, other| j.element(!other)),
+            criteria,
+            criteria_starts,
+            criterion_met: frag(ITEM_FIELDS, &|j| j.key(false, "met")),
+            criterion_end: both(pretty, IN_ITEM_ARRAY, |j, any| {
+                j.close(b']', any);
+                j.close(b'}', true);
+            }),
+            indicator_sep: both(pretty, IN_ITEM_ARRAY, |j, other| j.element(!other)),
+            indicators,
+            indicators_starts,
+            indicator_end: both(pretty, SUBITEM_FIELDS, |j, verified| {
+                j.bool("verified", verified);
+                j.close(b'}', true);
+            }),
+            missing_end: both(pretty, IN_ARRAY, |j, any| {
+                j.close(b']', any);
+                j.key(false, "borderline");
+            }),
+            to_next_null: frag(FIELDS, &|j| {
+                j.key(false, "to_next");
+                j.out.extend_from_slice(b"null");
+            }),
+            to_next_open: frag(FIELDS, &|j| {
+                j.key(false, "to_next");
+                j.open(b'{');
+                j.key(true, "indicators");
+            }),
+            to_next_no_data: frag(IN_ARRAY, &|j| j.key(false, "no_data")),
+            to_next_pct: frag(IN_ARRAY, &|j| j.key(false, "shortfall_pct")),
+            to_next_close: frag(IN_ARRAY, &|j| j.close(b'}', true)),
+            notes_key: key("notes"),
+            close: frag(FIELDS, &|j| j.close(b'}', true)),
+        }
+    }
+}
+
+/// Append an integer.
+fn int<I: itoa::Integer>(out: &mut Vec<u8>, n: I) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// Append `true` or `false`.
+fn boolean(out: &mut Vec<u8>, b: bool) {
+    out.extend_from_slice(if b { b"true" } else { b"false" });
+}
+
+/// Append an optional text: a string, or `null`.
+fn opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Append one commune, laid out as `layout`, from its row and outcome: the bytes
+/// `push_json_commune` (or `push_ndjson_commune` for a line) appends for its record.
+/// Returns its `to_next` (what `--closest` ranks it by).
+pub(crate) fn push_evaluated(
+    out: &mut Vec<u8>,
+    layout: Layout,
+    e: &Evaluated<'_>,
+    books: &mut JsonBooks,
+) -> Option<ToNext> {
+    let Evaluated {
+        rs,
+        position,
+        file,
+        row,
+        outcome,
+        all_levels,
+        borderline,
+    } = *e;
+    let pretty = matches!(layout, Layout::Element { pretty: true, .. });
+    let JsonBooks {
+        books,
+        file: last_file,
+        file_pretty,
+        file_fragment,
+    } = books;
+    if last_file != file || *file_pretty != pretty || file_fragment.is_empty() {
+        last_file.clear();
+        last_file.push_str(file);
+        *file_pretty = pretty;
+        *file_fragment = fragment(pretty, FIELDS, |j| {
+            j.str("file", file);
+            j.key(false, "line");
+        });
+    }
+    let key = std::ptr::from_ref(rs) as usize;
+    let (zone, year) = (outcome.zone, row.year);
+    let book = books.get(
+        |b| b.rs == key && b.zone == zone && b.year == year && b.pretty == pretty,
+        || JsonBook::new(rs, zone, year, pretty),
+    );
+    match layout {
+        Layout::Element { first, pretty } => {
+            if pretty {
+                out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+            } else if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(&book.open);
+        }
+        Layout::Line => out.extend_from_slice(&book.open_line),
+    }
+    int(out, position);
+    out.extend_from_slice(file_fragment);
+    int(out, row.line);
+    for (key, text) in
+        book.identity
+            .iter()
+            .zip([&row.code, &row.name, &row.district, &row.province])
+    {
+        out.extend_from_slice(key);
+        opt_str(out, text.as_deref());
+    }
+    out.extend_from_slice(&book.zone_key);
+    out.extend_from_slice(source(&book.sources, outcome, row));
+    int(out, year);
+    let n = rs.levels.len();
+    out.extend_from_slice(&book.level[outcome.level.map_or(n, |l| l.min(n))]);
+    out.extend_from_slice(&book.next_level[outcome.next_level.map_or(n, |l| l.min(n))]);
+    // The counts of the next level (of the level reached, at the top).
+    let focus = outcome
+        .next_level
+        .or(outcome.level)
+        .filter(|&f| f < n)
+        .and_then(|f| Some((f, outcome.levels.get(f)?)));
+    let (f, criteria_met, indicators_met) =
+        focus.map_or((n, 0, 0), |(f, l)| (f, l.criteria_met, l.indicators_met));
+    int(out, criteria_met);
+    out.extend_from_slice(&book.focus_mid[f]);
+    int(out, indicators_met);
+    out.extend_from_slice(&book.focus_end[f]);
+    boolean(out, outcome.unverified);
+
+    out.extend_from_slice(&book.levels_key);
+    let mut any = false;
+    for (lf, l) in book.levels.iter().zip(&outcome.levels) {
+        any = true;
+        out.extend_from_slice(&lf.open);
+        boolean(out, l.reached);
+        out.extend_from_slice(&book.level_criteria_met);
+        int(out, l.criteria_met);
+        out.extend_from_slice(&lf.mid);
+        int(out, l.indicators_met);
+        out.extend_from_slice(&lf.close);
+    }
+    out.extend_from_slice(&book.levels_end[usize::from(any)]);
+
+    let mut any = false;
+    if all_levels {
+        for (li, l) in outcome.levels.iter().enumerate().take(n) {
+            if !l.reached {
+                missing_of_level(out, book, rs, li, row, outcome, &mut any);
+            }
+        }
+    } else if let Some(li) = outcome.next_level {
+        missing_of_level(out, book, rs, li, row, outcome, &mut any);
+    }
+    out.extend_from_slice(&book.missing_end[usize::from(any)]);
+
+    if borderline.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        Json::at(out, pretty, BASE, FIELDS).items(borderline, Json::borderline);
+    }
+    let to_next = crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new);
+    match to_next {
+        Some(t) => {
+            out.extend_from_slice(&book.to_next_open);
+            int(out, t.indicators);
+            out.extend_from_slice(&book.to_next_no_data);
+            int(out, t.no_data);
+            out.extend_from_slice(&book.to_next_pct);
+            cell::push_decimal(out, t.shortfall_pct);
+            out.extend_from_slice(&book.to_next_close);
+        }
+        None => out.extend_from_slice(&book.to_next_null),
+    }
+    out.extend_from_slice(&book.notes_key);
+    if row.notes.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        Json::at(out, pretty, BASE, FIELDS).items(&row.notes, Json::note);
+    }
+    out.extend_from_slice(&book.close);
+    if layout == Layout::Line {
+        out.push(b'\n');
+    }
+    to_next
+}
+
+/// The zone source's fragment: `crate::record::zone_source_into`'s text.
+fn source<'b>(sources: &'b [Vec<u8>], outcome: &Outcome, row: &Row) -> &'b [u8] {
+    let i = match (outcome.overridden_by, row.zone_from) {
+        (Some(o), _) => 2 + o,
+        (None, ZoneFrom::Column) => 0,
+        (None, ZoneFrom::Province) => 1,
+    };
+    sources.get(i).map_or(&[], Vec::as_slice)
+}
+
+/// The criteria of level `li` not met, each with its indicators not met, as
+/// `record::missing::missing_criteria` lists them; `any` says whether one was written
+/// before.
+fn missing_of_level(
+    out: &mut Vec<u8>,
+    book: &JsonBook,
+    rs: &Ruleset,
+    li: usize,
+    row: &Row,
+    outcome: &Outcome,
+    any: &mut bool,
+) {
+    let (Some(level), Some(lo)) = (rs.levels.get(li), outcome.levels.get(li)) else {
+        return;
+    };
+    let criteria = book
+        .criteria
+        .get(book.criteria_starts.get(li).copied().unwrap_or(0)..)
+        .unwrap_or_default();
+    let mut at = book.indicators_starts.get(li).copied().unwrap_or(0);
+    for ((crit, co), cf) in level.criteria.iter().zip(&lo.criteria).zip(criteria) {
+        let first = at;
+        at += crit.indicators.len();
+        if co.status == Status::Pass {
+            continue;
+        }
+        out.extend_from_slice(&book.criterion_sep[usize::from(*any)]);
+        *any = true;
+        out.extend_from_slice(&cf.open);
+        out.extend_from_slice(status_value(co.status));
+        out.extend_from_slice(&book.criterion_met);
+        int(out, co.met);
+        out.extend_from_slice(&cf.mid);
+        let mut some = false;
+        let fragments = book.indicators.get(first..at).unwrap_or_default();
+        for ((ind, io), f) in crit.indicators.iter().zip(&co.indicators).zip(fragments) {
+            if io.status == Status::Pass {
+                continue;
+            }
+            out.extend_from_slice(&book.indicator_sep[usize::from(some)]);
+            some = true;
+            out.extend_from_slice(&f.open);
+            match row.values.get(ind.measure).copied().flatten() {
+                None => out.extend_from_slice(b"null"),
+                Some(Value::Num(d)) => cell::push_decimal(out, d),
+                Some(Value::Bool(b)) => boolean(out, b),
+            }
+            out.extend_from_slice(&f.after_value);
+            out.extend_from_slice(status_value(io.status));
+            out.extend_from_slice(&book.indicator_end[usize::from(io.verified)]);
+        }
+        out.extend_from_slice(&book.criterion_end[usize::from(some)]);
+    }
+}
