@@ -343,10 +343,66 @@ fn blank_rows_are_skipped_whatever_their_spaces() {
 fn last_text_composes_each_new_cell_and_reuses_a_repeated_one() {
     let mut last = super::memo::LastText::default();
     // `Hà Nội` decomposed (a + combining grave), then composed, then the same again.
-    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
-    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
-    assert_eq!(last.get("Huế"), "Huế");
-    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+    let mut get = |cell: &str| last.get(cell.as_bytes());
+    assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
+    assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
+    assert_eq!(get("Huế").as_deref(), Some("Huế"));
+    assert_eq!(
+        get(" Huế\u{a0}").as_deref(),
+        Some("Huế"),
+        "trimmed as str::trim"
+    );
+    assert_eq!(get(" \u{3000}"), None, "empty once trimmed");
+    assert_eq!(get(" \u{3000}"), None);
+    assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
+}
+
+/// Every character `surely_nfc` lets through is its own NFC and starts no composition, so a
+/// text of them is NFC: what `is_nfc_quick` would say, without looking each one up.
+#[test]
+fn surely_nfc_lets_through_only_characters_that_are_nfc() {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    let mut passed = 0;
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        let mut buf = [0u8; 4];
+        if !super::row::surely_nfc(c.encode_utf8(&mut buf).as_bytes()) {
+            continue;
+        }
+        passed += 1;
+        assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+    }
+    // Below U+0300 and U+1E00–U+1EFF, nothing else.
+    assert_eq!(passed, 0x300 + 0x100);
+    for composed in [
+        "Xã Bắc Sơn",
+        "Huyện Sóc Sơn",
+        "Thành phố Hà Nội",
+        "ĐỨC",
+        "x",
+    ] {
+        assert!(super::row::surely_nfc(composed.as_bytes()), "{composed}");
+    }
+    // Decomposed, or a letter outside the ranges: left to `is_nfc_quick`.
+    for other in [
+        "Ha\u{300}",
+        "Hà Nội\u{301}",
+        "\u{1f600}",
+        "Ω",
+        "ﬁ",
+        "\u{2000}",
+    ] {
+        assert!(!super::row::surely_nfc(other.as_bytes()), "{other:?}");
+    }
+}
+
+proptest::proptest! {
+    /// `nfc_fast` is `nfc`, whichever way it decides.
+    #[test]
+    fn nfc_fast_is_nfc(s in "(\\PC|[\u{300}-\u{36f}\u{1e00}-\u{1eff}ạắệ]){0,12}") {
+        proptest::prop_assert_eq!(super::row::nfc_fast(&s), crate::text::nfc(&s));
+    }
 }
 
 proptest::proptest! {
