@@ -620,6 +620,10 @@ fn is(word: u64, (pattern, case): (u64, u64)) -> bool {
     word | case == pattern
 }
 
+/// `không`, 6 bytes.
+const KHONG: (u64, u64) = pattern(*b"kh\xC3\xB4ng", [0x20, 0x20, 0, 0x20, 0x20, 0x20]);
+/// `có`, 3 bytes.
+const CO: (u64, u64) = pattern(*b"c\xC3\xB3", [0x20, 0, 0x20]);
 /// `đạt`, 6 bytes.
 const DAT: (u64, u64) = pattern(*b"\xC4\x91\xE1\xBA\xA1t", [0, 1, 0, 0, 1, 0x20]);
 /// `không đạt` is 13 bytes: its first 8 and its last 8.
@@ -630,10 +634,11 @@ const KHONG_: (u64, u64) = pattern(
 const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
 
 /// A yes/no cell as the row reader finds it: `record[start..end]`, a field of a record
-/// whose bytes go on after it. `Some` for the empty cell (`Some(None)`: no data) and for
-/// `Đạt` and `Không đạt` written exactly (precomposed, any case, nothing around them), with
-/// what [`coerce_bytes`] reads them as; `None` for any other cell, and for a cell within 13
-/// bytes of the record's end: [`coerce_bytes`] reads those.
+/// whose bytes go on after it. `Some` for the empty cell (`Some(None)`: no data) and for the
+/// spellings of [`common_yes_no`] written exactly (`Đạt`, `Không đạt`, `Không`, `Có`
+/// precomposed, in any case, `x`, `1`, `0`; nothing around them), with what
+/// [`coerce_bytes`] reads them as; `None` for any other cell, and for a cell within 13 bytes
+/// of the record's end: [`coerce_bytes`] reads those.
 ///
 /// Decided from two 8-byte words at the cell's start (bytes of the next fields included)
 /// and its length, without a branch on the text (issue #14): whether a cell of a yes/no
@@ -652,10 +657,15 @@ pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value
         Some(u64::from_le_bytes(*record.get(at..)?.first_chunk::<8>()?))
     };
     let (head, tail) = (word(start)?, word(start + 5)?);
-    let dat = (len == 6) & is(head & 0xFFFF_FFFF_FFFF, DAT);
-    let khong_dat = (len == 13) & is(head, KHONG_) & is(tail, _DAT);
+    let (one, three, six) = (head & 0xFF, head & 0xFF_FFFF, head & 0xFFFF_FFFF_FFFF);
+    let yes = ((len == 1) & ((one | 0x20 == u64::from(b'x')) | (one == u64::from(b'1'))))
+        | ((len == 3) & is(three, CO))
+        | ((len == 6) & is(six, DAT));
+    let no = ((len == 1) & (one == u64::from(b'0')))
+        | ((len == 6) & is(six, KHONG))
+        | ((len == 13) & is(head, KHONG_) & is(tail, _DAT));
     // At most one of the three holds.
-    let at = usize::from(len == 0) | (usize::from(dat) << 1) | (usize::from(khong_dat) * 3);
+    let at = usize::from(len == 0) | (usize::from(yes) << 1) | (usize::from(no) * 3);
     READ.get(at).copied().flatten()
 }
 
@@ -665,8 +675,6 @@ pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value
 /// else.
 #[inline]
 fn common_yes_no(cell: &[u8]) -> Option<bool> {
-    const KHONG: (u64, u64) = pattern(*b"kh\xC3\xB4ng", [0x20, 0x20, 0, 0x20, 0x20, 0x20]);
-    const CO: (u64, u64) = pattern(*b"c\xC3\xB3", [0x20, 0, 0x20]);
     match *cell {
         [b'x' | b'X' | b'1'] => Some(true),
         [b'0'] => Some(false),

@@ -1350,11 +1350,11 @@ fn near_misses_of_yes_no_are_not_a_bool() {
     }
 }
 
-/// `yes_no_at` reads the empty cell, `Đạt` and `Không đạt` in any case in place, as
+/// `yes_no_at` reads the empty cell and the spellings of `common_yes_no` in place, as
 /// `coerce_bytes` reads them, and leaves every other cell and a cell near the record's end.
 #[test]
 fn yes_no_at_reads_the_common_cells_of_a_record() {
-    let record = "Đạt,Không đạt,,KHÔNG ĐẠT,đẠt,x,Dat, Đạt,Không  đạt,Ðạt,chưa đạt,12345678901234\n";
+    let record = "Đạt,Không đạt,,KHÔNG ĐẠT,đẠt,x,X,1,0,Có,cÓ,KHÔNG,Dat, Đạt,Không  đạt,Ðạt,chưa đạt,y,2,co,12345678901234\n";
     let cells: Vec<(usize, usize)> = {
         let mut at = 0;
         record
@@ -1381,6 +1381,15 @@ fn yes_no_at_reads_the_common_cells_of_a_record() {
             Some(None),
             no,
             yes,
+            yes,
+            yes,
+            yes,
+            no,
+            yes,
+            yes,
+            no,
+            None,
+            None,
             None,
             None,
             None,

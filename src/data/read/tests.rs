@@ -419,3 +419,121 @@ proptest::proptest! {
         );
     }
 }
+
+/// Cells of every kind, good and bad, for rows whose columns mix kinds.
+fn mixed_cell(bool_kind: bool) -> impl proptest::strategy::Strategy<Value = &'static str> {
+    let cells: Vec<&'static str> = if bool_kind {
+        vec![
+            "",
+            "Đạt",
+            "Không đạt",
+            "KHÔNG ĐẠT",
+            "x",
+            "X",
+            "0",
+            "1",
+            "Có",
+            "Không",
+            "dat",
+            " Đạt",
+            "có lẽ",
+            "chưa đạt",
+            "no",
+            "\u{a0}",
+            "Ðạt",
+            "2",
+        ]
+    } else {
+        vec![
+            "", "12", "71,4", "85.5%", "1,234", "nhiều", "-5", "0,5", "2", " 7 ", "Đạt",
+        ]
+    };
+    proptest::sample::select(cells)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// A row reads as its cells read one by one in measure order, with `coerce`: the same
+    /// values, and the same diagnostics in the same order (yes/no cells are read in a pass
+    /// of their own first, issue #14).
+    #[test]
+    fn a_row_reads_as_its_cells_one_by_one(
+        rows in proptest::collection::vec(
+            (
+                proptest::collection::vec(mixed_cell(true), 4),
+                proptest::collection::vec(mixed_cell(false), 5),
+            ),
+            1..5,
+        ),
+        lenient: bool,
+    ) {
+        use crate::data::coerce::coerce;
+        let rs = ruleset();
+        // Yes/no and other measures in turn.
+        let header = [
+            "general_plan_approved", "income_per_capita", "field_tourism",
+            "irrigated_area_pct", "field_production", "stunting_under5_pct",
+            "extremely_difficult", "temporary_houses", "smart_villages",
+        ];
+        let mut text = format!("code,name,province,year,{}\n", header.join(","));
+        let mut cells_of = Vec::new();
+        for (yes_no, others) in &rows {
+            let cells = [
+                yes_no[0], others[0], yes_no[1], others[1], yes_no[2], others[2], yes_no[3],
+                others[3], others[4],
+            ];
+            let quoted: Vec<String> = cells.iter().map(|c| format!("\"{c}\"")).collect();
+            text.push_str(&format!(",,Hải Dương,2025,{}\n", quoted.join(",")));
+            cells_of.push(cells);
+        }
+        let opts = opts(lenient);
+        let mut rdr = RowReader::new(text.as_bytes(), "f.csv", 0, &rs, &opts);
+        let mut got_rows = Vec::new();
+        while let Some(r) = rdr.next_row() {
+            got_rows.push(r);
+        }
+        let end = rdr.finish();
+        let got_diags: Vec<(&str, u64, u64)> = end
+            .diags
+            .iter()
+            .filter_map(|d| {
+                let at = d.location.as_ref()?;
+                Some((d.code, at.line?, at.column?))
+            })
+            .filter(|&(_, line, _)| line > 1)
+            .collect();
+        let mut want_diags = Vec::new();
+        let mut want_values = Vec::new();
+        for (r, cells) in cells_of.iter().enumerate() {
+            let line = r as u64 + 2;
+            let mut values = Vec::new();
+            let mut bad = false;
+            for m in &rs.measures {
+                let Some(k) = header.iter().position(|h| *h == m.id) else {
+                    values.push(None);
+                    continue;
+                };
+                match coerce(cells[k], m.kind, opts.numbers()) {
+                    Ok(v) => values.push(v),
+                    Err(e) => {
+                        bad = true;
+                        want_diags.push((e.code, line, k as u64 + 5));
+                        values.push(None);
+                    }
+                }
+            }
+            if lenient || !bad {
+                want_values.push(values);
+            }
+        }
+        let got_values: Vec<_> = got_rows.iter().map(|r| r.values.clone()).collect();
+        proptest::prop_assert_eq!(got_values, want_values);
+        // The scale checks of percent columns are judged at the end of the file.
+        let cell_diags: Vec<_> = got_diags
+            .into_iter()
+            .filter(|(code, _, _)| !matches!(*code, "mixed-percent-scale" | "percent-as-fraction"))
+            .collect();
+        proptest::prop_assert_eq!(cell_diags, want_diags);
+    }
+}
