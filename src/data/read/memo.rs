@@ -18,6 +18,9 @@ pub(super) struct Memo {
     /// The last district and province cells, as text.
     pub(super) district: LastText,
     pub(super) province: LastText,
+    /// The last province whose region named a zone, and that zone (issue #14: the province
+    /// memo hashed the name and copied its region's code for every row).
+    pub(super) province_zone: Option<(String, usize)>,
 }
 
 /// The text of the last cell read in a column, trimmed and NFC ([`nfc_fast`]): neighbouring

@@ -537,3 +537,39 @@ proptest::proptest! {
         proptest::prop_assert_eq!(cell_diags, want_diags);
     }
 }
+
+/// The zone of the last province is reused only for the same province: a change of province,
+/// an unknown one in between, and a return all read as each row alone reads.
+#[test]
+fn a_province_zone_is_reused_only_for_the_same_province() {
+    let rs = ruleset();
+    let rows = [
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+        ",,Atlantis,2025,61,85,12,0,Đạt,0",
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+        ",,Lào Cai,2025,61,85,12,0,Đạt,0",
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+    ];
+    let text = file(&rows);
+    let read = read_csv(text.as_bytes(), "f.csv", 0, &rs, &opts(false));
+    let zone = |id: &str| rs.zone_index(id).unwrap_or(usize::MAX);
+    let got: Vec<(u64, usize)> = read.rows.iter().map(|r| (r.line, r.zone)).collect();
+    assert_eq!(
+        got,
+        [
+            (2, zone("RRD")),
+            (3, zone("RRD")),
+            (5, zone("RRD")),
+            (6, zone("NMM")),
+            (7, zone("RRD"))
+        ]
+    );
+    let unknown: Vec<_> = read
+        .diags
+        .iter()
+        .filter(|d| d.code == "unknown-province")
+        .filter_map(|d| d.location.as_ref()?.line)
+        .collect();
+    assert_eq!(unknown, [4]);
+}
