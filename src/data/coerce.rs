@@ -101,27 +101,42 @@ pub fn coerce_bytes(
     kind: MeasureKind,
     rules: NumberRules,
 ) -> Result<Option<Value>, CellError> {
+    match coerce_common(cell, kind, rules) {
+        Some(v) => Ok(Some(v)),
+        None => coerce_rest(cell, kind, rules),
+    }
+}
+
+/// The cells most files hold, read in place: the yes/no spellings of [`common_yes_no`] and
+/// the numbers of [`plain`], after trimming ASCII whitespace. `Some(v)` only where
+/// [`coerce_bytes`] gives `Ok(Some(v))` (the same value and scale: a test holds this path to
+/// the general rule); `None` leaves the cell to [`coerce_bytes`]. Inlined into the row
+/// reader's loop (issue #14): the value stays in registers, where the `Result` of
+/// [`coerce_bytes`] went through memory, and for a yes/no cell that store and its reload
+/// cost more than reading the cell.
+#[inline(always)]
+pub fn coerce_common(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Value> {
+    let cell = trim_spaces(cell);
+    if kind == MeasureKind::Bool {
+        common_yes_no(cell).map(Value::Bool)
+    } else {
+        plain(cell, kind, rules).map(Value::Num)
+    }
+}
+
+/// [`coerce_bytes`] without its common spellings: trimming, the empty cell, then the whole
+/// rule ([`general`]).
+#[inline(never)]
+fn coerce_rest(
+    cell: &[u8],
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Result<Option<Value>, CellError> {
     let cell = trim_spaces(cell);
     if cell.is_empty() {
         return Ok(None);
     }
-    if kind != MeasureKind::Bool {
-        return numeric(cell, kind, rules);
-    }
-    match common_yes_no(cell) {
-        Some(b) => Ok(Some(Value::Bool(b))),
-        None => general(cell, kind, rules),
-    }
-}
-
-/// A trimmed, non-empty number, percent or count cell. Out of line: yes/no cells, most of
-/// a file, then need none of the registers a number does.
-#[inline(never)]
-fn numeric(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Result<Option<Value>, CellError> {
-    match plain(cell, kind, rules) {
-        Some(n) => Ok(Some(Value::Num(n))),
-        None => general(cell, kind, rules),
-    }
+    general(cell, kind, rules)
 }
 
 /// A trimmed, non-empty cell that is not one of the common spellings: the whole rule.
@@ -185,6 +200,7 @@ pub(crate) fn is_space(b: u8) -> bool {
 }
 
 /// `cell` without leading and trailing ASCII whitespace ([`is_space`]).
+#[inline]
 fn trim_spaces(cell: &[u8]) -> &[u8] {
     match (cell.first(), cell.last()) {
         // Every space is at most b' ': the common case in two comparisons.
@@ -221,6 +237,7 @@ const POWERS_OF_10: [u64; FAST_DIGITS + 1] = {
 /// as an integer and the number of decimals, and is returned only when it is in range: any
 /// other cell (`-5`, `1.234,5`, `1,234`, `85 %`, `130`, `2.5` as a count) is left to
 /// [`measure`] and [`percent`], which read it or say why not.
+#[inline(always)]
 fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> {
     let (text, sign) = match (kind, cell.split_last()) {
         (MeasureKind::Percent, Some((b'%', text))) => (text, true),
@@ -598,24 +615,66 @@ const fn pattern<const N: usize>(bytes: [u8; N], case: [u8; N]) -> (u64, u64) {
 /// Whether `word` is `pattern` in any case: a letter and its capital differ in one bit
 /// (`0x20` in ASCII and in `ó Ó`, `ô Ô`; `0x01` in `đ Đ`, `ạ Ạ`), set in the pattern, so
 /// setting it in `word` admits both and nothing else.
+#[inline]
 fn is(word: u64, (pattern, case): (u64, u64)) -> bool {
     word | case == pattern
+}
+
+/// `không`, 6 bytes.
+const KHONG: (u64, u64) = pattern(*b"kh\xC3\xB4ng", [0x20, 0x20, 0, 0x20, 0x20, 0x20]);
+/// `có`, 3 bytes.
+const CO: (u64, u64) = pattern(*b"c\xC3\xB3", [0x20, 0, 0x20]);
+/// `đạt`, 6 bytes.
+const DAT: (u64, u64) = pattern(*b"\xC4\x91\xE1\xBA\xA1t", [0, 1, 0, 0, 1, 0x20]);
+/// `không đạt` is 13 bytes: its first 8 and its last 8.
+const KHONG_: (u64, u64) = pattern(
+    *b"kh\xC3\xB4ng \xC4",
+    [0x20, 0x20, 0, 0x20, 0x20, 0x20, 0, 0],
+);
+const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
+
+/// A yes/no cell as the row reader finds it: `record[start..end]`, a field of a record
+/// whose bytes go on after it. `Some` for the empty cell (`Some(None)`: no data) and for the
+/// spellings of [`common_yes_no`] written exactly (`Đạt`, `Không đạt`, `Không`, `Có`
+/// precomposed, in any case, `x`, `1`, `0`; nothing around them), with what
+/// [`coerce_bytes`] reads them as; `None` for any other cell, and for a cell within 13 bytes
+/// of the record's end: [`coerce_bytes`] reads those.
+///
+/// Decided from two 8-byte words at the cell's start (bytes of the next fields included)
+/// and its length, without a branch on the text (issue #14): whether a cell of a yes/no
+/// column is empty, `Đạt` or `Không đạt` follows no pattern a processor can predict, and
+/// each branch it guessed wrong cost more than reading the cell.
+#[inline(always)]
+pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value>> {
+    const READ: [Option<Option<Value>>; 4] = [
+        None,
+        Some(None),
+        Some(Some(Value::Bool(true))),
+        Some(Some(Value::Bool(false))),
+    ];
+    let len = record.get(start..end)?.len();
+    let word = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(*record.get(at..)?.first_chunk::<8>()?))
+    };
+    let (head, tail) = (word(start)?, word(start + 5)?);
+    let (one, three, six) = (head & 0xFF, head & 0xFF_FFFF, head & 0xFFFF_FFFF_FFFF);
+    let yes = ((len == 1) & ((one | 0x20 == u64::from(b'x')) | (one == u64::from(b'1'))))
+        | ((len == 3) & is(three, CO))
+        | ((len == 6) & is(six, DAT));
+    let no = ((len == 1) & (one == u64::from(b'0')))
+        | ((len == 6) & is(six, KHONG))
+        | ((len == 13) & is(head, KHONG_) & is(tail, _DAT));
+    // At most one of the three holds.
+    let at = usize::from(len == 0) | (usize::from(yes) << 1) | (usize::from(no) * 3);
+    READ.get(at).copied().flatten()
 }
 
 /// The yes/no spellings of most files, precomposed (NFC) as keyboards and spreadsheets
 /// write them, in any case, one space between words: `Đạt`, `Không đạt`, `Không`, `Có`,
 /// `x`, `1`, `0`. Matched in a few word comparisons, without folding; `None` for anything
 /// else.
+#[inline]
 fn common_yes_no(cell: &[u8]) -> Option<bool> {
-    const DAT: (u64, u64) = pattern(*b"\xC4\x91\xE1\xBA\xA1t", [0, 1, 0, 0, 1, 0x20]);
-    const KHONG: (u64, u64) = pattern(*b"kh\xC3\xB4ng", [0x20, 0x20, 0, 0x20, 0x20, 0x20]);
-    const CO: (u64, u64) = pattern(*b"c\xC3\xB3", [0x20, 0, 0x20]);
-    // `không đạt` is 13 bytes: its first 8 and its last 8.
-    const KHONG_: (u64, u64) = pattern(
-        *b"kh\xC3\xB4ng \xC4",
-        [0x20, 0x20, 0, 0x20, 0x20, 0x20, 0, 0],
-    );
-    const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
     match *cell {
         [b'x' | b'X' | b'1'] => Some(true),
         [b'0'] => Some(false),

@@ -34,7 +34,7 @@ use context::RowCtx;
 use fractions::Fractions;
 use memo::Memo;
 use record::{Record, csv_error, field_count_help, is_blank};
-use row::{nfc_fast, read_row};
+use row::{Plan, nfc_fast, read_row};
 
 pub use header::HEADER_SCAN;
 pub use record::RecordSource;
@@ -254,6 +254,8 @@ pub struct RowReader<'a, S: RecordSource> {
     opts: &'a ReadOptions,
     headers: Vec<String>,
     cols: Option<Columns>,
+    /// How the measure cells of each row are read (from `cols`).
+    plan: Plan,
     zone_col: Option<usize>,
     keep_cols: Vec<usize>,
     header_line: u64,
@@ -297,6 +299,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             opts,
             headers: Vec::new(),
             cols: None,
+            plan: Plan::default(),
             zone_col: None,
             keep_cols: Vec::new(),
             header_line: 1,
@@ -416,6 +419,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             let mut row = read_row(
                 &self.rec,
                 cols,
+                &self.plan,
                 self.zone_col,
                 self.rs,
                 self.opts,

@@ -898,10 +898,85 @@ fn agrees(cell: &str) -> Result<(), TestCaseError> {
                     _ => prop_assert_eq!(&got, &want, "{}", case),
                 }
                 prop_assert_eq!(&coerce(cell, kind, rules), &got, "{}", case);
+                in_place_is_the_whole_rule(cell.as_bytes(), kind, rules)?;
             }
         }
     }
     Ok(())
+}
+
+/// The row reader's in-place path ([`coerce_common`]) reads `cell` as the whole rule
+/// ([`coerce_rest`], which never takes that path) reads it, value and scale, or leaves it.
+fn in_place_is_the_whole_rule(
+    cell: &[u8],
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Result<(), TestCaseError> {
+    let Some(fast) = coerce_common(cell, kind, rules) else {
+        return Ok(());
+    };
+    let whole = coerce_rest(cell, kind, rules);
+    let case = format!("{cell:?} as {kind:?} with {rules:?}");
+    match (&whole, fast) {
+        (Ok(Some(Value::Num(w))), Value::Num(f)) => {
+            prop_assert_eq!(*w, f, "{}", case);
+            prop_assert_eq!(w.scale(), f.scale(), "{}", case);
+            prop_assert_eq!(w.serialize(), f.serialize(), "{}", case);
+        }
+        _ => prop_assert_eq!(whole, Ok(Some(fast)), "{}", case),
+    }
+    Ok(())
+}
+
+/// The cells of real files take the in-place path: yes/no in the spellings of keyboards and
+/// spreadsheets, plain numbers, a percentage with a decimal comma; anything else is left.
+#[test]
+fn common_cells_are_read_in_place() {
+    let yes_no = [
+        ("Đạt", true),
+        ("Không đạt", false),
+        ("KHÔNG ĐẠT", false),
+        ("Không", false),
+        ("Có", true),
+        ("x", true),
+        ("1", true),
+        ("0", false),
+        (" Đạt\r", true),
+    ];
+    for (cell, b) in yes_no {
+        assert_eq!(
+            coerce_common(cell.as_bytes(), MeasureKind::Bool, AUTO),
+            Some(Value::Bool(b)),
+            "{cell:?}"
+        );
+    }
+    for (cell, kind, want) in [
+        ("71,4", MeasureKind::Percent, "71.4"),
+        ("100", MeasureKind::Percent, "100"),
+        ("85.50%", MeasureKind::Percent, "85.50"),
+        ("41", MeasureKind::Number, "41"),
+        ("2", MeasureKind::Count, "2"),
+        ("12,5", MeasureKind::Number, "12.5"),
+    ] {
+        assert_eq!(
+            coerce_common(cell.as_bytes(), kind, AUTO),
+            num(want),
+            "{cell:?}"
+        );
+    }
+    for (cell, kind) in [
+        ("Dat", MeasureKind::Bool),
+        ("Không  đạt", MeasureKind::Bool),
+        ("", MeasureKind::Bool),
+        ("  ", MeasureKind::Number),
+        ("1,234", MeasureKind::Number),
+        ("-5", MeasureKind::Number),
+        ("130", MeasureKind::Percent),
+        ("2.5", MeasureKind::Count),
+        ("85 %", MeasureKind::Percent),
+    ] {
+        assert_eq!(coerce_common(cell.as_bytes(), kind, AUTO), None, "{cell:?}");
+    }
 }
 
 /// Pieces of cells: digits, marks, signs, spaces (ASCII and Unicode), letters, and yes/no
@@ -1113,6 +1188,7 @@ proptest! {
             Ok(text) => agrees(text)?,
             Err(_) => {
                 for kind in KINDS {
+                    in_place_is_the_whole_rule(&cell, kind, AUTO)?;
                     let want = if kind == MeasureKind::Bool { "not-a-bool" } else { "not-a-number" };
                     prop_assert_eq!(coerce_bytes(&cell, kind, AUTO).map_err(|e| e.code), Err(want));
                 }
@@ -1203,6 +1279,9 @@ fn near_spellings_of_yes_no_read_as_the_reference_reads_them() {
             "{cell:?}"
         );
         assert_eq!(coerce(cell, MeasureKind::Bool, AUTO), want, "{cell:?}");
+        if let Err(e) = in_place_is_the_whole_rule(cell.as_bytes(), MeasureKind::Bool, AUTO) {
+            panic!("{e}");
+        }
     }
 }
 
@@ -1268,5 +1347,130 @@ fn near_misses_of_yes_no_are_not_a_bool() {
             Err("not-a-bool"),
             "{cell:?}"
         );
+    }
+}
+
+/// `yes_no_at` reads the empty cell and the spellings of `common_yes_no` in place, as
+/// `coerce_bytes` reads them, and leaves every other cell and a cell near the record's end.
+#[test]
+fn yes_no_at_reads_the_common_cells_of_a_record() {
+    let record = "Đạt,Không đạt,,KHÔNG ĐẠT,đẠt,x,X,1,0,Có,cÓ,KHÔNG,Dat, Đạt,Không  đạt,Ðạt,chưa đạt,y,2,co,12345678901234\n";
+    let cells: Vec<(usize, usize)> = {
+        let mut at = 0;
+        record
+            .trim_end()
+            .split(',')
+            .map(|c| {
+                let span = (at, at + c.len());
+                at += c.len() + 1;
+                span
+            })
+            .collect()
+    };
+    let got: Vec<_> = cells
+        .iter()
+        .map(|&(s, e)| yes_no_at(record.as_bytes(), s, e))
+        .collect();
+    let yes = Some(Some(Value::Bool(true)));
+    let no = Some(Some(Value::Bool(false)));
+    assert_eq!(
+        got,
+        [
+            yes,
+            no,
+            Some(None),
+            no,
+            yes,
+            yes,
+            yes,
+            yes,
+            no,
+            yes,
+            yes,
+            no,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None
+        ]
+    );
+    // Within 13 bytes of the end: left to `coerce_bytes`.
+    let end = "1,Đạt\n";
+    assert_eq!(yes_no_at(end.as_bytes(), 2, 7), None);
+    assert_eq!(yes_no_at(end.as_bytes(), 2, 99), None);
+    assert_eq!(yes_no_at(end.as_bytes(), 5, 2), None);
+}
+
+/// Cells of yes/no columns, and bytes next to them.
+fn yes_no_piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "Đạt",
+            "đạt",
+            "ĐẠT",
+            "đẠt",
+            "Không đạt",
+            "KHÔNG ĐẠT",
+            "không Đạt",
+            "Không",
+            "Có",
+            "x",
+            "1",
+            "0",
+            "",
+            " ",
+            ",",
+            "\n",
+            "\r",
+            "Dat",
+            "Ðạt",
+            "Đạt ",
+            "Không  đạt",
+            "Khong đạt",
+            "đẹt",
+            "chưa đạt",
+            "a\u{323}",
+            "t",
+            "g",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        prop::collection::vec(any::<u8>(), 0..3),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Wherever a cell starts and ends in a record, `yes_no_at` reads it as `coerce_bytes`
+    /// reads it, or leaves it.
+    #[test]
+    fn yes_no_at_is_coerce_bytes(
+        pieces in prop::collection::vec(yes_no_piece(), 1..8),
+        cut in (0usize..64, 0usize..20),
+    ) {
+        let record = pieces.concat();
+        let mut spans = vec![(cut.0, cut.0 + cut.1)];
+        let mut at = 0;
+        for p in &pieces {
+            spans.push((at, at + p.len()));
+            at += p.len();
+        }
+        for (start, end) in spans {
+            if let Some(v) = yes_no_at(&record, start, end) {
+                let cell = record.get(start..end);
+                prop_assert!(cell.is_some());
+                prop_assert_eq!(
+                    coerce_bytes(cell.unwrap_or_default(), MeasureKind::Bool, AUTO),
+                    Ok(v),
+                    "{:?}",
+                    String::from_utf8_lossy(&record)
+                );
+            }
+        }
     }
 }

@@ -69,10 +69,15 @@ impl<S: RecordSource> RowReader<'_, S> {
     }
 }
 
+#[inline]
 pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Option<Value>) {
     let Some(Value::Num(n)) = v else {
         return;
     };
+    if f.sample.is_some() && f.percentage.is_some() {
+        // Both slots are filled: nothing more to learn from this column.
+        return;
+    }
     // Which slot the value would fill; once it is filled, the cell's text is not looked at
     // (most percent cells of a file, issue #14).
     let slot = match above_zero_and_one(n) {
@@ -94,12 +99,28 @@ pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Optio
 /// Whether `n` is above 0 and whether it is above 1, from its mantissa and scale (`n` is
 /// `mantissa / 10^scale`): what `n > Decimal::ZERO` and `n > Decimal::ONE` say, without the
 /// rescaling of a general comparison (every percent cell of a file passes here, issue #14).
+#[inline]
 pub(super) fn above_zero_and_one(n: Decimal) -> (bool, bool) {
     let mantissa = n.mantissa();
     // A scale is at most 28, and 10^28 fits an i128.
-    let unit = 10i128.checked_pow(n.scale()).unwrap_or(i128::MAX);
+    let unit = POWERS_OF_10
+        .get(n.scale() as usize)
+        .copied()
+        .unwrap_or(i128::MAX);
     (mantissa > 0, mantissa > unit)
 }
+
+/// `10^i` for every scale a `Decimal` has (0 to 28): a look-up, where `checked_pow` was a
+/// loop per percent cell (issue #14).
+const POWERS_OF_10: [i128; 29] = {
+    let mut p = [1i128; 29];
+    let mut i = 1;
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
 
 /// A fraction's text as the percentage it would be: `0.85` → `85`, `1` → `100`, moving the
 /// decimal point (either mark) two places without rounding.

@@ -173,6 +173,7 @@ impl<S: RecordSource> RowReader<'_, S> {
             }
         }
         self.zone_col = zone_col;
+        self.plan = super::row::Plan::new(&cols, self.rs);
         self.cols = Some(cols);
         self.done = false;
     }

@@ -18,24 +18,31 @@ pub(super) struct Memo {
     /// The last district and province cells, as text.
     pub(super) district: LastText,
     pub(super) province: LastText,
+    /// The last province whose region named a zone, and that zone (issue #14: the province
+    /// memo hashed the name and copied its region's code for every row).
+    pub(super) province_zone: Option<(String, usize)>,
 }
 
 /// The text of the last cell read in a column, trimmed and NFC ([`nfc_fast`]): neighbouring
-/// rows mostly share their district and province, and comparing a cell with the last one
-/// takes less than checking it is composed (issue #14). One entry: memory stays flat.
+/// rows mostly share their district and province, and comparing a cell's bytes with the last
+/// one's takes less than reading them as text, trimming and checking they are composed
+/// (issue #14). One entry: memory stays flat.
 #[derive(Default)]
 pub(super) struct LastText {
-    raw: String,
-    text: String,
+    raw: Vec<u8>,
+    text: Option<String>,
 }
 
 impl LastText {
-    /// `nfc_fast(cell)`, worked out only when the cell differs from the last.
-    pub(super) fn get(&mut self, cell: &str) -> String {
-        if cell != self.raw {
+    /// The cell's text, trimmed, NFC, `None` when empty: worked out only when the cell's
+    /// bytes differ from the last.
+    pub(super) fn get(&mut self, cell: &[u8]) -> Option<String> {
+        if cell != self.raw.as_slice() {
             self.raw.clear();
-            self.raw.push_str(cell);
-            self.text = nfc_fast(cell);
+            self.raw.extend_from_slice(cell);
+            self.text = Some(std::str::from_utf8(cell).unwrap_or("").trim())
+                .filter(|s| !s.is_empty())
+                .map(nfc_fast);
         }
         self.text.clone()
     }

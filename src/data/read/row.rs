@@ -11,7 +11,7 @@ use super::unit_list::check_unit;
 use super::year::year;
 use super::zone::{overrides, zone};
 use super::{ReadOptions, Row};
-use crate::data::coerce::coerce_bytes;
+use crate::data::coerce::{Value, coerce_bytes, coerce_common, yes_no_at};
 use crate::data::columns::{Columns, Ident};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
@@ -19,10 +19,66 @@ use crate::text::{echo, nfc};
 
 /// [`nfc`] without the allocation-heavy pass when the text is already composed.
 pub(super) fn nfc_fast(s: &str) -> String {
-    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if surely_nfc(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s.to_string()
     } else {
         nfc(s)
+    }
+}
+
+/// Whether the UTF-8 text `s` is NFC for certain, from its bytes: every character is below
+/// U+0300 (ASCII, Latin-1, Latin Extended-A and -B) or in U+1E00–U+1EFF (Latin Extended
+/// Additional: the precomposed Vietnamese letters). Each of those is its own NFC and starts
+/// no composition (quick check `Yes`, combining class 0; a test checks every one), so such a
+/// text is NFC. Names of Vietnamese places are such texts, and this test is a pass over bytes
+/// without branches where `is_nfc_quick` looks each character up (issue #14). `false` says
+/// nothing: the caller asks `is_nfc_quick`.
+pub(super) fn surely_nfc(s: &[u8]) -> bool {
+    // Lead bytes up to 0xCB start characters below U+0300; continuation bytes are below
+    // 0xC0; 0xE1 starts U+1000–U+1FFF, narrowed below.
+    if !s
+        .iter()
+        .fold(true, |ok, &b| ok & ((b < 0xCC) | (b == 0xE1)))
+    {
+        return false;
+    }
+    let mut rest = s;
+    while let Some(at) = memchr::memchr(0xE1, rest) {
+        // U+1E00–U+1EFF is E1 B8–BB and one continuation byte.
+        if !matches!(rest.get(at + 1), Some(0xB8..=0xBB)) {
+            return false;
+        }
+        rest = rest.get(at + 1..).unwrap_or_default();
+    }
+    true
+}
+
+/// A file's measure cells, grouped by how they are read: the yes/no cells first, in one
+/// loop with no branch on the kind of each column (issue #14: in a file whose columns mix
+/// kinds, that branch was guessed wrong about as often as a yes/no cell was read), then the
+/// others. Made once per file, from its columns.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// (measure, column) of each yes/no measure the file has.
+    yes_no: Vec<(usize, usize)>,
+    /// (measure, column) of each other measure the file has, in measure order.
+    others: Vec<(usize, usize)>,
+}
+
+impl Plan {
+    pub(super) fn new(cols: &Columns, rs: &Ruleset) -> Self {
+        let mut plan = Plan::default();
+        for (mi, (col, m)) in cols.measures.iter().zip(&rs.measures).enumerate() {
+            let Some(col) = *col else {
+                continue;
+            };
+            if m.kind == MeasureKind::Bool {
+                plan.yes_no.push((mi, col));
+            } else {
+                plan.others.push((mi, col));
+            }
+        }
+        plan
     }
 }
 
@@ -30,6 +86,7 @@ pub(super) fn nfc_fast(s: &str) -> String {
 pub(super) fn read_row(
     rec: &Record,
     cols: &Columns,
+    plan: &Plan,
     zone_col: Option<usize>,
     rs: &Ruleset,
     opts: &ReadOptions,
@@ -43,47 +100,16 @@ pub(super) fn read_row(
             .filter(|s| !s.is_empty())
             .map(nfc_fast)
     };
-    let numbers = opts.numbers();
-    let mut values = Vec::with_capacity(cols.measures.len());
-    for (mi, col) in cols.measures.iter().enumerate() {
-        let Some(col) = col.filter(|_| !shifted) else {
-            values.push(None);
-            continue;
-        };
-        let cell = rec.bytes(col).unwrap_or(b"");
-        if cell.is_empty() {
-            // No data, as `coerce` reads it, without the call.
-            values.push(None);
-            continue;
-        }
-        let kind = rs.measures[mi].kind;
-        match coerce_bytes(cell, kind, numbers) {
-            Ok(v) => {
-                if kind == MeasureKind::Percent && !opts.fraction_percent {
-                    track_fraction(&mut cx.fractions[mi], cx.line, cell, v);
-                }
-                values.push(v);
-            }
-            Err(e) => {
-                let value = std::str::from_utf8(cell).unwrap_or("").trim();
-                let msg = if e.code == "ambiguous-number" {
-                    format!("`{}` reads two ways", echo(value))
-                } else {
-                    format!("`{}` is not valid", echo(value))
-                };
-                cx.cell_problem(e.code, col, value, &msg, &e.expected);
-                values.push(None);
-            }
-        }
+    // A row with its cells shifted has no data.
+    let mut values = vec![None; cols.measures.len()];
+    if !shifted {
+        read_values(rec, cols, plan, rs, opts, cx, &mut values);
     }
     overrides(rec, cols, rs, &values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
     // Cells that repeat from row to row are worked out once per change.
     let repeated = |c: Option<usize>, last: &mut LastText| -> Option<String> {
-        c.and_then(|c| rec.get(c))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| last.get(s))
+        c.and_then(|c| rec.bytes(c)).and_then(|cell| last.get(cell))
     };
     let province = repeated(cols.ident(Ident::Province), &mut cx.memo.province);
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
@@ -106,5 +132,114 @@ pub(super) fn read_row(
         values,
         kept: Vec::new(),
         notes: Vec::new(),
+    }
+}
+
+/// The measure cells of a row into `values` (all `None` on entry). What a row gives is what
+/// reading its cells one by one in measure order gives, every diagnostic in that order: the
+/// yes/no cells [`yes_no_at`] reads (empty, `Đạt`, `Không đạt`, `x`…) have no diagnostic
+/// and take a first pass; the other cells follow in measure order, the yes/no cells spelled
+/// otherwise among them at their place.
+fn read_values(
+    rec: &Record,
+    cols: &Columns,
+    plan: &Plan,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    cx: &mut RowCtx<'_>,
+    values: &mut [Option<Value>],
+) {
+    let (record, spans) = (rec.raw.bytes(), rec.raw.spans());
+    // The yes/no measures left for the general rule, one bit each.
+    let mut left = 0u128;
+    let mut overflow = false;
+    for &(mi, col) in &plan.yes_no {
+        let read = spans
+            .get(col)
+            .and_then(|&(start, end)| yes_no_at(record, start, end));
+        match (read, values.get_mut(mi)) {
+            (Some(v), Some(slot)) => *slot = v,
+            _ => match 1u128.checked_shl(mi as u32) {
+                Some(bit) if mi < 128 => left |= bit,
+                _ => overflow = true,
+            },
+        }
+    }
+    if overflow {
+        // Past 128 measures, a row with a yes/no cell spelled otherwise: every cell that
+        // was not read, in measure order.
+        for (mi, col) in cols.measures.iter().enumerate() {
+            let Some(col) = *col else {
+                continue;
+            };
+            let done = rs.measures[mi].kind == MeasureKind::Bool
+                && spans
+                    .get(col)
+                    .and_then(|&(start, end)| yes_no_at(record, start, end))
+                    .is_some();
+            if !done {
+                read_cell(rec, mi, col, rs, opts, cx, values);
+            }
+        }
+        return;
+    }
+    // The yes/no measures left that come before measure `before`, in order.
+    let mut left_before = |before: usize, cx: &mut RowCtx<'_>, values: &mut [Option<Value>]| {
+        while left != 0 && (left.trailing_zeros() as usize) < before {
+            let mi = left.trailing_zeros() as usize;
+            left &= left - 1;
+            if let Some(&Some(col)) = cols.measures.get(mi) {
+                read_cell(rec, mi, col, rs, opts, cx, values);
+            }
+        }
+    };
+    for &(mi, col) in &plan.others {
+        left_before(mi, cx, values);
+        read_cell(rec, mi, col, rs, opts, cx, values);
+    }
+    left_before(usize::MAX, cx, values);
+}
+
+/// Measure `mi`'s cell, in column `col`, into `values[mi]`: coerced by its kind, a percent
+/// cell tracked for the scale checks, a bad cell reported.
+#[inline]
+fn read_cell(
+    rec: &Record,
+    mi: usize,
+    col: usize,
+    rs: &Ruleset,
+    opts: &ReadOptions,
+    cx: &mut RowCtx<'_>,
+    values: &mut [Option<Value>],
+) {
+    let cell = rec.bytes(col).unwrap_or(b"");
+    if cell.is_empty() {
+        // No data, as `coerce` reads it, without the call.
+        return;
+    }
+    let kind = rs.measures[mi].kind;
+    let numbers = opts.numbers();
+    // The common spellings in place; the rest through the whole rule (issue #14).
+    let value = match coerce_common(cell, kind, numbers) {
+        Some(v) => Some(v),
+        None => match coerce_bytes(cell, kind, numbers) {
+            Ok(v) => v,
+            Err(e) => {
+                let value = std::str::from_utf8(cell).unwrap_or("").trim();
+                let msg = if e.code == "ambiguous-number" {
+                    format!("`{}` reads two ways", echo(value))
+                } else {
+                    format!("`{}` is not valid", echo(value))
+                };
+                cx.cell_problem(e.code, col, value, &msg, &e.expected);
+                return;
+            }
+        },
+    };
+    if kind == MeasureKind::Percent && !opts.fraction_percent {
+        track_fraction(&mut cx.fractions[mi], cx.line, cell, value);
+    }
+    if let Some(slot) = values.get_mut(mi) {
+        *slot = value;
     }
 }

@@ -343,10 +343,66 @@ fn blank_rows_are_skipped_whatever_their_spaces() {
 fn last_text_composes_each_new_cell_and_reuses_a_repeated_one() {
     let mut last = super::memo::LastText::default();
     // `Hà Nội` decomposed (a + combining grave), then composed, then the same again.
-    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
-    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
-    assert_eq!(last.get("Huế"), "Huế");
-    assert_eq!(last.get("Ha\u{300} Nội"), "Hà Nội");
+    let mut get = |cell: &str| last.get(cell.as_bytes());
+    assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
+    assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
+    assert_eq!(get("Huế").as_deref(), Some("Huế"));
+    assert_eq!(
+        get(" Huế\u{a0}").as_deref(),
+        Some("Huế"),
+        "trimmed as str::trim"
+    );
+    assert_eq!(get(" \u{3000}"), None, "empty once trimmed");
+    assert_eq!(get(" \u{3000}"), None);
+    assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
+}
+
+/// Every character `surely_nfc` lets through is its own NFC and starts no composition, so a
+/// text of them is NFC: what `is_nfc_quick` would say, without looking each one up.
+#[test]
+fn surely_nfc_lets_through_only_characters_that_are_nfc() {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    let mut passed = 0;
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        let mut buf = [0u8; 4];
+        if !super::row::surely_nfc(c.encode_utf8(&mut buf).as_bytes()) {
+            continue;
+        }
+        passed += 1;
+        assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+    }
+    // Below U+0300 and U+1E00–U+1EFF, nothing else.
+    assert_eq!(passed, 0x300 + 0x100);
+    for composed in [
+        "Xã Bắc Sơn",
+        "Huyện Sóc Sơn",
+        "Thành phố Hà Nội",
+        "ĐỨC",
+        "x",
+    ] {
+        assert!(super::row::surely_nfc(composed.as_bytes()), "{composed}");
+    }
+    // Decomposed, or a letter outside the ranges: left to `is_nfc_quick`.
+    for other in [
+        "Ha\u{300}",
+        "Hà Nội\u{301}",
+        "\u{1f600}",
+        "Ω",
+        "ﬁ",
+        "\u{2000}",
+    ] {
+        assert!(!super::row::surely_nfc(other.as_bytes()), "{other:?}");
+    }
+}
+
+proptest::proptest! {
+    /// `nfc_fast` is `nfc`, whichever way it decides.
+    #[test]
+    fn nfc_fast_is_nfc(s in "(\\PC|[\u{300}-\u{36f}\u{1e00}-\u{1eff}ạắệ]){0,12}") {
+        proptest::prop_assert_eq!(super::row::nfc_fast(&s), crate::text::nfc(&s));
+    }
 }
 
 proptest::proptest! {
@@ -362,4 +418,158 @@ proptest::proptest! {
             (n > rust_decimal::Decimal::ZERO, n > rust_decimal::Decimal::ONE)
         );
     }
+}
+
+/// Cells of every kind, good and bad, for rows whose columns mix kinds.
+fn mixed_cell(bool_kind: bool) -> impl proptest::strategy::Strategy<Value = &'static str> {
+    let cells: Vec<&'static str> = if bool_kind {
+        vec![
+            "",
+            "Đạt",
+            "Không đạt",
+            "KHÔNG ĐẠT",
+            "x",
+            "X",
+            "0",
+            "1",
+            "Có",
+            "Không",
+            "dat",
+            " Đạt",
+            "có lẽ",
+            "chưa đạt",
+            "no",
+            "\u{a0}",
+            "Ðạt",
+            "2",
+        ]
+    } else {
+        vec![
+            "", "12", "71,4", "85.5%", "1,234", "nhiều", "-5", "0,5", "2", " 7 ", "Đạt",
+        ]
+    };
+    proptest::sample::select(cells)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// A row reads as its cells read one by one in measure order, with `coerce`: the same
+    /// values, and the same diagnostics in the same order (yes/no cells are read in a pass
+    /// of their own first, issue #14).
+    #[test]
+    fn a_row_reads_as_its_cells_one_by_one(
+        rows in proptest::collection::vec(
+            (
+                proptest::collection::vec(mixed_cell(true), 4),
+                proptest::collection::vec(mixed_cell(false), 5),
+            ),
+            1..5,
+        ),
+        lenient: bool,
+    ) {
+        use crate::data::coerce::coerce;
+        let rs = ruleset();
+        // Yes/no and other measures in turn.
+        let header = [
+            "general_plan_approved", "income_per_capita", "field_tourism",
+            "irrigated_area_pct", "field_production", "stunting_under5_pct",
+            "extremely_difficult", "temporary_houses", "smart_villages",
+        ];
+        let mut text = format!("code,name,province,year,{}\n", header.join(","));
+        let mut cells_of = Vec::new();
+        for (yes_no, others) in &rows {
+            let cells = [
+                yes_no[0], others[0], yes_no[1], others[1], yes_no[2], others[2], yes_no[3],
+                others[3], others[4],
+            ];
+            let quoted: Vec<String> = cells.iter().map(|c| format!("\"{c}\"")).collect();
+            text.push_str(&format!(",,Hải Dương,2025,{}\n", quoted.join(",")));
+            cells_of.push(cells);
+        }
+        let opts = opts(lenient);
+        let mut rdr = RowReader::new(text.as_bytes(), "f.csv", 0, &rs, &opts);
+        let mut got_rows = Vec::new();
+        while let Some(r) = rdr.next_row() {
+            got_rows.push(r);
+        }
+        let end = rdr.finish();
+        let got_diags: Vec<(&str, u64, u64)> = end
+            .diags
+            .iter()
+            .filter_map(|d| {
+                let at = d.location.as_ref()?;
+                Some((d.code, at.line?, at.column?))
+            })
+            .filter(|&(_, line, _)| line > 1)
+            .collect();
+        let mut want_diags = Vec::new();
+        let mut want_values = Vec::new();
+        for (r, cells) in cells_of.iter().enumerate() {
+            let line = r as u64 + 2;
+            let mut values = Vec::new();
+            let mut bad = false;
+            for m in &rs.measures {
+                let Some(k) = header.iter().position(|h| *h == m.id) else {
+                    values.push(None);
+                    continue;
+                };
+                match coerce(cells[k], m.kind, opts.numbers()) {
+                    Ok(v) => values.push(v),
+                    Err(e) => {
+                        bad = true;
+                        want_diags.push((e.code, line, k as u64 + 5));
+                        values.push(None);
+                    }
+                }
+            }
+            if lenient || !bad {
+                want_values.push(values);
+            }
+        }
+        let got_values: Vec<_> = got_rows.iter().map(|r| r.values.clone()).collect();
+        proptest::prop_assert_eq!(got_values, want_values);
+        // The scale checks of percent columns are judged at the end of the file.
+        let cell_diags: Vec<_> = got_diags
+            .into_iter()
+            .filter(|(code, _, _)| !matches!(*code, "mixed-percent-scale" | "percent-as-fraction"))
+            .collect();
+        proptest::prop_assert_eq!(cell_diags, want_diags);
+    }
+}
+
+/// The zone of the last province is reused only for the same province: a change of province,
+/// an unknown one in between, and a return all read as each row alone reads.
+#[test]
+fn a_province_zone_is_reused_only_for_the_same_province() {
+    let rs = ruleset();
+    let rows = [
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+        ",,Atlantis,2025,61,85,12,0,Đạt,0",
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+        ",,Lào Cai,2025,61,85,12,0,Đạt,0",
+        ",,Hải Dương,2025,61,85,12,0,Đạt,0",
+    ];
+    let text = file(&rows);
+    let read = read_csv(text.as_bytes(), "f.csv", 0, &rs, &opts(false));
+    let zone = |id: &str| rs.zone_index(id).unwrap_or(usize::MAX);
+    let got: Vec<(u64, usize)> = read.rows.iter().map(|r| (r.line, r.zone)).collect();
+    assert_eq!(
+        got,
+        [
+            (2, zone("RRD")),
+            (3, zone("RRD")),
+            (5, zone("RRD")),
+            (6, zone("NMM")),
+            (7, zone("RRD"))
+        ]
+    );
+    let unknown: Vec<_> = read
+        .diags
+        .iter()
+        .filter(|d| d.code == "unknown-province")
+        .filter_map(|d| d.location.as_ref()?.line)
+        .collect();
+    assert_eq!(unknown, [4]);
 }

@@ -98,9 +98,18 @@ pub(super) fn zone(
     let pcol = cols.ident(Ident::Province);
     match (rs.zoning, province, pcol) {
         (crate::ruleset::model::Zoning::Region, Some(p), Some(pcol)) => {
+            // Neighbouring rows mostly share their province: its zone, as last worked out.
+            if let Some((last, z)) = &cx.memo.province_zone
+                && last == p
+            {
+                return (*z, ZoneFrom::Province);
+            }
             match memo(&mut cx.memo.provinces, p, || lookup(opts.province_set, p)) {
                 Lookup::Region(code) => match rs.zone_index(&code) {
-                    Some(z) => (z, ZoneFrom::Province),
+                    Some(z) => {
+                        cx.memo.province_zone = Some((p.to_string(), z));
+                        (z, ZoneFrom::Province)
+                    }
                     None => {
                         cx.cell_error(
                             "unknown-zone",
