@@ -107,8 +107,8 @@ pub fn coerce_bytes(
     }
 }
 
-/// The cells most files hold, read in place: the yes/no spellings of [`common_yes_no`] and
-/// the numbers of [`plain`], after trimming ASCII whitespace. `Some(v)` only where
+/// The cells most files hold, read in place: the yes/no spellings of `common_yes_no` and
+/// the numbers of `plain`, after trimming ASCII whitespace. `Some(v)` only where
 /// [`coerce_bytes`] gives `Ok(Some(v))` (the same value and scale: a test holds this path to
 /// the general rule); `None` leaves the cell to [`coerce_bytes`]. Inlined into the row
 /// reader's loop (issue #14): the value stays in registers, where the `Result` of
@@ -635,7 +635,7 @@ const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0,
 
 /// A yes/no cell as the row reader finds it: `record[start..end]`, a field of a record
 /// whose bytes go on after it. `Some` for the empty cell (`Some(None)`: no data) and for the
-/// spellings of [`common_yes_no`] written exactly (`Đạt`, `Không đạt`, `Không`, `Có`
+/// spellings of `common_yes_no` written exactly (`Đạt`, `Không đạt`, `Không`, `Có`
 /// precomposed, in any case, `x`, `1`, `0`; nothing around them), with what
 /// [`coerce_bytes`] reads them as; `None` for any other cell, and for a cell within 13 bytes
 /// of the record's end: [`coerce_bytes`] reads those.
