@@ -6,46 +6,25 @@
 //!
 //!   cargo run --release --example read_only -- FILE.csv [ROWS [PASSES]]
 
+mod common;
+
 use std::process::ExitCode;
 use std::time::Instant;
 
+use common::Setup;
+
 use ntm::data::read::{ReadOptions, RowReader};
-use ntm::ruleset::{builtin, load_str};
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let Some(path) = args.next() else {
-        eprintln!("usage: read_only FILE.csv [ROWS [PASSES]]");
-        return ExitCode::from(2);
-    };
-    let limit: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let passes: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("read_only: {path}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    // The first `limit` rows, cut at a line end.
-    let mut end = bytes.len();
-    let mut lines = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' {
-            lines += 1;
-            if lines > limit {
-                end = i + 1;
-                break;
-            }
-        }
-    }
-    let Some((id, text)) = builtin::get(builtin::DEFAULT_ID) else {
-        eprintln!("read_only: no default ruleset");
-        return ExitCode::from(2);
-    };
-    let Some(rs) = load_str(text, id).0 else {
-        eprintln!("read_only: the default ruleset does not load");
-        return ExitCode::from(2);
+    let Setup {
+        path,
+        bytes,
+        end,
+        passes,
+        rs,
+    } = match common::setup("read_only", 100_000, 5) {
+        Ok(s) => s,
+        Err(exit) => return exit,
     };
     let opts = ReadOptions::default();
     let mut best = f64::INFINITY;
