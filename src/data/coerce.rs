@@ -125,9 +125,9 @@ pub fn coerce_common(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Opti
 }
 
 /// [`coerce_bytes`] without its common spellings: trimming, the empty cell, then the whole
-/// rule ([`general`]).
+/// rule (`general`). For a cell [`coerce_common`] left, so it is not tried twice.
 #[inline(never)]
-fn coerce_rest(
+pub(crate) fn coerce_rest(
     cell: &[u8],
     kind: MeasureKind,
     rules: NumberRules,

@@ -11,7 +11,7 @@ use super::unit_list::check_unit;
 use super::year::year;
 use super::zone::{overrides, zone};
 use super::{ReadOptions, Row};
-use crate::data::coerce::{Value, coerce_bytes, coerce_common, yes_no_at};
+use crate::data::coerce::{Value, coerce_common, coerce_rest, yes_no_at};
 use crate::data::columns::{Columns, Ident};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
@@ -103,7 +103,7 @@ pub(super) fn read_row(
     // A row with its cells shifted has no data.
     let mut values = vec![None; cols.measures.len()];
     if !shifted {
-        read_values(rec, cols, plan, rs, opts, cx, &mut values);
+        read_values(rec, plan, rs, opts, cx, &mut values);
     }
     overrides(rec, cols, rs, &values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
@@ -142,7 +142,6 @@ pub(super) fn read_row(
 /// otherwise among them at their place.
 fn read_values(
     rec: &Record,
-    cols: &Columns,
     plan: &Plan,
     rs: &Ruleset,
     opts: &ReadOptions,
@@ -150,54 +149,28 @@ fn read_values(
     values: &mut [Option<Value>],
 ) {
     let (record, spans) = (rec.raw.bytes(), rec.raw.spans());
-    // The yes/no measures left for the general rule, one bit each.
-    let mut left = 0u128;
-    let mut overflow = false;
+    // The yes/no measures left for the general rule, in measure order (none in most rows:
+    // no allocation).
+    let mut left = Vec::new();
     for &(mi, col) in &plan.yes_no {
         let read = spans
             .get(col)
             .and_then(|&(start, end)| yes_no_at(record, start, end));
         match (read, values.get_mut(mi)) {
             (Some(v), Some(slot)) => *slot = v,
-            _ => match 1u128.checked_shl(mi as u32) {
-                Some(bit) if mi < 128 => left |= bit,
-                _ => overflow = true,
-            },
+            _ => left.push((mi, col)),
         }
     }
-    if overflow {
-        // Past 128 measures, a row with a yes/no cell spelled otherwise: every cell that
-        // was not read, in measure order.
-        for (mi, col) in cols.measures.iter().enumerate() {
-            let Some(col) = *col else {
-                continue;
-            };
-            let done = rs.measures[mi].kind == MeasureKind::Bool
-                && spans
-                    .get(col)
-                    .and_then(|&(start, end)| yes_no_at(record, start, end))
-                    .is_some();
-            if !done {
-                read_cell(rec, mi, col, rs, opts, cx, values);
-            }
-        }
-        return;
-    }
-    // The yes/no measures left that come before measure `before`, in order.
-    let mut left_before = |before: usize, cx: &mut RowCtx<'_>, values: &mut [Option<Value>]| {
-        while left != 0 && (left.trailing_zeros() as usize) < before {
-            let mi = left.trailing_zeros() as usize;
-            left &= left - 1;
-            if let Some(&Some(col)) = cols.measures.get(mi) {
-                read_cell(rec, mi, col, rs, opts, cx, values);
-            }
-        }
-    };
+    let mut left = left.into_iter().peekable();
     for &(mi, col) in &plan.others {
-        left_before(mi, cx, values);
+        while let Some((m, c)) = left.next_if(|&(m, _)| m < mi) {
+            read_cell(rec, m, c, rs, opts, cx, values);
+        }
         read_cell(rec, mi, col, rs, opts, cx, values);
     }
-    left_before(usize::MAX, cx, values);
+    for (m, c) in left {
+        read_cell(rec, m, c, rs, opts, cx, values);
+    }
 }
 
 /// Measure `mi`'s cell, in column `col`, into `values[mi]`: coerced by its kind, a percent
@@ -222,7 +195,7 @@ fn read_cell(
     // The common spellings in place; the rest through the whole rule (issue #14).
     let value = match coerce_common(cell, kind, numbers) {
         Some(v) => Some(v),
-        None => match coerce_bytes(cell, kind, numbers) {
+        None => match coerce_rest(cell, kind, numbers) {
             Ok(v) => v,
             Err(e) => {
                 let value = std::str::from_utf8(cell).unwrap_or("").trim();
