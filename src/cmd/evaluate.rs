@@ -6,12 +6,13 @@ use std::sync::mpsc;
 use anyhow::{Context, bail};
 
 use crate::Exit;
-use crate::cli::EvaluateArgs;
+use crate::cli::{EvaluateArgs, Format};
+use crate::cmd::choose::{self, YearCount};
 use crate::cmd::inputs::Inputs;
 use crate::cmd::meta::MetaFile;
 use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
-use crate::data::read::Row;
+use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
 use crate::eval::{Evaluator, Outcome};
 use crate::margin::Margin;
@@ -104,12 +105,90 @@ impl ErrorsOut<'_> {
 }
 
 /// `ntm evaluate`, writing `--errors-out` through `errors` once it knows what to write.
+///
+/// Without `--rules` or `--year`, a large input is not read ahead for its years (issue
+/// #14): the pass runs with the built-in set its first year guesses, counting every row's
+/// year, and its end checks that reading ahead would have chosen the same set
+/// ([`choose::Guess`]). Until then nothing is written anywhere but to temporary files and
+/// memory; if the guess was wrong, or the pass stopped early, all of it is dropped and the
+/// run starts again as it would have without the guess. Either way the output is the one
+/// the choice made ahead gives.
 fn evaluate(
     args: &EvaluateArgs,
     mut errors: Option<&mut ErrorsOut<'_>>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
+    let mut pick = Pick::Choose;
+    // JSON and NDJSON stream to their output: only into -o's temporary file may they stream
+    // before the choice is confirmed.
+    let guess = (args.input.rules.rules.is_none()
+        && (!streams_json(args) || args.output.is_some()))
+    .then(|| choose::guess(&args.input))
+    .flatten();
+    if let Some(guess) = guess {
+        // What the pass prints is held until the choice is confirmed.
+        let mut held = Vec::new();
+        let mut confirmed = false;
+        let result = evaluate_with(
+            args,
+            errors.as_deref_mut(),
+            out,
+            &mut held,
+            Pick::Guess(guess),
+            &mut confirmed,
+        );
+        match result {
+            Ok(Run::Redo(choice)) => pick = choice.map_or(Pick::Choose, Pick::Chosen),
+            // Stopped before the choice was confirmed: as if it had not been guessed.
+            Err(_) if !confirmed => {}
+            result => {
+                err.write_all(&held)?;
+                return result.map(Run::exit);
+            }
+        }
+    }
+    evaluate_with(args, errors, out, err, pick, &mut false).map(Run::exit)
+}
+
+/// How [`evaluate_with`] comes by its ruleset.
+enum Pick {
+    /// `--rules`, or the built-in set chosen by reading ahead.
+    Choose,
+    /// The built-in set chosen already.
+    Chosen(choose::Choice),
+    /// The built-in set guessed, confirmed at the end of the pass.
+    Guess(choose::Guess),
+}
+
+/// How [`evaluate_with`] ended.
+enum Run {
+    /// The run is over, with this exit.
+    Exit(Exit),
+    /// The guess was not confirmed: run again with this choice, or choosing as usual.
+    Redo(Option<choose::Choice>),
+}
+
+impl Run {
+    fn exit(self) -> Exit {
+        match self {
+            Run::Exit(e) => e,
+            // Only a guessing run asks to be run again.
+            Run::Redo(_) => Exit::Invalid,
+        }
+    }
+}
+
+/// [`evaluate`] with the ruleset of `pick`; `confirmed` is set once a guessed set is
+/// confirmed, from which point the run writes its outputs.
+fn evaluate_with(
+    args: &EvaluateArgs,
+    mut errors: Option<&mut ErrorsOut<'_>>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    pick: Pick,
+    confirmed: &mut bool,
+) -> anyhow::Result<Run> {
     let traits = crate::report::sink::traits(args.format);
     if args.provenance.csv_comments && !traits.csv {
         bail!("--csv-comments applies to --format csv and long, which are CSV");
@@ -138,7 +217,22 @@ fn evaluate(
         errors.check(&inputs)?;
     }
     let opts = super::read_options(&args.input);
-    let (spec, mut chosen) = super::ruleset_spec(&args.input, &opts, err)?;
+    let (spec, mut chosen, mut guess) = match pick {
+        Pick::Choose => {
+            let (spec, chosen) = super::ruleset_spec(&args.input, &opts, err)?;
+            (spec, chosen, None)
+        }
+        Pick::Chosen(c) => (c.id.to_string(), Some(c), None),
+        Pick::Guess(mut g) => {
+            let chosen = choose::Choice {
+                id: g.id,
+                by: String::new(),
+                unread: Vec::new(),
+                opened: g.opened.take(),
+            };
+            (g.id.to_string(), Some(chosen), Some(g))
+        }
+    };
     let (rs, src, ruleset_diags) = super::load_chosen(&spec, &mut chosen, err)?;
     inputs.add_ruleset(&src.files);
     if let Some(errors) = errors.as_deref_mut() {
@@ -158,10 +252,14 @@ fn evaluate(
         m.check(&inputs, &others)?;
     }
     let Some(rs) = rs else {
+        if guess.is_some() {
+            // A built-in set always loads; were it not to, nothing is decided on a guess.
+            return Ok(Run::Redo(None));
+        }
         if let Some(errors) = errors.as_deref_mut() {
             errors.write(&ruleset_diags)?;
         }
-        return Ok(Exit::Invalid);
+        return Ok(Run::Exit(Exit::Invalid));
     };
     super::check_period(&args.input, &rs)?;
     let fail_below = match &args.fail_below {
@@ -187,6 +285,11 @@ fn evaluate(
         None => None,
     };
     let private = file.as_ref().is_some_and(AtomicFile::is_private);
+    if guess.is_some() && streams_json(args) && !private {
+        // -o names a device or a pipe: JSON would stream into it before the choice is
+        // confirmed.
+        return Ok(Run::Redo(None));
+    }
     let out: &mut dyn Write = match file.as_mut() {
         Some(f) => f,
         None => out,
@@ -260,8 +363,10 @@ fn evaluate(
         digest,
         diag_sink,
         |batches| {
+            let mut years = YearCount::default();
             let mut merge = |r: Rendered| -> anyhow::Result<()> {
                 tally.merge(&r.tally);
+                years.merge(&r.years);
                 below += r.below;
                 output.append(r.piece)
             };
@@ -310,10 +415,31 @@ fn evaluate(
                     merge(helper_result(&from_helper)?)?;
                 }
                 Ok(())
-            })
+            })?;
+            Ok(years)
         },
     )?;
-    let (_, ends, diags) = ends;
+    let (years, ends, diags) = ends;
+    if let Some(g) = guess.take() {
+        // The guess stands if reading ahead would have chosen the same set; else the run
+        // starts again, with nothing written.
+        let header_lines: Vec<Option<u64>> = ends.iter().map(|(e, _)| e.header_line).collect();
+        let clean = diags.errors() == 0 && tally.notes == 0;
+        let sure = clean
+            .then(|| g.confirm(&args.input, &opts, &years.into_map(), &header_lines))
+            .flatten();
+        let choice = match sure {
+            Some(c) => c,
+            // Not known from the pass: the usual choice says.
+            None => match choose::choose(&args.input, &opts) {
+                Ok(c) if c.id == g.id => c,
+                Ok(c) => return Ok(Run::Redo(Some(c))),
+                Err(_) => return Ok(Run::Redo(None)),
+            },
+        };
+        chosen = Some(choice);
+        *confirmed = true;
+    }
     let inputs = input_meta(&names, &ends);
     write_data_diagnostics(err, &diags)?;
     if let (Some(errors), Some(file)) = (errors, errors_file) {
@@ -331,7 +457,7 @@ fn evaluate(
         } else {
             writeln!(err, "ntm: {n} error(s) in the input; nothing was evaluated")?;
         }
-        return Ok(Exit::Invalid);
+        return Ok(Run::Exit(Exit::Invalid));
     }
 
     let meta = tally.meta(
@@ -376,7 +502,12 @@ fn evaluate(
         )?;
         exit = Exit::Findings;
     }
-    Ok(exit)
+    Ok(Run::Exit(exit))
+}
+
+/// Whether `args`' format streams into its output as the communes are evaluated.
+fn streams_json(args: &EvaluateArgs) -> bool {
+    matches!(args.format, Format::Json | Format::Ndjson) && args.closest.is_none()
 }
 
 /// What every batch is evaluated and rendered with.
@@ -393,6 +524,8 @@ struct BatchCtx<'a> {
 struct Rendered {
     piece: Piece,
     tally: RunTally,
+    /// The years of the rows read from the `year` column.
+    years: YearCount,
     /// Communes below `--fail-below`.
     below: usize,
 }
@@ -411,6 +544,7 @@ fn render(
     rows: Vec<Row>,
 ) -> anyhow::Result<Rendered> {
     let mut tally = RunTally::default();
+    let mut years = YearCount::default();
     let mut below = 0;
     let piece = cx.shape.render(rows.len(), |w| {
         // One outcome for the whole batch: its vectors are reused (issue #7).
@@ -428,6 +562,9 @@ fn render(
                 None => slot.insert(evaluator.evaluate(row.zone, row.year, &row.values)),
             };
             tally.row(row, outcome.unverified);
+            if row.year_from == YearFrom::Column {
+                years.add(row.year);
+            }
             if let Some(level) = cx.fail_below {
                 below += usize::from(!outcome.levels[level].reached);
             }
@@ -459,6 +596,7 @@ fn render(
     Ok(Rendered {
         piece,
         tally,
+        years,
         below,
     })
 }
