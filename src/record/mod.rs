@@ -379,6 +379,11 @@ pub(crate) fn required_into(test: &Test, threshold: Option<Decimal>, s: &mut Str
 /// A relative gap as a percentage rounded to 2 decimals, as in `to_next.shortfall_pct` and
 /// explain's `gap_pct` (a distance shown to people, never a verdict).
 pub fn pct(relative: Decimal) -> Decimal {
+    // Zero whatever its scale or sign (what most communes' shortfall is): the normalized
+    // zero the general way also gives, without a multiplication and a rounding (issue #14).
+    if relative.is_zero() {
+        return Decimal::ZERO;
+    }
     (relative * Decimal::ONE_HUNDRED)
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
         .normalize()
