@@ -263,7 +263,8 @@ fn shortfall_ruleset() -> Ruleset {
         ("g", "bool"),
         ("h", "count"),
     ] {
-        text += &format!("\n[measures.{m}]\nname = \"{m}\"\nname_vi = \"{m}\"\nkind = \"{kind}\"\n");
+        text +=
+            &format!("\n[measures.{m}]\nname = \"{m}\"\nname_vi = \"{m}\"\nkind = \"{kind}\"\n");
     }
     text += "\n[[levels]]\nid = \"standard\"\nname = \"s\"\nname_vi = \"s\"\n";
     let criteria: [(&str, Option<usize>, &[(&str, &str, &str)]); 3] = [
