@@ -245,6 +245,9 @@ fn closeness_reference(
     Some(key)
 }
 
+/// An indicator of [`shortfall_ruleset`]: measure, op and threshold (empty for none).
+type Test3 = (&'static str, &'static str, &'static str);
+
 /// One level of `at_least` and plain criteria over every op, thresholds whose shortfalls
 /// do not end (thirds, sevenths) and ties: measures a–f numbers, g yes/no, h a count.
 fn shortfall_ruleset() -> Ruleset {
@@ -267,7 +270,8 @@ fn shortfall_ruleset() -> Ruleset {
             &format!("\n[measures.{m}]\nname = \"{m}\"\nname_vi = \"{m}\"\nkind = \"{kind}\"\n");
     }
     text += "\n[[levels]]\nid = \"standard\"\nname = \"s\"\nname_vi = \"s\"\n";
-    let criteria: [(&str, Option<usize>, &[(&str, &str, &str)]); 3] = [
+    // Per criterion: id, `at_least`, and (measure, op, threshold) per indicator.
+    let criteria: [(&str, Option<usize>, &[Test3]); 3] = [
         (
             "1",
             Some(2),
