@@ -207,51 +207,49 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
             continue;
         }
         let need = crit.required().saturating_sub(co.met);
-        if need == 0 {
-            continue;
-        }
-        let pairs = || crit.indicators.iter().zip(&co.indicators);
+        // In one pass: the shortfall of each failing indicator, and how many have no data.
+        // Failing indicators come first, cheapest first; a no-data indicator only counts
+        // (it adds zero, which leaves a sum as it is): the same key as sorting every
+        // indicator not met (`closeness_reference` in the tests), without sorting or
+        // adding the no-data ones (issue #14). On the stack for up to 16 failing
+        // indicators (all of NTM's criteria have fewer), so a commune allocates nothing.
+        let mut small = [Decimal::ZERO; 16];
+        let mut large = Vec::new();
         let (mut fails, mut no_data) = (0, 0);
-        for (_, io) in pairs() {
-            fails += usize::from(io.status == Status::Fail);
-            no_data += usize::from(io.status == Status::NoData);
-        }
-        // Failing indicators come first, cheapest first; only they have a shortfall to add
-        // (a no-data indicator adds zero, which leaves a sum as it is): their shortfalls are
-        // worked out only when some are counted, and no-data ones are only counted (issue
-        // #14; the same key as sorting every indicator not met, `closeness_reference` in
-        // the tests).
-        let from_fails = need.min(fails);
-        if from_fails > 0 {
-            let costs = pairs()
-                .filter(|(_, io)| io.status == Status::Fail)
-                .map(|(ind, io)| {
+        for (ind, io) in crit.indicators.iter().zip(&co.indicators) {
+            match io.status {
+                Status::Pass => {}
+                Status::NoData => no_data += 1,
+                Status::Fail => {
                     let value = values.get(ind.measure).copied().flatten();
                     let d = distance(&ind.test, io.threshold.map(|t| t.value), value);
-                    d.and_then(|d| d.relative)
-                        .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO))
-                });
-            // On the stack for up to 16 failing indicators (all of NTM's criteria have
-            // fewer), so a commune allocates nothing.
-            let mut small = [Decimal::ZERO; 16];
-            let mut large = Vec::new();
-            let costs: &mut [Decimal] = if fails <= small.len() {
-                let mut n = 0;
-                for (slot, cost) in small.iter_mut().zip(costs) {
-                    *slot = cost;
-                    n += 1;
+                    let cost = d
+                        .and_then(|d| d.relative)
+                        .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO));
+                    match small.get_mut(fails) {
+                        Some(slot) if large.is_empty() => *slot = cost,
+                        _ => {
+                            if large.is_empty() {
+                                large.extend_from_slice(&small);
+                            }
+                            large.push(cost);
+                        }
+                    }
+                    fails += 1;
                 }
-                &mut small[..n]
-            } else {
-                large.extend(costs);
-                &mut large
-            };
-            // Stable: equal shortfalls keep ruleset order, so they are added in the same
-            // order as before.
-            costs.sort();
-            for &cost in costs.iter().take(from_fails) {
-                key.shortfall += cost;
             }
+        }
+        let costs: &mut [Decimal] = if large.is_empty() {
+            &mut small[..fails]
+        } else {
+            &mut large
+        };
+        // Stable: equal shortfalls keep ruleset order, so they are added in the same order
+        // as before.
+        costs.sort();
+        let from_fails = need.min(fails);
+        for &cost in costs.iter().take(from_fails) {
+            key.shortfall += cost;
         }
         let from_no_data = (need - from_fails).min(no_data);
         key.short += from_fails + from_no_data;

@@ -313,6 +313,15 @@ fn shortfall_ruleset() -> Ruleset {
             }
         }
     }
+    // More failing indicators than `closeness` keeps on the stack.
+    text += "\n[[criteria]]\nlevel = \"standard\"\nid = \"4\"\nname = \"c\"\nname_vi = \"c\"\nat_least = 3\n";
+    for i in 0..19 {
+        let (m, op) = [("a", ">="), ("b", ">"), ("d", ">=")][i % 3];
+        let t = 1 + i / 2;
+        text += &format!(
+            "\n[[criteria.indicators]]\nid = \"4.{i}\"\nmeasure = \"{m}\"\nop = \"{op}\"\nsource = \"s\"\nverified = true\nthreshold = {t}\n"
+        );
+    }
     let (rs, diags) = load_str(&text, "t.toml");
     rs.unwrap_or_else(|| panic!("shortfall ruleset: {diags:?}"))
 }
