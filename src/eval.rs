@@ -127,21 +127,44 @@ struct Judge {
     kind: Kind,
 }
 
+/// Value scales (0 to `SCALES - 1`) a [`Threshold`] is kept at, ready to compare.
+const SCALES: usize = 4;
+
 /// A threshold and, when its mantissa fits in an `i64`, that mantissa and its scale: most
-/// values and thresholds compare as two machine integers (see [`compare`]).
+/// values and thresholds compare as two machine integers (see [`compare`]). For the scales
+/// of data (0 to 3 decimals) it is also kept written at that scale, where it is exactly an
+/// `i64` there: a value of that scale compares with it as it is (issue #14).
 #[derive(Debug, Clone, Copy)]
 struct Threshold {
     value: Decimal,
     small: Option<(i64, u32)>,
+    /// `at[s]`: the threshold's mantissa at scale `s`, where bit `s` of `fits` is set.
+    at: [i64; SCALES],
+    fits: u8,
 }
 
 impl Threshold {
     fn new(value: Decimal) -> Self {
+        let small = i64::try_from(value.mantissa())
+            .ok()
+            .map(|m| (m, value.scale()));
+        let (mut at, mut fits) = ([0; SCALES], 0);
+        if let Some((m, ts)) = small {
+            for (s, slot) in at.iter_mut().enumerate() {
+                let up = (s as u32)
+                    .checked_sub(ts)
+                    .and_then(|by| POW10.get(by as usize));
+                if let Some(m) = up.and_then(|p| m.checked_mul(*p)) {
+                    *slot = m;
+                    fits |= 1 << s;
+                }
+            }
+        }
         Threshold {
             value,
-            small: i64::try_from(value.mantissa())
-                .ok()
-                .map(|m| (m, value.scale())),
+            small,
+            at,
+            fits,
         }
     }
 }
@@ -157,11 +180,25 @@ const POW10: [i64; 19] = {
     p
 };
 
+/// `value.cmp(&threshold)`: as two `i64`s when the threshold is kept at the value's scale
+/// ([`Threshold::at`]) and the value's mantissa fits; otherwise as [`compare_general`].
+#[inline]
+fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
+    let vs = value.scale() as usize;
+    if vs < SCALES
+        && (threshold.fits >> vs) & 1 != 0
+        && let Ok(v) = i64::try_from(value.mantissa())
+    {
+        return v.cmp(&threshold.at[vs]);
+    }
+    compare_general(value, threshold)
+}
+
 /// `value.cmp(&threshold)`: as two integers brought to one scale when both mantissas fit in
 /// an `i64` and the scales differ by at most 18 (the product then fits in an `i128`), through
 /// `Decimal`'s own comparison otherwise. Same result either way (issue #7: the general
 /// comparison was a fifth of the evaluation's cost).
-fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
+fn compare_general(value: Decimal, threshold: &Threshold) -> Ordering {
     if let (Ok(v), Some((t, ts))) = (i64::try_from(value.mantissa()), threshold.small) {
         let vs = value.scale();
         let (v, t) = (i128::from(v), i128::from(t));

@@ -207,43 +207,53 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
             continue;
         }
         let need = crit.required().saturating_sub(co.met);
-        // (is no data, shortfall) of every indicator not met, cheapest first; on the stack
-        // for criteria of up to 16 indicators (all of NTM's), so a commune allocates nothing.
-        let costs = crit
-            .indicators
-            .iter()
-            .zip(&co.indicators)
-            .filter_map(|(ind, io)| match io.status {
-                Status::Pass => None,
-                Status::NoData => Some((true, Decimal::ZERO)),
+        // In one pass: the shortfall of each failing indicator, and how many have no data.
+        // Failing indicators come first, cheapest first; a no-data indicator only counts
+        // (it adds zero, which leaves a sum as it is): the same key as sorting every
+        // indicator not met (`closeness_reference` in the tests), without sorting or
+        // adding the no-data ones (issue #14). On the stack for up to 16 failing
+        // indicators (all of NTM's criteria have fewer), so a commune allocates nothing.
+        let mut small = [Decimal::ZERO; 16];
+        let mut large = Vec::new();
+        let (mut fails, mut no_data) = (0, 0);
+        for (ind, io) in crit.indicators.iter().zip(&co.indicators) {
+            match io.status {
+                Status::Pass => {}
+                Status::NoData => no_data += 1,
                 Status::Fail => {
                     let value = values.get(ind.measure).copied().flatten();
                     let d = distance(&ind.test, io.threshold.map(|t| t.value), value);
                     let cost = d
                         .and_then(|d| d.relative)
                         .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO));
-                    Some((false, cost))
+                    match small.get_mut(fails) {
+                        Some(slot) if large.is_empty() => *slot = cost,
+                        _ => {
+                            if large.is_empty() {
+                                large.extend_from_slice(&small);
+                            }
+                            large.push(cost);
+                        }
+                    }
+                    fails += 1;
                 }
-            });
-        let mut small = [(false, Decimal::ZERO); 16];
-        let mut large = Vec::new();
-        let costs: &mut [(bool, Decimal)] = if co.indicators.len() <= small.len() {
-            let mut n = 0;
-            for (slot, cost) in small.iter_mut().zip(costs) {
-                *slot = cost;
-                n += 1;
             }
-            &mut small[..n]
+        }
+        let costs: &mut [Decimal] = if large.is_empty() {
+            &mut small[..fails]
         } else {
-            large.extend(costs);
             &mut large
         };
+        // Stable: equal shortfalls keep ruleset order, so they are added in the same order
+        // as before.
         costs.sort();
-        for &(no_data, cost) in costs.iter().take(need) {
-            key.short += 1;
-            key.no_data += usize::from(no_data);
+        let from_fails = need.min(fails);
+        for &cost in costs.iter().take(from_fails) {
             key.shortfall += cost;
         }
+        let from_no_data = (need - from_fails).min(no_data);
+        key.short += from_fails + from_no_data;
+        key.no_data += from_no_data;
     }
     Some(key)
 }

@@ -197,3 +197,171 @@ fn rank_puts_the_closest_first_and_the_top_level_last() {
     ];
     assert_eq!(rank(&keys), vec![3, 2, 4, 1, 0, 5]);
 }
+
+/// `closeness` as it was before issue #14's shortcut: every indicator not met gets a cost
+/// (no data: `(true, 0)`), all are sorted, the cheapest `need` are added up. The property
+/// below holds the shortcut to it.
+fn closeness_reference(
+    rs: &Ruleset,
+    outcome: &Outcome,
+    values: &[Option<Value>],
+) -> Option<Closeness> {
+    let li = outcome.next_level?;
+    let level = &rs.levels[li];
+    let mut key = Closeness {
+        short: 0,
+        no_data: 0,
+        shortfall: Decimal::ZERO,
+    };
+    for (crit, co) in level.criteria.iter().zip(&outcome.levels[li].criteria) {
+        if co.status == Status::Pass {
+            continue;
+        }
+        let need = crit.required().saturating_sub(co.met);
+        let mut costs: Vec<(bool, Decimal)> = crit
+            .indicators
+            .iter()
+            .zip(&co.indicators)
+            .filter_map(|(ind, io)| match io.status {
+                Status::Pass => None,
+                Status::NoData => Some((true, Decimal::ZERO)),
+                Status::Fail => {
+                    let value = values.get(ind.measure).copied().flatten();
+                    let d = distance(&ind.test, io.threshold.map(|t| t.value), value);
+                    let cost = d
+                        .and_then(|d| d.relative)
+                        .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO));
+                    Some((false, cost))
+                }
+            })
+            .collect();
+        costs.sort();
+        for &(no_data, cost) in costs.iter().take(need) {
+            key.short += 1;
+            key.no_data += usize::from(no_data);
+            key.shortfall += cost;
+        }
+    }
+    Some(key)
+}
+
+/// An indicator of [`shortfall_ruleset`]: measure, op and threshold (empty for none).
+type Test3 = (&'static str, &'static str, &'static str);
+
+/// One level of `at_least` and plain criteria over every op, thresholds whose shortfalls
+/// do not end (thirds, sevenths) and ties: measures a–f numbers, g yes/no, h a count.
+fn shortfall_ruleset() -> Ruleset {
+    let mut text = String::from(
+        "[ruleset]\nid = \"t\"\nname = \"T\"\nname_vi = \"T\"\nperiod = [2021, 2025]\n\
+         decision = \"d\"\nzoning = \"group\"\n\n[[zones]]\nid = \"1\"\nname = \"One\"\n\
+         name_vi = \"Một\"\n",
+    );
+    for (m, kind) in [
+        ("a", "number"),
+        ("b", "number"),
+        ("c", "number"),
+        ("d", "number"),
+        ("e", "number"),
+        ("f", "number"),
+        ("g", "bool"),
+        ("h", "count"),
+    ] {
+        text +=
+            &format!("\n[measures.{m}]\nname = \"{m}\"\nname_vi = \"{m}\"\nkind = \"{kind}\"\n");
+    }
+    text += "\n[[levels]]\nid = \"standard\"\nname = \"s\"\nname_vi = \"s\"\n";
+    // Per criterion: id, `at_least`, and (measure, op, threshold) per indicator.
+    let criteria: [(&str, Option<usize>, &[Test3]); 3] = [
+        (
+            "1",
+            Some(2),
+            &[
+                ("a", ">=", "3"),
+                ("b", ">=", "7"),
+                ("c", "<=", "0.3"),
+                ("d", ">", "7"),
+                ("e", "=", "11"),
+                ("f", ">=", "3"),
+            ],
+        ),
+        (
+            "2",
+            None,
+            &[
+                ("a", ">=", "0.7"),
+                ("f", ">=", "13"),
+                ("g", "yes", ""),
+                ("h", "none", ""),
+                ("e", "<", "0"),
+            ],
+        ),
+        ("3", Some(1), &[("b", ">=", "21"), ("c", "<", "9")]),
+    ];
+    for (id, at_least, indicators) in criteria {
+        text += &format!(
+            "\n[[criteria]]\nlevel = \"standard\"\nid = \"{id}\"\nname = \"c\"\nname_vi = \"c\"\n"
+        );
+        if let Some(n) = at_least {
+            text += &format!("at_least = {n}\n");
+        }
+        for (i, (m, op, t)) in indicators.iter().enumerate() {
+            text += &format!(
+                "\n[[criteria.indicators]]\nid = \"{id}.{i}\"\nmeasure = \"{m}\"\nop = \"{op}\"\nsource = \"s\"\nverified = true\n"
+            );
+            if !t.is_empty() {
+                text += &format!("threshold = {t}\n");
+            }
+        }
+    }
+    // More failing indicators than `closeness` keeps on the stack.
+    text += "\n[[criteria]]\nlevel = \"standard\"\nid = \"4\"\nname = \"c\"\nname_vi = \"c\"\nat_least = 3\n";
+    for i in 0..19 {
+        let (m, op) = [("a", ">="), ("b", ">"), ("d", ">=")][i % 3];
+        let t = 1 + i / 2;
+        text += &format!(
+            "\n[[criteria.indicators]]\nid = \"4.{i}\"\nmeasure = \"{m}\"\nop = \"{op}\"\nsource = \"s\"\nverified = true\nthreshold = {t}\n"
+        );
+    }
+    let (rs, diags) = load_str(&text, "t.toml");
+    rs.unwrap_or_else(|| panic!("shortfall ruleset: {diags:?}"))
+}
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+    #[test]
+    fn closeness_is_the_key_of_every_indicator_sorted(
+        numbers in prop::collection::vec(
+            prop::option::of(prop_oneof![
+                (0i64..40, 0u32..3).prop_map(|(m, s)| Decimal::new(m, s)),
+                (0i64..3000, 0u32..6).prop_map(|(m, s)| Decimal::new(m, s)),
+                (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+            ]),
+            6,
+        ),
+        yes in prop::option::of(any::<bool>()),
+        count in prop::option::of(0i64..3),
+    ) {
+        static RS: std::sync::LazyLock<Ruleset> = std::sync::LazyLock::new(shortfall_ruleset);
+        let rs = &*RS;
+        let mut values: Vec<Option<Value>> = numbers.into_iter().map(|n| n.map(Value::Num)).collect();
+        values.push(yes.map(Value::Bool));
+        values.push(count.map(|c| Value::Num(Decimal::from(c))));
+        let outcome = evaluate(rs, 0, 2025, &values);
+        let got = closeness(rs, &outcome, &values);
+        let want = closeness_reference(rs, &outcome, &values);
+        prop_assert_eq!(got, want);
+        // And the column written from it, byte for byte.
+        let text = |k: Option<Closeness>| k.map(|k| crate::record::pct(k.shortfall).to_string());
+        let general = |k: Option<Closeness>| {
+            k.map(|k| {
+                (k.shortfall * Decimal::ONE_HUNDRED)
+                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+                    .normalize()
+                    .to_string()
+            })
+        };
+        prop_assert_eq!(text(got), general(want));
+    }
+}

@@ -379,7 +379,80 @@ pub(crate) fn required_into(test: &Test, threshold: Option<Decimal>, s: &mut Str
 /// A relative gap as a percentage rounded to 2 decimals, as in `to_next.shortfall_pct` and
 /// explain's `gap_pct` (a distance shown to people, never a verdict).
 pub fn pct(relative: Decimal) -> Decimal {
-    (relative * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        .normalize()
+    pct_exact(relative).unwrap_or_else(|| {
+        (relative * Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    })
+}
+
+/// [`pct`] on the mantissa, where `Decimal`'s product by 100 is exact (it fits in 96 bits):
+/// the same product, rounded once to 2 decimals, half away from zero (issue #14: the
+/// multiplication and rounding were a visible share of writing a CSV row). `None` where
+/// the product would not fit, for the general way.
+fn pct_exact(relative: Decimal) -> Option<Decimal> {
+    let hundredfold = relative.mantissa().unsigned_abs().checked_mul(100)?;
+    if hundredfold >> 96 != 0 {
+        return None;
+    }
+    let scale = relative.scale();
+    let (rounded, scale) = match scale.checked_sub(2) {
+        None | Some(0) => (hundredfold, scale),
+        Some(drop) => {
+            let unit = 10u128.pow(drop);
+            let (q, r) = (hundredfold / unit, hundredfold % unit);
+            // Half away from zero on the magnitude: up when the rest is at least half a unit.
+            (q + u128::from(r >= unit - r), 2)
+        }
+    };
+    let signed = i128::try_from(rounded).ok()?;
+    let signed = if relative.is_sign_negative() {
+        -signed
+    } else {
+        signed
+    };
+    Some(Decimal::from_i128_with_scale(signed, scale).normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`pct`] as `Decimal`'s own product and rounding give it.
+    fn pct_general(relative: Decimal) -> Decimal {
+        (relative * Decimal::ONE_HUNDRED)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    }
+
+    proptest! {
+        #[test]
+        fn pct_on_the_mantissa_is_the_product_rounded(d in prop_oneof![
+            crate::exact::any_decimal(),
+            // Halves at the second decimal of the percentage, of both signs.
+            (-100_000i64..100_000, 3u32..8).prop_map(|(m, s)| Decimal::new(m * 10 + 5, s)),
+        ]) {
+            prop_assume!(d.checked_mul(Decimal::ONE_HUNDRED).is_some());
+            let (got, want) = (pct(d), pct_general(d));
+            prop_assert_eq!(got.serialize(), want.serialize(), "{} gives {} not {}", d, got, want);
+        }
+    }
+
+    #[test]
+    fn pct_rounds_halves_away_from_zero() {
+        for (d, want) in [
+            ("0.000125", "0.01"),
+            ("0.00125", "0.13"),
+            ("-0.00125", "-0.13"),
+            ("0.126", "12.6"),
+            ("-0.00004", "0"),
+            ("3", "300"),
+            ("0.1234567890123456789012345678", "12.35"),
+        ] {
+            let d: Decimal = d.parse().expect("decimal");
+            assert_eq!(pct(d).to_string(), want, "{d}");
+            assert_eq!(pct(d).serialize(), pct_general(d).serialize(), "{d}");
+        }
+    }
 }

@@ -164,6 +164,49 @@ pub(crate) fn push_csv_field(out: &mut Vec<u8>, field: &[u8]) {
     out.push(b'"');
 }
 
+/// What a CSV field needs, known from the pieces it is made of (issue #14): a field
+/// assembled from pieces whose needs were worked out once (a phrasebook's phrases) and
+/// pieces that never need anything (numbers, `yes`/`no`, `; `) is written by
+/// [`push_csv_field_as`] without looking at its bytes again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Quoting {
+    /// It holds `,`, `"`, CR or LF: it is quoted.
+    quoted: bool,
+    /// It holds `"`: each is doubled.
+    doubled: bool,
+}
+
+impl Quoting {
+    /// What `piece` needs.
+    pub(crate) fn of(piece: &str) -> Self {
+        let b = piece.as_bytes();
+        Quoting {
+            quoted: needs_quotes(b),
+            doubled: b.contains(&b'"'),
+        }
+    }
+
+    /// What a field needs once `piece` (of needs `other`) is part of it.
+    pub(crate) fn add(&mut self, other: Quoting) {
+        self.quoted |= other.quoted;
+        self.doubled |= other.doubled;
+    }
+}
+
+/// [`push_csv_field`] for a field whose needs are `q`: exactly the union of [`Quoting::of`]
+/// its pieces (a field whose needs are not known that way goes to `push_csv_field`).
+pub(crate) fn push_csv_field_as(out: &mut Vec<u8>, field: &[u8], q: Quoting) {
+    if q.doubled {
+        push_csv_field(out, field);
+    } else if q.quoted {
+        out.push(b'"');
+        out.extend_from_slice(field);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field);
+    }
+}
+
 /// Whether `field` holds `,`, `"`, CR or LF: eight bytes at a time, each word tested for a
 /// zero byte after XOR with the byte sought.
 fn needs_quotes(field: &[u8]) -> bool {
@@ -248,6 +291,25 @@ mod tests {
             if fields.len() > 1 || !fields[0].is_empty() {
                 prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_field_of_pieces_is_written_as_its_needs_say(
+            pieces in prop::collection::vec("[a-z ;:,\"\r\n.0-9]{0,8}", 0..6),
+        ) {
+            let field: String = pieces.concat();
+            let mut q = Quoting::default();
+            for p in &pieces {
+                q.add(Quoting::of(p));
+            }
+            prop_assert_eq!(q, Quoting::of(&field));
+            let mut want = b"x,".to_vec();
+            push_csv_field(&mut want, field.as_bytes());
+            let mut got = b"x,".to_vec();
+            push_csv_field_as(&mut got, field.as_bytes(), q);
+            prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
         }
     }
 

@@ -132,6 +132,12 @@ struct Phrases {
     no_data: String,
     /// What follows the value: ` < 66 required (RRD, 2025)`, `, needs yes [unverified]`.
     after_value: String,
+    /// What each of `head`, `no_data` and `after_value` needs in a CSV field.
+    head_q: cell::Quoting,
+    no_data_q: cell::Quoting,
+    after_value_q: cell::Quoting,
+    /// What `level:criterion` of the indicator's criterion needs in a CSV field.
+    missing_q: cell::Quoting,
 }
 
 /// The [`Phrases`] of every indicator of a ruleset for one zone and year, in ruleset order.
@@ -198,7 +204,13 @@ impl Phrasebook {
                     }
                 }
                 after_value.push_str(&tail);
+                let mut missing_q = cell::Quoting::of(&level.id);
+                missing_q.add(cell::Quoting::of(&at.criterion.id));
                 phrases.push(Phrases {
+                    head_q: cell::Quoting::of(&head),
+                    no_data_q: cell::Quoting::of(&no_data),
+                    after_value_q: cell::Quoting::of(&after_value),
+                    missing_q,
                     head,
                     no_data,
                     after_value,
@@ -453,6 +465,10 @@ impl CsvSink<'_> {
         missing.clear();
         detail.clear();
         let book = phrasebooks.get(rs, outcome.zone, row.year);
+        // What the two fields need in CSV, from the needs of their pieces (issue #14);
+        // `None` once a piece's needs are not known (a criterion without indicators).
+        let mut missing_q = Some(cell::Quoting::default());
+        let mut detail_q = cell::Quoting::default();
         let mut write_level = |li: usize| {
             let level = &rs.levels[li];
             let mut at = book.starts.get(li).copied().unwrap_or(0);
@@ -469,6 +485,10 @@ impl CsvSink<'_> {
                 missing.push(':');
                 missing.push_str(&crit.id);
                 let phrases = book.phrases.get(first..at).unwrap_or_default();
+                match (phrases.first(), missing_q.as_mut()) {
+                    (Some(p), Some(q)) => q.add(p.missing_q),
+                    _ => missing_q = None,
+                }
                 for ((ind, io), p) in crit.indicators.iter().zip(&co.indicators).zip(phrases) {
                     if io.status == Status::Pass {
                         continue;
@@ -477,12 +497,18 @@ impl CsvSink<'_> {
                         detail.push_str("; ");
                     }
                     detail.push_str(&p.head);
+                    detail_q.add(p.head_q);
+                    // A value is digits, `-`, `.`, `yes` or `no`: nothing a CSV field quotes.
                     match row.values.get(ind.measure).copied().flatten() {
-                        None => detail.push_str(&p.no_data),
+                        None => {
+                            detail.push_str(&p.no_data);
+                            detail_q.add(p.no_data_q);
+                        }
                         Some(v) => {
                             detail.push(' ');
                             value_out(v).push_to(detail);
                             detail.push_str(&p.after_value);
+                            detail_q.add(p.after_value_q);
                         }
                     }
                 }
@@ -581,8 +607,13 @@ impl CsvSink<'_> {
         } else {
             b"false,"
         });
-        field(buf, missing);
-        field(buf, detail);
+        match missing_q {
+            Some(q) => cell::push_csv_field_as(buf, missing.as_bytes(), q),
+            None => cell::push_csv_field(buf, missing.as_bytes()),
+        }
+        buf.push(b',');
+        cell::push_csv_field_as(buf, detail.as_bytes(), detail_q);
+        buf.push(b',');
         field(buf, borderline);
         buf.extend_from_slice(num.as_bytes());
         buf.push(b',');
