@@ -118,7 +118,7 @@ pub struct Note {
     pub message: String,
 }
 
-use crate::data::records::CsvRecords;
+use crate::data::records::{CsvRecords, ReadChunks};
 pub use crate::data::records::{Fields, csv_records};
 
 /// Where a row's zone came from.
@@ -268,7 +268,7 @@ pub struct RowReader<'a, S: RecordSource> {
     paused: bool,
 }
 
-impl<'a, R: std::io::Read> RowReader<'a, CsvRecords<R>> {
+impl<'a, R: std::io::Read> RowReader<'a, CsvRecords<ReadChunks<R>>> {
     /// A reader of comma-separated UTF-8 text.
     pub fn new(
         reader: R,
