@@ -211,6 +211,8 @@ fn evaluate(
             table_max: crate::report::sink::TABLE_MAX_COMMUNES,
             // -o's temporary file: the CSV formats stream into it, no spool to copy.
             private,
+            // Standard output: the spool is copied to it by the kernel where it can be.
+            stdout: to_file.is_none() && crate::report::console::get().stdout,
         },
         out,
         // Private, and gone however the run ends (`Scratch`).
