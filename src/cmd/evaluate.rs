@@ -261,10 +261,12 @@ fn evaluate(
         &opts,
         digest,
         diag_sink,
-        |batches| {
+        |batches, recycle| {
             let mut merge = |r: Rendered| -> anyhow::Result<()> {
                 tally.merge(&r.tally);
                 below += r.below;
+                // The rows go back to the reading thread, which reads the next ones into them.
+                recycle.give(r.rows);
                 output.append(r.piece)
             };
             // Batches alternate between a helper thread and this one, and are merged in input
@@ -397,6 +399,8 @@ struct Rendered {
     tally: RunTally,
     /// Communes below `--fail-below`.
     below: usize,
+    /// The batch's rows, done with.
+    rows: Vec<Row>,
 }
 
 fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Result<Rendered> {
@@ -462,5 +466,6 @@ fn render(
         piece,
         tally,
         below,
+        rows,
     })
 }

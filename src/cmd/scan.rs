@@ -102,13 +102,15 @@ pub(crate) fn scan<T>(
     opts: &ReadOptions,
     hash: bool,
     sink: Option<&mut DiagSink<'_>>,
-    consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> anyhow::Result<T>,
+    consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>, &Recycle) -> anyhow::Result<T>,
 ) -> anyhow::Result<(T, FileEnds, DataDiags)> {
     if files.iter().filter(|p| is_stdin(p)).count() > 1 {
         bail!("standard input (`-`) can be read only once");
     }
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
+        let (give_back, spent) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
+        let tx = Rows { tx, spent };
         let reader = scope.spawn(move || -> anyhow::Result<(FileEnds, DataDiags)> {
             let mut ends = Vec::with_capacity(files.len());
             // Bytes of total: unknown when standard input is among the files.
@@ -185,7 +187,7 @@ pub(crate) fn scan<T>(
             }
             Ok((ends, out.diags))
         });
-        let result = consume(&mut rx.into_iter());
+        let result = consume(&mut rx.into_iter(), &Recycle(give_back));
         let read = reader
             .join()
             .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
@@ -262,7 +264,7 @@ fn read_csv(
     rs: &Ruleset,
     opts: &ReadOptions,
     seen: &mut Seen,
-    tx: &mpsc::SyncSender<Vec<Row>>,
+    tx: &Rows,
     out: &mut DiagOut<'_, '_>,
 ) -> std::io::Result<Option<(ReadEnd, usize)>> {
     let utf8 = decode::sniff_bom(&head)
@@ -398,7 +400,7 @@ fn read_workbook(
     rs: &Ruleset,
     opts: &ReadOptions,
     seen: &mut Seen,
-    tx: &mpsc::SyncSender<Vec<Row>>,
+    tx: &Rows,
     out: &mut DiagOut<'_, '_>,
 ) -> std::io::Result<Option<(ReadEnd, usize)>> {
     let records = match sheet::open(bytes, opts.sheet.as_deref(), name) {
@@ -469,16 +471,40 @@ fn ignored(name: &str, option: &str, this: &str, applies: &str) -> Diagnostic {
     .at(name, None, None)
 }
 
+/// Where the reading thread sends its batches of rows, and gets back those done with.
+struct Rows {
+    tx: mpsc::SyncSender<Vec<Row>>,
+    spent: mpsc::Receiver<Vec<Row>>,
+}
+
+/// Hands batches of rows done with back to the reading thread, which reads the next rows
+/// into them ([`RowReader::recycle`]): rows are then neither allocated per row there nor
+/// freed on the other threads.
+pub(crate) struct Recycle(mpsc::SyncSender<Vec<Row>>);
+
+impl Recycle {
+    /// Give `rows` back; dropped when the reading thread holds enough.
+    pub(crate) fn give(&self, rows: Vec<Row>) {
+        let _ = self.0.try_send(rows);
+    }
+}
+
 /// Send `rows` in batches (the last one at the end of the file), and their diagnostics to
 /// `out` whenever [`SPILL`] are held. `None` when the consumer stopped listening.
 fn send<S: RecordSource>(
     rows: RowReader<'_, S>,
-    tx: &mpsc::SyncSender<Vec<Row>>,
+    to: &Rows,
     out: &mut DiagOut<'_, '_>,
 ) -> std::io::Result<Option<ReadEnd>> {
+    let tx = &to.tx;
     let mut rows = rows.pause_at(SPILL);
     let mut batch = Vec::with_capacity(BATCH);
     loop {
+        if batch.is_empty() {
+            while let Ok(spent) = to.spent.try_recv() {
+                rows.recycle(spent);
+            }
+        }
         let Some(row) = rows.next_row() else {
             if rows.paused() {
                 out.rows(rows.take_diags())?;
@@ -520,7 +546,7 @@ pub(crate) fn read_all(
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<AllRows>> {
     let names = display_names(files);
-    let (rows, ends, diags) = scan(files, &names, rs, opts, true, None, |batches| {
+    let (rows, ends, diags) = scan(files, &names, rs, opts, true, None, |batches, _| {
         Ok(batches.flatten().collect::<Vec<Row>>())
     })?;
     if !report_diags(&diags, err)? {
