@@ -17,12 +17,11 @@ fn main() -> ExitCode {
     let cli = ntm::cmd::app::cli(&cmd.get_matches()).unwrap_or_else(|e| e.exit());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (color, quiet) = (cli.global.color, cli.global.quiet);
-    console::init(Console::new(
-        color,
-        quiet,
-        io::stderr().is_terminal(),
-        no_color,
-    ));
+    console::init(Console {
+        // `out` below is standard output.
+        stdout: true,
+        ..Console::new(color, quiet, io::stderr().is_terminal(), no_color)
+    });
     // Tables fit `COLUMNS` when it is a number, terminal or not (else the terminal).
     ntm::report::fit::init(std::env::var("COLUMNS").ok().as_deref());
     let stdout = io::stdout();

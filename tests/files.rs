@@ -524,3 +524,104 @@ fn evaluate_o_writes_what_stdout_gets_and_a_failed_run_leaves_the_old_file() {
     }
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// `data.csv` in `dir`: the second commune of `examples/communes.csv` under `rows` codes
+/// (a few MB: a spool larger than every buffer on its way out).
+fn many_communes(dir: &Path, rows: usize) {
+    let text = std::fs::read_to_string(format!("{ROOT}/examples/communes.csv")).expect("read");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let row = lines.next().expect("a row");
+    let rest = row
+        .strip_prefix("2025,10816,")
+        .expect("year and code first");
+    let mut data = format!("{header}\n");
+    for i in 0..rows {
+        data.push_str(&format!("2025,{:05},{rest}\n", 20_000 + i));
+    }
+    std::fs::write(dir.join("data.csv"), data).expect("write");
+}
+
+/// The spooled CSV body is copied to standard output by the kernel when that is a file or a
+/// device (issue #14): a regular file (also opened to append) and a pipe get the bytes `-o`
+/// writes, which never go through the spool, the head before the body; /dev/null takes it
+/// all; a reader closing the pipe early ends the run quietly.
+#[test]
+fn the_spool_reaches_a_pipe_a_file_and_dev_null_as_o_writes_it() {
+    use std::io::Read;
+    let d = sandbox("spool-out");
+    many_communes(&d, 10_000);
+    for (format, extra) in [
+        ("csv", &[][..]),
+        ("csv", &["--csv-comments"][..]),
+        ("long", &["--bom"][..]),
+    ] {
+        let mut args = vec!["evaluate", "data.csv", "--format", format];
+        args.extend_from_slice(extra);
+        let mut to_o = args.clone();
+        to_o.extend_from_slice(&["-o", "o.csv"]);
+        let o = ntm(&d, &to_o);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let want = std::fs::read(d.join("o.csv")).expect("-o");
+        assert!(
+            want.len() > 1 << 20,
+            "{format} {extra:?}: {} bytes",
+            want.len()
+        );
+        let run = |stdout: Stdio| {
+            Command::new(env!("CARGO_BIN_EXE_ntm"))
+                .args(&args)
+                .current_dir(&d)
+                .stdin(Stdio::null())
+                .stdout(stdout)
+                .output()
+                .expect("run ntm")
+        };
+        let piped = run(Stdio::piped());
+        assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+        assert!(piped.stdout == want, "{format} {extra:?}: to a pipe");
+        let file = std::fs::File::create(d.join("stdout.txt")).expect("create");
+        let o = run(Stdio::from(file));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let got = std::fs::read(d.join("stdout.txt")).expect("read");
+        assert!(got == want, "{format} {extra:?}: to a file");
+        std::fs::write(d.join("stdout.txt"), "old\n").expect("write");
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .open(d.join("stdout.txt"))
+            .expect("open");
+        let o = run(Stdio::from(appended));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let got = std::fs::read(d.join("stdout.txt")).expect("read");
+        assert!(
+            got[4..] == want[..] && got.starts_with(b"old\n"),
+            "{format} {extra:?}: appended"
+        );
+        if let Ok(null) = std::fs::File::create("/dev/null") {
+            let o = run(Stdio::from(null));
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+        }
+    }
+    // The reader takes a few bytes and closes the pipe: a closed pipe is not an error.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ntm"))
+        .args(["evaluate", "data.csv", "--format", "csv"])
+        .current_dir(&d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 10];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("read");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+    assert_eq!(&first, b"row,file,l");
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -309,15 +309,16 @@ fn full_read_ahead(files: &[PathBuf], rs: &Ruleset, opts: &ReadOptions) -> anyho
     ahead.allow_missing = true;
     ahead.allow_out_of_period = true;
     ahead.lenient = true;
-    let (years, _, diags) = super::scan::scan(files, &names, rs, &ahead, false, None, |batches| {
-        let mut years = BTreeMap::new();
-        for row in batches.flatten() {
-            if row.year_from == YearFrom::Column {
-                *years.entry(row.year).or_insert(0) += 1;
+    let (years, _, diags) =
+        super::scan::scan(files, &names, rs, &ahead, false, None, |batches, _| {
+            let mut years = BTreeMap::new();
+            for row in batches.flatten() {
+                if row.year_from == YearFrom::Column {
+                    *years.entry(row.year).or_insert(0) += 1;
+                }
             }
-        }
-        Ok(years)
-    })?;
+            Ok(years)
+        })?;
     let missing_columns = diags.kept().iter().any(|d| d.code == "missing-column")
         || diags.more().any(|(_, code, _)| code == "missing-column");
     Ok(Seen {

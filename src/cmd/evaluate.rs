@@ -314,6 +314,8 @@ fn evaluate_with(
             table_max: crate::report::sink::TABLE_MAX_COMMUNES,
             // -o's temporary file: the CSV formats stream into it, no spool to copy.
             private,
+            // Standard output: the spool is copied to it by the kernel where it can be.
+            stdout: to_file.is_none() && crate::report::console::get().stdout,
         },
         out,
         // Private, and gone however the run ends (`Scratch`).
@@ -362,12 +364,14 @@ fn evaluate_with(
         &opts,
         digest,
         diag_sink,
-        |batches| {
+        |batches, recycle| {
             let mut years = YearCount::default();
             let mut merge = |r: Rendered| -> anyhow::Result<()> {
                 tally.merge(&r.tally);
                 years.merge(&r.years);
                 below += r.below;
+                // The rows go back to the reading thread, which reads the next ones into them.
+                recycle.give(r.rows);
                 output.append(r.piece)
             };
             // Batches alternate between a helper thread and this one, and are merged in input
@@ -528,6 +532,8 @@ struct Rendered {
     years: YearCount,
     /// Communes below `--fail-below`.
     below: usize,
+    /// The batch's rows, done with.
+    rows: Vec<Row>,
 }
 
 fn helper_result(rx: &mpsc::Receiver<anyhow::Result<Rendered>>) -> anyhow::Result<Rendered> {
@@ -598,5 +604,6 @@ fn render(
         tally,
         years,
         below,
+        rows,
     })
 }

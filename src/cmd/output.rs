@@ -222,6 +222,12 @@ impl Seek for Scratch {
     }
 }
 
+impl crate::report::sink::Spool for Scratch {
+    fn file(&mut self) -> Option<&mut File> {
+        Some(&mut self.file)
+    }
+}
+
 #[cfg(not(unix))]
 impl Drop for Scratch {
     fn drop(&mut self) {

@@ -18,7 +18,7 @@ use crate::data::diags::DataDiags;
 use crate::data::read::{
     ReadEnd, ReadOptions, RecordSource, Row, RowReader, Seen, SourceInfo, csv_records,
 };
-use crate::data::records::{CsvRecords, Fields};
+use crate::data::records::{Chunks, CsvRecords, Fields, RECORD_LIMIT};
 use crate::data::sheet::{self, is_workbook};
 use crate::diag::Diagnostic;
 use crate::record::InputMeta;
@@ -102,13 +102,15 @@ pub(crate) fn scan<T>(
     opts: &ReadOptions,
     hash: bool,
     sink: Option<&mut DiagSink<'_>>,
-    consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>) -> anyhow::Result<T>,
+    consume: impl FnOnce(&mut dyn Iterator<Item = Vec<Row>>, &Recycle) -> anyhow::Result<T>,
 ) -> anyhow::Result<(T, FileEnds, DataDiags)> {
     if files.iter().filter(|p| is_stdin(p)).count() > 1 {
         bail!("standard input (`-`) can be read only once");
     }
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
+        let (give_back, spent) = mpsc::sync_channel::<Vec<Row>>(ROW_BATCHES);
+        let tx = Rows { tx, spent };
         let reader = scope.spawn(move || -> anyhow::Result<(FileEnds, DataDiags)> {
             let mut ends = Vec::with_capacity(files.len());
             // Bytes of total: unknown when standard input is among the files.
@@ -185,7 +187,7 @@ pub(crate) fn scan<T>(
             }
             Ok((ends, out.diags))
         });
-        let result = consume(&mut rx.into_iter());
+        let result = consume(&mut rx.into_iter(), &Recycle(give_back));
         let read = reader
             .join()
             .map_err(|_| anyhow::anyhow!("the reading thread panicked"))?;
@@ -249,30 +251,59 @@ pub(crate) fn display_names(files: &[PathBuf]) -> Vec<String> {
 /// Decode a CSV stream whose first bytes are `head` and send its rows, with how many of
 /// the end's diagnostics are the file's own (they come first). `None` when the consumer
 /// stopped listening. `seen` holds the commune codes of earlier files.
+///
+/// UTF-8 text is split in the chunks the file thread read ([`Handed`]), not copied out of
+/// them first; transcoded text is read through the decoder.
 #[allow(clippy::too_many_arguments)]
-fn read_csv<R: Read + Send>(
+fn read_csv(
     head: Vec<u8>,
-    rest: R,
+    src: &mut Hashed,
     not_utf8: Arc<AtomicBool>,
     name: &str,
     input: usize,
     rs: &Ruleset,
     opts: &ReadOptions,
     seen: &mut Seen,
-    tx: &mpsc::SyncSender<Vec<Row>>,
+    tx: &Rows,
     out: &mut DiagOut<'_, '_>,
 ) -> std::io::Result<Option<(ReadEnd, usize)>> {
-    let (encoding, text, replaced) = decode::decode(head, rest, opts.encoding);
-    let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
-    // Records are split on this thread, as the rows are read (issue #14).
-    let records = Split {
-        rdr: csv_records(text, delimiter),
-        // Transcoded text is UTF-8 by construction; UTF-8 text is as its bytes are.
-        not_utf8: (encoding == Encoding::Utf8).then_some(not_utf8),
+    let utf8 = decode::sniff_bom(&head)
+        .or(opts.encoding)
+        .is_none_or(|e| e == Encoding::Utf8);
+    let (encoding, delimiter, replaced, end) = if utf8 {
+        let (delimiter, text) =
+            decode::delimiter(std::io::Cursor::new(head).chain(&mut *src), opts.delimiter)?;
+        // The bytes read to sniff the delimiter come first, as they were read; then what is
+        // left of the first 8 bytes; then the file thread's chunks.
+        let (sniffed, rest) = text.into_inner();
+        let (head, src) = rest.into_inner();
+        let left = usize::try_from(head.position()).unwrap_or(usize::MAX);
+        let head = head.into_inner().get(left..).unwrap_or_default().to_vec();
+        let chunks = Handed {
+            ahead: vec![head, sniffed.into_inner()],
+            src,
+        };
+        let records = Split {
+            rdr: CsvRecords::from_chunks(chunks, delimiter, RECORD_LIMIT),
+            not_utf8: Some(not_utf8),
+        };
+        let rows =
+            RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
+        let end = send(rows, tx, out)?;
+        (Encoding::Utf8, delimiter, decode::Replaced::default(), end)
+    } else {
+        let (encoding, text, replaced) = decode::decode(head, src, opts.encoding);
+        let (delimiter, text) = decode::delimiter(text, opts.delimiter)?;
+        // Transcoded text is UTF-8 by construction.
+        let records = Split {
+            rdr: csv_records(text, delimiter),
+            not_utf8: None,
+        };
+        let rows =
+            RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
+        let end = send(rows, tx, out)?;
+        (encoding, delimiter, replaced, end)
     };
-    let rows =
-        RowReader::from_source(records, name, input, rs, opts).with_seen(std::mem::take(seen));
-    let end = send(rows, tx, out)?;
     Ok(end.map(|mut end| {
         let of_rows = end.diags.len();
         if replaced.count() > 0 {
@@ -315,13 +346,13 @@ fn read_csv<R: Read + Send>(
 }
 
 /// The records of a CSV stream, split as the rows are read.
-struct Split<R> {
-    rdr: CsvRecords<R>,
+struct Split<C> {
+    rdr: CsvRecords<C>,
     /// For text read as it is (not transcoded): set once its bytes are not all UTF-8.
     not_utf8: Option<Arc<AtomicBool>>,
 }
 
-impl<R: Read> RecordSource for Split<R> {
+impl<C: Chunks> RecordSource for Split<C> {
     /// The file's bytes were checked as they were read: while all of them are UTF-8, so is
     /// every record split from them (cut only at ASCII delimiters, quotes and line ends).
     fn known_utf8(&self) -> bool {
@@ -339,6 +370,25 @@ impl<R: Read> RecordSource for Split<R> {
     }
 }
 
+/// A UTF-8 stream as the splitter takes it: the bytes read ahead on this thread (each a
+/// chunk, in order; empty ones skipped), then the file thread's chunks, handed on whole.
+struct Handed<'a> {
+    /// Read ahead, the first last.
+    ahead: Vec<Vec<u8>>,
+    src: &'a mut Hashed,
+}
+
+impl Chunks for Handed<'_> {
+    fn next_chunk(&mut self, _want: usize, spent: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        while let Some(chunk) = self.ahead.pop() {
+            if !chunk.is_empty() {
+                return Ok(chunk);
+            }
+        }
+        self.src.next_chunk(spent)
+    }
+}
+
 /// Open the worksheet of a workbook and send its rows, with how many of the end's
 /// diagnostics are the file's own (they come first). `None` when the consumer stopped
 /// listening. `seen` holds the commune codes of earlier files.
@@ -350,7 +400,7 @@ fn read_workbook(
     rs: &Ruleset,
     opts: &ReadOptions,
     seen: &mut Seen,
-    tx: &mpsc::SyncSender<Vec<Row>>,
+    tx: &Rows,
     out: &mut DiagOut<'_, '_>,
 ) -> std::io::Result<Option<(ReadEnd, usize)>> {
     let records = match sheet::open(bytes, opts.sheet.as_deref(), name) {
@@ -421,16 +471,40 @@ fn ignored(name: &str, option: &str, this: &str, applies: &str) -> Diagnostic {
     .at(name, None, None)
 }
 
+/// Where the reading thread sends its batches of rows, and gets back those done with.
+struct Rows {
+    tx: mpsc::SyncSender<Vec<Row>>,
+    spent: mpsc::Receiver<Vec<Row>>,
+}
+
+/// Hands batches of rows done with back to the reading thread, which reads the next rows
+/// into them ([`RowReader::recycle`]): rows are then neither allocated per row there nor
+/// freed on the other threads.
+pub(crate) struct Recycle(mpsc::SyncSender<Vec<Row>>);
+
+impl Recycle {
+    /// Give `rows` back; dropped when the reading thread holds enough.
+    pub(crate) fn give(&self, rows: Vec<Row>) {
+        let _ = self.0.try_send(rows);
+    }
+}
+
 /// Send `rows` in batches (the last one at the end of the file), and their diagnostics to
 /// `out` whenever [`SPILL`] are held. `None` when the consumer stopped listening.
 fn send<S: RecordSource>(
     rows: RowReader<'_, S>,
-    tx: &mpsc::SyncSender<Vec<Row>>,
+    to: &Rows,
     out: &mut DiagOut<'_, '_>,
 ) -> std::io::Result<Option<ReadEnd>> {
+    let tx = &to.tx;
     let mut rows = rows.pause_at(SPILL);
     let mut batch = Vec::with_capacity(BATCH);
     loop {
+        if batch.is_empty() {
+            while let Ok(spent) = to.spent.try_recv() {
+                rows.recycle(spent);
+            }
+        }
         let Some(row) = rows.next_row() else {
             if rows.paused() {
                 out.rows(rows.take_diags())?;
@@ -472,7 +546,7 @@ pub(crate) fn read_all(
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<AllRows>> {
     let names = display_names(files);
-    let (rows, ends, diags) = scan(files, &names, rs, opts, true, None, |batches| {
+    let (rows, ends, diags) = scan(files, &names, rs, opts, true, None, |batches, _| {
         Ok(batches.flatten().collect::<Vec<Row>>())
     })?;
     if !report_diags(&diags, err)? {
@@ -630,6 +704,37 @@ impl Hashed {
             Some(Ok(digest)) => Ok(digest),
             Some(Err(_)) => Err(std::io::Error::other("the file reading thread stopped")),
             None => Ok(None),
+        }
+    }
+}
+
+impl Hashed {
+    /// The next chunk read, whole (empty at the end): what is left of the chunk being read
+    /// first. `spent` goes back to the file thread, to be filled again.
+    fn next_chunk(&mut self, spent: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        if spent.capacity() > 0 {
+            let _ = self.spent.try_send(spent);
+        }
+        if self.at < self.current.len() {
+            let mut rest = std::mem::take(&mut self.current);
+            // Once per file, after the delimiter was sniffed.
+            rest.drain(..self.at);
+            self.at = 0;
+            return Ok(rest);
+        }
+        if self.done {
+            return Ok(Vec::new());
+        }
+        match self.chunks.recv() {
+            Ok(chunk) => {
+                let chunk = chunk?;
+                self.done = chunk.is_empty();
+                Ok(chunk)
+            }
+            Err(_) => {
+                self.done = true;
+                Ok(Vec::new())
+            }
         }
     }
 }

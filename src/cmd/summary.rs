@@ -309,8 +309,14 @@ pub(crate) fn collect(
         .map(|t| t.targets.clone())
         .unwrap_or_default();
     let mut tally = RunTally::default();
-    let ((summariser, communes), ends, diags) =
-        scan(&input.files, &names, &rs, &opts, true, None, |batches| {
+    let ((summariser, communes), ends, diags) = scan(
+        &input.files,
+        &names,
+        &rs,
+        &opts,
+        true,
+        None,
+        |batches, _| {
             let mut s = Summariser::new(&rs, by, list, rollup);
             // Thresholds resolved once per (zone, year), not per row (issue #7).
             let mut evaluator = Evaluator::new(&rs);
@@ -338,7 +344,8 @@ pub(crate) fn collect(
                 }
             }
             Ok((s, communes))
-        })?;
+        },
+    )?;
     if !report_diags(&diags, err)? {
         return Ok(None);
     }

@@ -118,7 +118,7 @@ pub struct Note {
     pub message: String,
 }
 
-use crate::data::records::CsvRecords;
+use crate::data::records::{CsvRecords, ReadChunks};
 pub use crate::data::records::{Fields, csv_records};
 
 /// Where a row's zone came from.
@@ -141,6 +141,9 @@ pub enum YearFrom {
     /// The last year of the ruleset's period.
     PeriodEnd,
 }
+
+/// The most spent rows a [`RowReader`] keeps to refill: two batches of `evaluate`.
+pub const SPENT_ROWS: usize = 512;
 
 /// One commune, read.
 #[derive(Debug, Clone)]
@@ -266,9 +269,11 @@ pub struct RowReader<'a, S: RecordSource> {
     /// See [`RowReader::pause_at`].
     pause_at: usize,
     paused: bool,
+    /// Rows handed back ([`RowReader::recycle`]), refilled rather than allocated again.
+    spent: Vec<Row>,
 }
 
-impl<'a, R: std::io::Read> RowReader<'a, CsvRecords<R>> {
+impl<'a, R: std::io::Read> RowReader<'a, CsvRecords<ReadChunks<R>>> {
     /// A reader of comma-separated UTF-8 text.
     pub fn new(
         reader: R,
@@ -309,6 +314,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
             fractions: vec![Fractions::default(); rs.measures.len()],
             pause_at: usize::MAX,
             paused: false,
+            spent: Vec::new(),
         };
         this.end.seen.file(input, path);
         this.header();
@@ -426,6 +432,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.input,
                 shifted,
                 &mut ctx,
+                self.spent.pop(),
             );
             if let Some(code) = row.code.as_deref()
                 && let Some(first) = self.end.seen.first(code, row.year, self.input, line)
@@ -469,6 +476,14 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
     /// stays bounded however many cells are bad. [`RowReader::finish`] returns the rest.
     pub fn take_diags(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.end.diags)
+    }
+
+    /// Take back rows done with, whose vectors and strings the next rows are read into (so
+    /// the reading thread allocates little per row, and frees nothing the others made). At
+    /// most [`SPENT_ROWS`] are kept.
+    pub fn recycle(&mut self, rows: Vec<Row>) {
+        let room = SPENT_ROWS.saturating_sub(self.spent.len());
+        self.spent.extend(rows.into_iter().take(room));
     }
 
     /// Have [`RowReader::next_row`] stop early whenever `n` diagnostics are held, so the

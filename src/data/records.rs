@@ -31,6 +31,11 @@
 //! quote or line end at a time ([`split_marks`]). A record is copied once, whole, into
 //! [`Fields`] with each field's span; only a quoted field holding `""` or text after its
 //! closing quote is copied on its own.
+//!
+//! Records are split in the chunks the stream hands on ([`Chunks`]), where they lie: a chunk
+//! is taken whole, not copied, and only a record cut by a chunk's end is carried, its start
+//! and the next chunk's bytes up to a line end copied together (issue #14). A reader
+//! ([`ReadChunks`]) hands on one read per chunk.
 
 use std::io::Read;
 
@@ -79,6 +84,10 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Bytes asked of the stream per read.
 const READ: usize = 1 << 17;
+
+/// The least of a chunk carried after the start of a record cut by its end (then on to a
+/// line end): a commune row is a few kB.
+const PIECE: usize = 4096;
 
 /// One record: the bytes it was cut from and the span of each field in them. Reused from
 /// record to record, so reading allocates nothing once its buffers hold the longest record.
@@ -164,22 +173,56 @@ impl Fields {
     }
 }
 
+/// A stream of bytes handed on in chunks, each one taken whole by the splitter.
+pub trait Chunks {
+    /// The next chunk of the stream, empty at its end; `want` is how many bytes the splitter
+    /// needs at most (a source holding a larger chunk may hand it on whole). `spent` is a
+    /// buffer done with (possibly empty), for the source to fill again.
+    fn next_chunk(&mut self, want: usize, spent: Vec<u8>) -> std::io::Result<Vec<u8>>;
+}
+
+/// A reader as [`Chunks`]: one read of at most `want` bytes per chunk, into the spent buffer.
+pub struct ReadChunks<R>(pub R);
+
+impl<R: Read> Chunks for ReadChunks<R> {
+    fn next_chunk(&mut self, want: usize, mut spent: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        // Read over what it holds: zeroed only where it grows.
+        spent.resize(want, 0);
+        let n = read_once(&mut self.0, &mut spent)?;
+        spent.truncate(n);
+        Ok(spent)
+    }
+}
+
 /// A CSV reader as the row reader expects it: no header handling (the row reader finds the
 /// header), records of any length (it checks them against the header), records ending at
 /// `\n`, exact positions, records capped at `RECORD_LIMIT` (see the module's header).
-pub fn csv_records<R: Read>(reader: R, delimiter: u8) -> CsvRecords<R> {
+pub fn csv_records<R: Read>(reader: R, delimiter: u8) -> CsvRecords<ReadChunks<R>> {
     CsvRecords::with_limit(reader, delimiter, RECORD_LIMIT)
 }
 
 /// See [`csv_records`].
-pub struct CsvRecords<R> {
-    inner: R,
+pub struct CsvRecords<C> {
+    inner: C,
     delimiter: u8,
     limit: u64,
-    /// Bytes read: `buf[at..end]` are not consumed yet.
+    /// Bytes at hand: `buf[at..end]` are not consumed yet (`end` is `buf.len()`). Either a
+    /// chunk as it was handed on, or the carry: the start of a record cut by a chunk's end,
+    /// then the first `pending_at` bytes of `pending`.
     buf: Vec<u8>,
     at: usize,
     end: usize,
+    /// The chunk after the one `buf` was, while a record is carried; split where it lies
+    /// again once the carried record is consumed.
+    pending: Option<Vec<u8>>,
+    pending_at: usize,
+    /// `buf` is the carry.
+    carrying: bool,
+    /// The carry's buffer while `buf` is a chunk, kept from record to record.
+    carry: Vec<u8>,
+    /// A chunk done with, handed back to the source with the next request (whole: a source
+    /// reading into it again need not clear it).
+    spare: Vec<u8>,
     /// Offset in the stream of `buf[0]`.
     base: u64,
     /// The line `buf[at]` is on.
@@ -203,16 +246,28 @@ pub struct CsvRecords<R> {
     scratch: Fields,
 }
 
-impl<R: Read> CsvRecords<R> {
+impl<R: Read> CsvRecords<ReadChunks<R>> {
     /// [`csv_records`] with another cap (tests use a small one).
     pub fn with_limit(reader: R, delimiter: u8, limit: u64) -> Self {
+        CsvRecords::from_chunks(ReadChunks(reader), delimiter, limit)
+    }
+}
+
+impl<C: Chunks> CsvRecords<C> {
+    /// [`csv_records`] of a stream handed on in chunks, capped at `limit` bytes a record.
+    pub fn from_chunks(chunks: C, delimiter: u8, limit: u64) -> Self {
         CsvRecords {
-            inner: reader,
+            inner: chunks,
             delimiter,
             limit,
             buf: Vec::new(),
             at: 0,
             end: 0,
+            pending: None,
+            pending_at: 0,
+            carrying: false,
+            carry: Vec::new(),
+            spare: Vec::new(),
             base: 0,
             line: 1,
             records: 0,
@@ -269,6 +324,7 @@ impl<R: Read> CsvRecords<R> {
                 .count();
             self.at += blank;
             self.line += blank as u64;
+            self.settle();
             if self.at < self.end {
                 break;
             }
@@ -321,6 +377,7 @@ impl<R: Read> CsvRecords<R> {
             self.records += 1;
             self.at += len;
             self.line += newlines;
+            self.settle();
             return Ok(true);
         }
     }
@@ -336,28 +393,104 @@ impl<R: Read> CsvRecords<R> {
         .into()
     }
 
-    /// Read once more, keeping the bytes not consumed, up to the stream offset `bound`.
+    /// Make more bytes of the stream available, keeping those not consumed, reading no
+    /// further than the stream offset `bound` (a chunk handed on whole may hold more); at the
+    /// end, `eof`. A new chunk is taken as it is when every byte at hand is consumed; else
+    /// the bytes not consumed (the start of a record) are carried, and a piece of the chunk
+    /// copied after them: up to a line end, and at least as long as what is carried, so a
+    /// long record is copied a bounded number of times.
     fn fill(&mut self, bound: u64) -> csv::Result<()> {
-        if self.at > 0 {
+        if self.settle() {
+            return Ok(());
+        }
+        let room = bound.saturating_sub(self.base + self.end as u64);
+        if self.pending.is_none() {
+            let want = usize::try_from(room).unwrap_or(usize::MAX).min(READ);
+            let spent = std::mem::take(&mut self.spare);
+            let chunk = match self.inner.next_chunk(want, spent) {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    self.stopped = true;
+                    return Err(e.into());
+                }
+            };
+            if chunk.is_empty() {
+                self.eof = true;
+                self.spare = chunk;
+                return Ok(());
+            }
+            if self.at == self.end {
+                self.base += self.end as u64;
+                let done = std::mem::replace(&mut self.buf, chunk);
+                self.release(done);
+                self.at = 0;
+                self.end = self.buf.len();
+                return Ok(());
+            }
+            self.pending = Some(chunk);
+            self.pending_at = 0;
+        }
+        let Some(pending) = &self.pending else {
+            return Ok(());
+        };
+        if !self.carrying {
+            // The start of the record cut by the chunk's end, into the carry.
+            let mut carry = std::mem::take(&mut self.carry);
+            carry.clear();
+            carry.extend_from_slice(&self.buf[self.at..self.end]);
+            self.spare = std::mem::replace(&mut self.buf, carry);
+            self.carrying = true;
+            self.base += self.at as u64;
+            self.end -= self.at;
+            self.at = 0;
+        } else if self.at > 0 {
             self.buf.copy_within(self.at..self.end, 0);
             self.base += self.at as u64;
             self.end -= self.at;
             self.at = 0;
         }
-        let room = bound.saturating_sub(self.base + self.end as u64);
-        let want = usize::try_from(room).unwrap_or(usize::MAX).min(READ);
-        if self.buf.len() < self.end + want {
-            self.buf.resize(self.end + want, 0);
-        }
-        match read_once(&mut self.inner, &mut self.buf[self.end..self.end + want]) {
-            Ok(0) => self.eof = true,
-            Ok(n) => self.end += n,
-            Err(e) => {
-                self.stopped = true;
-                return Err(e.into());
-            }
+        self.buf.truncate(self.end);
+        let rest = &pending[self.pending_at..];
+        let mut take = rest.len().min(self.end.max(PIECE));
+        take = memchr::memchr(b'\n', &rest[take..]).map_or(rest.len(), |i| take + i + 1);
+        take = take.min(usize::try_from(room).unwrap_or(usize::MAX));
+        self.buf.extend_from_slice(&rest[..take]);
+        self.end += take;
+        self.pending_at += take;
+        if self.pending_at == pending.len() {
+            // The chunk is all carried: the bytes at hand are every byte handed on.
+            self.spare = self.pending.take().unwrap_or_default();
+            self.pending_at = 0;
         }
         Ok(())
+    }
+
+    /// Put away `done`, which `buf` was: the carry is kept, a chunk goes back to the source.
+    fn release(&mut self, done: Vec<u8>) {
+        if std::mem::take(&mut self.carrying) {
+            self.carry = done;
+        } else {
+            self.spare = done;
+        }
+    }
+
+    /// Once the carried bytes are consumed, split the pending chunk where it lies: `true`
+    /// when it was taken up.
+    fn settle(&mut self) -> bool {
+        let join = self.end - self.pending_at;
+        if self.pending.is_none() || self.at < join {
+            return false;
+        }
+        let Some(chunk) = self.pending.take() else {
+            return false;
+        };
+        self.base += join as u64;
+        self.at -= join;
+        self.end = chunk.len();
+        self.pending_at = 0;
+        let done = std::mem::replace(&mut self.buf, chunk);
+        self.release(done);
+        true
     }
 }
 
@@ -367,7 +500,7 @@ fn read_once<R: Read>(inner: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
     inner.read(buf)
 }
 
-impl<R: Read> crate::data::read::RecordSource for CsvRecords<R> {
+impl<C: Chunks> crate::data::read::RecordSource for CsvRecords<C> {
     fn read_record(&mut self, rec: &mut csv::ByteRecord) -> csv::Result<bool> {
         self.read_byte_record(rec)
     }

@@ -18,6 +18,10 @@ pub struct Console {
     pub quiet: bool,
     /// Draw a progress line while data files are read (standard error is a terminal).
     pub progress: bool,
+    /// The `out` a command writes its results to is this process's standard output behind a
+    /// buffer (the binary's): once that buffer is flushed, a spooled output may be copied to
+    /// the standard output's descriptor directly, by the kernel where it can.
+    pub stdout: bool,
 }
 
 impl Console {
@@ -32,6 +36,7 @@ impl Console {
             },
             quiet,
             progress: stderr_terminal && !quiet,
+            stdout: false,
         }
     }
 }

@@ -42,9 +42,15 @@ pub(crate) const TABLE_MAX_COMMUNES: usize = 100_000;
 
 /// Where a sink keeps the body until its head is known: a private temporary file, opened by
 /// the caller (only `src/cmd/` opens files).
-pub(crate) trait Spool: Read + Write + Seek + Send {}
+pub(crate) trait Spool: Read + Write + Seek + Send {
+    /// The file holding the spool, when it is one: copied out by the kernel.
+    fn file(&mut self) -> Option<&mut std::fs::File> {
+        None
+    }
+}
 
-impl<T: Read + Write + Seek + Send> Spool for T {}
+/// A spool in memory (tests).
+impl Spool for std::io::Cursor<Vec<u8>> {}
 
 /// How the output is laid out: what every batch is rendered with.
 #[derive(Debug, Clone, Copy)]
@@ -136,6 +142,11 @@ pub(crate) struct SinkOptions {
     /// What is written is seen only if the run succeeds (the temporary file of `-o`, renamed
     /// into place at the end): the CSV formats stream into it rather than through the spool.
     pub private: bool,
+    /// `out` is this process's standard output behind a buffer ([`console::Console::stdout`]):
+    /// a spool copied out whole goes to its descriptor, flushing `out` first.
+    ///
+    /// [`console::Console::stdout`]: super::console::Console::stdout
+    pub stdout: bool,
 }
 
 /// The output of one run of `evaluate`.
@@ -411,7 +422,7 @@ impl<'a> Sink<'a> {
             let Some(spool) = spool.as_mut() else {
                 return Ok(());
             };
-            copy_spool(spool, &segments, order.as_deref(), json, out)
+            copy_spool(spool, &segments, order.as_deref(), json, opts.stdout, out)
         };
         match shape.kind {
             Kind::Table => {
@@ -498,16 +509,29 @@ impl Drop for Sink<'_> {
     }
 }
 
-/// Copy the spooled body to `out`, in input order or in `order` (`--closest`).
+/// Copy the spooled body to `out`, in input order or in `order` (`--closest`). `stdout`:
+/// `out` is standard output behind a buffer ([`SinkOptions::stdout`]).
 fn copy_spool(
     spool: &mut Box<dyn Spool + '_>,
     segments: &[Placed],
     order: Option<&[usize]>,
     json: bool,
+    stdout: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let Some(order) = order else {
         spool.seek(SeekFrom::Start(0))?;
+        if stdout && let Some(file) = spool.file() {
+            // What `out` holds goes first. Between a file and standard output std's
+            // `io::copy` has the kernel move the bytes (`copy_file_range` to a regular file,
+            // `sendfile` to a device such as /dev/null), with no copy through this process;
+            // to a pipe it reads and writes through the buffer, as below.
+            out.flush().context("writing the output")?;
+            let mut body = std::io::BufReader::with_capacity(1 << 20, file);
+            std::io::copy(&mut body, &mut std::io::stdout().lock())
+                .context("copying the output spool")?;
+            return Ok(());
+        }
         // In 1 MiB reads rather than io::copy's 8 KiB: the spool can be gigabytes.
         let mut body = std::io::BufReader::with_capacity(1 << 20, spool);
         std::io::copy(&mut body, out).context("copying the output spool")?;

@@ -707,6 +707,7 @@ fn sink_options(pretty: bool) -> sink::SinkOptions {
         pretty,
         table_max: sink::TABLE_MAX_COMMUNES,
         private: false,
+        stdout: false,
     }
 }
 

@@ -34,9 +34,9 @@ pub(super) struct LastText {
 }
 
 impl LastText {
-    /// The cell's text, trimmed, NFC, `None` when empty: worked out only when the cell's
-    /// bytes differ from the last.
-    pub(super) fn get(&mut self, cell: &[u8]) -> Option<String> {
+    /// The cell's text, trimmed, NFC, `None` when empty, into `out`, whose string is reused
+    /// (a recycled row's): worked out only when the cell's bytes differ from the last.
+    pub(super) fn get_into(&mut self, cell: &[u8], out: &mut Option<String>) {
         if cell != self.raw.as_slice() {
             self.raw.clear();
             self.raw.extend_from_slice(cell);
@@ -44,7 +44,13 @@ impl LastText {
                 .filter(|s| !s.is_empty())
                 .map(nfc_fast);
         }
-        self.text.clone()
+        match (&self.text, out.as_mut()) {
+            (Some(text), Some(s)) => {
+                s.clear();
+                s.push_str(text);
+            }
+            (text, _) => *out = text.clone(),
+        }
     }
 }
 

@@ -93,7 +93,13 @@ pub(super) fn read_row(
     input: usize,
     shifted: bool,
     cx: &mut RowCtx<'_>,
+    spare: Option<Row>,
 ) -> Row {
+    // A spent row's vectors and strings are refilled rather than allocated again.
+    let (mut values, mut district, mut province) = match spare {
+        Some(row) => (row.values, row.district, row.province),
+        None => (Vec::new(), None, None),
+    };
     let text = |c: Option<usize>| -> Option<String> {
         c.and_then(|c| rec.get(c))
             .map(str::trim)
@@ -101,17 +107,30 @@ pub(super) fn read_row(
             .map(nfc_fast)
     };
     // A row with its cells shifted has no data.
-    let mut values = vec![None; cols.measures.len()];
+    values.clear();
+    values.resize(cols.measures.len(), None);
     if !shifted {
         read_values(rec, plan, rs, opts, cx, &mut values);
     }
     overrides(rec, cols, rs, &values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
     // Cells that repeat from row to row are worked out once per change.
-    let repeated = |c: Option<usize>, last: &mut LastText| -> Option<String> {
-        c.and_then(|c| rec.bytes(c)).and_then(|cell| last.get(cell))
+    let repeated = |c: Option<usize>, last: &mut LastText, out: &mut Option<String>| match c
+        .and_then(|c| rec.bytes(c))
+    {
+        Some(cell) => last.get_into(cell, out),
+        None => *out = None,
     };
-    let province = repeated(cols.ident(Ident::Province), &mut cx.memo.province);
+    repeated(
+        cols.ident(Ident::Province),
+        &mut cx.memo.province,
+        &mut province,
+    );
+    repeated(
+        cols.ident(Ident::District),
+        &mut cx.memo.district,
+        &mut district,
+    );
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
     let code = text(cols.ident(Ident::Code));
     let name = text(cols.ident(Ident::Name));
@@ -123,7 +142,7 @@ pub(super) fn read_row(
         line: cx.line,
         code,
         name,
-        district: repeated(cols.ident(Ident::District), &mut cx.memo.district),
+        district,
         province,
         zone,
         zone_from,

@@ -343,7 +343,12 @@ fn blank_rows_are_skipped_whatever_their_spaces() {
 fn last_text_composes_each_new_cell_and_reuses_a_repeated_one() {
     let mut last = super::memo::LastText::default();
     // `Hà Nội` decomposed (a + combining grave), then composed, then the same again.
-    let mut get = |cell: &str| last.get(cell.as_bytes());
+    // Into one string, reused from call to call (a stale one at first).
+    let mut out = Some("stale".to_string());
+    let mut get = |cell: &str| {
+        last.get_into(cell.as_bytes(), &mut out);
+        out.clone()
+    };
     assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
     assert_eq!(get("Ha\u{300} Nội").as_deref(), Some("Hà Nội"));
     assert_eq!(get("Huế").as_deref(), Some("Huế"));
@@ -572,4 +577,51 @@ fn a_province_zone_is_reused_only_for_the_same_province() {
         .filter_map(|d| d.location.as_ref()?.line)
         .collect();
     assert_eq!(unknown, [4]);
+}
+
+/// A file of `cells`: per row, whether it has a name, its district and province (each
+/// possibly empty) and its income (possibly empty or not a number).
+fn varied_file(cells: &[(usize, usize, usize, usize)]) -> String {
+    let mut s = "code,name,district,province,year,income_per_capita,temporary_houses\n".to_string();
+    for (i, &(name, district, province, income)) in cells.iter().enumerate() {
+        let name = ["", "Xã A", "Xã Bình"][name];
+        let district = ["", "Huyện Thanh Hà", "Huyện Gia Lộc"][district];
+        let province = ["", "Hải Dương", "Tỉnh Hải Dương"][province];
+        let income = ["", "55", "61,2", "x"][income];
+        s.push_str(&format!(
+            "{:05},{name},{district},{province},2025,{income},{}\n",
+            20_000 + i,
+            i % 3
+        ));
+    }
+    s
+}
+
+/// Every row of `text`, each read into one of `spent` when given.
+fn rows_of(text: &str, spent: Option<Vec<Row>>) -> Vec<Row> {
+    let rs = ruleset();
+    let opts = opts(true);
+    let mut r = RowReader::new(text.as_bytes(), "t.csv", 0, &rs, &opts);
+    if let Some(spent) = spent {
+        r.recycle(spent);
+    }
+    std::iter::from_fn(|| r.next_row()).collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Rows read into recycled ones (another file's, with other names, districts, provinces
+    /// and values) are the rows read fresh: nothing of a spent row is left over.
+    #[test]
+    fn rows_read_into_spent_rows_are_rows_read_fresh(
+        cells in proptest::collection::vec((0usize..3, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        others in proptest::collection::vec((0usize..3, 0usize..3, 0usize..3, 0usize..4), 1..40),
+    ) {
+        let text = varied_file(&cells);
+        let fresh = rows_of(&text, None);
+        let spent = rows_of(&varied_file(&others), None);
+        let recycled = rows_of(&text, Some(spent));
+        proptest::prop_assert_eq!(format!("{fresh:?}"), format!("{recycled:?}"));
+    }
 }

@@ -105,6 +105,59 @@ fn an_endless_record_stops_at_the_limit() {
     assert!(e.to_string().contains("longer than 1 MiB"), "{e}");
 }
 
+/// A stream of zeros handed on in chunks of 128 KiB, counting them.
+struct Zeros(usize);
+
+impl super::Chunks for Zeros {
+    fn next_chunk(&mut self, _want: usize, _spent: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        self.0 += 1;
+        Ok(vec![0; 1 << 17])
+    }
+}
+
+#[test]
+fn an_endless_record_in_whole_chunks_stops_at_the_limit() {
+    let mut rdr = CsvRecords::from_chunks(Zeros(0), b',', super::RECORD_LIMIT);
+    let mut rec = super::Fields::new();
+    let e = rdr.read_fields(&mut rec).expect_err("too large");
+    assert!(e.to_string().contains("longer than 1 MiB"), "{e}");
+    // 1 MiB and one byte: nine chunks, the carry never past the limit and a piece.
+    assert_eq!(rdr.inner.0, 9);
+    assert!(
+        rdr.buf.len() as u64 <= super::RECORD_LIMIT + 1,
+        "{}",
+        rdr.buf.len()
+    );
+}
+
+#[test]
+fn records_cut_by_chunk_ends_are_carried_and_the_rest_split_in_place() {
+    // Rows of 10 bytes in chunks of 10 005: each chunk ends inside a row.
+    let text: Vec<u8> = (0..5000)
+        .flat_map(|i| format!("{i:05},abc\n").into_bytes())
+        .collect();
+    let stream = Chunked {
+        data: &text,
+        sizes: &[10_005],
+        reads: 0,
+        fail_at: None,
+        read: 0,
+    };
+    let mut rdr = CsvRecords::from_chunks(Whole(stream), b',', super::RECORD_LIMIT);
+    let mut rec = super::Fields::new();
+    let mut n = 0u64;
+    while rdr.read_fields(&mut rec).expect("reads") {
+        let pos = rec.position().expect("position");
+        assert_eq!((pos.line(), pos.byte()), (n + 1, 10 * n));
+        assert_eq!(rec.get(0), Some(format!("{n:05}").as_bytes()));
+        // Never more at hand than a chunk, or a carried row and a piece of the next chunk
+        // (not all of it).
+        assert!(rdr.buf.len() <= 10_005, "{}", rdr.buf.len());
+        n += 1;
+    }
+    assert_eq!(n, 5000);
+}
+
 proptest::proptest! {
     /// Every data record is reported at the line an editor shows it on, whatever blank or
     /// whitespace-only lines come before it and whether lines end with LF or CRLF.
@@ -245,9 +298,47 @@ fn through_the_csv_crate(stream: Chunked<'_>, delimiter: u8, limit: u64) -> (Vec
     }
 }
 
+/// The stream of a [`Chunked`] handed on in chunks of its read sizes, whole, whatever the
+/// splitter wants (as the file thread hands on what it read): none spans the failing offset.
+struct Whole<'a>(Chunked<'a>);
+
+impl super::Chunks for Whole<'_> {
+    fn next_chunk(&mut self, _want: usize, spent: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        let s = &mut self.0;
+        if s.fail_at.is_some_and(|at| s.read >= at) {
+            return Err(std::io::Error::other("the disk is gone"));
+        }
+        let size = s.sizes[s.reads % s.sizes.len()];
+        s.reads += 1;
+        let mut n = size.min(s.data.len());
+        if let Some(at) = s.fail_at {
+            n = n.min(at - s.read);
+        }
+        // A spent buffer is filled again, as the file thread does.
+        let mut chunk = spent;
+        chunk.clear();
+        chunk.extend_from_slice(&s.data[..n]);
+        s.data = &s.data[n..];
+        s.read += n;
+        Ok(chunk)
+    }
+}
+
 /// Through this module's reader, one `Fields` reused for every record.
 fn through_the_splitter(stream: Chunked<'_>, delimiter: u8, limit: u64) -> (Vec<Seen>, Ended) {
-    let mut rdr = CsvRecords::with_limit(stream, delimiter, limit);
+    split_all(CsvRecords::with_limit(stream, delimiter, limit))
+}
+
+/// Through this module's reader, taking the stream's chunks whole ([`Whole`]).
+fn through_the_splitter_in_chunks(
+    stream: Chunked<'_>,
+    delimiter: u8,
+    limit: u64,
+) -> (Vec<Seen>, Ended) {
+    split_all(CsvRecords::from_chunks(Whole(stream), delimiter, limit))
+}
+
+fn split_all<C: super::Chunks>(mut rdr: CsvRecords<C>) -> (Vec<Seen>, Ended) {
     let mut rec = super::Fields::new();
     let mut out = Vec::new();
     loop {
@@ -336,16 +427,19 @@ proptest::proptest! {
         bom in proptest::bool::weighted(0.2),
         delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
         limit in proptest::prop_oneof![proptest::strategy::Just(1u64 << 20), 1u64..48],
-        sizes in proptest::collection::vec(proptest::prop_oneof![1usize..9, proptest::strategy::Just(1usize << 16)], 1..4),
+        sizes in proptest::collection::vec(proptest::prop_oneof![1usize..9, 9usize..300, proptest::strategy::Just(1usize << 16)], 1..4),
         fail in proptest::option::weighted(0.15, 0usize..400),
     ) {
         let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
         bytes.extend(pieces.concat());
         let fail_at = fail.filter(|&at| at <= bytes.len());
         let stream = || Chunked { data: &bytes, sizes: &sizes, reads: 0, fail_at, read: 0 };
+        let want = through_the_csv_crate(stream(), delimiter, limit);
+        proptest::prop_assert_eq!(&through_the_splitter(stream(), delimiter, limit), &want);
+        // Chunks taken whole, larger than asked for: a record cut by a chunk's end is carried.
         proptest::prop_assert_eq!(
-            through_the_splitter(stream(), delimiter, limit),
-            through_the_csv_crate(stream(), delimiter, limit)
+            &through_the_splitter_in_chunks(stream(), delimiter, limit),
+            &want
         );
     }
 }
