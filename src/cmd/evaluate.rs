@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use anyhow::{Context, bail};
 
 use crate::Exit;
-use crate::cli::{EvaluateArgs, Format};
+use crate::cli::EvaluateArgs;
 use crate::cmd::choose::{self, YearCount};
 use crate::cmd::inputs::Inputs;
 use crate::cmd::meta::MetaFile;
@@ -122,10 +122,9 @@ fn evaluate(
     let mut pick = Pick::Choose;
     // JSON and NDJSON stream to their output: only into -o's temporary file may they stream
     // before the choice is confirmed.
-    let guess = (args.input.rules.rules.is_none()
-        && (!streams_json(args) || args.output.is_some()))
-    .then(|| choose::guess(&args.input))
-    .flatten();
+    let guess = (args.input.rules.rules.is_none() && (!streams_out(args) || args.output.is_some()))
+        .then(|| choose::guess(&args.input))
+        .flatten();
     if let Some(guess) = guess {
         // What the pass prints is held until the choice is confirmed.
         let mut held = Vec::new();
@@ -285,7 +284,7 @@ fn evaluate_with(
         None => None,
     };
     let private = file.as_ref().is_some_and(AtomicFile::is_private);
-    if guess.is_some() && streams_json(args) && !private {
+    if guess.is_some() && streams_out(args) && !private {
         // -o names a device or a pipe: JSON would stream into it before the choice is
         // confirmed.
         return Ok(Run::Redo(None));
@@ -509,9 +508,15 @@ fn evaluate_with(
     Ok(Run::Exit(exit))
 }
 
-/// Whether `args`' format streams into its output as the communes are evaluated.
-fn streams_json(args: &EvaluateArgs) -> bool {
-    matches!(args.format, Format::Json | Format::Ndjson) && args.closest.is_none()
+/// Whether `args`' output gets communes as they are evaluated even when it is not -o's
+/// temporary file (JSON and NDJSON stream).
+fn streams_out(args: &EvaluateArgs) -> bool {
+    crate::report::sink::streams(
+        args.format,
+        args.closest.is_some(),
+        args.provenance.csv_comments,
+        false,
+    )
 }
 
 /// What every batch is evaluated and rendered with.

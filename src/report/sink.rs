@@ -98,6 +98,18 @@ pub(crate) fn traits(format: Format) -> FormatTraits {
     }
 }
 
+/// Whether the sink of `format` writes communes to its output as they come, rather than
+/// holding them to the end: JSON and NDJSON (not `--closest`, whose order is known at the
+/// end), CSV and long only into `-o`'s temporary file (`private`; not `--csv-comments`, whose
+/// head is known at the end).
+pub(crate) fn streams(format: Format, closest: bool, csv_comments: bool, private: bool) -> bool {
+    match Kind::of(format) {
+        Kind::Json | Kind::Ndjson => !closest,
+        Kind::Csv | Kind::Long => private && !closest && !csv_comments,
+        Kind::Table | Kind::Xlsx => false,
+    }
+}
+
 /// One variant per output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -257,11 +269,12 @@ impl<'a> Sink<'a> {
                  commune in input order (sort or filter the workbook, or use --format table)"
             );
         }
-        let stream = match kind {
-            Kind::Json | Kind::Ndjson => opts.closest.is_none(),
-            Kind::Csv | Kind::Long => opts.private && opts.closest.is_none() && !opts.csv_comments,
-            Kind::Table | Kind::Xlsx => false,
-        };
+        let stream = streams(
+            format,
+            opts.closest.is_some(),
+            opts.csv_comments,
+            opts.private,
+        );
         let spool = match kind {
             Kind::Table | Kind::Xlsx => None,
             _ if stream => None,
