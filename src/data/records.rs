@@ -26,11 +26,11 @@
 //!
 //! A record whose quotes are plain (each quoted field opens at its start and closes right
 //! before its end, as `"71,4"`) is split 64 bytes at a time ([`split_plain`]: bit masks of a
-//! block's delimiters, quotes and line ends, found eight bytes at a time, and the bytes
-//! inside quotes from a running parity of the quotes); any other record one delimiter,
-//! quote or line end at a time ([`split_marks`]). A record is copied once, whole, into
-//! [`Fields`] with each field's span; only a quoted field holding `""` or text after its
-//! closing quote is copied on its own.
+//! block's delimiters and quotes, compared sixteen bytes at a time ([`block_masks`]), its line
+//! end found by `memchr`, and the bytes inside quotes from a running parity of the quotes);
+//! any other record one delimiter, quote or line end at a time ([`split_marks`]). A record is
+//! copied once, whole, into [`Fields`] with each field's span; only a quoted field holding
+//! `""` or text after its closing quote is copied on its own.
 //!
 //! Records are split in the chunks the stream hands on ([`Chunks`]), where they lie: a chunk
 //! is taken whole, not copied, and only a record cut by a chunk's end is carried, its start
@@ -629,7 +629,6 @@ fn split_plain(
     spans.clear();
     // The record ends at the first line end, unless that one is inside quotes.
     let line_end = memchr::memchr(b'\n', data)?;
-    let delimiters = ONES * u64::from(delimiter);
     // All ones when the block starts inside quotes.
     let mut inside = 0u64;
     // Bit 0: the block's first byte starts a field (the record's start, or after a delimiter).
@@ -639,7 +638,7 @@ fn split_plain(
     let mut from = 0usize;
     let mut base = 0usize;
     loop {
-        let (d, q) = block_masks(data, base, delimiters);
+        let (d, q) = block_masks(data, base, delimiter);
         // The record's bytes in this block, and its line end when the block holds it.
         let (record, newline) = match line_end - base {
             at @ 0..64 => (u64::MAX >> (63 - at), 1u64 << at),
@@ -681,9 +680,12 @@ fn split_plain(
 /// The delimiters and quotes among the 64 bytes of `data` at `base` (fewer at its end), bit
 /// `k` standing for byte `base + k`.
 #[inline]
-fn block_masks(data: &[u8], base: usize, delimiters: u64) -> (u64, u64) {
+fn block_masks(data: &[u8], base: usize, delimiter: u8) -> (u64, u64) {
     let mut padded = [0u8; 64];
-    let (block, valid): (&[u8], u64) = match data.get(base..base + 64) {
+    let (block, valid): (&[u8; 64], u64) = match data
+        .get(base..base + 64)
+        .and_then(|b| <&[u8; 64]>::try_from(b).ok())
+    {
         Some(block) => (block, u64::MAX),
         None => {
             let tail = data.get(base..).unwrap_or_default();
@@ -691,27 +693,25 @@ fn block_masks(data: &[u8], base: usize, delimiters: u64) -> (u64, u64) {
             (&padded, (1u64 << tail.len()) - 1)
         }
     };
-    let (mut d, mut q) = (0u64, 0u64);
-    for (k, word) in block.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let shift = 8 * k;
-        d |= pack(equal(word, delimiters)) << shift;
-        q |= pack(equal(word, ONES * u64::from(b'"'))) << shift;
+    // One byte per byte, 1 where it is a delimiter (a quote): a loop the compiler turns into
+    // byte compares sixteen bytes at a time.
+    let mut is_delimiter = [0u8; 64];
+    let mut is_quote = [0u8; 64];
+    for ((&b, d), q) in block.iter().zip(&mut is_delimiter).zip(&mut is_quote) {
+        *d = u8::from(b == delimiter);
+        *q = u8::from(b == b'"');
     }
-    (d & valid, q & valid)
+    (gather(&is_delimiter) & valid, gather(&is_quote) & valid)
 }
 
-/// The high bit of each byte of `word` equal to that byte of `bytes`.
+/// The 64 bytes of `ones`, each 0 or 1, as the bits of a word, byte `k` to bit `k`: eight
+/// bytes at a time, multiplied so that their bits meet in the top byte.
 #[inline]
-fn equal(word: u64, bytes: u64) -> u64 {
-    let x = word ^ bytes;
-    !(((x & LOW) + LOW) | x) & HIGH
-}
-
-/// The high bits of a word's eight bytes as eight bits, byte `k` to bit `k`.
-#[inline]
-fn pack(high: u64) -> u64 {
-    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+fn gather(ones: &[u8; 64]) -> u64 {
+    ones.chunks_exact(8).enumerate().fold(0, |mask, (k, word)| {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        mask | (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k)
+    })
 }
 
 /// Bit `k` is the parity of the bits `0..=k` of `x`: set from an opening quote up to its

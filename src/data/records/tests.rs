@@ -506,3 +506,27 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+    /// The masks of a block, whole or cut by the end of the data, are its delimiters and
+    /// quotes byte by byte.
+    #[test]
+    fn block_masks_mark_each_delimiter_and_quote(
+        data in proptest::collection::vec(proptest::sample::select(vec![
+            b'a', b',', b';', b'"', b'\n', b'\r', 0u8, 0x80, 0xFF, 0x2C | 0x80, 0x22 | 0x80,
+        ]), 0..200),
+        base in 0usize..200,
+        delimiter in proptest::sample::select(vec![b',', b';', b'\t', b'"']),
+    ) {
+        let base = base.min(data.len());
+        let (d, q) = super::block_masks(&data, base, delimiter);
+        let (mut want_d, mut want_q) = (0u64, 0u64);
+        for (k, &b) in data.iter().skip(base).take(64).enumerate() {
+            want_d |= u64::from(b == delimiter) << k;
+            want_q |= u64::from(b == b'"') << k;
+        }
+        proptest::prop_assert_eq!((d, q), (want_d, want_q));
+    }
+}
