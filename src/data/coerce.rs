@@ -260,16 +260,9 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
         None => 0,
         Some((at, b)) => {
             let decimals = text.len() - at - 1;
-            let decimal_mark = match (rules.decimal, b) {
-                (DecimalMark::Auto | DecimalMark::Point, b'.') | (DecimalMark::Comma, b',') => true,
-                // `1,234` reads two ways: only a percentage takes the decimal reading.
-                (DecimalMark::Auto, _) => {
-                    kind == MeasureKind::Percent
-                        || !(decimals == 3 && (1..=3).contains(&at) && text.first() != Some(&b'0'))
-                }
-                _ => false,
-            };
-            if !decimal_mark || decimals == 0 {
+            if !is_decimal_mark(b, at, decimals, text.first() == Some(&b'0'), kind, rules)
+                || decimals == 0
+            {
                 return None;
             }
             decimals
@@ -278,6 +271,43 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
     if digits == 0 {
         return None;
     }
+    in_range(mantissa, scale, sign, kind, rules)
+}
+
+/// Whether the lone mark `b` of a number cell, at `at` and before `decimals` digits, is
+/// its decimal mark: the forced one, or under `DecimalMark::Auto` a `.`, or a `,` but the
+/// `1,234` that reads two ways (only a percentage takes the decimal reading).
+/// `zero_first` when the cell starts with `0`.
+#[inline(always)]
+fn is_decimal_mark(
+    b: u8,
+    at: usize,
+    decimals: usize,
+    zero_first: bool,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> bool {
+    match (rules.decimal, b) {
+        (DecimalMark::Auto | DecimalMark::Point, b'.') | (DecimalMark::Comma, b',') => true,
+        (DecimalMark::Auto, _) => {
+            kind == MeasureKind::Percent || !(decimals == 3 && (1..=3).contains(&at) && !zero_first)
+        }
+        _ => false,
+    }
+}
+
+/// The value `mantissa / 10^scale` of a number cell [`plain`] or [`plain_at`] read, when
+/// it is in range for `kind`: a percentage at most 100 (with `--fraction-percent` and no
+/// `%` sign, a fraction at most 1, times 100 without trailing zeros), a count whole and
+/// without trailing zeros. `sign` when the cell had a `%` sign.
+#[inline(always)]
+fn in_range(
+    mantissa: u64,
+    scale: usize,
+    sign: bool,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Option<Decimal> {
     let unit = u128::from(*POWERS_OF_10.get(scale)?);
     let scale = u32::try_from(scale).ok()?;
     let whole = |m: u64, scale| Decimal::try_from_i128_with_scale(i128::from(m), scale).ok();
@@ -300,6 +330,7 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
             .then(|| whole(mantissa, scale))
             .flatten(),
         // A count is whole and written without trailing zeros.
+        MeasureKind::Count if scale == 0 => whole(mantissa, 0),
         MeasureKind::Count => {
             let unit = u64::try_from(unit).ok()?;
             mantissa
@@ -309,6 +340,94 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
         }
         _ => whole(mantissa, scale),
     }
+}
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGH: u64 = 0x80 * ONES;
+/// The low `k` bytes of a word, for `k` from 0 to 8.
+const LOW_BYTES: [u64; 9] = {
+    let mut m = [u64::MAX; 9];
+    let mut k = 0;
+    while k < 8 {
+        m[k] = (1u64 << (8 * k)) - 1;
+        k += 1;
+    }
+    m
+};
+
+/// The high bit of each byte of `word` that is not 0 (exact: no carry crosses a byte).
+#[inline(always)]
+fn nonzero_bytes(word: u64) -> u64 {
+    (((word & !HIGH) + 0x7F * ONES) | word) & HIGH
+}
+
+/// A number, percent or count cell as the row reader finds it: `record[start..end]`, a
+/// field of a record whose bytes go on after it. `Some(n)` for what [`plain`] reads in a cell of one to eight
+/// bytes — digits with at most one mark, in a percent cell maybe a `%` right after them —
+/// with the value and scale [`coerce_bytes`] gives (a test holds it to that); `None` for any
+/// other cell, and for a cell within 8 bytes of the record's end: [`coerce_bytes`] reads
+/// those.
+///
+/// Read from one 8-byte word at the cell's start (bytes of the next fields included) and
+/// the cell's length: which bytes are digits, where the mark is and the digits' value are
+/// worked out for the eight bytes at once (issue #14: the loop over the digits of a cell,
+/// one to four of them and a decimal comma or not, is where the processor guessed wrong).
+#[inline(always)]
+pub fn plain_at(
+    record: &[u8],
+    start: usize,
+    end: usize,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Option<Decimal> {
+    let len = end.checked_sub(start)?;
+    let word = u64::from_le_bytes(*record.get(start..)?.first_chunk::<8>()?);
+    if len.wrapping_sub(1) >= 8 || kind == MeasureKind::Bool {
+        return None;
+    }
+    // A `%` right after the digits of a percent cell.
+    let sign = (kind == MeasureKind::Percent) & ((word >> (8 * (len - 1))) & 0xFF == 0x25);
+    let len = len - usize::from(sign);
+    let cell = *LOW_BYTES.get(len)?;
+    // Digits are 0 to 9 here, `.` is 0x1E and `,` is 0x1C; bytes past the cell are 0.
+    let d = (word ^ (0x30 * ONES)) & cell;
+    let not_digit = (((d & !HIGH) + 0x76 * ONES) | d) & HIGH;
+    let marks = !nonzero_bytes((d | 0x02 * ONES) ^ (0x1E * ONES)) & HIGH & cell;
+    if not_digit & !marks != 0 || marks.count_ones() > 1 {
+        return None;
+    }
+    // Where the mark is (8 when there is none), and the digits without it.
+    let at = (marks.trailing_zeros() / 8) as usize;
+    let digits = len - usize::from(marks != 0);
+    let before = *LOW_BYTES.get(at)?;
+    let packed = ((d & before) | ((d >> 8) & !before)) & *LOW_BYTES.get(digits)?;
+    if digits == 0 {
+        return None;
+    }
+    // Eight digits, the first one most significant, to their value (the leading ones 0).
+    let v = packed << (8 * (8 - digits));
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let mantissa = (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF;
+    let decimals = (len - 1).saturating_sub(at);
+    if marks != 0 {
+        let point = (d >> (8 * at)) & 0xFF == 0x1E;
+        if decimals == 0
+            || !is_decimal_mark(
+                if point { b'.' } else { b',' },
+                at,
+                decimals,
+                d & 0xFF == 0,
+                kind,
+                rules,
+            )
+        {
+            return None;
+        }
+    }
+    in_range(mantissa, decimals, sign, kind, rules)
 }
 
 /// A number or count cell.

@@ -11,7 +11,7 @@ use super::unit_list::check_unit;
 use super::year::year;
 use super::zone::{overrides, zone};
 use super::{ReadOptions, Row};
-use crate::data::coerce::{Value, coerce_common, coerce_rest, yes_no_at};
+use crate::data::coerce::{Value, coerce_common, coerce_rest, plain_at, yes_no_at};
 use crate::data::columns::{Columns, Ident};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
@@ -61,8 +61,8 @@ pub(super) fn surely_nfc(s: &[u8]) -> bool {
 pub(super) struct Plan {
     /// (measure, column) of each yes/no measure the file has.
     yes_no: Vec<(usize, usize)>,
-    /// (measure, column) of each other measure the file has, in measure order.
-    others: Vec<(usize, usize)>,
+    /// (measure, column, kind) of each other measure the file has, in measure order.
+    others: Vec<(usize, usize, MeasureKind)>,
 }
 
 impl Plan {
@@ -75,7 +75,7 @@ impl Plan {
             if m.kind == MeasureKind::Bool {
                 plan.yes_no.push((mi, col));
             } else {
-                plan.others.push((mi, col));
+                plan.others.push((mi, col, m.kind));
             }
         }
         plan
@@ -181,11 +181,24 @@ fn read_values(
         }
     }
     let mut left = left.into_iter().peekable();
-    for &(mi, col) in &plan.others {
+    let numbers = opts.numbers();
+    for &(mi, col, kind) in &plan.others {
         while let Some((m, c)) = left.next_if(|&(m, _)| m < mi) {
             read_cell(rec, m, c, rs, opts, cx, values);
         }
-        read_cell(rec, mi, col, rs, opts, cx, values);
+        // The common numbers from a word of the record; the others cell by cell.
+        let &(start, end) = spans.get(col).unwrap_or(&(0, 0));
+        match (plain_at(record, start, end, kind, numbers), values.get_mut(mi)) {
+            (Some(n), Some(slot)) => {
+                let value = Some(Value::Num(n));
+                *slot = value;
+                if kind == MeasureKind::Percent && !opts.fraction_percent {
+                    let cell = record.get(start..end).unwrap_or_default();
+                    track_fraction(&mut cx.fractions[mi], cx.line, cell, value);
+                }
+            }
+            _ => read_cell(rec, mi, col, rs, opts, cx, values),
+        }
     }
     for (m, c) in left {
         read_cell(rec, m, c, rs, opts, cx, values);
