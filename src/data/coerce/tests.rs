@@ -1479,12 +1479,70 @@ proptest! {
 fn number_piece() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         prop::sample::select(vec![
-            "0", "1", "7", "00", "05", "10", "77", "100", "101", "130", "999", "1000", "2025",
-            "71,4", "71.4", "0,5", "0.5", ",5", ".5", "5,", "5.", "0,85", "1,0", "1.00", "100,0",
-            "100.01", "1,234", "1.234", "0,234", "12,345", "123,456", "1234,567", "1,2,3",
-            "1.2,3", "85%", "85,5%", "100%", "101%", "%", "%5", "5%%", "0,5%", "12345678",
-            "1234567,8", "99999999", "123456789", "-5", "+5", " 5", "5 ", "", " ", ",", ".",
-            "\"", "\n", "\r", "Đạt", "x", "a", "/", ":", "5e3", "٣",
+            "0",
+            "1",
+            "7",
+            "00",
+            "05",
+            "10",
+            "77",
+            "100",
+            "101",
+            "130",
+            "999",
+            "1000",
+            "2025",
+            "71,4",
+            "71.4",
+            "0,5",
+            "0.5",
+            ",5",
+            ".5",
+            "5,",
+            "5.",
+            "0,85",
+            "1,0",
+            "1.00",
+            "100,0",
+            "100.01",
+            "1,234",
+            "1.234",
+            "0,234",
+            "12,345",
+            "123,456",
+            "1234,567",
+            "1,2,3",
+            "1.2,3",
+            "85%",
+            "85,5%",
+            "100%",
+            "101%",
+            "%",
+            "%5",
+            "5%%",
+            "0,5%",
+            "12345678",
+            "1234567,8",
+            "99999999",
+            "123456789",
+            "-5",
+            "+5",
+            " 5",
+            "5 ",
+            "",
+            " ",
+            ",",
+            ".",
+            "\"",
+            "\n",
+            "\r",
+            "Đạt",
+            "x",
+            "a",
+            "/",
+            ":",
+            "5e3",
+            "٣",
         ])
         .prop_map(|s| s.as_bytes().to_vec()),
         "[0-9.,%]{1,9}".prop_map(String::into_bytes),
@@ -1501,7 +1559,11 @@ fn number_kinds_and_rules() -> impl Strategy<Value = (MeasureKind, NumberRules)>
             MeasureKind::Count,
             MeasureKind::Bool,
         ]),
-        prop::sample::select(vec![DecimalMark::Auto, DecimalMark::Comma, DecimalMark::Point]),
+        prop::sample::select(vec![
+            DecimalMark::Auto,
+            DecimalMark::Comma,
+            DecimalMark::Point,
+        ]),
         any::<bool>(),
     )
         .prop_map(|(kind, decimal, fraction_percent)| {
@@ -1570,8 +1632,21 @@ fn plain_at_reads_the_numbers_of_a_record() {
     let record = "0,7,42,100,9999,\"71,4\",0.5,1,234,85%,101,12345678,123456789,-1,1.50,2,5\n";
     // Each cell's text, found in the record after the last.
     let cells = [
-        "0", "7", "42", "100", "9999", "71,4", "0.5", "1,234", "85%", "101", "12345678",
-        "123456789", "-1", "1.50", "2,5",
+        "0",
+        "7",
+        "42",
+        "100",
+        "9999",
+        "71,4",
+        "0.5",
+        "1,234",
+        "85%",
+        "101",
+        "12345678",
+        "123456789",
+        "-1",
+        "1.50",
+        "2,5",
     ];
     let mut spans = Vec::new();
     let mut from = 0;
@@ -1583,9 +1658,7 @@ fn plain_at_reads_the_numbers_of_a_record() {
     let read = |kind, rules| -> Vec<Option<String>> {
         spans
             .iter()
-            .map(|&(s, e)| {
-                plain_at(record.as_bytes(), s, e, kind, rules).map(|n| n.to_string())
-            })
+            .map(|&(s, e)| plain_at(record.as_bytes(), s, e, kind, rules).map(|n| n.to_string()))
             .collect()
     };
     let n = |s: &str| Some(s.to_string());
@@ -1632,7 +1705,16 @@ fn plain_at_reads_the_numbers_of_a_record() {
     assert!(read(MeasureKind::Bool, AUTO).iter().all(Option::is_none));
     assert_eq!(
         read(MeasureKind::Count, COMMA)[..8],
-        [n("0"), n("7"), n("42"), n("100"), n("9999"), None, None, None]
+        [
+            n("0"),
+            n("7"),
+            n("42"),
+            n("100"),
+            n("9999"),
+            None,
+            None,
+            None
+        ]
     );
     assert_eq!(
         read(MeasureKind::Percent, FRACTION)[..9],

@@ -26,6 +26,22 @@ pub(super) fn nfc_fast(s: &str) -> String {
     }
 }
 
+/// [`nfc_fast`] into `out`, whose string is reused (a recycled row's): no allocation for a
+/// text already composed.
+pub(super) fn nfc_into(s: &str, out: &mut Option<String>) {
+    if !(surely_nfc(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes) {
+        *out = Some(nfc(s));
+        return;
+    }
+    match out {
+        Some(o) => {
+            o.clear();
+            o.push_str(s);
+        }
+        None => *out = Some(s.to_string()),
+    }
+}
+
 /// Whether the UTF-8 text `s` is NFC for certain, from its bytes: every character is below
 /// U+0300 (ASCII, Latin-1, Latin Extended-A and -B) or in U+1E00–U+1EFF (Latin Extended
 /// Additional: the precomposed Vietnamese letters). Each of those is its own NFC and starts
@@ -96,15 +112,17 @@ pub(super) fn read_row(
     spare: Option<Row>,
 ) -> Row {
     // A spent row's vectors and strings are refilled rather than allocated again.
-    let (mut values, mut district, mut province) = match spare {
-        Some(row) => (row.values, row.district, row.province),
-        None => (Vec::new(), None, None),
+    let (mut values, mut district, mut province, mut code, mut name) = match spare {
+        Some(row) => (row.values, row.district, row.province, row.code, row.name),
+        None => (Vec::new(), None, None, None, None),
     };
-    let text = |c: Option<usize>| -> Option<String> {
-        c.and_then(|c| rec.get(c))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(nfc_fast)
+    let text = |c: Option<usize>, out: &mut Option<String>| match c
+        .and_then(|c| rec.get(c))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => nfc_into(s, out),
+        None => *out = None,
     };
     // A row with its cells shifted has no data.
     values.clear();
@@ -132,8 +150,8 @@ pub(super) fn read_row(
         &mut district,
     );
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
-    let code = text(cols.ident(Ident::Code));
-    let name = text(cols.ident(Ident::Name));
+    text(cols.ident(Ident::Code), &mut code);
+    text(cols.ident(Ident::Name), &mut name);
     if let (Some(c), Some(col)) = (code.as_deref(), cols.ident(Ident::Code)) {
         check_unit(c, name.as_deref(), cols, opts.province_set, col, cx);
     }
@@ -188,7 +206,10 @@ fn read_values(
         }
         // The common numbers from a word of the record; the others cell by cell.
         let &(start, end) = spans.get(col).unwrap_or(&(0, 0));
-        match (plain_at(record, start, end, kind, numbers), values.get_mut(mi)) {
+        match (
+            plain_at(record, start, end, kind, numbers),
+            values.get_mut(mi),
+        ) {
             (Some(n), Some(slot)) => {
                 let value = Some(Value::Num(n));
                 *slot = value;

@@ -408,6 +408,17 @@ proptest::proptest! {
     fn nfc_fast_is_nfc(s in "(\\PC|[\u{300}-\u{36f}\u{1e00}-\u{1eff}ạắệ]){0,12}") {
         proptest::prop_assert_eq!(super::row::nfc_fast(&s), crate::text::nfc(&s));
     }
+
+    /// `nfc_into` is `nfc`, whatever the string it refills held.
+    #[test]
+    fn nfc_into_is_nfc(
+        s in "(\\PC|[\u{300}-\u{36f}\u{1e00}-\u{1eff}ạắệ]){0,12}",
+        before in proptest::option::of("\\PC{0,20}"),
+    ) {
+        let mut out = before;
+        super::row::nfc_into(&s, &mut out);
+        proptest::prop_assert_eq!(out, Some(crate::text::nfc(&s)));
+    }
 }
 
 proptest::proptest! {
@@ -584,7 +595,7 @@ fn a_province_zone_is_reused_only_for_the_same_province() {
 fn varied_file(cells: &[(usize, usize, usize, usize)]) -> String {
     let mut s = "code,name,district,province,year,income_per_capita,temporary_houses\n".to_string();
     for (i, &(name, district, province, income)) in cells.iter().enumerate() {
-        let name = ["", "Xã A", "Xã Bình"][name];
+        let name = ["", "Xã A", "Xã Bình", "Xa\u{303} Bi\u{300}nh"][name];
         let district = ["", "Huyện Thanh Hà", "Huyện Gia Lộc"][district];
         let province = ["", "Hải Dương", "Tỉnh Hải Dương"][province];
         let income = ["", "55", "61,2", "x"][income];
@@ -615,8 +626,8 @@ proptest::proptest! {
     /// and values) are the rows read fresh: nothing of a spent row is left over.
     #[test]
     fn rows_read_into_spent_rows_are_rows_read_fresh(
-        cells in proptest::collection::vec((0usize..3, 0usize..3, 0usize..3, 0usize..4), 1..40),
-        others in proptest::collection::vec((0usize..3, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        cells in proptest::collection::vec((0usize..4, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        others in proptest::collection::vec((0usize..4, 0usize..3, 0usize..3, 0usize..4), 1..40),
     ) {
         let text = varied_file(&cells);
         let fresh = rows_of(&text, None);
