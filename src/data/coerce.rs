@@ -752,6 +752,56 @@ const KHONG_: (u64, u64) = pattern(
 );
 const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
 
+/// A spelling [`yes_no_at`] reads: the cell's first 8 bytes, kept to its length, are
+/// `pattern` in any case (see [`is`]); `read` indexes what it reads as.
+#[derive(Clone, Copy)]
+struct Spelling {
+    keep: u64,
+    case: u64,
+    pattern: u64,
+    read: u8,
+}
+
+impl Spelling {
+    /// Matches no cell.
+    const NEVER: Spelling = Spelling {
+        keep: 0,
+        case: 0,
+        pattern: 1,
+        read: 0,
+    };
+
+    const fn new(len: usize, (pattern, case): (u64, u64), read: u8) -> Self {
+        Spelling {
+            keep: LOW_BYTES[if len < 8 { len } else { 8 }],
+            case,
+            pattern,
+            read,
+        }
+    }
+}
+
+/// The spellings of [`yes_no_at`], at `len * 4 + sub` for a cell of `len` bytes (14 for
+/// any longer) whose first byte has `sub` (bit 0, and bit 6 as bit 1): where the first
+/// bytes of the spellings of one length differ (`0`, `1`, `x`; `đạt`, `không`), each is at
+/// its own place, and a cell is compared with the one spelling it could be.
+const SPELLINGS: [Spelling; 64] = {
+    let mut t = [Spelling::NEVER; 64];
+    let empty = Spelling::new(0, (0, 0), 1);
+    (t[0], t[1], t[2], t[3]) = (empty, empty, empty, empty);
+    // `0` is 0x30 (sub 0), `1` is 0x31 (sub 1), `x` and `X` are 0x78 and 0x58 (sub 2).
+    t[4] = Spelling::new(1, pattern(*b"0", [0]), 3);
+    t[4 + 1] = Spelling::new(1, pattern(*b"1", [0]), 2);
+    t[4 + 2] = Spelling::new(1, pattern(*b"x", [0x20]), 2);
+    // `c`, `k` (sub 3); `đ` is 0xC4 0x91 (sub 2).
+    t[3 * 4 + 3] = Spelling::new(3, CO, 2);
+    t[6 * 4 + 2] = Spelling::new(6, DAT, 2);
+    t[6 * 4 + 3] = Spelling::new(6, KHONG, 3);
+    // Its last 8 bytes are compared apart.
+    t[13 * 4 + 3] = Spelling::new(13, KHONG_, 3);
+    t
+};
+
 /// A yes/no cell as the row reader finds it: `record[start..end]`, a field of a record
 /// whose bytes go on after it. `Some` for the empty cell (`Some(None)`: no data) and for the
 /// spellings of `common_yes_no` written exactly (`Đạt`, `Không đạt`, `Không`, `Có`
@@ -762,7 +812,8 @@ const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0,
 /// Decided from two 8-byte words at the cell's start (bytes of the next fields included)
 /// and its length, without a branch on the text (issue #14): whether a cell of a yes/no
 /// column is empty, `Đạt` or `Không đạt` follows no pattern a processor can predict, and
-/// each branch it guessed wrong cost more than reading the cell.
+/// each branch it guessed wrong cost more than reading the cell. The one spelling the cell
+/// could be is looked up by its length and first byte ([`SPELLINGS`]), then compared.
 #[inline(always)]
 pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value>> {
     const READ: [Option<Option<Value>>; 4] = [
@@ -776,16 +827,13 @@ pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value
         Some(u64::from_le_bytes(*record.get(at..)?.first_chunk::<8>()?))
     };
     let (head, tail) = (word(start)?, word(start + 5)?);
-    let (one, three, six) = (head & 0xFF, head & 0xFF_FFFF, head & 0xFFFF_FFFF_FFFF);
-    let yes = ((len == 1) & ((one | 0x20 == u64::from(b'x')) | (one == u64::from(b'1'))))
-        | ((len == 3) & is(three, CO))
-        | ((len == 6) & is(six, DAT));
-    let no = ((len == 1) & (one == u64::from(b'0')))
-        | ((len == 6) & is(six, KHONG))
-        | ((len == 13) & is(head, KHONG_) & is(tail, _DAT));
-    // At most one of the three holds.
-    let at = usize::from(len == 0) | (usize::from(yes) << 1) | (usize::from(no) * 3);
-    READ.get(at).copied().flatten()
+    let sub = ((head & 1) | ((head >> 5) & 2)) as usize;
+    let spelling = SPELLINGS.get((len.min(14) << 2) | sub)?;
+    let hit = is(head & spelling.keep, (spelling.pattern, spelling.case))
+        & ((len != 13) | is(tail, _DAT));
+    READ.get(usize::from(hit) * usize::from(spelling.read))
+        .copied()
+        .flatten()
 }
 
 /// The yes/no spellings of most files, precomposed (NFC) as keyboards and spreadsheets
