@@ -636,3 +636,37 @@ proptest::proptest! {
         proptest::prop_assert_eq!(format!("{fresh:?}"), format!("{recycled:?}"));
     }
 }
+
+/// Year cells of four digits are read from their bytes, the others as text: each gives the
+/// year, where it came from and the diagnostic (with the cell as written, trimmed) that
+/// reading the text gives.
+#[test]
+fn year_cells_read_as_their_text() {
+    let cases: [(&str, Option<(i32, YearFrom)>, &[(&str, &str)]); 10] = [
+        ("2025", Some((2025, YearFrom::Column)), &[]),
+        ("2021", Some((2021, YearFrom::Column)), &[]),
+        (" 2024 ", Some((2024, YearFrom::Column)), &[]),
+        ("+2024", Some((2024, YearFrom::Column)), &[]),
+        ("", Some((2025, YearFrom::PeriodEnd)), &[]),
+        ("2020", None, &[("year-outside-period", "2020")]),
+        ("2101", None, &[("not-a-year", "2101")]),
+        ("0999", None, &[("not-a-year", "0999")]),
+        ("20x5", None, &[("not-a-year", "20x5")]),
+        ("２０２５", None, &[("not-a-year", "２０２５")]),
+    ];
+    for (cell, year, diags) in cases {
+        let row = format!("10816,Xã Hồng Lạc,Hải Dương,{cell},61,85,12,0,Đạt,0");
+        let (rows, ends) = read_files(&[file(&[&row])], &opts(false));
+        let read: Vec<(&str, &str)> = ends[0]
+            .diags
+            .iter()
+            .map(|d| (d.code, d.cell.as_ref().map_or("", |c| c.value.as_str())))
+            .collect();
+        assert_eq!(read, diags, "{cell:?}");
+        assert_eq!(
+            rows.first().map(|r| (r.year, r.year_from)),
+            year,
+            "{cell:?}"
+        );
+    }
+}
