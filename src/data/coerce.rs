@@ -394,7 +394,7 @@ pub fn plain_at(
     // Digits are 0 to 9 here, `.` is 0x1E and `,` is 0x1C; bytes past the cell are 0.
     let d = (word ^ (0x30 * ONES)) & cell;
     let not_digit = (((d & !HIGH) + 0x76 * ONES) | d) & HIGH;
-    let marks = !nonzero_bytes((d | 0x02 * ONES) ^ (0x1E * ONES)) & HIGH & cell;
+    let marks = !nonzero_bytes((d | (0x02 * ONES)) ^ (0x1E * ONES)) & HIGH & cell;
     if not_digit & !marks != 0 || marks.count_ones() > 1 {
         return None;
     }

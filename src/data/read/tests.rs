@@ -642,7 +642,10 @@ proptest::proptest! {
 /// reading the text gives.
 #[test]
 fn year_cells_read_as_their_text() {
-    let cases: [(&str, Option<(i32, YearFrom)>, &[(&str, &str)]); 10] = [
+    /// A cell, the row's year and where it came from (none: the row is refused), and the
+    /// diagnostics' codes and cells.
+    type Case<'a> = (&'a str, Option<(i32, YearFrom)>, &'a [(&'a str, &'a str)]);
+    let cases: [Case<'_>; 10] = [
         ("2025", Some((2025, YearFrom::Column)), &[]),
         ("2021", Some((2021, YearFrom::Column)), &[]),
         (" 2024 ", Some((2024, YearFrom::Column)), &[]),

@@ -25,9 +25,9 @@ pub(super) fn year(
     // passes here); any other cell as text.
     let text = || rec.get(col).unwrap_or("").trim();
     let read = match rec.bytes(col).unwrap_or_default() {
-        &[a, b, c, d] if [a, b, c, d].iter().all(u8::is_ascii_digit) => {
-            Ok([a, b, c, d].iter().fold(0, |y, &b| y * 10 + i32::from(b - b'0')))
-        }
+        &[a, b, c, d] if [a, b, c, d].iter().all(u8::is_ascii_digit) => Ok([a, b, c, d]
+            .iter()
+            .fold(0, |y, &b| y * 10 + i32::from(b - b'0'))),
         _ => {
             let cell = text();
             if cell.is_empty() {
