@@ -836,19 +836,6 @@ pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value
         .flatten()
 }
 
-/// [`yes_no_at`] for a cell on its own: copied into a buffer with room after it, for a
-/// cell too near its record's end to be read in place (the last columns of a file are
-/// often yes/no ones). `None` for a cell of more than 13 bytes, which is no spelling
-/// [`yes_no_at`] reads.
-#[inline]
-pub fn yes_no_alone(cell: &[u8]) -> Option<Option<Value>> {
-    let mut buf = [0u8; 21];
-    buf.get_mut(..cell.len())
-        .filter(|_| cell.len() <= 13)?
-        .copy_from_slice(cell);
-    yes_no_at(&buf, 0, cell.len())
-}
-
 /// The yes/no spellings of most files, precomposed (NFC) as keyboards and spreadsheets
 /// write them, in any case, one space between words: `Đạt`, `Không đạt`, `Không`, `Có`,
 /// `x`, `1`, `0`. Matched in a few word comparisons, without folding; `None` for anything

@@ -1399,16 +1399,9 @@ fn yes_no_at_reads_the_common_cells_of_a_record() {
             None
         ]
     );
-    // Within 13 bytes of the end: left to `coerce_bytes`, or read on their own.
+    // Within 13 bytes of the end: left to `coerce_bytes`.
     let end = "1,Đạt\n";
     assert_eq!(yes_no_at(end.as_bytes(), 2, 7), None);
-    let alone = |cell: &str| yes_no_alone(cell.as_bytes());
-    assert_eq!(alone("Đạt"), yes);
-    assert_eq!(alone("KHÔNG ĐẠT"), no);
-    assert_eq!(alone("x"), yes);
-    assert_eq!(alone(""), Some(None));
-    assert_eq!(alone("Đạt "), None);
-    assert_eq!(alone("Không đạt nữa"), None);
     assert_eq!(yes_no_at(end.as_bytes(), 2, 99), None);
     assert_eq!(yes_no_at(end.as_bytes(), 5, 2), None);
 }
@@ -1476,17 +1469,6 @@ proptest! {
                     Ok(v),
                     "{:?}",
                     String::from_utf8_lossy(&record)
-                );
-            }
-            // The same cell on its own, wherever it is in the record.
-            if let Some(cell) = record.get(start..end)
-                && let Some(v) = yes_no_alone(cell)
-            {
-                prop_assert_eq!(
-                    coerce_bytes(cell, MeasureKind::Bool, AUTO),
-                    Ok(v),
-                    "{:?}",
-                    String::from_utf8_lossy(cell)
                 );
             }
         }

@@ -11,7 +11,7 @@ use super::unit_list::check_unit;
 use super::year::year;
 use super::zone::{overrides, zone};
 use super::{ReadOptions, Row};
-use crate::data::coerce::{Value, coerce_common, coerce_rest, plain_at, yes_no_alone, yes_no_at};
+use crate::data::coerce::{Value, coerce_common, coerce_rest, plain_at, yes_no_at};
 use crate::data::columns::{Columns, Ident};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
@@ -190,10 +190,9 @@ fn read_values(
     // no allocation).
     let mut left = Vec::new();
     for &(mi, col) in &plan.yes_no {
-        // A cell near the record's end is read on its own (no allocation of `left`).
-        let read = spans.get(col).and_then(|&(start, end)| {
-            yes_no_at(record, start, end).or_else(|| yes_no_alone(record.get(start..end)?))
-        });
+        let read = spans
+            .get(col)
+            .and_then(|&(start, end)| yes_no_at(record, start, end));
         match (read, values.get_mut(mi)) {
             (Some(v), Some(slot)) => *slot = v,
             _ => left.push((mi, col)),
