@@ -186,9 +186,10 @@ fn read_values(
     values: &mut [Option<Value>],
 ) {
     let (record, spans) = (rec.raw.bytes(), rec.raw.spans());
-    // The yes/no measures left for the general rule, in measure order (none in most rows:
-    // no allocation).
-    let mut left = Vec::new();
+    // The yes/no measures left for the general rule, in measure order (a cell near the
+    // record's end in many files), in a buffer kept from row to row.
+    let mut left = std::mem::take(&mut cx.memo.left);
+    left.clear();
     for &(mi, col) in &plan.yes_no {
         let read = spans
             .get(col)
@@ -198,11 +199,12 @@ fn read_values(
             _ => left.push((mi, col)),
         }
     }
-    let mut left = left.into_iter().peekable();
+    let mut next = 0;
     let numbers = opts.numbers();
     for &(mi, col, kind) in &plan.others {
-        while let Some((m, c)) = left.next_if(|&(m, _)| m < mi) {
+        while let Some(&(m, c)) = left.get(next).filter(|&&(m, _)| m < mi) {
             read_cell(rec, m, c, rs, opts, cx, values);
+            next += 1;
         }
         // The common numbers from a word of the record; the others cell by cell.
         let &(start, end) = spans.get(col).unwrap_or(&(0, 0));
@@ -221,9 +223,10 @@ fn read_values(
             _ => read_cell(rec, mi, col, rs, opts, cx, values),
         }
     }
-    for (m, c) in left {
+    for &(m, c) in left.get(next..).unwrap_or_default() {
         read_cell(rec, m, c, rs, opts, cx, values);
     }
+    cx.memo.left = left;
 }
 
 /// Measure `mi`'s cell, in column `col`, into `values[mi]`: coerced by its kind, a percent

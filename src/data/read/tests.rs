@@ -673,3 +673,55 @@ fn year_cells_read_as_their_text() {
         );
     }
 }
+
+/// The yes/no cells the first pass leaves (a spelling with a space, a cell too near the
+/// record's end) are read among the other cells, in column order, once per row: the
+/// buffer that holds them from row to row keeps nothing of the row before.
+#[test]
+fn yes_no_cells_left_to_the_general_rule_are_read_in_column_order_once() {
+    let rows = [
+        "10816,Xã Hồng Lạc,Hải Dương,2025,x,85,12,0,nope,y",
+        "10825,Xã Tân Việt,Hải Dương,2025,61,85,12,0,Đạt ,0",
+        "10828,Xã Cẩm Việt,Hải Dương,2025,70,z,12,0,maybe,0",
+        "10831,Xã Cẩm Hưng,Hải Dương,2025,70,85,12,0,Không,0",
+    ];
+    let (read, ends) = read_files(&[file(&rows)], &opts(true));
+    let at: Vec<(&str, Option<u64>, Option<u64>)> = ends[0]
+        .diags
+        .iter()
+        .map(|d| {
+            let loc = d.location.as_ref();
+            (d.code, loc.and_then(|l| l.line), loc.and_then(|l| l.column))
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("not-a-number", Some(2), Some(5)),
+            ("not-a-bool", Some(2), Some(9)),
+            ("not-a-number", Some(2), Some(10)),
+            ("not-a-number", Some(4), Some(6)),
+            ("not-a-bool", Some(4), Some(9)),
+            ("commune-name-mismatch", Some(5), Some(2)),
+        ]
+    );
+    let rs = ruleset();
+    let m = rs
+        .measures
+        .iter()
+        .position(|m| m.id == "general_plan_approved")
+        .unwrap_or(usize::MAX);
+    let approved: Vec<_> = read
+        .iter()
+        .map(|r| r.values.get(m).copied().flatten())
+        .collect();
+    assert_eq!(
+        approved,
+        [
+            None,
+            Some(Value::Bool(true)),
+            None,
+            Some(Value::Bool(false))
+        ]
+    );
+}
