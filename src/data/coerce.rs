@@ -260,16 +260,9 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
         None => 0,
         Some((at, b)) => {
             let decimals = text.len() - at - 1;
-            let decimal_mark = match (rules.decimal, b) {
-                (DecimalMark::Auto | DecimalMark::Point, b'.') | (DecimalMark::Comma, b',') => true,
-                // `1,234` reads two ways: only a percentage takes the decimal reading.
-                (DecimalMark::Auto, _) => {
-                    kind == MeasureKind::Percent
-                        || !(decimals == 3 && (1..=3).contains(&at) && text.first() != Some(&b'0'))
-                }
-                _ => false,
-            };
-            if !decimal_mark || decimals == 0 {
+            if !is_decimal_mark(b, at, decimals, text.first() == Some(&b'0'), kind, rules)
+                || decimals == 0
+            {
                 return None;
             }
             decimals
@@ -278,6 +271,43 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
     if digits == 0 {
         return None;
     }
+    in_range(mantissa, scale, sign, kind, rules)
+}
+
+/// Whether the lone mark `b` of a number cell, at `at` and before `decimals` digits, is
+/// its decimal mark: the forced one, or under `DecimalMark::Auto` a `.`, or a `,` but the
+/// `1,234` that reads two ways (only a percentage takes the decimal reading).
+/// `zero_first` when the cell starts with `0`.
+#[inline(always)]
+fn is_decimal_mark(
+    b: u8,
+    at: usize,
+    decimals: usize,
+    zero_first: bool,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> bool {
+    match (rules.decimal, b) {
+        (DecimalMark::Auto | DecimalMark::Point, b'.') | (DecimalMark::Comma, b',') => true,
+        (DecimalMark::Auto, _) => {
+            kind == MeasureKind::Percent || !(decimals == 3 && (1..=3).contains(&at) && !zero_first)
+        }
+        _ => false,
+    }
+}
+
+/// The value `mantissa / 10^scale` of a number cell [`plain`] or [`plain_at`] read, when
+/// it is in range for `kind`: a percentage at most 100 (with `--fraction-percent` and no
+/// `%` sign, a fraction at most 1, times 100 without trailing zeros), a count whole and
+/// without trailing zeros. `sign` when the cell had a `%` sign.
+#[inline(always)]
+fn in_range(
+    mantissa: u64,
+    scale: usize,
+    sign: bool,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Option<Decimal> {
     let unit = u128::from(*POWERS_OF_10.get(scale)?);
     let scale = u32::try_from(scale).ok()?;
     let whole = |m: u64, scale| Decimal::try_from_i128_with_scale(i128::from(m), scale).ok();
@@ -300,6 +330,7 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
             .then(|| whole(mantissa, scale))
             .flatten(),
         // A count is whole and written without trailing zeros.
+        MeasureKind::Count if scale == 0 => whole(mantissa, 0),
         MeasureKind::Count => {
             let unit = u64::try_from(unit).ok()?;
             mantissa
@@ -309,6 +340,94 @@ fn plain(cell: &[u8], kind: MeasureKind, rules: NumberRules) -> Option<Decimal> 
         }
         _ => whole(mantissa, scale),
     }
+}
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every byte of a word.
+const HIGH: u64 = 0x80 * ONES;
+/// The low `k` bytes of a word, for `k` from 0 to 8.
+const LOW_BYTES: [u64; 9] = {
+    let mut m = [u64::MAX; 9];
+    let mut k = 0;
+    while k < 8 {
+        m[k] = (1u64 << (8 * k)) - 1;
+        k += 1;
+    }
+    m
+};
+
+/// The high bit of each byte of `word` that is not 0 (exact: no carry crosses a byte).
+#[inline(always)]
+fn nonzero_bytes(word: u64) -> u64 {
+    (((word & !HIGH) + 0x7F * ONES) | word) & HIGH
+}
+
+/// A number, percent or count cell as the row reader finds it: `record[start..end]`, a
+/// field of a record whose bytes go on after it. `Some(n)` for what [`plain`] reads in a cell of one to eight
+/// bytes — digits with at most one mark, in a percent cell maybe a `%` right after them —
+/// with the value and scale [`coerce_bytes`] gives (a test holds it to that); `None` for any
+/// other cell, and for a cell within 8 bytes of the record's end: [`coerce_bytes`] reads
+/// those.
+///
+/// Read from one 8-byte word at the cell's start (bytes of the next fields included) and
+/// the cell's length: which bytes are digits, where the mark is and the digits' value are
+/// worked out for the eight bytes at once (issue #14: the loop over the digits of a cell,
+/// one to four of them and a decimal comma or not, is where the processor guessed wrong).
+#[inline(always)]
+pub fn plain_at(
+    record: &[u8],
+    start: usize,
+    end: usize,
+    kind: MeasureKind,
+    rules: NumberRules,
+) -> Option<Decimal> {
+    let len = end.checked_sub(start)?;
+    let word = u64::from_le_bytes(*record.get(start..)?.first_chunk::<8>()?);
+    if len.wrapping_sub(1) >= 8 || kind == MeasureKind::Bool {
+        return None;
+    }
+    // A `%` right after the digits of a percent cell.
+    let sign = (kind == MeasureKind::Percent) & ((word >> (8 * (len - 1))) & 0xFF == 0x25);
+    let len = len - usize::from(sign);
+    let cell = *LOW_BYTES.get(len)?;
+    // Digits are 0 to 9 here, `.` is 0x1E and `,` is 0x1C; bytes past the cell are 0.
+    let d = (word ^ (0x30 * ONES)) & cell;
+    let not_digit = (((d & !HIGH) + 0x76 * ONES) | d) & HIGH;
+    let marks = !nonzero_bytes((d | (0x02 * ONES)) ^ (0x1E * ONES)) & HIGH & cell;
+    if not_digit & !marks != 0 || marks.count_ones() > 1 {
+        return None;
+    }
+    // Where the mark is (8 when there is none), and the digits without it.
+    let at = (marks.trailing_zeros() / 8) as usize;
+    let digits = len - usize::from(marks != 0);
+    let before = *LOW_BYTES.get(at)?;
+    let packed = ((d & before) | ((d >> 8) & !before)) & *LOW_BYTES.get(digits)?;
+    if digits == 0 {
+        return None;
+    }
+    // Eight digits, the first one most significant, to their value (the leading ones 0).
+    let v = packed << (8 * (8 - digits));
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let mantissa = (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF;
+    let decimals = (len - 1).saturating_sub(at);
+    if marks != 0 {
+        let point = (d >> (8 * at)) & 0xFF == 0x1E;
+        if decimals == 0
+            || !is_decimal_mark(
+                if point { b'.' } else { b',' },
+                at,
+                decimals,
+                d & 0xFF == 0,
+                kind,
+                rules,
+            )
+        {
+            return None;
+        }
+    }
+    in_range(mantissa, decimals, sign, kind, rules)
 }
 
 /// A number or count cell.
@@ -633,6 +752,56 @@ const KHONG_: (u64, u64) = pattern(
 );
 const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
 
+/// A spelling [`yes_no_at`] reads: the cell's first 8 bytes, kept to its length, are
+/// `pattern` in any case (see [`is`]); `read` indexes what it reads as.
+#[derive(Clone, Copy)]
+struct Spelling {
+    keep: u64,
+    case: u64,
+    pattern: u64,
+    read: u8,
+}
+
+impl Spelling {
+    /// Matches no cell.
+    const NEVER: Spelling = Spelling {
+        keep: 0,
+        case: 0,
+        pattern: 1,
+        read: 0,
+    };
+
+    const fn new(len: usize, (pattern, case): (u64, u64), read: u8) -> Self {
+        Spelling {
+            keep: LOW_BYTES[if len < 8 { len } else { 8 }],
+            case,
+            pattern,
+            read,
+        }
+    }
+}
+
+/// The spellings of [`yes_no_at`], at `len * 4 + sub` for a cell of `len` bytes (14 for
+/// any longer) whose first byte has `sub` (bit 0, and bit 6 as bit 1): where the first
+/// bytes of the spellings of one length differ (`0`, `1`, `x`; `đạt`, `không`), each is at
+/// its own place, and a cell is compared with the one spelling it could be.
+const SPELLINGS: [Spelling; 64] = {
+    let mut t = [Spelling::NEVER; 64];
+    let empty = Spelling::new(0, (0, 0), 1);
+    (t[0], t[1], t[2], t[3]) = (empty, empty, empty, empty);
+    // `0` is 0x30 (sub 0), `1` is 0x31 (sub 1), `x` and `X` are 0x78 and 0x58 (sub 2).
+    t[4] = Spelling::new(1, pattern(*b"0", [0]), 3);
+    t[4 + 1] = Spelling::new(1, pattern(*b"1", [0]), 2);
+    t[4 + 2] = Spelling::new(1, pattern(*b"x", [0x20]), 2);
+    // `c`, `k` (sub 3); `đ` is 0xC4 0x91 (sub 2).
+    t[3 * 4 + 3] = Spelling::new(3, CO, 2);
+    t[6 * 4 + 2] = Spelling::new(6, DAT, 2);
+    t[6 * 4 + 3] = Spelling::new(6, KHONG, 3);
+    // Its last 8 bytes are compared apart.
+    t[13 * 4 + 3] = Spelling::new(13, KHONG_, 3);
+    t
+};
+
 /// A yes/no cell as the row reader finds it: `record[start..end]`, a field of a record
 /// whose bytes go on after it. `Some` for the empty cell (`Some(None)`: no data) and for the
 /// spellings of `common_yes_no` written exactly (`Đạt`, `Không đạt`, `Không`, `Có`
@@ -643,7 +812,8 @@ const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0,
 /// Decided from two 8-byte words at the cell's start (bytes of the next fields included)
 /// and its length, without a branch on the text (issue #14): whether a cell of a yes/no
 /// column is empty, `Đạt` or `Không đạt` follows no pattern a processor can predict, and
-/// each branch it guessed wrong cost more than reading the cell.
+/// each branch it guessed wrong cost more than reading the cell. The one spelling the cell
+/// could be is looked up by its length and first byte ([`SPELLINGS`]), then compared.
 #[inline(always)]
 pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value>> {
     const READ: [Option<Option<Value>>; 4] = [
@@ -657,16 +827,13 @@ pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value
         Some(u64::from_le_bytes(*record.get(at..)?.first_chunk::<8>()?))
     };
     let (head, tail) = (word(start)?, word(start + 5)?);
-    let (one, three, six) = (head & 0xFF, head & 0xFF_FFFF, head & 0xFFFF_FFFF_FFFF);
-    let yes = ((len == 1) & ((one | 0x20 == u64::from(b'x')) | (one == u64::from(b'1'))))
-        | ((len == 3) & is(three, CO))
-        | ((len == 6) & is(six, DAT));
-    let no = ((len == 1) & (one == u64::from(b'0')))
-        | ((len == 6) & is(six, KHONG))
-        | ((len == 13) & is(head, KHONG_) & is(tail, _DAT));
-    // At most one of the three holds.
-    let at = usize::from(len == 0) | (usize::from(yes) << 1) | (usize::from(no) * 3);
-    READ.get(at).copied().flatten()
+    let sub = ((head & 1) | ((head >> 5) & 2)) as usize;
+    let spelling = SPELLINGS.get((len.min(14) << 2) | sub)?;
+    let hit = is(head & spelling.keep, (spelling.pattern, spelling.case))
+        & ((len != 13) | is(tail, _DAT));
+    READ.get(usize::from(hit) * usize::from(spelling.read))
+        .copied()
+        .flatten()
 }
 
 /// The yes/no spellings of most files, precomposed (NFC) as keyboards and spreadsheets

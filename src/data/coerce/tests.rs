@@ -1474,3 +1474,250 @@ proptest! {
         }
     }
 }
+
+/// Cells of number columns, and bytes next to them.
+fn number_piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "0",
+            "1",
+            "7",
+            "00",
+            "05",
+            "10",
+            "77",
+            "100",
+            "101",
+            "130",
+            "999",
+            "1000",
+            "2025",
+            "71,4",
+            "71.4",
+            "0,5",
+            "0.5",
+            ",5",
+            ".5",
+            "5,",
+            "5.",
+            "0,85",
+            "1,0",
+            "1.00",
+            "100,0",
+            "100.01",
+            "1,234",
+            "1.234",
+            "0,234",
+            "12,345",
+            "123,456",
+            "1234,567",
+            "1,2,3",
+            "1.2,3",
+            "85%",
+            "85,5%",
+            "100%",
+            "101%",
+            "%",
+            "%5",
+            "5%%",
+            "0,5%",
+            "12345678",
+            "1234567,8",
+            "99999999",
+            "123456789",
+            "-5",
+            "+5",
+            " 5",
+            "5 ",
+            "",
+            " ",
+            ",",
+            ".",
+            "\"",
+            "\n",
+            "\r",
+            "Đạt",
+            "x",
+            "a",
+            "/",
+            ":",
+            "5e3",
+            "٣",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+        "[0-9.,%]{1,9}".prop_map(String::into_bytes),
+        prop::collection::vec(any::<u8>(), 0..4),
+    ]
+}
+
+/// Every number kind under every combination of the number options.
+fn number_kinds_and_rules() -> impl Strategy<Value = (MeasureKind, NumberRules)> {
+    (
+        prop::sample::select(vec![
+            MeasureKind::Number,
+            MeasureKind::Percent,
+            MeasureKind::Count,
+            MeasureKind::Bool,
+        ]),
+        prop::sample::select(vec![
+            DecimalMark::Auto,
+            DecimalMark::Comma,
+            DecimalMark::Point,
+        ]),
+        any::<bool>(),
+    )
+        .prop_map(|(kind, decimal, fraction_percent)| {
+            (
+                kind,
+                NumberRules {
+                    decimal,
+                    fraction_percent,
+                },
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// Wherever a cell starts and ends in a record, `plain_at` reads it as `coerce_bytes`
+    /// and the whole rule read it, value and scale, or leaves it; and it leaves no cell of
+    /// eight bytes or fewer with eight bytes of the record from its start that the
+    /// in-place path (`coerce_common`) reads without trimming.
+    #[test]
+    fn plain_at_is_coerce_bytes(
+        pieces in prop::collection::vec(number_piece(), 1..8),
+        cut in (0usize..64, 0usize..12),
+        (kind, rules) in number_kinds_and_rules(),
+    ) {
+        let record = pieces.concat();
+        let mut spans = vec![(cut.0, cut.0 + cut.1), (cut.0 + cut.1, cut.0)];
+        let mut at = 0;
+        for p in &pieces {
+            spans.push((at, at + p.len()));
+            at += p.len();
+        }
+        for (start, end) in spans {
+            let cell = record.get(start..end);
+            let read = plain_at(&record, start, end, kind, rules);
+            let case = format!("{:?} as {kind:?} with {rules:?}", cell.map(String::from_utf8_lossy));
+            if let Some(n) = read {
+                prop_assert!(cell.is_some(), "{}", case);
+                let cell = cell.unwrap_or_default();
+                for whole in [coerce_bytes(cell, kind, rules), coerce_rest(cell, kind, rules)] {
+                    let Ok(Some(Value::Num(w))) = whole else {
+                        return Err(TestCaseError::fail(format!("{case}: {whole:?}, not {n}")));
+                    };
+                    prop_assert_eq!(w, n, "{}", case);
+                    prop_assert_eq!(w.serialize(), n.serialize(), "{}", case);
+                }
+            }
+            let fits = cell.is_some_and(|c| c.len() <= 8 && record.len() - start >= 8);
+            if let Some(cell) = cell.filter(|_| fits)
+                && kind != MeasureKind::Bool
+                && cell.first().is_some_and(|&b| !is_space(b))
+                && cell.last().is_some_and(|&b| !is_space(b))
+                && let Some(Value::Num(n)) = coerce_common(cell, kind, rules)
+            {
+                prop_assert_eq!(read.map(|r| r.serialize()), Some(n.serialize()), "{}", case);
+            }
+        }
+    }
+}
+
+/// The numbers of the generated data read from a word, with their scale; the cells that
+/// are not plain numbers, or that end within 8 bytes of the record's end, left.
+#[test]
+fn plain_at_reads_the_numbers_of_a_record() {
+    let record = "0,7,42,100,9999,\"71,4\",0.5,1,234,85%,101,12345678,123456789,-1,1.50,2,5\n";
+    // Each cell's text, found in the record after the last.
+    let cells = [
+        "0",
+        "7",
+        "42",
+        "100",
+        "9999",
+        "71,4",
+        "0.5",
+        "1,234",
+        "85%",
+        "101",
+        "12345678",
+        "123456789",
+        "-1",
+        "1.50",
+        "2,5",
+    ];
+    let mut spans = Vec::new();
+    let mut from = 0;
+    for cell in cells {
+        let start = from + record[from..].find(cell).unwrap_or_default();
+        spans.push((start, start + cell.len()));
+        from = start + cell.len();
+    }
+    let read = |kind, rules| -> Vec<Option<String>> {
+        spans
+            .iter()
+            .map(|&(s, e)| plain_at(record.as_bytes(), s, e, kind, rules).map(|n| n.to_string()))
+            .collect()
+    };
+    let n = |s: &str| Some(s.to_string());
+    assert_eq!(
+        read(MeasureKind::Number, AUTO),
+        [
+            n("0"),
+            n("7"),
+            n("42"),
+            n("100"),
+            n("9999"),
+            n("71.4"),
+            n("0.5"),
+            None,
+            None,
+            n("101"),
+            n("12345678"),
+            None,
+            None,
+            n("1.50"),
+            None
+        ]
+    );
+    assert_eq!(
+        read(MeasureKind::Percent, AUTO),
+        [
+            n("0"),
+            n("7"),
+            n("42"),
+            n("100"),
+            None,
+            n("71.4"),
+            n("0.5"),
+            n("1.234"),
+            n("85"),
+            None,
+            None,
+            None,
+            None,
+            n("1.50"),
+            None
+        ]
+    );
+    assert!(read(MeasureKind::Bool, AUTO).iter().all(Option::is_none));
+    assert_eq!(
+        read(MeasureKind::Count, COMMA)[..8],
+        [
+            n("0"),
+            n("7"),
+            n("42"),
+            n("100"),
+            n("9999"),
+            None,
+            None,
+            None
+        ]
+    );
+    assert_eq!(
+        read(MeasureKind::Percent, FRACTION)[..9],
+        [n("0"), None, None, None, None, None, n("50"), None, n("85")]
+    );
+}

@@ -69,15 +69,15 @@ impl<S: RecordSource> RowReader<'_, S> {
     }
 }
 
-#[inline]
+/// Track a percent cell's value `v`, written `cell` on `line`, for the scale checks.
+/// Inlined into the row reader's loop, which reads every percent cell of a file through
+/// here (issue #14): the slot the value would fill is worked out in registers, and only a
+/// cell that fills one, a few per column, leaves the loop.
+#[inline(always)]
 pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Option<Value>) {
     let Some(Value::Num(n)) = v else {
         return;
     };
-    if f.sample.is_some() && f.percentage.is_some() {
-        // Both slots are filled: nothing more to learn from this column.
-        return;
-    }
     // Which slot the value would fill; once it is filled, the cell's text is not looked at
     // (most percent cells of a file, issue #14).
     let slot = match above_zero_and_one(n) {
@@ -85,15 +85,20 @@ pub(super) fn track_fraction(f: &mut Fractions, line: u64, cell: &[u8], v: Optio
         (true, false) => &mut f.sample,
         (false, _) => return,
     };
-    if slot.is_some() {
-        return;
+    if slot.is_none() {
+        fill(slot, line, cell);
     }
-    // A `%` sign makes a cell explicit: it counts neither way.
+}
+
+/// A slot of [`Fractions`] filled by the cell `cell` on `line`, unless it has a `%` sign,
+/// which makes it explicit: it counts neither way.
+#[cold]
+#[inline(never)]
+fn fill(slot: &mut Option<(u64, String)>, line: u64, cell: &[u8]) {
     let cell = std::str::from_utf8(cell).unwrap_or("").trim();
-    if cell.ends_with('%') {
-        return;
+    if !cell.ends_with('%') {
+        *slot = Some((line, cell.to_string()));
     }
-    *slot = Some((line, cell.to_string()));
 }
 
 /// Whether `n` is above 0 and whether it is above 1, from its mantissa and scale (`n` is

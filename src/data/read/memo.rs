@@ -21,6 +21,9 @@ pub(super) struct Memo {
     /// The last province whose region named a zone, and that zone (issue #14: the province
     /// memo hashed the name and copied its region's code for every row).
     pub(super) province_zone: Option<(String, usize)>,
+    /// The row reader's yes/no cells left for the general rule, (measure, column): a
+    /// buffer kept from row to row (`row::read_values`).
+    pub(super) left: Vec<(usize, usize)>,
 }
 
 /// The text of the last cell read in a column, trimmed and NFC ([`nfc_fast`]): neighbouring

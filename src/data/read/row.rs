@@ -11,7 +11,7 @@ use super::unit_list::check_unit;
 use super::year::year;
 use super::zone::{overrides, zone};
 use super::{ReadOptions, Row};
-use crate::data::coerce::{Value, coerce_common, coerce_rest, yes_no_at};
+use crate::data::coerce::{Value, coerce_common, coerce_rest, plain_at, yes_no_at};
 use crate::data::columns::{Columns, Ident};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
@@ -23,6 +23,22 @@ pub(super) fn nfc_fast(s: &str) -> String {
         s.to_string()
     } else {
         nfc(s)
+    }
+}
+
+/// [`nfc_fast`] into `out`, whose string is reused (a recycled row's): no allocation for a
+/// text already composed.
+pub(super) fn nfc_into(s: &str, out: &mut Option<String>) {
+    if !(surely_nfc(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes) {
+        *out = Some(nfc(s));
+        return;
+    }
+    match out {
+        Some(o) => {
+            o.clear();
+            o.push_str(s);
+        }
+        None => *out = Some(s.to_string()),
     }
 }
 
@@ -61,8 +77,8 @@ pub(super) fn surely_nfc(s: &[u8]) -> bool {
 pub(super) struct Plan {
     /// (measure, column) of each yes/no measure the file has.
     yes_no: Vec<(usize, usize)>,
-    /// (measure, column) of each other measure the file has, in measure order.
-    others: Vec<(usize, usize)>,
+    /// (measure, column, kind) of each other measure the file has, in measure order.
+    others: Vec<(usize, usize, MeasureKind)>,
 }
 
 impl Plan {
@@ -75,7 +91,7 @@ impl Plan {
             if m.kind == MeasureKind::Bool {
                 plan.yes_no.push((mi, col));
             } else {
-                plan.others.push((mi, col));
+                plan.others.push((mi, col, m.kind));
             }
         }
         plan
@@ -96,15 +112,17 @@ pub(super) fn read_row(
     spare: Option<Row>,
 ) -> Row {
     // A spent row's vectors and strings are refilled rather than allocated again.
-    let (mut values, mut district, mut province) = match spare {
-        Some(row) => (row.values, row.district, row.province),
-        None => (Vec::new(), None, None),
+    let (mut values, mut district, mut province, mut code, mut name) = match spare {
+        Some(row) => (row.values, row.district, row.province, row.code, row.name),
+        None => (Vec::new(), None, None, None, None),
     };
-    let text = |c: Option<usize>| -> Option<String> {
-        c.and_then(|c| rec.get(c))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(nfc_fast)
+    let text = |c: Option<usize>, out: &mut Option<String>| match c
+        .and_then(|c| rec.get(c))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => nfc_into(s, out),
+        None => *out = None,
     };
     // A row with its cells shifted has no data.
     values.clear();
@@ -132,8 +150,8 @@ pub(super) fn read_row(
         &mut district,
     );
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
-    let code = text(cols.ident(Ident::Code));
-    let name = text(cols.ident(Ident::Name));
+    text(cols.ident(Ident::Code), &mut code);
+    text(cols.ident(Ident::Name), &mut name);
     if let (Some(c), Some(col)) = (code.as_deref(), cols.ident(Ident::Code)) {
         check_unit(c, name.as_deref(), cols, opts.province_set, col, cx);
     }
@@ -168,9 +186,10 @@ fn read_values(
     values: &mut [Option<Value>],
 ) {
     let (record, spans) = (rec.raw.bytes(), rec.raw.spans());
-    // The yes/no measures left for the general rule, in measure order (none in most rows:
-    // no allocation).
-    let mut left = Vec::new();
+    // The yes/no measures left for the general rule, in measure order (a cell near the
+    // record's end in many files), in a buffer kept from row to row.
+    let mut left = std::mem::take(&mut cx.memo.left);
+    left.clear();
     for &(mi, col) in &plan.yes_no {
         let read = spans
             .get(col)
@@ -180,16 +199,34 @@ fn read_values(
             _ => left.push((mi, col)),
         }
     }
-    let mut left = left.into_iter().peekable();
-    for &(mi, col) in &plan.others {
-        while let Some((m, c)) = left.next_if(|&(m, _)| m < mi) {
+    let mut next = 0;
+    let numbers = opts.numbers();
+    for &(mi, col, kind) in &plan.others {
+        while let Some(&(m, c)) = left.get(next).filter(|&&(m, _)| m < mi) {
             read_cell(rec, m, c, rs, opts, cx, values);
+            next += 1;
         }
-        read_cell(rec, mi, col, rs, opts, cx, values);
+        // The common numbers from a word of the record; the others cell by cell.
+        let &(start, end) = spans.get(col).unwrap_or(&(0, 0));
+        match (
+            plain_at(record, start, end, kind, numbers),
+            values.get_mut(mi),
+        ) {
+            (Some(n), Some(slot)) => {
+                let value = Some(Value::Num(n));
+                *slot = value;
+                if kind == MeasureKind::Percent && !opts.fraction_percent {
+                    let cell = record.get(start..end).unwrap_or_default();
+                    track_fraction(&mut cx.fractions[mi], cx.line, cell, value);
+                }
+            }
+            _ => read_cell(rec, mi, col, rs, opts, cx, values),
+        }
     }
-    for (m, c) in left {
+    for &(m, c) in left.get(next..).unwrap_or_default() {
         read_cell(rec, m, c, rs, opts, cx, values);
     }
+    cx.memo.left = left;
 }
 
 /// Measure `mi`'s cell, in column `col`, into `values[mi]`: coerced by its kind, a percent

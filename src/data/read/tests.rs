@@ -408,6 +408,17 @@ proptest::proptest! {
     fn nfc_fast_is_nfc(s in "(\\PC|[\u{300}-\u{36f}\u{1e00}-\u{1eff}ạắệ]){0,12}") {
         proptest::prop_assert_eq!(super::row::nfc_fast(&s), crate::text::nfc(&s));
     }
+
+    /// `nfc_into` is `nfc`, whatever the string it refills held.
+    #[test]
+    fn nfc_into_is_nfc(
+        s in "(\\PC|[\u{300}-\u{36f}\u{1e00}-\u{1eff}ạắệ]){0,12}",
+        before in proptest::option::of("\\PC{0,20}"),
+    ) {
+        let mut out = before;
+        super::row::nfc_into(&s, &mut out);
+        proptest::prop_assert_eq!(out, Some(crate::text::nfc(&s)));
+    }
 }
 
 proptest::proptest! {
@@ -584,7 +595,7 @@ fn a_province_zone_is_reused_only_for_the_same_province() {
 fn varied_file(cells: &[(usize, usize, usize, usize)]) -> String {
     let mut s = "code,name,district,province,year,income_per_capita,temporary_houses\n".to_string();
     for (i, &(name, district, province, income)) in cells.iter().enumerate() {
-        let name = ["", "Xã A", "Xã Bình"][name];
+        let name = ["", "Xã A", "Xã Bình", "Xa\u{303} Bi\u{300}nh"][name];
         let district = ["", "Huyện Thanh Hà", "Huyện Gia Lộc"][district];
         let province = ["", "Hải Dương", "Tỉnh Hải Dương"][province];
         let income = ["", "55", "61,2", "x"][income];
@@ -615,8 +626,8 @@ proptest::proptest! {
     /// and values) are the rows read fresh: nothing of a spent row is left over.
     #[test]
     fn rows_read_into_spent_rows_are_rows_read_fresh(
-        cells in proptest::collection::vec((0usize..3, 0usize..3, 0usize..3, 0usize..4), 1..40),
-        others in proptest::collection::vec((0usize..3, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        cells in proptest::collection::vec((0usize..4, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        others in proptest::collection::vec((0usize..4, 0usize..3, 0usize..3, 0usize..4), 1..40),
     ) {
         let text = varied_file(&cells);
         let fresh = rows_of(&text, None);
@@ -624,4 +635,93 @@ proptest::proptest! {
         let recycled = rows_of(&text, Some(spent));
         proptest::prop_assert_eq!(format!("{fresh:?}"), format!("{recycled:?}"));
     }
+}
+
+/// Year cells of four digits are read from their bytes, the others as text: each gives the
+/// year, where it came from and the diagnostic (with the cell as written, trimmed) that
+/// reading the text gives.
+#[test]
+fn year_cells_read_as_their_text() {
+    /// A cell, the row's year and where it came from (none: the row is refused), and the
+    /// diagnostics' codes and cells.
+    type Case<'a> = (&'a str, Option<(i32, YearFrom)>, &'a [(&'a str, &'a str)]);
+    let cases: [Case<'_>; 10] = [
+        ("2025", Some((2025, YearFrom::Column)), &[]),
+        ("2021", Some((2021, YearFrom::Column)), &[]),
+        (" 2024 ", Some((2024, YearFrom::Column)), &[]),
+        ("+2024", Some((2024, YearFrom::Column)), &[]),
+        ("", Some((2025, YearFrom::PeriodEnd)), &[]),
+        ("2020", None, &[("year-outside-period", "2020")]),
+        ("2101", None, &[("not-a-year", "2101")]),
+        ("0999", None, &[("not-a-year", "0999")]),
+        ("20x5", None, &[("not-a-year", "20x5")]),
+        ("２０２５", None, &[("not-a-year", "２０２５")]),
+    ];
+    for (cell, year, diags) in cases {
+        let row = format!("10816,Xã Hồng Lạc,Hải Dương,{cell},61,85,12,0,Đạt,0");
+        let (rows, ends) = read_files(&[file(&[&row])], &opts(false));
+        let read: Vec<(&str, &str)> = ends[0]
+            .diags
+            .iter()
+            .map(|d| (d.code, d.cell.as_ref().map_or("", |c| c.value.as_str())))
+            .collect();
+        assert_eq!(read, diags, "{cell:?}");
+        assert_eq!(
+            rows.first().map(|r| (r.year, r.year_from)),
+            year,
+            "{cell:?}"
+        );
+    }
+}
+
+/// The yes/no cells the first pass leaves (a spelling with a space, a cell too near the
+/// record's end) are read among the other cells, in column order, once per row: the
+/// buffer that holds them from row to row keeps nothing of the row before.
+#[test]
+fn yes_no_cells_left_to_the_general_rule_are_read_in_column_order_once() {
+    let rows = [
+        "10816,Xã Hồng Lạc,Hải Dương,2025,x,85,12,0,nope,y",
+        "10825,Xã Tân Việt,Hải Dương,2025,61,85,12,0,Đạt ,0",
+        "10828,Xã Cẩm Việt,Hải Dương,2025,70,z,12,0,maybe,0",
+        "10831,Xã Cẩm Hưng,Hải Dương,2025,70,85,12,0,Không,0",
+    ];
+    let (read, ends) = read_files(&[file(&rows)], &opts(true));
+    let at: Vec<(&str, Option<u64>, Option<u64>)> = ends[0]
+        .diags
+        .iter()
+        .map(|d| {
+            let loc = d.location.as_ref();
+            (d.code, loc.and_then(|l| l.line), loc.and_then(|l| l.column))
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("not-a-number", Some(2), Some(5)),
+            ("not-a-bool", Some(2), Some(9)),
+            ("not-a-number", Some(2), Some(10)),
+            ("not-a-number", Some(4), Some(6)),
+            ("not-a-bool", Some(4), Some(9)),
+            ("commune-name-mismatch", Some(5), Some(2)),
+        ]
+    );
+    let rs = ruleset();
+    let m = rs
+        .measures
+        .iter()
+        .position(|m| m.id == "general_plan_approved")
+        .unwrap_or(usize::MAX);
+    let approved: Vec<_> = read
+        .iter()
+        .map(|r| r.values.get(m).copied().flatten())
+        .collect();
+    assert_eq!(
+        approved,
+        [
+            None,
+            Some(Value::Bool(true)),
+            None,
+            Some(Value::Bool(false))
+        ]
+    );
 }
