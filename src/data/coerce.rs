@@ -816,25 +816,47 @@ const SPELLINGS: [Spelling; 64] = {
 /// could be is looked up by its length and first byte ([`SPELLINGS`]), then compared.
 #[inline(always)]
 pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value>> {
-    const READ: [Option<Option<Value>>; 4] = [
-        None,
-        Some(None),
-        Some(Some(Value::Bool(true))),
-        Some(Some(Value::Bool(false))),
-    ];
-    let len = record.get(start..end)?.len();
+    match yes_no_code(record, start, end) {
+        1 => Some(None),
+        2 => Some(Some(Value::Bool(true))),
+        3 => Some(Some(Value::Bool(false))),
+        _ => None,
+    }
+}
+
+/// [`yes_no_at`] as a number: 0 for `None` (the general rule reads the cell), 1 for the
+/// empty cell, 2 for yes, 3 for no; [`YES_NO`] holds the value of each. The row reader
+/// writes `YES_NO[code]` without a branch on what the cell read as (issue #14).
+#[inline(always)]
+pub fn yes_no_code(record: &[u8], start: usize, end: usize) -> usize {
     let word = |at: usize| -> Option<u64> {
         Some(u64::from_le_bytes(*record.get(at..)?.first_chunk::<8>()?))
     };
-    let (head, tail) = (word(start)?, word(start + 5)?);
+    let (Some(len), Some(head)) = (end.checked_sub(start), word(start)) else {
+        return 0;
+    };
+    // `start + 8` is within the record, so `start + 5` does not overflow.
+    let Some(tail) = word(start + 5) else {
+        return 0;
+    };
+    // A cell that ends past the record is longer than 13 bytes (its tail word is within
+    // the record), so its spelling is `NEVER`.
     let sub = ((head & 1) | ((head >> 5) & 2)) as usize;
-    let spelling = SPELLINGS.get((len.min(14) << 2) | sub)?;
+    let Some(spelling) = SPELLINGS.get(((len.min(14) << 2) | sub) & 63) else {
+        return 0;
+    };
     let hit = is(head & spelling.keep, (spelling.pattern, spelling.case))
         & ((len != 13) | is(tail, _DAT));
-    READ.get(usize::from(hit) * usize::from(spelling.read))
-        .copied()
-        .flatten()
+    usize::from(hit) * usize::from(spelling.read)
 }
+
+/// What a yes/no cell reads as, by its [`yes_no_code`] (`None` for 0 and for the empty cell).
+pub const YES_NO: [Option<Value>; 4] = [
+    None,
+    None,
+    Some(Value::Bool(true)),
+    Some(Value::Bool(false)),
+];
 
 /// The yes/no spellings of most files, precomposed (NFC) as keyboards and spreadsheets
 /// write them, in any case, one space between words: `Đạt`, `Không đạt`, `Không`, `Có`,

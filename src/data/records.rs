@@ -89,12 +89,19 @@ const READ: usize = 1 << 17;
 /// line end): a commune row is a few kB.
 const PIECE: usize = 4096;
 
+/// Zero bytes after a record's bytes in [`Fields::bytes`], so that a word of eight bytes may
+/// be read at any field's start (and five bytes on), even the last field's: the readers of
+/// common cells in place (`coerce::yes_no_at`, `coerce::plain_at`) then never leave a cell
+/// near the record's end to the general rule (issue #14). They mask off what lies past the
+/// cell, so these bytes never change a value.
+pub(crate) const PAD: usize = 16;
+
 /// One record: the bytes it was cut from and the span of each field in them. Reused from
 /// record to record, so reading allocates nothing once its buffers hold the longest record.
 #[derive(Debug, Default, Clone)]
 pub struct Fields {
     /// The record as written (quotes and delimiters included), then the content of each
-    /// field that had to be unquoted on its own.
+    /// field that had to be unquoted on its own, then [`PAD`] zero bytes.
     bytes: Vec<u8>,
     /// Per field, where its content starts and ends in `bytes`.
     spans: Vec<(usize, usize)>,
@@ -140,7 +147,8 @@ impl Fields {
     }
 
     /// Every byte the fields were cut from (a record whose bytes are all UTF-8 and whose
-    /// fields start and end on character boundaries has UTF-8 fields).
+    /// fields start and end on character boundaries has UTF-8 fields), then [`PAD`] zero
+    /// bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
@@ -155,6 +163,7 @@ impl Fields {
         self.bytes.clear();
         self.spans.clear();
         self.bytes.extend_from_slice(rec.as_slice());
+        self.bytes.extend_from_slice(&[0; PAD]);
         let mut at = 0;
         for field in rec {
             self.spans.push((at, at + field.len()));
@@ -371,6 +380,7 @@ impl<C: Chunks> CsvRecords<C> {
                 unquote(raw.get(from..to).unwrap_or_default(), &mut rec.bytes);
                 rec.spans[i] = (at, rec.bytes.len());
             }
+            rec.bytes.extend_from_slice(&[0; PAD]);
             let mut pos = csv::Position::new();
             pos.set_line(line).set_byte(byte).set_record(self.records);
             rec.pos = Some(pos);

@@ -11,7 +11,7 @@ use super::unit_list::check_unit;
 use super::year::year;
 use super::zone::{overrides, zone};
 use super::{ReadOptions, Row};
-use crate::data::coerce::{Value, coerce_common, coerce_rest, plain_at, yes_no_at};
+use crate::data::coerce::{Value, YES_NO, coerce_common, coerce_rest, plain_at, yes_no_code};
 use crate::data::columns::{Columns, Ident};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::MeasureKind;
@@ -174,7 +174,7 @@ pub(super) fn read_row(
 
 /// The measure cells of a row into `values` (all `None` on entry). What a row gives is what
 /// reading its cells one by one in measure order gives, every diagnostic in that order: the
-/// yes/no cells [`yes_no_at`] reads (empty, `Đạt`, `Không đạt`, `x`…) have no diagnostic
+/// yes/no cells [`yes_no_code`] reads (empty, `Đạt`, `Không đạt`, `x`…) have no diagnostic
 /// and take a first pass; the other cells follow in measure order, the yes/no cells spelled
 /// otherwise among them at their place.
 fn read_values(
@@ -191,11 +191,11 @@ fn read_values(
     let mut left = std::mem::take(&mut cx.memo.left);
     left.clear();
     for &(mi, col) in &plan.yes_no {
-        let read = spans
+        let code = spans
             .get(col)
-            .and_then(|&(start, end)| yes_no_at(record, start, end));
-        match (read, values.get_mut(mi)) {
-            (Some(v), Some(slot)) => *slot = v,
+            .map_or(0, |&(start, end)| yes_no_code(record, start, end));
+        match values.get_mut(mi) {
+            Some(slot) if code != 0 => *slot = YES_NO[code & 3],
             _ => left.push((mi, col)),
         }
     }

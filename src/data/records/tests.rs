@@ -530,3 +530,47 @@ proptest::proptest! {
         proptest::prop_assert_eq!((d, q), (want_d, want_q));
     }
 }
+
+#[test]
+fn last_cells_read_in_place_from_the_padded_record() {
+    use crate::data::coerce::{Value, plain_at, yes_no_at};
+    use crate::ruleset::model::MeasureKind;
+    // The last cells end within a word of the record's end, the unquoted one too.
+    let text = "a,7,Đạt\nb,\"x\"\"y\",x\n".as_bytes();
+    let mut rdr = csv_records(text, b',');
+    let mut rec = super::Fields::new();
+    let rules = crate::data::coerce::NumberRules {
+        decimal: crate::data::coerce::DecimalMark::Auto,
+        fraction_percent: false,
+    };
+    assert!(rdr.read_fields(&mut rec).expect("reads"));
+    assert!(rec.bytes().ends_with(&[0; super::PAD]));
+    let at = |rec: &super::Fields, i: usize| rec.spans()[i];
+    let (start, end) = at(&rec, 2);
+    assert_eq!(
+        yes_no_at(rec.bytes(), start, end),
+        Some(Some(Value::Bool(true)))
+    );
+    let (start, end) = at(&rec, 1);
+    assert_eq!(
+        plain_at(rec.bytes(), start, end, MeasureKind::Number, rules),
+        Some(rust_decimal::Decimal::from(7))
+    );
+    assert!(rdr.read_fields(&mut rec).expect("reads"));
+    assert_eq!(rec.get(1), Some(&b"x\"y"[..]));
+    let (start, end) = at(&rec, 2);
+    assert_eq!(
+        yes_no_at(rec.bytes(), start, end),
+        Some(Some(Value::Bool(true)))
+    );
+    // A record taken from the csv crate's type is padded too.
+    let mut byte_record = csv::ByteRecord::new();
+    byte_record.push_field(b"1");
+    byte_record.push_field(b"x");
+    rec.fill_from(&byte_record);
+    let (start, end) = at(&rec, 1);
+    assert_eq!(
+        yes_no_at(rec.bytes(), start, end),
+        Some(Some(Value::Bool(true)))
+    );
+}
