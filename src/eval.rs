@@ -249,14 +249,16 @@ const POW10: [i64; 19] = {
 };
 
 /// `value.cmp(&threshold)`: as two `i64`s when the threshold is kept at the value's scale
-/// ([`Threshold::at`]) and the value's mantissa fits; otherwise as [`compare_general`].
+/// ([`Threshold::at`]) and the value's magnitude is below 2^63 (its high word zero, the top
+/// bit of its middle word clear: read from its parts, without building the `i128` mantissa,
+/// issue #14); otherwise as [`compare_general`].
 #[inline]
 fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
-    let vs = value.scale() as usize;
-    if vs < SCALES
-        && (threshold.fits >> vs) & 1 != 0
-        && let Ok(v) = i64::try_from(value.mantissa())
-    {
+    let u = value.unpack();
+    let vs = u.scale as usize;
+    if vs < SCALES && (threshold.fits >> vs) & 1 != 0 && u.hi == 0 && u.mid >> 31 == 0 {
+        let magnitude = (i64::from(u.mid) << 32) | i64::from(u.lo);
+        let v = if u.negative { -magnitude } else { magnitude };
         return v.cmp(&threshold.at[vs]);
     }
     compare_general(value, threshold)
