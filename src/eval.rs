@@ -103,7 +103,75 @@ struct Step {
     judge: Judge,
     /// Its outcome, status aside (`Status::NoData` here).
     outcome: IndicatorOutcome,
+    /// Per status (`Status as usize`), what this indicator adds to its criterion's
+    /// [`Tally`]: its verification is folded in once per plan, not tested per commune.
+    add: [u64; 3],
 }
+
+/// A criterion's counts. While its indicators are judged they are kept each in a 16-bit lane
+/// of one `u64`, so that an indicator adds one word (issue #14: the counting was a sixth of
+/// the evaluation's instructions); at most [`LANE`] indicators are added before the word is
+/// [read](Self::read).
+#[derive(Debug, Default)]
+struct Tally {
+    met: usize,
+    no_data: usize,
+    fails_verified: usize,
+    passed_unverified: bool,
+}
+
+impl Tally {
+    /// Indicators met.
+    const MET: u64 = 1;
+    /// Indicators with no data.
+    const NO_DATA: u64 = 1 << 16;
+    /// Failed indicators judged against verified content.
+    const FAILED_VERIFIED: u64 = 1 << 32;
+    /// Indicators met on unverified content.
+    const PASSED_UNVERIFIED: u64 = 1 << 48;
+
+    /// What an indicator of this verification adds, per status.
+    fn add(verified: bool) -> [u64; 3] {
+        let mut add = [0; 3];
+        add[Status::Pass as usize] = Self::MET + if verified { 0 } else { Self::PASSED_UNVERIFIED };
+        add[Status::Fail as usize] = if verified { Self::FAILED_VERIFIED } else { 0 };
+        add[Status::NoData as usize] = Self::NO_DATA;
+        add
+    }
+
+    /// The lane of `packed` that `unit` counts in.
+    fn lane(packed: u64, unit: u64) -> usize {
+        ((packed / unit) & 0xFFFF) as usize
+    }
+
+    /// Adds the counts packed in `packed`.
+    fn read(&mut self, packed: u64) {
+        self.met += Self::lane(packed, Self::MET);
+        self.no_data += Self::lane(packed, Self::NO_DATA);
+        self.fails_verified += Self::lane(packed, Self::FAILED_VERIFIED);
+        self.passed_unverified |= Self::lane(packed, Self::PASSED_UNVERIFIED) > 0;
+    }
+}
+
+/// Judges at most [`LANE`] indicators: each outcome written in place, as the step has it
+/// but for its status; their counts returned packed as a [`Tally`] keeps them.
+#[inline(always)]
+fn judge_run(ios: &mut [IndicatorOutcome], steps: &[Step], values: &[Option<Value>]) -> u64 {
+    let mut packed = 0u64;
+    for (io, step) in ios.iter_mut().zip(steps) {
+        let judge = &step.judge;
+        let status = judge.judge(values.get(judge.measure));
+        *io = IndicatorOutcome {
+            status,
+            ..step.outcome
+        };
+        packed += step.add[status as usize];
+    }
+    packed
+}
+
+/// Indicators judged between two reads of a [`Tally`]: a lane never overflows.
+const LANE: usize = 0xFFFF;
 
 /// How a [`Judge`] judges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,14 +249,16 @@ const POW10: [i64; 19] = {
 };
 
 /// `value.cmp(&threshold)`: as two `i64`s when the threshold is kept at the value's scale
-/// ([`Threshold::at`]) and the value's mantissa fits; otherwise as [`compare_general`].
+/// ([`Threshold::at`]) and the value's magnitude is below 2^63 (its high word zero, the top
+/// bit of its middle word clear: read from its parts, without building the `i128` mantissa,
+/// issue #14); otherwise as [`compare_general`].
 #[inline]
 fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
-    let vs = value.scale() as usize;
-    if vs < SCALES
-        && (threshold.fits >> vs) & 1 != 0
-        && let Ok(v) = i64::try_from(value.mantissa())
-    {
+    let u = value.unpack();
+    let vs = u.scale as usize;
+    if vs < SCALES && (threshold.fits >> vs) & 1 != 0 && u.hi == 0 && u.mid >> 31 == 0 {
+        let magnitude = (i64::from(u.mid) << 32) | i64::from(u.lo);
+        let v = if u.negative { -magnitude } else { magnitude };
         return v.cmp(&threshold.at[vs]);
     }
     compare_general(value, threshold)
@@ -353,23 +423,23 @@ impl<'r> Evaluator<'r> {
                     co.indicators.clear();
                     co.indicators.extend(mine.iter().map(|s| s.outcome));
                 }
-                // Indicators by status (`Pass`, `Fail`, `NoData`), counted without a branch.
-                let mut count = [0usize; 3];
-                let mut fails_verified = 0;
-                let mut passed_unverified = false;
-                for (io, step) in co.indicators.iter_mut().zip(mine) {
-                    let judge = &step.judge;
-                    let status = judge.judge(values.get(judge.measure));
-                    *io = IndicatorOutcome {
-                        status,
-                        ..step.outcome
-                    };
-                    count[status as usize] += 1;
-                    let verified = step.outcome.verified;
-                    fails_verified += usize::from((status == Status::Fail) & verified);
-                    passed_unverified |= (status == Status::Pass) & !verified;
+                // Indicators by status, counted without a branch: one word added per
+                // indicator (`Tally`), read once per `LANE` indicators.
+                let mut tally = Tally::default();
+                if mine.len() <= LANE {
+                    tally.read(judge_run(&mut co.indicators, mine, values));
+                } else {
+                    for (ios, mine) in co.indicators.chunks_mut(LANE).zip(mine.chunks(LANE)) {
+                        tally.read(judge_run(ios, mine, values));
+                    }
                 }
-                let [met, fails, no_data] = count;
+                let Tally {
+                    met,
+                    no_data,
+                    fails_verified,
+                    passed_unverified,
+                } = tally;
+                let fails = mine.len() - met - no_data;
                 verdict.passed |= passed_unverified;
                 co.status = if met >= need {
                     Status::Pass
@@ -460,6 +530,7 @@ impl<'r> Evaluator<'r> {
                     threshold,
                     verified,
                 },
+                add: Tally::add(verified),
             });
         }
         Plan { zone, year, steps }

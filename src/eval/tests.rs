@@ -1101,3 +1101,67 @@ proptest! {
         }
     }
 }
+
+/// Values whose magnitude is at or near 2^63 and 2^64, at the scales kept ready to compare:
+/// the fast comparison reads the value's parts, and must leave to the general one exactly
+/// those that do not fit.
+#[test]
+fn fast_comparison_at_the_edges_of_i64() {
+    let edges = [
+        i128::from(i64::MAX),
+        i128::from(i64::MAX) + 1,
+        i128::from(i64::MIN),
+        i128::from(i64::MIN) - 1,
+        1 << 62,
+        (1 << 63) - 1,
+        1 << 64,
+        -(1 << 64),
+        (1 << 32) - 1,
+        1 << 32,
+        -(1 << 31),
+    ];
+    for m in edges {
+        for s in 0..SCALES as u32 {
+            let a = Decimal::from_i128_with_scale(m, s);
+            for b in [
+                Decimal::ZERO,
+                Decimal::new(i64::MAX, s),
+                Decimal::new(i64::MIN, s),
+                Decimal::new(-1, 3),
+                Decimal::new(70, 0),
+                Decimal::from_i128_with_scale(m, s),
+                Decimal::from_i128_with_scale(m - 1, s),
+            ] {
+                assert_eq!(compare(a, &Threshold::new(b)), a.cmp(&b), "{a} against {b}");
+            }
+        }
+    }
+}
+
+/// Each status and verification added `LANE` times, each word read on its own: every lane
+/// filled to its top without spilling into the next.
+#[test]
+fn tally_lanes_hold_lane_indicators() {
+    let mut got = Tally::default();
+    for status in [Status::Pass, Status::Fail, Status::NoData] {
+        for verified in [true, false] {
+            let add = Tally::add(verified)[status as usize];
+            got.read((0..LANE).fold(0u64, |p, _| p + add));
+        }
+    }
+    assert_eq!(
+        (
+            got.met,
+            got.no_data,
+            got.fails_verified,
+            got.passed_unverified
+        ),
+        (2 * LANE, 2 * LANE, LANE, true)
+    );
+    let mut verified_only = Tally::default();
+    verified_only.read((0..LANE).fold(0u64, |p, _| p + Tally::add(true)[Status::Pass as usize]));
+    assert_eq!(
+        (verified_only.met, verified_only.passed_unverified),
+        (LANE, false)
+    );
+}
