@@ -1165,3 +1165,45 @@ fn tally_lanes_hold_lane_indicators() {
         (LANE, false)
     );
 }
+
+/// A criterion of more indicators than a [`Tally`] lane holds is counted in runs of [`LANE`]:
+/// its counts, and the unverified verdict drawn from them, are those of every indicator,
+/// across the runs' seam. The first 40,000 indicators read `x` against verified content,
+/// the rest (across the seam at 65,535) read `y` against unverified content.
+#[test]
+fn a_criterion_longer_than_a_lane_is_counted_whole() {
+    let n = LANE + 2;
+    let on_x = 40_000;
+    let mut body = measure("x", "number") + &measure("y", "number");
+    body += &level("standard", None);
+    body += &criterion("standard", "c1", None);
+    for i in 0..n {
+        let (m, verified) = if i < on_x { ("x", true) } else { ("y", false) };
+        body += &indicator(
+            &format!("i{i}"),
+            m,
+            ">=",
+            &format!("threshold = 50\nverified = {verified}\nnote = \"n\""),
+        );
+    }
+    let rs = ruleset(&body);
+    let co = |x: &str, y: &str| {
+        let out = run(&rs, "1", 2024, &[x, y]);
+        let c = &out.levels[0].criteria[0];
+        (
+            c.status,
+            c.met,
+            c.indicators.len(),
+            out.levels[0].indicators_met,
+            out.unverified,
+        )
+    };
+    // Failed only on unverified content, on both sides of the seam.
+    assert_eq!(co("60", "40"), (Status::Fail, on_x, n, on_x, true));
+    // Every indicator met, more than a lane holds; reached on unverified content.
+    assert_eq!(co("60", "70"), (Status::Pass, n, n, n, true));
+    // No data on both sides of the seam: neither met nor failed.
+    assert_eq!(co("60", ""), (Status::NoData, on_x, n, on_x, false));
+    // Met on both sides of the seam; failed on verified content.
+    assert_eq!(co("40", "70"), (Status::Fail, n - on_x, n, n - on_x, false));
+}
