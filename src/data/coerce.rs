@@ -364,11 +364,11 @@ fn nonzero_bytes(word: u64) -> u64 {
 }
 
 /// A number, percent or count cell as the row reader finds it: `record[start..end]`, a
-/// field of a record whose bytes go on after it. `Some(n)` for what [`plain`] reads in a cell of one to eight
-/// bytes — digits with at most one mark, in a percent cell maybe a `%` right after them —
-/// with the value and scale [`coerce_bytes`] gives (a test holds it to that); `None` for any
-/// other cell, and for a cell within 8 bytes of the record's end: [`coerce_bytes`] reads
-/// those.
+/// field of a record whose bytes go on after it. `Some(n)` for what `plain` reads in a
+/// cell of one to eight bytes — digits with at most one mark, in a percent cell maybe a `%`
+/// right after them — with the value and scale [`coerce_bytes`] gives (a test holds it to
+/// that); `None` for any other cell, and for a cell within 8 bytes of the record's end:
+/// [`coerce_bytes`] reads those.
 ///
 /// Read from one 8-byte word at the cell's start (bytes of the next fields included) and
 /// the cell's length: which bytes are digits, where the mark is and the digits' value are
@@ -813,7 +813,7 @@ const SPELLINGS: [Spelling; 64] = {
 /// and its length, without a branch on the text (issue #14): whether a cell of a yes/no
 /// column is empty, `Đạt` or `Không đạt` follows no pattern a processor can predict, and
 /// each branch it guessed wrong cost more than reading the cell. The one spelling the cell
-/// could be is looked up by its length and first byte ([`SPELLINGS`]), then compared.
+/// could be is looked up by its length and first byte (`SPELLINGS`), then compared.
 #[inline(always)]
 pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value>> {
     match yes_no_code(record, start, end) {

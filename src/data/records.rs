@@ -147,7 +147,7 @@ impl Fields {
     }
 
     /// Every byte the fields were cut from (a record whose bytes are all UTF-8 and whose
-    /// fields start and end on character boundaries has UTF-8 fields), then [`PAD`] zero
+    /// fields start and end on character boundaries has UTF-8 fields), then `PAD` (16) zero
     /// bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
