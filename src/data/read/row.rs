@@ -19,17 +19,18 @@ use crate::text::{echo, nfc};
 
 /// [`nfc`] without the allocation-heavy pass when the text is already composed.
 pub(super) fn nfc_fast(s: &str) -> String {
-    if surely_nfc(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_string()
-    } else {
-        nfc(s)
-    }
+    if composed(s) { s.to_string() } else { nfc(s) }
+}
+
+/// Whether `s` is NFC as it is: [`surely_nfc`] from its bytes, else the quick check.
+fn composed(s: &str) -> bool {
+    surely_nfc(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes
 }
 
 /// [`nfc_fast`] into `out`, whose string is reused (a recycled row's): no allocation for a
 /// text already composed.
 pub(super) fn nfc_into(s: &str, out: &mut Option<String>) {
-    if !(surely_nfc(s.as_bytes()) || is_nfc_quick(s.chars()) == IsNormalized::Yes) {
+    if !composed(s) {
         *out = Some(nfc(s));
         return;
     }
@@ -212,13 +213,9 @@ fn read_values(
             plain_at(record, start, end, kind, numbers),
             values.get_mut(mi),
         ) {
-            (Some(n), Some(slot)) => {
-                let value = Some(Value::Num(n));
-                *slot = value;
-                if kind == MeasureKind::Percent && !opts.fraction_percent {
-                    let cell = record.get(start..end).unwrap_or_default();
-                    track_fraction(&mut cx.fractions[mi], cx.line, cell, value);
-                }
+            (Some(n), Some(_)) => {
+                let cell = record.get(start..end).unwrap_or_default();
+                store(mi, kind, cell, Some(Value::Num(n)), opts, cx, values);
             }
             _ => read_cell(rec, mi, col, rs, opts, cx, values),
         }
@@ -265,6 +262,21 @@ fn read_cell(
             }
         },
     };
+    store(mi, kind, cell, value, opts, cx, values);
+}
+
+/// Measure `mi`'s `value`, read from `cell`, into `values[mi]`; a percent cell tracked for
+/// the scale checks. Every cell read goes through here, whichever way it was read.
+#[inline(always)]
+fn store(
+    mi: usize,
+    kind: MeasureKind,
+    cell: &[u8],
+    value: Option<Value>,
+    opts: &ReadOptions,
+    cx: &mut RowCtx<'_>,
+    values: &mut [Option<Value>],
+) {
     if kind == MeasureKind::Percent && !opts.fraction_percent {
         track_fraction(&mut cx.fractions[mi], cx.line, cell, value);
     }
