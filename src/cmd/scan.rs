@@ -498,29 +498,46 @@ fn send<S: RecordSource>(
 ) -> std::io::Result<Option<ReadEnd>> {
     let tx = &to.tx;
     let mut rows = rows.pause_at(SPILL);
-    let mut batch = Vec::with_capacity(BATCH);
+    // The batch being read: its first `filled` rows are read, the others are spent rows
+    // (a batch handed back whole) to read into where they lie, so no row is moved
+    // (issue #14).
+    let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
+    let mut filled = 0;
     loop {
-        if batch.is_empty() {
+        if filled == 0 {
             while let Ok(spent) = to.spent.try_recv() {
-                rows.recycle(spent);
+                if batch.is_empty() {
+                    batch = spent;
+                } else {
+                    rows.recycle(spent);
+                }
             }
         }
-        let Some(row) = rows.next_row() else {
+        if filled == batch.len() {
+            batch.push(rows.spare_row());
+        }
+        let Some(row) = batch.get_mut(filled) else {
+            break;
+        };
+        if !rows.next_row_into(row) {
             if rows.paused() {
                 out.rows(rows.take_diags())?;
                 continue;
             }
             break;
-        };
-        batch.push(row);
-        if batch.len() == BATCH {
+        }
+        filled += 1;
+        if filled == BATCH {
+            batch.truncate(BATCH);
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            filled = 0;
             if tx.send(full).is_err() {
                 return Ok(None);
             }
             out.progress.rows(BATCH);
         }
     }
+    batch.truncate(filled);
     if !batch.is_empty() && tx.send(batch).is_err() {
         return Ok(None);
     }

@@ -753,13 +753,18 @@ const KHONG_: (u64, u64) = pattern(
 const _DAT: (u64, u64) = pattern(*b"g \xC4\x91\xE1\xBA\xA1t", [0x20, 0, 0, 1, 0, 0, 1, 0x20]);
 
 /// A spelling [`yes_no_at`] reads: the cell's first 8 bytes, kept to its length, are
-/// `pattern` in any case (see [`is`]); `read` indexes what it reads as.
+/// `pattern` in any case (see [`is`]), and its bytes 5 to 12 are `tail` in any case (a
+/// spelling of 13 bytes; any other has a `tail` every word matches); `read` indexes what
+/// it reads as. 64 bytes, so that its place in [`SPELLINGS`] is a shift of its index.
 #[derive(Clone, Copy)]
+#[repr(C, align(64))]
 struct Spelling {
     keep: u64,
     case: u64,
     pattern: u64,
-    read: u8,
+    tail_case: u64,
+    tail: u64,
+    read: usize,
 }
 
 impl Spelling {
@@ -768,14 +773,30 @@ impl Spelling {
         keep: 0,
         case: 0,
         pattern: 1,
+        tail_case: u64::MAX,
+        tail: u64::MAX,
         read: 0,
     };
 
-    const fn new(len: usize, (pattern, case): (u64, u64), read: u8) -> Self {
+    const fn new(len: usize, (pattern, case): (u64, u64), read: usize) -> Self {
         Spelling {
             keep: LOW_BYTES[if len < 8 { len } else { 8 }],
             case,
             pattern,
+            tail_case: u64::MAX,
+            tail: u64::MAX,
+            read,
+        }
+    }
+
+    /// A spelling of 13 bytes: its first 8 are `head`, its last 8 `tail`.
+    const fn long((pattern, case): (u64, u64), (tail, tail_case): (u64, u64), read: usize) -> Self {
+        Spelling {
+            keep: u64::MAX,
+            case,
+            pattern,
+            tail_case,
+            tail,
             read,
         }
     }
@@ -797,8 +818,8 @@ const SPELLINGS: [Spelling; 64] = {
     t[3 * 4 + 3] = Spelling::new(3, CO, 2);
     t[6 * 4 + 2] = Spelling::new(6, DAT, 2);
     t[6 * 4 + 3] = Spelling::new(6, KHONG, 3);
-    // Its last 8 bytes are compared apart.
-    t[13 * 4 + 3] = Spelling::new(13, KHONG_, 3);
+    // Its first 8 bytes and its last 8.
+    t[13 * 4 + 3] = Spelling::long(KHONG_, _DAT, 3);
     t
 };
 
@@ -829,16 +850,20 @@ pub fn yes_no_at(record: &[u8], start: usize, end: usize) -> Option<Option<Value
 /// writes `YES_NO[code]` without a branch on what the cell read as (issue #14).
 #[inline(always)]
 pub fn yes_no_code(record: &[u8], start: usize, end: usize) -> usize {
-    let word = |at: usize| -> Option<u64> {
-        Some(u64::from_le_bytes(*record.get(at..)?.first_chunk::<8>()?))
-    };
-    let (Some(len), Some(head)) = (end.checked_sub(start), word(start)) else {
+    // The 13 bytes at the cell's start, with one bounds check (issue #14: a check for each
+    // of the two words was a fifth of the pass): its first 8 and its last 8.
+    let (Some(len), Some(window)) = (
+        end.checked_sub(start),
+        record
+            .get(start..start.wrapping_add(13))
+            .and_then(|w| <&[u8; 13]>::try_from(w).ok()),
+    ) else {
         return 0;
     };
-    // `start + 8` is within the record, so `start + 5` does not overflow.
-    let Some(tail) = word(start + 5) else {
+    let (Some(head), Some(tail)) = (window.first_chunk::<8>(), window.last_chunk::<8>()) else {
         return 0;
     };
+    let (head, tail) = (u64::from_le_bytes(*head), u64::from_le_bytes(*tail));
     // A cell that ends past the record is longer than 13 bytes (its tail word is within
     // the record), so its spelling is `NEVER`.
     let sub = ((head & 1) | ((head >> 5) & 2)) as usize;
@@ -846,8 +871,8 @@ pub fn yes_no_code(record: &[u8], start: usize, end: usize) -> usize {
         return 0;
     };
     let hit = is(head & spelling.keep, (spelling.pattern, spelling.case))
-        & ((len != 13) | is(tail, _DAT));
-    usize::from(hit) * usize::from(spelling.read)
+        & is(tail, (spelling.tail, spelling.tail_case));
+    usize::from(hit) * spelling.read
 }
 
 /// What a yes/no cell reads as, by its [`yes_no_code`] (`None` for 0 and for the empty cell).

@@ -339,14 +339,52 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
 
     /// The next row read without error, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Option<Row> {
-        if self.done {
-            return None;
+        let mut row = self.spare_row();
+        if self.next_row_into(&mut row) {
+            return Some(row);
         }
-        let cols = self.cols.as_ref()?;
+        if self.spent.len() < SPENT_ROWS {
+            self.spent.push(row);
+        }
+        None
+    }
+
+    /// A row to read into: a spent one ([`RowReader::recycle`]), else a new one (which
+    /// allocates nothing until it is read into).
+    pub fn spare_row(&mut self) -> Row {
+        self.spent.pop().unwrap_or_else(|| Row {
+            input: self.input,
+            line: 0,
+            code: None,
+            name: None,
+            district: None,
+            province: None,
+            zone: 0,
+            zone_from: ZoneFrom::Column,
+            year: 0,
+            year_from: YearFrom::Flag,
+            values: Vec::new(),
+            kept: Vec::new(),
+            notes: Vec::new(),
+        })
+    }
+
+    /// [`RowReader::next_row`] into `row`, every field of which is written (its vectors and
+    /// strings refilled, not allocated again): `true` when a row was read, `false` at the
+    /// end of the file or a pause ([`RowReader::paused`]), `row` then holding nothing to
+    /// use. The rows thread of `evaluate` reads into the rows of a batch where they lie, so a
+    /// row is not moved out of the spent ones and into its batch (issue #14).
+    pub fn next_row_into(&mut self, row: &mut Row) -> bool {
+        if self.done {
+            return false;
+        }
+        let Some(cols) = self.cols.as_ref() else {
+            return false;
+        };
         loop {
             if self.end.diags.len() >= self.pause_at {
                 self.paused = true;
-                return None;
+                return false;
             }
             match self.rdr.read_fields(&mut self.rec.raw) {
                 Ok(false) => {
@@ -359,7 +397,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     }
                     self.fraction_columns();
                     self.unit_warning_counts();
-                    return None;
+                    return false;
                 }
                 Err(e) => {
                     self.end.records += 1;
@@ -372,7 +410,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                         // The file is in another encoding, or cannot be read on: every later
                         // row would fail too.
                         self.done = true;
-                        return None;
+                        return false;
                     }
                     continue;
                 }
@@ -383,7 +421,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                         self.end.rejected += 1;
                         self.end.diags.push(*d);
                         self.done = true;
-                        return None;
+                        return false;
                     }
                 }
             }
@@ -422,7 +460,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                     continue;
                 }
             }
-            let mut row = read_row(
+            read_row(
                 &self.rec,
                 cols,
                 &self.plan,
@@ -432,7 +470,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                 self.input,
                 shifted,
                 &mut ctx,
-                self.spent.pop(),
+                row,
             );
             if let Some(code) = row.code.as_deref()
                 && let Some(first) = self.end.seen.first(code, row.year, self.input, line)
@@ -466,7 +504,7 @@ impl<'a, S: RecordSource> RowReader<'a, S> {
                             .map(nfc_fast)
                     })
                     .collect();
-                return Some(row);
+                return true;
             }
             self.end.rejected += 1;
         }

@@ -668,12 +668,18 @@ fn split_plain(
         if opening & !((sd << 1) | starts_next) != 0 || closing & !(ends >> 1) & !(1 << 63) != 0 {
             return None;
         }
+        // Bit `k`: byte `base + k - 1` is a closing quote (bit 0, the last block's last byte).
+        // By the checks above a quote opens only at a field's start and closes only right
+        // before its end, so a field is quoted exactly when a closing quote is right before
+        // its end: read from this mask, not from the field's first byte (issue #14).
+        let closes = (closing << 1) | u64::from(close_pending);
         let mut fields = ends;
         while fields != 0 {
-            let end = base + fields.trailing_zeros() as usize;
+            let at = fields.trailing_zeros();
+            let end = base + at as usize;
             fields &= fields - 1;
             // A quoted field's content is inside its quotes.
-            let quoted = usize::from(data[from] == b'"');
+            let quoted = ((closes >> at) & 1) as usize;
             spans.push((from + quoted, end - quoted));
             from = end + 1;
         }

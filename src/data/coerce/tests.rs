@@ -1406,6 +1406,33 @@ fn yes_no_at_reads_the_common_cells_of_a_record() {
     assert_eq!(yes_no_at(end.as_bytes(), 5, 2), None);
 }
 
+/// A cell of 13 bytes whose first 8 are those of `Không đạt` is read in place by its last
+/// 8 bytes too: `Không đạt` in any case is no, as `coerce_bytes` reads it; any other such
+/// cell goes to the general rule (`Không đật` is no there too, by folding).
+#[test]
+fn a_thirteen_byte_cell_is_read_by_its_last_bytes_too() {
+    for (cell, read) in [
+        ("Không đạt", Some(Some(Value::Bool(false)))),
+        ("KHÔNG ĐẠT", Some(Some(Value::Bool(false)))),
+        ("không Đạt", Some(Some(Value::Bool(false)))),
+        ("Không đẹt", None),
+        ("Không đật", None),
+        ("Không đạx", None),
+        ("Không đạ ", None),
+    ] {
+        assert_eq!(cell.len(), 13, "{cell}");
+        let mut record = format!("x,{cell},y").into_bytes();
+        record.extend_from_slice(&[0; 16]);
+        assert_eq!(yes_no_at(&record, 2, 15), read, "{cell}");
+        if let Some(v) = read {
+            assert_eq!(
+                coerce_bytes(cell.as_bytes(), MeasureKind::Bool, AUTO),
+                Ok(v)
+            );
+        }
+    }
+}
+
 /// Cells of yes/no columns, and bytes next to them.
 fn yes_no_piece() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![

@@ -110,13 +110,18 @@ pub(super) fn read_row(
     input: usize,
     shifted: bool,
     cx: &mut RowCtx<'_>,
-    spare: Option<Row>,
-) -> Row {
-    // A spent row's vectors and strings are refilled rather than allocated again.
-    let (mut values, mut district, mut province, mut code, mut name) = match spare {
-        Some(row) => (row.values, row.district, row.province, row.code, row.name),
-        None => (Vec::new(), None, None, None, None),
-    };
+    row: &mut Row,
+) {
+    // The row's vectors and strings (a spent row's) are refilled rather than allocated
+    // again; every field is written.
+    let Row {
+        values,
+        district,
+        province,
+        code,
+        name,
+        ..
+    } = row;
     let text = |c: Option<usize>, out: &mut Option<String>| match c
         .and_then(|c| rec.get(c))
         .map(str::trim)
@@ -129,9 +134,9 @@ pub(super) fn read_row(
     values.clear();
     values.resize(cols.measures.len(), None);
     if !shifted {
-        read_values(rec, plan, rs, opts, cx, &mut values);
+        read_values(rec, plan, rs, opts, cx, values);
     }
-    overrides(rec, cols, rs, &values, cx);
+    overrides(rec, cols, rs, values, cx);
     let (year, year_from) = year(rec, cols, rs, opts, cx);
     // Cells that repeat from row to row are worked out once per change.
     let repeated = |c: Option<usize>, last: &mut LastText, out: &mut Option<String>| match c
@@ -140,37 +145,21 @@ pub(super) fn read_row(
         Some(cell) => last.get_into(cell, out),
         None => *out = None,
     };
-    repeated(
-        cols.ident(Ident::Province),
-        &mut cx.memo.province,
-        &mut province,
-    );
-    repeated(
-        cols.ident(Ident::District),
-        &mut cx.memo.district,
-        &mut district,
-    );
+    repeated(cols.ident(Ident::Province), &mut cx.memo.province, province);
+    repeated(cols.ident(Ident::District), &mut cx.memo.district, district);
     let (zone, zone_from) = zone(rec, zone_col, cols, province.as_deref(), rs, opts, cx);
-    text(cols.ident(Ident::Code), &mut code);
-    text(cols.ident(Ident::Name), &mut name);
+    text(cols.ident(Ident::Code), code);
+    text(cols.ident(Ident::Name), name);
     if let (Some(c), Some(col)) = (code.as_deref(), cols.ident(Ident::Code)) {
         check_unit(c, name.as_deref(), cols, opts.province_set, col, cx);
     }
-    Row {
-        input,
-        line: cx.line,
-        code,
-        name,
-        district,
-        province,
-        zone,
-        zone_from,
-        year,
-        year_from,
-        values,
-        kept: Vec::new(),
-        notes: Vec::new(),
-    }
+    row.input = input;
+    row.line = cx.line;
+    row.zone = zone;
+    row.zone_from = zone_from;
+    row.year = year;
+    row.year_from = year_from;
+    // `kept` and `notes` are the caller's (`RowReader::next_row_into`).
 }
 
 /// The measure cells of a row into `values` (all `None` on entry). What a row gives is what
@@ -191,15 +180,7 @@ fn read_values(
     // record's end in many files), in a buffer kept from row to row.
     let mut left = std::mem::take(&mut cx.memo.left);
     left.clear();
-    for &(mi, col) in &plan.yes_no {
-        let code = spans
-            .get(col)
-            .map_or(0, |&(start, end)| yes_no_code(record, start, end));
-        match values.get_mut(mi) {
-            Some(slot) if code != 0 => *slot = YES_NO[code & 3],
-            _ => left.push((mi, col)),
-        }
-    }
+    yes_no_pass(record, spans, &plan.yes_no, values, &mut left);
     let mut next = 0;
     let numbers = opts.numbers();
     for &(mi, col, kind) in &plan.others {
@@ -224,6 +205,29 @@ fn read_values(
         read_cell(rec, m, c, rs, opts, cx, values);
     }
     cx.memo.left = left;
+}
+
+/// The first pass of [`read_values`]: each yes/no cell of `cells` (measure, column) that
+/// [`yes_no_code`] reads into `values`, the others into `left`, in order. A function of its
+/// own, not inlined into [`read_row`], so that its loop keeps the record, the spans and the
+/// values in registers (issue #14: inlined, each cell loaded them from the stack again).
+#[inline(never)]
+fn yes_no_pass(
+    record: &[u8],
+    spans: &[(usize, usize)],
+    cells: &[(usize, usize)],
+    values: &mut [Option<Value>],
+    left: &mut Vec<(usize, usize)>,
+) {
+    for &(mi, col) in cells {
+        let code = spans
+            .get(col)
+            .map_or(0, |&(start, end)| yes_no_code(record, start, end));
+        match values.get_mut(mi) {
+            Some(slot) if code != 0 => *slot = YES_NO[code & 3],
+            _ => left.push((mi, col)),
+        }
+    }
 }
 
 /// Measure `mi`'s cell, in column `col`, into `values[mi]`: coerced by its kind, a percent

@@ -608,10 +608,18 @@ fn varied_file(cells: &[(usize, usize, usize, usize)]) -> String {
     s
 }
 
+/// How [`varied_file`] is read: its missing measure columns are no data.
+fn varied_opts(lenient: bool) -> ReadOptions {
+    ReadOptions {
+        allow_missing: true,
+        ..opts(lenient)
+    }
+}
+
 /// Every row of `text`, each read into one of `spent` when given.
 fn rows_of(text: &str, spent: Option<Vec<Row>>) -> Vec<Row> {
     let rs = ruleset();
-    let opts = opts(true);
+    let opts = varied_opts(true);
     let mut r = RowReader::new(text.as_bytes(), "t.csv", 0, &rs, &opts);
     if let Some(spent) = spent {
         r.recycle(spent);
@@ -619,8 +627,78 @@ fn rows_of(text: &str, spent: Option<Vec<Row>>) -> Vec<Row> {
     std::iter::from_fn(|| r.next_row()).collect()
 }
 
+/// Every row of `text` read with `next_row_into` into the rows of `batch` where they lie,
+/// more taken from `spare_row` when it runs out, as `evaluate`'s rows thread reads them;
+/// then every diagnostic.
+fn rows_into(text: &str, lenient: bool, mut batch: Vec<Row>) -> (Vec<Row>, String) {
+    let rs = ruleset();
+    let opts = varied_opts(lenient);
+    let mut r = RowReader::new(text.as_bytes(), "t.csv", 0, &rs, &opts);
+    let mut filled = 0;
+    loop {
+        if filled == batch.len() {
+            batch.push(r.spare_row());
+        }
+        if !r.next_row_into(&mut batch[filled]) {
+            break;
+        }
+        filled += 1;
+    }
+    batch.truncate(filled);
+    let diags = format!("{:?}", r.finish().diags);
+    (batch, diags)
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Rows read in place into another file's spent rows (a rejected row's slot read into
+    /// again, strict or lenient) are the rows `next_row` reads fresh, with the same
+    /// diagnostics.
+    #[test]
+    fn rows_read_in_place_are_rows_read_fresh(
+        cells in proptest::collection::vec((0usize..4, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        others in proptest::collection::vec((0usize..4, 0usize..3, 0usize..3, 0usize..4), 1..40),
+        lenient in proptest::bool::ANY,
+    ) {
+        let text = varied_file(&cells);
+        let (fresh, fresh_diags) = rows_into(&text, lenient, Vec::new());
+        let rs = ruleset();
+        let opts = varied_opts(lenient);
+        let mut r = RowReader::new(text.as_bytes(), "t.csv", 0, &rs, &opts);
+        let by_next: Vec<Row> = std::iter::from_fn(|| r.next_row()).collect();
+        // A row with a province and an income of `55` or none is read.
+        let read = cells.iter().any(|c| c.2 != 0 && c.3 <= 1);
+        proptest::prop_assert!(!read || !fresh.is_empty());
+        proptest::prop_assert_eq!(format!("{fresh:?}"), format!("{by_next:?}"));
+        let mut spent = rows_of(&varied_file(&others), None);
+        // Spent rows with something else in every field, the first of them.
+        for (i, row) in spent.iter_mut().enumerate().filter(|(i, _)| i % 2 == 0) {
+            *row = Row {
+                input: 7,
+                line: 99 + i as u64,
+                code: Some("99999".into()),
+                name: Some("Xã Cũ".into()),
+                district: Some("Huyện Cũ".into()),
+                province: Some("Tỉnh Cũ".into()),
+                zone: 2,
+                zone_from: ZoneFrom::Province,
+                year: 1999,
+                year_from: YearFrom::PeriodEnd,
+                values: vec![Some(Value::Bool(true)); 3],
+                kept: vec![Some("k".into())],
+                notes: vec![Note {
+                    code: "old",
+                    column: None,
+                    value: String::new(),
+                    message: String::new(),
+                }],
+            };
+        }
+        let (in_place, diags) = rows_into(&text, lenient, spent);
+        proptest::prop_assert_eq!(format!("{fresh:?}"), format!("{in_place:?}"));
+        proptest::prop_assert_eq!(fresh_diags, diags);
+    }
 
     /// Rows read into recycled ones (another file's, with other names, districts, provinces
     /// and values) are the rows read fresh: nothing of a spent row is left over.
@@ -631,6 +709,9 @@ proptest::proptest! {
     ) {
         let text = varied_file(&cells);
         let fresh = rows_of(&text, None);
+        // A row with a province and an income of `55` or none is read.
+        let read = cells.iter().any(|c| c.2 != 0 && c.3 <= 1);
+        proptest::prop_assert!(!read || !fresh.is_empty());
         let spent = rows_of(&varied_file(&others), None);
         let recycled = rows_of(&text, Some(spent));
         proptest::prop_assert_eq!(format!("{fresh:?}"), format!("{recycled:?}"));

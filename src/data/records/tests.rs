@@ -472,6 +472,28 @@ fn a_commune_row_is_split_whole_blocks_at_a_time() {
     }
 }
 
+/// A quoted field moved byte by byte across the edge of the first 64-byte block (its
+/// opening or closing quote the block's last byte, its end the next block's first): the
+/// block split tells quoted fields from their closing quotes as the mark-by-mark split does.
+#[test]
+fn quoted_fields_across_a_block_edge_split_as_marks_do() {
+    for lead in 50..70 {
+        for field in [&b"\"71,4\""[..], b"\"\"", b"\"x\"", b"85"] {
+            let mut row = vec![b'a'; lead];
+            row.push(b',');
+            row.extend_from_slice(field);
+            row.extend_from_slice(b",\"\",x\n");
+            let mut plain = Vec::new();
+            let got = super::split_plain(&row, b',', &mut plain);
+            let (mut spans, mut built) = (Vec::new(), Vec::new());
+            let want = super::split_marks(&row, false, b',', &mut spans, &mut built);
+            assert!(got.is_some(), "{lead}: plain quotes");
+            assert_eq!(got, want, "{lead}");
+            assert_eq!(plain, spans, "{lead} {:?}", String::from_utf8_lossy(field));
+        }
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
 
