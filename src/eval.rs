@@ -169,10 +169,10 @@ fn judge_run(ios: &mut [IndicatorOutcome], steps: &[Step], values: &[Option<Valu
     for (io, step) in ios.iter_mut().zip(steps) {
         let judge = &step.judge;
         let status = judge.judge(values.get(judge.measure));
-        *io = IndicatorOutcome {
-            status,
-            ..step.outcome
-        };
+        // The whole outcome copied as it is (two 16-byte moves), then its status: cheaper
+        // than building it field by field (issue #14).
+        *io = step.outcome;
+        io.status = status;
         packed += step.add[status as usize];
     }
     packed
