@@ -198,8 +198,9 @@ struct Judge {
     measure: usize,
     /// The threshold, with its mantissa and scale when the mantissa fits an `i64`.
     threshold: Threshold,
-    /// Which orderings of value against threshold pass: bit `ord + 1` (`Less` is -1).
-    pass: u8,
+    /// The verdict per ordering of value against threshold, at `ord + 1` (`Less` is -1):
+    /// one load, no bit to test (issue #14).
+    on: [Status; 3],
     kind: Kind,
 }
 
@@ -296,8 +297,13 @@ fn compare_general(value: Decimal, threshold: &Threshold) -> Ordering {
     value.cmp(&threshold.value)
 }
 
-/// The orderings of value against threshold under which `op` holds, as [`Judge::pass`] keeps
-/// them: bit 0 `Less`, bit 1 `Equal`, bit 2 `Greater`.
+/// [`Judge::on`] of the orderings in `pass` ([`pass_bits`]).
+fn verdicts(pass: u8) -> [Status; 3] {
+    std::array::from_fn(|i| pass_if((pass >> i) & 1 != 0))
+}
+
+/// The orderings of value against threshold under which `op` holds (what [`Judge::on`] is
+/// made from): bit 0 `Less`, bit 1 `Equal`, bit 2 `Greater`.
 fn pass_bits(op: Op) -> u8 {
     const LT: u8 = 1;
     const EQ: u8 = 2;
@@ -592,7 +598,7 @@ impl<'r> Evaluator<'r> {
                 judge: Judge {
                     measure: ind.measure,
                     threshold: Threshold::new(value),
-                    pass,
+                    on: verdicts(pass),
                     kind,
                 },
                 outcome: IndicatorOutcome {
@@ -613,9 +619,9 @@ impl Judge {
     fn judge(&self, value: Option<&Option<Value>>) -> Status {
         match (value, self.kind) {
             (Some(Some(Value::Num(n))), Kind::Compare) => {
-                // `Less` is -1: bit 0 of `pass`.
+                // `Less` is -1: `on[0]`.
                 let ord = compare(*n, &self.threshold) as i8 + 1;
-                pass_if((self.pass >> ord) & 1 != 0)
+                self.on[ord as usize]
             }
             (Some(Some(Value::Bool(b))), Kind::Yes) => pass_if(*b),
             // An empty cell, or a comparison whose threshold does not resolve. Validation

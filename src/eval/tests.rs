@@ -1071,7 +1071,7 @@ proptest! {
         let t = Threshold::new(b);
         prop_assert_eq!(compare(a, &t), a.cmp(&b));
         for op in [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq] {
-            let judge = Judge { measure: 0, threshold: t, pass: pass_bits(op), kind: Kind::Compare };
+            let judge = Judge { measure: 0, threshold: t, on: verdicts(pass_bits(op)), kind: Kind::Compare };
             let want = if op.holds(a, b) { Status::Pass } else { Status::Fail };
             prop_assert_eq!(judge.judge(Some(&Some(Value::Num(a)))), want, "{:?}", op);
         }
@@ -1079,7 +1079,7 @@ proptest! {
         let none = Judge {
             measure: 0,
             threshold: Threshold::new(Decimal::ZERO),
-            pass: pass_bits(Op::Eq),
+            on: verdicts(pass_bits(Op::Eq)),
             kind: Kind::Compare,
         };
         for v in [a, b, Decimal::new(0, a.scale()), -Decimal::new(0, b.scale())] {
