@@ -38,8 +38,9 @@ fn main() -> ExitCode {
     let names = [path.clone()];
     let mut out = Vec::with_capacity(1 << 20);
     let mut written = 0usize;
-    // One evaluator and one set of phrasebooks for the run, as each rendering thread keeps.
-    let mut evaluator = Evaluator::new(&rs);
+    // One evaluator and one set of phrasebooks for the run, as each rendering thread keeps;
+    // levels out of reach are not judged, as for `--format csv`.
+    let mut evaluator = Evaluator::new(&rs).with_scope(ntm::eval::Scope::Reachable);
     let mut books = Phrasebooks::default();
     let started = Instant::now();
     for _ in 0..passes {

@@ -46,15 +46,23 @@ pub struct CriterionOutcome {
 }
 
 /// One level's outcome.
+///
+/// A level out of reach (its required level not reached) is not judged by an [`Evaluator`]
+/// of [`Scope::Reachable`]: `judged` is false, `reached` false, both counts zero and
+/// `criteria` empty, so that nothing of an earlier commune's verdicts is left to be read.
+/// [`evaluate`] and an evaluator of [`Scope::Every`] judge every level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelOutcome {
+    /// The level's criteria were judged (false only for a level out of reach, under
+    /// [`Scope::Reachable`]).
+    pub judged: bool,
     /// Every criterion met and the required level reached.
     pub reached: bool,
     /// Criteria met.
     pub criteria_met: usize,
     /// Indicators met.
     pub indicators_met: usize,
-    /// Per criterion, in ruleset order.
+    /// Per criterion, in ruleset order (empty when not `judged`).
     pub criteria: Vec<CriterionOutcome>,
 }
 
@@ -161,10 +169,10 @@ fn judge_run(ios: &mut [IndicatorOutcome], steps: &[Step], values: &[Option<Valu
     for (io, step) in ios.iter_mut().zip(steps) {
         let judge = &step.judge;
         let status = judge.judge(values.get(judge.measure));
-        *io = IndicatorOutcome {
-            status,
-            ..step.outcome
-        };
+        // The whole outcome copied as it is (two 16-byte moves), then its status: cheaper
+        // than building it field by field (issue #14).
+        *io = step.outcome;
+        io.status = status;
         packed += step.add[status as usize];
     }
     packed
@@ -190,8 +198,9 @@ struct Judge {
     measure: usize,
     /// The threshold, with its mantissa and scale when the mantissa fits an `i64`.
     threshold: Threshold,
-    /// Which orderings of value against threshold pass: bit `ord + 1` (`Less` is -1).
-    pass: u8,
+    /// The verdict per ordering of value against threshold, at `ord + 1` (`Less` is -1):
+    /// one load, no bit to test (issue #14).
+    on: [Status; 3],
     kind: Kind,
 }
 
@@ -288,8 +297,13 @@ fn compare_general(value: Decimal, threshold: &Threshold) -> Ordering {
     value.cmp(&threshold.value)
 }
 
-/// The orderings of value against threshold under which `op` holds, as [`Judge::pass`] keeps
-/// them: bit 0 `Less`, bit 1 `Equal`, bit 2 `Greater`.
+/// [`Judge::on`] of the orderings in `pass` ([`pass_bits`]).
+fn verdicts(pass: u8) -> [Status; 3] {
+    std::array::from_fn(|i| pass_if((pass >> i) & 1 != 0))
+}
+
+/// The orderings of value against threshold under which `op` holds (what [`Judge::on`] is
+/// made from): bit 0 `Less`, bit 1 `Equal`, bit 2 `Greater`.
 fn pass_bits(op: Op) -> u8 {
     const LT: u8 = 1;
     const EQ: u8 = 2;
@@ -303,12 +317,31 @@ fn pass_bits(op: Op) -> u8 {
     }
 }
 
+/// Which levels an [`Evaluator`] judges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every level, as [`evaluate`] does.
+    #[default]
+    Every,
+    /// Only the levels within reach: those that require no level, or whose required level is
+    /// reached. A level out of reach can be neither reached nor the next level, and
+    /// [`rests_on_unverified`] reads only the levels reached and the next level: `level`,
+    /// `next_level`, `unverified`, `zone`, `overridden_by` and every judged level are what
+    /// [`Scope::Every`] gives. A level out of reach is left unjudged ([`LevelOutcome`]). For
+    /// output that reads no more than the level reached and the next level (`ntm evaluate
+    /// --format csv` without `--all-levels` or `--margin`, issue #14: most communes reach no
+    /// level, and the levels above the first are then two fifths of the indicators).
+    Reachable,
+}
+
 /// Evaluates many communes against one ruleset (issue #7): thresholds are resolved once per
 /// (zone, year) and kept, and [`evaluate_into`](Self::evaluate_into) reuses the outcome's
-/// buffers, so a commune costs no allocation. Same outcomes as [`evaluate`].
+/// buffers, so a commune costs no allocation. Same outcomes as [`evaluate`] under
+/// [`Scope::Every`] (the default; see [`with_scope`](Self::with_scope)).
 #[derive(Debug)]
 pub struct Evaluator<'r> {
     rs: &'r Ruleset,
+    scope: Scope,
     plans: Vec<Plan>,
     /// The plan used last: consecutive communes mostly share zone and year.
     last: usize,
@@ -317,6 +350,11 @@ pub struct Evaluator<'r> {
     /// Per level, per criterion: its indicators and how many it needs met, read without
     /// going back to the ruleset.
     shape: Vec<Vec<(usize, usize)>>,
+    /// Per level, its indicators: the steps a level out of reach passes over.
+    level_steps: Vec<usize>,
+    /// Per level, the criteria taken out of an outcome's level left unjudged, with their
+    /// buffers, given back when a level is judged again (no allocation either way).
+    parked: Vec<Vec<CriterionOutcome>>,
 }
 
 /// What decides [`rests_on_unverified`] for one level, counted while its indicators are
@@ -336,6 +374,7 @@ impl<'r> Evaluator<'r> {
     pub fn new(rs: &'r Ruleset) -> Self {
         Evaluator {
             rs,
+            scope: Scope::Every,
             plans: Vec::new(),
             last: 0,
             verdicts: Vec::with_capacity(rs.levels.len()),
@@ -349,7 +388,19 @@ impl<'r> Evaluator<'r> {
                         .collect()
                 })
                 .collect(),
+            level_steps: rs
+                .levels
+                .iter()
+                .map(|l| l.criteria.iter().map(|c| c.indicators.len()).sum())
+                .collect(),
+            parked: rs.levels.iter().map(|_| Vec::new()).collect(),
         }
+    }
+
+    /// This evaluator, judging the levels of `scope`.
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
     }
 
     /// [`evaluate`] into a fresh outcome.
@@ -366,7 +417,8 @@ impl<'r> Evaluator<'r> {
         out
     }
 
-    /// [`evaluate`] into `out`, overwriting whatever it held and reusing its vectors.
+    /// [`evaluate`] into `out`, overwriting whatever it held and reusing its vectors (under
+    /// [`Scope::Reachable`], levels out of reach are left unjudged).
     pub fn evaluate_into(
         &mut self,
         zone: usize,
@@ -383,6 +435,7 @@ impl<'r> Evaluator<'r> {
         let p = self.plan(zone, year);
         let plan = &self.plans[p];
         let shape = &self.shape;
+        let reachable_only = self.scope == Scope::Reachable;
         let verdicts = &mut self.verdicts;
         verdicts.clear();
 
@@ -392,6 +445,7 @@ impl<'r> Evaluator<'r> {
         for (li, level) in rs.levels.iter().enumerate() {
             if levels.len() == li {
                 levels.push(LevelOutcome {
+                    judged: false,
                     reached: false,
                     criteria_met: 0,
                     indicators_met: 0,
@@ -400,6 +454,28 @@ impl<'r> Evaluator<'r> {
             }
             let (before, rest) = levels.split_at_mut(li);
             let lo = &mut rest[0];
+            let required_reached = level.requires.is_none_or(|r| before[r].reached);
+            let parked = &mut self.parked[li];
+            if reachable_only && !required_reached {
+                // Out of reach: neither reached nor the next level, and no verdict read.
+                let n = self.level_steps.get(li).copied().unwrap_or(0);
+                steps = steps.get(n..).unwrap_or_default();
+                if parked.is_empty() {
+                    std::mem::swap(&mut lo.criteria, parked);
+                }
+                lo.criteria.clear();
+                lo.judged = false;
+                lo.reached = false;
+                lo.criteria_met = 0;
+                lo.indicators_met = 0;
+                verdicts.push(Unverified::default());
+                continue;
+            }
+            if lo.criteria.is_empty() {
+                // Its criteria (whatever they held: every field is written below), if they
+                // were parked when it was left unjudged.
+                std::mem::swap(&mut lo.criteria, parked);
+            }
             let shape = shape.get(li).map_or(&[][..], Vec::as_slice);
             if lo.criteria.len() != shape.len() {
                 lo.criteria.truncate(shape.len());
@@ -457,7 +533,7 @@ impl<'r> Evaluator<'r> {
                 indicators_met += met;
             }
             let all_met = criteria_met == lo.criteria.len();
-            let required_reached = level.requires.is_none_or(|r| before[r].reached);
+            lo.judged = true;
             lo.reached = all_met && required_reached;
             lo.criteria_met = criteria_met;
             lo.indicators_met = indicators_met;
@@ -522,7 +598,7 @@ impl<'r> Evaluator<'r> {
                 judge: Judge {
                     measure: ind.measure,
                     threshold: Threshold::new(value),
-                    pass,
+                    on: verdicts(pass),
                     kind,
                 },
                 outcome: IndicatorOutcome {
@@ -543,9 +619,9 @@ impl Judge {
     fn judge(&self, value: Option<&Option<Value>>) -> Status {
         match (value, self.kind) {
             (Some(Some(Value::Num(n))), Kind::Compare) => {
-                // `Less` is -1: bit 0 of `pass`.
+                // `Less` is -1: `on[0]`.
                 let ord = compare(*n, &self.threshold) as i8 + 1;
-                pass_if((self.pass >> ord) & 1 != 0)
+                self.on[ord as usize]
             }
             (Some(Some(Value::Bool(b))), Kind::Yes) => pass_if(*b),
             // An empty cell, or a comparison whose threshold does not resolve. Validation

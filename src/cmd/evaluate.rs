@@ -14,7 +14,7 @@ use crate::cmd::output::{AtomicFile, Scratch};
 use crate::cmd::scan::{DiagSink, display_names, input_meta, scan};
 use crate::data::read::{Row, YearFrom};
 use crate::diag::Diagnostic;
-use crate::eval::{Evaluator, Outcome};
+use crate::eval::{Evaluator, Outcome, Scope};
 use crate::margin::Margin;
 use crate::record::{RecordSlot, RunTally, borderline_records};
 use crate::report::csv::{BOM, Evaluated, Phrasebooks, write_errors_csv, write_errors_rows};
@@ -382,7 +382,7 @@ fn evaluate_with(
                 scope.spawn(move || {
                     // One evaluator per thread for the whole run: thresholds are resolved once
                     // per (zone, year), not once per batch.
-                    let mut evaluator = Evaluator::new(ctx.rs);
+                    let mut evaluator = Evaluator::new(ctx.rs).with_scope(ctx.scope());
                     let mut books = Phrasebooks::default();
                     for (start, rows) in helper_in {
                         if helper_out
@@ -393,7 +393,7 @@ fn evaluate_with(
                         }
                     }
                 });
-                let mut evaluator = Evaluator::new(ctx.rs);
+                let mut evaluator = Evaluator::new(ctx.rs).with_scope(ctx.scope());
                 let mut books = Phrasebooks::default();
                 let mut communes = 0usize;
                 let mut pending = false;
@@ -529,6 +529,21 @@ struct BatchCtx<'a> {
     margin: Option<Margin>,
 }
 
+impl BatchCtx<'_> {
+    /// The levels the output reads: those within reach when it reads neither every level
+    /// not reached (`--all-levels`) nor levels out of reach (its shape). `--fail-below`
+    /// reads whether a level is reached, which a level out of reach is not; `RunTally`,
+    /// `--closest` and the exit code read the outcome's level, next level and `unverified`,
+    /// which are the same under either scope.
+    fn scope(&self) -> Scope {
+        if self.all_levels || self.shape.reads_levels_out_of_reach() {
+            Scope::Every
+        } else {
+            Scope::Reachable
+        }
+    }
+}
+
 /// One batch of communes, evaluated and rendered.
 struct Rendered {
     piece: Piece,
@@ -611,4 +626,235 @@ fn render(
         below,
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The levels an output reads (`BatchCtx::scope`): every format, with and without each
+    //! flag that reads more levels, writes the same bytes whether levels out of reach are
+    //! judged or not.
+
+    use clap::ValueEnum as _;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::cli::Format;
+    use crate::data::coerce::Value;
+    use crate::data::read::ZoneFrom;
+    use crate::eval::Scope;
+    use crate::report::sink::{SinkOptions, TABLE_MAX_COMMUNES};
+    use crate::ruleset::model::{MeasureKind, Op, Test};
+
+    /// A small deterministic generator (xorshift64).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// `n` communes of `rs`: random values near usual thresholds, one in eight empty; a third
+    /// of them lifted to pass every indicator of the first level, and a third of every level
+    /// up to a random one, so that every level is reached by some and out of reach of others.
+    fn rows(rs: &Ruleset, n: usize, rng: &mut Rng) -> Vec<Row> {
+        let (from, to) = rs.period;
+        (0..n)
+            .map(|i| {
+                let mut values: Vec<Option<Value>> = rs
+                    .measures
+                    .iter()
+                    .map(|m| {
+                        if rng.below(8) == 0 {
+                            return None;
+                        }
+                        Some(match m.kind {
+                            MeasureKind::Bool => Value::Bool(rng.below(2) == 0),
+                            MeasureKind::Count => Value::Num(Decimal::from(rng.below(3))),
+                            MeasureKind::Percent | MeasureKind::Number => {
+                                Value::Num(Decimal::new(rng.below(1001) as i64, 1))
+                            }
+                        })
+                    })
+                    .collect();
+                let zone = rng.below(rs.zones.len() as u64) as usize;
+                let year = from + rng.below((to - from + 1) as u64) as i32;
+                let top = match i % 3 {
+                    0 => None,
+                    1 => Some(0),
+                    _ => Some(rng.below(rs.levels.len() as u64) as usize),
+                };
+                if let Some(top) = top {
+                    let zone = crate::eval::evaluate(rs, zone, year, &values).zone;
+                    for (r, ind) in rs.indicators().filter(|(r, _)| r.level <= top) {
+                        let pass = match &ind.test {
+                            Test::Yes => Some(Value::Bool(true)),
+                            Test::None => Some(Value::Num(Decimal::ZERO)),
+                            Test::Compare(op, _) => rs.resolve(r, zone, year).0.map(|t| {
+                                Value::Num(match op {
+                                    Op::Gt => t.value + Decimal::ONE,
+                                    Op::Lt => t.value - Decimal::ONE,
+                                    Op::Ge | Op::Le | Op::Eq => t.value,
+                                })
+                            }),
+                        };
+                        if pass.is_some() {
+                            values[ind.measure] = pass;
+                        }
+                    }
+                }
+                Row {
+                    input: 0,
+                    line: i as u64 + 2,
+                    code: Some(format!("{i:05}")),
+                    name: Some("Xã".into()),
+                    district: None,
+                    province: None,
+                    zone,
+                    zone_from: ZoneFrom::Column,
+                    year,
+                    year_from: YearFrom::Column,
+                    values,
+                    kept: Vec::new(),
+                    notes: Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// What `evaluate` writes for `rows` in `format` with these flags, and the communes below
+    /// the last level, evaluated under `scope` (the output's own when `None`); with the scope
+    /// used.
+    fn output(
+        rs: &Ruleset,
+        rows: &[Row],
+        format: Format,
+        (all_levels, margin, closest): (bool, Option<Margin>, Option<Option<usize>>),
+        scope: Option<Scope>,
+    ) -> (Scope, Vec<u8>, usize) {
+        let mut out = Vec::new();
+        let opts = SinkOptions {
+            bom: false,
+            csv_comments: false,
+            margin,
+            closest,
+            lang: crate::lang::Lang::En,
+            pretty: false,
+            table_max: TABLE_MAX_COMMUNES,
+            private: false,
+            stdout: false,
+        };
+        let mut sink = Sink::new(format, rs, opts, &mut out, || {
+            Ok(Box::new(std::io::Cursor::new(Vec::new())))
+        })
+        .expect("a sink");
+        let names = vec!["d.csv".to_string()];
+        let ctx = BatchCtx {
+            rs,
+            names: &names,
+            shape: sink.shape(),
+            all_levels,
+            fail_below: rs.levels.len().checked_sub(1),
+            margin,
+        };
+        let scope = scope.unwrap_or(ctx.scope());
+        let mut evaluator = Evaluator::new(rs).with_scope(scope);
+        let mut books = Phrasebooks::default();
+        let (mut tally, mut below) = (RunTally::default(), 0);
+        for (k, batch) in rows.chunks(7).enumerate() {
+            let r =
+                render(&ctx, &mut evaluator, &mut books, k * 7, batch.to_vec()).expect("renders");
+            tally.merge(&r.tally);
+            below += r.below;
+            sink.append(r.piece).expect("appends");
+        }
+        let meta = tally.meta(rs, "builtin", None, Vec::new());
+        sink.finish(&mut std::io::sink(), meta).expect("finishes");
+        (scope, out, below)
+    }
+
+    /// Only `--format csv` without `--all-levels`, `--margin` or `--closest` leaves levels out
+    /// of reach unjudged, and every output is the same as with every level judged.
+    #[test]
+    fn levels_out_of_reach_are_judged_wherever_an_output_reads_them() {
+        let mut rng = Rng(0x5eed_1e7e15);
+        for (id, path, text) in crate::ruleset::builtin::BUILTIN {
+            let (rs, diags) = crate::ruleset::load_str(text, path);
+            let rs = rs.unwrap_or_else(|| panic!("{id} must load: {diags:?}"));
+            let rows = rows(&rs, 60, &mut rng);
+            // Not vacuous: some communes reach each level, and some have levels out of reach.
+            let outcomes: Vec<Outcome> = rows
+                .iter()
+                .map(|r| crate::eval::evaluate(&rs, r.zone, r.year, &r.values))
+                .collect();
+            for li in 0..rs.levels.len() {
+                assert!(outcomes.iter().any(|o| o.levels[li].reached), "{id} {li}");
+            }
+            let out_of_reach = |o: &Outcome| {
+                rs.levels
+                    .iter()
+                    .any(|l| l.requires.is_some_and(|r| !o.levels[r].reached))
+            };
+            let chained = rs.levels.iter().any(|l| l.requires.is_some());
+            assert_eq!(outcomes.iter().any(out_of_reach), chained, "{id}");
+            let margin = Some(Margin::Relative(Decimal::new(5, 2)));
+            for &format in Format::value_variants() {
+                for all_levels in [false, true] {
+                    for margin in [None, margin] {
+                        for closest in [None, Some(None), Some(Some(3))] {
+                            if format == Format::Xlsx && closest.is_some() {
+                                continue;
+                            }
+                            let flags = (all_levels, margin, closest);
+                            let (scope, got, got_below) = output(&rs, &rows, format, flags, None);
+                            let reads_one = format == Format::Csv
+                                && !all_levels
+                                && margin.is_none()
+                                && closest.is_none();
+                            let want_scope = if reads_one {
+                                Scope::Reachable
+                            } else {
+                                Scope::Every
+                            };
+                            assert_eq!(scope, want_scope, "{id} {format:?} {flags:?}");
+                            // A workbook's bytes hold the time it was written.
+                            if format == Format::Xlsx {
+                                continue;
+                            }
+                            let (_, want, want_below) =
+                                output(&rs, &rows, format, flags, Some(Scope::Every));
+                            assert!(
+                                got == want,
+                                "{id} {format:?} {flags:?}:\n{}\n---\n{}",
+                                String::from_utf8_lossy(&got),
+                                String::from_utf8_lossy(&want)
+                            );
+                            assert_eq!(got_below, want_below, "{id} {format:?} {flags:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The check above is not blind: an output that reads every level differs when levels
+    /// out of reach are left unjudged.
+    #[test]
+    fn outputs_that_read_every_level_differ_without_them() {
+        let (id, path, text) = crate::ruleset::builtin::BUILTIN[1];
+        assert_eq!(id, crate::ruleset::builtin::DEFAULT_ID);
+        let (rs, diags) = crate::ruleset::load_str(text, path);
+        let rs = rs.unwrap_or_else(|| panic!("{id} must load: {diags:?}"));
+        let rows = rows(&rs, 60, &mut Rng(0x5eed_1e7e15));
+        let csv_all = (Format::Csv, (true, None, None));
+        let json = (Format::Json, (false, None, None));
+        for (format, flags) in [csv_all, json] {
+            let (_, every, _) = output(&rs, &rows, format, flags, Some(Scope::Every));
+            let (_, reachable, _) = output(&rs, &rows, format, flags, Some(Scope::Reachable));
+            assert_ne!(every, reachable, "{format:?} {flags:?}");
+        }
+    }
 }

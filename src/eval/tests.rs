@@ -1071,7 +1071,7 @@ proptest! {
         let t = Threshold::new(b);
         prop_assert_eq!(compare(a, &t), a.cmp(&b));
         for op in [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq] {
-            let judge = Judge { measure: 0, threshold: t, pass: pass_bits(op), kind: Kind::Compare };
+            let judge = Judge { measure: 0, threshold: t, on: verdicts(pass_bits(op)), kind: Kind::Compare };
             let want = if op.holds(a, b) { Status::Pass } else { Status::Fail };
             prop_assert_eq!(judge.judge(Some(&Some(Value::Num(a)))), want, "{:?}", op);
         }
@@ -1079,7 +1079,7 @@ proptest! {
         let none = Judge {
             measure: 0,
             threshold: Threshold::new(Decimal::ZERO),
-            pass: pass_bits(Op::Eq),
+            on: verdicts(pass_bits(Op::Eq)),
             kind: Kind::Compare,
         };
         for v in [a, b, Decimal::new(0, a.scale()), -Decimal::new(0, b.scale())] {
@@ -1206,4 +1206,112 @@ fn a_criterion_longer_than_a_lane_is_counted_whole() {
     assert_eq!(co("60", ""), (Status::NoData, on_x, n, on_x, false));
     // Met on both sides of the seam; failed on verified content.
     assert_eq!(co("40", "70"), (Status::Fail, n - on_x, n, n - on_x, false));
+}
+
+// --- levels out of reach (Scope::Reachable) ----------------------------------------------
+
+/// What an evaluator of `Scope::Reachable` gives, against what judging every level gives:
+/// the same zone, level, next level and unverified verdict; every level within reach judged
+/// and as judged in full; every level out of reach unjudged, not reached, with nothing of an
+/// earlier commune left in it.
+fn check_reachable(rs: &Ruleset, got: &Outcome, full: &Outcome) -> Result<(), TestCaseError> {
+    prop_assert_eq!(got.zone, full.zone);
+    prop_assert_eq!(got.overridden_by, full.overridden_by);
+    prop_assert_eq!(got.level, full.level);
+    prop_assert_eq!(got.next_level, full.next_level);
+    prop_assert_eq!(got.unverified, full.unverified);
+    prop_assert_eq!(got.levels.len(), full.levels.len());
+    prop_assert!(
+        full.levels.iter().all(|l| l.judged),
+        "evaluate judges every level"
+    );
+    for (li, (g, f)) in got.levels.iter().zip(&full.levels).enumerate() {
+        let in_reach = rs.levels[li]
+            .requires
+            .is_none_or(|r| full.levels[r].reached);
+        if in_reach {
+            prop_assert_eq!(g, f, "level {} is within reach", li);
+        } else {
+            prop_assert!(!f.reached, "level {} out of reach is not reached", li);
+            let unjudged = LevelOutcome {
+                judged: false,
+                reached: false,
+                criteria_met: 0,
+                indicators_met: 0,
+                criteria: Vec::new(),
+            };
+            prop_assert_eq!(g, &unjudged, "level {} is out of reach", li);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn judging_the_levels_within_reach_gives_what_judging_every_level_gives(
+        communes in prop::collection::vec(
+            commune().prop_flat_map(|(z, _, v)| (Just(z), 1990i32..2040, Just(v))),
+            1..80,
+        ),
+        fresh_start in any::<bool>(),
+    ) {
+        let rs = &*PROP_RULESET;
+        let mut ev = Evaluator::new(rs).with_scope(Scope::Reachable);
+        let mut full = Evaluator::new(rs);
+        // Reused from commune to commune, after a start of every level judged or of the
+        // evaluator's own.
+        let mut out = if fresh_start {
+            ev.evaluate(0, 2025, &communes[0].2)
+        } else {
+            evaluate(rs, 2, 2030, &communes[0].2)
+        };
+        for (z, year, values) in &communes {
+            ev.evaluate_into(*z, *year, values, &mut out);
+            let want = full.evaluate(*z, *year, values);
+            check_reachable(rs, &out, &want)?;
+            check_reachable(rs, &ev.evaluate(*z, *year, values), &want)?;
+        }
+    }
+}
+
+#[test]
+fn levels_out_of_reach_are_left_unjudged_and_judged_again_once_within_reach() {
+    let rs = &*PROP_RULESET;
+    let n = |s: &str| Some(Value::Num(dec(s)));
+    let b = |v: bool| Some(Value::Bool(v));
+    let top = [n("70"), n("100"), b(true), n("0"), n("1"), b(false)];
+    let low = [n("45"), n("60"), b(true), n("0"), n("6"), None];
+    let none = [n("10"), n("60"), b(false), n("0"), n("6"), None];
+    let mut ev = Evaluator::new(rs).with_scope(Scope::Reachable);
+    let mut out = ev.evaluate(0, 2025, &top);
+    assert_eq!(out, evaluate(rs, 0, 2025, &top), "every level within reach");
+    // Standard not reached: advanced and model out of reach, emptied.
+    ev.evaluate_into(0, 2025, &none, &mut out);
+    assert_eq!(out.level, None);
+    assert_eq!(out.next_level, Some(0));
+    let judged: Vec<bool> = out.levels.iter().map(|l| l.judged).collect();
+    assert_eq!(judged, [true, false, false]);
+    assert!(out.levels[1].criteria.is_empty() && out.levels[2].criteria.is_empty());
+    assert_eq!(out.levels[0], evaluate(rs, 0, 2025, &none).levels[0]);
+    // Within reach again: judged again, as in full.
+    ev.evaluate_into(0, 2025, &low, &mut out);
+    let full = evaluate(rs, 0, 2025, &low);
+    assert_eq!(reached(&full), [true, false, false]);
+    assert_eq!(out.levels[..2], full.levels[..2]);
+    assert!(
+        !out.levels[2].judged,
+        "model is out of reach of a commune at standard"
+    );
+    ev.evaluate_into(0, 2025, &top, &mut out);
+    assert_eq!(out, evaluate(rs, 0, 2025, &top));
+    // The default judges every level, reached or not.
+    let mut every = Evaluator::new(rs);
+    assert_eq!(every.evaluate(0, 2025, &none), evaluate(rs, 0, 2025, &none));
+    assert!(
+        every
+            .evaluate(0, 2025, &none)
+            .levels
+            .iter()
+            .all(|l| l.judged)
+    );
 }

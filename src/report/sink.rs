@@ -574,6 +574,17 @@ fn copy_spool(
 }
 
 impl<'a> Shape<'a> {
+    /// Whether this output may read the outcome of levels out of reach (whose required level
+    /// is not reached): every format but `csv` does (`json` and `ndjson` give every level's
+    /// counts, `long`, `table` and `xlsx` what a record holds of every level), and so does
+    /// `csv` under `--margin` (borderline indicators of every level) or `--closest` (written
+    /// from records, which hold every level's counts). `csv` otherwise is written from the
+    /// outcome ([`Writer::write_evaluated`]) and reads the level reached and the next level
+    /// only (and every level not reached with `--all-levels`, which the caller adds).
+    pub(crate) fn reads_levels_out_of_reach(&self) -> bool {
+        self.kind != Kind::Csv || self.margin.is_some() || self.closest
+    }
+
     /// Render one batch of `rows` communes: `f` writes each through the [`Writer`].
     pub(crate) fn render(
         &self,
