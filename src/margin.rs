@@ -266,8 +266,9 @@ fn shortfall(test: &Test, threshold: Option<Decimal>, value: Option<Value>) -> D
 }
 
 /// [`shortfall`] from the decimals' parts, the same digits and scale (issue #14: the
-/// decimal subtraction and division were most of the cost of `closeness`). Taken where the
-/// value and threshold have at most 12 decimals and the shortfall is below 1, with a gap
+/// decimal subtraction and division were most of the cost of `closeness`). A test without
+/// a relative shortfall counts 1 at once. Otherwise taken where the value and threshold have
+/// at most 12 decimals and mantissas of 64 bits, and the shortfall is below 1, with a gap
 /// of at most 64 bits and a threshold of at most 32: there `Decimal`'s subtraction is exact
 /// and its division ([`div_below_one`]) takes the path that is copied here. `None`
 /// elsewhere, for `Decimal`'s own arithmetic.
@@ -277,17 +278,19 @@ fn shortfall_exact(
     value: Option<Value>,
 ) -> Option<Decimal> {
     const FIT: u128 = 1 << 95;
-    let (Test::Compare(op, _), Some(t), Some(Value::Num(v))) = (test, threshold, value) else {
-        return None;
+    let (op, t, v) = match (test, threshold, value) {
+        (Test::Compare(op, _), Some(t), Some(Value::Num(v))) if !t.is_zero() => (*op, t, v),
+        // `yes`, `none` (whose threshold is zero), no threshold, no number: as `shortfall`.
+        _ => return Some(Decimal::ONE),
     };
     let (sv, st) = (v.scale(), t.scale());
-    if sv > 12 || st > 12 || t.is_zero() {
+    if sv > 12 || st > 12 {
         return None;
     }
     // Both at the larger scale, as `Decimal`'s subtraction aligns them (exact below 2^95).
     let sg = sv.max(st);
-    let vv = v.mantissa().checked_mul(10i128.pow(sg - sv))?;
-    let tt = t.mantissa().checked_mul(10i128.pow(sg - st))?;
+    let vv = i128::from(i64::try_from(v.mantissa()).ok()?) * i128::from(POW10[(sg - sv) as usize]);
+    let tt = i128::from(i64::try_from(t.mantissa()).ok()?) * i128::from(POW10[(sg - st) as usize]);
     if vv.unsigned_abs() >= FIT || tt.unsigned_abs() >= FIT {
         return None;
     }
@@ -307,11 +310,25 @@ fn shortfall_exact(
     let n = u64::try_from(g.unsigned_abs()).ok()?;
     let d = u32::try_from(t.mantissa().unsigned_abs()).ok()?;
     let (q, scale) = div_below_one(n, sg, d, st)?;
-    Some(Decimal::from_i128_with_scale(
-        i128::try_from(q).ok()?,
+    Some(Decimal::from_parts(
+        q as u32,
+        (q >> 32) as u32,
+        (q >> 64) as u32,
+        false,
         scale,
     ))
 }
+
+/// 10^0 to 10^19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// `n` (at scale `sn`) divided by `d` (at scale `sd`), both positive, as `Decimal`'s
 /// division gives it (rust_decimal's `div_impl` with a 32-bit divisor): the quotient's
@@ -325,7 +342,9 @@ fn div_below_one(n: u64, sn: u32, d: u32, sd: u32) -> Option<(u128, u32)> {
         return None;
     }
     // Below 1: n × 10^sd < d × 10^sn.
-    if u128::from(n) * 10u128.pow(sd) >= u128::from(d) * 10u128.pow(sn) {
+    if u128::from(n) * u128::from(POW10[sd as usize])
+        >= u128::from(d) * u128::from(POW10[sn as usize])
+    {
         return None;
     }
     let d64 = u64::from(d);
@@ -368,7 +387,7 @@ fn div_below_one(n: u64, sn: u32, d: u32, sd: u32) -> Option<(u128, u32)> {
                 9
             };
         }
-        let p = 10u64.pow(power as u32);
+        let p = POW10[power as usize];
         scale += power;
         q *= u128::from(p);
         let scaled = r * p;
@@ -387,12 +406,19 @@ fn div_below_one(n: u64, sn: u32, d: u32, sd: u32) -> Option<(u128, u32)> {
 /// rust_decimal's `unscale`: trailing zeros dropped 8 at a time while the low 32 bits are
 /// zero, then 4, 2 and 1 once each, never below scale 0. Returns the new scale.
 fn drop_zeros(q: &mut u128, mut scale: i32) -> i32 {
-    let mut divide = |q: &mut u128, pow: u128| {
-        let whole = *q % pow == 0;
-        if whole {
-            *q /= pow;
+    // `q` below 2^96, divided by `pow` in three 32-bit steps (as rust_decimal does, and
+    // without a 128-bit division); the quotient kept when nothing remains.
+    let divide = |q: &mut u128, pow: u64| {
+        let high = (*q >> 64) as u64;
+        let (q2, r) = (high / pow, high % pow);
+        let mid = (r << 32) | (*q >> 32) as u32 as u64;
+        let (q1, r) = (mid / pow, mid % pow);
+        let low = (r << 32) | *q as u32 as u64;
+        let (q0, r) = (low / pow, low % pow);
+        if r == 0 {
+            *q = (u128::from(q2) << 64) | (u128::from(q1) << 32) | u128::from(q0);
         }
-        whole
+        r == 0
     };
     while *q as u32 == 0 && scale >= 8 && divide(q, 100_000_000) {
         scale -= 8;

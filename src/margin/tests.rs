@@ -478,3 +478,31 @@ fn shortfalls_on_a_grid_of_values_are_the_decimal_ones() {
     }
     assert!(taken > 150_000, "{taken}");
 }
+
+#[test]
+fn tests_without_a_relative_shortfall_count_one_whole_indicator() {
+    let compare = Test::Compare(Op::Ge, crate::ruleset::model::Threshold::Fixed(Vec::new()));
+    let values = [
+        None,
+        Some(Value::Bool(false)),
+        Some(Value::Num(d("2"))),
+        Some(Value::Num(d("-0.5"))),
+        Some(Value::Num(Decimal::ZERO)),
+    ];
+    for test in [Test::Yes, Test::None, compare.clone()] {
+        for threshold in [None, Some(Decimal::ZERO), Some(d("0.00")), Some(d("5"))] {
+            for value in values {
+                if matches!(test, Test::Compare(..))
+                    && threshold.is_some_and(|t| !t.is_zero())
+                    && matches!(value, Some(Value::Num(_)))
+                {
+                    continue;
+                }
+                let got = shortfall_exact(&test, threshold, value);
+                let want = shortfall(&test, threshold, value);
+                assert_eq!(got.map(|g| g.serialize()), Some(want.serialize()));
+                assert_eq!(want, Decimal::ONE, "{test:?} {threshold:?} {value:?}");
+            }
+        }
+    }
+}
