@@ -958,7 +958,17 @@ mod tests {
         all_levels: bool,
         margin: Option<Margin>,
     ) -> (String, String) {
-        let rs = &*RULESET;
+        both_ways_in(&RULESET, rows, file, all_levels, margin)
+    }
+
+    /// [`both_ways`] with the ruleset `rs`.
+    fn both_ways_in(
+        rs: &Ruleset,
+        rows: &[Row],
+        file: &str,
+        all_levels: bool,
+        margin: Option<Margin>,
+    ) -> (String, String) {
         let (mut by_record, mut evaluated) = (b"head\n".to_vec(), b"head\n".to_vec());
         let mut a = CsvSink::body(&mut by_record);
         // Assembled in the vector itself, after what it held, as a batch's rows are.
@@ -1001,6 +1011,25 @@ mod tests {
             let (want, got) = both_ways(&rows, "data/xã.csv", all_levels, margin);
             assert!(want.len() > 4 * 65536, "{}", want.len());
             assert_eq!(got, want, "all_levels {all_levels}, margin {margin:?}");
+        }
+    }
+
+    #[test]
+    fn criteria_whose_ids_need_quoting_are_quoted_as_records_quote_them() {
+        // The phrasebook keeps `level:criterion` with what it needs in CSV: a criterion id
+        // with a comma and quotes (level ids cannot have them).
+        let (path, text) =
+            crate::ruleset::builtin::get(crate::ruleset::builtin::DEFAULT_ID).expect("built in");
+        let from = "level = \"standard\"\nid = \"8\"\n";
+        assert!(text.contains(from));
+        let text = text.replacen(from, "level = \"standard\"\nid = \"8,\\\"x\\\"\"\n", 1);
+        let (rs, diags) = crate::ruleset::load_str(&text, path);
+        let rs = rs.unwrap_or_else(|| panic!("{diags:?}"));
+        let rows: Vec<Row> = (0..20).flat_map(|_| ROWS.iter().cloned()).collect();
+        for all_levels in [false, true] {
+            let (want, got) = both_ways_in(&rs, &rows, "a.csv", all_levels, None);
+            assert!(want.contains("standard:8,\"\"x\"\""), "{want}");
+            assert_eq!(got, want, "all_levels {all_levels}");
         }
     }
 
