@@ -506,3 +506,57 @@ fn tests_without_a_relative_shortfall_count_one_whole_indicator() {
         }
     }
 }
+
+/// Shortfalls as `closeness` adds them: zeros of both signs, whole ones, quotients of up to
+/// 28 decimals, and any decimal of either sign.
+fn addend() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        Just(Decimal::ZERO),
+        Just(-Decimal::ZERO),
+        Just(Decimal::ONE),
+        (any::<bool>(), 0u32..=28).prop_map(|(neg, s)| Decimal::from_parts(0, 0, 0, neg, s)),
+        (1u64..u64::MAX, 0u32..=28)
+            .prop_map(|(m, s)| Decimal::from_i128_with_scale(i128::from(m), s)),
+        (1u128 << 60..1u128 << 96, 20u32..=28).prop_map(|(m, s)| {
+            Decimal::from_i128_with_scale(i128::try_from(m).expect("96 bits"), s)
+        }),
+        crate::exact::any_decimal(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #[test]
+    fn a_sum_from_parts_is_the_decimal_sum(terms in prop::collection::vec(addend(), 1..6)) {
+        let mut want = Decimal::ZERO;
+        let mut got = Decimal::ZERO;
+        for t in terms {
+            let Some(w) = want.checked_add(t) else {
+                return Ok(());
+            };
+            want = w;
+            got = add_exact(got, t).unwrap_or_else(|| got + t);
+            prop_assert_eq!(got.serialize(), want.serialize(), "{} then {}", got, t);
+        }
+    }
+}
+
+#[test]
+fn sums_of_shortfalls_are_taken_from_parts() {
+    let q = shortfall_exact(
+        &Test::Compare(Op::Ge, crate::ruleset::model::Threshold::Fixed(Vec::new())),
+        Some(d("70")),
+        Some(Value::Num(d("61.2"))),
+    )
+    .expect("from parts");
+    for (a, b) in [
+        (Decimal::ZERO, q),
+        (q, Decimal::ONE),
+        (q, q),
+        (-Decimal::ZERO, d("0.5")),
+        (d("0.25"), -Decimal::ZERO),
+    ] {
+        let got = add_exact(a, b).expect("from parts");
+        assert_eq!(got.serialize(), (a + b).serialize(), "{a} + {b}");
+    }
+}
