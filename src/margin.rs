@@ -248,7 +248,7 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
         costs.sort();
         let from_fails = need.min(fails);
         for &cost in costs.iter().take(from_fails) {
-            key.shortfall = add_exact(key.shortfall, cost).unwrap_or_else(|| key.shortfall + cost);
+            key.shortfall += cost;
         }
         let from_no_data = (need - from_fails).min(no_data);
         key.short += from_fails + from_no_data;
@@ -318,52 +318,6 @@ fn shortfall_exact(
         scale,
     ))
 }
-
-/// `a + b` for two shortfalls (never below zero) as `Decimal`'s addition gives it, from
-/// their parts: a zero gives the other as it is (sign and scale), else the sum at the larger
-/// scale, exact where both aligned and their sum fit in 96 bits. `None` elsewhere (a sign,
-/// a sum past 96 bits), for `Decimal`'s addition.
-fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
-    const FIT: u128 = 1 << 96;
-    if a.is_zero() {
-        return Some(b);
-    }
-    if b.is_zero() {
-        return Some(a);
-    }
-    if a.is_sign_negative() || b.is_sign_negative() {
-        return None;
-    }
-    let (sa, sb) = (a.scale(), b.scale());
-    let scale = sa.max(sb);
-    let (ua, ub) = (sa.abs_diff(scale) as usize, sb.abs_diff(scale) as usize);
-    // A mantissa below 2^96 times 10^28 may pass 128 bits: checked.
-    let (&pa, &pb) = (POW10_WIDE.get(ua)?, POW10_WIDE.get(ub)?);
-    let ma = a.mantissa().unsigned_abs().checked_mul(pa)?;
-    let mb = b.mantissa().unsigned_abs().checked_mul(pb)?;
-    let sum = ma.checked_add(mb)?;
-    if ma >= FIT || mb >= FIT || sum >= FIT {
-        return None;
-    }
-    Some(Decimal::from_parts(
-        sum as u32,
-        (sum >> 32) as u32,
-        (sum >> 64) as u32,
-        false,
-        scale,
-    ))
-}
-
-/// 10^0 to 10^28, a `Decimal`'s scales.
-const POW10_WIDE: [u128; 29] = {
-    let mut t = [1u128; 29];
-    let mut i = 1;
-    while i < 29 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
 
 /// 10^0 to 10^19.
 const POW10: [u64; 20] = {
