@@ -222,10 +222,9 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
                 Status::NoData => no_data += 1,
                 Status::Fail => {
                     let value = values.get(ind.measure).copied().flatten();
-                    let d = distance(&ind.test, io.threshold.map(|t| t.value), value);
-                    let cost = d
-                        .and_then(|d| d.relative)
-                        .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO));
+                    let threshold = io.threshold.map(|t| t.value);
+                    let cost = shortfall_exact(&ind.test, threshold, value)
+                        .unwrap_or_else(|| shortfall(&ind.test, threshold, value));
                     match small.get_mut(fails) {
                         Some(slot) if large.is_empty() => *slot = cost,
                         _ => {
@@ -256,6 +255,184 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
         key.no_data += from_no_data;
     }
     Some(key)
+}
+
+/// What a failing indicator adds to [`Closeness::shortfall`]: its relative shortfall, 1 for
+/// a test without one (`yes`, `none`, a zero threshold, no numeric value).
+fn shortfall(test: &Test, threshold: Option<Decimal>, value: Option<Value>) -> Decimal {
+    distance(test, threshold, value)
+        .and_then(|d| d.relative)
+        .map_or(Decimal::ONE, |rel| (-rel).max(Decimal::ZERO))
+}
+
+/// [`shortfall`] from the decimals' parts, the same digits and scale (issue #14: the
+/// decimal subtraction and division were most of the cost of `closeness`). A test without
+/// a relative shortfall counts 1 at once. Otherwise taken where the value and threshold have
+/// at most 12 decimals and mantissas of 64 bits, and the shortfall is below 1, with a gap
+/// of at most 64 bits and a threshold of at most 32: there `Decimal`'s subtraction is exact
+/// and its division ([`div_below_one`]) takes the path that is copied here. `None`
+/// elsewhere, for `Decimal`'s own arithmetic.
+fn shortfall_exact(
+    test: &Test,
+    threshold: Option<Decimal>,
+    value: Option<Value>,
+) -> Option<Decimal> {
+    const FIT: u128 = 1 << 95;
+    let (op, t, v) = match (test, threshold, value) {
+        (Test::Compare(op, _), Some(t), Some(Value::Num(v))) if !t.is_zero() => (*op, t, v),
+        // `yes`, `none` (whose threshold is zero), no threshold, no number: as `shortfall`.
+        _ => return Some(Decimal::ONE),
+    };
+    let (sv, st) = (v.scale(), t.scale());
+    if sv > 12 || st > 12 {
+        return None;
+    }
+    // Both at the larger scale, as `Decimal`'s subtraction aligns them (exact below 2^95).
+    let sg = sv.max(st);
+    let vv = i128::from(i64::try_from(v.mantissa()).ok()?) * i128::from(POW10[(sg - sv) as usize]);
+    let tt = i128::from(i64::try_from(t.mantissa()).ok()?) * i128::from(POW10[(sg - st) as usize]);
+    if vv.unsigned_abs() >= FIT || tt.unsigned_abs() >= FIT {
+        return None;
+    }
+    let g = match op {
+        Op::Ge | Op::Gt => vv - tt,
+        Op::Le | Op::Lt => tt - vv,
+        Op::Eq => -(vv - tt).abs(),
+    };
+    match g.cmp(&0) {
+        // Zero divided is `Decimal::ZERO`, negated; `Decimal::max` keeps it (it is not
+        // below zero).
+        std::cmp::Ordering::Equal => return Some(-Decimal::ZERO),
+        // Room to spare: not a failing indicator's case; the general way decides.
+        std::cmp::Ordering::Greater => return None,
+        std::cmp::Ordering::Less => {}
+    }
+    let n = u64::try_from(g.unsigned_abs()).ok()?;
+    let d = u32::try_from(t.mantissa().unsigned_abs()).ok()?;
+    let (q, scale) = div_below_one(n, sg, d, st)?;
+    Some(Decimal::from_parts(
+        q as u32,
+        (q >> 32) as u32,
+        (q >> 64) as u32,
+        false,
+        scale,
+    ))
+}
+
+/// 10^0 to 10^19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// `n` (at scale `sn`) divided by `d` (at scale `sd`), both positive, as `Decimal`'s
+/// division gives it (rust_decimal's `div_impl` with a 32-bit divisor): the quotient's
+/// mantissa and scale. Taken only where the quotient is below 1 and the scales at most 12,
+/// where each step of that division is known: whole digits 9 at a time up to scale 19,
+/// then to scale 28; the last digit rounded half to even; trailing zeros dropped as its
+/// `unscale` drops them. `None` otherwise.
+fn div_below_one(n: u64, sn: u32, d: u32, sd: u32) -> Option<(u128, u32)> {
+    const MAX_SCALE: i32 = 28;
+    if d == 0 || n == 0 || sn > 12 || sd > 12 {
+        return None;
+    }
+    // Below 1: n × 10^sd < d × 10^sn.
+    if u128::from(n) * u128::from(POW10[sd as usize])
+        >= u128::from(d) * u128::from(POW10[sn as usize])
+    {
+        return None;
+    }
+    let d64 = u64::from(d);
+    let mut scale = sn as i32 - sd as i32;
+    let mut q = u128::from(n / d64);
+    // Below `d`, so 32 bits.
+    let mut r = n % d64;
+    if r == 0 && scale >= 0 {
+        return Some((q, scale as u32));
+    }
+    let mut unscale = false;
+    loop {
+        let power;
+        if r == 0 {
+            if scale >= 0 {
+                break;
+            }
+            power = (-scale).min(9);
+        } else {
+            unscale = true;
+            if scale == MAX_SCALE {
+                // Half to even, on the remainder doubled as a 32-bit word.
+                let r32 = r as u32;
+                let twice = r32 << 1;
+                let up = if twice < r32 {
+                    true
+                } else if twice >= d {
+                    twice > d || q & 1 == 1
+                } else {
+                    false
+                };
+                q += u128::from(up);
+                break;
+            }
+            // The quotient is below 10^scale: it takes 9 digits up to scale 19, then the
+            // digits left to 28.
+            power = if scale > MAX_SCALE - 9 {
+                MAX_SCALE - scale
+            } else {
+                9
+            };
+        }
+        let p = POW10[power as usize];
+        scale += power;
+        q *= u128::from(p);
+        let scaled = r * p;
+        q += u128::from(scaled / d64);
+        r = scaled % d64;
+    }
+    if unscale {
+        scale = drop_zeros(&mut q, scale);
+    }
+    if q == 0 || q >> 96 != 0 || scale < 0 {
+        return None;
+    }
+    Some((q, scale as u32))
+}
+
+/// rust_decimal's `unscale`: trailing zeros dropped 8 at a time while the low 32 bits are
+/// zero, then 4, 2 and 1 once each, never below scale 0. Returns the new scale.
+fn drop_zeros(q: &mut u128, mut scale: i32) -> i32 {
+    // `q` below 2^96, divided by `pow` in three 32-bit steps (as rust_decimal does, and
+    // without a 128-bit division); the quotient kept when nothing remains.
+    let divide = |q: &mut u128, pow: u64| {
+        let high = (*q >> 64) as u64;
+        let (q2, r) = (high / pow, high % pow);
+        let mid = (r << 32) | (*q >> 32) as u32 as u64;
+        let (q1, r) = (mid / pow, mid % pow);
+        let low = (r << 32) | *q as u32 as u64;
+        let (q0, r) = (low / pow, low % pow);
+        if r == 0 {
+            *q = (u128::from(q2) << 64) | (u128::from(q1) << 32) | u128::from(q0);
+        }
+        r == 0
+    };
+    while *q as u32 == 0 && scale >= 8 && divide(q, 100_000_000) {
+        scale -= 8;
+    }
+    if *q as u32 & 0xF == 0 && scale >= 4 && divide(q, 10_000) {
+        scale -= 4;
+    }
+    if *q as u32 & 0x3 == 0 && scale >= 2 && divide(q, 100) {
+        scale -= 2;
+    }
+    if *q as u32 & 0x1 == 0 && scale >= 1 && divide(q, 10) {
+        scale -= 1;
+    }
+    scale
 }
 
 /// The order `--closest` lists communes in, as indexes into `keys` (each a commune's

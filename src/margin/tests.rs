@@ -365,3 +365,144 @@ proptest! {
         prop_assert_eq!(text(got), general(want));
     }
 }
+
+/// Values and thresholds as rulesets and data have them (few decimals, near each other),
+/// and any decimal.
+fn number() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (-2000i64..2000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+        (0i64..100_000_000, 0u32..13).prop_map(|(m, s)| Decimal::new(m, s)),
+        (any::<i64>(), 0u32..14).prop_map(|(m, s)| Decimal::new(m, s)),
+        (any::<u32>(), 0u32..13).prop_map(|(m, s)| Decimal::new(i64::from(m), s)),
+        crate::exact::any_decimal(),
+    ]
+}
+
+fn any_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        Just(Op::Ge),
+        Just(Op::Gt),
+        Just(Op::Le),
+        Just(Op::Lt),
+        Just(Op::Eq)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #[test]
+    fn a_shortfall_from_parts_is_the_decimal_one(
+        op in any_op(),
+        value in number(),
+        threshold in number(),
+        // A value a few units of its last decimal from the threshold.
+        near in prop::option::of((-50i64..50, 0u32..3)),
+    ) {
+        let value = match near {
+            Some((m, s)) => threshold + Decimal::new(m, s),
+            None => value,
+        };
+        let test = Test::Compare(op, crate::ruleset::model::Threshold::Fixed(Vec::new()));
+        let v = Some(Value::Num(value));
+        if let Some(got) = shortfall_exact(&test, Some(threshold), v) {
+            let want = shortfall(&test, Some(threshold), v);
+            prop_assert_eq!(
+                got.serialize(),
+                want.serialize(),
+                "{:?} {} against {}: {} not {}", op, value, threshold, got, want
+            );
+        }
+    }
+}
+
+#[test]
+fn shortfalls_as_data_has_them_are_taken_from_parts() {
+    let test = |op| Test::Compare(op, crate::ruleset::model::Threshold::Fixed(Vec::new()));
+    for (op, value, threshold) in [
+        (Op::Ge, "61.2", "70"),
+        (Op::Ge, "41", "50"),
+        (Op::Ge, "25.5", "40"),
+        (Op::Le, "18", "16.5"),
+        (Op::Lt, "0.6", "0.5"),
+        (Op::Gt, "90", "90"),
+        (Op::Eq, "3", "5"),
+        (Op::Ge, "0.001", "0.25"),
+    ] {
+        let v = Some(Value::Num(d(value)));
+        let got = shortfall_exact(&test(op), Some(d(threshold)), v);
+        let want = shortfall(&test(op), Some(d(threshold)), v);
+        assert_eq!(
+            got.map(|g| g.serialize()),
+            Some(want.serialize()),
+            "{value} {op:?} {threshold}"
+        );
+    }
+}
+
+#[test]
+fn shortfalls_on_a_grid_of_values_are_the_decimal_ones() {
+    // Every value from -100 to 100 by 0.01 against thresholds as rulesets write them, and
+    // halves at the 28th decimal (1 / 2^29 has 29 decimals): rounded to even there.
+    let test = |op| Test::Compare(op, crate::ruleset::model::Threshold::Fixed(Vec::new()));
+    let thresholds = [
+        "50",
+        "16.5",
+        "70",
+        "0.25",
+        "90",
+        "65",
+        "3",
+        "1.5",
+        "536870912",
+    ];
+    let mut taken = 0;
+    for op in [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq] {
+        for t in thresholds.map(d) {
+            let values = (-10_000..=10_000)
+                .map(|m| Decimal::new(m, 2))
+                .chain((1..40).map(|n| t - Decimal::from(n)));
+            for value in values {
+                let v = Some(Value::Num(value));
+                let Some(got) = shortfall_exact(&test(op), Some(t), v) else {
+                    continue;
+                };
+                taken += 1;
+                let want = shortfall(&test(op), Some(t), v);
+                assert_eq!(
+                    got.serialize(),
+                    want.serialize(),
+                    "{value} {op:?} {t}: {got} not {want}"
+                );
+            }
+        }
+    }
+    assert!(taken > 150_000, "{taken}");
+}
+
+#[test]
+fn tests_without_a_relative_shortfall_count_one_whole_indicator() {
+    let compare = Test::Compare(Op::Ge, crate::ruleset::model::Threshold::Fixed(Vec::new()));
+    let values = [
+        None,
+        Some(Value::Bool(false)),
+        Some(Value::Num(d("2"))),
+        Some(Value::Num(d("-0.5"))),
+        Some(Value::Num(Decimal::ZERO)),
+    ];
+    for test in [Test::Yes, Test::None, compare.clone()] {
+        for threshold in [None, Some(Decimal::ZERO), Some(d("0.00")), Some(d("5"))] {
+            for value in values {
+                if matches!(test, Test::Compare(..))
+                    && threshold.is_some_and(|t| !t.is_zero())
+                    && matches!(value, Some(Value::Num(_)))
+                {
+                    continue;
+                }
+                let got = shortfall_exact(&test, threshold, value);
+                let want = shortfall(&test, threshold, value);
+                assert_eq!(got.map(|g| g.serialize()), Some(want.serialize()));
+                assert_eq!(want, Decimal::ONE, "{test:?} {threshold:?} {value:?}");
+            }
+        }
+    }
+}

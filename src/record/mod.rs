@@ -386,15 +386,14 @@ pub fn pct(relative: Decimal) -> Decimal {
     })
 }
 
-/// [`pct`] on the mantissa, where `Decimal`'s product by 100 is exact (it fits in 96 bits):
-/// the same product, rounded once to 2 decimals, half away from zero (issue #14: the
-/// multiplication and rounding were a visible share of writing a CSV row). `None` where
-/// the product would not fit, for the general way.
+/// [`pct`] on the mantissa: the product by 100, rounded once to 2 decimals, half away from
+/// zero (issue #14: the multiplication and rounding were a visible share of writing a CSV
+/// row). `Decimal`'s product is exact here too: where `m × 100` does not fit in 96 bits it
+/// drops one or two digits of scale, and those digits are zeros (`m × 100 / 10` and
+/// `m × 100 / 100` are whole), so rounding the exact product gives its digits. `None` where
+/// the result would not fit in 96 bits, for the general way.
 fn pct_exact(relative: Decimal) -> Option<Decimal> {
     let hundredfold = relative.mantissa().unsigned_abs().checked_mul(100)?;
-    if hundredfold >> 96 != 0 {
-        return None;
-    }
     let scale = relative.scale();
     let (rounded, scale) = match scale.checked_sub(2) {
         None | Some(0) => (hundredfold, scale),
@@ -405,6 +404,9 @@ fn pct_exact(relative: Decimal) -> Option<Decimal> {
             (q + u128::from(r >= unit - r), 2)
         }
     };
+    if rounded >> 96 != 0 {
+        return None;
+    }
     let signed = i128::try_from(rounded).ok()?;
     let signed = if relative.is_sign_negative() {
         -signed
@@ -432,6 +434,19 @@ mod tests {
             crate::exact::any_decimal(),
             // Halves at the second decimal of the percentage, of both signs.
             (-100_000i64..100_000, 3u32..8).prop_map(|(m, s)| Decimal::new(m * 10 + 5, s)),
+            // A sum of quotients of 28 decimals: `m × 100` needs more than 96 bits.
+            (1u128 << 90..1u128 << 96, 0u32..=28, any::<bool>(), 0u32..3).prop_map(
+                |(m, s, neg, tail)| {
+                    // Some end in 5 (halves) or in zeros.
+                    let m = match tail {
+                        0 => m,
+                        1 => m / 10 * 10 + 5,
+                        _ => m / 1000 * 1000,
+                    };
+                    let m = i128::try_from(m).expect("96 bits");
+                    Decimal::from_i128_with_scale(if neg { -m } else { m }, s)
+                }
+            ),
         ]) {
             prop_assume!(d.checked_mul(Decimal::ONE_HUNDRED).is_some());
             let (got, want) = (pct(d), pct_general(d));

@@ -12,7 +12,8 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use super::cell;
-use crate::data::read::{Note, Row};
+use crate::data::coerce::Value;
+use crate::data::read::{Note, Row, ZoneFrom};
 use crate::diag::{Diagnostic, Severity};
 use crate::eval::{Outcome, Status};
 use crate::record::{BorderlineRecord, CommuneRecord, Meta, ToNext, required_into, value_out};
@@ -123,24 +124,32 @@ pub fn notes_cell(notes: &[Note]) -> String {
 
 /// What `MissingIndicator::describe_into` appends for one indicator but for the value found,
 /// known from the ruleset, the zone and the year alone (the threshold and its verification):
-/// written once per (zone, year) and copied for every commune (issue #14).
+/// written once per (zone, year) and copied for every commune (issue #14). Each is one
+/// piece where it was several, so a row's detail is assembled in fewer copies.
 #[derive(Debug)]
 struct Phrases {
-    /// `level:indicator measure`.
-    head: String,
-    /// What follows `head` when there is no value: ` no data (needs yes) (RRD, 2025)`.
+    /// `; level:indicator measure ` (the separator before it and the space after it).
+    lead: String,
+    /// What follows `lead` when there is no value: `no data (needs yes) (RRD, 2025)`.
     no_data: String,
     /// What follows the value: ` < 66 required (RRD, 2025)`, `, needs yes [unverified]`.
     after_value: String,
-    /// What each of `head`, `no_data` and `after_value` needs in a CSV field.
+    /// `yes` and `no`, each followed by `after_value`: what follows `lead` for a yes/no
+    /// value.
+    after_yes: String,
+    after_no: String,
+    /// What each of `lead` (its `level:indicator measure`), `no_data` and `after_value`
+    /// needs in a CSV field (`; `, a space, `yes` and `no` need nothing).
     head_q: cell::Quoting,
     no_data_q: cell::Quoting,
     after_value_q: cell::Quoting,
-    /// What `level:criterion` of the indicator's criterion needs in a CSV field.
-    missing_q: cell::Quoting,
 }
 
-/// The [`Phrases`] of every indicator of a ruleset for one zone and year, in ruleset order.
+/// The separator `lead` starts with, left out before a row's first indicator.
+const LEAD_SEPARATOR: usize = "; ".len();
+
+/// The [`Phrases`] of every indicator of a ruleset for one zone and year, in ruleset order,
+/// and the cells of a row that are known from the ruleset and the zone alone.
 #[derive(Debug)]
 struct Phrasebook {
     /// The ruleset's address: a book is never used with another ruleset.
@@ -150,18 +159,44 @@ struct Phrasebook {
     phrases: Vec<Phrases>,
     /// Index in `phrases` of each level's first indicator.
     starts: Vec<usize>,
+    /// `level:criterion` of every criterion, in ruleset order, and what it needs in a CSV
+    /// field.
+    criteria: Vec<(String, cell::Quoting)>,
+    /// Index in `criteria` of each level's first criterion.
+    criteria_starts: Vec<usize>,
+    /// The `zone` and `zone_source` fields of a row, each followed by its comma: for a zone
+    /// from the column, from the province, then from each override ([`Phrasebook::zone_cells`]).
+    zone_cells: Vec<Vec<u8>>,
+    /// The `level` and `next_level` fields, each followed by its comma, for every pair of
+    /// levels (none, then each level; [`Phrasebook::level_cells`]).
+    level_cells: Vec<Vec<u8>>,
 }
 
 /// At most this many phrasebooks are kept by a sink (as `eval::Evaluator` keeps its plans).
 pub(crate) const BOOKS: usize = 32;
+
+/// `f` as a CSV field (not [`excel_safe`]: ruleset ids, as `CsvSink::write` writes them)
+/// followed by its comma.
+fn field_cell(out: &mut Vec<u8>, f: &str) {
+    cell::push_csv_field(out, f.as_bytes());
+    out.push(b',');
+}
 
 impl Phrasebook {
     fn new(rs: &Ruleset, zone: usize, year: i32) -> Self {
         let zone_id = rs.zones[zone].id.as_str();
         let mut phrases = Vec::with_capacity(rs.indicator_count());
         let mut starts = Vec::with_capacity(rs.levels.len());
+        let mut criteria = Vec::new();
+        let mut criteria_starts = Vec::with_capacity(rs.levels.len());
         for (li, level) in rs.levels.iter().enumerate() {
             starts.push(phrases.len());
+            criteria_starts.push(criteria.len());
+            for crit in &level.criteria {
+                let mut q = cell::Quoting::of(&level.id);
+                q.add(cell::Quoting::of(&crit.id));
+                criteria.push((format!("{}:{}", level.id, crit.id), q));
+            }
             for at in rs.walk_level(li) {
                 let ind = at.indicator;
                 let (threshold, verified) = rs.resolve(at.r, zone, year);
@@ -185,7 +220,7 @@ impl Phrasebook {
                 head.push_str(&ind.id);
                 head.push(' ');
                 head.push_str(&rs.measures[ind.measure].id);
-                let mut no_data = String::from(" no data (needs ");
+                let mut no_data = String::from("no data (needs ");
                 required_into(&ind.test, value, &mut no_data);
                 no_data.push(')');
                 no_data.push_str(&tail);
@@ -204,17 +239,36 @@ impl Phrasebook {
                     }
                 }
                 after_value.push_str(&tail);
-                let mut missing_q = cell::Quoting::of(&level.id);
-                missing_q.add(cell::Quoting::of(&at.criterion.id));
                 phrases.push(Phrases {
+                    lead: format!("; {head} "),
                     head_q: cell::Quoting::of(&head),
                     no_data_q: cell::Quoting::of(&no_data),
                     after_value_q: cell::Quoting::of(&after_value),
-                    missing_q,
-                    head,
+                    after_yes: format!("yes{after_value}"),
+                    after_no: format!("no{after_value}"),
                     no_data,
                     after_value,
                 });
+            }
+        }
+        let mut zone_cells = Vec::with_capacity(2 + rs.overrides.len());
+        let sources = ["column".to_string(), "province".to_string()]
+            .into_iter()
+            .chain(rs.overrides.iter().map(|o| format!("override:{}", o.id)));
+        for source in sources {
+            let mut cells = Vec::new();
+            field_cell(&mut cells, zone_id);
+            field_cell(&mut cells, &source);
+            zone_cells.push(cells);
+        }
+        let ids = || std::iter::once("").chain(rs.levels.iter().map(|l| l.id.as_str()));
+        let mut level_cells = Vec::with_capacity((rs.levels.len() + 1).pow(2));
+        for level in ids() {
+            for next in ids() {
+                let mut cells = Vec::new();
+                field_cell(&mut cells, level);
+                field_cell(&mut cells, next);
+                level_cells.push(cells);
             }
         }
         Phrasebook {
@@ -223,7 +277,31 @@ impl Phrasebook {
             year,
             phrases,
             starts,
+            criteria,
+            criteria_starts,
+            zone_cells,
+            level_cells,
         }
+    }
+
+    /// The `zone` and `zone_source` fields of a commune of this book's zone, as
+    /// `zone_source_into` names its source.
+    fn zone_cells(&self, outcome: &Outcome, row: &Row) -> Option<&[u8]> {
+        let i = match (outcome.overridden_by, row.zone_from) {
+            (Some(o), _) => 2 + o,
+            (None, ZoneFrom::Column) => 0,
+            (None, ZoneFrom::Province) => 1,
+        };
+        self.zone_cells.get(i).map(Vec::as_slice)
+    }
+
+    /// The `level` and `next_level` fields of `outcome`.
+    fn level_cells(&self, outcome: &Outcome) -> Option<&[u8]> {
+        let n = self.criteria_starts.len() + 1;
+        let at = |l: Option<usize>| l.map_or(0, |l| l + 1);
+        self.level_cells
+            .get(at(outcome.level) * n + at(outcome.next_level))
+            .map(Vec::as_slice)
     }
 }
 
@@ -339,6 +417,10 @@ struct Scratch {
     /// The input file last written, and its field (the same for a whole batch).
     file: String,
     file_field: Vec<u8>,
+    /// The district and province last written, and their fields (each followed by its
+    /// comma): they repeat for long runs of rows.
+    place: [String; 2],
+    place_fields: Vec<u8>,
 }
 
 /// One evaluated commune, for [`CsvSink::write_evaluated`] and `json_evaluated`: what its
@@ -460,19 +542,26 @@ impl CsvSink<'_> {
             zone_source,
             file: last_file,
             file_field,
+            place,
+            place_fields,
         } = &mut self.scratch;
-        let zone = rs.zones[outcome.zone].id.as_str();
         missing.clear();
         detail.clear();
         let book = phrasebooks.get(rs, outcome.zone, row.year);
         // What the two fields need in CSV, from the needs of their pieces (issue #14);
-        // `None` once a piece's needs are not known (a criterion without indicators).
+        // `None` once a piece's needs are not known.
         let mut missing_q = Some(cell::Quoting::default());
         let mut detail_q = cell::Quoting::default();
         let mut write_level = |li: usize| {
             let level = &rs.levels[li];
             let mut at = book.starts.get(li).copied().unwrap_or(0);
-            for (crit, co) in level.criteria.iter().zip(&outcome.levels[li].criteria) {
+            let crit_at = book.criteria_starts.get(li).copied().unwrap_or(0);
+            for (ci, (crit, co)) in level
+                .criteria
+                .iter()
+                .zip(&outcome.levels[li].criteria)
+                .enumerate()
+            {
                 let first = at;
                 at += crit.indicators.len();
                 if co.status == Status::Pass {
@@ -481,22 +570,26 @@ impl CsvSink<'_> {
                 if !missing.is_empty() {
                     missing.push(';');
                 }
-                missing.push_str(&level.id);
-                missing.push(':');
-                missing.push_str(&crit.id);
-                let phrases = book.phrases.get(first..at).unwrap_or_default();
-                match (phrases.first(), missing_q.as_mut()) {
-                    (Some(p), Some(q)) => q.add(p.missing_q),
-                    _ => missing_q = None,
+                match (book.criteria.get(crit_at + ci), missing_q.as_mut()) {
+                    (Some((name, nq)), Some(q)) => {
+                        missing.push_str(name);
+                        q.add(*nq);
+                    }
+                    _ => {
+                        missing.push_str(&level.id);
+                        missing.push(':');
+                        missing.push_str(&crit.id);
+                        missing_q = None;
+                    }
                 }
+                let phrases = book.phrases.get(first..at).unwrap_or_default();
                 for ((ind, io), p) in crit.indicators.iter().zip(&co.indicators).zip(phrases) {
                     if io.status == Status::Pass {
                         continue;
                     }
-                    if !detail.is_empty() {
-                        detail.push_str("; ");
-                    }
-                    detail.push_str(&p.head);
+                    // `; ` only between indicators.
+                    let skip = if detail.is_empty() { LEAD_SEPARATOR } else { 0 };
+                    detail.push_str(p.lead.get(skip..).unwrap_or_default());
                     detail_q.add(p.head_q);
                     // A value is digits, `-`, `.`, `yes` or `no`: nothing a CSV field quotes.
                     match row.values.get(ind.measure).copied().flatten() {
@@ -504,8 +597,11 @@ impl CsvSink<'_> {
                             detail.push_str(&p.no_data);
                             detail_q.add(p.no_data_q);
                         }
+                        Some(Value::Bool(yes)) => {
+                            detail.push_str(if yes { &p.after_yes } else { &p.after_no });
+                            detail_q.add(p.after_value_q);
+                        }
                         Some(v) => {
-                            detail.push(' ');
                             value_out(v).push_to(detail);
                             detail.push_str(&p.after_value);
                             detail_q.add(p.after_value_q);
@@ -541,14 +637,27 @@ impl CsvSink<'_> {
             }
             None => num.push_str(",,"),
         }
-        zone_source.clear();
-        crate::record::zone_source_into(rs, outcome, row, zone_source);
         if last_file != file || file_field.is_empty() {
             last_file.clear();
             last_file.push_str(file);
             file_field.clear();
             push_text_field(file_field, file);
             file_field.push(b',');
+        }
+        let (district, province) = (
+            row.district.as_deref().unwrap_or(""),
+            row.province.as_deref().unwrap_or(""),
+        );
+        if place_fields.is_empty() || place[0] != district || place[1] != province {
+            place[0].clear();
+            place[0].push_str(district);
+            place[1].clear();
+            place[1].push_str(province);
+            place_fields.clear();
+            push_text_field(place_fields, district);
+            place_fields.push(b',');
+            push_text_field(place_fields, province);
+            place_fields.push(b',');
         }
 
         let buf = &mut self.rows.buf;
@@ -568,17 +677,28 @@ impl CsvSink<'_> {
         buf.push(b',');
         text(buf, &row.code);
         text(buf, &row.name);
-        text(buf, &row.district);
-        text(buf, &row.province);
-        field(buf, zone);
-        field(buf, zone_source);
+        buf.extend_from_slice(place_fields);
+        match book.zone_cells(outcome, row) {
+            Some(cells) => buf.extend_from_slice(cells),
+            None => {
+                field(buf, rs.zones[outcome.zone].id.as_str());
+                zone_source.clear();
+                crate::record::zone_source_into(rs, outcome, row, zone_source);
+                field(buf, zone_source);
+            }
+        }
         buf.extend_from_slice(int.format(row.year).as_bytes());
         buf.push(b',');
-        field(buf, outcome.level.map_or("", |l| rs.levels[l].id.as_str()));
-        field(
-            buf,
-            outcome.next_level.map_or("", |l| rs.levels[l].id.as_str()),
-        );
+        match book.level_cells(outcome) {
+            Some(cells) => buf.extend_from_slice(cells),
+            None => {
+                field(buf, outcome.level.map_or("", |l| rs.levels[l].id.as_str()));
+                field(
+                    buf,
+                    outcome.next_level.map_or("", |l| rs.levels[l].id.as_str()),
+                );
+            }
+        }
         // The counts of the next level (of the level reached, at the top).
         let focus = outcome
             .next_level
@@ -838,7 +958,17 @@ mod tests {
         all_levels: bool,
         margin: Option<Margin>,
     ) -> (String, String) {
-        let rs = &*RULESET;
+        both_ways_in(&RULESET, rows, file, all_levels, margin)
+    }
+
+    /// [`both_ways`] with the ruleset `rs`.
+    fn both_ways_in(
+        rs: &Ruleset,
+        rows: &[Row],
+        file: &str,
+        all_levels: bool,
+        margin: Option<Margin>,
+    ) -> (String, String) {
         let (mut by_record, mut evaluated) = (b"head\n".to_vec(), b"head\n".to_vec());
         let mut a = CsvSink::body(&mut by_record);
         // Assembled in the vector itself, after what it held, as a batch's rows are.
@@ -881,6 +1011,25 @@ mod tests {
             let (want, got) = both_ways(&rows, "data/xã.csv", all_levels, margin);
             assert!(want.len() > 4 * 65536, "{}", want.len());
             assert_eq!(got, want, "all_levels {all_levels}, margin {margin:?}");
+        }
+    }
+
+    #[test]
+    fn criteria_whose_ids_need_quoting_are_quoted_as_records_quote_them() {
+        // The phrasebook keeps `level:criterion` with what it needs in CSV: a criterion id
+        // with a comma and quotes (level ids cannot have them).
+        let (path, text) =
+            crate::ruleset::builtin::get(crate::ruleset::builtin::DEFAULT_ID).expect("built in");
+        let from = "level = \"standard\"\nid = \"8\"\n";
+        assert!(text.contains(from));
+        let text = text.replacen(from, "level = \"standard\"\nid = \"8,\\\"x\\\"\"\n", 1);
+        let (rs, diags) = crate::ruleset::load_str(&text, path);
+        let rs = rs.unwrap_or_else(|| panic!("{diags:?}"));
+        let rows: Vec<Row> = (0..20).flat_map(|_| ROWS.iter().cloned()).collect();
+        for all_levels in [false, true] {
+            let (want, got) = both_ways_in(&rs, &rows, "a.csv", all_levels, None);
+            assert!(want.contains("standard:8,\"\"x\"\""), "{want}");
+            assert_eq!(got, want, "all_levels {all_levels}");
         }
     }
 
@@ -965,11 +1114,24 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
         fn any_row_from_its_outcome_is_the_row_of_its_record(
-            rows in prop::collection::vec(commune(), 1..8),
+            mut rows in prop::collection::vec(commune(), 1..8),
             file in "[a-z/=,\"\n ]{1,12}",
             all_levels in any::<bool>(),
             margin in prop::option::of((0i64..20).prop_map(|p| Margin::Relative(Decimal::new(p, 2)))),
+            // A district and province that come back row after row (their fields are
+            // kept from one row to the next), or one of them alone.
+            place in prop::option::of((text(), text(), 0usize..3)),
         ) {
+            if let Some((district, province, which)) = place {
+                for (i, row) in rows.iter_mut().enumerate() {
+                    if i % 3 != 2 && which != 1 {
+                        row.district.clone_from(&district);
+                    }
+                    if i % 3 != 1 && which != 2 {
+                        row.province.clone_from(&province);
+                    }
+                }
+            }
             let (want, got) = both_ways(&rows, &file, all_levels, margin);
             prop_assert_eq!(got, want);
         }
