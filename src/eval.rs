@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use crate::data::coerce::Value;
+use crate::exact::POW10;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Op, Resolved, Test};
 
@@ -230,8 +231,9 @@ impl Threshold {
             for (s, slot) in at.iter_mut().enumerate() {
                 let up = (s as u32)
                     .checked_sub(ts)
-                    .and_then(|by| POW10.get(by as usize));
-                if let Some(m) = up.and_then(|p| m.checked_mul(*p)) {
+                    .and_then(|by| POW10.get(by as usize))
+                    .and_then(|&p| i64::try_from(p).ok());
+                if let Some(m) = up.and_then(|p| m.checked_mul(p)) {
                     *slot = m;
                     fits |= 1 << s;
                 }
@@ -245,17 +247,6 @@ impl Threshold {
         }
     }
 }
-
-/// Powers of ten that fit in an `i64`.
-const POW10: [i64; 19] = {
-    let mut p = [1i64; 19];
-    let mut i = 1;
-    while i < 19 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
 
 /// `value.cmp(&threshold)`: as two `i64`s when the threshold is kept at the value's scale
 /// ([`Threshold::at`]) and the value's magnitude is below 2^63 (its high word zero, the top
@@ -274,7 +265,7 @@ fn compare(value: Decimal, threshold: &Threshold) -> Ordering {
 }
 
 /// `value.cmp(&threshold)`: as two integers brought to one scale when both mantissas fit in
-/// an `i64` and the scales differ by at most 18 (the product then fits in an `i128`), through
+/// an `i64` and the scales differ by at most 19 (the product then fits in an `i128`), through
 /// `Decimal`'s own comparison otherwise. Same result either way (issue #7: the general
 /// comparison was a fifth of the evaluation's cost).
 fn compare_general(value: Decimal, threshold: &Threshold) -> Ordering {

@@ -13,6 +13,18 @@ use rust_decimal::Decimal;
 /// Largest scale a `Decimal` holds.
 const MAX_SCALE: i64 = 28;
 
+/// 10^0 to 10^19: every power of ten that fits in a `u64`, for the integer fast paths of
+/// the evaluation and of closeness.
+pub(crate) const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// `±digits × 10^-scale` exactly; `digits` are ASCII digits (leading zeros allowed). `None`
 /// when the value needs more than the 96-bit mantissa or more than 28 decimal places after
 /// dropping zeros at the end of the decimals.

@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::data::coerce::Value;
 use crate::eval::{Outcome, Status};
+use crate::exact::POW10;
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{IndicatorRef, Op, Test};
 
@@ -318,17 +319,6 @@ fn shortfall_exact(
         scale,
     ))
 }
-
-/// 10^0 to 10^19.
-const POW10: [u64; 20] = {
-    let mut t = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
 
 /// `n` (at scale `sn`) divided by `d` (at scale `sd`), both positive, as `Decimal`'s
 /// division gives it (rust_decimal's `div_impl` with a 32-bit divisor): the quotient's
