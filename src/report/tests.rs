@@ -1109,8 +1109,9 @@ fn make_row_hostile(row: &mut Row, strings: &[String], numbers: &[Decimal]) {
 /// The JSON of `rows` written from their records (`json_commune`) and from their outcomes
 /// (`json_evaluated`), laid out as `layout` (`first` is whether a commune is the first of
 /// the array); every third commune comes from another file. With `reached`, each level's
-/// `reached` is overwritten from its bits (rotated by the commune's index), so that every
-/// pattern of levels reached is written whatever the values reach.
+/// `reached` is overwritten from its bits (rotated by the commune's index), and the level
+/// and next level found from them, so that every pattern of levels reached (and none to
+/// reach next) is written whatever the values reach.
 #[allow(clippy::too_many_arguments)]
 fn json_both_ways(
     rs: &Ruleset,
@@ -1132,6 +1133,12 @@ fn json_both_ways(
             for (li, l) in outcome.levels.iter_mut().enumerate() {
                 l.reached = mask.rotate_right(i as u32) >> li & 1 == 1;
             }
+            // The highest level reached and the next, as the evaluator finds them.
+            let levels = &outcome.levels;
+            outcome.level = levels.iter().rposition(|l| l.reached);
+            outcome.next_level = rs.levels.iter().enumerate().position(|(i, l)| {
+                !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached)
+            });
         }
         let mut rec = CommuneRecord::new(rs, i + 1, file, row, &outcome, all);
         rec.borderline = borderline_records(rs, &outcome, &row.values, margin);
