@@ -7,9 +7,11 @@
 //! keys with their punctuation and indentation, level and criterion ids and names, what an
 //! indicator requires and its threshold. That is written once per (zone, year, layout) into
 //! a [`JsonBook`] of byte fragments, already escaped, with [`Json`]'s own methods (so both
-//! writers lay a commune out alike); a commune is then its numbers, statuses and texts
-//! between those fragments. Property tests hold both writers equal on every built-in
-//! ruleset.
+//! writers lay a commune out alike); a commune is then its numbers and texts between those
+//! fragments. Fragments that always follow each other, or that differ only by a status or
+//! a flag, are joined in every variant when the book is made, so that a commune is a few
+//! larger copies rather than many of a few bytes. Property tests hold both writers equal on
+//! every built-in ruleset.
 
 use super::cell;
 use super::csv::{Evaluated, Shelf};
@@ -47,19 +49,22 @@ pub(crate) struct JsonBooks {
 /// One level's fragments in the `levels` array.
 #[derive(Debug)]
 struct LevelFragments {
-    /// Its separator, then `{"level":"…","reached":`.
-    open: Vec<u8>,
+    /// Its separator, then `{"level":"…","reached":false,"criteria_met":`, and with `true`.
+    open: [Vec<u8>; 2],
     /// `,"criteria_total":N,"indicators_met":`.
     mid: Vec<u8>,
-    /// `,"indicators_total":N}`.
-    close: Vec<u8>,
+    /// `,"indicators_total":N}`, then the next level's `open` (`[reached]`), or for the
+    /// last level the `levels` array closed and `,"missing":[` (both alike).
+    close: [Vec<u8>; 2],
 }
 
 /// One criterion's fragments in the `missing` array.
 #[derive(Debug)]
 struct CriterionFragments {
-    /// `{"level":"…","criterion":"…","name":"…","name_vi":"…","status":`.
-    open: Vec<u8>,
+    /// Its separator (the first, or another), then
+    /// `{"level":"…","criterion":"…","name":"…","name_vi":"…","status":"fail","met":`, and
+    /// with `"no_data"`: indexed `[other][no data]`.
+    open: [[Vec<u8>; 2]; 2],
     /// `,"required":N,"indicators":[`.
     mid: Vec<u8>,
 }
@@ -67,10 +72,11 @@ struct CriterionFragments {
 /// One indicator's fragments in its criterion's `indicators` array.
 #[derive(Debug)]
 struct IndicatorFragments {
-    /// `{"id":"…","measure":"…","value":`.
-    open: Vec<u8>,
-    /// `,"required":"…","threshold":…,"threshold_year":…,"status":`, for the zone and year.
-    after_value: Vec<u8>,
+    /// Its separator (the first, or another), then `{"id":"…","measure":"…","value":`.
+    open: [Vec<u8>; 2],
+    /// `,"required":"…","threshold":…,"threshold_year":…,"status":"fail","verified":false}`
+    /// for the zone and year, and with `"no_data"`, `true`: indexed `[no data][verified]`.
+    after_value: [[Vec<u8>; 2]; 2],
 }
 
 /// What every commune of one ruleset, zone, year and layout shares, as byte fragments in
@@ -88,56 +94,42 @@ pub(crate) struct JsonBook {
     open_line: Vec<u8>,
     /// `,"code":`, `,"name":`, `,"district":`, `,"province":`.
     identity: [Vec<u8>; 4],
-    /// `,"zone":"…","zone_source":`.
-    zone_key: Vec<u8>,
-    /// `"column","year":`, `"province","year":`, then `"override:…","year":` per override.
+    /// `,"zone":"…","zone_source":"column","year":`, then with `"province"`, then with
+    /// `"override:…"` per override.
     sources: Vec<Vec<u8>>,
-    /// `,"level":…,"next_level":` per level, then with `null`.
+    /// `,"level":…,"next_level":…,"criteria_met":`, indexed `level * (n + 1) + next_level`
+    /// for `n` levels (`n` standing for `null`).
     level: Vec<Vec<u8>>,
-    /// `…,"criteria_met":` per level, then `null`.
-    next_level: Vec<Vec<u8>>,
     /// `,"criteria_total":N,"indicators_met":` per level, then with 0 (no level in focus).
     focus_mid: Vec<Vec<u8>>,
-    /// `,"indicators_total":N,"unverified":`, as `focus_mid`.
-    focus_end: Vec<Vec<u8>>,
-    /// `,"levels":[`.
-    levels_key: Vec<u8>,
+    /// `,"indicators_total":N,"unverified":false,"levels":[`, and with `true`, as
+    /// `focus_mid`.
+    focus_end: Vec<[Vec<u8>; 2]>,
     levels: Vec<LevelFragments>,
-    /// `,"criteria_met":` inside a level.
-    level_criteria_met: Vec<u8>,
-    /// The `levels` array closed (empty, or not), then `,"missing":[`.
-    levels_end: [Vec<u8>; 2],
-    /// Separator before a missing criterion: the first, or another.
-    criterion_sep: [Vec<u8>; 2],
+    /// The empty `levels` array closed, then `,"missing":[`.
+    no_levels: Vec<u8>,
     criteria: Vec<CriterionFragments>,
     /// Index in `criteria` of each level's first criterion.
     criteria_starts: Vec<usize>,
-    /// `,"met":`.
-    criterion_met: Vec<u8>,
     /// A criterion's `indicators` array closed (empty, or not), then the criterion.
     criterion_end: [Vec<u8>; 2],
-    /// Separator before a missing indicator: the first, or another.
-    indicator_sep: [Vec<u8>; 2],
     /// In ruleset order.
     indicators: Vec<IndicatorFragments>,
     /// Index in `indicators` of each level's first indicator.
     indicators_starts: Vec<usize>,
-    /// `,"verified":false}`, `,"verified":true}`.
-    indicator_end: [Vec<u8>; 2],
-    /// The `missing` array closed (empty, or not), then `,"borderline":`.
-    missing_end: [Vec<u8>; 2],
-    /// `,"to_next":null`.
-    to_next_null: Vec<u8>,
+    /// The `missing` array closed (empty, or not), then `,"borderline":`, and then `[]`
+    /// (no borderline indicator): indexed `[any missing][no borderline]`.
+    missing_end: [[Vec<u8>; 2]; 2],
+    /// `,"to_next":null,"notes":`, and then `[]` and the commune closed (no note).
+    to_next_null: [Vec<u8>; 2],
     /// `,"to_next":{"indicators":`.
     to_next_open: Vec<u8>,
     /// `,"no_data":`.
     to_next_no_data: Vec<u8>,
     /// `,"shortfall_pct":`.
     to_next_pct: Vec<u8>,
-    /// `}` closing `to_next`.
-    to_next_close: Vec<u8>,
-    /// `,"notes":`.
-    notes_key: Vec<u8>,
+    /// `}` closing `to_next`, `,"notes":`, and then `[]` and the commune closed (no note).
+    to_next_close: [Vec<u8>; 2],
     /// `}` closing the commune.
     close: Vec<u8>,
 }
@@ -148,6 +140,19 @@ fn fragment(pretty: bool, depth: usize, f: impl FnOnce(&mut Json<'_>)) -> Vec<u8
     f(&mut Json::at(&mut out, pretty, BASE, depth));
     out
 }
+
+/// Fragments written one after the other, as one.
+fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+/// `true` or `false`.
+fn bool_text(b: bool) -> &'static [u8] {
+    if b { b"true" } else { b"false" }
+}
+
+/// The statuses a missing criterion or indicator can have, by `[no data]`.
+const NOT_MET: [Status; 2] = [Status::Fail, Status::NoData];
 
 /// Both values of a fragment that depends on a condition: `[f(false), f(true)]`.
 fn both(pretty: bool, depth: usize, f: impl Fn(&mut Json<'_>, bool)) -> [Vec<u8>; 2] {
@@ -185,16 +190,30 @@ impl JsonBook {
                 )
             })
         };
+        let zone_key = frag(FIELDS, &|j| {
+            j.str("zone", &rs.zones[zone].id);
+            j.key(false, "zone_source");
+        });
         let source = |text: &str| {
-            frag(FIELDS, &|j| {
+            let source = frag(FIELDS, &|j| {
                 push_str(j.out, text);
                 j.key(false, "year");
-            })
+            });
+            cat(&[&zone_key, &source])
         };
         let mut sources = vec![source("column"), source("province")];
         for o in &rs.overrides {
             sources.push(source(&format!("override:{}", o.id)));
         }
+        // Fragments that are written joined to others below.
+        let level_criteria_met = frag(ITEM_FIELDS, &|j| j.key(false, "criteria_met"));
+        let criterion_sep = both(pretty, IN_ARRAY, |j, other| j.element(!other));
+        let criterion_met = frag(ITEM_FIELDS, &|j| j.key(false, "met"));
+        let indicator_sep = both(pretty, IN_ITEM_ARRAY, |j, other| j.element(!other));
+        let indicator_end = both(pretty, SUBITEM_FIELDS, |j, verified| {
+            j.bool("verified", verified);
+            j.close(b'}', true);
+        });
         let mut levels = Vec::with_capacity(n);
         let mut criteria = Vec::new();
         let mut criteria_starts = Vec::with_capacity(n);
@@ -202,35 +221,49 @@ impl JsonBook {
         let mut indicators_starts = Vec::with_capacity(n);
         for (li, level) in rs.levels.iter().enumerate() {
             let (criteria_total, indicators_total) = totals(Some(li));
+            let open = frag(IN_ARRAY, &|j| {
+                j.element(li == 0);
+                j.open(b'{');
+                j.key(true, "level");
+                push_str(j.out, &level.id);
+                j.key(false, "reached");
+            });
             levels.push(LevelFragments {
-                open: frag(IN_ARRAY, &|j| {
-                    j.element(li == 0);
-                    j.open(b'{');
-                    j.key(true, "level");
-                    push_str(j.out, &level.id);
-                    j.key(false, "reached");
-                }),
+                open: [false, true].map(|r| cat(&[&open, bool_text(r), &level_criteria_met])),
                 mid: frag(ITEM_FIELDS, &|j| {
                     j.int("criteria_total", criteria_total);
                     j.key(false, "indicators_met");
                 }),
-                close: frag(ITEM_FIELDS, &|j| {
-                    j.int("indicators_total", indicators_total);
-                    j.close(b'}', true);
-                }),
+                close: {
+                    let close = frag(ITEM_FIELDS, &|j| {
+                        j.int("indicators_total", indicators_total);
+                        j.close(b'}', true);
+                    });
+                    [close.clone(), close]
+                },
             });
             criteria_starts.push(criteria.len());
             indicators_starts.push(indicators.len());
             for crit in &level.criteria {
+                let open = frag(IN_ARRAY, &|j| {
+                    j.open(b'{');
+                    j.key(true, "level");
+                    push_str(j.out, &level.id);
+                    j.str("criterion", &crit.id);
+                    j.str("name", &crit.name);
+                    j.str("name_vi", &crit.name_vi);
+                    j.key(false, "status");
+                });
                 criteria.push(CriterionFragments {
-                    open: frag(IN_ARRAY, &|j| {
-                        j.open(b'{');
-                        j.key(true, "level");
-                        push_str(j.out, &level.id);
-                        j.str("criterion", &crit.id);
-                        j.str("name", &crit.name);
-                        j.str("name_vi", &crit.name_vi);
-                        j.key(false, "status");
+                    open: [0, 1].map(|other| {
+                        NOT_MET.map(|s| {
+                            cat(&[
+                                &criterion_sep[other],
+                                &open,
+                                status_value(s),
+                                &criterion_met,
+                            ])
+                        })
                     }),
                     mid: frag(ITEM_FIELDS, &|j| {
                         j.int("required", crit.required());
@@ -246,29 +279,53 @@ impl JsonBook {
                 let (threshold, _) = rs.resolve(at.r, zone, year);
                 let mut required = String::new();
                 crate::record::required_into(&ind.test, threshold.map(|t| t.value), &mut required);
-                indicators.push(IndicatorFragments {
-                    open: frag(IN_ITEM_ARRAY, &|j| {
-                        j.open(b'{');
-                        j.key(true, "id");
-                        push_str(j.out, &ind.id);
-                        j.str("measure", &rs.measures[ind.measure].id);
-                        j.key(false, "value");
-                    }),
-                    after_value: frag(SUBITEM_FIELDS, &|j| {
-                        j.str("required", &required);
-                        match threshold {
-                            Some(t) => j.decimal("threshold", t.value.normalize()),
-                            None => {
-                                j.key(false, "threshold");
-                                j.out.extend_from_slice(b"null");
-                            }
+                let open = frag(IN_ITEM_ARRAY, &|j| {
+                    j.open(b'{');
+                    j.key(true, "id");
+                    push_str(j.out, &ind.id);
+                    j.str("measure", &rs.measures[ind.measure].id);
+                    j.key(false, "value");
+                });
+                let after_value = frag(SUBITEM_FIELDS, &|j| {
+                    j.str("required", &required);
+                    match threshold {
+                        Some(t) => j.decimal("threshold", t.value.normalize()),
+                        None => {
+                            j.key(false, "threshold");
+                            j.out.extend_from_slice(b"null");
                         }
-                        j.opt_int("threshold_year", threshold.and_then(|t| t.from));
-                        j.key(false, "status");
+                    }
+                    j.opt_int("threshold_year", threshold.and_then(|t| t.from));
+                    j.key(false, "status");
+                });
+                indicators.push(IndicatorFragments {
+                    open: [0, 1].map(|other| cat(&[&indicator_sep[other], &open])),
+                    after_value: NOT_MET.map(|s| {
+                        indicator_end
+                            .each_ref()
+                            .map(|end| cat(&[&after_value, status_value(s), end]))
                     }),
                 });
             }
         }
+        // Each level's close joined to what follows it.
+        let levels_end = both(pretty, IN_ARRAY, |j, any| {
+            j.close(b']', any);
+            j.key(false, "missing");
+            j.open(b'[');
+        });
+        for li in 0..levels.len() {
+            let after = match levels.get(li + 1) {
+                Some(next) => next.open.clone(),
+                None => [levels_end[1].clone(), levels_end[1].clone()],
+            };
+            let l = &mut levels[li];
+            for (close, after) in l.close.iter_mut().zip(after) {
+                close.extend_from_slice(&after);
+            }
+        }
+        let notes_key = key("notes");
+        let close = frag(FIELDS, &|j| j.close(b'}', true));
         JsonBook {
             rs: std::ptr::from_ref(rs) as usize,
             zone,
@@ -285,28 +342,30 @@ impl JsonBook {
                 j.key(false, "row");
             }),
             identity: ["code", "name", "district", "province"].map(key),
-            zone_key: frag(FIELDS, &|j| {
-                j.str("zone", &rs.zones[zone].id);
-                j.key(false, "zone_source");
-            }),
             sources,
-            level: each_level()
-                .map(|l| {
-                    frag(FIELDS, &|j| {
-                        j.key(false, "level");
-                        level_value(l, j);
-                        j.key(false, "next_level");
+            level: {
+                let level: Vec<Vec<u8>> = each_level()
+                    .map(|l| {
+                        frag(FIELDS, &|j| {
+                            j.key(false, "level");
+                            level_value(l, j);
+                            j.key(false, "next_level");
+                        })
                     })
-                })
-                .collect(),
-            next_level: each_level()
-                .map(|l| {
-                    frag(FIELDS, &|j| {
-                        level_value(l, j);
-                        j.key(false, "criteria_met");
+                    .collect();
+                let next_level: Vec<Vec<u8>> = each_level()
+                    .map(|l| {
+                        frag(FIELDS, &|j| {
+                            level_value(l, j);
+                            j.key(false, "criteria_met");
+                        })
                     })
-                })
-                .collect(),
+                    .collect();
+                level
+                    .iter()
+                    .flat_map(|l| next_level.iter().map(move |nl| cat(&[l, nl])))
+                    .collect()
+            },
             focus_mid: each_level()
                 .map(|l| {
                     frag(FIELDS, &|j| {
@@ -315,48 +374,46 @@ impl JsonBook {
                     })
                 })
                 .collect(),
-            focus_end: each_level()
-                .map(|l| {
-                    frag(FIELDS, &|j| {
-                        j.int("indicators_total", totals(l).1);
-                        j.key(false, "unverified");
+            focus_end: {
+                let levels_key = frag(FIELDS, &|j| {
+                    j.key(false, "levels");
+                    j.open(b'[');
+                });
+                each_level()
+                    .map(|l| {
+                        let end = frag(FIELDS, &|j| {
+                            j.int("indicators_total", totals(l).1);
+                            j.key(false, "unverified");
+                        });
+                        [false, true].map(|u| cat(&[&end, bool_text(u), &levels_key]))
                     })
-                })
-                .collect(),
-            levels_key: frag(FIELDS, &|j| {
-                j.key(false, "levels");
-                j.open(b'[');
-            }),
+                    .collect()
+            },
             levels,
-            level_criteria_met: frag(ITEM_FIELDS, &|j| j.key(false, "criteria_met")),
-            levels_end: both(pretty, IN_ARRAY, |j, any| {
-                j.close(b']', any);
-                j.key(false, "missing");
-                j.open(b'[');
-            }),
-            criterion_sep: both(pretty, IN_ARRAY, |j, other| j.element(!other)),
+            no_levels: levels_end[0].clone(),
             criteria,
             criteria_starts,
-            criterion_met: frag(ITEM_FIELDS, &|j| j.key(false, "met")),
             criterion_end: both(pretty, IN_ITEM_ARRAY, |j, any| {
                 j.close(b']', any);
                 j.close(b'}', true);
             }),
-            indicator_sep: both(pretty, IN_ITEM_ARRAY, |j, other| j.element(!other)),
             indicators,
             indicators_starts,
-            indicator_end: both(pretty, SUBITEM_FIELDS, |j, verified| {
-                j.bool("verified", verified);
-                j.close(b'}', true);
-            }),
             missing_end: both(pretty, IN_ARRAY, |j, any| {
                 j.close(b']', any);
                 j.key(false, "borderline");
-            }),
-            to_next_null: frag(FIELDS, &|j| {
-                j.key(false, "to_next");
-                j.out.extend_from_slice(b"null");
-            }),
+            })
+            .map(|end| [cat(&[&end]), cat(&[&end, b"[]"])]),
+            to_next_null: {
+                let null = frag(FIELDS, &|j| {
+                    j.key(false, "to_next");
+                    j.out.extend_from_slice(b"null");
+                });
+                [
+                    cat(&[&null, &notes_key]),
+                    cat(&[&null, &notes_key, b"[]", &close]),
+                ]
+            },
             to_next_open: frag(FIELDS, &|j| {
                 j.key(false, "to_next");
                 j.open(b'{');
@@ -364,9 +421,14 @@ impl JsonBook {
             }),
             to_next_no_data: frag(IN_ARRAY, &|j| j.key(false, "no_data")),
             to_next_pct: frag(IN_ARRAY, &|j| j.key(false, "shortfall_pct")),
-            to_next_close: frag(IN_ARRAY, &|j| j.close(b'}', true)),
-            notes_key: key("notes"),
-            close: frag(FIELDS, &|j| j.close(b'}', true)),
+            to_next_close: {
+                let end = frag(IN_ARRAY, &|j| j.close(b'}', true));
+                [
+                    cat(&[&end, &notes_key]),
+                    cat(&[&end, &notes_key, b"[]", &close]),
+                ]
+            },
+            close,
         }
     }
 }
@@ -451,12 +513,12 @@ pub(crate) fn push_evaluated(
         out.extend_from_slice(key);
         opt_str(out, text.as_deref());
     }
-    out.extend_from_slice(&book.zone_key);
     out.extend_from_slice(source(&book.sources, outcome, row));
     int(out, year);
     let n = rs.levels.len();
-    out.extend_from_slice(&book.level[outcome.level.map_or(n, |l| l.min(n))]);
-    out.extend_from_slice(&book.next_level[outcome.next_level.map_or(n, |l| l.min(n))]);
+    let level = outcome.level.map_or(n, |l| l.min(n));
+    let next_level = outcome.next_level.map_or(n, |l| l.min(n));
+    out.extend_from_slice(&book.level[level * (n + 1) + next_level]);
     // The counts of the next level (of the level reached, at the top).
     let focus = outcome
         .next_level
@@ -468,22 +530,21 @@ pub(crate) fn push_evaluated(
     int(out, criteria_met);
     out.extend_from_slice(&book.focus_mid[f]);
     int(out, indicators_met);
-    out.extend_from_slice(&book.focus_end[f]);
-    boolean(out, outcome.unverified);
+    out.extend_from_slice(&book.focus_end[f][usize::from(outcome.unverified)]);
 
-    out.extend_from_slice(&book.levels_key);
-    let mut any = false;
-    for (lf, l) in book.levels.iter().zip(&outcome.levels) {
-        any = true;
-        out.extend_from_slice(&lf.open);
-        boolean(out, l.reached);
-        out.extend_from_slice(&book.level_criteria_met);
+    // Each level's close carries the next level's open, or the array's close.
+    let ls = &outcome.levels;
+    match book.levels.first().zip(ls.first()) {
+        Some((lf, l)) => out.extend_from_slice(&lf.open[usize::from(l.reached)]),
+        None => out.extend_from_slice(&book.no_levels),
+    }
+    for (i, (lf, l)) in book.levels.iter().zip(ls).enumerate() {
         int(out, l.criteria_met);
         out.extend_from_slice(&lf.mid);
         int(out, l.indicators_met);
-        out.extend_from_slice(&lf.close);
+        let next_reached = ls.get(i + 1).is_some_and(|l| l.reached);
+        out.extend_from_slice(&lf.close[usize::from(next_reached)]);
     }
-    out.extend_from_slice(&book.levels_end[usize::from(any)]);
 
     let mut any = false;
     if all_levels {
@@ -495,14 +556,12 @@ pub(crate) fn push_evaluated(
     } else if let Some(li) = outcome.next_level {
         missing_of_level(out, book, rs, li, row, outcome, &mut any);
     }
-    out.extend_from_slice(&book.missing_end[usize::from(any)]);
-
-    if borderline.is_empty() {
-        out.extend_from_slice(b"[]");
-    } else {
+    out.extend_from_slice(&book.missing_end[usize::from(any)][usize::from(borderline.is_empty())]);
+    if !borderline.is_empty() {
         Json::at(out, pretty, BASE, FIELDS).items(borderline, Json::borderline);
     }
     let to_next = crate::margin::closeness(rs, outcome, &row.values).map(ToNext::new);
+    let no_note = usize::from(row.notes.is_empty());
     match to_next {
         Some(t) => {
             out.extend_from_slice(&book.to_next_open);
@@ -511,17 +570,14 @@ pub(crate) fn push_evaluated(
             int(out, t.no_data);
             out.extend_from_slice(&book.to_next_pct);
             cell::push_decimal(out, t.shortfall_pct);
-            out.extend_from_slice(&book.to_next_close);
+            out.extend_from_slice(&book.to_next_close[no_note]);
         }
-        None => out.extend_from_slice(&book.to_next_null),
+        None => out.extend_from_slice(&book.to_next_null[no_note]),
     }
-    out.extend_from_slice(&book.notes_key);
-    if row.notes.is_empty() {
-        out.extend_from_slice(b"[]");
-    } else {
+    if !row.notes.is_empty() {
         Json::at(out, pretty, BASE, FIELDS).items(&row.notes, Json::note);
+        out.extend_from_slice(&book.close);
     }
-    out.extend_from_slice(&book.close);
     if layout == Layout::Line {
         out.push(b'\n');
     }
@@ -564,11 +620,10 @@ fn missing_of_level(
         if co.status == Status::Pass {
             continue;
         }
-        out.extend_from_slice(&book.criterion_sep[usize::from(*any)]);
+        out.extend_from_slice(
+            &cf.open[usize::from(*any)][usize::from(co.status == Status::NoData)],
+        );
         *any = true;
-        out.extend_from_slice(&cf.open);
-        out.extend_from_slice(status_value(co.status));
-        out.extend_from_slice(&book.criterion_met);
         int(out, co.met);
         out.extend_from_slice(&cf.mid);
         let mut some = false;
@@ -577,17 +632,16 @@ fn missing_of_level(
             if io.status == Status::Pass {
                 continue;
             }
-            out.extend_from_slice(&book.indicator_sep[usize::from(some)]);
+            out.extend_from_slice(&f.open[usize::from(some)]);
             some = true;
-            out.extend_from_slice(&f.open);
             match row.values.get(ind.measure).copied().flatten() {
                 None => out.extend_from_slice(b"null"),
                 Some(Value::Num(d)) => cell::push_decimal(out, d),
                 Some(Value::Bool(b)) => boolean(out, b),
             }
-            out.extend_from_slice(&f.after_value);
-            out.extend_from_slice(status_value(io.status));
-            out.extend_from_slice(&book.indicator_end[usize::from(io.verified)]);
+            out.extend_from_slice(
+                &f.after_value[usize::from(io.status == Status::NoData)][usize::from(io.verified)],
+            );
         }
         out.extend_from_slice(&book.criterion_end[usize::from(some)]);
     }

@@ -1108,7 +1108,11 @@ fn make_row_hostile(row: &mut Row, strings: &[String], numbers: &[Decimal]) {
 
 /// The JSON of `rows` written from their records (`json_commune`) and from their outcomes
 /// (`json_evaluated`), laid out as `layout` (`first` is whether a commune is the first of
-/// the array); every third commune comes from another file.
+/// the array); every third commune comes from another file. With `reached`, each level's
+/// `reached` is overwritten from its bits (rotated by the commune's index), and the level
+/// and next level found from them, so that every pattern of levels reached (and none to
+/// reach next) is written whatever the values reach.
+#[allow(clippy::too_many_arguments)]
 fn json_both_ways(
     rs: &Ruleset,
     rows: &[Row],
@@ -1117,13 +1121,25 @@ fn json_both_ways(
     margin: Option<Margin>,
     layout: json_evaluated::Layout,
     books: &mut csv::Phrasebooks,
+    reached: Option<u32>,
 ) -> (String, String) {
     use json_evaluated::Layout;
     let mut ev = crate::eval::Evaluator::new(rs);
     let (mut by_record, mut evaluated) = (b"[".to_vec(), b"[".to_vec());
     for (i, row) in rows.iter().enumerate() {
         let file = if i % 3 == 2 { "khác.csv" } else { file };
-        let outcome = ev.evaluate(row.zone, row.year, &row.values);
+        let mut outcome = ev.evaluate(row.zone, row.year, &row.values);
+        if let Some(mask) = reached {
+            for (li, l) in outcome.levels.iter_mut().enumerate() {
+                l.reached = mask.rotate_right(i as u32) >> li & 1 == 1;
+            }
+            // The highest level reached and the next, as the evaluator finds them.
+            let levels = &outcome.levels;
+            outcome.level = levels.iter().rposition(|l| l.reached);
+            outcome.next_level = rs.levels.iter().enumerate().position(|(i, l)| {
+                !levels[i].reached && l.requires.is_none_or(|r| levels[r].reached)
+            });
+        }
         let mut rec = CommuneRecord::new(rs, i + 1, file, row, &outcome, all);
         rec.borderline = borderline_records(rs, &outcome, &row.values, margin);
         let layout = match layout {
@@ -1203,7 +1219,7 @@ proptest! {
         // One set of books for every layout, as a thread keeps them for a run.
         let mut books = csv::Phrasebooks::default();
         for layout in LAYOUTS {
-            let (want, got) = json_both_ways(rs, &rows, &file, all, margin, layout, &mut books);
+            let (want, got) = json_both_ways(rs, &rows, &file, all, margin, layout, &mut books, None);
             prop_assert_eq!(got, want, "{:?}", layout);
         }
     }
@@ -1234,8 +1250,29 @@ fn json_of_more_zones_and_years_than_books_are_kept_for() {
         assert!(rows.len() > 2 * csv::BOOKS, "{}", rs.id);
         let mut books = csv::Phrasebooks::default();
         for layout in LAYOUTS {
-            let (want, got) = json_both_ways(rs, &rows, "a.csv", true, None, layout, &mut books);
+            let (want, got) =
+                json_both_ways(rs, &rows, "a.csv", true, None, layout, &mut books, None);
             assert_eq!(got, want, "{} {layout:?}", rs.id);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Issue #14: a level's entry in `levels` is written joined to the next level's opening,
+    /// which depends on whether that level is reached: every pattern of levels reached (few
+    /// generated values reach a level above the first) is written as from the record.
+    #[test]
+    fn json_from_outcomes_is_the_json_of_their_records_whichever_levels_are_reached(
+        (rs, rows, all, margin) in communes(),
+        mask in any::<u32>(),
+    ) {
+        let mut books = csv::Phrasebooks::default();
+        for layout in LAYOUTS {
+            let (want, got) =
+                json_both_ways(rs, &rows, "a.csv", all, margin, layout, &mut books, Some(mask));
+            prop_assert_eq!(got, want, "{:?}", layout);
         }
     }
 }
