@@ -233,13 +233,19 @@ impl Json<'_> {
         self.close(b'}', true);
     }
 
-    fn missing_criterion(&mut self, m: &MissingCriterion) {
+    /// A missing criterion's object opened with its level, id and names: the same text
+    /// from a record (here) and in the fragments of `json_evaluated`.
+    pub(super) fn criterion_head(&mut self, level: &str, id: &str, name: &str, name_vi: &str) {
         self.open(b'{');
         self.key(true, "level");
-        push_str(self.out, &m.level);
-        self.str("criterion", &m.criterion);
-        self.str("name", &m.name);
-        self.str("name_vi", &m.name_vi);
+        push_str(self.out, level);
+        self.str("criterion", id);
+        self.str("name", name);
+        self.str("name_vi", name_vi);
+    }
+
+    fn missing_criterion(&mut self, m: &MissingCriterion) {
+        self.criterion_head(&m.level, &m.criterion, &m.name, &m.name_vi);
         self.status(m.status);
         self.int("met", m.met);
         self.int("required", m.required);

@@ -246,12 +246,7 @@ impl JsonBook {
             indicators_starts.push(indicators.len());
             for crit in &level.criteria {
                 let open = frag(IN_ARRAY, &|j| {
-                    j.open(b'{');
-                    j.key(true, "level");
-                    push_str(j.out, &level.id);
-                    j.str("criterion", &crit.id);
-                    j.str("name", &crit.name);
-                    j.str("name_vi", &crit.name_vi);
+                    j.criterion_head(&level.id, &crit.id, &crit.name, &crit.name_vi);
                     j.key(false, "status");
                 });
                 criteria.push(CriterionFragments {
