@@ -46,24 +46,37 @@ pub struct CriterionOutcome {
     pub indicators: Vec<IndicatorOutcome>,
 }
 
+/// How much of a level an [`Evaluator`] judged ([`LevelOutcome::judged`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// Nothing: a level out of reach under [`Scope::Reachable`]. Not reached, both counts
+    /// zero, no criteria.
+    Not,
+    /// Its counts only: a level out of reach under [`Scope::Counts`]. Not reached,
+    /// `criteria_met` and `indicators_met` what judging it in full gives, no criteria.
+    Counts,
+    /// Every criterion and indicator.
+    Full,
+}
+
 /// One level's outcome.
 ///
-/// A level out of reach (its required level not reached) is not judged by an [`Evaluator`]
-/// of [`Scope::Reachable`]: `judged` is false, `reached` false, both counts zero and
+/// A level out of reach (its required level not reached) is judged in full only under
+/// [`Scope::Every`] (and by [`evaluate`]); under [`Scope::Counts`] it gets its counts and
+/// under [`Scope::Reachable`] nothing ([`Judged`]). Either way `reached` is false and
 /// `criteria` empty, so that nothing of an earlier commune's verdicts is left to be read.
-/// [`evaluate`] and an evaluator of [`Scope::Every`] judge every level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelOutcome {
-    /// The level's criteria were judged (false only for a level out of reach, under
-    /// [`Scope::Reachable`]).
-    pub judged: bool,
+    /// How much of the level was judged (less than [`Judged::Full`] only for a level out of
+    /// reach).
+    pub judged: Judged,
     /// Every criterion met and the required level reached.
     pub reached: bool,
-    /// Criteria met.
+    /// Criteria met (zero when [`Judged::Not`]).
     pub criteria_met: usize,
-    /// Indicators met.
+    /// Indicators met (zero when [`Judged::Not`]).
     pub indicators_met: usize,
-    /// Per criterion, in ruleset order (empty when not `judged`).
+    /// Per criterion, in ruleset order (empty unless [`Judged::Full`]).
     pub criteria: Vec<CriterionOutcome>,
 }
 
@@ -177,6 +190,28 @@ fn judge_run(ios: &mut [IndicatorOutcome], steps: &[Step], values: &[Option<Valu
         packed += step.add[status as usize];
     }
     packed
+}
+
+/// The criteria met and the indicators met of a level whose criteria are `shape`
+/// ([`Evaluator::shape`]) and whose indicators are `steps`: what judging it in full counts,
+/// with no outcome stored and nothing else counted ([`Scope::Counts`], issue #14).
+fn count_met(
+    shape: &[(usize, usize)],
+    mut steps: &[Step],
+    values: &[Option<Value>],
+) -> (usize, usize) {
+    let (mut criteria_met, mut indicators_met) = (0, 0);
+    for &(n, need) in shape {
+        let (mine, rest) = steps.split_at(n.min(steps.len()));
+        steps = rest;
+        let met = mine
+            .iter()
+            .map(|s| usize::from(s.judge.judge(values.get(s.judge.measure)) == Status::Pass))
+            .sum::<usize>();
+        criteria_met += usize::from(met >= need);
+        indicators_met += met;
+    }
+    (criteria_met, indicators_met)
 }
 
 /// Indicators judged between two reads of a [`Tally`]: a lane never overflows.
@@ -318,11 +353,17 @@ pub enum Scope {
     /// reached. A level out of reach can be neither reached nor the next level, and
     /// [`rests_on_unverified`] reads only the levels reached and the next level: `level`,
     /// `next_level`, `unverified`, `zone`, `overridden_by` and every judged level are what
-    /// [`Scope::Every`] gives. A level out of reach is left unjudged ([`LevelOutcome`]). For
+    /// [`Scope::Every`] gives. A level out of reach is left unjudged ([`Judged::Not`]). For
     /// output that reads no more than the level reached and the next level (`ntm evaluate
     /// --format csv` without `--all-levels` or `--margin`, issue #14: most communes reach no
     /// level, and the levels above the first are then two fifths of the indicators).
     Reachable,
+    /// As [`Scope::Reachable`], but a level out of reach is judged for its counts
+    /// (`criteria_met`, `indicators_met`; [`Judged::Counts`]): its indicators are judged and
+    /// counted, and no outcome of theirs is stored. For output that reads every level's
+    /// counts and no more of a level out of reach (`ntm evaluate --format json` and
+    /// `ndjson` without `--all-levels` or `--margin`, issue #14).
+    Counts,
 }
 
 /// Evaluates many communes against one ruleset (issue #7): thresholds are resolved once per
@@ -343,8 +384,9 @@ pub struct Evaluator<'r> {
     shape: Vec<Vec<(usize, usize)>>,
     /// Per level, its indicators: the steps a level out of reach passes over.
     level_steps: Vec<usize>,
-    /// Per level, the criteria taken out of an outcome's level left unjudged, with their
-    /// buffers, given back when a level is judged again (no allocation either way).
+    /// Per level, the criteria taken out of an outcome's level out of reach (not judged in
+    /// full), with their buffers, given back when a level is judged in full again (no
+    /// allocation either way).
     parked: Vec<Vec<CriterionOutcome>>,
 }
 
@@ -408,8 +450,8 @@ impl<'r> Evaluator<'r> {
         out
     }
 
-    /// [`evaluate`] into `out`, overwriting whatever it held and reusing its vectors (under
-    /// [`Scope::Reachable`], levels out of reach are left unjudged).
+    /// [`evaluate`] into `out`, overwriting whatever it held and reusing its vectors (levels
+    /// out of reach judged as the evaluator's [`Scope`] says).
     pub fn evaluate_into(
         &mut self,
         zone: usize,
@@ -426,7 +468,7 @@ impl<'r> Evaluator<'r> {
         let p = self.plan(zone, year);
         let plan = &self.plans[p];
         let shape = &self.shape;
-        let reachable_only = self.scope == Scope::Reachable;
+        let scope = self.scope;
         let verdicts = &mut self.verdicts;
         verdicts.clear();
 
@@ -436,7 +478,7 @@ impl<'r> Evaluator<'r> {
         for (li, level) in rs.levels.iter().enumerate() {
             if levels.len() == li {
                 levels.push(LevelOutcome {
-                    judged: false,
+                    judged: Judged::Not,
                     reached: false,
                     criteria_met: 0,
                     indicators_met: 0,
@@ -447,24 +489,31 @@ impl<'r> Evaluator<'r> {
             let lo = &mut rest[0];
             let required_reached = level.requires.is_none_or(|r| before[r].reached);
             let parked = &mut self.parked[li];
-            if reachable_only && !required_reached {
-                // Out of reach: neither reached nor the next level, and no verdict read.
+            if scope != Scope::Every && !required_reached {
+                // Out of reach: neither reached nor the next level, and no verdict read; its
+                // counts are, where the output writes every level's (`Scope::Counts`).
                 let n = self.level_steps.get(li).copied().unwrap_or(0);
-                steps = steps.get(n..).unwrap_or_default();
+                let (mine, rest) = steps.split_at(n.min(steps.len()));
+                steps = rest;
                 if parked.is_empty() {
                     std::mem::swap(&mut lo.criteria, parked);
                 }
                 lo.criteria.clear();
-                lo.judged = false;
                 lo.reached = false;
-                lo.criteria_met = 0;
-                lo.indicators_met = 0;
+                (lo.judged, lo.criteria_met, lo.indicators_met) = match scope {
+                    Scope::Counts => {
+                        let shape = shape.get(li).map_or(&[][..], Vec::as_slice);
+                        let (c, i) = count_met(shape, mine, values);
+                        (Judged::Counts, c, i)
+                    }
+                    Scope::Reachable | Scope::Every => (Judged::Not, 0, 0),
+                };
                 verdicts.push(Unverified::default());
                 continue;
             }
             if lo.criteria.is_empty() {
                 // Its criteria (whatever they held: every field is written below), if they
-                // were parked when it was left unjudged.
+                // were parked when it was out of reach.
                 std::mem::swap(&mut lo.criteria, parked);
             }
             let shape = shape.get(li).map_or(&[][..], Vec::as_slice);
@@ -524,7 +573,7 @@ impl<'r> Evaluator<'r> {
                 indicators_met += met;
             }
             let all_met = criteria_met == lo.criteria.len();
-            lo.judged = true;
+            lo.judged = Judged::Full;
             lo.reached = all_met && required_reached;
             lo.criteria_met = criteria_met;
             lo.indicators_met = indicators_met;

@@ -530,16 +530,16 @@ struct BatchCtx<'a> {
 }
 
 impl BatchCtx<'_> {
-    /// The levels the output reads: those within reach when it reads neither every level
-    /// not reached (`--all-levels`) nor levels out of reach (its shape). `--fail-below`
-    /// reads whether a level is reached, which a level out of reach is not; `RunTally`,
+    /// What the output reads of the levels out of reach: every level not reached in full
+    /// with `--all-levels`, else what its shape says (`Shape::scope`). `--fail-below` reads
+    /// whether a level is reached, which a level out of reach is not; `RunTally`,
     /// `--closest` and the exit code read the outcome's level, next level and `unverified`,
-    /// which are the same under either scope.
+    /// which are the same under every scope.
     fn scope(&self) -> Scope {
-        if self.all_levels || self.shape.reads_levels_out_of_reach() {
+        if self.all_levels {
             Scope::Every
         } else {
-            Scope::Reachable
+            self.shape.scope()
         }
     }
 }
@@ -777,7 +777,9 @@ mod tests {
     }
 
     /// Only `--format csv` without `--all-levels`, `--margin` or `--closest` leaves levels out
-    /// of reach unjudged, and every output is the same as with every level judged.
+    /// of reach unjudged; `json`, `ndjson`, `table` and `csv --closest` without `--all-levels`
+    /// or `--margin` judge them for their counts only; and every output is the same as with
+    /// every level judged.
     #[test]
     fn levels_out_of_reach_are_judged_wherever_an_output_reads_them() {
         let mut rng = Rng(0x5eed_1e7e15);
@@ -810,14 +812,14 @@ mod tests {
                             }
                             let flags = (all_levels, margin, closest);
                             let (scope, got, got_below) = output(&rs, &rows, format, flags, None);
-                            let reads_one = format == Format::Csv
-                                && !all_levels
-                                && margin.is_none()
-                                && closest.is_none();
-                            let want_scope = if reads_one {
-                                Scope::Reachable
-                            } else {
-                                Scope::Every
+                            // What each output reads of a level out of reach.
+                            let want_scope = match format {
+                                _ if all_levels || margin.is_some() => Scope::Every,
+                                Format::Csv if closest.is_none() => Scope::Reachable,
+                                Format::Csv | Format::Json | Format::Ndjson | Format::Table => {
+                                    Scope::Counts
+                                }
+                                Format::Long | Format::Xlsx => Scope::Every,
                             };
                             assert_eq!(scope, want_scope, "{id} {format:?} {flags:?}");
                             // A workbook's bytes hold the time it was written.
@@ -841,7 +843,8 @@ mod tests {
     }
 
     /// The check above is not blind: an output that reads every level differs when levels
-    /// out of reach are left unjudged.
+    /// out of reach are left unjudged, and one that reads more than their counts differs
+    /// when they are only counted.
     #[test]
     fn outputs_that_read_every_level_differ_without_them() {
         let (id, path, text) = crate::ruleset::builtin::BUILTIN[1];
@@ -849,12 +852,17 @@ mod tests {
         let (rs, diags) = crate::ruleset::load_str(text, path);
         let rs = rs.unwrap_or_else(|| panic!("{id} must load: {diags:?}"));
         let rows = rows(&rs, 60, &mut Rng(0x5eed_1e7e15));
-        let csv_all = (Format::Csv, (true, None, None));
-        let json = (Format::Json, (false, None, None));
-        for (format, flags) in [csv_all, json] {
+        let plain = (false, None, None);
+        let all = (true, None, None);
+        let csv_all = (Format::Csv, all, Scope::Reachable);
+        let json = (Format::Json, plain, Scope::Reachable);
+        let ndjson = (Format::Ndjson, plain, Scope::Reachable);
+        let json_all = (Format::Json, all, Scope::Counts);
+        let csv_all_counted = (Format::Csv, all, Scope::Counts);
+        for (format, flags, scope) in [csv_all, json, ndjson, json_all, csv_all_counted] {
             let (_, every, _) = output(&rs, &rows, format, flags, Some(Scope::Every));
-            let (_, reachable, _) = output(&rs, &rows, format, flags, Some(Scope::Reachable));
-            assert_ne!(every, reachable, "{format:?} {flags:?}");
+            let (_, less, _) = output(&rs, &rows, format, flags, Some(scope));
+            assert_ne!(every, less, "{format:?} {flags:?} {scope:?}");
         }
     }
 }

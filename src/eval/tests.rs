@@ -1208,13 +1208,19 @@ fn a_criterion_longer_than_a_lane_is_counted_whole() {
     assert_eq!(co("40", "70"), (Status::Fail, n - on_x, n, n - on_x, false));
 }
 
-// --- levels out of reach (Scope::Reachable) ----------------------------------------------
+// --- levels out of reach (Scope::Reachable, Scope::Counts) -----------------------------
 
-/// What an evaluator of `Scope::Reachable` gives, against what judging every level gives:
-/// the same zone, level, next level and unverified verdict; every level within reach judged
-/// and as judged in full; every level out of reach unjudged, not reached, with nothing of an
-/// earlier commune left in it.
-fn check_reachable(rs: &Ruleset, got: &Outcome, full: &Outcome) -> Result<(), TestCaseError> {
+/// What an evaluator of `scope` gives, against what judging every level gives: the same
+/// zone, level, next level and unverified verdict; every level within reach judged in full
+/// and as judged in full; every level out of reach not reached, with no criteria (nothing of
+/// an earlier commune left in it), and its counts as judged in full under `Scope::Counts`,
+/// zero under `Scope::Reachable`.
+fn check_scope(
+    rs: &Ruleset,
+    scope: Scope,
+    got: &Outcome,
+    full: &Outcome,
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(got.zone, full.zone);
     prop_assert_eq!(got.overridden_by, full.overridden_by);
     prop_assert_eq!(got.level, full.level);
@@ -1222,66 +1228,92 @@ fn check_reachable(rs: &Ruleset, got: &Outcome, full: &Outcome) -> Result<(), Te
     prop_assert_eq!(got.unverified, full.unverified);
     prop_assert_eq!(got.levels.len(), full.levels.len());
     prop_assert!(
-        full.levels.iter().all(|l| l.judged),
+        full.levels.iter().all(|l| l.judged == Judged::Full),
         "evaluate judges every level"
     );
     for (li, (g, f)) in got.levels.iter().zip(&full.levels).enumerate() {
         let in_reach = rs.levels[li]
             .requires
             .is_none_or(|r| full.levels[r].reached);
-        if in_reach {
+        if in_reach || scope == Scope::Every {
             prop_assert_eq!(g, f, "level {} is within reach", li);
-        } else {
-            prop_assert!(!f.reached, "level {} out of reach is not reached", li);
-            let unjudged = LevelOutcome {
-                judged: false,
+            continue;
+        }
+        prop_assert!(!f.reached, "level {} out of reach is not reached", li);
+        let want = match scope {
+            Scope::Counts => LevelOutcome {
+                judged: Judged::Counts,
+                reached: false,
+                criteria_met: f.criteria_met,
+                indicators_met: f.indicators_met,
+                criteria: Vec::new(),
+            },
+            Scope::Reachable | Scope::Every => LevelOutcome {
+                judged: Judged::Not,
                 reached: false,
                 criteria_met: 0,
                 indicators_met: 0,
                 criteria: Vec::new(),
-            };
-            prop_assert_eq!(g, &unjudged, "level {} is out of reach", li);
-        }
+            },
+        };
+        prop_assert_eq!(g, &want, "level {} is out of reach", li);
     }
     Ok(())
 }
 
+/// The scopes an evaluator may have.
+const SCOPES: [Scope; 3] = [Scope::Every, Scope::Counts, Scope::Reachable];
+
 proptest! {
+    /// Each scope, its outcome reused from commune to commune after a start of another
+    /// scope's outcome (every level judged, counted only, or left unjudged).
     #[test]
     fn judging_the_levels_within_reach_gives_what_judging_every_level_gives(
         communes in prop::collection::vec(
             commune().prop_flat_map(|(z, _, v)| (Just(z), 1990i32..2040, Just(v))),
             1..80,
         ),
-        fresh_start in any::<bool>(),
+        scope in prop::sample::select(SCOPES.to_vec()),
+        start in prop::sample::select(SCOPES.to_vec()),
     ) {
         let rs = &*PROP_RULESET;
-        let mut ev = Evaluator::new(rs).with_scope(Scope::Reachable);
+        let mut ev = Evaluator::new(rs).with_scope(scope);
         let mut full = Evaluator::new(rs);
-        // Reused from commune to commune, after a start of every level judged or of the
-        // evaluator's own.
-        let mut out = if fresh_start {
-            ev.evaluate(0, 2025, &communes[0].2)
-        } else {
-            evaluate(rs, 2, 2030, &communes[0].2)
-        };
+        let mut out = Evaluator::new(rs)
+            .with_scope(start)
+            .evaluate(2, 2030, &communes[0].2);
         for (z, year, values) in &communes {
             ev.evaluate_into(*z, *year, values, &mut out);
             let want = full.evaluate(*z, *year, values);
-            check_reachable(rs, &out, &want)?;
-            check_reachable(rs, &ev.evaluate(*z, *year, values), &want)?;
+            check_scope(rs, scope, &out, &want)?;
+            check_scope(rs, scope, &ev.evaluate(*z, *year, values), &want)?;
         }
     }
 }
 
+/// A commune of `PROP_RULESET`: `x`, `y`, `z`, `c`, `w`, `hard` (`yes`, `no`, a number, or
+/// empty for no data).
+fn prop_values(cells: [&str; 6]) -> Vec<Option<Value>> {
+    cells
+        .iter()
+        .map(|&c| match c {
+            "" => None,
+            "yes" => Some(Value::Bool(true)),
+            "no" => Some(Value::Bool(false)),
+            n => Some(Value::Num(dec(n))),
+        })
+        .collect()
+}
+
+/// A commune of `PROP_RULESET` at model.
+const TOP: [&str; 6] = ["70", "100", "yes", "0", "1", "no"];
+
 #[test]
 fn levels_out_of_reach_are_left_unjudged_and_judged_again_once_within_reach() {
     let rs = &*PROP_RULESET;
-    let n = |s: &str| Some(Value::Num(dec(s)));
-    let b = |v: bool| Some(Value::Bool(v));
-    let top = [n("70"), n("100"), b(true), n("0"), n("1"), b(false)];
-    let low = [n("45"), n("60"), b(true), n("0"), n("6"), None];
-    let none = [n("10"), n("60"), b(false), n("0"), n("6"), None];
+    let top = prop_values(TOP);
+    let low = prop_values(["45", "60", "yes", "0", "6", ""]);
+    let none = prop_values(["10", "60", "no", "0", "6", ""]);
     let mut ev = Evaluator::new(rs).with_scope(Scope::Reachable);
     let mut out = ev.evaluate(0, 2025, &top);
     assert_eq!(out, evaluate(rs, 0, 2025, &top), "every level within reach");
@@ -1289,8 +1321,8 @@ fn levels_out_of_reach_are_left_unjudged_and_judged_again_once_within_reach() {
     ev.evaluate_into(0, 2025, &none, &mut out);
     assert_eq!(out.level, None);
     assert_eq!(out.next_level, Some(0));
-    let judged: Vec<bool> = out.levels.iter().map(|l| l.judged).collect();
-    assert_eq!(judged, [true, false, false]);
+    let judged: Vec<Judged> = out.levels.iter().map(|l| l.judged).collect();
+    assert_eq!(judged, [Judged::Full, Judged::Not, Judged::Not]);
     assert!(out.levels[1].criteria.is_empty() && out.levels[2].criteria.is_empty());
     assert_eq!(out.levels[0], evaluate(rs, 0, 2025, &none).levels[0]);
     // Within reach again: judged again, as in full.
@@ -1298,8 +1330,9 @@ fn levels_out_of_reach_are_left_unjudged_and_judged_again_once_within_reach() {
     let full = evaluate(rs, 0, 2025, &low);
     assert_eq!(reached(&full), [true, false, false]);
     assert_eq!(out.levels[..2], full.levels[..2]);
-    assert!(
-        !out.levels[2].judged,
+    assert_eq!(
+        out.levels[2].judged,
+        Judged::Not,
         "model is out of reach of a commune at standard"
     );
     ev.evaluate_into(0, 2025, &top, &mut out);
@@ -1312,6 +1345,51 @@ fn levels_out_of_reach_are_left_unjudged_and_judged_again_once_within_reach() {
             .evaluate(0, 2025, &none)
             .levels
             .iter()
-            .all(|l| l.judged)
+            .all(|l| l.judged == Judged::Full)
     );
+}
+
+#[test]
+fn levels_out_of_reach_are_counted_only_and_judged_in_full_again_once_within_reach() {
+    let rs = &*PROP_RULESET;
+    let top = prop_values(TOP);
+    // Standard failed on `z` alone; advanced (out of reach) meets both its criteria, model
+    // (out of reach) its second.
+    let counted = prop_values(["45", "100", "no", "0", "1", ""]);
+    let mut ev = Evaluator::new(rs).with_scope(Scope::Counts);
+    let mut out = ev.evaluate(0, 2025, &top);
+    assert_eq!(out, evaluate(rs, 0, 2025, &top), "every level within reach");
+    ev.evaluate_into(0, 2025, &counted, &mut out);
+    let full = evaluate(rs, 0, 2025, &counted);
+    assert_eq!(reached(&full), [false, false, false]);
+    let seen: Vec<(Judged, bool, usize, usize, usize)> = out
+        .levels
+        .iter()
+        .map(|l| {
+            let (j, r, c, i) = (l.judged, l.reached, l.criteria_met, l.indicators_met);
+            (j, r, c, i, l.criteria.len())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Judged::Full, false, 2, 2, 3),
+            (Judged::Counts, false, 2, 2, 0),
+            (Judged::Counts, false, 1, 2, 0),
+        ]
+    );
+    for (got, want) in out.levels.iter().zip(&full.levels) {
+        assert_eq!(
+            (got.criteria_met, got.indicators_met),
+            (want.criteria_met, want.indicators_met)
+        );
+    }
+    assert_eq!(out.levels[0], full.levels[0]);
+    assert_eq!(
+        (out.level, out.next_level, out.unverified),
+        (full.level, full.next_level, full.unverified)
+    );
+    // Within reach again: judged in full again.
+    ev.evaluate_into(0, 2025, &top, &mut out);
+    assert_eq!(out, evaluate(rs, 0, 2025, &top));
 }

@@ -28,7 +28,7 @@ use super::words::Words;
 use super::xlsx::{MAX_DATA_ROWS, ResultRow, evaluate_workbook};
 use crate::cli::Format;
 use crate::data::coerce::Value;
-use crate::eval::Outcome;
+use crate::eval::{Outcome, Scope};
 use crate::lang::Lang;
 use crate::margin::{Closeness, Margin, rank};
 use crate::record::{CommuneRecord, Meta, RulesetSummary};
@@ -574,15 +574,27 @@ fn copy_spool(
 }
 
 impl<'a> Shape<'a> {
-    /// Whether this output may read the outcome of levels out of reach (whose required level
-    /// is not reached): every format but `csv` does (`json` and `ndjson` give every level's
-    /// counts, `long`, `table` and `xlsx` what a record holds of every level), and so does
-    /// `csv` under `--margin` (borderline indicators of every level) or `--closest` (written
-    /// from records, which hold every level's counts). `csv` otherwise is written from the
-    /// outcome ([`Writer::write_evaluated`]) and reads the level reached and the next level
-    /// only (and every level not reached with `--all-levels`, which the caller adds).
-    pub(crate) fn reads_levels_out_of_reach(&self) -> bool {
-        self.kind != Kind::Csv || self.margin.is_some() || self.closest
+    /// What to evaluate with for what this output reads of a level out of reach (whose
+    /// required level is not reached); `--all-levels`, which reads every level not reached
+    /// in full, is the caller's to add. Issue #14: judging those levels was the main share
+    /// of the evaluation that `csv` skips and `json` and `ndjson` did not.
+    /// - Nothing ([`Scope::Reachable`]): `csv` written from the outcome
+    ///   ([`Writer::write_evaluated`]) reads the level reached and the next level only.
+    /// - Its counts and `reached` ([`Scope::Counts`]): `json` and `ndjson` write every
+    ///   level's counts; `table` and `csv --closest` are written from records, which hold
+    ///   every level's counts (and read of the levels only the next one's criteria).
+    /// - More ([`Scope::Every`]): `long` (every indicator's outcome), `xlsx` (its summary
+    ///   counts the levels not reached with a criterion of no data), and every format under
+    ///   `--margin` (the borderline indicators of every level).
+    pub(crate) fn scope(&self) -> Scope {
+        if self.margin.is_some() {
+            return Scope::Every;
+        }
+        match self.kind {
+            Kind::Csv if !self.closest => Scope::Reachable,
+            Kind::Csv | Kind::Json | Kind::Ndjson | Kind::Table => Scope::Counts,
+            Kind::Long | Kind::Xlsx => Scope::Every,
+        }
     }
 
     /// Render one batch of `rows` communes: `f` writes each through the [`Writer`].
