@@ -44,6 +44,20 @@ pub(crate) struct JsonBooks {
     file_pretty: bool,
     /// `,"file":"…","line":`.
     file_fragment: Vec<u8>,
+    /// The district and province last written.
+    place: Place,
+}
+
+/// A commune's district and province, and their bytes with their keys: written again as they
+/// are for the next commune of the same district (issue #14: rows come district by district,
+/// and escaping both again for each was a tenth of writing a commune's strings).
+#[derive(Debug, Default)]
+struct Place {
+    district: Option<String>,
+    province: Option<String>,
+    pretty: bool,
+    /// `,"district":…,"province":…`.
+    bytes: Vec<u8>,
 }
 
 /// One level's fragments in the `levels` array.
@@ -481,6 +495,7 @@ pub(crate) fn push_evaluated(
         file: last_file,
         file_pretty,
         file_fragment,
+        place,
     } = books;
     if last_file != file || *file_pretty != pretty || file_fragment.is_empty() {
         last_file.clear();
@@ -511,14 +526,26 @@ pub(crate) fn push_evaluated(
     int(out, position);
     out.extend_from_slice(file_fragment);
     int(out, row.line);
-    for (key, text) in
-        book.identity
-            .iter()
-            .zip([&row.code, &row.name, &row.district, &row.province])
-    {
+    let [code_key, name_key, district_key, province_key] = &book.identity;
+    for (key, text) in [(code_key, &row.code), (name_key, &row.name)] {
         out.extend_from_slice(key);
         opt_str(out, text.as_deref());
     }
+    if place.bytes.is_empty()
+        || place.pretty != pretty
+        || place.district != row.district
+        || place.province != row.province
+    {
+        place.bytes.clear();
+        for (key, text) in [(district_key, &row.district), (province_key, &row.province)] {
+            place.bytes.extend_from_slice(key);
+            opt_str(&mut place.bytes, text.as_deref());
+        }
+        place.district.clone_from(&row.district);
+        place.province.clone_from(&row.province);
+        place.pretty = pretty;
+    }
+    out.extend_from_slice(&place.bytes);
     out.extend_from_slice(source(&book.sources, outcome, row));
     int(out, year);
     let n = rs.levels.len();
