@@ -15,10 +15,10 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::data::coerce::Value;
-use crate::eval::{Outcome, Status};
+use crate::eval::{CriterionOutcome, IndicatorOutcome, Outcome, Status};
 use crate::exact::POW10;
 use crate::ruleset::Ruleset;
-use crate::ruleset::model::{IndicatorRef, Op, Test};
+use crate::ruleset::model::{Criterion, Indicator, IndicatorRef, Op, Test};
 
 /// Signed distance from `value` to `threshold` under `op`: positive to spare, negative short.
 pub fn gap(op: Op, value: Decimal, threshold: Decimal) -> Decimal {
@@ -208,54 +208,180 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
             continue;
         }
         let need = crit.required().saturating_sub(co.met);
-        // In one pass: the shortfall of each failing indicator, and how many have no data.
-        // Failing indicators come first, cheapest first; a no-data indicator only counts
-        // (it adds zero, which leaves a sum as it is): the same key as sorting every
-        // indicator not met (`closeness_reference` in the tests), without sorting or
-        // adding the no-data ones (issue #14). On the stack for up to 16 failing
-        // indicators (all of NTM's criteria have fewer), so a commune allocates nothing.
-        let mut small = [Decimal::ZERO; 16];
-        let mut large = Vec::new();
-        let (mut fails, mut no_data) = (0, 0);
-        for (ind, io) in crit.indicators.iter().zip(&co.indicators) {
-            match io.status {
-                Status::Pass => {}
-                Status::NoData => no_data += 1,
-                Status::Fail => {
-                    let value = values.get(ind.measure).copied().flatten();
-                    let threshold = io.threshold.map(|t| t.value);
-                    let cost = shortfall_exact(&ind.test, threshold, value)
-                        .unwrap_or_else(|| shortfall(&ind.test, threshold, value));
-                    match small.get_mut(fails) {
-                        Some(slot) if large.is_empty() => *slot = cost,
-                        _ => {
-                            if large.is_empty() {
-                                large.extend_from_slice(&small);
-                            }
-                            large.push(cost);
-                        }
-                    }
-                    fails += 1;
-                }
-            }
+        // Every indicator not met is needed (a criterion of all its indicators, or one whose
+        // `at_least` leaves no choice): nothing to choose, so nothing to sort (issue #14).
+        let all = need >= crit.indicators.len().saturating_sub(co.met);
+        if !(all && add_all(&mut key, crit, co, values)) {
+            add_cheapest(&mut key, crit, co, need, values);
         }
-        let costs: &mut [Decimal] = if large.is_empty() {
-            &mut small[..fails]
-        } else {
-            &mut large
-        };
-        // Stable: equal shortfalls keep ruleset order, so they are added in the same order
-        // as before.
-        costs.sort();
-        let from_fails = need.min(fails);
-        for &cost in costs.iter().take(from_fails) {
-            key.shortfall += cost;
-        }
-        let from_no_data = (need - from_fails).min(no_data);
-        key.short += from_fails + from_no_data;
-        key.no_data += from_no_data;
     }
     Some(key)
+}
+
+/// Powers of ten up to `Decimal`'s largest scale.
+const POW10_WIDE: [u128; 29] = {
+    let mut t = [1u128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// `Decimal`'s own addition, where [`add_exact`] does not apply: apart, so that the rare case
+/// does not weigh on `closeness`'s loop.
+#[cold]
+#[inline(never)]
+fn add_general(a: Decimal, b: Decimal) -> Decimal {
+    a + b
+}
+
+/// `a + b` as `Decimal`'s addition gives it, for the shortfalls [`closeness`] adds, none
+/// below zero (issue #14: `Decimal`'s `+=` was a tenth of `closeness`, which was a tenth of
+/// rendering a commune's JSON). Where one is zero, the other as it is (its scale, and the sign
+/// of a negative zero: what `Decimal` returns). Otherwise both mantissas at the larger scale,
+/// added: where that sum fits in 96 bits `Decimal` adds exactly, at that scale. `None`
+/// elsewhere (a negative operand, a mantissa too wide to scale up, a sum `Decimal` would
+/// round), for `Decimal`'s own addition.
+fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.is_zero() {
+        return Some(b);
+    }
+    if b.is_zero() {
+        return Some(a);
+    }
+    if a.is_sign_negative() || b.is_sign_negative() {
+        return None;
+    }
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    // The one at the smaller scale is scaled up, where the product is sure to fit in 128
+    // bits: below 2^64 times at most 10^19, or below 2^32 (a whole indicator's 1) times at
+    // most 10^28.
+    let up = |m: u128, by: u32| {
+        let pow = *POW10_WIDE.get(by as usize)?;
+        ((m >> 64 == 0 && by <= 19) || m >> 32 == 0).then(|| m * pow)
+    };
+    let (sum, scale) = match sa.cmp(&sb) {
+        std::cmp::Ordering::Equal => (ma + mb, sa),
+        std::cmp::Ordering::Less => (up(ma, sb - sa)?.checked_add(mb)?, sb),
+        std::cmp::Ordering::Greater => (ma.checked_add(up(mb, sa - sb)?)?, sa),
+    };
+    from_mantissa(sum, scale)
+}
+
+/// The decimal of non-negative mantissa `m` and `scale` (at most 28); `None` past 96 bits.
+fn from_mantissa(m: u128, scale: u32) -> Option<Decimal> {
+    (m >> 96 == 0)
+        .then(|| Decimal::from_parts(m as u32, (m >> 32) as u32, (m >> 64) as u32, false, scale))
+}
+
+/// Add to `key` every indicator of a criterion not met, each failing one's shortfall in
+/// ruleset order rather than cheapest first: the same key where every sum is exact (an exact
+/// sum of shortfalls, none below zero, is the same in any order, at the largest scale of
+/// those not zero; a zero leaves a sum as it is, and a sum of zeros is the last one added,
+/// the last in ruleset order either way, as sorting keeps equal ones in that order). Returns
+/// `false`, `key` as it was, where a sum is not known exact ([`add_exact`]).
+fn add_all(
+    key: &mut Closeness,
+    crit: &Criterion,
+    co: &CriterionOutcome,
+    values: &[Option<Value>],
+) -> bool {
+    let mut sum = key.shortfall;
+    let added = not_met(crit, co, values, |cost| {
+        add_exact(sum, cost).map(|s| sum = s).is_some()
+    });
+    let Some((fails, no_data)) = added else {
+        return false;
+    };
+    key.shortfall = sum;
+    key.short += fails + no_data;
+    key.no_data += no_data;
+    true
+}
+
+/// Add to `key` the `need` cheapest indicators of a criterion not met.
+fn add_cheapest(
+    key: &mut Closeness,
+    crit: &Criterion,
+    co: &CriterionOutcome,
+    need: usize,
+    values: &[Option<Value>],
+) {
+    // In one pass: the shortfall of each failing indicator, and how many have no data.
+    // Failing indicators come first, cheapest first; a no-data indicator only counts
+    // (it adds zero, which leaves a sum as it is): the same key as sorting every
+    // indicator not met (`closeness_reference` in the tests), without sorting or
+    // adding the no-data ones (issue #14). On the stack for up to 16 failing
+    // indicators (all of NTM's criteria have fewer), so a commune allocates nothing.
+    let mut small = [Decimal::ZERO; 16];
+    let mut large = Vec::new();
+    let mut kept = 0;
+    let counts = not_met(crit, co, values, |cost| {
+        match small.get_mut(kept) {
+            Some(slot) if large.is_empty() => *slot = cost,
+            _ => {
+                if large.is_empty() {
+                    large.extend_from_slice(&small);
+                }
+                large.push(cost);
+            }
+        }
+        kept += 1;
+        true
+    });
+    let (fails, no_data) = counts.unwrap_or_default();
+    let costs: &mut [Decimal] = if large.is_empty() {
+        &mut small[..fails]
+    } else {
+        &mut large
+    };
+    // Stable: equal shortfalls keep ruleset order, so they are added in the same order
+    // as before.
+    costs.sort();
+    let from_fails = need.min(fails);
+    for &cost in costs.iter().take(from_fails) {
+        key.shortfall =
+            add_exact(key.shortfall, cost).unwrap_or_else(|| add_general(key.shortfall, cost));
+    }
+    let from_no_data = (need - from_fails).min(no_data);
+    key.short += from_fails + from_no_data;
+    key.no_data += from_no_data;
+}
+
+/// The indicators of a criterion not met: `each` takes each failing one's shortfall, in
+/// ruleset order, and says whether to go on. Returns how many fail and how many have no
+/// data, or `None` where `each` stopped.
+fn not_met(
+    crit: &Criterion,
+    co: &CriterionOutcome,
+    values: &[Option<Value>],
+    mut each: impl FnMut(Decimal) -> bool,
+) -> Option<(usize, usize)> {
+    let (mut fails, mut no_data) = (0, 0);
+    for (ind, io) in crit.indicators.iter().zip(&co.indicators) {
+        match io.status {
+            Status::Pass => {}
+            Status::NoData => no_data += 1,
+            Status::Fail => {
+                if !each(cost(ind, io, values)) {
+                    return None;
+                }
+                fails += 1;
+            }
+        }
+    }
+    Some((fails, no_data))
+}
+
+/// What failing indicator `ind` adds to [`Closeness::shortfall`].
+fn cost(ind: &Indicator, io: &IndicatorOutcome, values: &[Option<Value>]) -> Decimal {
+    let value = values.get(ind.measure).copied().flatten();
+    let threshold = io.threshold.map(|t| t.value);
+    shortfall_exact(&ind.test, threshold, value)
+        .unwrap_or_else(|| shortfall(&ind.test, threshold, value))
 }
 
 /// What a failing indicator adds to [`Closeness::shortfall`]: its relative shortfall, 1 for
@@ -311,13 +437,7 @@ fn shortfall_exact(
     let n = u64::try_from(g.unsigned_abs()).ok()?;
     let d = u32::try_from(t.mantissa().unsigned_abs()).ok()?;
     let (q, scale) = div_below_one(n, sg, d, st)?;
-    Some(Decimal::from_parts(
-        q as u32,
-        (q >> 32) as u32,
-        (q >> 64) as u32,
-        false,
-        scale,
-    ))
+    from_mantissa(q, scale)
 }
 
 /// `n` (at scale `sn`) divided by `d` (at scale `sd`), both positive, as `Decimal`'s

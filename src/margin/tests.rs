@@ -199,12 +199,16 @@ fn rank_puts_the_closest_first_and_the_top_level_last() {
 }
 
 /// `closeness` as it was before issue #14's shortcut: every indicator not met gets a cost
-/// (no data: `(true, 0)`), all are sorted, the cheapest `need` are added up. The property
-/// below holds the shortcut to it.
+/// (no data: `(true, 0)`), all are sorted, the cheapest `need` are added up with `Decimal`'s
+/// `+=`. The property below holds the shortcut to it. With `sum_no_data` false the zeros of
+/// no-data indicators are counted but not added, as `closeness` has done since: adding a
+/// zero leaves a sum as it is, but for a sum of zeros, whose sign and scale it takes; that
+/// way, its sums are the very bits (digits, scale, sign) `closeness` must give.
 fn closeness_reference(
     rs: &Ruleset,
     outcome: &Outcome,
     values: &[Option<Value>],
+    sum_no_data: bool,
 ) -> Option<Closeness> {
     let li = outcome.next_level?;
     let level = &rs.levels[li];
@@ -239,7 +243,9 @@ fn closeness_reference(
         for &(no_data, cost) in costs.iter().take(need) {
             key.short += 1;
             key.no_data += usize::from(no_data);
-            key.shortfall += cost;
+            if sum_no_data || !no_data {
+                key.shortfall += cost;
+            }
         }
     }
     Some(key)
@@ -350,8 +356,11 @@ proptest! {
         values.push(count.map(|c| Value::Num(Decimal::from(c))));
         let outcome = evaluate(rs, 0, 2025, &values);
         let got = closeness(rs, &outcome, &values);
-        let want = closeness_reference(rs, &outcome, &values);
+        let want = closeness_reference(rs, &outcome, &values, true);
         prop_assert_eq!(got, want);
+        // The very decimal (digits, scale, sign) that `Decimal`'s own sums give.
+        let bits = |k: Option<Closeness>| k.map(|k| (k.short, k.no_data, k.shortfall.serialize()));
+        prop_assert_eq!(bits(got), bits(closeness_reference(rs, &outcome, &values, false)));
         // And the column written from it, byte for byte.
         let text = |k: Option<Closeness>| k.map(|k| crate::record::pct(k.shortfall).to_string());
         let general = |k: Option<Closeness>| {
@@ -505,4 +514,78 @@ fn tests_without_a_relative_shortfall_count_one_whole_indicator() {
             }
         }
     }
+}
+
+/// Shortfalls as `closeness` adds them: zeros of any scale and sign, whole indicators (1),
+/// quotients of up to 28 decimals, any decimal (negative ones too, which `add_exact` leaves
+/// to `Decimal`).
+fn addend() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (any::<bool>(), 0u32..=28).prop_map(|(neg, s)| Decimal::from_parts(0, 0, 0, neg, s)),
+        Just(Decimal::ONE),
+        (1u64..1_000_000_000, 0u32..=28)
+            .prop_map(|(m, s)| Decimal::from_i128_with_scale(i128::from(m), s)),
+        // Near 2^96 at 28 decimals: sums that `Decimal` rounds.
+        (1u128 << 90..1u128 << 96, 20u32..=28).prop_map(|(m, s)| {
+            Decimal::from_i128_with_scale(i128::try_from(m).expect("96 bits"), s)
+        }),
+        crate::exact::any_decimal(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #[test]
+    fn a_sum_on_the_mantissas_is_the_decimal_one(a in addend(), b in addend()) {
+        if let Some(got) = add_exact(a, b) {
+            let want = a.checked_add(b);
+            prop_assert_eq!(
+                Some(got.serialize()),
+                want.map(|w| w.serialize()),
+                "{} + {}: {} not {:?}", a, b, got, want
+            );
+        }
+    }
+}
+
+#[test]
+fn shortfalls_as_closeness_adds_them_are_added_on_the_mantissas() {
+    for (a, b, sum) in [
+        ("0", "1", "1"),
+        ("1", "1", "2"),
+        ("1", "0.126", "1.126"),
+        (
+            "0.1234567890123456789012345678",
+            "1",
+            "1.1234567890123456789012345678",
+        ),
+        (
+            "1",
+            "0.1428571428571428571428571429",
+            "1.1428571428571428571428571429",
+        ),
+        (
+            "0.3333333333333333333",
+            "0.1428571428571428571428571429",
+            "0.4761904761904761904428571429",
+        ),
+    ] {
+        let got = add_exact(d(a), d(b));
+        assert_eq!(
+            got.map(|g| g.serialize()),
+            Some((d(a) + d(b)).serialize()),
+            "{a} + {b}"
+        );
+        assert_eq!(
+            got.map(|g| g.to_string()),
+            Some(sum.to_string()),
+            "{a} + {b}"
+        );
+    }
+    // -0 added to zero is -0, as `Decimal` gives it.
+    let neg_zero = -Decimal::ZERO;
+    assert_eq!(
+        add_exact(Decimal::ZERO, neg_zero).map(|g| g.serialize()),
+        Some((Decimal::ZERO + neg_zero).serialize())
+    );
 }

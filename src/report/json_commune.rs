@@ -323,14 +323,30 @@ pub(super) fn status_value(s: Status) -> &'static [u8] {
 }
 
 /// Append `s` as a JSON string, escaped as `serde_json` escapes it.
+///
+/// Most strings need no escape (names, codes, ids): they are told apart by one pass over
+/// their words ([`needs_escape`]) and copied whole between their quotes, room for both made
+/// once (issue #14: this was a copy per run of plain bytes and a test per byte after the
+/// first eight-byte word that held a character to look at, which every Vietnamese name's
+/// tail was).
 pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
+    if !needs_escape(bytes) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    push_escaped(out, bytes);
+}
+
+/// [`push_str`] of a string holding a byte to escape, byte by byte.
+fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
-    let plain = plain_prefix(bytes);
-    out.extend_from_slice(&bytes[..plain]);
-    let mut start = plain;
-    for (i, &b) in bytes.iter().enumerate().skip(plain) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
         let escape = match b {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -361,27 +377,35 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// How many bytes of `bytes`, eight at a time, certainly need no escape: up to the first
-/// word holding a byte below 0x20, `"` or `\` (the rest is looked at byte by byte).
-fn plain_prefix(bytes: &[u8]) -> usize {
+/// Whether `bytes` hold a byte `serde_json` escapes: below 0x20, `"` or `\`. Looked at eight
+/// at a time, without stopping: the last word is the last eight bytes (read again where
+/// they overlap the word before), or, for a string shorter than that, its bytes padded with
+/// spaces.
+pub(super) fn needs_escape(bytes: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const SPACES: u64 = ONES * 0x20;
     let holds = |word: u64, b: u8| {
         let x = word ^ (ONES * u64::from(b));
         x.wrapping_sub(ONES) & !x & HIGHS
     };
-    let mut n = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        // A byte below 0x20 (a high bit set by the subtraction only where the byte was
-        // below it and its own high bit clear).
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-        if control | holds(w, b'"') | holds(w, b'\\') != 0 {
-            break;
+    // A byte below 0x20 (a high bit set by the subtraction only where the byte was below
+    // it and its own high bit clear), `"` or `\`.
+    let special = |w: u64| w.wrapping_sub(SPACES) & !w & HIGHS | holds(w, b'"') | holds(w, b'\\');
+    let word = |chunk: &[u8]| {
+        let mut word = [b' '; 8];
+        for (to, &from) in word.iter_mut().zip(chunk) {
+            *to = from;
         }
-        n += 8;
+        u64::from_le_bytes(word)
+    };
+    if bytes.len() < 8 {
+        return special(word(bytes)) != 0;
     }
-    n
+    let mut found = 0;
+    for chunk in bytes.chunks_exact(8) {
+        found |= special(word(chunk));
+    }
+    found |= special(word(&bytes[bytes.len() - 8..]));
+    found != 0
 }

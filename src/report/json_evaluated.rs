@@ -44,6 +44,20 @@ pub(crate) struct JsonBooks {
     file_pretty: bool,
     /// `,"file":"…","line":`.
     file_fragment: Vec<u8>,
+    /// The district and province last written.
+    place: Place,
+}
+
+/// A commune's district and province, and their bytes with their keys: written again as they
+/// are for the next commune of the same district (issue #14: rows come district by district,
+/// and escaping both again for each was a tenth of writing a commune's strings).
+#[derive(Debug, Default)]
+struct Place {
+    district: Option<String>,
+    province: Option<String>,
+    pretty: bool,
+    /// `,"district":…,"province":…`.
+    bytes: Vec<u8>,
 }
 
 /// One level's fragments in the `levels` array.
@@ -433,6 +447,17 @@ fn int<I: itoa::Integer>(out: &mut Vec<u8>, n: I) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
+/// Append a count. Nearly all are below 100 (what a level or criterion has met): written as
+/// their one or two digits, without `itoa`'s buffer and the copy out of it (issue #14).
+fn count(out: &mut Vec<u8>, n: usize) {
+    const DIGIT: u8 = b'0';
+    match n {
+        0..=9 => out.push(DIGIT + n as u8),
+        10..=99 => out.extend_from_slice(&[DIGIT + (n / 10) as u8, DIGIT + (n % 10) as u8]),
+        _ => int(out, n),
+    }
+}
+
 /// Append `true` or `false`.
 fn boolean(out: &mut Vec<u8>, b: bool) {
     out.extend_from_slice(if b { b"true" } else { b"false" });
@@ -470,6 +495,7 @@ pub(crate) fn push_evaluated(
         file: last_file,
         file_pretty,
         file_fragment,
+        place,
     } = books;
     if last_file != file || *file_pretty != pretty || file_fragment.is_empty() {
         last_file.clear();
@@ -500,14 +526,26 @@ pub(crate) fn push_evaluated(
     int(out, position);
     out.extend_from_slice(file_fragment);
     int(out, row.line);
-    for (key, text) in
-        book.identity
-            .iter()
-            .zip([&row.code, &row.name, &row.district, &row.province])
-    {
+    let [code_key, name_key, district_key, province_key] = &book.identity;
+    for (key, text) in [(code_key, &row.code), (name_key, &row.name)] {
         out.extend_from_slice(key);
         opt_str(out, text.as_deref());
     }
+    if place.bytes.is_empty()
+        || place.pretty != pretty
+        || place.district != row.district
+        || place.province != row.province
+    {
+        place.bytes.clear();
+        for (key, text) in [(district_key, &row.district), (province_key, &row.province)] {
+            place.bytes.extend_from_slice(key);
+            opt_str(&mut place.bytes, text.as_deref());
+        }
+        place.district.clone_from(&row.district);
+        place.province.clone_from(&row.province);
+        place.pretty = pretty;
+    }
+    out.extend_from_slice(&place.bytes);
     out.extend_from_slice(source(&book.sources, outcome, row));
     int(out, year);
     let n = rs.levels.len();
@@ -522,9 +560,9 @@ pub(crate) fn push_evaluated(
         .and_then(|f| Some((f, outcome.levels.get(f)?)));
     let (f, criteria_met, indicators_met) =
         focus.map_or((n, 0, 0), |(f, l)| (f, l.criteria_met, l.indicators_met));
-    int(out, criteria_met);
+    count(out, criteria_met);
     out.extend_from_slice(&book.focus_mid[f]);
-    int(out, indicators_met);
+    count(out, indicators_met);
     out.extend_from_slice(&book.focus_end[f][usize::from(outcome.unverified)]);
 
     // Each level's close carries the next level's open, or the array's close.
@@ -534,9 +572,9 @@ pub(crate) fn push_evaluated(
         None => out.extend_from_slice(&book.no_levels),
     }
     for (i, (lf, l)) in book.levels.iter().zip(ls).enumerate() {
-        int(out, l.criteria_met);
+        count(out, l.criteria_met);
         out.extend_from_slice(&lf.mid);
-        int(out, l.indicators_met);
+        count(out, l.indicators_met);
         let next_reached = ls.get(i + 1).is_some_and(|l| l.reached);
         out.extend_from_slice(&lf.close[usize::from(next_reached)]);
     }
@@ -560,9 +598,9 @@ pub(crate) fn push_evaluated(
     match to_next {
         Some(t) => {
             out.extend_from_slice(&book.to_next_open);
-            int(out, t.indicators);
+            count(out, t.indicators);
             out.extend_from_slice(&book.to_next_no_data);
-            int(out, t.no_data);
+            count(out, t.no_data);
             out.extend_from_slice(&book.to_next_pct);
             cell::push_decimal(out, t.shortfall_pct);
             out.extend_from_slice(&book.to_next_close[no_note]);
@@ -619,7 +657,7 @@ fn missing_of_level(
             &cf.open[usize::from(*any)][usize::from(co.status == Status::NoData)],
         );
         *any = true;
-        int(out, co.met);
+        count(out, co.met);
         out.extend_from_slice(&cf.mid);
         let mut some = false;
         let fragments = book.indicators.get(first..at).unwrap_or_default();
@@ -639,5 +677,20 @@ fn missing_of_level(
             );
         }
         out.extend_from_slice(&book.criterion_end[usize::from(some)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts are written as `itoa` writes them, on both sides of the two-digit shortcut.
+    #[test]
+    fn counts_are_their_digits() {
+        for n in (0..=1000).chain([9_999, 123_456, usize::MAX]) {
+            let mut got = b"x".to_vec();
+            count(&mut got, n);
+            assert_eq!(String::from_utf8_lossy(&got), format!("x{n}"));
+        }
     }
 }

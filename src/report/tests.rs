@@ -1082,6 +1082,26 @@ fn hand_written_json_escapes_at_every_position() {
     }
 }
 
+proptest! {
+    /// Strings of every length up to a few words, with or without a byte to escape anywhere
+    /// (the fast path of `push_str` copies a string whole when `needs_escape` finds none,
+    /// issue #14): the bytes serde_json writes, and `needs_escape` as a byte-by-byte test.
+    #[test]
+    fn hand_written_json_strings_are_serde_json_strings(s in prop_oneof![
+        "[a-zđạ ]{0,30}",
+        "[a-zđạ ]{0,20}[\"\\\\\u{0}-\u{1f}][a-zđạ ]{0,20}",
+        "\\PC{0,24}",
+        any::<String>(),
+    ]) {
+        let mut got = b"x".to_vec();
+        json_commune::push_str(&mut got, &s);
+        let want = format!("x{}", serde_json::to_string(&s).expect("serialises"));
+        prop_assert_eq!(String::from_utf8_lossy(&got), want);
+        let naive = s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+        prop_assert_eq!(json_commune::needs_escape(s.as_bytes()), naive);
+    }
+}
+
 /// Every text of `row` that comes from the input replaced by the next of `strings`, and
 /// every other number by the next of `numbers` (both taken round and round).
 fn make_row_hostile(row: &mut Row, strings: &[String], numbers: &[Decimal]) {
