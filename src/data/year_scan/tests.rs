@@ -125,6 +125,10 @@ fn pieces(n: usize) -> impl Strategy<Value = Vec<&'static [u8]>> {
             b" ",
             b"2025,\"1,5\"\n",
             b"2024,\"a\nb\"\n",
+            // Quoted cells past a word, for the closing quote looked for in one (issue #14).
+            b"\"a cell longer than a word; with , in it\"",
+            b"\"say \"\"hi\"\"\"",
+            b"x#",
         ]),
         0..n,
     )
@@ -222,4 +226,92 @@ proptest! {
         let mid = mid.index(bytes.len() + 1);
         prop_assert_eq!(split(&bytes, delimiter, skip, col, chunk, mid), whole);
     }
+}
+
+/// [`record_end`] read one byte at a time, as the module's header states the rules: a `"` at
+/// a field's start opens a quoted field, which a `"` not followed by another closes; any other
+/// `"` is text; a `\n` outside quotes ends the record. The oracle of the reading by needles
+/// (issue #14).
+fn record_end_byte_by_byte(
+    data: &[u8],
+    start: usize,
+    delimiter: u8,
+) -> Option<(usize, Option<usize>)> {
+    let mut first_quote = None;
+    let mut field_start = true;
+    let mut quoted = false;
+    let mut i = start;
+    while let Some(&b) = data.get(i) {
+        if quoted {
+            if b == b'"' {
+                // `""` is a quote; one alone closes the field, once the next byte is known.
+                match data.get(i + 1)? {
+                    b'"' => i += 1,
+                    _ => quoted = false,
+                }
+            }
+        } else if b == b'\n' {
+            return Some((i, first_quote));
+        } else if b == b'"' {
+            first_quote.get_or_insert(i);
+            quoted = field_start;
+            field_start = false;
+        } else {
+            field_start = b == delimiter;
+        }
+        i += 1;
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// From every record start, the end and the first quote are those of the reading byte by
+    /// byte (issue #14).
+    #[test]
+    fn record_ends_where_reading_byte_by_byte_ends_it(
+        pieces in pieces(40),
+        delimiter in prop::sample::select(vec![b',', b';']),
+    ) {
+        let text = pieces.concat();
+        for start in (0..text.len()).filter(|&s| text[s] != b'\n') {
+            prop_assert_eq!(
+                record_end(&text, start, delimiter),
+                record_end_byte_by_byte(&text, start, delimiter),
+                "from byte {}", start
+            );
+        }
+    }
+
+    /// The word read at once finds the first quote, whatever bytes lie around it (`#` and
+    /// `\xA2` differ from a quote by one bit; a zero byte is what the word looks for).
+    #[test]
+    fn next_quote_is_the_first_quote(
+        bytes in prop::collection::vec(
+            prop::sample::select(vec![b'"', b'#', b'!', b'a', 0xA2, 0x00, 0x01, 0xFF]),
+            0..40,
+        ),
+        from in any::<prop::sample::Index>(),
+    ) {
+        let from = from.index(bytes.len() + 1);
+        let want = bytes[from..].iter().position(|&b| b == b'"').map(|k| from + k);
+        prop_assert_eq!(next_quote(&bytes, from), want);
+    }
+}
+
+#[test]
+fn a_year_cell_read_again_counts_as_the_first_time() {
+    // The same cell again, one that starts like it, one spaced, one longer than the cells
+    // remembered, one not a year.
+    let long = format!("{}2025", " ".repeat(LAST));
+    let text = format!(
+        "year,x\n2025,a\n2025,b\n20251,c\n 2025,d\n2025,e\n{long},f\n{long},g\nabcd,h\n2026,i\n2025,j\n"
+    );
+    let want: BTreeMap<i32, usize> = [(2025, 7), (2026, 1)].into();
+    assert_eq!(
+        through_the_parser(text.as_bytes(), b',', 1, 0),
+        Some(want.clone())
+    );
+    assert_eq!(scan(text.as_bytes(), b',', 1, 0), Some(want));
 }
