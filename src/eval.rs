@@ -361,8 +361,8 @@ pub enum Scope {
     /// As [`Scope::Reachable`], but a level out of reach is judged for its counts
     /// (`criteria_met`, `indicators_met`; [`Judged::Counts`]): its indicators are judged and
     /// counted, and no outcome of theirs is stored. For output that reads every level's
-    /// counts and no more of a level out of reach (`ntm evaluate --format json` and
-    /// `ndjson` without `--all-levels` or `--margin`, issue #14).
+    /// counts and no more of a level out of reach (`ntm evaluate --format json`, `ndjson`,
+    /// `table` and `csv --closest`, without `--all-levels` or `--margin`, issue #14).
     Counts,
 }
 
