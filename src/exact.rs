@@ -25,6 +25,18 @@ pub(crate) const POW10: [u64; 20] = {
     t
 };
 
+/// `10^i` for every scale a `Decimal` has (0 to 28), where [`POW10`]'s `u64` stops at 10^19:
+/// a look-up where `checked_pow` is a loop (issue #14).
+pub(crate) const POW10_WIDE: [u128; 29] = {
+    let mut t = [1u128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// `±digits × 10^-scale` exactly; `digits` are ASCII digits (leading zeros allowed). `None`
 /// when the value needs more than the 96-bit mantissa or more than 28 decimal places after
 /// dropping zeros at the end of the decimals.

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::data::coerce::Value;
 use crate::eval::{CriterionOutcome, IndicatorOutcome, Outcome, Status};
-use crate::exact::POW10;
+use crate::exact::{POW10, POW10_WIDE};
 use crate::ruleset::Ruleset;
 use crate::ruleset::model::{Criterion, Indicator, IndicatorRef, Op, Test};
 
@@ -217,17 +217,6 @@ pub fn closeness(rs: &Ruleset, outcome: &Outcome, values: &[Option<Value>]) -> O
     }
     Some(key)
 }
-
-/// Powers of ten up to `Decimal`'s largest scale.
-const POW10_WIDE: [u128; 29] = {
-    let mut t = [1u128; 29];
-    let mut i = 1;
-    while i < 29 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
 
 /// `Decimal`'s own addition, where [`add_exact`] does not apply: apart, so that the rare case
 /// does not weigh on `closeness`'s loop.

@@ -108,24 +108,12 @@ fn fill(slot: &mut Option<(u64, String)>, line: u64, cell: &[u8]) {
 pub(super) fn above_zero_and_one(n: Decimal) -> (bool, bool) {
     let mantissa = n.mantissa();
     // A scale is at most 28, and 10^28 fits an i128.
-    let unit = POWERS_OF_10
+    let unit = crate::exact::POW10_WIDE
         .get(n.scale() as usize)
-        .copied()
+        .and_then(|&p| i128::try_from(p).ok())
         .unwrap_or(i128::MAX);
     (mantissa > 0, mantissa > unit)
 }
-
-/// `10^i` for every scale a `Decimal` has (0 to 28): a look-up, where `checked_pow` was a
-/// loop per percent cell (issue #14).
-const POWERS_OF_10: [i128; 29] = {
-    let mut p = [1i128; 29];
-    let mut i = 1;
-    while i < p.len() {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
 
 /// A fraction's text as the percentage it would be: `0.85` → `85`, `1` → `100`, moving the
 /// decimal point (either mark) two places without rounding.
