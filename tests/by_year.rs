@@ -171,3 +171,108 @@ fn a_large_file_whose_years_span_two_sets_is_refused_as_ahead() {
     }
     std::fs::remove_dir_all(&dir).expect("clean");
 }
+
+/// JSON and NDJSON to standard output stream on the guess too: where the rest of a large
+/// file confirms it, what they print is what they write into a file (`-o`, whose temporary
+/// file the guess has always streamed into), with the same `meta` a read ahead gives.
+#[test]
+fn json_to_standard_output_streams_on_a_confirmed_guess() {
+    let dir = scratch("stream");
+    let path = large(&dir, |pass, u| {
+        if u % 5 == 0 {
+            2022 + pass as i32
+        } else {
+            2024 + pass as i32
+        }
+    });
+    let path = path.to_string_lossy().to_string();
+    for format in ["json", "ndjson"] {
+        let out = dir.join(format!("out.{format}"));
+        let out_s = out.to_string_lossy().to_string();
+        let (code, streamed, err) = run(&["evaluate", &path, "--format", format]);
+        assert_eq!(code, 0, "{format}: {err}");
+        let (code, _, err) = run(&["evaluate", &path, "--format", format, "-o", &out_s]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert_eq!(
+            streamed,
+            std::fs::read_to_string(&out).expect("output"),
+            "{format}"
+        );
+        let meta: serde_json::Value = if format == "json" {
+            let v: serde_json::Value = serde_json::from_str(&streamed).expect("json");
+            assert_eq!(v["communes"].as_array().map(Vec::len), Some(2 * 10051));
+            v["meta"].clone()
+        } else {
+            assert_eq!(streamed.lines().count(), 2 * 10051 + 1);
+            serde_json::from_str(streamed.lines().last().expect("meta")).expect("meta line")
+        };
+        assert_eq!(meta["ruleset_id"], "ntm-2021-2025", "{format}");
+        assert_eq!(
+            meta["ruleset_chosen_by"], "year column 2022, 2023, 2024, 2025",
+            "{format}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).expect("clean");
+}
+
+/// A guess that the rest of the file does not confirm, after JSON or NDJSON streamed to
+/// standard output: the run fails with the error reading ahead gives (exit 2), says the
+/// output is incomplete, and ends it so that no parser takes it for whole. Every commune
+/// printed is one of the guessed set's period; none of 2026 is. Under
+/// `--allow-out-of-period` (where a 2026 row would be printed with the guessed set's
+/// verdict) they read ahead, and print nothing.
+#[test]
+fn json_streamed_on_a_guess_the_rest_refutes_ends_incomplete_with_the_error_of_reading_ahead() {
+    let dir = scratch("refuted");
+    let path = large(&dir, |pass, u| {
+        if pass == 1 && u % 1000 == 999 {
+            2026
+        } else {
+            2025 - pass as i32
+        }
+    });
+    let path = path.to_string_lossy().to_string();
+    let span = "the `year` column spans the periods of two rulesets: 2024, 2025 (20092 row(s), `ntm-2021-2025`) and 2026 (10 row(s), `ntm-2026-2030`)";
+    for format in ["json", "ndjson"] {
+        let (code, out, err) = run(&[
+            "evaluate",
+            &path,
+            "--format",
+            format,
+            "--allow-out-of-period",
+        ]);
+        assert_eq!(code, 2, "{format}: {err}");
+        assert!(err.contains(span), "{format}: {err}");
+        assert!(out.is_empty(), "{format}: read ahead, nothing printed");
+    }
+    for extra in [&[][..], &["--lenient"][..]] {
+        for format in ["json", "ndjson"] {
+            let mut args = vec!["evaluate", &path, "--format", format];
+            args.extend_from_slice(extra);
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 2, "{format} {extra:?}: {err}");
+            assert!(err.contains(span), "{format} {extra:?}: {err}");
+            assert!(
+                err.contains(
+                    "the output above is incomplete: it was evaluated with `ntm-2021-2025`"
+                ),
+                "{format} {extra:?}: {err}"
+            );
+            assert!(!out.is_empty(), "{format} {extra:?}: streamed");
+            assert!(!out.contains("\"year\":2026"), "{format} {extra:?}");
+            if format == "json" {
+                assert!(serde_json::from_str::<serde_json::Value>(&out).is_err());
+                assert!(!out.contains("\"meta\""), "{extra:?}");
+            } else {
+                let lines: Vec<&str> = out.lines().collect();
+                assert_eq!(lines.last(), Some(&"{\"type\":\"failed\""), "{extra:?}");
+                assert!(!out.contains("\"type\":\"meta\""), "{extra:?}");
+                for line in &lines[..lines.len() - 1] {
+                    let v: serde_json::Value = serde_json::from_str(line).expect("commune");
+                    assert_eq!(v["type"], "commune");
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).expect("clean");
+}

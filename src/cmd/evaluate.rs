@@ -113,6 +113,15 @@ impl ErrorsOut<'_> {
 /// memory; if the guess was wrong, or the pass stopped early, all of it is dropped and the
 /// run starts again as it would have without the guess. Either way the output is the one
 /// the choice made ahead gives.
+///
+/// JSON and NDJSON to standard output stream on the guess too (reading ahead cost them about
+/// a twelfth of the run): their communes are out before the pass ends, so a guess the end
+/// does not confirm cannot be taken back. The run then fails as reading ahead would have
+/// failed (the years span two sets' periods, a year in no set's period, the chosen set's
+/// columns missing), after the communes, which the sink ends as incomplete: every commune
+/// written was evaluated with the set of its own year's period (under
+/// `--allow-out-of-period` they read ahead, as before), and no output that ends with its
+/// `meta` is ever one a read ahead would not have given.
 fn evaluate(
     args: &EvaluateArgs,
     mut errors: Option<&mut ErrorsOut<'_>>,
@@ -120,23 +129,33 @@ fn evaluate(
     err: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     let mut pick = Pick::Choose;
-    // JSON and NDJSON stream to their output: only into -o's temporary file may they stream
-    // before the choice is confirmed.
-    let guess = (args.input.rules.rules.is_none() && (!streams_out(args) || args.output.is_some()))
-        .then(|| choose::guess(&args.input))
-        .flatten();
+    // JSON and NDJSON stream before the choice is confirmed: into -o's temporary file, or
+    // to standard output, watched so that a guess not confirmed is not run again over it.
+    // Not under --allow-out-of-period, where a row of another set's period would be printed
+    // with the guessed set's verdict before the run is refused.
+    let guess = (args.input.rules.rules.is_none()
+        && (args.output.is_some() || !args.input.allow_out_of_period || !streams_out(args)))
+    .then(|| choose::guess(&args.input))
+    .flatten();
     if let Some(guess) = guess {
+        let guessed = guess.id;
         // What the pass prints is held until the choice is confirmed.
         let mut held = Vec::new();
         let mut confirmed = false;
+        let mut watched = Watched { out, wrote: false };
         let result = evaluate_with(
             args,
             errors.as_deref_mut(),
-            out,
+            &mut watched,
             &mut held,
             Pick::Guess(guess),
             &mut confirmed,
         );
+        if watched.wrote && !confirmed {
+            // Streamed on a guess the pass did not confirm: no second pass can take back
+            // what is out.
+            return unconfirmed_stream(args, guessed, result, &held, err).map(Run::exit);
+        }
         match result {
             Ok(Run::Redo(choice)) => pick = choice.map_or(Pick::Choose, Pick::Chosen),
             // Stopped before the choice was confirmed: as if it had not been guessed.
@@ -148,6 +167,62 @@ fn evaluate(
         }
     }
     evaluate_with(args, errors, out, err, pick, &mut false).map(Run::exit)
+}
+
+/// The end of a run that streamed communes (JSON or NDJSON to standard output) with a
+/// guessed set its pass did not confirm: `result` stands where reading ahead chooses the
+/// guessed set too (the pass's own diagnostics, `held`, say what went wrong); otherwise the
+/// run fails with what reading ahead says, the error a run that read ahead gives before
+/// writing anything.
+fn unconfirmed_stream(
+    args: &EvaluateArgs,
+    guessed: &str,
+    result: anyhow::Result<Run>,
+    held: &[u8],
+    err: &mut dyn Write,
+) -> anyhow::Result<Run> {
+    let opts = super::read_options(&args.input);
+    let why = match choose::choose(&args.input, &opts) {
+        Ok(c) if c.id == guessed => {
+            err.write_all(held)?;
+            return result;
+        }
+        Ok(c) => anyhow::anyhow!(
+            "the data chooses built-in ruleset `{}` ({}), not `{guessed}`; pass --rules {}",
+            c.id,
+            c.by,
+            c.id
+        ),
+        Err(e) => e,
+    };
+    writeln!(
+        err,
+        "ntm: the output above is incomplete: it was evaluated with `{guessed}`, the built-in \
+         ruleset of the input's first year, before the rest of the input was read"
+    )?;
+    Err(why)
+}
+
+/// Standard output, noting whether anything was written to it.
+struct Watched<'a> {
+    out: &'a mut dyn Write,
+    wrote: bool,
+}
+
+impl Write for Watched<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.wrote |= !buf.is_empty();
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.wrote |= !buf.is_empty();
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// How [`evaluate_with`] comes by its ruleset.
@@ -284,9 +359,9 @@ fn evaluate_with(
         None => None,
     };
     let private = file.as_ref().is_some_and(AtomicFile::is_private);
-    if guess.is_some() && streams_out(args) && !private {
+    if guess.is_some() && streams_out(args) && file.is_some() && !private {
         // -o names a device or a pipe: JSON would stream into it before the choice is
-        // confirmed.
+        // confirmed, where the run could not tell what was written (standard output can).
         return Ok(Run::Redo(None));
     }
     let out: &mut dyn Write = match file.as_mut() {
