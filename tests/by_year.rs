@@ -98,6 +98,22 @@ fn large(dir: &std::path::Path, year_of: impl Fn(usize, usize) -> i32) -> PathBu
     path
 }
 
+/// A [`large`] file whose first year (2025) is not the period of all: ten rows of its second
+/// half are of 2026; reading ahead refuses it with [`SPAN`].
+fn spanning(dir: &std::path::Path) -> String {
+    let path = large(dir, |pass, u| {
+        if pass == 1 && u % 1000 == 999 {
+            2026
+        } else {
+            2025 - pass as i32
+        }
+    });
+    path.to_string_lossy().to_string()
+}
+
+/// What reading ahead says of a [`spanning`] file.
+const SPAN: &str = "the `year` column spans the periods of two rulesets: 2024, 2025 (20092 row(s), `ntm-2021-2025`) and 2026 (10 row(s), `ntm-2026-2030`)";
+
 /// A large file is evaluated with the set its first year guesses, and its years confirm it:
 /// the set, the reason given and the output are those of the choice made by reading ahead,
 /// here the same as with the set named.
@@ -143,14 +159,7 @@ fn a_large_file_is_chosen_for_as_reading_ahead_chooses() {
 #[test]
 fn a_large_file_whose_years_span_two_sets_is_refused_as_ahead() {
     let dir = scratch("span");
-    let path = large(&dir, |pass, u| {
-        if pass == 1 && u % 1000 == 999 {
-            2026
-        } else {
-            2025 - pass as i32
-        }
-    });
-    let path = path.to_string_lossy().to_string();
+    let path = spanning(&dir);
     let out = dir.join("out.csv");
     let out_s = out.to_string_lossy().to_string();
     for extra in [
@@ -163,10 +172,7 @@ fn a_large_file_whose_years_span_two_sets_is_refused_as_ahead() {
         let (code, stdout, err) = run(&args);
         assert_eq!(code, 2, "{extra:?}: {err}");
         assert!(stdout.is_empty());
-        assert!(
-            err.contains("the `year` column spans the periods of two rulesets: 2024, 2025 (20092 row(s), `ntm-2021-2025`) and 2026 (10 row(s), `ntm-2026-2030`)"),
-            "{extra:?}: {err}"
-        );
+        assert!(err.contains(SPAN), "{extra:?}: {err}");
         assert!(!out.exists(), "{extra:?}: nothing written");
     }
     std::fs::remove_dir_all(&dir).expect("clean");
@@ -224,15 +230,7 @@ fn json_to_standard_output_streams_on_a_confirmed_guess() {
 #[test]
 fn json_streamed_on_a_guess_the_rest_refutes_ends_incomplete_with_the_error_of_reading_ahead() {
     let dir = scratch("refuted");
-    let path = large(&dir, |pass, u| {
-        if pass == 1 && u % 1000 == 999 {
-            2026
-        } else {
-            2025 - pass as i32
-        }
-    });
-    let path = path.to_string_lossy().to_string();
-    let span = "the `year` column spans the periods of two rulesets: 2024, 2025 (20092 row(s), `ntm-2021-2025`) and 2026 (10 row(s), `ntm-2026-2030`)";
+    let path = spanning(&dir);
     for format in ["json", "ndjson"] {
         let (code, out, err) = run(&[
             "evaluate",
@@ -242,7 +240,7 @@ fn json_streamed_on_a_guess_the_rest_refutes_ends_incomplete_with_the_error_of_r
             "--allow-out-of-period",
         ]);
         assert_eq!(code, 2, "{format}: {err}");
-        assert!(err.contains(span), "{format}: {err}");
+        assert!(err.contains(SPAN), "{format}: {err}");
         assert!(out.is_empty(), "{format}: read ahead, nothing printed");
     }
     for extra in [&[][..], &["--lenient"][..]] {
@@ -251,7 +249,7 @@ fn json_streamed_on_a_guess_the_rest_refutes_ends_incomplete_with_the_error_of_r
             args.extend_from_slice(extra);
             let (code, out, err) = run(&args);
             assert_eq!(code, 2, "{format} {extra:?}: {err}");
-            assert!(err.contains(span), "{format} {extra:?}: {err}");
+            assert!(err.contains(SPAN), "{format} {extra:?}: {err}");
             assert!(
                 err.contains(
                     "the output above is incomplete: it was evaluated with `ntm-2021-2025`"
