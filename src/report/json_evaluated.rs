@@ -81,6 +81,8 @@ struct CriterionFragments {
     open: [[Vec<u8>; 2]; 2],
     /// `,"required":N,"indicators":[`.
     mid: Vec<u8>,
+    /// Its indicators' fragments in [`JsonBook::indicators`].
+    indicators: std::ops::Range<usize>,
 }
 
 /// One indicator's fragments in its criterion's `indicators` array.
@@ -129,8 +131,6 @@ pub(crate) struct JsonBook {
     criterion_end: [Vec<u8>; 2],
     /// In ruleset order.
     indicators: Vec<IndicatorFragments>,
-    /// Index in `indicators` of each level's first indicator.
-    indicators_starts: Vec<usize>,
     /// The `missing` array closed (empty, or not), then `,"borderline":`, and then `[]`
     /// (no borderline indicator): indexed `[any missing][no borderline]`.
     missing_end: [[Vec<u8>; 2]; 2],
@@ -232,7 +232,6 @@ impl JsonBook {
         let mut criteria = Vec::new();
         let mut criteria_starts = Vec::with_capacity(n);
         let mut indicators = Vec::with_capacity(rs.indicator_count());
-        let mut indicators_starts = Vec::with_capacity(n);
         for (li, level) in rs.levels.iter().enumerate() {
             let (criteria_total, indicators_total) = totals(Some(li));
             let open = frag(IN_ARRAY, &|j| {
@@ -257,8 +256,11 @@ impl JsonBook {
                 },
             });
             criteria_starts.push(criteria.len());
-            indicators_starts.push(indicators.len());
+            // `walk_level` below pushes the level's indicators criterion by criterion.
+            let mut first_indicator = indicators.len();
             for crit in &level.criteria {
+                let its = first_indicator..first_indicator + crit.indicators.len();
+                first_indicator = its.end;
                 let open = frag(IN_ARRAY, &|j| {
                     j.criterion_head(&level.id, &crit.id, &crit.name, &crit.name_vi);
                     j.key(false, "status");
@@ -279,6 +281,7 @@ impl JsonBook {
                         j.key(false, "indicators");
                         j.open(b'[');
                     }),
+                    indicators: its,
                 });
             }
             for at in rs.walk_level(li) {
@@ -407,7 +410,6 @@ impl JsonBook {
                 j.close(b'}', true);
             }),
             indicators,
-            indicators_starts,
             missing_end: both(pretty, IN_ARRAY, |j, any| {
                 j.close(b']', any);
                 j.key(false, "borderline");
@@ -449,6 +451,8 @@ fn int<I: itoa::Integer>(out: &mut Vec<u8>, n: I) {
 
 /// Append a count. Nearly all are below 100 (what a level or criterion has met): written as
 /// their one or two digits, without `itoa`'s buffer and the copy out of it (issue #14).
+/// Inlined: a commune writes a dozen counts, and the call cost more than the digits.
+#[inline(always)]
 fn count(out: &mut Vec<u8>, n: usize) {
     const DIGIT: u8 = b'0';
     match n {
@@ -646,13 +650,15 @@ fn missing_of_level(
         .criteria
         .get(book.criteria_starts.get(li).copied().unwrap_or(0)..)
         .unwrap_or_default();
-    let mut at = book.indicators_starts.get(li).copied().unwrap_or(0);
-    for ((crit, co), cf) in level.criteria.iter().zip(&lo.criteria).zip(criteria) {
-        let first = at;
-        at += crit.indicators.len();
+    // Most criteria are met: only their outcome is looked at (issue #14), the ruleset's
+    // criterion and its fragments only for one that is not.
+    for (ci, co) in lo.criteria.iter().enumerate() {
         if co.status == Status::Pass {
             continue;
         }
+        let (Some(crit), Some(cf)) = (level.criteria.get(ci), criteria.get(ci)) else {
+            break;
+        };
         out.extend_from_slice(
             &cf.open[usize::from(*any)][usize::from(co.status == Status::NoData)],
         );
@@ -660,7 +666,10 @@ fn missing_of_level(
         count(out, co.met);
         out.extend_from_slice(&cf.mid);
         let mut some = false;
-        let fragments = book.indicators.get(first..at).unwrap_or_default();
+        let fragments = book
+            .indicators
+            .get(cf.indicators.clone())
+            .unwrap_or_default();
         for ((ind, io), f) in crit.indicators.iter().zip(&co.indicators).zip(fragments) {
             if io.status == Status::Pass {
                 continue;
