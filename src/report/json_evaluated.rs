@@ -81,6 +81,9 @@ struct CriterionFragments {
     open: [[Vec<u8>; 2]; 2],
     /// `,"required":N,"indicators":[`.
     mid: Vec<u8>,
+    /// `mid` joined to each of its indicators' first `open`: a criterion not met has an
+    /// indicator not met, whose open follows it (indexed by the indicator's place in it).
+    mid_open: Vec<Vec<u8>>,
     /// Its indicators' fragments in [`JsonBook::indicators`].
     indicators: std::ops::Range<usize>,
 }
@@ -91,8 +94,10 @@ struct IndicatorFragments {
     /// Its separator (the first, or another), then `{"id":"…","measure":"…","value":`.
     open: [Vec<u8>; 2],
     /// `,"required":"…","threshold":…,"threshold_year":…,"status":"fail","verified":false}`
-    /// for the zone and year, and with `"no_data"`, `true`: indexed `[no data][verified]`.
-    after_value: [[Vec<u8>; 2]; 2],
+    /// for the zone and year, and with `"no_data"`, `true`; then, for the last indicator
+    /// written of its criterion, with the criterion closed (`criterion_end[1]`): indexed
+    /// `[last][no data][verified]`.
+    after_value: [[[Vec<u8>; 2]; 2]; 2],
 }
 
 /// What every commune of one ruleset, zone, year and layout shares, as byte fragments in
@@ -228,6 +233,10 @@ impl JsonBook {
             j.bool("verified", verified);
             j.close(b'}', true);
         });
+        let criterion_end = both(pretty, IN_ITEM_ARRAY, |j, any| {
+            j.close(b']', any);
+            j.close(b'}', true);
+        });
         let mut levels = Vec::with_capacity(n);
         let mut criteria = Vec::new();
         let mut criteria_starts = Vec::with_capacity(n);
@@ -281,6 +290,7 @@ impl JsonBook {
                         j.key(false, "indicators");
                         j.open(b'[');
                     }),
+                    mid_open: Vec::new(),
                     indicators: its,
                 });
             }
@@ -312,12 +322,19 @@ impl JsonBook {
                 });
                 indicators.push(IndicatorFragments {
                     open: [0, 1].map(|other| cat(&[&indicator_sep[other], &open])),
-                    after_value: NOT_MET.map(|s| {
-                        indicator_end
-                            .each_ref()
-                            .map(|end| cat(&[&after_value, status_value(s), end]))
+                    after_value: [&[][..], &criterion_end[1]].map(|close| {
+                        NOT_MET.map(|s| {
+                            indicator_end
+                                .each_ref()
+                                .map(|end| cat(&[&after_value, status_value(s), end, close]))
+                        })
                     }),
                 });
+            }
+            let level_criteria = criteria_starts.last().copied().unwrap_or(0)..;
+            for cf in criteria.get_mut(level_criteria).unwrap_or_default() {
+                let its = indicators.get(cf.indicators.clone()).unwrap_or_default();
+                cf.mid_open = its.iter().map(|f| cat(&[&cf.mid, &f.open[0]])).collect();
             }
         }
         // Each level's close joined to what follows it.
@@ -405,10 +422,7 @@ impl JsonBook {
             no_levels: levels_end[0].clone(),
             criteria,
             criteria_starts,
-            criterion_end: both(pretty, IN_ITEM_ARRAY, |j, any| {
-                j.close(b']', any);
-                j.close(b'}', true);
-            }),
+            criterion_end,
             indicators,
             missing_end: both(pretty, IN_ARRAY, |j, any| {
                 j.close(b']', any);
@@ -664,28 +678,45 @@ fn missing_of_level(
         );
         *any = true;
         count(out, co.met);
-        out.extend_from_slice(&cf.mid);
-        let mut some = false;
         let fragments = book
             .indicators
             .get(cf.indicators.clone())
             .unwrap_or_default();
-        for ((ind, io), f) in crit.indicators.iter().zip(&co.indicators).zip(fragments) {
-            if io.status == Status::Pass {
+        let mut not_met = crit
+            .indicators
+            .iter()
+            .zip(&co.indicators)
+            .zip(fragments)
+            .enumerate()
+            .filter(|(_, ((_, io), _))| io.status != Status::Pass)
+            .peekable();
+        // The first indicator's open joined to what precedes it, the last one's tail to the
+        // criterion's close (issue #14: two copies fewer per criterion).
+        match not_met.peek().and_then(|&(k, _)| cf.mid_open.get(k)) {
+            Some(mid_open) => out.extend_from_slice(mid_open),
+            None => {
+                out.extend_from_slice(&cf.mid);
+                out.extend_from_slice(&book.criterion_end[0]);
                 continue;
             }
-            out.extend_from_slice(&f.open[usize::from(some)]);
-            some = true;
+        }
+        let mut first = true;
+        while let Some((_, ((ind, io), f))) = not_met.next() {
+            if !first {
+                out.extend_from_slice(&f.open[1]);
+            }
+            first = false;
             match row.values.get(ind.measure).copied().flatten() {
                 None => out.extend_from_slice(b"null"),
                 Some(Value::Num(d)) => cell::push_decimal(out, d),
                 Some(Value::Bool(b)) => boolean(out, b),
             }
+            let last = not_met.peek().is_none();
             out.extend_from_slice(
-                &f.after_value[usize::from(io.status == Status::NoData)][usize::from(io.verified)],
+                &f.after_value[usize::from(last)][usize::from(io.status == Status::NoData)]
+                    [usize::from(io.verified)],
             );
         }
-        out.extend_from_slice(&book.criterion_end[usize::from(some)]);
     }
 }
 
