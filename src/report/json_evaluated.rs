@@ -153,12 +153,16 @@ pub(crate) struct JsonBook {
     close: Vec<u8>,
 }
 
-/// What `f` writes inside `depth` objects and arrays of a commune.
+/// What `f` writes inside `depth` objects and arrays of a commune, in room for the longest
+/// usual fragment made once: growing from empty was most of the cost of a book (issue #14).
 fn fragment(pretty: bool, depth: usize, f: impl FnOnce(&mut Json<'_>)) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(FRAGMENT_ROOM);
     f(&mut Json::at(&mut out, pretty, BASE, depth));
     out
 }
+
+/// Bytes reserved for a fragment before it is written.
+const FRAGMENT_ROOM: usize = 256;
 
 /// Fragments written one after the other, as one.
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
