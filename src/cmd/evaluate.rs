@@ -647,7 +647,7 @@ fn render(
     let mut tally = RunTally::default();
     let mut years = YearCount::default();
     let mut below = 0;
-    let piece = cx.shape.render(rows.len(), |w| {
+    let piece = cx.shape.render(rows.len(), books.row_bytes, |w| {
         // One outcome for the whole batch: its vectors are reused (issue #7).
         let mut slot = None;
         // One record too, refilled row by row, for the formats written from records.
@@ -694,6 +694,10 @@ fn render(
         }
         Ok(())
     })?;
+    if !rows.is_empty() {
+        let per_row = piece.byte_len().div_ceil(rows.len());
+        books.row_bytes = books.row_bytes.max(per_row);
+    }
     Ok(Rendered {
         piece,
         tally,

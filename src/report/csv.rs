@@ -314,6 +314,9 @@ pub struct Phrasebooks {
     books: Shelf<Phrasebook>,
     /// The JSON fragments (`--format json` and `ndjson`).
     pub(crate) json: super::json_evaluated::JsonBooks,
+    /// The most bytes a commune took, on average over one of this thread's batches: what
+    /// the next batch reserves for (`Shape::render`).
+    pub(crate) row_bytes: usize,
 }
 
 impl Phrasebooks {

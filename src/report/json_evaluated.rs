@@ -81,6 +81,11 @@ struct CriterionFragments {
     open: [[Vec<u8>; 2]; 2],
     /// `,"required":N,"indicators":[`.
     mid: Vec<u8>,
+    /// `mid` joined to each of its indicators' first `open`: a criterion not met has an
+    /// indicator not met, whose open follows it (indexed by the indicator's place in it).
+    mid_open: Vec<Vec<u8>>,
+    /// Its indicators' fragments in [`JsonBook::indicators`].
+    indicators: std::ops::Range<usize>,
 }
 
 /// One indicator's fragments in its criterion's `indicators` array.
@@ -89,8 +94,10 @@ struct IndicatorFragments {
     /// Its separator (the first, or another), then `{"id":"…","measure":"…","value":`.
     open: [Vec<u8>; 2],
     /// `,"required":"…","threshold":…,"threshold_year":…,"status":"fail","verified":false}`
-    /// for the zone and year, and with `"no_data"`, `true`: indexed `[no data][verified]`.
-    after_value: [[Vec<u8>; 2]; 2],
+    /// for the zone and year, and with `"no_data"`, `true`; then, for the last indicator
+    /// written of its criterion, with the criterion closed (`criterion_end[1]`): indexed
+    /// `[last][no data][verified]`.
+    after_value: [[[Vec<u8>; 2]; 2]; 2],
 }
 
 /// What every commune of one ruleset, zone, year and layout shares, as byte fragments in
@@ -129,8 +136,6 @@ pub(crate) struct JsonBook {
     criterion_end: [Vec<u8>; 2],
     /// In ruleset order.
     indicators: Vec<IndicatorFragments>,
-    /// Index in `indicators` of each level's first indicator.
-    indicators_starts: Vec<usize>,
     /// The `missing` array closed (empty, or not), then `,"borderline":`, and then `[]`
     /// (no borderline indicator): indexed `[any missing][no borderline]`.
     missing_end: [[Vec<u8>; 2]; 2],
@@ -148,12 +153,16 @@ pub(crate) struct JsonBook {
     close: Vec<u8>,
 }
 
-/// What `f` writes inside `depth` objects and arrays of a commune.
+/// What `f` writes inside `depth` objects and arrays of a commune, in room for the longest
+/// usual fragment made once: growing from empty was most of the cost of a book (issue #14).
 fn fragment(pretty: bool, depth: usize, f: impl FnOnce(&mut Json<'_>)) -> Vec<u8> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(FRAGMENT_ROOM);
     f(&mut Json::at(&mut out, pretty, BASE, depth));
     out
 }
+
+/// Bytes reserved for a fragment before it is written.
+const FRAGMENT_ROOM: usize = 256;
 
 /// Fragments written one after the other, as one.
 fn cat(parts: &[&[u8]]) -> Vec<u8> {
@@ -228,11 +237,14 @@ impl JsonBook {
             j.bool("verified", verified);
             j.close(b'}', true);
         });
+        let criterion_end = both(pretty, IN_ITEM_ARRAY, |j, any| {
+            j.close(b']', any);
+            j.close(b'}', true);
+        });
         let mut levels = Vec::with_capacity(n);
         let mut criteria = Vec::new();
         let mut criteria_starts = Vec::with_capacity(n);
         let mut indicators = Vec::with_capacity(rs.indicator_count());
-        let mut indicators_starts = Vec::with_capacity(n);
         for (li, level) in rs.levels.iter().enumerate() {
             let (criteria_total, indicators_total) = totals(Some(li));
             let open = frag(IN_ARRAY, &|j| {
@@ -257,8 +269,11 @@ impl JsonBook {
                 },
             });
             criteria_starts.push(criteria.len());
-            indicators_starts.push(indicators.len());
+            // `walk_level` below pushes the level's indicators criterion by criterion.
+            let mut first_indicator = indicators.len();
             for crit in &level.criteria {
+                let its = first_indicator..first_indicator + crit.indicators.len();
+                first_indicator = its.end;
                 let open = frag(IN_ARRAY, &|j| {
                     j.criterion_head(&level.id, &crit.id, &crit.name, &crit.name_vi);
                     j.key(false, "status");
@@ -279,6 +294,8 @@ impl JsonBook {
                         j.key(false, "indicators");
                         j.open(b'[');
                     }),
+                    mid_open: Vec::new(),
+                    indicators: its,
                 });
             }
             for at in rs.walk_level(li) {
@@ -309,12 +326,19 @@ impl JsonBook {
                 });
                 indicators.push(IndicatorFragments {
                     open: [0, 1].map(|other| cat(&[&indicator_sep[other], &open])),
-                    after_value: NOT_MET.map(|s| {
-                        indicator_end
-                            .each_ref()
-                            .map(|end| cat(&[&after_value, status_value(s), end]))
+                    after_value: [&[][..], &criterion_end[1]].map(|close| {
+                        NOT_MET.map(|s| {
+                            indicator_end
+                                .each_ref()
+                                .map(|end| cat(&[&after_value, status_value(s), end, close]))
+                        })
                     }),
                 });
+            }
+            let level_criteria = criteria_starts.last().copied().unwrap_or(0)..;
+            for cf in criteria.get_mut(level_criteria).unwrap_or_default() {
+                let its = indicators.get(cf.indicators.clone()).unwrap_or_default();
+                cf.mid_open = its.iter().map(|f| cat(&[&cf.mid, &f.open[0]])).collect();
             }
         }
         // Each level's close joined to what follows it.
@@ -402,12 +426,8 @@ impl JsonBook {
             no_levels: levels_end[0].clone(),
             criteria,
             criteria_starts,
-            criterion_end: both(pretty, IN_ITEM_ARRAY, |j, any| {
-                j.close(b']', any);
-                j.close(b'}', true);
-            }),
+            criterion_end,
             indicators,
-            indicators_starts,
             missing_end: both(pretty, IN_ARRAY, |j, any| {
                 j.close(b']', any);
                 j.key(false, "borderline");
@@ -449,6 +469,8 @@ fn int<I: itoa::Integer>(out: &mut Vec<u8>, n: I) {
 
 /// Append a count. Nearly all are below 100 (what a level or criterion has met): written as
 /// their one or two digits, without `itoa`'s buffer and the copy out of it (issue #14).
+/// Inlined: a commune writes a dozen counts, and the call cost more than the digits.
+#[inline(always)]
 fn count(out: &mut Vec<u8>, n: usize) {
     const DIGIT: u8 = b'0';
     match n {
@@ -646,37 +668,59 @@ fn missing_of_level(
         .criteria
         .get(book.criteria_starts.get(li).copied().unwrap_or(0)..)
         .unwrap_or_default();
-    let mut at = book.indicators_starts.get(li).copied().unwrap_or(0);
-    for ((crit, co), cf) in level.criteria.iter().zip(&lo.criteria).zip(criteria) {
-        let first = at;
-        at += crit.indicators.len();
+    // Most criteria are met: only their outcome is looked at (issue #14), the ruleset's
+    // criterion and its fragments only for one that is not.
+    for (ci, co) in lo.criteria.iter().enumerate() {
         if co.status == Status::Pass {
             continue;
         }
+        let (Some(crit), Some(cf)) = (level.criteria.get(ci), criteria.get(ci)) else {
+            break;
+        };
         out.extend_from_slice(
             &cf.open[usize::from(*any)][usize::from(co.status == Status::NoData)],
         );
         *any = true;
         count(out, co.met);
-        out.extend_from_slice(&cf.mid);
-        let mut some = false;
-        let fragments = book.indicators.get(first..at).unwrap_or_default();
-        for ((ind, io), f) in crit.indicators.iter().zip(&co.indicators).zip(fragments) {
-            if io.status == Status::Pass {
+        let fragments = book
+            .indicators
+            .get(cf.indicators.clone())
+            .unwrap_or_default();
+        let mut not_met = crit
+            .indicators
+            .iter()
+            .zip(&co.indicators)
+            .zip(fragments)
+            .enumerate()
+            .filter(|(_, ((_, io), _))| io.status != Status::Pass)
+            .peekable();
+        // The first indicator's open joined to what precedes it, the last one's tail to the
+        // criterion's close (issue #14: two copies fewer per criterion).
+        match not_met.peek().and_then(|&(k, _)| cf.mid_open.get(k)) {
+            Some(mid_open) => out.extend_from_slice(mid_open),
+            None => {
+                out.extend_from_slice(&cf.mid);
+                out.extend_from_slice(&book.criterion_end[0]);
                 continue;
             }
-            out.extend_from_slice(&f.open[usize::from(some)]);
-            some = true;
+        }
+        let mut first = true;
+        while let Some((_, ((ind, io), f))) = not_met.next() {
+            if !first {
+                out.extend_from_slice(&f.open[1]);
+            }
+            first = false;
             match row.values.get(ind.measure).copied().flatten() {
                 None => out.extend_from_slice(b"null"),
                 Some(Value::Num(d)) => cell::push_decimal(out, d),
                 Some(Value::Bool(b)) => boolean(out, b),
             }
+            let last = not_met.peek().is_none();
             out.extend_from_slice(
-                &f.after_value[usize::from(io.status == Status::NoData)][usize::from(io.verified)],
+                &f.after_value[usize::from(last)][usize::from(io.status == Status::NoData)]
+                    [usize::from(io.verified)],
             );
         }
-        out.extend_from_slice(&book.criterion_end[usize::from(some)]);
     }
 }
 

@@ -227,6 +227,13 @@ pub(crate) struct Piece {
     communes: usize,
 }
 
+impl Piece {
+    /// The bytes the batch rendered to.
+    pub(crate) fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
 /// Renders the communes of one batch ([`Shape::render`]).
 pub(crate) struct Writer<'w, 'a> {
     shape: &'w Shape<'a>,
@@ -573,6 +580,15 @@ fn copy_spool(
     Ok(())
 }
 
+/// The bytes to reserve per commune of a batch: `usual`, or a quarter more than `seen` (the
+/// most a commune took on average over an earlier batch) when that is more. Issue #14: a
+/// batch larger than the usual commune (`--all-levels`, JSON's every missing criterion
+/// listed) grew its buffer once or twice, each time copying what it held; after the first
+/// such batch the others are reserved for their size.
+fn row_room(usual: usize, seen: usize) -> usize {
+    usual.max(seen.saturating_add(seen / 4))
+}
+
 impl<'a> Shape<'a> {
     /// What to evaluate with for what this output reads of a level out of reach (whose
     /// required level is not reached); `--all-levels`, which reads every level not reached
@@ -597,20 +613,23 @@ impl<'a> Shape<'a> {
         }
     }
 
-    /// Render one batch of `rows` communes: `f` writes each through the [`Writer`].
+    /// Render one batch of `rows` communes: `f` writes each through the [`Writer`]. `seen`
+    /// is the most bytes a commune took, on average over a batch, in the batches the caller
+    /// rendered before (0 for none; see [`row_room`]).
     pub(crate) fn render(
         &self,
         rows: usize,
+        seen: usize,
         f: impl FnOnce(&mut Writer<'_, 'a>) -> anyhow::Result<()>,
     ) -> anyhow::Result<Piece> {
         // The table and the workbook keep no bytes.
         let bytes_per_row = match self.kind {
             Kind::Table | Kind::Xlsx => 0,
-            Kind::Csv | Kind::Long => 512,
+            Kind::Csv | Kind::Long => row_room(512, seen),
             // A commune's JSON is about four times its CSV row.
-            Kind::Json | Kind::Ndjson => 2048,
+            Kind::Json | Kind::Ndjson => row_room(2048, seen),
         };
-        let mut bytes = Vec::with_capacity(rows * bytes_per_row);
+        let mut bytes = Vec::with_capacity(rows.saturating_mul(bytes_per_row));
         let (table, segments, communes, xlsx_rows, tally) = {
             let body = match (self.kind, self.closest) {
                 (Kind::Csv, false) => Body::Csv(CsvSink::in_vec(&mut bytes)),
@@ -784,5 +803,22 @@ fn segment(rec: &CommuneRecord, outcome: &Outcome, len: u64) -> Segment {
         row: rec.row,
         len,
         unverified: outcome.unverified,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_room;
+
+    /// A batch reserves the usual room until an earlier one took more, then a quarter more
+    /// than that; never overflowing.
+    #[test]
+    fn room_follows_the_largest_batch_seen() {
+        assert_eq!(row_room(2048, 0), 2048);
+        assert_eq!(row_room(2048, 1600), 2048);
+        assert_eq!(row_room(2048, 1639), 2048);
+        assert_eq!(row_room(2048, 1640), 2050);
+        assert_eq!(row_room(2048, 6849), 8561);
+        assert_eq!(row_room(512, usize::MAX), usize::MAX);
     }
 }

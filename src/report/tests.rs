@@ -615,7 +615,7 @@ fn through_sink_by(
         let mut books = csv::Phrasebooks::default();
         for (k, chunk) in rows.chunks(batch).enumerate() {
             let piece = shape
-                .render(chunk.len(), |w| {
+                .render(chunk.len(), 0, |w| {
                     for (i, row) in chunk.iter().enumerate() {
                         let outcome = evaluate(rs, row.zone, row.year, &row.values);
                         let rec = record(rs, k * batch + i, row, false, opts.margin);
