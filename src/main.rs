@@ -24,8 +24,7 @@ fn main() -> ExitCode {
     });
     // Tables fit `COLUMNS` when it is a number, terminal or not (else the terminal).
     ntm::report::fit::init(std::env::var("COLUMNS").ok().as_deref());
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::new(stdout());
     let mut err = io::stderr();
     let result = ntm::run(cli, &mut out, &mut err)
         .and_then(|code| out.flush().map(|()| code).map_err(anyhow::Error::from));
@@ -42,6 +41,22 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Standard output, to be buffered once by the caller. std's own handle buffers by line: a
+/// large write with no newline in it (compact JSON is one line) is searched for one in full,
+/// 4 % of the CPU of `evaluate --format json` on 1,000,000 rows (issue #14). So where standard
+/// output is not a terminal, ntm writes to a duplicate of its descriptor, which writes what
+/// it is given as it is; to a terminal, std's handle, whose lines show as they come.
+fn stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    if !io::stdout().is_terminal() {
+        use std::os::fd::AsFd;
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout().lock())
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
