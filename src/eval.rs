@@ -281,7 +281,8 @@ impl Counting {
     }
 
     /// The criteria met and the indicators met on `values`: what judging the level in full
-    /// counts.
+    /// counts. Not inlined: in a function of its own its loop keeps the values in registers.
+    #[inline(never)]
     fn count(&self, values: &[Option<Value>]) -> (usize, usize) {
         let (mut criteria_met, mut indicators_met) = (self.always_met, 0);
         let mut met = 0;
