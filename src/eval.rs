@@ -117,6 +117,9 @@ struct Plan {
     zone: usize,
     year: i32,
     steps: Vec<Step>,
+    /// Per level, what counting it takes when it is out of reach ([`Scope::Counts`]; empty
+    /// otherwise).
+    counts: Vec<Counting>,
 }
 
 /// One indicator of a [`Plan`], read without going back to the ruleset.
@@ -192,26 +195,107 @@ fn judge_run(ios: &mut [IndicatorOutcome], steps: &[Step], values: &[Option<Valu
     packed
 }
 
-/// The criteria met and the indicators met of a level whose criteria are `shape`
-/// ([`Evaluator::shape`]) and whose indicators are `steps`: what judging it in full counts,
-/// with no outcome stored and nothing else counted ([`Scope::Counts`], issue #14).
-fn count_met(
-    shape: &[(usize, usize)],
-    mut steps: &[Step],
-    values: &[Option<Value>],
-) -> (usize, usize) {
-    let (mut criteria_met, mut indicators_met) = (0, 0);
-    for &(n, need) in shape {
-        let (mine, rest) = steps.split_at(n.min(steps.len()));
-        steps = rest;
-        let met = mine
-            .iter()
-            .map(|s| usize::from(s.judge.judge(values.get(s.judge.measure)) == Status::Pass))
-            .sum::<usize>();
-        criteria_met += usize::from(met >= need);
-        indicators_met += met;
+/// What judging a level out of reach counts, made once per plan ([`Plan::counts`], issue
+/// #14): for [`Scope::Counts`], which reads its `criteria_met` and `indicators_met` only.
+/// Its indicators that can be met, flat in ruleset order, each judged by its kind with no
+/// [`Judge`] to go through: a `yes` indicator by its measure's bool, a comparison with the
+/// threshold kept at each scale of data ([`Threshold::at`]) and the orderings that pass as
+/// bits; one whose threshold does not resolve (never met) left out. The last indicator of a
+/// criterion closes it: no loop per criterion (with two indicators a criterion on average,
+/// one cost as much as its indicators).
+#[derive(Debug, Default)]
+struct Counting {
+    /// The indicators that can be met.
+    counted: Vec<Counted>,
+    /// Criteria with no indicator that can be met that need none met: met whatever the
+    /// values.
+    always_met: usize,
+}
+
+/// An indicator of a [`Counting`].
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    measure: usize,
+    /// `None` for a `yes` indicator, met on a true bool; otherwise met on a number whose
+    /// ordering against `threshold` is one of these ([`pass_bits`]).
+    pass: Option<u8>,
+    threshold: Threshold,
+    /// Whether it is the last of its criterion's indicators counted: the criterion is then
+    /// met when at least `need` of them are.
+    last: bool,
+    need: usize,
+}
+
+impl Counted {
+    /// 1 when met on `values`, 0 otherwise (an empty cell, a value of the other kind, or a
+    /// measure past the end of the values).
+    #[inline(always)]
+    fn met(&self, values: &[Option<Value>]) -> usize {
+        match (values.get(self.measure), self.pass) {
+            (Some(Some(Value::Bool(b))), None) => usize::from(*b),
+            (Some(Some(Value::Num(n))), Some(pass)) => {
+                // `Less` is -1: bit 0.
+                let ord = compare(*n, &self.threshold) as i8 + 1;
+                usize::from((pass >> ord) & 1)
+            }
+            _ => 0,
+        }
     }
-    (criteria_met, indicators_met)
+}
+
+impl Counting {
+    /// The program of a level whose criteria are `shape` ([`Evaluator::shape`]) and whose
+    /// indicators are judged by `judges` (as many as its criteria hold, in order).
+    fn new(shape: &[(usize, usize)], judges: &[(Judge, u8)]) -> Self {
+        let mut counting = Counting::default();
+        let mut judges = judges;
+        for &(n, need) in shape {
+            let (mine, rest) = judges.split_at(n.min(judges.len()));
+            judges = rest;
+            let first = counting.counted.len();
+            for &(judge, pass) in mine {
+                let pass = match judge.kind {
+                    Kind::Yes => None,
+                    Kind::Compare => Some(pass),
+                    // Never met: no verdict.
+                    Kind::Unresolved => continue,
+                };
+                counting.counted.push(Counted {
+                    measure: judge.measure,
+                    pass,
+                    threshold: judge.threshold,
+                    last: false,
+                    need,
+                });
+            }
+            match counting
+                .counted
+                .get_mut(first..)
+                .and_then(<[Counted]>::last_mut)
+            {
+                Some(last) => last.last = true,
+                None => counting.always_met += usize::from(need == 0),
+            }
+        }
+        counting
+    }
+
+    /// The criteria met and the indicators met on `values`: what judging the level in full
+    /// counts. Not inlined: in a function of its own its loop keeps the values in registers.
+    #[inline(never)]
+    fn count(&self, values: &[Option<Value>]) -> (usize, usize) {
+        let (mut criteria_met, mut indicators_met) = (self.always_met, 0);
+        let mut met = 0;
+        for c in &self.counted {
+            met += c.met(values);
+            if c.last {
+                criteria_met += usize::from(met >= c.need);
+                indicators_met += met;
+                met = 0;
+            }
+        }
+        (criteria_met, indicators_met)
+    }
 }
 
 /// Indicators judged between two reads of a [`Tally`]: a lane never overflows.
@@ -432,6 +516,11 @@ impl<'r> Evaluator<'r> {
 
     /// This evaluator, judging the levels of `scope`.
     pub fn with_scope(mut self, scope: Scope) -> Self {
+        if scope != self.scope {
+            // Plans made for another scope may lack what this one counts with.
+            self.plans.clear();
+            self.last = 0;
+        }
         self.scope = scope;
         self
     }
@@ -493,8 +582,7 @@ impl<'r> Evaluator<'r> {
                 // Out of reach: neither reached nor the next level, and no verdict read; its
                 // counts are, where the output writes every level's (`Scope::Counts`).
                 let n = self.level_steps.get(li).copied().unwrap_or(0);
-                let (mine, rest) = steps.split_at(n.min(steps.len()));
-                steps = rest;
+                steps = &steps[n.min(steps.len())..];
                 if parked.is_empty() {
                     std::mem::swap(&mut lo.criteria, parked);
                 }
@@ -502,8 +590,7 @@ impl<'r> Evaluator<'r> {
                 lo.reached = false;
                 (lo.judged, lo.criteria_met, lo.indicators_met) = match scope {
                     Scope::Counts => {
-                        let shape = shape.get(li).map_or(&[][..], Vec::as_slice);
-                        let (c, i) = count_met(shape, mine, values);
+                        let (c, i) = plan.counts.get(li).map_or((0, 0), |c| c.count(values));
                         (Judged::Counts, c, i)
                     }
                     Scope::Reachable | Scope::Every => (Judged::Not, 0, 0),
@@ -625,6 +712,7 @@ impl<'r> Evaluator<'r> {
     fn resolve(&self, zone: usize, year: i32) -> Plan {
         let rs = self.rs;
         let mut steps = Vec::with_capacity(rs.indicator_count());
+        let mut passes = Vec::with_capacity(rs.indicator_count());
         for (r, ind) in rs.indicators() {
             let (threshold, verified) = rs.resolve(r, zone, year);
             let (kind, pass, value) = match (&ind.test, threshold) {
@@ -648,8 +736,29 @@ impl<'r> Evaluator<'r> {
                 },
                 add: Tally::add(verified),
             });
+            passes.push(pass);
         }
-        Plan { zone, year, steps }
+        let counts = if self.scope == Scope::Counts {
+            let judges: Vec<(Judge, u8)> = steps.iter().map(|s| s.judge).zip(passes).collect();
+            let mut judges = judges.as_slice();
+            self.shape
+                .iter()
+                .zip(&self.level_steps)
+                .map(|(shape, &n)| {
+                    let (mine, rest) = judges.split_at(n.min(judges.len()));
+                    judges = rest;
+                    Counting::new(shape, mine)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Plan {
+            zone,
+            year,
+            steps,
+            counts,
+        }
     }
 }
 

@@ -1393,3 +1393,125 @@ fn levels_out_of_reach_are_counted_only_and_judged_in_full_again_once_within_rea
     ev.evaluate_into(0, 2025, &top, &mut out);
     assert_eq!(out, evaluate(rs, 0, 2025, &top));
 }
+
+// --- the counting program of a level out of reach (Counting) ---------------------------
+
+/// What judging a level in full counts, criterion by criterion: its criteria met (at least
+/// `need` of their indicators met) and its indicators met.
+fn counted_in_full(
+    shape: &[(usize, usize)],
+    judges: &[(Judge, u8)],
+    values: &[Option<Value>],
+) -> (usize, usize) {
+    let (mut criteria_met, mut indicators_met) = (0, 0);
+    let mut judges = judges;
+    for &(n, need) in shape {
+        let (mine, rest) = judges.split_at(n.min(judges.len()));
+        judges = rest;
+        let met = mine
+            .iter()
+            .filter(|(j, _)| j.judge(values.get(j.measure)) == Status::Pass)
+            .count();
+        criteria_met += usize::from(met >= need);
+        indicators_met += met;
+    }
+    (criteria_met, indicators_met)
+}
+
+/// A cell of any kind, or empty: numbers of every scale kept ready (and past them), and
+/// mantissas past an `i64`.
+fn any_cell() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        any::<bool>().prop_map(|b| Some(Value::Bool(b))),
+        (-60i64..60, 0u32..6).prop_map(|(m, s)| Some(Value::Num(Decimal::new(m, s)))),
+        (any::<i64>(), 0u32..6).prop_map(|(m, s)| {
+            Some(Value::Num(Decimal::from_i128_with_scale(
+                i128::from(m) * 7,
+                s,
+            )))
+        }),
+    ]
+}
+
+/// A judge of one of six measures (the values may be fewer), of any kind, and the
+/// orderings its comparison passes on.
+fn any_judge() -> impl Strategy<Value = (Judge, u8)> {
+    let kind = prop::sample::select(vec![Kind::Yes, Kind::Compare, Kind::Unresolved]);
+    let op = prop::sample::select(vec![Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq]);
+    (0usize..6, kind, op, -60i64..60, 0u32..6).prop_map(|(measure, kind, op, m, s)| {
+        let pass = pass_bits(op);
+        let judge = Judge {
+            measure,
+            threshold: Threshold::new(Decimal::new(m, s)),
+            on: verdicts(pass),
+            kind,
+        };
+        (judge, pass)
+    })
+}
+
+proptest! {
+    /// The counting program gives what judging every indicator gives, whatever the kinds,
+    /// unresolved thresholds, values of the other kind or missing, `need` (zero included)
+    /// and criteria with no indicator.
+    #[test]
+    fn counting_a_level_gives_what_judging_it_in_full_counts(
+        criteria in prop::collection::vec(
+            prop::collection::vec(any_judge(), 0..5).prop_flat_map(|judges| {
+                let n = judges.len();
+                (Just(judges), 0..=n)
+            }),
+            0..7,
+        ),
+        values in prop::collection::vec(any_cell(), 0..7),
+    ) {
+        let shape: Vec<(usize, usize)> = criteria.iter().map(|(j, need)| (j.len(), *need)).collect();
+        let judges: Vec<(Judge, u8)> = criteria.iter().flat_map(|(j, _)| j.iter().copied()).collect();
+        prop_assert_eq!(
+            Counting::new(&shape, &judges).count(&values),
+            counted_in_full(&shape, &judges, &values)
+        );
+    }
+}
+
+/// A level whose counts depend on each part of the program: a criterion closed by its last
+/// indicator, one made empty by an unresolved threshold (met only when it needs none), and
+/// `at_least` below the indicators.
+#[test]
+fn counting_closes_each_criterion_on_its_last_indicator() {
+    let judge = |measure, kind, op, t: &str| {
+        let pass = pass_bits(op);
+        let judge = Judge {
+            measure,
+            threshold: Threshold::new(dec(t)),
+            on: verdicts(pass),
+            kind,
+        };
+        (judge, pass)
+    };
+    let judges = [
+        // Criterion 0, needs 2 of 2: met.
+        judge(0, Kind::Yes, Op::Eq, "0"),
+        judge(1, Kind::Compare, Op::Ge, "1.5"),
+        // Criterion 1, needs 1 of 1, unresolved: never met.
+        judge(1, Kind::Unresolved, Op::Ge, "0"),
+        // Criterion 2, needs 0 of 1, unresolved: met.
+        judge(1, Kind::Unresolved, Op::Ge, "0"),
+        // Criterion 3, needs 1 of 2: one met.
+        judge(2, Kind::Compare, Op::Lt, "3"),
+        judge(0, Kind::Compare, Op::Lt, "3"),
+        // Criterion 4, needs 2 of 2: one met (the other past the end of the values).
+        judge(2, Kind::Compare, Op::Le, "2.000"),
+        judge(9, Kind::Yes, Op::Eq, "0"),
+    ];
+    let shape = [(2, 2), (1, 1), (1, 0), (2, 1), (2, 2)];
+    let values = [
+        Some(Value::Bool(true)),
+        Some(Value::Num(dec("1.50"))),
+        Some(Value::Num(dec("2"))),
+    ];
+    let counting = Counting::new(&shape, &judges);
+    assert_eq!(counting.count(&values), (3, 4));
+    assert_eq!(counted_in_full(&shape, &judges, &values), (3, 4));
+}
